@@ -1,0 +1,70 @@
+# Civitas: `make run` serves the platform with the Sopot demo; `make test` runs the whole suite.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PIP    := $(VENV)/bin/pip
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+WORKERS ?= 3
+export DJANGO_SETTINGS_MODULE := civitas.settings
+
+.PHONY: run test install install-test migrate demo lint format messages assets bench clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(PY)
+	$(PIP) install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(PY)
+	$(PIP) install --quiet -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(PY) manage.py load_demo
+
+run: demo
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	@echo
+	@echo "Civitas serves http://$(HOST):$(PORT)/  (Bulgarian; English at http://$(HOST):$(PORT)/en/)"
+	@$(PY) manage.py load_demo --accounts-only
+	@echo
+	$(VENV)/bin/gunicorn civitas.wsgi:application --bind $(HOST):$(PORT) --workers $(WORKERS) \
+		--access-logfile - --forwarded-allow-ips 127.0.0.1
+
+test: install-test
+	CIVITAS_TESTING=1 $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install-test
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install-test
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+# Extract and compile translations (needs GNU gettext). Compiled .mo files are committed.
+messages: install
+	cd civitas && ../$(PY) ../manage.py makemessages -l bg -l en --no-obsolete --ignore '*/tests/*'
+	cd civitas && ../$(PY) ../manage.py compilemessages
+
+# Rebuild the vendored front-end assets from npm packages (needs Node.js; output is committed).
+assets:
+	rm -rf build/assets && mkdir -p build/assets
+	cd build/assets && npm init -y >/dev/null && npm install --silent govuk-frontend@5 htmx.org@2 sass
+	cp assets/civitas.scss build/assets/
+	cd build/assets && npx sass --no-source-map --style=compressed --load-path=. --quiet-deps \
+		--silence-deprecation=import civitas.scss ../../civitas/static/vendor/govuk/civitas.min.css
+	cp build/assets/node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js civitas/static/vendor/govuk/
+	cp build/assets/node_modules/htmx.org/dist/htmx.min.js civitas/static/vendor/htmx/
+
+clean:
+	rm -rf $(VENV) var build

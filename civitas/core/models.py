@@ -1,0 +1,94 @@
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .i18n import Translated
+
+# Slugs that are paths of the platform itself and so cannot name a municipality.
+RESERVED_SLUGS = frozenset(
+    {"admin", "accounts", "api", "static", "media", "healthz", "readyz", "en", "bg", "manage", "i18n"}
+)
+
+
+class Role(models.TextChoices):
+    ADMINISTRATOR = "administrator", _("Administrator")
+    PLANNER = "planner", _("Planner")
+    PROJECT_MANAGER = "project_manager", _("Project manager")
+    INDICATOR_OWNER = "indicator_owner", _("Indicator owner")
+    VERIFIER = "verifier", _("Verifier")
+    MODERATOR = "moderator", _("Moderator")
+
+
+class Municipality(models.Model):
+    slug = models.SlugField(_("address name"), max_length=60, unique=True)
+    name_bg = models.CharField(_("name (Bulgarian)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    ekatte = models.CharField(
+        _("EKATTE code"), max_length=5, blank=True, validators=[RegexValidator(r"^\d{5}$")]
+    )
+    nuts = models.CharField(_("NUTS code"), max_length=5, blank=True)
+    logo = models.ImageField(_("logo"), upload_to="municipalities/", blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    address_bg = models.CharField(_("address (Bulgarian)"), max_length=300, blank=True)
+    address_en = models.CharField(_("address (English)"), max_length=300, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    population = models.PositiveIntegerField(_("population"), null=True, blank=True)
+    population_year = models.PositiveSmallIntegerField(_("population census year"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    name = Translated()
+    address = Translated()
+
+    class Meta:
+        ordering = ["name_bg"]
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
+
+    def __str__(self):
+        return self.name_bg
+
+
+class Membership(models.Model):
+    """A staff role of a user in one municipality."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "municipality", "role"], name="membership_unique_role")
+        ]
+        verbose_name = _("staff role")
+        verbose_name_plural = _("staff roles")
+
+    def __str__(self):
+        return f"{self.user} · {self.municipality} · {self.get_role_display()}"
+
+
+class AuditEvent(models.Model):
+    """Append-only record of who changed what. Written by services, never updated or deleted."""
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, null=True, blank=True, related_name="audit_events"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    action = models.CharField(max_length=40)
+    object_type = models.CharField(max_length=60)
+    object_id = models.CharField(max_length=60)
+    object_repr = models.CharField(max_length=300)
+    changes = models.JSONField(default=dict, blank=True)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit log")
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type} {self.object_repr}"

@@ -1,0 +1,69 @@
+"""Who may do what, in one place: the staff roles of a municipality and the actions they allow.
+
+A role counts only in the municipality it was given for. Platform superusers work through
+Django's admin; on the municipalities' pages they act like an administrator of each.
+"""
+
+from enum import StrEnum
+
+from django.core.exceptions import PermissionDenied
+
+from .models import Membership, Municipality, Role
+
+
+class Action(StrEnum):
+    MANAGE_MUNICIPALITY = "manage_municipality"
+    MANAGE_STAFF = "manage_staff"
+    VIEW_BACK_OFFICE = "view_back_office"
+    EDIT_PLAN = "edit_plan"
+    DELETE_PLAN = "delete_plan"
+    EDIT_PROJECT = "edit_project"
+    UPDATE_PROJECT_PROGRESS = "update_project_progress"
+    DELETE_PROJECT = "delete_project"
+    ENTER_MEASUREMENT = "enter_measurement"
+    VERIFY_MEASUREMENT = "verify_measurement"
+    MODERATE = "moderate"
+
+
+R = Role
+RULES: dict[Action, frozenset[str]] = {
+    Action.MANAGE_MUNICIPALITY: frozenset({R.ADMINISTRATOR}),
+    Action.MANAGE_STAFF: frozenset({R.ADMINISTRATOR}),
+    Action.VIEW_BACK_OFFICE: frozenset(R.values),
+    Action.EDIT_PLAN: frozenset({R.ADMINISTRATOR, R.PLANNER}),
+    Action.DELETE_PLAN: frozenset({R.ADMINISTRATOR}),
+    Action.EDIT_PROJECT: frozenset({R.ADMINISTRATOR, R.PLANNER, R.PROJECT_MANAGER}),
+    Action.UPDATE_PROJECT_PROGRESS: frozenset({R.ADMINISTRATOR, R.PLANNER, R.PROJECT_MANAGER}),
+    Action.DELETE_PROJECT: frozenset({R.ADMINISTRATOR, R.PLANNER}),
+    Action.ENTER_MEASUREMENT: frozenset({R.ADMINISTRATOR, R.INDICATOR_OWNER}),
+    Action.VERIFY_MEASUREMENT: frozenset({R.ADMINISTRATOR, R.VERIFIER}),
+    Action.MODERATE: frozenset({R.ADMINISTRATOR, R.MODERATOR}),
+}
+
+
+def roles_of(user, municipality: Municipality) -> frozenset[str]:
+    """The user's roles in this municipality (one query, remembered on the user for the request)."""
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    if user.is_superuser:
+        return frozenset(Role.values)
+    cache = user.__dict__.setdefault("_civitas_roles", {})
+    if municipality.pk not in cache:
+        cache[municipality.pk] = frozenset(
+            Membership.objects.filter(user=user, municipality=municipality).values_list("role", flat=True)
+        )
+    return cache[municipality.pk]
+
+
+def can(user, municipality: Municipality, action: Action) -> bool:
+    return bool(roles_of(user, municipality) & RULES[action])
+
+
+def require(user, municipality: Municipality, action: Action) -> None:
+    if not can(user, municipality, action):
+        raise PermissionDenied(action)
+
+
+def allowed_actions(user, municipality: Municipality) -> frozenset[Action]:
+    roles = roles_of(user, municipality)
+    return frozenset(action for action, allowed in RULES.items() if roles & allowed)

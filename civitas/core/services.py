@@ -1,0 +1,74 @@
+from django.db import models, transaction
+
+from .errors import ConflictError
+from .models import AuditEvent, Membership, Municipality
+
+
+def audit_record(*, actor, municipality: Municipality | None, action: str, obj, changes: dict | None = None):
+    """Append one event to the audit log."""
+    return AuditEvent.objects.create(
+        municipality=municipality,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        action=action,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:300],
+        changes=changes or {},
+    )
+
+
+def bump_version(*, instance: models.Model, expected_version: int | None) -> None:
+    """Optimistic locking: raise ConflictError unless the stored version is the one the editor saw.
+
+    Moves the stored version one up in the same statement, so of two concurrent saves exactly one
+    passes.
+    """
+    model = type(instance)
+    if expected_version is None:
+        expected_version = instance.version
+    updated = model.objects.filter(pk=instance.pk, version=expected_version).update(
+        version=models.F("version") + 1
+    )
+    if updated != 1:
+        raise ConflictError()
+    instance.version = expected_version + 1
+
+
+def field_changes(instance, data: dict) -> dict:
+    """The fields of ``data`` whose value differs from the instance's, as {field: [old, new]}."""
+    changes = {}
+    for field, new in data.items():
+        old = getattr(instance, field)
+        if old != new:
+            changes[field] = [_jsonable(old), _jsonable(new)]
+    return changes
+
+
+def _jsonable(value):
+    if value is None or isinstance(value, (bool, int, float, str, list, dict)):
+        return value
+    return str(value)
+
+
+@transaction.atomic
+def municipality_create(*, slug: str, name_bg: str, name_en: str = "", **fields) -> Municipality:
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    from .models import RESERVED_SLUGS
+
+    if slug in RESERVED_SLUGS:
+        raise ValidationError({"slug": _("This address name is reserved by the platform.")})
+    if Municipality.objects.filter(slug=slug).exists():
+        raise ValidationError({"slug": _("A municipality with this address name already exists.")})
+    municipality = Municipality(slug=slug, name_bg=name_bg, name_en=name_en, **fields)
+    municipality.full_clean()
+    municipality.save()
+    return municipality
+
+
+def membership_grant(*, actor, user, municipality: Municipality, role: str) -> Membership:
+    membership, created = Membership.objects.get_or_create(user=user, municipality=municipality, role=role)
+    if created:
+        audit_record(actor=actor, municipality=municipality, action="grant_role", obj=membership)
+    return membership

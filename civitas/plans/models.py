@@ -1,0 +1,106 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from civitas.core.i18n import Translated
+from civitas.core.models import Municipality
+
+
+class PlanKind(models.TextChoices):
+    DEVELOPMENT_PLAN = "development_plan", _("Development plan")
+    SECTORAL_STRATEGY = "sectoral_strategy", _("Sectoral strategy")
+    PROGRAMME = "programme", _("Programme")
+    METHODOLOGY = "methodology", _("Monitoring and evaluation methodology")
+
+
+class PlanStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    CONSULTATION = "consultation", _("In consultation")
+    ADOPTED = "adopted", _("Adopted")
+    IMPLEMENTATION = "implementation", _("In implementation")
+    COMPLETED = "completed", _("Completed")
+    ARCHIVED = "archived", _("Archived")
+
+
+# The order a plan's status moves in; a status may go forward one or more steps, or back to draft
+# from consultation (a draft withdrawn for rework). See services.plan_change_status.
+PLAN_STATUS_ORDER = [s.value for s in PlanStatus]
+PUBLIC_PLAN_STATUSES = [s for s in PLAN_STATUS_ORDER if s != PlanStatus.DRAFT]
+
+
+class Plan(models.Model):
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="plans")
+    slug = models.SlugField(_("address name"), max_length=80)
+    kind = models.CharField(_("kind"), max_length=30, choices=PlanKind.choices)
+    title_bg = models.CharField(_("title (Bulgarian)"), max_length=400)
+    title_en = models.CharField(_("title (English)"), max_length=400, blank=True)
+    period_start = models.PositiveSmallIntegerField(_("first year"))
+    period_end = models.PositiveSmallIntegerField(_("last year"))
+    vision_bg = models.TextField(_("vision (Bulgarian)"), blank=True)
+    vision_en = models.TextField(_("vision (English)"), blank=True)
+    description_bg = models.TextField(_("description (Bulgarian)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
+    # Names of the tree's levels, top first: [{"bg": "Стратегическа цел", "en": "Strategic goal"}, ...]
+    level_names = models.JSONField(_("level names"), default=list)
+    adopted_by = models.CharField(_("adopted by (council decision)"), max_length=300, blank=True)
+    position = models.PositiveIntegerField(_("position"), default=0)
+    is_sample = models.BooleanField(_("contains sample data"), default=False)
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    title = Translated()
+    vision = Translated()
+    description = Translated()
+
+    class Meta:
+        ordering = ["position", "-period_start", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "slug"], name="plan_slug_unique_in_municipality"),
+            models.CheckConstraint(condition=models.Q(period_end__gte=models.F("period_start")), name="plan_period_order"),
+        ]
+        verbose_name = _("plan")
+        verbose_name_plural = _("plans")
+
+    def __str__(self):
+        return self.title_bg
+
+    @property
+    def is_public(self) -> bool:
+        return self.status != PlanStatus.DRAFT
+
+    def level_name(self, depth: int) -> str:
+        """The name of the level at ``depth`` (0 = top) in the active language."""
+        from civitas.core.i18n import active_content_language
+
+        if not self.level_names:
+            return ""
+        names = self.level_names[min(depth, len(self.level_names) - 1)]
+        return names.get(active_content_language()) or names.get("bg", "")
+
+
+class PlanElement(models.Model):
+    """A node of a plan's goal tree: a strategic goal, priority, measure..."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="elements")
+    parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="children")
+    position = models.PositiveIntegerField(_("position"), default=0)
+    code = models.CharField(_("code"), max_length=40)
+    title_bg = models.CharField(_("title (Bulgarian)"), max_length=500)
+    title_en = models.CharField(_("title (English)"), max_length=500, blank=True)
+    description_bg = models.TextField(_("description (Bulgarian)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    title = Translated()
+    description = Translated()
+
+    class Meta:
+        ordering = ["plan", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "code"], name="element_code_unique_in_plan"),
+        ]
+        verbose_name = _("plan element")
+        verbose_name_plural = _("plan elements")
+
+    def __str__(self):
+        return f"{self.code} {self.title_bg}"

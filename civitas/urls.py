@@ -1,0 +1,30 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.views.static import serve
+
+from civitas.core import views as core_views
+
+
+def superuser_only(request):
+    return request.user.is_active and request.user.is_superuser
+
+
+# Django's admin is for platform superusers; municipality staff work in /<municipality>/manage/.
+admin.site.has_permission = superuser_only
+admin.site.site_header = "Civitas"
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("readyz", core_views.readyz, name="readyz"),
+    path("admin/", admin.site.urls),
+    path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}),
+]
+
+urlpatterns += i18n_patterns(
+    path("accounts/", include("civitas.accounts.urls")),
+    path("<slug:municipality>/manage/", include("civitas.manage.urls")),
+    path("", include("civitas.portal.urls")),
+    prefix_default_language=False,
+)
