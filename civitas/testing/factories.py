@@ -1,0 +1,135 @@
+"""Test data factories for every app, in one place."""
+
+import datetime
+from decimal import Decimal
+
+import factory
+from django.contrib.auth import get_user_model
+
+from civitas.core.models import Membership, Municipality, Role
+from civitas.plans.models import Plan, PlanElement, PlanKind, PlanStatus
+from civitas.projects.models import (
+    Activity,
+    FundingLine,
+    FundingSource,
+    Project,
+    ProjectContribution,
+    ProjectPartner,
+    ProjectStatus,
+)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    password = factory.django.Password("correct horse battery staple")
+
+
+class MunicipalityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Municipality
+        django_get_or_create = ["slug"]
+
+    slug = factory.Sequence(lambda n: f"town{n}")
+    name_bg = factory.Sequence(lambda n: f"Община {n}")
+    name_en = factory.Sequence(lambda n: f"Municipality {n}")
+    nuts = "BG421"
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    municipality = factory.SubFactory(MunicipalityFactory)
+    role = Role.PLANNER
+
+
+class PlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Plan
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    slug = factory.Sequence(lambda n: f"plan-{n}")
+    kind = PlanKind.DEVELOPMENT_PLAN
+    title_bg = factory.Sequence(lambda n: f"План за развитие {n}")
+    title_en = factory.Sequence(lambda n: f"Development plan {n}")
+    period_start = 2014
+    period_end = 2020
+    vision_bg = "Визия"
+    vision_en = "Vision"
+    status = PlanStatus.ADOPTED
+    level_names = factory.LazyFunction(
+        lambda: [{"bg": "Стратегическа цел", "en": "Strategic goal"}, {"bg": "Мярка", "en": "Measure"}]
+    )
+
+
+class PlanElementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PlanElement
+
+    plan = factory.SubFactory(PlanFactory)
+    parent = None
+    position = factory.Sequence(lambda n: n)
+    code = factory.Sequence(lambda n: f"SG{n}")
+    title_bg = factory.Sequence(lambda n: f"Стратегическа цел {n}")
+    title_en = factory.Sequence(lambda n: f"Strategic goal {n}")
+
+
+class ProjectFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Project
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    code = factory.Sequence(lambda n: f"P{n:03d}")
+    slug = factory.LazyAttribute(lambda p: p.code.lower())
+    title_bg = factory.Sequence(lambda n: f"Проект {n}")
+    title_en = factory.Sequence(lambda n: f"Project {n}")
+    description_bg = "Описание"
+    description_en = "Description"
+    status = ProjectStatus.IN_PROGRESS
+    planned_start = datetime.date(2015, 1, 1)
+    planned_end = datetime.date(2017, 12, 31)
+    progress = 40
+    search_text = factory.LazyAttribute(lambda p: f"{p.code} {p.title_bg} {p.title_en}".casefold())
+
+
+class ProjectContributionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProjectContribution
+
+    project = factory.SubFactory(ProjectFactory)
+    element = factory.SubFactory(PlanElementFactory)
+
+
+class FundingLineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FundingLine
+
+    project = factory.SubFactory(ProjectFactory)
+    source = FundingSource.MUNICIPAL
+    amount = Decimal("100000.00")
+
+
+class ActivityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Activity
+
+    project = factory.SubFactory(ProjectFactory)
+    position = factory.Sequence(lambda n: n)
+    title_bg = factory.Sequence(lambda n: f"Дейност {n}")
+    title_en = factory.Sequence(lambda n: f"Activity {n}")
+    due_date = datetime.date(2016, 6, 30)
+
+
+class ProjectPartnerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProjectPartner
+
+    project = factory.SubFactory(ProjectFactory)
+    name_bg = "Община Карлово"
+    name_en = "Karlovo Municipality"
