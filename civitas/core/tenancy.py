@@ -1,3 +1,5 @@
+from functools import wraps
+
 from django.conf import settings
 from django.http import Http404
 
@@ -18,3 +20,17 @@ def default_municipality() -> Municipality | None:
         if found:
             return found
     return qs.order_by("pk").first()
+
+
+def with_municipality(view):
+    """Resolve the ``municipality`` slug of the URL into ``request.municipality`` (404 if unknown).
+
+    The view receives the Municipality object in place of the slug.
+    """
+
+    @wraps(view)
+    def wrapper(request, municipality, *args, **kwargs):
+        request.municipality = municipality_from_slug(municipality)
+        return view(request, request.municipality, *args, **kwargs)
+
+    return wrapper

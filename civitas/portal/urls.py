@@ -7,6 +7,7 @@ app_name = "portal"
 urlpatterns = [
     path("", views.root, name="root"),
     path("<slug:municipality>/", views.home, name="home"),
+    path("<slug:municipality>/plans/", views.plan_list, name="plans"),
     path("<slug:municipality>/plans/<slug:plan>/", views.plan_detail, name="plan"),
     path("<slug:municipality>/projects/", views.project_list, name="projects"),
     path("<slug:municipality>/projects/<slug:project>/", views.project_detail, name="project"),

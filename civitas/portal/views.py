@@ -1,7 +1,16 @@
+"""The public portal: thin views over the plan and project selectors."""
+
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 
-from civitas.core.tenancy import default_municipality, municipality_from_slug
+from civitas.core.permissions import Action, can
+from civitas.core.tenancy import default_municipality, with_municipality
+from civitas.plans import selectors as plan_selectors
+from civitas.projects import selectors as project_selectors
+from civitas.projects.models import FundingSource, ProjectStatus
+
+PROJECTS_PER_PAGE = 20
 
 
 def root(request):
@@ -11,18 +20,73 @@ def root(request):
     return redirect("portal:home", municipality=municipality.slug)
 
 
+@with_municipality
 def home(request, municipality):
-    municipality = municipality_from_slug(municipality)
-    return render(request, "portal/home.html", {"municipality": municipality})
+    return render(
+        request,
+        "portal/home.html",
+        {
+            "nav": "home",
+            "plans": plan_selectors.plan_list(municipality=municipality),
+            "figures": project_selectors.municipality_figures(municipality=municipality),
+            "latest_projects": project_selectors.latest_projects(municipality=municipality),
+        },
+    )
 
 
+@with_municipality
+def plan_list(request, municipality):
+    include_drafts = can(request.user, municipality, Action.EDIT_PLAN)
+    return render(
+        request,
+        "portal/plan_list.html",
+        {"nav": "plans", "plans": plan_selectors.plan_list(municipality=municipality, include_drafts=include_drafts)},
+    )
+
+
+@with_municipality
 def plan_detail(request, municipality, plan):
-    raise Http404
+    include_drafts = can(request.user, municipality, Action.EDIT_PLAN)
+    plan = plan_selectors.plan_get(municipality=municipality, slug=plan, include_drafts=include_drafts)
+    return render(
+        request,
+        "portal/plan_detail.html",
+        {"nav": "plans", "plan": plan, "tree": plan_selectors.plan_tree(plan)},
+    )
 
 
+@with_municipality
 def project_list(request, municipality):
-    raise Http404
+    filters, filter_errors = project_selectors.project_filters_from(request.GET, municipality=municipality)
+    projects = project_selectors.project_list(municipality=municipality, filters=filters)
+    page = Paginator(projects, PROJECTS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "portal/project_list.html",
+        {
+            "nav": "projects",
+            "page": page,
+            "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+            "filters": filters,
+            "filter_errors": filter_errors,
+            "element_choices": plan_selectors.element_choices(municipality=municipality),
+            "status_choices": ProjectStatus.choices,
+            "source_choices": FundingSource.choices,
+            "is_filtered": any([filters.element, filters.status, filters.source, filters.q]),
+        },
+    )
 
 
+@with_municipality
 def project_detail(request, municipality, project):
-    raise Http404
+    project = project_selectors.project_get(municipality=municipality, slug=project)
+    return render(
+        request,
+        "portal/project_detail.html",
+        {
+            "nav": "projects",
+            "project": project,
+            "budget": project_selectors.budget_summary(list(project.funding_lines.all())),
+            "can_edit": can(request.user, municipality, Action.EDIT_PROJECT),
+        },
+    )

@@ -1,0 +1,81 @@
+from decimal import Decimal
+
+from django import template
+from django.conf import settings
+from django.urls import translate_url
+from django.utils.formats import number_format
+from django.utils.translation import get_language
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def language_links(context):
+    """The current page in each other language: [(code, name, url)]."""
+    request = context.get("request")
+    path = request.get_full_path() if request else "/"
+    current = (get_language() or settings.LANGUAGE_CODE)[:2]
+    names = {"bg": "Български", "en": "English"}
+    return [(code, names.get(code, code), translate_url(path, code)) for code, _ in settings.LANGUAGES if code != current]
+
+
+@register.filter
+def money(value):
+    """An amount in leva with grouped thousands, e.g. 1 250 000,00 (bg) or 1,250,000.00 (en)."""
+    if value is None or value == "":
+        return ""
+    return number_format(Decimal(value), decimal_pos=2, use_l10n=True, force_grouping=True)
+
+
+@register.filter
+def percent(value, digits=0):
+    if value is None:
+        return ""
+    return f"{number_format(value, decimal_pos=int(digits), use_l10n=True)} %"
+
+
+@register.simple_tag(takes_context=True)
+def querystring_with(context, **kwargs):
+    """The current query string with some parameters replaced (None removes one)."""
+    request = context["request"]
+    params = request.GET.copy()
+    for key, value in kwargs.items():
+        if value is None or value == "":
+            params.pop(key, None)
+        else:
+            params[key] = value
+    encoded = params.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+@register.filter
+def geometry_summary(geometry):
+    """A short text for a GeoJSON Point or line: coordinates, or number of points and length."""
+    from django.utils.translation import gettext as _
+
+    from civitas.core.geo import line_length_km
+
+    if not isinstance(geometry, dict):
+        return ""
+    kind, coords = geometry.get("type"), geometry.get("coordinates") or []
+    if kind == "Point" and len(coords) >= 2:
+        return _("%(lat).5f° N, %(lon).5f° E") % {"lat": coords[1], "lon": coords[0]}
+    if kind in {"LineString", "MultiLineString"}:
+        lines = coords if kind == "MultiLineString" else [coords]
+        km = sum(line_length_km(line) for line in lines)
+        return _("route of about %(km).1f km") % {"km": km}
+    return ""
+
+
+@register.filter
+def osm_link(geometry):
+    """A link to the place on OpenStreetMap (first point of the geometry)."""
+    if not isinstance(geometry, dict):
+        return ""
+    coords = geometry.get("coordinates") or []
+    while coords and isinstance(coords[0], list):
+        coords = coords[0]
+    if len(coords) < 2:
+        return ""
+    lon, lat = coords[0], coords[1]
+    return f"https://www.openstreetmap.org/?mlat={lat:.5f}&mlon={lon:.5f}#map=14/{lat:.5f}/{lon:.5f}"

@@ -1,0 +1,113 @@
+"""Every read of plans that a page or the API needs, with its prefetching."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+from django.http import Http404
+
+from civitas.core.models import Municipality
+
+from .models import PUBLIC_PLAN_STATUSES, Plan, PlanElement
+
+
+@dataclass
+class ElementNode:
+    element: PlanElement
+    depth: int
+    level_name: str
+    children: list["ElementNode"] = field(default_factory=list)
+    projects: list = field(default_factory=list)
+
+
+def plan_list(*, municipality: Municipality, include_drafts: bool = False):
+    qs = Plan.objects.filter(municipality=municipality)
+    if not include_drafts:
+        qs = qs.filter(status__in=PUBLIC_PLAN_STATUSES)
+    return qs.annotate(
+        element_count=Count("elements", distinct=True),
+        top_count=Count("elements", filter=Q(elements__parent__isnull=True), distinct=True),
+    ).order_by("position", "-period_start", "pk")
+
+
+def plan_get(*, municipality: Municipality, slug: str, include_drafts: bool = False) -> Plan:
+    qs = Plan.objects.filter(municipality=municipality, slug=slug)
+    if not include_drafts:
+        qs = qs.filter(status__in=PUBLIC_PLAN_STATUSES)
+    plan = qs.first()
+    if plan is None:
+        raise Http404("No such plan")
+    return plan
+
+
+def build_tree(plan: Plan, elements, contributions=()) -> list[ElementNode]:
+    """Arrange a plan's elements (any order) into a tree of nodes, children by position.
+
+    ``contributions`` are ProjectContribution rows with their project loaded; each project is
+    attached to the node of its element.
+    """
+    nodes = {}
+    for element in sorted(elements, key=lambda e: (e.position, e.pk)):
+        nodes[element.pk] = ElementNode(element=element, depth=0, level_name="")
+    roots = []
+    for node in nodes.values():
+        parent = nodes.get(node.element.parent_id)
+        (parent.children if parent else roots).append(node)
+    stack = [(root, 0) for root in roots]
+    while stack:
+        node, depth = stack.pop()
+        node.depth = depth
+        node.level_name = plan.level_name(depth)
+        stack.extend((child, depth + 1) for child in node.children)
+    for contribution in contributions:
+        node = nodes.get(contribution.element_id)
+        if node is not None:
+            node.projects.append(contribution.project)
+    return roots
+
+
+def plan_tree(plan: Plan) -> list[ElementNode]:
+    """The plan's goal tree with the projects under each element: two queries, whatever the size."""
+    from civitas.projects.models import ProjectContribution
+
+    elements = list(plan.elements.all())
+    contributions = (
+        ProjectContribution.objects.filter(element__plan=plan)
+        .select_related("project")
+        .order_by("position", "project__code", "pk")
+    )
+    return build_tree(plan, elements, contributions)
+
+
+def descendant_ids(element: PlanElement) -> list[int]:
+    """The element's id and those of all elements below it (one query)."""
+    children: dict[int | None, list[int]] = {}
+    for pk, parent_id in PlanElement.objects.filter(plan_id=element.plan_id).values_list("pk", "parent_id"):
+        children.setdefault(parent_id, []).append(pk)
+    found, stack = [], [element.pk]
+    while stack:
+        pk = stack.pop()
+        found.append(pk)
+        stack.extend(children.get(pk, []))
+    return found
+
+
+def element_choices(*, municipality: Municipality, include_drafts: bool = False):
+    """Elements of the municipality's plans, for filters: [(plan, [elements in tree order])]."""
+    qs = PlanElement.objects.filter(plan__municipality=municipality).select_related("plan")
+    if not include_drafts:
+        qs = qs.filter(plan__status__in=PUBLIC_PLAN_STATUSES)
+    by_plan: dict[int, tuple[Plan, list[PlanElement]]] = {}
+    for element in qs.order_by("plan__position", "plan_id", "position", "pk"):
+        by_plan.setdefault(element.plan_id, (element.plan, []))[1].append(element)
+    result = []
+    for plan, elements in by_plan.values():
+        ordered = []
+
+        def walk(nodes, depth):
+            for node in nodes:
+                ordered.append((node.element, depth))
+                walk(node.children, depth + 1)
+
+        walk(build_tree(plan, elements), 0)
+        result.append((plan, ordered))
+    return result
