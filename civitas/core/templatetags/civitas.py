@@ -3,7 +3,8 @@ from decimal import Decimal
 from django import template
 from django.conf import settings
 from django.urls import translate_url
-from django.utils.formats import number_format
+from django.utils import numberformat
+from django.utils.formats import get_format, number_format
 from django.utils.translation import get_language
 
 register = template.Library()
@@ -24,7 +25,12 @@ def money(value):
     """An amount in leva with grouped thousands, e.g. 1 250 000,00 (bg) or 1,250,000.00 (en)."""
     if value is None or value == "":
         return ""
-    return number_format(Decimal(value), decimal_pos=2, use_l10n=True, force_grouping=True)
+    lang = (get_language() or settings.LANGUAGE_CODE)[:2]
+    thousands = "\u00a0" if lang == "bg" else get_format("THOUSAND_SEPARATOR")
+    return numberformat.format(
+        Decimal(value), get_format("DECIMAL_SEPARATOR"), decimal_pos=2, grouping=3,
+        thousand_sep=thousands, force_grouping=True,
+    )
 
 
 @register.filter
