@@ -7,3 +7,13 @@ def _test_settings(settings):
     passwords quickly."""
     settings.LANGUAGE_CODE = "bg"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (primary keys repeat between tests)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -156,6 +156,7 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "civitas",
+        "OPTIONS": {"MAX_ENTRIES": 5000},
     }
 }
 if cache_url := os.environ.get("CACHE_URL"):

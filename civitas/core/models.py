@@ -36,6 +36,9 @@ class Municipality(models.Model):
     website = models.URLField(_("website"), blank=True)
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
     population_year = models.PositiveSmallIntegerField(_("population census year"), null=True, blank=True)
+    # Moves up with every change to the municipality's content (see core.services.audit_record);
+    # public pages are cached under it, so a cached page is never older than the data.
+    content_version = models.PositiveBigIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     name = Translated()

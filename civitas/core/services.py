@@ -5,7 +5,13 @@ from .models import AuditEvent, Membership, Municipality
 
 
 def audit_record(*, actor, municipality: Municipality | None, action: str, obj, changes: dict | None = None):
-    """Append one event to the audit log."""
+    """Append one event to the audit log and mark the municipality's public content as changed.
+
+    Every service that writes calls this, so it is also the one place where cached public pages
+    of the municipality are invalidated.
+    """
+    if municipality is not None:
+        content_changed(municipality=municipality)
     return AuditEvent.objects.create(
         municipality=municipality,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
@@ -15,6 +21,11 @@ def audit_record(*, actor, municipality: Municipality | None, action: str, obj, 
         object_repr=str(obj)[:300],
         changes=changes or {},
     )
+
+
+def content_changed(*, municipality: Municipality) -> None:
+    """Invalidate the municipality's cached public pages (they are keyed by content_version)."""
+    Municipality.objects.filter(pk=municipality.pk).update(content_version=models.F("content_version") + 1)
 
 
 def bump_version(*, instance: models.Model, expected_version: int | None) -> None:

@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 
+from civitas.core.cache import cached_public_page
 from civitas.core.permissions import Action, can
 from civitas.core.tenancy import default_municipality, with_municipality
 from civitas.plans import selectors as plan_selectors
@@ -21,6 +22,7 @@ def root(request):
 
 
 @with_municipality
+@cached_public_page
 def home(request, municipality):
     return render(
         request,
@@ -35,6 +37,7 @@ def home(request, municipality):
 
 
 @with_municipality
+@cached_public_page
 def plan_list(request, municipality):
     include_drafts = can(request.user, municipality, Action.EDIT_PLAN)
     return render(
@@ -45,6 +48,7 @@ def plan_list(request, municipality):
 
 
 @with_municipality
+@cached_public_page
 def plan_detail(request, municipality, plan):
     include_drafts = can(request.user, municipality, Action.EDIT_PLAN)
     plan = plan_selectors.plan_get(municipality=municipality, slug=plan, include_drafts=include_drafts)
@@ -56,6 +60,7 @@ def plan_detail(request, municipality, plan):
 
 
 @with_municipality
+@cached_public_page
 def project_list(request, municipality):
     filters, filter_errors = project_selectors.project_filters_from(request.GET, municipality=municipality)
     projects = project_selectors.project_list(municipality=municipality, filters=filters)
@@ -78,6 +83,7 @@ def project_list(request, municipality):
 
 
 @with_municipality
+@cached_public_page
 def project_detail(request, municipality, project):
     project = project_selectors.project_get(municipality=municipality, slug=project)
     return render(

@@ -47,6 +47,10 @@ def build_plan(town, *, goals=2, projects_per_goal=2, prefix="P"):
 
 
 def count_queries(client, path):
+    """Queries of one uncached rendering of the page."""
+    from django.core.cache import cache
+
+    cache.clear()
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(path)
     assert response.status_code == 200, path
@@ -210,3 +214,28 @@ def test_health_endpoints(client, django_assert_num_queries):
         assert client.get("/healthz").status_code == 200
     response = client.get("/readyz")
     assert response.status_code == 200 and response.json()["database"] == "ok"
+
+
+def test_public_pages_are_cached_and_never_stale(client, town, django_assert_num_queries):
+    from civitas.core.services import content_changed
+
+    project = ProjectFactory(municipality=town, title_bg="Стар заглавен текст")
+    path = url("portal:project", "sopot", project.slug)
+    assert "Стар заглавен текст" in client.get(path).content.decode()
+    # A second visit is served from the cache: only the municipality is read.
+    with django_assert_num_queries(1):
+        assert "Стар заглавен текст" in client.get(path).content.decode()
+    project.title_bg = "Нов заглавен текст"
+    project.save()
+    content_changed(municipality=town)  # what every service does on a write
+    assert "Нов заглавен текст" in client.get(path).content.decode()
+
+
+def test_signed_in_users_are_not_served_cached_pages(client, town):
+    planner = MembershipFactory(municipality=town, role="planner").user
+    project = ProjectFactory(municipality=town)
+    path = url("portal:project", "sopot", project.slug)
+    client.get(path)  # cached for anonymous visitors
+    client.force_login(planner)
+    content = client.get(path).content.decode()
+    assert "Изход" in content  # the page was rendered for this user, with the sign-out button

@@ -1,0 +1,55 @@
+"""Cached rendering of public pages that is never stale.
+
+A page is cached under the municipality's ``content_version``, which the request reads anyway
+when it resolves the municipality from the URL; every write to the municipality's content moves
+the version up (core.services.content_changed), so the next request misses the cache and renders
+the current data. Only anonymous GET requests without a session are cached: they see nothing
+personal.
+"""
+
+from functools import wraps
+
+from django.core.cache import cache
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import get_language
+
+CACHE_SECONDS = 600
+
+
+def _cacheable(request) -> bool:
+    return (
+        request.method in ("GET", "HEAD")
+        and not request.COOKIES.get("sessionid")
+        and not getattr(request.user, "is_authenticated", False)
+    )
+
+
+def cached_public_page(view):
+    """Cache an anonymous visitor's rendered page by municipality content version, language and URL.
+
+    Must wrap a view already wrapped by ``with_municipality``'s resolution (it reads
+    ``request.municipality``): apply it *inside*, i.e. listed after, ``@with_municipality``.
+    """
+
+    @wraps(view)
+    def wrapper(request, municipality, *args, **kwargs):
+        if not _cacheable(request):
+            return view(request, municipality, *args, **kwargs)
+        key = "page:%s:%s:%s:%s" % (
+            municipality.pk,
+            municipality.content_version,
+            get_language(),
+            request.get_full_path(),
+        )
+        cached = cache.get(key)
+        if cached is not None:
+            return cached
+        response = view(request, municipality, *args, **kwargs)
+        if response.status_code == 200 and not response.streaming:
+            if hasattr(response, "render") and callable(response.render):
+                response.render()
+            patch_vary_headers(response, ["Cookie"])
+            cache.set(key, response, CACHE_SECONDS)
+        return response
+
+    return wrapper
