@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "civitas.accounts",
     "civitas.plans",
     "civitas.projects",
+    "civitas.indicators",
     "civitas.portal",
     "civitas.manage",
     "civitas.demo",

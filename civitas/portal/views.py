@@ -43,7 +43,10 @@ def plan_list(request, municipality):
     return render(
         request,
         "portal/plan_list.html",
-        {"nav": "plans", "plans": plan_selectors.plan_list(municipality=municipality, include_drafts=include_drafts)},
+        {
+            "nav": "plans",
+            "plans": plan_selectors.plan_list(municipality=municipality, include_drafts=include_drafts),
+        },
     )
 
 

@@ -133,3 +133,46 @@ class ProjectPartnerFactory(factory.django.DjangoModelFactory):
     project = factory.SubFactory(ProjectFactory)
     name_bg = "Община Карлово"
     name_en = "Karlovo Municipality"
+
+
+class IndicatorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "indicators.Indicator"
+
+    element = factory.SubFactory(PlanElementFactory)
+    municipality = factory.LazyAttribute(
+        lambda i: i.element.plan.municipality if i.element else i.project.municipality
+    )
+    project = None
+    code = factory.Sequence(lambda n: f"I{n:03d}")
+    name_bg = factory.Sequence(lambda n: f"Индикатор {n}")
+    name_en = factory.Sequence(lambda n: f"Indicator {n}")
+    type = "result"
+    unit_bg = "брой"
+    unit_en = "number"
+    measure = "number"
+    direction = "increase"
+    accumulation = "per_period"
+    baseline_value = Decimal("100")
+    baseline_year = 2013
+    frequency = "annual"
+
+
+class TargetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "indicators.Target"
+
+    indicator = factory.SubFactory(IndicatorFactory)
+    year = 2020
+    value = Decimal("200")
+    is_final = True
+
+
+class MeasurementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "indicators.Measurement"
+
+    indicator = factory.SubFactory(IndicatorFactory)
+    year = 2016
+    value = Decimal("150")
+    state = "published"

@@ -17,7 +17,11 @@ def language_links(context):
     path = request.get_full_path() if request else "/"
     current = (get_language() or settings.LANGUAGE_CODE)[:2]
     names = {"bg": "Български", "en": "English"}
-    return [(code, names.get(code, code), translate_url(path, code)) for code, _ in settings.LANGUAGES if code != current]
+    return [
+        (code, names.get(code, code), translate_url(path, code))
+        for code, _ in settings.LANGUAGES
+        if code != current
+    ]
 
 
 @register.filter
@@ -28,8 +32,12 @@ def money(value):
     lang = (get_language() or settings.LANGUAGE_CODE)[:2]
     thousands = "\u00a0" if lang == "bg" else get_format("THOUSAND_SEPARATOR")
     return numberformat.format(
-        Decimal(value), get_format("DECIMAL_SEPARATOR"), decimal_pos=2, grouping=3,
-        thousand_sep=thousands, force_grouping=True,
+        Decimal(value),
+        get_format("DECIMAL_SEPARATOR"),
+        decimal_pos=2,
+        grouping=3,
+        thousand_sep=thousands,
+        force_grouping=True,
     )
 
 

@@ -34,7 +34,9 @@ def url(name, *args, lang="bg"):
 def build_plan(town, *, goals=2, projects_per_goal=2, prefix="P"):
     plan = PlanFactory(municipality=town)
     for g in range(goals):
-        goal = PlanElementFactory(plan=plan, code=f"SG{g + 1}", title_bg=f"Цел {g + 1}", title_en=f"Goal {g + 1}")
+        goal = PlanElementFactory(
+            plan=plan, code=f"SG{g + 1}", title_bg=f"Цел {g + 1}", title_en=f"Goal {g + 1}"
+        )
         measure = PlanElementFactory(plan=plan, parent=goal, code=f"M{g + 1}.1")
         for p in range(projects_per_goal):
             project = ProjectFactory(municipality=town, code=f"{prefix}{g}-{p}")
@@ -148,7 +150,9 @@ def test_project_list_filters(client, town):
 
 def test_project_list_unknown_filter_values_are_reported_not_fatal(client, town):
     build_plan(town)
-    response = client.get(url("portal:projects", "sopot"), {"element": "99999", "status": "bogus", "source": "x"})
+    response = client.get(
+        url("portal:projects", "sopot"), {"element": "99999", "status": "bogus", "source": "x"}
+    )
     assert response.status_code == 200
     assert "P0-0" in response.content.decode()
     assert "govuk-error-message" in response.content.decode()
@@ -171,7 +175,15 @@ def test_project_page_shows_everything(client, town):
     response = client.get(url("portal:project", "sopot", project.slug))
     content = response.content.decode()
     assert response.status_code == 200
-    for text in [project.title_bg, "Община Карлово", "ОПРР", "SG1", "Дейност", "200\xa0000,00", "OpenStreetMap"]:
+    for text in [
+        project.title_bg,
+        "Община Карлово",
+        "ОПРР",
+        "SG1",
+        "Дейност",
+        "200\xa0000,00",
+        "OpenStreetMap",
+    ]:
         assert text in content, text
     english = client.get(url("portal:project", "sopot", project.slug, lang="en")).content.decode()
     assert project.title_en in english and "Karlovo Municipality" in english and "200,000.00" in english

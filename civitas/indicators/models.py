@@ -1,0 +1,258 @@
+"""Indicator passports, their targets, measurements and change history.
+
+Periods: a measurement or target belongs to a year and, for indicators reported more often than
+once a year, a part of it (``sub``): 0 = the whole year; 1–2 = half-years; 1–4 = quarters;
+1–12 = months, as the indicator's frequency says.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from civitas.core.i18n import Translated
+from civitas.core.models import Municipality
+from civitas.plans.models import PlanElement
+from civitas.projects.models import Project
+
+
+class IndicatorType(models.TextChoices):
+    OUTPUT = "output", _("Output")
+    RESULT = "result", _("Result")
+    IMPACT = "impact", _("Impact")
+    CONTEXT = "context", _("Context")
+
+
+class Measure(models.TextChoices):
+    NUMBER = "number", _("Number")
+    PERCENTAGE = "percentage", _("Percentage (numerator / denominator)")
+    SCORE = "score", _("Qualitative score on a scale")
+
+
+class Direction(models.TextChoices):
+    INCREASE = "increase", _("Increase")
+    DECREASE = "decrease", _("Decrease")
+    MAINTAIN = "maintain", _("Maintain")
+
+
+class Accumulation(models.TextChoices):
+    PER_PERIOD = "per_period", _("Per period")
+    CUMULATIVE = "cumulative", _("Cumulative")
+    LATEST = "latest", _("Latest level")
+
+
+class Frequency(models.TextChoices):
+    ANNUAL = "annual", _("Annual")
+    SEMIANNUAL = "semiannual", _("Semi-annual")
+    QUARTERLY = "quarterly", _("Quarterly")
+    MONTHLY = "monthly", _("Monthly")
+
+
+PERIODS_PER_YEAR = {
+    Frequency.ANNUAL: 1,
+    Frequency.SEMIANNUAL: 2,
+    Frequency.QUARTERLY: 4,
+    Frequency.MONTHLY: 12,
+}
+
+
+class MeasurementState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned")
+    APPROVED = "approved", _("Approved")
+    PUBLISHED = "published", _("Published")
+
+
+# Values that count in evaluation.
+COUNTED_STATES = (MeasurementState.APPROVED, MeasurementState.PUBLISHED)
+
+
+class Indicator(models.Model):
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="indicators")
+    element = models.ForeignKey(
+        PlanElement, on_delete=models.CASCADE, null=True, blank=True, related_name="indicators"
+    )
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, null=True, blank=True, related_name="indicators"
+    )
+    code = models.CharField(_("code"), max_length=40)
+    name_bg = models.CharField(_("name (Bulgarian)"), max_length=400)
+    name_en = models.CharField(_("name (English)"), max_length=400, blank=True)
+    definition_bg = models.TextField(_("definition (Bulgarian)"), blank=True)
+    definition_en = models.TextField(_("definition (English)"), blank=True)
+    type = models.CharField(_("type"), max_length=20, choices=IndicatorType.choices)
+    unit_bg = models.CharField(_("unit (Bulgarian)"), max_length=60, blank=True)
+    unit_en = models.CharField(_("unit (English)"), max_length=60, blank=True)
+    measure = models.CharField(_("measure"), max_length=20, choices=Measure.choices, default=Measure.NUMBER)
+    scale_min = models.DecimalField(
+        _("scale minimum"), max_digits=12, decimal_places=4, null=True, blank=True
+    )
+    scale_max = models.DecimalField(
+        _("scale maximum"), max_digits=12, decimal_places=4, null=True, blank=True
+    )
+    direction = models.CharField(
+        _("direction"), max_length=20, choices=Direction.choices, default=Direction.INCREASE
+    )
+    tolerance = models.DecimalField(
+        _("tolerance band (for maintain)"), max_digits=16, decimal_places=4, null=True, blank=True
+    )
+    accumulation = models.CharField(
+        _("accumulation"), max_length=20, choices=Accumulation.choices, default=Accumulation.PER_PERIOD
+    )
+    baseline_value = models.DecimalField(
+        _("baseline value"), max_digits=18, decimal_places=4, null=True, blank=True
+    )
+    baseline_year = models.PositiveSmallIntegerField(_("baseline year"), null=True, blank=True)
+    baseline_unavailable_reason_bg = models.CharField(
+        _("why no baseline (Bulgarian)"), max_length=400, blank=True
+    )
+    baseline_unavailable_reason_en = models.CharField(
+        _("why no baseline (English)"), max_length=400, blank=True
+    )
+    data_source_bg = models.CharField(_("data source (Bulgarian)"), max_length=400, blank=True)
+    data_source_en = models.CharField(_("data source (English)"), max_length=400, blank=True)
+    method_bg = models.TextField(_("collection method (Bulgarian)"), blank=True)
+    method_en = models.TextField(_("collection method (English)"), blank=True)
+    frequency = models.CharField(
+        _("frequency"), max_length=20, choices=Frequency.choices, default=Frequency.ANNUAL
+    )
+    responsible_unit_bg = models.CharField(_("responsible unit (Bulgarian)"), max_length=300, blank=True)
+    responsible_unit_en = models.CharField(_("responsible unit (English)"), max_length=300, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="owned_indicators",
+        verbose_name=_("owner"),
+    )
+    eu_code = models.CharField(_("EU common indicator code"), max_length=20, blank=True)
+    weight = models.DecimalField(_("weight in roll-up"), max_digits=8, decimal_places=3, default=1)
+    # Breakdowns whose values add up to the total:
+    # [{"key": "settlement", "name": {"bg": "Населено място", "en": "Settlement"},
+    #   "categories": [{"key": "sopot", "bg": "Сопот", "en": "Sopot"}, ...]}]
+    disaggregation = models.JSONField(_("disaggregation"), default=list, blank=True)
+    position = models.PositiveIntegerField(default=0)
+    is_sample = models.BooleanField(_("contains sample data"), default=False)
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    name = Translated()
+    definition = Translated()
+    unit = Translated()
+    baseline_unavailable_reason = Translated()
+    data_source = Translated()
+    method = Translated()
+    responsible_unit = Translated()
+
+    class Meta:
+        ordering = ["position", "code", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "code"], name="indicator_code_unique_in_municipality"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(element__isnull=False, project__isnull=True)
+                    | models.Q(element__isnull=True, project__isnull=False)
+                ),
+                name="indicator_attached_to_element_or_project",
+            ),
+        ]
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+
+    def __str__(self):
+        return f"{self.code} {self.name_bg}"
+
+
+class Target(models.Model):
+    """A milestone or the final target of an indicator for one period."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets")
+    year = models.PositiveSmallIntegerField(_("year"))
+    sub = models.PositiveSmallIntegerField(_("part of the year"), default=0)
+    value = models.DecimalField(_("target value"), max_digits=18, decimal_places=4)
+    is_final = models.BooleanField(_("final target"), default=False)
+
+    class Meta:
+        ordering = ["year", "sub"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "year", "sub"], name="target_unique_period"),
+        ]
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+
+    def __str__(self):
+        return f"{self.indicator.code} {self.year}/{self.sub}: {self.value}"
+
+
+class Measurement(models.Model):
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="measurements")
+    year = models.PositiveSmallIntegerField(_("year"))
+    sub = models.PositiveSmallIntegerField(_("part of the year"), default=0)
+    value = models.DecimalField(_("value"), max_digits=18, decimal_places=4, null=True, blank=True)
+    numerator = models.DecimalField(_("numerator"), max_digits=18, decimal_places=4, null=True, blank=True)
+    denominator = models.DecimalField(
+        _("denominator"), max_digits=18, decimal_places=4, null=True, blank=True
+    )
+    # {"settlement": {"sopot": 120, "anevo": 30}}
+    breakdown = models.JSONField(_("disaggregated values"), default=dict, blank=True)
+    collected_on = models.DateField(_("date collected"), null=True, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    evidence = models.FileField(_("evidence file"), upload_to="evidence/%Y/", blank=True)
+    evidence_url = models.URLField(_("evidence link"), blank=True)
+    state = models.CharField(
+        _("state"), max_length=20, choices=MeasurementState.choices, default=MeasurementState.DRAFT
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    approved_at = models.DateTimeField(null=True, blank=True)
+    return_note = models.TextField(_("note on return"), blank=True)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["year", "sub"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "year", "sub"], name="measurement_unique_period"),
+        ]
+        indexes = [models.Index(fields=["indicator", "state"])]
+        verbose_name = _("measurement")
+        verbose_name_plural = _("measurements")
+
+    def __str__(self):
+        return f"{self.indicator.code} {self.year}/{self.sub}"
+
+
+class IndicatorChange(models.Model):
+    """A change to a baseline, target or approved value, with its reason: the public history."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="changes")
+    measurement = models.ForeignKey(
+        Measurement, on_delete=models.SET_NULL, null=True, blank=True, related_name="changes"
+    )
+    field = models.CharField(max_length=60)
+    period = models.CharField(max_length=20, blank=True)
+    old_value = models.CharField(max_length=100, blank=True)
+    new_value = models.CharField(max_length=100, blank=True)
+    reason = models.TextField(_("reason"))
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+    is_public = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        verbose_name = _("indicator change")
+        verbose_name_plural = _("indicator history")
+
+    def __str__(self):
+        return f"{self.indicator.code} {self.field}: {self.old_value} → {self.new_value}"

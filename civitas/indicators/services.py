@@ -1,0 +1,404 @@
+"""Every write to indicators, targets and measurements, with the measurement workflow.
+
+Workflow: draft → submitted → returned (with a note) | approved → published. Only the
+indicator's owner (or, for an indicator without owner, a user with the indicator-owner role)
+enters and submits; only a verifier returns, approves and publishes, and never the person who
+entered the value. Changes to a baseline, a target or an approved value need a reason and are
+kept in the indicator's history.
+"""
+
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from civitas.core.models import Municipality
+from civitas.core.permissions import Action, can
+from civitas.core.services import audit_record, bump_version, field_changes
+from civitas.plans.models import PlanElement
+from civitas.projects.models import Project
+
+from . import rules
+from .models import Indicator, IndicatorChange, Measurement, MeasurementState, Target
+from .periods import PeriodKey
+
+PASSPORT_FIELDS = {
+    "code", "name_bg", "name_en", "definition_bg", "definition_en", "type", "unit_bg", "unit_en",
+    "measure", "scale_min", "scale_max", "direction", "tolerance", "accumulation", "baseline_value",
+    "baseline_year", "baseline_unavailable_reason_bg", "baseline_unavailable_reason_en",
+    "data_source_bg", "data_source_en", "method_bg", "method_en", "frequency",
+    "responsible_unit_bg", "responsible_unit_en", "owner", "eu_code", "weight", "disaggregation",
+    "position", "is_sample",
+}  # fmt: skip
+HISTORY_FIELDS = {"baseline_value", "baseline_year"}
+EDITABLE_STATES = (MeasurementState.DRAFT, MeasurementState.RETURNED)
+
+
+def indicator_period(indicator: Indicator) -> tuple[int, int] | None:
+    """The years an indicator's targets and measurements may fall in: its plan's period, or its
+    project's planned years (None when the project has no dates)."""
+    if indicator.element_id:
+        plan = indicator.element.plan
+        return (plan.period_start, plan.period_end)
+    project = indicator.project
+    start = project.planned_start or project.actual_start
+    end = project.actual_end or project.planned_end
+    if start and end:
+        return (start.year, max(end.year, start.year))
+    return None
+
+
+def _raise(errors: dict) -> None:
+    if errors:
+        raise ValidationError(errors)
+
+
+def _clean_passport(indicator: Indicator) -> None:
+    data = {field: getattr(indicator, field) for field in PASSPORT_FIELDS if field != "owner"}
+    errors = rules.check_passport(data, period=indicator_period(indicator))
+    try:
+        indicator.full_clean(
+            exclude=["municipality", "element", "project", "owner"], validate_constraints=False
+        )
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
+    _raise(errors)
+
+
+@transaction.atomic
+def indicator_create(
+    *,
+    actor,
+    municipality: Municipality,
+    element: PlanElement | None = None,
+    project: Project | None = None,
+    targets: list[dict] | None = None,
+    **fields,
+) -> Indicator:
+    unknown = set(fields) - PASSPORT_FIELDS
+    if unknown:
+        raise TypeError(f"unknown indicator fields: {sorted(unknown)}")
+    errors: dict = {}
+    if (element is None) == (project is None):
+        errors["element"] = [_("Attach the indicator to one plan element or to one project.")]
+    elif element is not None and element.plan.municipality_id != municipality.pk:
+        errors["element"] = [_("This plan element belongs to another municipality.")]
+    elif project is not None and project.municipality_id != municipality.pk:
+        errors["project"] = [_("This project belongs to another municipality.")]
+    if Indicator.objects.filter(municipality=municipality, code=fields.get("code", "")).exists():
+        errors["code"] = [_("Another indicator of the municipality already has this code.")]
+    _raise(errors)
+    indicator = Indicator(municipality=municipality, element=element, project=project, **fields)
+    _clean_passport(indicator)
+    indicator.save()
+    for target in targets or []:
+        _target_write(indicator=indicator, **target)
+    audit_record(actor=actor, municipality=municipality, action="create", obj=indicator)
+    return indicator
+
+
+@transaction.atomic
+def indicator_update(
+    *, actor, indicator: Indicator, expected_version: int, reason: str = "", **fields
+) -> Indicator:
+    unknown = set(fields) - PASSPORT_FIELDS
+    if unknown:
+        raise TypeError(f"unknown indicator fields: {sorted(unknown)}")
+    changes = field_changes(indicator, fields)
+    if "code" in changes and (
+        Indicator.objects.filter(municipality_id=indicator.municipality_id, code=fields["code"])
+        .exclude(pk=indicator.pk)
+        .exists()
+    ):
+        raise ValidationError({"code": [_("Another indicator of the municipality already has this code.")]})
+    if set(changes) & HISTORY_FIELDS and not reason.strip():
+        raise ValidationError({"reason": [_("A change to the baseline needs a reason.")]})
+    for field, value in fields.items():
+        setattr(indicator, field, value)
+    _clean_passport(indicator)
+    bump_version(instance=indicator, expected_version=expected_version)
+    indicator.save()
+    for field in set(changes) & HISTORY_FIELDS:
+        old, new = changes[field]
+        IndicatorChange.objects.create(
+            indicator=indicator, field=field, old_value=_text(old), new_value=_text(new),
+            reason=reason.strip(), changed_by=_user(actor),
+        )  # fmt: skip
+    audit_record(
+        actor=actor, municipality=indicator.municipality, action="update", obj=indicator, changes=changes
+    )
+    return indicator
+
+
+def _target_write(*, indicator: Indicator, year: int, value, sub: int = 0, is_final: bool = False) -> Target:
+    _raise(
+        rules.check_target(
+            year=year, sub=sub, frequency=indicator.frequency, period=indicator_period(indicator)
+        )
+    )
+    target, _created = Target.objects.update_or_create(
+        indicator=indicator, year=year, sub=sub, defaults={"value": Decimal(str(value)), "is_final": is_final}
+    )
+    return target
+
+
+@transaction.atomic
+def target_set(
+    *, actor, indicator: Indicator, year: int, value, sub: int = 0, is_final: bool = False, reason: str = ""
+) -> Target:
+    """Set the milestone or final target of a period; changing an existing one needs a reason."""
+    existing = Target.objects.filter(indicator=indicator, year=year, sub=sub).first()
+    if existing is not None and existing.value != Decimal(str(value)) and not reason.strip():
+        raise ValidationError({"reason": [_("A change to a target needs a reason.")]})
+    target = _target_write(indicator=indicator, year=year, sub=sub, value=value, is_final=is_final)
+    if existing is not None and existing.value != target.value:
+        IndicatorChange.objects.create(
+            indicator=indicator, field="target", period=str(PeriodKey(year, sub)),
+            old_value=_text(existing.value), new_value=_text(target.value), reason=reason.strip(),
+            changed_by=_user(actor),
+        )  # fmt: skip
+    audit_record(
+        actor=actor, municipality=indicator.municipality, action="set_target", obj=indicator,
+        changes={"period": str(PeriodKey(year, sub)), "value": _text(target.value)},
+    )  # fmt: skip
+    return target
+
+
+def _may_enter(actor, indicator: Indicator) -> bool:
+    if not can(actor, indicator.municipality, Action.ENTER_MEASUREMENT):
+        return False
+    return indicator.owner_id is None or indicator.owner_id == actor.pk or actor.is_superuser
+
+
+def _require_enter(actor, indicator: Indicator) -> None:
+    if not _may_enter(actor, indicator):
+        raise PermissionDenied(_("Only the indicator's owner enters its measurements."))
+
+
+def _require_verify(actor, measurement: Measurement) -> None:
+    if not can(actor, measurement.indicator.municipality, Action.VERIFY_MEASUREMENT):
+        raise PermissionDenied(_("Only a verifier approves or returns measurements."))
+    if measurement.entered_by_id == actor.pk:
+        raise ValidationError(
+            {
+                "__all__": [
+                    _("The person who entered a value cannot approve or return it: ask another verifier.")
+                ]
+            }
+        )
+
+
+def _decimal(value):
+    if value is None or value == "":
+        return None
+    try:
+        return Decimal(str(value))
+    except ArithmeticError:
+        raise ValidationError({"value": [_("“%(value)s” is not a number.") % {"value": value}]}) from None
+
+
+def _check_values(indicator: Indicator, key: PeriodKey, values: dict) -> None:
+    _raise(
+        rules.check_measurement(
+            key=key, frequency=indicator.frequency, period=indicator_period(indicator),
+            measure=indicator.measure, value=values["value"], numerator=values["numerator"],
+            denominator=values["denominator"], scale=(indicator.scale_min, indicator.scale_max),
+            breakdown=values["breakdown"], dimensions=indicator.disaggregation,
+        )
+    )  # fmt: skip
+
+
+def _values(value, numerator, denominator, breakdown) -> dict:
+    return {
+        "value": _decimal(value),
+        "numerator": _decimal(numerator),
+        "denominator": _decimal(denominator),
+        "breakdown": breakdown or {},
+    }
+
+
+@transaction.atomic
+def measurement_save(
+    *,
+    actor,
+    indicator: Indicator,
+    year: int,
+    sub: int = 0,
+    value=None,
+    numerator=None,
+    denominator=None,
+    breakdown: dict | None = None,
+    collected_on=None,
+    comment: str = "",
+    evidence=None,
+    evidence_url: str = "",
+    expected_version: int | None = None,
+) -> Measurement:
+    """Enter or change the draft (or returned) value of a period."""
+    _require_enter(actor, indicator)
+    key = PeriodKey(year, sub)
+    values = _values(value, numerator, denominator, breakdown)
+    _check_values(indicator, key, values)
+    measurement = (
+        Measurement.objects.select_for_update().filter(indicator=indicator, year=year, sub=sub).first()
+    )
+    if measurement is None:
+        measurement = Measurement(indicator=indicator, year=year, sub=sub, entered_by=_user(actor))
+        action = "create"
+    else:
+        if measurement.state not in EDITABLE_STATES:
+            raise ValidationError(
+                {
+                    "__all__": [
+                        _("This value is already submitted or approved: correct it with a reason instead.")
+                    ]
+                }
+            )
+        bump_version(instance=measurement, expected_version=expected_version)
+        action = "update"
+    for field, new in values.items():
+        setattr(measurement, field, new)
+    measurement.collected_on = collected_on
+    measurement.comment = comment
+    measurement.evidence_url = evidence_url
+    if evidence is not None:
+        measurement.evidence = evidence
+    measurement.entered_by = _user(actor)
+    measurement.save()
+    audit_record(actor=actor, municipality=indicator.municipality, action=action, obj=measurement)
+    return measurement
+
+
+def _transition(measurement: Measurement, allowed_from, to: str) -> None:
+    if measurement.state not in allowed_from:
+        raise ValidationError(
+            {
+                "__all__": [
+                    _("A value in state “%(state)s” cannot move on this way.")
+                    % {"state": measurement.get_state_display()}
+                ]
+            }
+        )
+    measurement.state = to
+
+
+@transaction.atomic
+def measurement_submit(*, actor, measurement: Measurement) -> Measurement:
+    measurement = _locked(measurement)
+    _require_enter(actor, measurement.indicator)
+    _transition(measurement, EDITABLE_STATES, MeasurementState.SUBMITTED)
+    measurement.submitted_at = timezone.now()
+    measurement.return_note = ""
+    measurement.save()
+    audit_record(
+        actor=actor, municipality=measurement.indicator.municipality, action="submit", obj=measurement
+    )
+    return measurement
+
+
+@transaction.atomic
+def measurement_return(*, actor, measurement: Measurement, note: str) -> Measurement:
+    measurement = _locked(measurement)
+    _require_verify(actor, measurement)
+    if not note.strip():
+        raise ValidationError({"note": [_("Say what needs to change when you return a value.")]})
+    _transition(measurement, (MeasurementState.SUBMITTED,), MeasurementState.RETURNED)
+    measurement.return_note = note.strip()
+    measurement.save()
+    audit_record(
+        actor=actor, municipality=measurement.indicator.municipality, action="return", obj=measurement
+    )
+    return measurement
+
+
+@transaction.atomic
+def measurement_approve(*, actor, measurement: Measurement, publish: bool = False) -> Measurement:
+    measurement = _locked(measurement)
+    _require_verify(actor, measurement)
+    _transition(measurement, (MeasurementState.SUBMITTED,), MeasurementState.APPROVED)
+    measurement.approved_by = _user(actor)
+    measurement.approved_at = timezone.now()
+    if publish:
+        measurement.state = MeasurementState.PUBLISHED
+    measurement.save()
+    audit_record(
+        actor=actor, municipality=measurement.indicator.municipality, action="approve", obj=measurement
+    )
+    return measurement
+
+
+@transaction.atomic
+def measurement_publish(*, actor, measurement: Measurement) -> Measurement:
+    measurement = _locked(measurement)
+    if not can(actor, measurement.indicator.municipality, Action.VERIFY_MEASUREMENT):
+        raise PermissionDenied(_("Only a verifier publishes measurements."))
+    _transition(measurement, (MeasurementState.APPROVED,), MeasurementState.PUBLISHED)
+    measurement.save()
+    audit_record(
+        actor=actor, municipality=measurement.indicator.municipality, action="publish", obj=measurement
+    )
+    return measurement
+
+
+@transaction.atomic
+def measurement_correct(
+    *, actor, measurement: Measurement, reason: str, value=None, numerator=None, denominator=None,
+    breakdown: dict | None = None,
+) -> Measurement:  # fmt: skip
+    """Change an approved or published value: needs a reason, is kept in the public history, and
+    goes back to the verifier (submitted) before it counts again."""
+    measurement = _locked(measurement)
+    indicator = measurement.indicator
+    _require_enter(actor, indicator)
+    if measurement.state not in (MeasurementState.APPROVED, MeasurementState.PUBLISHED):
+        raise ValidationError({"__all__": [_("Only an approved value is corrected this way.")]})
+    if not reason.strip():
+        raise ValidationError({"reason": [_("A change to an approved value needs a reason.")]})
+    values = _values(value, numerator, denominator, breakdown)
+    _check_values(indicator, PeriodKey(measurement.year, measurement.sub), values)
+    old = _shown(measurement)
+    for field, new in values.items():
+        setattr(measurement, field, new)
+    IndicatorChange.objects.create(
+        indicator=indicator, measurement=measurement, field="measurement",
+        period=str(PeriodKey(measurement.year, measurement.sub)), old_value=old, new_value=_shown(measurement),
+        reason=reason.strip(), changed_by=_user(actor),
+    )  # fmt: skip
+    measurement.state = MeasurementState.SUBMITTED
+    measurement.entered_by = _user(actor)
+    measurement.approved_by = None
+    measurement.approved_at = None
+    measurement.submitted_at = timezone.now()
+    measurement.version += 1
+    measurement.save()
+    audit_record(actor=actor, municipality=indicator.municipality, action="correct", obj=measurement)
+    return measurement
+
+
+def _locked(measurement: Measurement) -> Measurement:
+    return (
+        Measurement.objects.select_for_update()
+        .select_related("indicator__municipality")
+        .get(pk=measurement.pk)
+    )
+
+
+def _shown(measurement: Measurement) -> str:
+    if measurement.numerator is not None and measurement.denominator is not None:
+        return f"{_text(measurement.numerator)}/{_text(measurement.denominator)}"
+    return _text(measurement.value)
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    return str(value)
+
+
+def _user(actor):
+    return actor if getattr(actor, "is_authenticated", False) else None

@@ -1,0 +1,259 @@
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from civitas.core.models import AuditEvent, Role
+from civitas.indicators import services
+from civitas.indicators.models import Indicator, IndicatorChange, Measurement, MeasurementState, Target
+from civitas.testing.factories import (
+    IndicatorFactory,
+    MembershipFactory,
+    MunicipalityFactory,
+    PlanElementFactory,
+    PlanFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def town():
+    return MunicipalityFactory(slug="sopot")
+
+
+@pytest.fixture
+def element(town):
+    return PlanElementFactory(plan=PlanFactory(municipality=town, period_start=2014, period_end=2020))
+
+
+def staff(town, role, username):
+    user = UserFactory(username=username)
+    MembershipFactory(user=user, municipality=town, role=role)
+    return user
+
+
+@pytest.fixture
+def owner(town):
+    return staff(town, Role.INDICATOR_OWNER, "owner")
+
+
+@pytest.fixture
+def verifier(town):
+    return staff(town, Role.VERIFIER, "verifier")
+
+
+@pytest.fixture
+def indicator(element, owner):
+    return IndicatorFactory(element=element, owner=owner, code="T1")
+
+
+PASSPORT = dict(
+    code="T2", name_bg="Нощувки", name_en="Overnight stays", type="result", measure="number",
+    direction="increase", accumulation="per_period", frequency="annual", baseline_value=Decimal("1000"),
+    baseline_year=2013,
+)  # fmt: skip
+
+
+def test_indicator_create_with_targets(town, element):
+    indicator = services.indicator_create(
+        actor=None, municipality=town, element=element, targets=[{"year": 2020, "value": 2000, "is_final": True}],
+        **PASSPORT,
+    )  # fmt: skip
+    assert indicator.targets.get().value == Decimal("2000")
+    assert AuditEvent.objects.filter(action="create", object_type="indicators.indicator").count() == 1
+
+
+@pytest.mark.parametrize(
+    "change, field",
+    [
+        ({"measure": "score", "scale_min": Decimal(5), "scale_max": Decimal(1)}, "scale_max"),
+        ({"direction": "maintain", "tolerance": None}, "tolerance"),
+        ({"baseline_value": None, "baseline_year": None}, "baseline_value"),
+        ({"baseline_year": 2030}, "baseline_year"),
+    ],
+)
+def test_bad_passport_is_refused_and_changes_nothing(town, element, change, field):
+    with pytest.raises(ValidationError) as error:
+        services.indicator_create(actor=None, municipality=town, element=element, **{**PASSPORT, **change})
+    assert field in error.value.message_dict
+    assert Indicator.objects.count() == 0
+
+
+def test_target_year_outside_plan_period_is_refused(town, element):
+    with pytest.raises(ValidationError) as error:
+        services.indicator_create(
+            actor=None, municipality=town, element=element, targets=[{"year": 2025, "value": 1}], **PASSPORT
+        )
+    assert "2025" in str(error.value)
+    assert Indicator.objects.count() == 0 and Target.objects.count() == 0
+
+
+def test_element_of_another_municipality_is_refused(town):
+    foreign = PlanElementFactory(plan=PlanFactory(municipality=MunicipalityFactory(slug="karlovo")))
+    with pytest.raises(ValidationError):
+        services.indicator_create(actor=None, municipality=town, element=foreign, **PASSPORT)
+
+
+def test_baseline_change_needs_a_reason_and_is_kept(indicator, owner):
+    with pytest.raises(ValidationError):
+        services.indicator_update(
+            actor=owner, indicator=indicator, expected_version=1, baseline_value=Decimal(90)
+        )
+    services.indicator_update(
+        actor=owner,
+        indicator=indicator,
+        expected_version=1,
+        baseline_value=Decimal(90),
+        reason="НСИ коригира",
+    )
+    change = IndicatorChange.objects.get()
+    assert (change.field, change.old_value, change.new_value, change.reason) == (
+        "baseline_value", "100", "90", "НСИ коригира",
+    )  # fmt: skip
+
+
+def test_target_change_needs_a_reason(indicator, owner):
+    services.target_set(actor=owner, indicator=indicator, year=2020, value=200, is_final=True)
+    with pytest.raises(ValidationError):
+        services.target_set(actor=owner, indicator=indicator, year=2020, value=250, is_final=True)
+    services.target_set(
+        actor=owner, indicator=indicator, year=2020, value=250, is_final=True, reason="нова стратегия"
+    )
+    assert Target.objects.get().value == 250
+    assert IndicatorChange.objects.get().period == "2020"
+
+
+def test_workflow_enter_submit_approve_publish(indicator, owner, verifier):
+    m = services.measurement_save(actor=owner, indicator=indicator, year=2016, value="150")
+    assert m.state == MeasurementState.DRAFT
+    services.measurement_submit(actor=owner, measurement=m)
+    services.measurement_approve(actor=verifier, measurement=m)
+    m = services.measurement_publish(actor=verifier, measurement=m)
+    assert m.state == MeasurementState.PUBLISHED and m.approved_by == verifier
+
+
+def test_return_needs_a_note_and_reopens_for_editing(indicator, owner, verifier):
+    m = services.measurement_save(actor=owner, indicator=indicator, year=2016, value="150")
+    services.measurement_submit(actor=owner, measurement=m)
+    with pytest.raises(ValidationError):
+        services.measurement_return(actor=verifier, measurement=m, note=" ")
+    services.measurement_return(actor=verifier, measurement=m, note="Липсва източник")
+    m = services.measurement_save(
+        actor=owner, indicator=indicator, year=2016, value="155", expected_version=1
+    )
+    assert m.value == Decimal("155")
+
+
+def test_the_person_who_entered_cannot_approve(indicator, town):
+    both = staff(town, Role.INDICATOR_OWNER, "both")
+    MembershipFactory(user=both, municipality=town, role=Role.VERIFIER)
+    indicator.owner = both
+    indicator.save()
+    m = services.measurement_save(actor=both, indicator=indicator, year=2016, value="150")
+    services.measurement_submit(actor=both, measurement=m)
+    with pytest.raises(ValidationError):
+        services.measurement_approve(actor=both, measurement=m)
+    assert Measurement.objects.get().state == MeasurementState.SUBMITTED
+
+
+def test_only_the_owner_enters_and_only_a_verifier_approves(indicator, town, owner, verifier):
+    other_owner = staff(town, Role.INDICATOR_OWNER, "other")
+    with pytest.raises(PermissionDenied):
+        services.measurement_save(actor=other_owner, indicator=indicator, year=2016, value="1")
+    with pytest.raises(PermissionDenied):
+        services.measurement_save(actor=verifier, indicator=indicator, year=2016, value="1")
+    m = services.measurement_save(actor=owner, indicator=indicator, year=2016, value="1")
+    services.measurement_submit(actor=owner, measurement=m)
+    with pytest.raises(PermissionDenied):
+        services.measurement_approve(actor=other_owner, measurement=m)
+
+
+@pytest.mark.parametrize(
+    "kwargs, field",
+    [
+        ({"year": 2025, "value": "1"}, "period"),
+        ({"year": 2016, "sub": 2, "value": "1"}, "period"),
+        ({"year": 2016, "value": None}, "value"),
+        ({"year": 2016, "value": "abc"}, "value"),
+    ],
+)
+def test_bad_measurements_are_refused(indicator, owner, kwargs, field):
+    with pytest.raises(ValidationError) as error:
+        services.measurement_save(actor=owner, indicator=indicator, **kwargs)
+    assert field in error.value.message_dict
+    assert Measurement.objects.count() == 0
+
+
+def test_percentage_with_zero_denominator_is_refused(indicator, owner):
+    indicator.measure = "percentage"
+    indicator.save()
+    with pytest.raises(ValidationError) as error:
+        services.measurement_save(actor=owner, indicator=indicator, year=2016, numerator=3, denominator=0)
+    assert "denominator" in error.value.message_dict
+
+
+def test_score_outside_scale_is_refused(indicator, owner):
+    indicator.measure, indicator.scale_min, indicator.scale_max = "score", Decimal(1), Decimal(5)
+    indicator.save()
+    with pytest.raises(ValidationError):
+        services.measurement_save(actor=owner, indicator=indicator, year=2016, value=6)
+    assert services.measurement_save(actor=owner, indicator=indicator, year=2016, value=4).value == 4
+
+
+def test_disaggregation_must_add_up(indicator, owner):
+    indicator.disaggregation = [
+        {"key": "settlement", "name": {"bg": "Населено място", "en": "Settlement"},
+         "categories": [{"key": "sopot", "bg": "Сопот", "en": "Sopot"}, {"key": "anevo", "bg": "Анево", "en": "Anevo"}]}
+    ]  # fmt: skip
+    indicator.save()
+    with pytest.raises(ValidationError) as error:
+        services.measurement_save(
+            actor=owner,
+            indicator=indicator,
+            year=2016,
+            value=150,
+            breakdown={"settlement": {"sopot": 100, "anevo": 40}},
+        )
+    assert "140" in str(error.value)
+    with pytest.raises(ValidationError):
+        services.measurement_save(
+            actor=owner, indicator=indicator, year=2016, value=150, breakdown={"settlement": {"karlovo": 150}}
+        )
+    m = services.measurement_save(
+        actor=owner,
+        indicator=indicator,
+        year=2016,
+        value=150,
+        breakdown={"settlement": {"sopot": 110, "anevo": 40}},
+    )
+    assert m.breakdown["settlement"]["anevo"] == 40
+
+
+def test_correcting_an_approved_value_needs_a_reason_and_goes_back_to_the_verifier(
+    indicator, owner, verifier
+):
+    m = services.measurement_save(actor=owner, indicator=indicator, year=2016, value="150")
+    services.measurement_submit(actor=owner, measurement=m)
+    services.measurement_approve(actor=verifier, measurement=m, publish=True)
+    with pytest.raises(ValidationError):
+        services.measurement_save(actor=owner, indicator=indicator, year=2016, value="160")
+    with pytest.raises(ValidationError):
+        services.measurement_correct(actor=owner, measurement=m, value="160", reason="")
+    m = services.measurement_correct(actor=owner, measurement=m, value="160", reason="грешка при въвеждане")
+    assert m.state == MeasurementState.SUBMITTED
+    change = IndicatorChange.objects.get()
+    assert (change.old_value, change.new_value, change.period) == ("150", "160", "2016")
+
+
+def test_concurrent_edits_of_a_draft_are_detected(indicator, owner):
+    from civitas.core.errors import ConflictError
+
+    services.measurement_save(actor=owner, indicator=indicator, year=2016, value="150")
+    services.measurement_save(actor=owner, indicator=indicator, year=2016, value="151", expected_version=1)
+    with pytest.raises(ConflictError):
+        services.measurement_save(
+            actor=owner, indicator=indicator, year=2016, value="152", expected_version=1
+        )
+    assert Measurement.objects.get().value == Decimal("151")
