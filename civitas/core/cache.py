@@ -35,12 +35,7 @@ def cached_public_page(view):
     def wrapper(request, municipality, *args, **kwargs):
         if not _cacheable(request):
             return view(request, municipality, *args, **kwargs)
-        key = "page:%s:%s:%s:%s" % (
-            municipality.pk,
-            municipality.content_version,
-            get_language(),
-            request.get_full_path(),
-        )
+        key = f"page:{municipality.pk}:{municipality.content_version}:{get_language()}:{request.get_full_path()}"
         cached = cache.get(key)
         if cached is not None:
             return cached
