@@ -132,7 +132,7 @@ class Note(StrEnum):
 
     NO_MEASUREMENTS = "no_measurements"  # no approved value at all
     NO_TARGET = "no_target"  # nothing to compare with (no target; no baseline for "maintain")
-    BEFORE_BASELINE = "before_baseline"  # the period ends before the baseline / first target
+    BEFORE_START = "before_start"  # the period ends before the baseline (or the first target)
     NO_BASELINE = "no_baseline"  # baseline not available: status by attainment, no ratio/score
     PARTIAL_PERIOD = "partial_period"  # the period evaluated has not ended on the as-of date
     STALE = "stale"  # no approved value within the frequency plus the grace period
@@ -755,7 +755,7 @@ def _expected(spec: IndicatorSpec, period: Period) -> tuple[float | None, Note |
     if i == 0:
         if spec.direction is Direction.MAINTAIN:
             return values[0], None  # the level to maintain applies from the start
-        return None, Note.BEFORE_BASELINE
+        return None, Note.BEFORE_START
     if i == len(times):
         return values[-1], None  # after the final target: hold it
     t0, t1 = times[i - 1], times[i]
