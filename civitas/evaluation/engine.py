@@ -265,12 +265,12 @@ class Period:
     @property
     def label(self) -> str:
         if self.frequency is Frequency.ANNUAL:
-            return f"{self.year}"
+            return f"{self.year:04d}"
         if self.frequency is Frequency.SEMIANNUAL:
-            return f"{self.year}-H{self.index}"
+            return f"{self.year:04d}-H{self.index}"
         if self.frequency is Frequency.QUARTERLY:
-            return f"{self.year}-Q{self.index}"
-        return f"{self.year}-{self.index:02d}"
+            return f"{self.year:04d}-Q{self.index}"
+        return f"{self.year:04d}-{self.index:02d}"
 
     def __str__(self) -> str:
         return self.label
