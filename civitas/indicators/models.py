@@ -63,8 +63,9 @@ class MeasurementState(models.TextChoices):
     PUBLISHED = "published", _("Published")
 
 
-# Values that count in evaluation.
-COUNTED_STATES = (MeasurementState.APPROVED, MeasurementState.PUBLISHED)
+# Values that count in evaluation: only published ones, so that every page, report and export,
+# public or internal, shows the same figures.
+COUNTED_STATES = (MeasurementState.PUBLISHED,)
 
 
 class Indicator(models.Model):

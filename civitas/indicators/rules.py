@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from .periods import PeriodKey, is_valid
+from civitas.evaluation.engine import Period
 
 MEASURES = {"number", "percentage", "score"}
 DIRECTIONS = {"increase", "decrease", "maintain"}
@@ -61,6 +61,18 @@ def check_score(value, lo, hi, *, field="value") -> dict:
     return {}
 
 
+def period_of(year: int, sub: int, frequency: str) -> Period | None:
+    """The reporting period (year, part of the year) of an indicator of this frequency, or None if
+    there is no such period: an annual indicator has only whole years (sub 0), the others only
+    their parts (halves 1–2, quarters 1–4, months 1–12)."""
+    if (sub == 0) != (frequency == "annual"):
+        return None
+    try:
+        return Period.of(year, sub, frequency)
+    except ValueError:
+        return None
+
+
 def check_target(*, year: int, sub: int, frequency: str, period: tuple[int, int] | None) -> dict:
     errors: dict = {}
     if period is not None and not (period[0] <= year <= period[1]):
@@ -70,14 +82,15 @@ def check_target(*, year: int, sub: int, frequency: str, period: tuple[int, int]
             _("The target year %(year)s is outside the plan's period %(start)s–%(end)s.")
             % {"year": year, "start": period[0], "end": period[1]},
         )
-    if sub and not is_valid(PeriodKey(year, sub), frequency):
+    if sub and period_of(year, sub, frequency) is None:
         _add(errors, "sub", _("There is no such part of the year for this indicator's frequency."))
     return errors
 
 
 def check_measurement(
     *,
-    key: PeriodKey,
+    year: int,
+    sub: int,
     frequency: str,
     period: tuple[int, int] | None,
     measure: str,
@@ -90,7 +103,9 @@ def check_measurement(
 ) -> dict:
     """A measurement's period, value and disaggregation."""
     errors: dict = {}
-    if not is_valid(key, frequency) or (period is not None and not (period[0] <= key.year <= period[1])):
+    if period_of(year, sub, frequency) is None or (
+        period is not None and not (period[0] <= year <= period[1])
+    ):
         _add(errors, "period", _("There is no such reporting period for this indicator."))
     if measure == "percentage":
         if numerator is None or denominator is None:

@@ -22,7 +22,7 @@ from civitas.projects.models import Project
 
 from . import rules
 from .models import Indicator, IndicatorChange, Measurement, MeasurementState, Target
-from .periods import PeriodKey
+from .rules import period_of
 
 PASSPORT_FIELDS = {
     "code", "name_bg", "name_en", "definition_bg", "definition_en", "type", "unit_bg", "unit_en",
@@ -156,13 +156,13 @@ def target_set(
     target = _target_write(indicator=indicator, year=year, sub=sub, value=value, is_final=is_final)
     if existing is not None and existing.value != target.value:
         IndicatorChange.objects.create(
-            indicator=indicator, field="target", period=str(PeriodKey(year, sub)),
+            indicator=indicator, field="target", period=_period_text(indicator, year, sub),
             old_value=_text(existing.value), new_value=_text(target.value), reason=reason.strip(),
             changed_by=_user(actor),
         )  # fmt: skip
     audit_record(
         actor=actor, municipality=indicator.municipality, action="set_target", obj=indicator,
-        changes={"period": str(PeriodKey(year, sub)), "value": _text(target.value)},
+        changes={"period": _period_text(indicator, year, sub), "value": _text(target.value)},
     )  # fmt: skip
     return target
 
@@ -200,10 +200,10 @@ def _decimal(value):
         raise ValidationError({"value": [_("“%(value)s” is not a number.") % {"value": value}]}) from None
 
 
-def _check_values(indicator: Indicator, key: PeriodKey, values: dict) -> None:
+def _check_values(indicator: Indicator, year: int, sub: int, values: dict) -> None:
     _raise(
         rules.check_measurement(
-            key=key, frequency=indicator.frequency, period=indicator_period(indicator),
+            year=year, sub=sub, frequency=indicator.frequency, period=indicator_period(indicator),
             measure=indicator.measure, value=values["value"], numerator=values["numerator"],
             denominator=values["denominator"], scale=(indicator.scale_min, indicator.scale_max),
             breakdown=values["breakdown"], dimensions=indicator.disaggregation,
@@ -239,9 +239,8 @@ def measurement_save(
 ) -> Measurement:
     """Enter or change the draft (or returned) value of a period."""
     _require_enter(actor, indicator)
-    key = PeriodKey(year, sub)
     values = _values(value, numerator, denominator, breakdown)
-    _check_values(indicator, key, values)
+    _check_values(indicator, year, sub, values)
     measurement = (
         Measurement.objects.select_for_update().filter(indicator=indicator, year=year, sub=sub).first()
     )
@@ -358,13 +357,13 @@ def measurement_correct(
     if not reason.strip():
         raise ValidationError({"reason": [_("A change to an approved value needs a reason.")]})
     values = _values(value, numerator, denominator, breakdown)
-    _check_values(indicator, PeriodKey(measurement.year, measurement.sub), values)
+    _check_values(indicator, measurement.year, measurement.sub, values)
     old = _shown(measurement)
     for field, new in values.items():
         setattr(measurement, field, new)
     IndicatorChange.objects.create(
         indicator=indicator, measurement=measurement, field="measurement",
-        period=str(PeriodKey(measurement.year, measurement.sub)), old_value=old, new_value=_shown(measurement),
+        period=_period_text(indicator, measurement.year, measurement.sub), old_value=old, new_value=_shown(measurement),
         reason=reason.strip(), changed_by=_user(actor),
     )  # fmt: skip
     measurement.state = MeasurementState.SUBMITTED
@@ -390,6 +389,11 @@ def _shown(measurement: Measurement) -> str:
     if measurement.numerator is not None and measurement.denominator is not None:
         return f"{_text(measurement.numerator)}/{_text(measurement.denominator)}"
     return _text(measurement.value)
+
+
+def _period_text(indicator: Indicator, year: int, sub: int) -> str:
+    period = period_of(year, sub, indicator.frequency)
+    return period.label if period else f"{year}/{sub}"
 
 
 def _text(value) -> str:

@@ -1,0 +1,90 @@
+"""The bridge between stored indicators and the pure evaluation engine.
+
+Builds the engine's inputs from model instances that are already loaded (no queries here) and
+evaluates them; selectors load the data, in a fixed number of queries, and call these.
+"""
+
+import datetime
+from collections.abc import Iterable
+
+from civitas.evaluation import engine
+
+from .models import COUNTED_STATES, Indicator, Measurement, Target
+from .rules import period_of
+
+
+def thresholds_for(municipality) -> engine.Thresholds:
+    return engine.Thresholds(
+        on_track=float(municipality.on_track_threshold),
+        at_risk=float(municipality.at_risk_threshold),
+        stale_grace_days=municipality.stale_grace_days,
+    )
+
+
+def spec_for(indicator: Indicator, targets: Iterable[Target]) -> engine.IndicatorSpec:
+    """The engine's view of a passport. ValueError when the passport cannot be evaluated."""
+    baseline = None
+    if indicator.baseline_value is not None and indicator.baseline_year is not None:
+        baseline = engine.Baseline(float(indicator.baseline_value), indicator.baseline_year)
+    return engine.IndicatorSpec(
+        key=str(indicator.pk or indicator.code),
+        direction=indicator.direction,
+        accumulation=indicator.accumulation,
+        measure=indicator.measure,
+        baseline=baseline,
+        targets=[(engine.Period.of(t.year, t.sub, indicator.frequency), float(t.value)) for t in targets],
+        frequency=indicator.frequency,
+        tolerance=float(indicator.tolerance or 0),
+        scale_min=None if indicator.scale_min is None else float(indicator.scale_min),
+        scale_max=None if indicator.scale_max is None else float(indicator.scale_max),
+        weight=0.0 if indicator.type == "context" else float(indicator.weight),
+    )
+
+
+def engine_measurement(indicator: Indicator, m: Measurement) -> engine.Measurement:
+    period = period_of(m.year, m.sub, indicator.frequency) or engine.Period(m.year)
+    if indicator.measure == "percentage":
+        return engine.Measurement(
+            period=period,
+            numerator=float(m.numerator),
+            denominator=float(m.denominator),
+            collected=m.collected_on,
+        )
+    return engine.Measurement(period=period, value=float(m.value), collected=m.collected_on)
+
+
+def evaluation_date(plan_end_year: int | None, today: datetime.date | None = None) -> datetime.date:
+    """The date a plan is evaluated on: today, but no later than the end of the year after the
+    plan's last year (when the last year's values are in), so a finished plan keeps its final
+    assessment instead of turning stale."""
+    today = today or datetime.date.today()
+    if plan_end_year is None:
+        return today
+    return min(today, datetime.date(plan_end_year + 1, 12, 31))
+
+
+def evaluate(
+    indicator: Indicator,
+    targets: Iterable[Target],
+    measurements: Iterable[Measurement],
+    *,
+    as_of: datetime.date,
+    thresholds: engine.Thresholds,
+    years: tuple[int, int] | None = None,
+) -> engine.IndicatorResult:
+    """Evaluate one indicator with its targets and measurements (only approved values count)."""
+    spec = spec_for(indicator, targets)
+    counted = [engine_measurement(indicator, m) for m in measurements if m.state in COUNTED_STATES]
+    periods = None
+    if years is not None:
+        first = min(years[0], indicator.baseline_year or years[0])
+        if indicator.frequency == "annual":
+            periods = [engine.Period(y) for y in range(first, years[1] + 1)]
+        else:
+            parts = engine.Frequency(indicator.frequency).parts
+            periods = [
+                engine.Period(y, indicator.frequency, i)
+                for y in range(first, years[1] + 1)
+                for i in range(1, parts + 1)
+            ]
+    return engine.evaluate_indicator(spec, counted, as_of=as_of, thresholds=thresholds, periods=periods)
