@@ -24,8 +24,8 @@ from civitas.evaluation.engine import (
     status_for_ratio,
 )
 
-settings.register_profile("civitas", max_examples=150, deadline=None)
-settings.load_profile("civitas")
+# Per test, not a global profile: other apps' Hypothesis tests keep their own settings.
+PROPERTY = settings(max_examples=150, deadline=None)
 
 values = st.one_of(
     st.integers(-1_000_000, 1_000_000).map(float),
@@ -121,6 +121,7 @@ def neg(x):
     return None if x is None else -x
 
 
+@PROPERTY
 @given(cases(), thresholds)
 def test_a_mirrored_decreasing_indicator_is_the_increasing_one(case, limits):
     spec, measurements, as_of = case
@@ -142,6 +143,7 @@ def test_a_mirrored_decreasing_indicator_is_the_increasing_one(case, limits):
         assert (p.actual, p.expected) == (neg(q.actual), neg(q.expected))
 
 
+@PROPERTY
 @given(cases(directions=tuple(Direction)), st.randoms(use_true_random=False))
 def test_the_order_of_the_measurements_changes_nothing(case, rnd):
     spec, measurements, as_of = case
@@ -152,6 +154,7 @@ def test_the_order_of_the_measurements_changes_nothing(case, rnd):
     )
 
 
+@PROPERTY
 @given(cases(directions=tuple(Direction)), thresholds)
 def test_score_is_always_between_0_and_1_and_status_follows_the_ratio(case, limits):
     spec, measurements, as_of = case
@@ -169,6 +172,7 @@ def test_score_is_always_between_0_and_1_and_status_follows_the_ratio(case, limi
         assert result.status is Status.NO_DATA
 
 
+@PROPERTY
 @given(cases(value_strategy=non_negative))
 def test_cumulative_actual_never_falls_for_non_negative_values(case):
     spec, measurements, as_of = case
@@ -179,6 +183,7 @@ def test_cumulative_actual_never_falls_for_non_negative_values(case):
     assert all(x <= y for x, y in itertools.pairwise(known))
 
 
+@PROPERTY
 @given(cases(directions=tuple(Direction)))
 def test_interpolation_at_a_target_period_is_the_target(case):
     spec, _measurements, _as_of = case
@@ -194,6 +199,7 @@ def test_interpolation_at_a_target_period_is_the_target(case):
             assert min(anchors) - 1e-6 <= expected <= max(anchors) + 1e-6
 
 
+@PROPERTY
 @given(st.integers(1, 9998), st.sampled_from(["", "-H1", "-H2", "-Q1", "-Q4", "-01", "-12"]))
 def test_period_labels_round_trip(year, suffix):
     text = f"{year:04d}{suffix}"
@@ -244,6 +250,7 @@ def summary(result):
     )
 
 
+@PROPERTY
 @given(tree_shapes, st.floats(0.1, 10))
 def test_roll_up_of_one_child_is_the_child(shape, weight):
     child = build(shape)
@@ -251,6 +258,7 @@ def test_roll_up_of_one_child_is_the_child(shape, weight):
     assert summary(wrapped["parent"]) == summary(wrapped[child.key])
 
 
+@PROPERTY
 @given(st.one_of(st.none(), st.floats(0, 1)), st.floats(0.1, 10))
 def test_roll_up_of_one_indicator_is_the_indicator(score, weight):
     result = evaluate_tree(Node("e", indicators=(indicator_result("i", score, weight),)))["e"]
@@ -258,6 +266,7 @@ def test_roll_up_of_one_indicator_is_the_indicator(score, weight):
     assert result.coverage == (0.0 if score is None else 1.0)
 
 
+@PROPERTY
 @given(tree_shapes, st.floats(0.1, 10), st.lists(st.sampled_from([0.5, 1.0, 2.0]), max_size=3))
 def test_a_child_without_data_changes_coverage_not_score(shape, weight, empty_weights):
     root = build(shape)
@@ -276,6 +285,7 @@ def test_a_child_without_data_changes_coverage_not_score(shape, weight, empty_we
     assert after.counts[Status.NO_DATA] == before.counts[Status.NO_DATA] + len(empty_weights)
 
 
+@PROPERTY
 @given(tree_shapes)
 def test_roll_up_scores_and_coverage_are_between_0_and_1(shape):
     root = build(shape)
@@ -286,6 +296,7 @@ def test_roll_up_scores_and_coverage_are_between_0_and_1(shape):
         assert (result.score is None) == (result.status is Status.NO_DATA)
 
 
+@PROPERTY
 @given(tree_shapes)
 def test_missing_data_is_never_counted_as_zero(shape):
     """Replacing every no-data indicator by a 0 score can only lower (or keep) the score."""
