@@ -1,0 +1,7 @@
+"""Staff pages for indicators and measurements, under /<municipality>/manage/indicators/."""
+
+from django.urls import path  # noqa: F401 - patterns are added by the views as they land
+
+app_name = "indicators"
+
+urlpatterns: list = []
