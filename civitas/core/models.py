@@ -38,9 +38,15 @@ class Municipality(models.Model):
     population_year = models.PositiveSmallIntegerField(_("population census year"), null=True, blank=True)
     # Evaluation thresholds: a progress ratio at or above on_track is on track, at or above
     # at_risk at risk, below it off track; a value is stale this many days after the next was due.
-    on_track_threshold = models.DecimalField(_("on-track threshold"), max_digits=4, decimal_places=3, default=0.85)
-    at_risk_threshold = models.DecimalField(_("at-risk threshold"), max_digits=4, decimal_places=3, default=0.60)
-    stale_grace_days = models.PositiveSmallIntegerField(_("grace period before a value is stale, days"), default=90)
+    on_track_threshold = models.DecimalField(
+        _("on-track threshold"), max_digits=4, decimal_places=3, default=0.85
+    )
+    at_risk_threshold = models.DecimalField(
+        _("at-risk threshold"), max_digits=4, decimal_places=3, default=0.60
+    )
+    stale_grace_days = models.PositiveSmallIntegerField(
+        _("grace period before a value is stale, days"), default=90
+    )
     # Moves up with every change to the municipality's content (see core.services.audit_record);
     # public pages are cached under it, so a cached page is never older than the data.
     content_version = models.PositiveBigIntegerField(default=1, editable=False)

@@ -52,7 +52,10 @@ def _evaluate_all(indicators, targets, measurements, *, as_of, thresholds, years
 def plan_evaluation(
     plan: Plan, tree: list[ElementNode], *, today: datetime.date | None = None
 ) -> PlanEvaluation:
-    """Evaluate every indicator of the plan and roll the scores up its goal tree: three queries."""
+    """Evaluate every indicator of the plan and roll the scores up its goal tree: three queries.
+
+    Each node of ``tree`` also gets its ``result`` and its own ``indicators``, for the plan page.
+    """
     as_of = evaluation_date(plan.period_end, today)
     thresholds = thresholds_for(plan.municipality)
     indicators = list(Indicator.objects.filter(element__plan=plan).order_by("position", "code", "pk"))
@@ -76,6 +79,14 @@ def plan_evaluation(
     root = engine.Node(key="plan", children=tuple(node(n) for n in tree))
     results = engine.evaluate_tree(root, thresholds)
     plan_result = results.pop("plan")
+
+    def attach(nodes: list[ElementNode]) -> None:
+        for n in nodes:
+            n.result = results.get(str(n.element.pk))
+            n.indicators = by_element.get(n.element.pk, [])
+            attach(n.children)
+
+    attach(tree)
     return PlanEvaluation(
         as_of=as_of,
         plan_result=plan_result,

@@ -17,6 +17,9 @@ class ElementNode:
     level_name: str
     children: list["ElementNode"] = field(default_factory=list)
     projects: list = field(default_factory=list)
+    # Filled by indicators.selectors.plan_evaluation: the element's roll-up and own indicators.
+    result: object = None
+    indicators: list = field(default_factory=list)
 
 
 def plan_list(*, municipality: Municipality, include_drafts: bool = False):

@@ -9,6 +9,7 @@ urlpatterns = [
     path("<slug:municipality>/", views.home, name="home"),
     path("<slug:municipality>/plans/", views.plan_list, name="plans"),
     path("<slug:municipality>/plans/<slug:plan>/", views.plan_detail, name="plan"),
+    path("<slug:municipality>/indicators/<str:code>/", views.indicator_detail, name="indicator"),
     path("<slug:municipality>/projects/", views.project_list, name="projects"),
     path("<slug:municipality>/projects/<slug:project>/", views.project_detail, name="project"),
 ]

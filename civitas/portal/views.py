@@ -7,6 +7,9 @@ from django.shortcuts import redirect, render
 from civitas.core.cache import cached_public_page
 from civitas.core.permissions import Action, can
 from civitas.core.tenancy import default_municipality, with_municipality
+from civitas.core.charts import render_svg
+from civitas.indicators import selectors as indicator_selectors
+from civitas.indicators.presentation import NOTE_LABELS, indicator_chart
 from civitas.plans import selectors as plan_selectors
 from civitas.projects import selectors as project_selectors
 from civitas.projects.models import FundingSource, ProjectStatus
@@ -55,10 +58,41 @@ def plan_list(request, municipality):
 def plan_detail(request, municipality, plan):
     include_drafts = can(request.user, municipality, Action.EDIT_PLAN)
     plan = plan_selectors.plan_get(municipality=municipality, slug=plan, include_drafts=include_drafts)
+    tree = plan_selectors.plan_tree(plan)
+    evaluation = indicator_selectors.plan_evaluation(plan, tree)
     return render(
         request,
         "portal/plan_detail.html",
-        {"nav": "plans", "plan": plan, "tree": plan_selectors.plan_tree(plan)},
+        {"nav": "plans", "plan": plan, "tree": tree, "evaluation": evaluation},
+    )
+
+
+@with_municipality
+@cached_public_page
+def indicator_detail(request, municipality, code):
+    include_unpublished = can(request.user, municipality, Action.VIEW_BACK_OFFICE)
+    indicator = indicator_selectors.indicator_get(
+        municipality=municipality, code=code, include_unpublished=include_unpublished
+    )
+    detail = indicator_selectors.indicator_detail(indicator)
+    chart_svg = None
+    if detail.evaluated.result is not None:
+        chart = indicator_chart(name=indicator.name, unit=indicator.unit, result=detail.evaluated.result)
+        chart_svg = render_svg(chart, dom_id=f"chart-{indicator.pk}")
+    return render(
+        request,
+        "portal/indicator_detail.html",
+        {
+            "nav": "plans",
+            "indicator": indicator,
+            "detail": detail,
+            "result": detail.evaluated.result,
+            "chart_svg": chart_svg,
+            "notes": [
+                NOTE_LABELS[note]
+                for note in (detail.evaluated.result.notes if detail.evaluated.result else ())
+            ],
+        },
     )
 
 

@@ -93,3 +93,41 @@ def osm_link(geometry):
         return ""
     lon, lat = coords[0], coords[1]
     return f"https://www.openstreetmap.org/?mlat={lat:.5f}&mlon={lon:.5f}#map=14/{lat:.5f}/{lon:.5f}"
+
+
+@register.inclusion_tag("components/status.html")
+def status_tag(status):
+    """The traffic light of an evaluation status: colour and words (never colour alone)."""
+    from civitas.indicators.presentation import STATUS_COLOURS, STATUS_LABELS
+
+    return {
+        "status": status,
+        "label": STATUS_LABELS.get(status, ""),
+        "colour": STATUS_COLOURS.get(status, "grey"),
+    }
+
+
+@register.filter
+def ratio_percent(value):
+    """A 0..1 share as a whole percentage, e.g. 0.853 → 85 %; empty for None."""
+    if value is None:
+        return "–"
+    return f"{number_format(round(value * 100), decimal_pos=0, use_l10n=True)} %"
+
+
+@register.filter
+def number(value, digits=2):
+    """A measured value with at most ``digits`` decimals, trailing zeros dropped, grouped thousands."""
+    if value is None or value == "":
+        return "–"
+    amount = round(Decimal(str(value)), int(digits)).normalize()
+    if amount == amount.to_integral():
+        amount = amount.quantize(Decimal(1))
+    return numberformat.format(
+        amount, get_format("DECIMAL_SEPARATOR"), grouping=3, thousand_sep=_thousands(), force_grouping=True
+    )
+
+
+def _thousands() -> str:
+    lang = (get_language() or settings.LANGUAGE_CODE)[:2]
+    return "\u00a0" if lang == "bg" else get_format("THOUSAND_SEPARATOR")
