@@ -102,15 +102,13 @@ def element_choices(*, municipality: Municipality, include_drafts: bool = False)
     by_plan: dict[int, tuple[Plan, list[PlanElement]]] = {}
     for element in qs.order_by("plan__position", "plan_id", "position", "pk"):
         by_plan.setdefault(element.plan_id, (element.plan, []))[1].append(element)
-    result = []
-    for plan, elements in by_plan.values():
-        ordered = []
+    return [(plan, _flatten(build_tree(plan, elements))) for plan, elements in by_plan.values()]
 
-        def walk(nodes, depth):
-            for node in nodes:
-                ordered.append((node.element, depth))
-                walk(node.children, depth + 1)
 
-        walk(build_tree(plan, elements), 0)
-        result.append((plan, ordered))
-    return result
+def _flatten(nodes: list[ElementNode], depth: int = 0) -> list[tuple[PlanElement, int]]:
+    """(element, depth) pairs of a tree in reading order."""
+    flat = []
+    for node in nodes:
+        flat.append((node.element, depth))
+        flat.extend(_flatten(node.children, depth + 1))
+    return flat

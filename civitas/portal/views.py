@@ -5,9 +5,9 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 
 from civitas.core.cache import cached_public_page
+from civitas.core.charts import render_svg
 from civitas.core.permissions import Action, can
 from civitas.core.tenancy import default_municipality, with_municipality
-from civitas.core.charts import render_svg
 from civitas.indicators import selectors as indicator_selectors
 from civitas.indicators.presentation import NOTE_LABELS, indicator_chart
 from civitas.plans import selectors as plan_selectors
