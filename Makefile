@@ -63,6 +63,7 @@ assets:
 	cp assets/civitas.scss build/assets/
 	cd build/assets && npx sass --no-source-map --style=compressed --load-path=. --quiet-deps \
 		--silence-deprecation=import civitas.scss ../../civitas/static/vendor/govuk/civitas.min.css
+	$(PY) tools/strip_crest.py civitas/static/vendor/govuk/civitas.min.css
 	cp build/assets/node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js civitas/static/vendor/govuk/
 	cp build/assets/node_modules/htmx.org/dist/htmx.min.js civitas/static/vendor/htmx/
 

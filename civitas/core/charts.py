@@ -61,7 +61,7 @@ def _fmt(value: float) -> str:
 
 
 def render_svg(chart: Chart, *, width: int = 720, height: int = 340, dom_id: str = "chart") -> str:
-    left, right, top, bottom = 64, 16, 16, 84
+    left, right, top, bottom = 64, 16, 30, 84
     plot_w, plot_h = width - left - right, height - top - bottom
     values = [v for s in chart.series for v in s.values if v is not None]
     n = len(chart.x_labels)
@@ -138,8 +138,8 @@ def render_svg(chart: Chart, *, width: int = 720, height: int = 340, dom_id: str
         if marker:
             parts.append(f'<circle cx="{lx + 12}" cy="{ly}" r="4" fill="{fill}"/>')
         parts.append(f'<text x="{lx + 30}" y="{ly + 4}" fill="#0b0c0c">{escape(series.label)}</text>')
-        lx += 40 + 7.5 * len(series.label)
+        lx += 48 + 8 * len(series.label)
     if chart.unit:
-        parts.append(f'<text x="8" y="{top + 4}" fill="#505a5f">{escape(chart.unit)}</text>')
+        parts.append(f'<text x="8" y="16" fill="#505a5f">{escape(chart.unit)}</text>')
     parts.append("</svg>")
     return mark_safe("".join(parts))
