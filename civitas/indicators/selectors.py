@@ -143,3 +143,23 @@ def indicator_detail(
         indicator=indicator, evaluated=evaluated, targets=targets, measurements=measurements,
         history=list(history.select_related("changed_by")), years=years,
     )  # fmt: skip
+
+
+def project_indicators(project, *, today: datetime.date | None = None) -> list[EvaluatedIndicator]:
+    """A project's own indicators, evaluated: three queries."""
+    from .services import indicator_period
+
+    indicators = list(Indicator.objects.filter(project=project).order_by("position", "code", "pk"))
+    if not indicators:
+        return []
+    for indicator in indicators:
+        indicator.project = project  # already loaded: no query per indicator
+    years = indicator_period(indicators[0])
+    return _evaluate_all(
+        indicators,
+        Target.objects.filter(indicator__project=project),
+        Measurement.objects.filter(indicator__project=project, state__in=COUNTED_STATES),
+        as_of=evaluation_date(years[1] if years else None, today),
+        thresholds=thresholds_for(project.municipality),
+        years=years,
+    )

@@ -8,6 +8,7 @@ from civitas.core.cache import cached_public_page
 from civitas.core.charts import render_svg
 from civitas.core.permissions import Action, can
 from civitas.core.tenancy import default_municipality, with_municipality
+from civitas.evaluation import engine
 from civitas.indicators import selectors as indicator_selectors
 from civitas.indicators.presentation import NOTE_LABELS, indicator_chart
 from civitas.plans import selectors as plan_selectors
@@ -123,13 +124,16 @@ def project_list(request, municipality):
 @cached_public_page
 def project_detail(request, municipality, project):
     project = project_selectors.project_get(municipality=municipality, slug=project)
+    budget = project_selectors.budget_summary(list(project.funding_lines.all()))
     return render(
         request,
         "portal/project_detail.html",
         {
             "nav": "projects",
             "project": project,
-            "budget": project_selectors.budget_summary(list(project.funding_lines.all())),
+            "budget": budget,
+            "execution": engine.budget_execution(float(budget.spent), float(budget.total)),
+            "indicators": indicator_selectors.project_indicators(project),
             "can_edit": can(request.user, municipality, Action.EDIT_PROJECT),
         },
     )

@@ -96,3 +96,17 @@ def test_indicator_page_english(client, plan):
     add_indicator(PlanElementFactory(plan=plan), "T1", {2016: 130})
     content = client.get("/en" + reverse("portal:indicator", args=["sopot", "T1"])).content.decode()
     assert "Passport" in content and "Values by period" in content
+
+
+def test_project_page_shows_its_indicators_and_budget_execution(client):
+    from civitas.testing.factories import FundingLineFactory, ProjectFactory
+
+    town = MunicipalityFactory(slug="sopot")
+    project = ProjectFactory(municipality=town, slug="bike")
+    FundingLineFactory(project=project, amount=Decimal(1000), spent=Decimal(250))
+    indicator = IndicatorFactory(element=None, project=project, code="BP1", name_bg="Километри велоалея")
+    TargetFactory(indicator=indicator, year=2017, value=Decimal(200))
+    MeasurementFactory(indicator=indicator, year=2016, value=Decimal(150))
+    content = client.get(reverse("portal:project", args=["sopot", "bike"])).content.decode()
+    assert "Километри велоалея" in content
+    assert "25\xa0%" in content or "25 %" in content  # budget execution 250 / 1000
