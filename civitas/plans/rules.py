@@ -1,0 +1,101 @@
+"""Pure rules for plans and their goal trees (no database). Used by services and the plan-file importer.
+
+Each ``check_*`` returns a dict {field: [messages]}; an empty dict means valid.
+"""
+
+from django.utils.translation import gettext as _
+
+from .models import PLAN_STATUS_ORDER, PlanKind, PlanStatus
+
+MIN_YEAR, MAX_YEAR = 1990, 2100
+
+
+def _add(errors: dict, field: str, message: str) -> None:
+    errors.setdefault(field, []).append(message)
+
+
+def check_plan(data: dict) -> dict:
+    errors: dict = {}
+    if not (data.get("title_bg") or "").strip():
+        _add(errors, "title_bg", _("Give the plan's title in Bulgarian."))
+    kind = data.get("kind")
+    if kind not in PlanKind.values:
+        _add(errors, "kind", _("Unknown kind of plan “%(value)s”.") % {"value": kind})
+    status = data.get("status", PlanStatus.DRAFT)
+    if status not in PlanStatus.values:
+        _add(errors, "status", _("Unknown plan status “%(value)s”.") % {"value": status})
+    start, end = data.get("period_start"), data.get("period_end")
+    for field, year in (("period_start", start), ("period_end", end)):
+        if not isinstance(year, int) or isinstance(year, bool) or not MIN_YEAR <= year <= MAX_YEAR:
+            _add(
+                errors,
+                field,
+                _("Give a year between %(min)s and %(max)s.") % {"min": MIN_YEAR, "max": MAX_YEAR},
+            )
+    if isinstance(start, int) and isinstance(end, int) and end < start:
+        _add(errors, "period_end", _("The last year cannot be before the first year."))
+    levels = data.get("level_names")
+    if levels is not None:
+        if not isinstance(levels, list) or not levels:
+            _add(errors, "level_names", _("A plan needs at least one level, e.g. “Strategic goal”."))
+        elif any(not isinstance(level, dict) or not str(level.get("bg", "")).strip() for level in levels):
+            _add(errors, "level_names", _("Every level needs a name in Bulgarian."))
+    return errors
+
+
+def check_status_change(old: str, new: str) -> dict:
+    """Forward along draft → consultation → adopted → in implementation → completed → archived
+    (steps may be skipped), or from consultation back to draft."""
+    if new not in PlanStatus.values:
+        return {"status": [_("Unknown plan status “%(value)s”.") % {"value": new}]}
+    if new == old:
+        return {}
+    if old == PlanStatus.CONSULTATION and new == PlanStatus.DRAFT:
+        return {}
+    if PLAN_STATUS_ORDER.index(new) > PLAN_STATUS_ORDER.index(old):
+        return {}
+    return {
+        "status": [
+            _("A plan cannot go back from “%(old)s” to “%(new)s”.")
+            % {"old": PlanStatus(old).label, "new": PlanStatus(new).label}
+        ]
+    }
+
+
+def check_element(data: dict) -> dict:
+    errors: dict = {}
+    if not (data.get("code") or "").strip():
+        _add(errors, "code", _("Give the element a code, e.g. SG1."))
+    if not (data.get("title_bg") or "").strip():
+        _add(errors, "title_bg", _("Give the element's title in Bulgarian."))
+    return errors
+
+
+def check_depth(*, depth: int, levels: int) -> dict:
+    """``depth`` is 0 for a top-level element; a plan with N level names allows depths 0..N-1."""
+    if depth >= max(levels, 1):
+        return {
+            "parent": [
+                _("The plan has only %(levels)s levels: an element cannot go this deep.") % {"levels": levels}
+            ]
+        }
+    return {}
+
+
+def subtree_height(element_id: int, children: dict) -> int:
+    """How many levels the element's subtree spans (1 for a leaf). ``children``: id → child ids."""
+    height, stack = 0, [(element_id, 1)]
+    while stack:
+        node, level = stack.pop()
+        height = max(height, level)
+        stack.extend((child, level + 1) for child in children.get(node, ()))
+    return height
+
+
+def descendants(element_id: int, children: dict) -> set[int]:
+    found, stack = set(), list(children.get(element_id, ()))
+    while stack:
+        node = stack.pop()
+        found.add(node)
+        stack.extend(children.get(node, ()))
+    return found

@@ -1,0 +1,271 @@
+"""Every write to plans and their goal trees. Validating, transactional, audit-logged."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from civitas.core.models import Municipality
+from civitas.core.services import audit_record, bump_version, field_changes
+
+from . import rules
+from .models import Plan, PlanElement, PlanStatus
+
+DEFAULT_LEVELS = [{"bg": "Стратегическа цел", "en": "Strategic goal"}]
+PLAN_FIELDS = {
+    "slug", "kind", "title_bg", "title_en", "period_start", "period_end", "vision_bg", "vision_en",
+    "description_bg", "description_en", "level_names", "adopted_by", "is_sample", "position",
+}  # fmt: skip
+ELEMENT_FIELDS = {"code", "title_bg", "title_en", "description_bg", "description_en"}
+
+
+def _raise(errors: dict) -> None:
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_unknown(fields: dict, allowed: set) -> None:
+    unknown = set(fields) - allowed
+    if unknown:
+        raise TypeError(f"unknown fields: {sorted(unknown)}")
+
+
+def _check_slug(municipality: Municipality, slug: str, exclude_pk=None) -> dict:
+    from django.core.validators import validate_slug
+
+    try:
+        validate_slug(slug)
+    except ValidationError:
+        return {"slug": [_("Use only Latin letters, digits, hyphens and underscores in the address name.")]}
+    qs = Plan.objects.filter(municipality=municipality, slug=slug)
+    if exclude_pk:
+        qs = qs.exclude(pk=exclude_pk)
+    if qs.exists():
+        return {
+            "slug": [
+                _("Another plan of the municipality already uses the address name “%(slug)s”.")
+                % {"slug": slug}
+            ]
+        }
+    return {}
+
+
+def _plan_content(plan: Plan) -> dict:
+    return {
+        "title_bg": plan.title_bg,
+        "slug": plan.slug,
+        "status": plan.status,
+        "elements": list(plan.elements.values("id", "parent_id", "code", "title_bg", "position")),
+    }
+
+
+@transaction.atomic
+def plan_create(
+    *,
+    actor,
+    municipality: Municipality,
+    slug: str,
+    kind: str,
+    title_bg: str,
+    period_start: int,
+    period_end: int,
+    status: str = PlanStatus.DRAFT,
+    level_names: list[dict] | None = None,
+    **fields,
+) -> Plan:
+    _check_unknown(fields, PLAN_FIELDS)
+    data = {"kind": kind, "title_bg": title_bg, "period_start": period_start, "period_end": period_end,
+            "status": status, "level_names": level_names if level_names is not None else DEFAULT_LEVELS, **fields}  # fmt: skip
+    errors = rules.check_plan(data)
+    errors.update(_check_slug(municipality, slug))
+    _raise(errors)
+    plan = Plan(municipality=municipality, slug=slug, **data)
+    plan.full_clean(validate_unique=False, validate_constraints=False)
+    plan.save()
+    audit_record(actor=actor, municipality=municipality, action="create", obj=plan)
+    return plan
+
+
+@transaction.atomic
+def plan_update(*, actor, plan: Plan, expected_version: int, **fields) -> Plan:
+    _check_unknown(fields, PLAN_FIELDS)
+    data = {field: getattr(plan, field) for field in PLAN_FIELDS} | {"status": plan.status} | fields
+    errors = rules.check_plan(data)
+    if "slug" in fields:
+        errors.update(_check_slug(plan.municipality, fields["slug"], exclude_pk=plan.pk))
+    if "level_names" in fields:
+        depth = _tree_height(plan)
+        if depth > len(fields["level_names"] or []):
+            errors.setdefault("level_names", []).append(
+                _("The goal tree is %(depth)s levels deep: name at least that many levels.")
+                % {"depth": depth}
+            )
+    _raise(errors)
+    changes = field_changes(plan, fields)
+    for field, value in fields.items():
+        setattr(plan, field, value)
+    bump_version(instance=plan, expected_version=expected_version)
+    plan.save()
+    audit_record(actor=actor, municipality=plan.municipality, action="update", obj=plan, changes=changes)
+    return plan
+
+
+@transaction.atomic
+def plan_change_status(*, actor, plan: Plan, status: str, expected_version: int) -> Plan:
+    _raise(rules.check_status_change(plan.status, status))
+    old = plan.status
+    bump_version(instance=plan, expected_version=expected_version)
+    plan.status = status
+    plan.save(update_fields=["status", "version", "updated_at"])
+    audit_record(
+        actor=actor,
+        municipality=plan.municipality,
+        action="change_status",
+        obj=plan,
+        changes={"status": [old, status]},
+    )
+    return plan
+
+
+@transaction.atomic
+def plan_delete(*, actor, plan: Plan) -> None:
+    """Delete a plan and its goal tree; the audit log keeps what was deleted."""
+    content = _plan_content(plan)
+    audit_record(actor=actor, municipality=plan.municipality, action="delete", obj=plan, changes=content)
+    plan.delete()
+
+
+def _children_map(plan: Plan) -> dict:
+    children: dict = {}
+    for pk, parent_id in PlanElement.objects.filter(plan=plan).values_list("pk", "parent_id"):
+        children.setdefault(parent_id, []).append(pk)
+    return children
+
+
+def _tree_height(plan: Plan) -> int:
+    children = _children_map(plan)
+    return max((rules.subtree_height(root, children) for root in children.get(None, [])), default=0)
+
+
+def _depth(element: PlanElement | None) -> int:
+    """Depth of a node below ``element`` (0 when element is None, i.e. top level)."""
+    depth = 0
+    while element is not None:
+        depth += 1
+        element = element.parent
+    return depth
+
+
+def _renumber(plan: Plan, parent_id, *, insert: PlanElement | None = None, at: int | None = None) -> None:
+    siblings = list(
+        PlanElement.objects.filter(plan=plan, parent_id=parent_id).exclude(pk=getattr(insert, "pk", None))
+        .order_by("position", "pk")
+    )  # fmt: skip
+    if insert is not None:
+        at = len(siblings) if at is None else max(0, min(at, len(siblings)))
+        siblings.insert(at, insert)
+    for index, sibling in enumerate(siblings):
+        if sibling.position != index or sibling is insert:
+            sibling.position = index
+            PlanElement.objects.filter(pk=sibling.pk).update(position=index, parent_id=parent_id)
+
+
+@transaction.atomic
+def element_create(
+    *, actor, plan: Plan, code: str, title_bg: str, parent: PlanElement | None = None,
+    position: int | None = None, **fields,
+) -> PlanElement:  # fmt: skip
+    _check_unknown(fields, ELEMENT_FIELDS)
+    errors = rules.check_element({"code": code, "title_bg": title_bg})
+    if parent is not None and parent.plan_id != plan.pk:
+        errors.setdefault("parent", []).append(_("The parent element belongs to another plan."))
+    else:
+        errors.update(rules.check_depth(depth=_depth(parent), levels=len(plan.level_names)))
+    if PlanElement.objects.filter(plan=plan, code=code).exists():
+        errors.setdefault("code", []).append(
+            _("Another element of this plan already has the code “%(code)s”.") % {"code": code}
+        )
+    _raise(errors)
+    element = PlanElement(plan=plan, parent=parent, code=code, title_bg=title_bg, **fields)
+    element.full_clean(exclude=["plan", "parent"], validate_unique=False, validate_constraints=False)
+    element.position = 10**6
+    element.save()
+    _renumber(plan, element.parent_id, insert=element, at=position)
+    audit_record(actor=actor, municipality=plan.municipality, action="create", obj=element)
+    return element
+
+
+@transaction.atomic
+def element_update(*, actor, element: PlanElement, expected_version: int, **fields) -> PlanElement:
+    _check_unknown(fields, ELEMENT_FIELDS)
+    data = {"code": element.code, "title_bg": element.title_bg} | fields
+    errors = rules.check_element(data)
+    if "code" in fields and (
+        PlanElement.objects.filter(plan_id=element.plan_id, code=fields["code"])
+        .exclude(pk=element.pk)
+        .exists()
+    ):
+        errors.setdefault("code", []).append(
+            _("Another element of this plan already has the code “%(code)s”.") % {"code": fields["code"]}
+        )
+    _raise(errors)
+    changes = field_changes(element, fields)
+    for field, value in fields.items():
+        setattr(element, field, value)
+    bump_version(instance=element, expected_version=expected_version)
+    element.save()
+    audit_record(
+        actor=actor, municipality=element.plan.municipality, action="update", obj=element, changes=changes
+    )
+    return element
+
+
+@transaction.atomic
+def element_move(*, actor, element: PlanElement, parent: PlanElement | None, position: int) -> PlanElement:
+    """Move an element (with its subtree) under another parent of the same plan, or reorder it."""
+    plan = element.plan
+    children = _children_map(plan)
+    errors: dict = {}
+    if parent is not None:
+        if parent.plan_id != plan.pk:
+            errors["parent"] = [_("The new parent belongs to another plan.")]
+        elif parent.pk == element.pk or parent.pk in rules.descendants(element.pk, children):
+            errors["parent"] = [
+                _("An element cannot be placed under itself or under one of its own sub-elements.")
+            ]
+    if not errors:
+        height = rules.subtree_height(element.pk, children)
+        errors.update(rules.check_depth(depth=_depth(parent) + height - 1, levels=len(plan.level_names)))
+    _raise(errors)
+    old_parent_id = element.parent_id
+    element.parent = parent
+    PlanElement.objects.filter(pk=element.pk).update(parent=parent)
+    _renumber(plan, element.parent_id, insert=element, at=position)
+    if old_parent_id != element.parent_id:
+        _renumber(plan, old_parent_id)
+    element.refresh_from_db()
+    audit_record(
+        actor=actor, municipality=plan.municipality, action="move", obj=element,
+        changes={"parent": [old_parent_id, element.parent_id], "position": position},
+    )  # fmt: skip
+    return element
+
+
+@transaction.atomic
+def element_delete(*, actor, element: PlanElement) -> None:
+    plan = element.plan
+    children = _children_map(plan)
+    removed = list(
+        PlanElement.objects.filter(pk__in={element.pk} | rules.descendants(element.pk, children)).values(
+            "id", "parent_id", "code", "title_bg"
+        )
+    )
+    audit_record(
+        actor=actor,
+        municipality=plan.municipality,
+        action="delete",
+        obj=element,
+        changes={"elements": removed},
+    )
+    parent_id = element.parent_id
+    element.delete()
+    _renumber(plan, parent_id)
