@@ -47,7 +47,9 @@ class Project(models.Model):
     responsible_unit_bg = models.CharField(_("responsible unit (Bulgarian)"), max_length=300, blank=True)
     responsible_unit_en = models.CharField(_("responsible unit (English)"), max_length=300, blank=True)
     responsible_person = models.CharField(_("responsible person"), max_length=200, blank=True)
-    status = models.CharField(_("status"), max_length=20, choices=ProjectStatus.choices, default=ProjectStatus.IDEA)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ProjectStatus.choices, default=ProjectStatus.IDEA
+    )
     planned_start = models.DateField(_("planned start"), null=True, blank=True)
     planned_end = models.DateField(_("planned end"), null=True, blank=True)
     actual_start = models.DateField(_("actual start"), null=True, blank=True)
@@ -78,8 +80,12 @@ class Project(models.Model):
     class Meta:
         ordering = ["code", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["municipality", "slug"], name="project_slug_unique_in_municipality"),
-            models.UniqueConstraint(fields=["municipality", "code"], name="project_code_unique_in_municipality"),
+            models.UniqueConstraint(
+                fields=["municipality", "slug"], name="project_slug_unique_in_municipality"
+            ),
+            models.UniqueConstraint(
+                fields=["municipality", "code"], name="project_code_unique_in_municipality"
+            ),
             models.CheckConstraint(condition=models.Q(progress__lte=100), name="project_progress_max_100"),
         ]
         indexes = [models.Index(fields=["municipality", "status"])]
@@ -102,6 +108,9 @@ class ProjectContribution(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["project", "element"], name="contribution_unique"),
         ]
+
+    def __str__(self):
+        return f"{self.project_id} → {self.element_id}"
 
 
 class ProjectPartner(models.Model):
@@ -135,11 +144,18 @@ class FundingLine(models.Model):
         _("amount, BGN"), max_digits=14, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
     )
     spent = models.DecimalField(
-        _("spent, BGN"), max_digits=14, decimal_places=2, default=Decimal("0"),
+        _("spent, BGN"),
+        max_digits=14,
+        decimal_places=2,
+        default=Decimal("0"),
         validators=[MinValueValidator(Decimal("0"))],
     )
     grant_share = models.DecimalField(
-        _("grant share, %"), max_digits=5, decimal_places=2, null=True, blank=True,
+        _("grant share, %"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
     )
     contract_number = models.CharField(_("contract number"), max_length=100, blank=True)
@@ -174,7 +190,9 @@ class Activity(models.Model):
     start_date = models.DateField(_("start"), null=True, blank=True)
     due_date = models.DateField(_("due date"), null=True, blank=True)
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
-    state = models.CharField(_("state"), max_length=20, choices=ActivityState.choices, default=ActivityState.PLANNED)
+    state = models.CharField(
+        _("state"), max_length=20, choices=ActivityState.choices, default=ActivityState.PLANNED
+    )
 
     title = Translated()
     description = Translated()
@@ -195,7 +213,9 @@ class DocumentKind(models.TextChoices):
 
 class ProjectDocument(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="documents")
-    kind = models.CharField(_("kind"), max_length=20, choices=DocumentKind.choices, default=DocumentKind.DOCUMENT)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=DocumentKind.choices, default=DocumentKind.DOCUMENT
+    )
     title_bg = models.CharField(_("title (Bulgarian)"), max_length=300)
     title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
     file = models.FileField(_("file"), upload_to="projects/%Y/")

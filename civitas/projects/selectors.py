@@ -87,7 +87,9 @@ def project_list(*, municipality: Municipality, filters: ProjectFilters | None =
         qs = qs.filter(search_text__contains=filters.q.casefold())
     return (
         qs.annotate(budget_total=_budget_total())
-        .prefetch_related(Prefetch("contributions", queryset=_public_contributions(), to_attr="public_contributions"))
+        .prefetch_related(
+            Prefetch("contributions", queryset=_public_contributions(), to_attr="public_contributions")
+        )
         .order_by("code", "pk")
     )
 
@@ -148,7 +150,9 @@ def municipality_figures(*, municipality: Municipality) -> dict:
         completed=Count("pk", filter=Q(status=ProjectStatus.COMPLETED)),
     )
     money = FundingLine.objects.filter(project__municipality=municipality).aggregate(
-        budget=Coalesce(Sum("amount"), Value(ZERO), output_field=DecimalField(max_digits=16, decimal_places=2)),
+        budget=Coalesce(
+            Sum("amount"), Value(ZERO), output_field=DecimalField(max_digits=16, decimal_places=2)
+        ),
         eu=Coalesce(
             Sum("amount", filter=Q(source=FundingSource.EU)),
             Value(ZERO),
