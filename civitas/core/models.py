@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
@@ -39,10 +41,10 @@ class Municipality(models.Model):
     # Evaluation thresholds: a progress ratio at or above on_track is on track, at or above
     # at_risk at risk, below it off track; a value is stale this many days after the next was due.
     on_track_threshold = models.DecimalField(
-        _("on-track threshold"), max_digits=4, decimal_places=3, default=0.85
+        _("on-track threshold"), max_digits=4, decimal_places=3, default=Decimal("0.850")
     )
     at_risk_threshold = models.DecimalField(
-        _("at-risk threshold"), max_digits=4, decimal_places=3, default=0.60
+        _("at-risk threshold"), max_digits=4, decimal_places=3, default=Decimal("0.600")
     )
     stale_grace_days = models.PositiveSmallIntegerField(
         _("grace period before a value is stale, days"), default=90
