@@ -1,0 +1,186 @@
+"""Back-office forms: they check types and required fields; the services check the rules."""
+
+import json
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from civitas.plans.models import Plan, PlanElement, PlanStatus
+from civitas.projects.models import Activity, FundingLine, Project, ProjectPartner
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class VersionedForm(forms.ModelForm):
+    """Carries the version the editor started from, for conflict detection."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class PlanForm(VersionedForm):
+    level_names_text = forms.CharField(
+        label=_("Level names"),
+        help_text=_(
+            "One level per line, top first, as “Bulgarian | English”, e.g. “Стратегическа цел | Strategic goal”."
+        ),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    class Meta:
+        model = Plan
+        fields = [
+            "title_bg", "title_en", "slug", "kind", "period_start", "period_end", "vision_bg", "vision_en",
+            "description_bg", "description_en", "adopted_by", "position", "is_sample",
+        ]  # fmt: skip
+        widgets = {
+            "vision_bg": forms.Textarea(attrs={"rows": 4}),
+            "vision_en": forms.Textarea(attrs={"rows": 4}),
+            "description_bg": forms.Textarea(attrs={"rows": 4}),
+            "description_en": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        levels = (
+            self.instance.level_names
+            if self.instance.pk
+            else [{"bg": "Стратегическа цел", "en": "Strategic goal"}]
+        )
+        self.fields["level_names_text"].initial = "\n".join(
+            f"{lv.get('bg', '')} | {lv.get('en', '')}" for lv in levels
+        )
+
+    def clean_level_names_text(self):
+        levels = []
+        for line in self.cleaned_data["level_names_text"].splitlines():
+            if line.strip():
+                bg, _sep, en = line.partition("|")
+                levels.append({"bg": bg.strip(), "en": en.strip()})
+        return levels
+
+    def service_fields(self) -> dict:
+        data = {field: self.cleaned_data[field] for field in self.Meta.fields}
+        data["level_names"] = self.cleaned_data["level_names_text"]
+        return data
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("New status"), choices=PlanStatus.choices)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ElementForm(VersionedForm):
+    class Meta:
+        model = PlanElement
+        fields = ["code", "title_bg", "title_en", "description_bg", "description_en"]
+        widgets = {
+            "description_bg": forms.Textarea(attrs={"rows": 3}),
+            "description_en": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class MoveForm(forms.Form):
+    parent = forms.ChoiceField(label=_("Place under"), required=False)
+    position = forms.IntegerField(label=_("Position among its siblings (1 = first)"), min_value=1)
+
+    def __init__(self, *args, plan: Plan, element: PlanElement, tree, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", _("— top level —"))]
+        for item, depth in tree:
+            choices.append((str(item.pk), f"{'– ' * depth}{item.code} {item.title_bg[:80]}"))
+        self.fields["parent"].choices = choices
+        self.initial.setdefault("parent", str(element.parent_id or ""))
+        self.initial.setdefault("position", element.position + 1)
+
+
+class ProjectForm(VersionedForm):
+    element_ids = forms.MultipleChoiceField(
+        label=_("Contributes to"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    location_text = forms.CharField(
+        label=_("Location (GeoJSON)"),
+        required=False,
+        help_text=_('A GeoJSON Point or LineString, e.g. {"type": "Point", "coordinates": [24.75, 42.65]}.'),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    class Meta:
+        model = Project
+        fields = [
+            "code", "slug", "title_bg", "title_en", "description_bg", "description_en", "status", "progress",
+            "planned_start", "planned_end", "actual_start", "actual_end", "responsible_unit_bg",
+            "responsible_unit_en", "responsible_person", "location_name_bg", "location_name_en", "is_sample",
+        ]  # fmt: skip
+        widgets = {
+            "description_bg": forms.Textarea(attrs={"rows": 5}),
+            "description_en": forms.Textarea(attrs={"rows": 5}),
+            "planned_start": DATE, "planned_end": DATE, "actual_start": DATE, "actual_end": DATE,
+        }  # fmt: skip
+
+    def __init__(self, *args, element_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["slug"].required = False
+        self.fields["element_ids"].choices = [
+            (str(element.pk), f"{plan.title_bg[:40]} · {'– ' * depth}{element.code} {element.title_bg[:70]}")
+            for plan, elements in element_choices
+            for element, depth in elements
+        ]
+        if self.instance.pk:
+            self.initial.setdefault(
+                "element_ids",
+                [str(pk) for pk in self.instance.contributions.values_list("element_id", flat=True)],
+            )
+            if self.instance.location:
+                self.initial.setdefault(
+                    "location_text", json.dumps(self.instance.location, ensure_ascii=False)
+                )
+
+    def clean_location_text(self):
+        text = self.cleaned_data["location_text"].strip()
+        if not text:
+            return None
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError:
+            raise forms.ValidationError(_("This is not valid JSON.")) from None
+
+    def service_fields(self) -> dict:
+        data = {field: self.cleaned_data[field] for field in self.Meta.fields}
+        if not data["slug"]:
+            data.pop("slug")
+        data["location"] = self.cleaned_data["location_text"]
+        data["element_ids"] = [int(pk) for pk in self.cleaned_data["element_ids"]]
+        return data
+
+
+class FundingLineForm(VersionedForm):
+    class Meta:
+        model = FundingLine
+        fields = ["source", "programme_bg", "programme_en", "amount", "spent", "grant_share", "contract_number",
+                  "contract_date"]  # fmt: skip
+        widgets = {"contract_date": DATE}
+
+
+class ActivityForm(VersionedForm):
+    class Meta:
+        model = Activity
+        fields = ["title_bg", "title_en", "description_bg", "description_en", "is_milestone", "state",
+                  "start_date", "due_date", "completed_on"]  # fmt: skip
+        widgets = {
+            "start_date": DATE, "due_date": DATE, "completed_on": DATE,
+            "description_bg": forms.Textarea(attrs={"rows": 3}), "description_en": forms.Textarea(attrs={"rows": 3}),
+        }  # fmt: skip
+
+
+class PartnerForm(VersionedForm):
+    class Meta:
+        model = ProjectPartner
+        fields = ["name_bg", "name_en", "role_bg", "role_en"]
+
+
+class DocumentForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=[("document", _("Document")), ("photo", _("Photo"))])
+    title_bg = forms.CharField(label=_("Title (Bulgarian)"), max_length=300)
+    title_en = forms.CharField(label=_("Title (English)"), max_length=300, required=False)
+    upload = forms.FileField(label=_("File"))
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
