@@ -1,7 +1,8 @@
 """Fill a gettext catalogue from a Python dict of translations (a maintainer's aid, not run by Civitas).
 
 Usage: python tools/po_fill.py PO_FILE TRANSLATIONS.py
-TRANSLATIONS.py defines T = {msgid: msgstr, (msgid, msgid_plural): (singular, plural), ...}.
+TRANSLATIONS.py defines T = {msgid: msgstr, (msgid, msgid_plural): (singular, plural),
+"context\x04msgid": msgstr, ...}.
 Entries already translated are kept unless the dict has them; prints the msgids still untranslated.
 """
 
@@ -16,6 +17,8 @@ def main(po_path: str, table_path: str) -> int:
     po = polib.pofile(po_path)
     for entry in po:
         key = (entry.msgid, entry.msgid_plural) if entry.msgid_plural else entry.msgid
+        if entry.msgctxt:
+            key = f"{entry.msgctxt}\x04{entry.msgid}"
         if key in table:
             value = table[key]
             if entry.msgid_plural:

@@ -8,6 +8,7 @@ once a year, a part of it (``sub``): 0 = the whole year; 1â€“2 = half-years; 1â€
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from civitas.core.i18n import Translated
 from civitas.core.models import Municipality
@@ -56,11 +57,11 @@ PERIODS_PER_YEAR = {
 
 
 class MeasurementState(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    SUBMITTED = "submitted", _("Submitted")
-    RETURNED = "returned", _("Returned")
-    APPROVED = "approved", _("Approved")
-    PUBLISHED = "published", _("Published")
+    DRAFT = "draft", pgettext_lazy("measurement state", "Draft")
+    SUBMITTED = "submitted", pgettext_lazy("measurement state", "Submitted")
+    RETURNED = "returned", pgettext_lazy("measurement state", "Returned")
+    APPROVED = "approved", pgettext_lazy("measurement state", "Approved")
+    PUBLISHED = "published", pgettext_lazy("measurement state", "Published")
 
 
 # Values that count in evaluation: only published ones, so that every page, report and export,

@@ -39,7 +39,9 @@ class Plan(models.Model):
     vision_en = models.TextField(_("vision (English)"), blank=True)
     description_bg = models.TextField(_("description (Bulgarian)"), blank=True)
     description_en = models.TextField(_("description (English)"), blank=True)
-    status = models.CharField(_("status"), max_length=20, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
+    status = models.CharField(
+        _("status"), max_length=20, choices=PlanStatus.choices, default=PlanStatus.DRAFT
+    )
     # Names of the tree's levels, top first: [{"bg": "Стратегическа цел", "en": "Strategic goal"}, ...]
     level_names = models.JSONField(_("level names"), default=list)
     adopted_by = models.CharField(_("adopted by (council decision)"), max_length=300, blank=True)
@@ -56,7 +58,9 @@ class Plan(models.Model):
         ordering = ["position", "-period_start", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["municipality", "slug"], name="plan_slug_unique_in_municipality"),
-            models.CheckConstraint(condition=models.Q(period_end__gte=models.F("period_start")), name="plan_period_order"),
+            models.CheckConstraint(
+                condition=models.Q(period_end__gte=models.F("period_start")), name="plan_period_order"
+            ),
         ]
         verbose_name = _("plan")
         verbose_name_plural = _("plans")
@@ -82,7 +86,9 @@ class PlanElement(models.Model):
     """A node of a plan's goal tree: a strategic goal, priority, measure..."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="elements")
-    parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="children")
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children"
+    )
     position = models.PositiveIntegerField(_("position"), default=0)
     code = models.CharField(_("code"), max_length=40)
     title_bg = models.CharField(_("title (Bulgarian)"), max_length=500)

@@ -3,6 +3,7 @@ from decimal import Decimal
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from civitas.core.i18n import Translated
 from civitas.core.models import Municipality
@@ -29,11 +30,11 @@ class FundingSource(models.TextChoices):
 
 
 class ActivityState(models.TextChoices):
-    PLANNED = "planned", _("Planned")
-    IN_PROGRESS = "in_progress", _("In progress")
-    DONE = "done", _("Done")
-    DELAYED = "delayed", _("Delayed")
-    CANCELLED = "cancelled", _("Cancelled")
+    PLANNED = "planned", pgettext_lazy("activity state", "Planned")
+    IN_PROGRESS = "in_progress", pgettext_lazy("activity state", "In progress")
+    DONE = "done", pgettext_lazy("activity state", "Done")
+    DELAYED = "delayed", pgettext_lazy("activity state", "Delayed")
+    CANCELLED = "cancelled", pgettext_lazy("activity state", "Cancelled")
 
 
 class Project(models.Model):

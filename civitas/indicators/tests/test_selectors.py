@@ -20,7 +20,9 @@ TODAY = datetime.date(2026, 11, 23)
 
 def indicator_with(element, values, *, final=200, code=None):
     """Baseline 100 in 2013, final target `final` in 2020, latest-level values by year."""
-    indicator = IndicatorFactory(element=element, accumulation="latest", code=code or f"I{element.pk}-{final}")
+    indicator = IndicatorFactory(
+        element=element, accumulation="latest", code=code or f"I{element.pk}-{final}"
+    )
     TargetFactory(indicator=indicator, year=2020, value=Decimal(final))
     for year, value in values.items():
         MeasurementFactory(indicator=indicator, year=year, value=Decimal(value))

@@ -27,7 +27,11 @@ def plan(town):
 
 
 def codes(plan, parent=None):
-    return list(PlanElement.objects.filter(plan=plan, parent=parent).order_by("position").values_list("code", flat=True))
+    return list(
+        PlanElement.objects.filter(plan=plan, parent=parent)
+        .order_by("position")
+        .values_list("code", flat=True)
+    )
 
 
 def test_plan_create_and_audit(plan):
@@ -63,7 +67,9 @@ def test_same_slug_in_another_municipality_is_fine(plan):
 def test_plan_update_detects_conflicts(plan):
     services.plan_update(actor=None, plan=Plan.objects.get(pk=plan.pk), expected_version=1, title_en="MDP")
     with pytest.raises(ConflictError):
-        services.plan_update(actor=None, plan=Plan.objects.get(pk=plan.pk), expected_version=1, title_en="Lost")
+        services.plan_update(
+            actor=None, plan=Plan.objects.get(pk=plan.pk), expected_version=1, title_en="Lost"
+        )
     assert Plan.objects.get(pk=plan.pk).title_en == "MDP"
 
 
