@@ -217,3 +217,10 @@ def test_back_office_query_counts_do_not_grow(client, town, plan, project, page)
         ProjectPartnerFactory(project=project)
         PlanElementFactory(plan=plan, code=f"E{n}")
     assert count() == few
+
+
+def test_contribution_checkboxes_carry_their_element(client, town, plan, project):
+    login(client, town, Role.PLANNER)
+    element = plan.elements.first()
+    content = client.get(reverse("manage:project_edit", args=["sopot", "p1"])).content.decode()
+    assert f'name="element_ids" value="{element.pk}"' in content
