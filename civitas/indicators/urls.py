@@ -5,3 +5,8 @@ from django.urls import path  # noqa: F401 - patterns are added by the views as 
 app_name = "indicators"
 
 urlpatterns: list = []
+
+# Measurement files (import template, upload, exports): see data_views.py.
+from . import data_views  # noqa: E402
+
+urlpatterns += data_views.staff_urls

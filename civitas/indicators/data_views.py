@@ -1,0 +1,199 @@
+"""Measurement files: the import template, the upload with its row-by-row report, and exports.
+
+Staff pages under /<municipality>/manage/indicators/data/ (``staff_urls``, added to
+``indicators/urls.py``); the public exports of a plan's published values at
+/<municipality>/plans/<plan>/indicators.csv and .xlsx (``public_urls``, for the portal's URLs).
+Thin views: ``imports`` reads, checks and writes through the services; ``exports`` writes what
+the selectors evaluated.
+"""
+
+from functools import wraps
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from civitas.core.permissions import Action, can, require
+from civitas.core.tenancy import with_municipality
+from civitas.plans import selectors as plan_selectors
+from civitas.plans.models import Plan
+
+from . import exports, imports
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV = "text/csv; charset=utf-8"
+
+
+def staff_view(action: Action):
+    """Signed-in staff of this municipality allowed to do ``action``; others get 403."""
+
+    def decorate(view):
+        @login_required
+        @with_municipality
+        @wraps(view)
+        def wrapper(request, municipality, *args, **kwargs):
+            require(request.user, municipality, action)
+            return view(request, municipality, *args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Measurements file (XLSX or CSV)"),
+        help_text=gettext_lazy("Up to 5 MB. Use the template: one row per indicator and period."),
+    )
+    submit = forms.BooleanField(
+        label=gettext_lazy("Submit the values for approval at once"),
+        required=False,
+        help_text=gettext_lazy("Otherwise they are saved as drafts that you can still change."),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > imports.MAX_BYTES:
+            raise forms.ValidationError(
+                _(
+                    "The file is %(size)s MB; files up to %(limit)s MB are accepted: split it into smaller files."
+                )
+                % {"size": f"{upload.size / 1024 / 1024:.1f}", "limit": imports.MAX_BYTES // 1024 // 1024}
+            )
+        return upload
+
+
+def _plan_from(request, municipality) -> Plan | None:
+    slug = request.GET.get("plan")
+    if not slug:
+        return None
+    return plan_selectors.plan_get(municipality=municipality, slug=slug, include_drafts=True)
+
+
+def _attachment(filename: str, *, lines=None, stream=None):
+    if lines is not None:
+        response = StreamingHttpResponse(lines, content_type=CSV)
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+    return FileResponse(stream, as_attachment=True, filename=filename, content_type=XLSX)
+
+
+# Staff ----------------------------------------------------------------------------------------
+
+
+@staff_view(Action.VIEW_BACK_OFFICE)
+def data_home(request, municipality):
+    plans = Plan.objects.filter(municipality=municipality).order_by("-period_start", "slug")
+    return render(
+        request,
+        "indicators/data_home.html",
+        {
+            "nav": "manage",
+            "plans": plans,
+            "can_enter": can(request.user, municipality, Action.ENTER_MEASUREMENT),
+            "form": UploadForm(),
+            "max_mb": imports.MAX_BYTES // 1024 // 1024,
+        },
+    )
+
+
+@staff_view(Action.ENTER_MEASUREMENT)
+def template_download(request, municipality, fmt):
+    plan = _plan_from(request, municipality)
+    header, rows = imports.template_rows(actor=request.user, municipality=municipality, plan=plan)
+    name = f"{municipality.slug}-{plan.slug if plan else 'indicators'}-template.{fmt}"
+    if fmt == "csv":
+        return _attachment(name, lines=exports.template_csv_lines(header, rows))
+    return _attachment(name, stream=exports.template_xlsx(header, rows))
+
+
+@staff_view(Action.ENTER_MEASUREMENT)
+def import_upload(request, municipality):
+    result = None
+    if request.method == "POST":
+        form = UploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            result = imports.import_measurements(
+                actor=request.user, municipality=municipality, data=upload.read(),
+                submit=form.cleaned_data["submit"],
+            )  # fmt: skip
+            if result.ok:
+                if result.submitted:
+                    text = _("%(count)s values were saved and submitted for approval.")
+                else:
+                    text = _("%(count)s values were saved as drafts.")
+                messages.success(request, text % {"count": result.saved})
+                return redirect("indicators:data", municipality=municipality.slug)
+    else:
+        form = UploadForm()
+    failed = request.method == "POST"
+    return render(
+        request,
+        "indicators/data_import.html",
+        {"nav": "manage", "form": form, "result": result, "max_mb": imports.MAX_BYTES // 1024 // 1024},
+        status=400 if failed else 200,
+    )
+
+
+@staff_view(Action.VIEW_BACK_OFFICE)
+def export_download(request, municipality, fmt):
+    plan = _plan_from(request, municipality)
+    if plan is not None:
+        export = exports.plan_export_set(plan, public=False)
+    else:
+        codes = request.GET.get("codes")
+        codes = [c.strip() for c in codes.split(",") if c.strip()] if codes else None
+        export = exports.indicators_export_set(municipality=municipality, codes=codes)
+    return _export_response(request, municipality, export, fmt)
+
+
+def _export_response(request, municipality, export, fmt):
+    if fmt == "csv":
+        table = request.GET.get("table", "values")
+        if table not in exports.TABLES:
+            raise Http404("No such table")
+        name = f"{municipality.slug}-{export.name}-{table}.csv"
+        return _attachment(name, lines=exports.export_csv_lines(export, table))
+    return _attachment(f"{municipality.slug}-{export.name}.xlsx", stream=exports.export_xlsx(export))
+
+
+# Public ---------------------------------------------------------------------------------------
+
+
+@with_municipality
+def public_export(request, municipality, plan, fmt):
+    """A plan's indicators with their published values, evaluation and public history."""
+    include_drafts = can(request.user, municipality, Action.EDIT_PLAN)
+    plan = plan_selectors.plan_get(municipality=municipality, slug=plan, include_drafts=include_drafts)
+    return _export_response(request, municipality, exports.plan_export_set(plan, public=True), fmt)
+
+
+staff_urls = [
+    path("data/", data_home, name="data"),
+    path("data/template.xlsx", template_download, {"fmt": "xlsx"}, name="data_template_xlsx"),
+    path("data/template.csv", template_download, {"fmt": "csv"}, name="data_template_csv"),
+    path("data/import/", import_upload, name="data_import"),
+    path("data/export.xlsx", export_download, {"fmt": "xlsx"}, name="data_export_xlsx"),
+    path("data/export.csv", export_download, {"fmt": "csv"}, name="data_export_csv"),
+]
+
+public_urls = [
+    path(
+        "<slug:municipality>/plans/<slug:plan>/indicators.xlsx",
+        public_export,
+        {"fmt": "xlsx"},
+        name="plan_indicators_xlsx",
+    ),
+    path(
+        "<slug:municipality>/plans/<slug:plan>/indicators.csv",
+        public_export,
+        {"fmt": "csv"},
+        name="plan_indicators_csv",
+    ),
+]

@@ -1,0 +1,441 @@
+"""Export of an indicator set with its full history: CSV (streamed) and XLSX (openpyxl write-only).
+
+Three tables:
+
+- ``values``: one row per indicator and period, with the engine's actual (by the indicator's
+  accumulation rule), expected value, target, ratio, score and status of the period, and the
+  raw published measurement (value, numerator, denominator, disaggregation, date collected).
+  Its first columns are the import template's, so an export re-imports as it is.
+- ``history``: the indicators' change history (baselines, targets, corrected values).
+- ``passports``: one row per indicator: the passport and its current assessment (the period
+  assessed, actual, expected, ratio, score, status), as the plan and indicator pages show it.
+
+The figures come from the same selectors the pages use (``selectors.plan_evaluation`` for a plan);
+nothing here computes an actual, an expected value or a status. Only published values count,
+so the public and the staff exports show the same figures; the staff export adds comments,
+evidence links, who changed what, and the history that is not public.
+
+Queries are fixed in number (tests pin them); the raw values and the history are read with
+``iterator(chunk_size=…)`` and written row by row, so memory does not grow with them.
+"""
+
+import csv
+import datetime
+import json
+import tempfile
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from civitas.plans.models import Plan
+from civitas.plans.selectors import plan_tree
+
+from . import imports, selectors
+from .evaluation import evaluation_date, thresholds_for
+from .models import COUNTED_STATES, Indicator, IndicatorChange, Measurement, Target
+from .presentation import STATUS_LABELS
+from .selectors import EvaluatedIndicator
+
+CHUNK = 2000
+TABLES = ("values", "history", "passports")
+
+RESULT_COLUMNS = ("actual", "expected", "target", "ratio", "score", "status", "status_name", "assessed")
+HISTORY_COLUMNS = ("indicator_code", "changed_at", "field", "period", "old_value", "new_value", "reason")
+PASSPORT_COLUMNS = (
+    "indicator_code", "name_bg", "name_en", "plan", "element", "project", "type", "measure", "unit_bg",
+    "unit_en", "direction", "tolerance", "accumulation", "frequency", "baseline_value", "baseline_year",
+    "baseline_unavailable_reason", "targets", "scale_min", "scale_max", "disaggregation", "weight",
+    "data_source", "method", "responsible_unit", "eu_code", "is_sample", "as_of", "assessed_period",
+    "actual", "expected", "ratio", "score", "status", "status_name", "forecast", "evaluation_error",
+)  # fmt: skip
+
+
+@dataclass
+class ExportSet:
+    """The indicators to export with their evaluation, and where their values are."""
+
+    municipality: object
+    indicators: list[Indicator]  # in the order of the file
+    evaluated: dict[int, EvaluatedIndicator]  # by indicator id
+    public: bool
+    name: str  # for the file name
+    as_of: dict[int, datetime.date] = field(default_factory=dict)
+    plans: dict[int, Plan] = field(default_factory=dict)
+
+    @property
+    def ids(self) -> list[int]:
+        return [i.pk for i in self.indicators]
+
+
+def _order(indicator: Indicator):
+    return (indicator.position, indicator.code, indicator.pk)
+
+
+def plan_export_set(plan: Plan, *, public: bool, today: datetime.date | None = None) -> ExportSet:
+    """A plan's indicators, evaluated by ``selectors.plan_evaluation`` as on the plan page."""
+    tree = plan_tree(plan)
+    evaluation = selectors.plan_evaluation(plan, tree, today=today)
+    evaluated = {item.indicator.pk: item for items in evaluation.indicators.values() for item in items}
+    indicators = sorted((item.indicator for item in evaluated.values()), key=_order)
+    elements = {}
+    stack = list(tree)
+    while stack:
+        node = stack.pop()
+        elements[node.element.pk] = node.element
+        stack.extend(node.children)
+    for indicator in indicators:  # already loaded: no query per indicator
+        indicator.municipality = plan.municipality
+        indicator.element = elements[indicator.element_id]
+        indicator.element.plan = plan
+    return ExportSet(
+        municipality=plan.municipality, indicators=indicators, evaluated=evaluated, public=public,
+        name=plan.slug, as_of={i.pk: evaluation.as_of for i in indicators}, plans={plan.pk: plan},
+    )  # fmt: skip
+
+
+def indicators_export_set(
+    *, municipality, codes: Iterable[str] | None = None, today: datetime.date | None = None
+) -> ExportSet:
+    """Any set of the municipality's indicators (by code; all when ``codes`` is None), across plans
+    and projects: four queries. Each indicator is evaluated with its own plan's or project's years
+    and evaluation date, exactly as ``plan_evaluation``, ``indicator_detail`` and
+    ``project_indicators`` do it (one engine call per indicator through the selectors' helper)."""
+    from .services import indicator_period
+
+    qs = Indicator.objects.filter(municipality=municipality).select_related("element__plan", "project")
+    if codes is not None:
+        qs = qs.filter(code__in=list(codes))
+    indicators = sorted(qs, key=_order)
+    for indicator in indicators:
+        indicator.municipality = municipality
+    ids = [i.pk for i in indicators]
+    targets = list(Target.objects.filter(indicator_id__in=ids))
+    measurements = list(Measurement.objects.filter(indicator_id__in=ids, state__in=COUNTED_STATES))
+    thresholds = thresholds_for(municipality)
+    groups: dict = defaultdict(list)
+    for indicator in indicators:
+        groups[indicator_period(indicator)].append(indicator)
+    evaluated, as_of = {}, {}
+    for years, group in groups.items():
+        date = evaluation_date(years[1] if years else None, today)
+        wanted = {i.pk for i in group}
+        for item in selectors._evaluate_all(  # the selectors' own evaluation of a loaded set
+            group,
+            [t for t in targets if t.indicator_id in wanted],
+            [m for m in measurements if m.indicator_id in wanted],
+            as_of=date, thresholds=thresholds, years=years,
+        ):  # fmt: skip
+            evaluated[item.indicator.pk] = item
+            as_of[item.indicator.pk] = date
+    plans = {i.element.plan_id: i.element.plan for i in indicators if i.element_id}
+    name = "indicators" if codes is None else "indicators-selection"
+    return ExportSet(
+        municipality=municipality, indicators=indicators, evaluated=evaluated, public=False, name=name,
+        as_of=as_of, plans=plans,
+    )  # fmt: skip
+
+
+# --------------------------------------------------------------------------------------------
+# Cells
+# --------------------------------------------------------------------------------------------
+
+
+def _float(value: float | None):
+    """An engine figure, rounded to 6 decimals (the engine works in floats)."""
+    if value is None:
+        return None
+    rounded = round(float(value), 6)
+    return int(rounded) if rounded.is_integer() else rounded
+
+
+def _decimal(value: Decimal | None):
+    if value is None:
+        return None
+    value = value.normalize()
+    return int(value) if value == value.to_integral_value() else value
+
+
+def _iso(value) -> str:
+    return value.isoformat() if value else ""
+
+
+# --------------------------------------------------------------------------------------------
+# Tables (each a header and an iterator of rows; cells are numbers, strings or None)
+# --------------------------------------------------------------------------------------------
+
+
+def values_header(export: ExportSet) -> list[str]:
+    pairs = imports.breakdown_columns(export.indicators)
+    header = imports.template_header(pairs)
+    if export.public:
+        header = [c for c in header if c not in (imports.COMMENT, imports.EVIDENCE_URL)]
+    return [*header, *RESULT_COLUMNS]
+
+
+def values_rows(export: ExportSet) -> Iterator[list]:
+    """One row per indicator and period of its evaluation, merged with its published value."""
+    pairs = imports.breakdown_columns(export.indicators)
+    measurements = (
+        Measurement.objects.filter(indicator_id__in=export.ids, state__in=COUNTED_STATES)
+        .order_by("indicator__position", "indicator__code", "indicator_id", "year", "sub")
+        .iterator(chunk_size=CHUNK)
+    )
+    pending = next(measurements, None)
+    for indicator in export.indicators:
+        own = {}
+        while pending is not None and pending.indicator_id == indicator.pk:
+            own[_label(indicator, pending)] = pending
+            pending = next(measurements, None)
+        item = export.evaluated.get(indicator.pk)
+        result = item.result if item else None
+        for point in result.series if result else ():
+            m = own.pop(point.period.label, None)
+            yield [
+                *_measured(export, indicator, point.period.label, m, pairs),
+                _float(point.actual), _float(point.expected), _float(point.target), _float(point.ratio),
+                _float(point.score), point.status.value if point.actual is not None else "",
+                str(STATUS_LABELS[point.status]) if point.actual is not None else "",
+                "yes" if result.period == point.period else "",
+            ]  # fmt: skip
+        for label, m in own.items():  # a published value outside the periods evaluated
+            yield [*_measured(export, indicator, label, m, pairs), *([None] * len(RESULT_COLUMNS))]
+
+
+def _label(indicator: Indicator, m: Measurement) -> str:
+    from .rules import period_of
+
+    period = period_of(m.year, m.sub, indicator.frequency)
+    return period.label if period else f"{m.year}/{m.sub}"
+
+
+def _measured(export: ExportSet, indicator: Indicator, label: str, m: Measurement | None, pairs) -> list:
+    breakdown = (m.breakdown if m else None) or {}
+    cells = [
+        indicator.code, indicator.name, indicator.unit, label,
+        _decimal(m.value) if m else None, _decimal(m.numerator) if m else None,
+        _decimal(m.denominator) if m else None,
+        *(_breakdown_value(breakdown.get(dim, {}).get(cat)) for dim, cat in pairs),
+        _iso(m.collected_on) if m else "",
+    ]  # fmt: skip
+    if not export.public:
+        cells += [m.comment if m else "", m.evidence_url if m else ""]
+    return cells
+
+
+def _breakdown_value(value):
+    if value is None or value == "":
+        return None
+    return _decimal(Decimal(str(value)))
+
+
+def history_header(export: ExportSet) -> list[str]:
+    return [*HISTORY_COLUMNS] if export.public else [*HISTORY_COLUMNS, "changed_by", "is_public"]
+
+
+def history_rows(export: ExportSet) -> Iterator[list]:
+    codes = {i.pk: i.code for i in export.indicators}
+    qs = IndicatorChange.objects.filter(indicator_id__in=export.ids)
+    if export.public:
+        qs = qs.filter(is_public=True)
+    fields = ["indicator_id", "changed_at", "field", "period", "old_value", "new_value", "reason"]
+    if not export.public:
+        fields += ["changed_by__username", "is_public"]
+    for values in (
+        qs.order_by("indicator__position", "indicator__code", "indicator_id", "changed_at", "pk")
+        .values_list(*fields)
+        .iterator(chunk_size=CHUNK)
+    ):
+        row = [codes[values[0]], values[1].isoformat(timespec="seconds"), *values[2:7]]
+        if not export.public:
+            row += [values[7] or "", "yes" if values[8] else "no"]
+        yield row
+
+
+def passports_header(export: ExportSet) -> list[str]:
+    return list(PASSPORT_COLUMNS)
+
+
+def passports_rows(export: ExportSet) -> Iterator[list]:
+    for indicator in export.indicators:
+        item = export.evaluated.get(indicator.pk)
+        result = item.result if item else None
+        plan = export.plans.get(indicator.element.plan_id) if indicator.element_id else None
+        yield [
+            indicator.code, indicator.name_bg, indicator.name_en, plan.slug if plan else "",
+            indicator.element.code if indicator.element_id else "",
+            indicator.project.code if indicator.project_id else "",
+            indicator.type, indicator.measure, indicator.unit_bg, indicator.unit_en, indicator.direction,
+            _decimal(indicator.tolerance), indicator.accumulation, indicator.frequency,
+            _decimal(indicator.baseline_value), indicator.baseline_year, indicator.baseline_unavailable_reason,
+            _targets(indicator, item), _decimal(indicator.scale_min), _decimal(indicator.scale_max),
+            json.dumps(indicator.disaggregation, ensure_ascii=False) if indicator.disaggregation else "",
+            _decimal(indicator.weight), indicator.data_source, indicator.method, indicator.responsible_unit,
+            indicator.eu_code, "yes" if indicator.is_sample else "",
+            _iso(export.as_of.get(indicator.pk)),
+            result.period.label if result and result.period else "",
+            _float(result.actual) if result else None, _float(result.expected) if result else None,
+            _float(result.ratio) if result else None, _float(result.score) if result else None,
+            result.status.value if result else "", str(STATUS_LABELS[result.status]) if result else "",
+            result.forecast.outcome.value if result else "", item.error if item else "",
+        ]  # fmt: skip
+
+
+def _targets(indicator: Indicator, item: EvaluatedIndicator | None) -> str:
+    """The explicit targets as "2016: 120; 2020: 200 (final)", from the engine's series."""
+    if item is None or item.result is None:
+        return ""
+    return "; ".join(
+        f"{p.period.label}: {_float(p.target)}" for p in item.result.series if p.target is not None
+    )
+
+
+TABLE_FUNCTIONS = {
+    "values": (values_header, values_rows),
+    "history": (history_header, history_rows),
+    "passports": (passports_header, passports_rows),
+}
+
+
+# --------------------------------------------------------------------------------------------
+# Writers
+# --------------------------------------------------------------------------------------------
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _csv_cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return str(value)
+
+
+def csv_lines(header: list[str], rows: Iterable[list]) -> Iterator[str]:
+    """CSV text line by line: UTF-8 with BOM (so that spreadsheets read the Cyrillic), commas."""
+    writer = csv.writer(_Echo())
+    yield "\ufeff" + writer.writerow(header)
+    for row in rows:
+        yield writer.writerow([_csv_cell(cell) for cell in row])
+
+
+def export_csv_lines(export: ExportSet, table: str = "values") -> Iterator[str]:
+    header, rows = TABLE_FUNCTIONS[table]
+    return csv_lines(header(export), rows(export))
+
+
+def _xlsx_cell(value):
+    if isinstance(value, Decimal):
+        return float(value) if value != value.to_integral_value() else int(value)
+    return value
+
+
+def write_xlsx(sheets: list[tuple[str, list[str], Iterable[list]]], *, help_rows=None, stream=None):
+    """Write sheets (title, header, rows) to a temporary file with openpyxl's write-only mode
+    (rows go to disk as they come); return the file, positioned at its start."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    workbook = Workbook(write_only=True)
+    for title, header, rows in sheets:
+        sheet = workbook.create_sheet(title)
+        sheet.freeze_panes = "A2"
+        bold = []
+        for name in header:
+            cell = WriteOnlyCell(sheet, value=name)
+            cell.font = Font(bold=True)
+            bold.append(cell)
+        sheet.append(bold)
+        for row in rows:
+            sheet.append([_xlsx_cell(cell) for cell in row])
+    if help_rows is not None:
+        sheet = workbook.create_sheet("help")
+        for row in help_rows:
+            sheet.append(row)
+        sheet.sheet_state = "hidden"
+        sheet.protection.sheet = True
+    stream = stream or tempfile.TemporaryFile()
+    workbook.save(stream)
+    stream.seek(0)
+    return stream
+
+
+def export_xlsx(export: ExportSet, stream=None):
+    sheets = [(table, header(export), rows(export)) for table, (header, rows) in TABLE_FUNCTIONS.items()]
+    return write_xlsx(sheets, stream=stream)
+
+
+# --------------------------------------------------------------------------------------------
+# The import template
+# --------------------------------------------------------------------------------------------
+
+
+def help_rows(header: list[str]) -> list[list[str]]:
+    """The template's second sheet: what each column holds, in Bulgarian and English."""
+    texts = {
+        imports.CODE: ("Код на индикатора (не го променяйте).", "The indicator's code (do not change it)."),
+        imports.NAME: (
+            "Наименование на индикатора (само за четене).",
+            "The indicator's name (for reading only).",
+        ),
+        imports.UNIT: ("Мерна единица (само за четене).", "The unit (for reading only)."),
+        imports.PERIOD: (
+            "Отчетен период: 2016 (година), 2016-H1 (полугодие), 2016-Q3 (тримесечие), 2016-05 (месец), "
+            "според периодичността на индикатора.",
+            "Reporting period: 2016 (year), 2016-H1 (half), 2016-Q3 (quarter), 2016-05 (month), as the "
+            "indicator's frequency says.",
+        ),
+        imports.VALUE: (
+            "Стойност (число; десетична точка или запетая). За качествена оценка: число от скалата.",
+            "Value (a number; decimal point or comma). For a qualitative score: a number on its scale.",
+        ),
+        imports.NUMERATOR: (
+            "Числител (само за индикатори в проценти).",
+            "Numerator (percentage indicators only).",
+        ),
+        imports.DENOMINATOR: (
+            "Знаменател (само за индикатори в проценти; не може да е 0).",
+            "Denominator (percentage indicators only; cannot be 0).",
+        ),
+        imports.COLLECTED_ON: (
+            "Дата на събиране на данните: ГГГГ-ММ-ДД.",
+            "Date the data was collected: YYYY-MM-DD.",
+        ),
+        imports.COMMENT: ("Коментар (по избор).", "Comment (optional)."),
+        imports.EVIDENCE_URL: (
+            "Връзка към доказателство (https://…, по избор).",
+            "Evidence link (https://…, optional).",
+        ),
+    }
+    rows = [
+        ["column", "описание", "description"],
+        ["", "Един ред за всеки индикатор и период. Празните редове се пропускат. Ако някой ред е "
+             "грешен, не се записва нищо, а получавате списък на грешките по редове.",
+         "One row per indicator and period. Empty rows are skipped. If any row is wrong, nothing is "
+         "saved and you get the list of errors by row."],
+    ]  # fmt: skip
+    for column in header:
+        if column in texts:
+            rows.append([column, *texts[column]])
+        elif ":" in column:
+            rows.append([
+                column,
+                "Разбивка (измерение:категория). Стойностите на едно измерение трябва да дават сбора "
+                "на стойността (или на числителя).",
+                "Disaggregation (dimension:category). The values of one dimension must add up to the "
+                "value (or to the numerator).",
+            ])  # fmt: skip
+    return rows
+
+
+def template_xlsx(header: list[str], rows: list[list], stream=None):
+    return write_xlsx([("values", header, rows)], help_rows=help_rows(header), stream=stream)
+
+
+def template_csv_lines(header: list[str], rows: list[list]) -> Iterator[str]:
+    return csv_lines(header, rows)

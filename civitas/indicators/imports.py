@@ -1,0 +1,703 @@
+"""Import of measurements from XLSX and CSV files: all or nothing, with a row-by-row error report.
+
+Three steps:
+
+1. ``read_table`` turns the uploaded bytes into rows of cells (XLSX by its content, else CSV in
+   UTF-8 with or without BOM, comma, semicolon or tab separated). No database.
+2. ``validate_rows`` checks every row against the indicators already loaded (unknown code,
+   another municipality's indicator, period outside the plan or not of the indicator's
+   frequency, non-numeric values, duplicate rows, values already submitted or approved) and
+   against ``rules.check_measurement`` (denominator 0, a score off its scale, a disaggregation
+   that does not add up). No database.
+3. ``import_measurements`` loads what validation needs in a fixed number of queries, validates,
+   then writes every valid row through ``services.measurement_save`` (and ``measurement_submit``
+   when asked) inside ONE transaction. The services enforce every rule again, including who may
+   enter values; anything they refuse is added to the report. If the report has a single error,
+   the transaction is rolled back and nothing is written.
+
+The file's columns are described in ``docs/measurement-files.md`` and on the template's second
+sheet; the template itself is built by ``template_rows`` (and written by ``exports``).
+"""
+
+import csv
+import datetime
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from civitas.evaluation.engine import Frequency, Period
+
+from . import rules, services
+from .models import Indicator, Measurement, MeasurementState
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 20_000
+
+# The columns of the template and of the export's "values" sheet, in order. Disaggregation
+# columns ("dimension:category") come between DENOMINATOR and COLLECTED_ON.
+CODE, NAME, UNIT, PERIOD = "indicator_code", "indicator_name", "unit", "period"
+VALUE, NUMERATOR, DENOMINATOR = "value", "numerator", "denominator"
+COLLECTED_ON, COMMENT, EVIDENCE_URL = "collected_on", "comment", "evidence_url"
+LEADING_COLUMNS = (CODE, NAME, UNIT, PERIOD, VALUE, NUMERATOR, DENOMINATOR)
+TRAILING_COLUMNS = (COLLECTED_ON, COMMENT, EVIDENCE_URL)
+
+# Other headers accepted for each column (compared case-insensitively, spaces and underscores
+# alike), so that a file with Bulgarian or English column titles also reads.
+ALIASES = {
+    CODE: ("code", "indicator code", "код", "код на индикатора"),
+    NAME: ("name", "indicator", "indicator name", "индикатор", "наименование"),
+    UNIT: ("мерна единица", "единица"),
+    PERIOD: ("период",),
+    VALUE: ("стойност",),
+    NUMERATOR: ("числител",),
+    DENOMINATOR: ("знаменател",),
+    COLLECTED_ON: ("date collected", "дата на събиране", "дата"),
+    COMMENT: ("коментар", "бележка"),
+    EVIDENCE_URL: ("evidence link", "evidence", "доказателство", "връзка към доказателство"),
+}
+STATES_CLOSED = (MeasurementState.SUBMITTED, MeasurementState.APPROVED, MeasurementState.PUBLISHED)
+
+
+class FileError(Exception):
+    """The file as a whole cannot be read: its message says why, in the user's language."""
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int | None  # the spreadsheet's row number (the header is row 1); None for the whole file
+    column: str  # the column's header as in the file; "" for the whole row
+    message: str
+    letter: str = ""  # the spreadsheet column letter (A, B, …)
+
+
+@dataclass
+class ParsedRow:
+    row: int
+    indicator: Indicator
+    year: int
+    sub: int
+    values: dict  # keyword arguments of services.measurement_save besides actor and indicator
+
+
+@dataclass
+class ImportResult:
+    errors: list[RowError] = field(default_factory=list)
+    saved: int = 0
+    submitted: int = 0
+    rows_read: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+# --------------------------------------------------------------------------------------------
+# 1. Reading the file
+# --------------------------------------------------------------------------------------------
+
+
+def read_table(data: bytes) -> list[list]:
+    """The rows of the file's first sheet as lists of cell values (strings for CSV)."""
+    if len(data) > MAX_BYTES:
+        raise FileError(
+            _("The file is %(size)s MB; files up to %(limit)s MB are accepted: split it into smaller files.")
+            % {"size": f"{len(data) / 1024 / 1024:.1f}", "limit": MAX_BYTES // 1024 // 1024}
+        )
+    if not data.strip():
+        raise FileError(_("The file is empty."))
+    if data[:4] == b"PK\x03\x04":
+        rows = _read_xlsx(data)
+    elif data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise FileError(_("This is an old Excel (.xls) file: save it as XLSX or CSV and upload it again."))
+    else:
+        rows = _read_csv(data)
+    while rows and not any(_text(cell) for cell in rows[-1]):
+        rows.pop()
+    if len(rows) - 1 > MAX_ROWS:
+        raise FileError(
+            _("The file has %(count)s rows; up to %(limit)s rows are accepted: split it into smaller files.")
+            % {"count": len(rows) - 1, "limit": MAX_ROWS}
+        )
+    return rows
+
+
+def _not_a_spreadsheet() -> FileError:
+    return FileError(
+        _("The file is not a spreadsheet Civitas can read: upload an XLSX workbook or a CSV file in UTF-8.")
+    )
+
+
+def _read_xlsx(data: bytes) -> list[list]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
+        raise _not_a_spreadsheet() from None
+    except Exception:  # openpyxl raises its own errors for damaged workbooks
+        raise _not_a_spreadsheet() from None
+    try:
+        sheet = workbook.worksheets[0]
+        rows = []
+        for row in sheet.iter_rows(values_only=True):
+            rows.append(list(row))
+            if len(rows) > MAX_ROWS + 1:
+                break
+        return rows
+    finally:
+        workbook.close()
+
+
+def _read_csv(data: bytes) -> list[list]:
+    if b"\x00" in data[:4096]:
+        raise _not_a_spreadsheet()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise FileError(
+            _("The CSV file is not in UTF-8: save it as “CSV UTF-8” (or as XLSX) and upload it again.")
+        ) from None
+    first_line = text.split("\n", 1)[0]
+    delimiter = max((";", ",", "\t"), key=first_line.count)
+    if first_line.count(delimiter) == 0:
+        raise _not_a_spreadsheet()
+    try:
+        return [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+    except csv.Error:
+        raise _not_a_spreadsheet() from None
+
+
+# --------------------------------------------------------------------------------------------
+# 2. Validation (no database: everything it needs is passed in)
+# --------------------------------------------------------------------------------------------
+
+
+def _text(cell) -> str:
+    if cell is None:
+        return ""
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    return str(cell).replace("\u00a0", " ").strip()
+
+
+def _normal(header) -> str:
+    return re.sub(r"[\s_]+", " ", _text(header)).strip().casefold()
+
+
+_ALIAS_TO_KEY = {_normal(key): key for key in ALIASES} | {
+    _normal(alias): key for key, aliases in ALIASES.items() for alias in aliases
+}
+
+
+def _letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+@dataclass
+class Header:
+    """Where each known column is: {key: index}, the disaggregation columns {(dim, cat): index},
+    and the headers as written in the file."""
+
+    columns: dict[str, int]
+    breakdown: dict[tuple[str, str], int]
+    titles: list[str]
+
+    def name(self, key: str) -> str:
+        index = self.columns.get(key)
+        return self.titles[index] if index is not None else key
+
+    def letter(self, key: str) -> str:
+        index = self.columns.get(key)
+        return _letter(index) if index is not None else ""
+
+
+def read_header(cells: list) -> tuple[Header, list[RowError]]:
+    titles = [_text(cell) for cell in cells]
+    columns: dict[str, int] = {}
+    breakdown: dict[tuple[str, str], int] = {}
+    errors: list[RowError] = []
+    for index, title in enumerate(titles):
+        if not title:
+            continue
+        key = _ALIAS_TO_KEY.get(_normal(title))
+        if key is None and ":" in title:
+            dim, cat = (part.strip() for part in title.split(":", 1))
+            if dim and cat:
+                breakdown[(dim, cat)] = index
+            continue
+        if key is None:
+            continue  # columns Civitas does not read (e.g. the export's actual, status) are left alone
+        if key in columns:
+            errors.append(
+                RowError(
+                    1, title, _("The column “%(column)s” appears twice.") % {"column": title}, _letter(index)
+                )
+            )
+            continue
+        columns[key] = index
+    for required in (CODE, PERIOD):
+        if required not in columns:
+            errors.append(
+                RowError(1, required, _("The file has no column “%(column)s”.") % {"column": required})
+            )
+    if not {VALUE, NUMERATOR, DENOMINATOR} & set(columns):
+        errors.append(RowError(1, VALUE, _("The file has no column “%(column)s”.") % {"column": VALUE}))
+    return Header(columns, breakdown, titles), errors
+
+
+def _number(cell) -> Decimal | None:
+    """A number from a cell: 1234.5, "1234.5", "1 234,5" or "1234,5"; None when empty.
+    ValueError when the text is not a number."""
+    if cell is None or cell == "":
+        return None
+    if isinstance(cell, bool):
+        raise ValueError(cell)
+    if isinstance(cell, int | Decimal):
+        return Decimal(cell)
+    if isinstance(cell, float):
+        return Decimal(repr(cell))
+    text = _text(cell).replace(" ", "").replace("\u202f", "")
+    if not text:
+        return None
+    if "," in text and "." not in text:
+        text = text.replace(",", ".")
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise ValueError(cell) from None
+    if not number.is_finite():
+        raise ValueError(cell)
+    return number
+
+
+def _date(cell) -> datetime.date | None:
+    if cell is None or cell == "":
+        return None
+    if isinstance(cell, datetime.datetime):
+        return cell.date()
+    if isinstance(cell, datetime.date):
+        return cell
+    text = _text(cell)
+    for pattern in ("%Y-%m-%d", "%d.%m.%Y", "%d.%m.%Y г.", "%d/%m/%Y"):
+        try:
+            return datetime.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise ValueError(cell)
+
+
+def _period_text(cell) -> str:
+    """A period cell as text; a date that a spreadsheet made of "2016-05" becomes "2016-05"."""
+    if isinstance(cell, datetime.datetime | datetime.date):
+        return f"{cell.year:04d}-{cell.month:02d}"
+    return _text(cell)
+
+
+PERIOD_EXAMPLES = {
+    Frequency.ANNUAL: "2016",
+    Frequency.SEMIANNUAL: "2016-H1",
+    Frequency.QUARTERLY: "2016-Q3",
+    Frequency.MONTHLY: "2016-05",
+}
+
+
+@dataclass
+class Lookup:
+    """What validation needs to know, loaded beforehand."""
+
+    indicators: dict[str, Indicator]  # this municipality's indicators by code
+    foreign_codes: set[str]  # codes that exist only in other municipalities
+    years: dict[int, tuple[int, int] | None]  # by indicator id: the plan's or project's years
+    states: dict[tuple[int, int, int], str]  # (indicator id, year, sub) → state of the stored value
+
+
+def validate_rows(rows: list[list], header: Header, lookup: Lookup) -> tuple[list[RowError], list[ParsedRow]]:
+    """Check every data row; return the errors and the rows that passed."""
+    errors: list[RowError] = []
+    parsed: list[ParsedRow] = []
+    seen: dict[tuple[int, int, int], int] = {}
+    for offset, cells in enumerate(rows):
+        number = offset + 2  # the header is row 1
+        row = _RowReader(cells, header, number)
+        if row.is_empty():
+            continue
+        item = _validate_row(row, lookup, seen)
+        errors.extend(row.errors)
+        if item is not None and not row.errors:
+            parsed.append(item)
+    return errors, parsed
+
+
+class _RowReader:
+    def __init__(self, cells: list, header: Header, number: int):
+        self.cells, self.header, self.number = cells, header, number
+        self.errors: list[RowError] = []
+
+    def raw(self, key: str):
+        index = self.header.columns.get(key)
+        if index is None or index >= len(self.cells):
+            return None
+        return self.cells[index]
+
+    def text(self, key: str) -> str:
+        return _text(self.raw(key))
+
+    def error(self, key: str, message: str) -> None:
+        self.errors.append(RowError(self.number, self.header.name(key), message, self.header.letter(key)))
+
+    def error_at(self, index: int | None, message: str) -> None:
+        title = self.header.titles[index] if index is not None else ""
+        self.errors.append(RowError(self.number, title, message, _letter(index) if index is not None else ""))
+
+    def breakdown_cells(self) -> dict[tuple[str, str], object]:
+        return {
+            pair: self.cells[index]
+            for pair, index in self.header.breakdown.items()
+            if index < len(self.cells) and _text(self.cells[index])
+        }
+
+    def is_empty(self) -> bool:
+        """A row with nothing entered (the template's unfilled rows): skipped."""
+        entered = (VALUE, NUMERATOR, DENOMINATOR, COLLECTED_ON, COMMENT, EVIDENCE_URL)
+        return not any(self.text(key) for key in entered) and not self.breakdown_cells()
+
+
+def _validate_row(row: _RowReader, lookup: Lookup, seen: dict) -> ParsedRow | None:  # noqa: C901
+    code = row.text(CODE)
+    indicator = lookup.indicators.get(code)
+    if not code:
+        row.error(CODE, _("Give the indicator's code."))
+    elif indicator is None:
+        if code in lookup.foreign_codes:
+            row.error(CODE, _("The indicator “%(code)s” belongs to another municipality.") % {"code": code})
+        else:
+            row.error(CODE, _("There is no indicator with the code “%(code)s”.") % {"code": code})
+
+    values = {}
+    for key in (VALUE, NUMERATOR, DENOMINATOR):
+        try:
+            values[key] = _number(row.raw(key))
+        except ValueError:
+            row.error(key, _("“%(value)s” is not a number.") % {"value": row.text(key)})
+    breakdown: dict[str, dict[str, Decimal]] = {}
+    breakdown_columns: dict[str, int] = {}
+    for (dim, cat), cell in row.breakdown_cells().items():
+        index = row.header.breakdown[(dim, cat)]
+        breakdown_columns.setdefault(dim, index)
+        try:
+            breakdown.setdefault(dim, {})[cat] = _number(cell)
+        except ValueError:
+            row.error_at(index, _("“%(value)s” is not a number.") % {"value": _text(cell)})
+    try:
+        collected_on = _date(row.raw(COLLECTED_ON))
+    except ValueError:
+        row.error(
+            COLLECTED_ON,
+            _("“%(value)s” is not a date: write it as YYYY-MM-DD, e.g. 2016-12-31.")
+            % {"value": row.text(COLLECTED_ON)},
+        )
+        collected_on = None
+    evidence_url = row.text(EVIDENCE_URL)
+    if evidence_url and not re.match(r"^https?://\S+$", evidence_url):
+        row.error(
+            EVIDENCE_URL, _("The evidence link must be a web address starting with https:// or http://.")
+        )
+
+    period_text = _period_text(row.raw(PERIOD))
+    year = sub = None
+    if not period_text:
+        row.error(PERIOD, _("Give the period, e.g. 2016, 2016-H1, 2016-Q3 or 2016-05."))
+    else:
+        try:
+            period = Period.parse(period_text)
+        except ValueError:
+            row.error(
+                PERIOD,
+                _("“%(value)s” is not a period: write 2016, 2016-H1, 2016-Q3 or 2016-05.")
+                % {"value": period_text},
+            )
+            period = None
+        if period is not None and indicator is not None:
+            frequency = Frequency(indicator.frequency)
+            years = lookup.years.get(indicator.pk)
+            if period.frequency != frequency:
+                row.error(
+                    PERIOD,
+                    _(
+                        "%(period)s is not a reporting period of this indicator, which is reported %(frequency)s: write periods like %(example)s."
+                    )
+                    % {
+                        "period": period_text,
+                        "frequency": indicator.get_frequency_display().lower(),
+                        "example": PERIOD_EXAMPLES[frequency],
+                    },
+                )
+            elif years is not None and not (years[0] <= period.year <= years[1]):
+                row.error(
+                    PERIOD,
+                    _("%(period)s is outside the plan's period %(start)s–%(end)s.")
+                    % {"period": period_text, "start": years[0], "end": years[1]},
+                )
+            else:
+                year, sub = period.year, (0 if frequency == Frequency.ANNUAL else period.index)
+
+    if indicator is None or year is None:
+        return None
+    key = (indicator.pk, year, sub)
+    if key in seen:
+        row.error(
+            PERIOD,
+            _("Row %(row)s of this file already gives %(code)s for %(period)s.")
+            % {"row": seen[key], "code": indicator.code, "period": period_text},
+        )
+        return None
+    seen[key] = row.number
+    state = lookup.states.get(key)
+    if state in STATES_CLOSED:
+        row.error(
+            PERIOD,
+            _(
+                "The value of %(code)s for %(period)s is already submitted or approved: correct it in Civitas, with a reason."
+            )
+            % {"code": indicator.code, "period": period_text},
+        )
+        return None
+    if row.errors:
+        return None
+    found = rules.check_measurement(
+        year=year, sub=sub, frequency=indicator.frequency, period=lookup.years.get(indicator.pk),
+        measure=indicator.measure, value=values.get(VALUE), numerator=values.get(NUMERATOR),
+        denominator=values.get(DENOMINATOR), scale=(indicator.scale_min, indicator.scale_max),
+        breakdown=breakdown, dimensions=indicator.disaggregation,
+    )  # fmt: skip
+    _report(row, found, breakdown_columns)
+    return ParsedRow(
+        row=row.number, indicator=indicator, year=year, sub=sub,
+        values={
+            "value": values.get(VALUE), "numerator": values.get(NUMERATOR),
+            "denominator": values.get(DENOMINATOR), "breakdown": _jsonable(breakdown),
+            "collected_on": collected_on,
+            "comment": row.text(COMMENT), "evidence_url": evidence_url,
+        },
+    )  # fmt: skip
+
+
+def _jsonable(breakdown: dict) -> dict:
+    """Disaggregated values as JSON numbers (whole numbers as integers)."""
+    return {
+        dim: {cat: int(v) if v == v.to_integral_value() else float(v) for cat, v in values.items()}
+        for dim, values in breakdown.items()
+    }
+
+
+_FIELD_COLUMN = {"value": VALUE, "numerator": NUMERATOR, "denominator": DENOMINATOR, "period": PERIOD,
+                 "year": PERIOD, "sub": PERIOD, "collected_on": COLLECTED_ON, "comment": COMMENT,
+                 "evidence_url": EVIDENCE_URL}  # fmt: skip
+
+
+def _report(row: _RowReader, errors: dict, breakdown_columns: dict[str, int]) -> None:
+    """Put the rules' (or services') errors {field: [messages]} on the row's columns."""
+    for name, messages in errors.items():
+        for message in messages:
+            message = str(message)
+            if name == "breakdown":
+                index = next((i for dim, i in breakdown_columns.items() if f"“{dim}”" in message), None)
+                if index is None and breakdown_columns:
+                    index = min(breakdown_columns.values())
+                row.error_at(index, message)
+            elif name in _FIELD_COLUMN:
+                row.error(_FIELD_COLUMN[name], message)
+            else:
+                row.errors.append(RowError(row.number, "", message))
+
+
+# --------------------------------------------------------------------------------------------
+# 3. Loading, validating and writing
+# --------------------------------------------------------------------------------------------
+
+
+def load_lookup(*, municipality, codes: set[str]) -> Lookup:
+    """Everything validation needs about the codes in a file: three queries, whatever its size."""
+    indicators = {
+        i.code: i
+        for i in Indicator.objects.filter(municipality=municipality, code__in=codes).select_related(
+            "element__plan", "project", "municipality"
+        )
+    }
+    missing = codes - set(indicators)
+    foreign = set()
+    if missing:
+        foreign = set(
+            Indicator.objects.filter(code__in=missing)
+            .exclude(municipality=municipality)
+            .values_list("code", flat=True)
+        )
+    states = {
+        (indicator_id, year, sub): state
+        for indicator_id, year, sub, state in Measurement.objects.filter(
+            indicator__in=[i.pk for i in indicators.values()]
+        ).values_list("indicator_id", "year", "sub", "state")
+    }
+    return Lookup(
+        indicators=indicators,
+        foreign_codes=foreign,
+        years={i.pk: services.indicator_period(i) for i in indicators.values()},
+        states=states,
+    )
+
+
+def import_measurements(*, actor, municipality, data: bytes, submit: bool = False) -> ImportResult:
+    """Read, validate and write a measurements file: every row or none."""
+    result = ImportResult()
+    try:
+        rows = read_table(data)
+    except FileError as error:
+        result.errors.append(RowError(None, "", str(error)))
+        return result
+    if not rows:
+        result.errors.append(RowError(None, "", _("The file is empty.")))
+        return result
+    header, header_errors = read_header(rows[0])
+    if header_errors:
+        result.errors.extend(header_errors)
+        return result
+    body = rows[1:]
+    result.rows_read = len(body)
+    code_index = header.columns[CODE]
+    codes = {_text(cells[code_index]) for cells in body if code_index < len(cells)} - {""}
+    lookup = load_lookup(municipality=municipality, codes=codes)
+    errors, parsed = validate_rows(body, header, lookup)
+    if not parsed and not errors:
+        result.errors.append(RowError(None, "", _("The file has no values to import: every row is empty.")))
+        return result
+    with transaction.atomic():
+        for item in parsed:
+            _write(actor, item, header, errors, result, submit=submit)
+        if errors:
+            transaction.set_rollback(True)
+            result.saved = result.submitted = 0
+    result.errors = sorted(errors, key=lambda e: (e.row or 0, e.letter))
+    return result
+
+
+def _write(actor, item: ParsedRow, header: Header, errors: list[RowError], result: ImportResult, *, submit):
+    row = _RowReader([], header, item.row)
+    try:
+        with transaction.atomic():
+            measurement = services.measurement_save(
+                actor=actor, indicator=item.indicator, year=item.year, sub=item.sub, **item.values
+            )
+            if submit:
+                services.measurement_submit(actor=actor, measurement=measurement)
+                result.submitted += 1
+        result.saved += 1
+    except PermissionDenied as error:
+        row.error(CODE, str(error) or _("You may not enter values for this indicator."))
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            _report(row, {k: [m for e in v for m in e.messages] for k, v in error.error_dict.items()}, {})
+        else:
+            for message in error.messages:
+                row.errors.append(RowError(item.row, "", message))
+    errors.extend(row.errors)
+
+
+# --------------------------------------------------------------------------------------------
+# The template
+# --------------------------------------------------------------------------------------------
+
+
+def enterable_indicators(*, actor, municipality, plan=None):
+    """The indicators whose values the user may enter (the rule of services.measurement_save:
+    the owner, or anyone with the role for an indicator without owner)."""
+    qs = Indicator.objects.filter(municipality=municipality).select_related("element__plan", "project")
+    if plan is not None:
+        qs = qs.filter(element__plan=plan)
+    if not actor.is_superuser:
+        qs = qs.filter(Q(owner__isnull=True) | Q(owner=actor))
+    return qs.order_by("position", "code", "pk")
+
+
+def breakdown_columns(indicators) -> list[tuple[str, str]]:
+    """The "dimension:category" columns of a set of indicators, in their passports' order."""
+    pairs: list[tuple[str, str]] = []
+    for indicator in indicators:
+        for dimension in indicator.disaggregation or []:
+            for category in dimension.get("categories", []):
+                pair = (dimension["key"], category["key"])
+                if pair not in pairs:
+                    pairs.append(pair)
+    return pairs
+
+
+def template_header(pairs: list[tuple[str, str]]) -> list[str]:
+    return [*LEADING_COLUMNS, *(f"{dim}:{cat}" for dim, cat in pairs), *TRAILING_COLUMNS]
+
+
+def due_periods(indicator: Indicator, today: datetime.date) -> list[Period]:
+    """The indicator's reporting periods in its plan's or project's years that have begun."""
+    years = services.indicator_period(indicator)
+    if years is None:
+        return []
+    frequency = Frequency(indicator.frequency)
+    periods = []
+    for year in range(years[0], years[1] + 1):
+        parts = [Period(year)] if frequency == Frequency.ANNUAL else [
+            Period(year, frequency, i) for i in range(1, frequency.parts + 1)
+        ]  # fmt: skip
+        periods.extend(p for p in parts if p.start <= today)
+    return periods
+
+
+def template_rows(*, actor, municipality, plan=None, today: datetime.date | None = None):
+    """(header, rows) of the template: one row per indicator and period due that has no submitted,
+    approved or published value; drafts and returned values are filled in. Two queries."""
+    today = today or datetime.date.today()
+    indicators = list(enterable_indicators(actor=actor, municipality=municipality, plan=plan))
+    stored = {
+        (m.indicator_id, m.year, m.sub): m
+        for m in Measurement.objects.filter(indicator__in=[i.pk for i in indicators])
+    }
+    pairs = breakdown_columns(indicators)
+    header = template_header(pairs)
+    rows = []
+    for indicator in indicators:
+        for period in due_periods(indicator, today):
+            sub = 0 if period.frequency == Frequency.ANNUAL else period.index
+            m = stored.get((indicator.pk, period.year, sub))
+            if m is not None and m.state in STATES_CLOSED:
+                continue
+            rows.append(_template_row(indicator, period, m, pairs))
+    return header, rows
+
+
+def _template_row(indicator, period, m, pairs) -> list:
+    def num(value):
+        return "" if value is None else format(value.normalize(), "f")
+
+    breakdown = (m.breakdown if m else {}) or {}
+    return [
+        indicator.code, indicator.name, indicator.unit, period.label,
+        num(m.value) if m else "", num(m.numerator) if m else "", num(m.denominator) if m else "",
+        *(_plain(breakdown.get(dim, {}).get(cat)) for dim, cat in pairs),
+        m.collected_on.isoformat() if m and m.collected_on else "", m.comment if m else "",
+        m.evidence_url if m else "",
+    ]  # fmt: skip
+
+
+def _plain(value) -> str:
+    if value is None or value == "":
+        return ""
+    return format(Decimal(str(value)).normalize(), "f")
