@@ -1,6 +1,6 @@
 """Export of an indicator set with its full history: CSV (streamed) and XLSX (openpyxl write-only).
 
-Three tables:
+Four tables:
 
 - ``values``: one row per indicator and period, with the engine's actual (by the indicator's
   accumulation rule), expected value, target, ratio, score and status of the period, and the
@@ -9,6 +9,8 @@ Three tables:
 - ``history``: the indicators' change history (baselines, targets, corrected values).
 - ``passports``: one row per indicator: the passport and its current assessment (the period
   assessed, actual, expected, ratio, score, status), as the plan and indicator pages show it.
+- ``elements`` (plan exports only): the plan and each element of its goal tree with the status,
+  score and coverage of the roll-up, as the plan page shows them.
 
 The figures come from the same selectors the pages use (``selectors.plan_evaluation`` for a plan);
 nothing here computes an actual, an expected value or a status. Only published values count,
@@ -38,9 +40,13 @@ from .presentation import STATUS_LABELS
 from .selectors import EvaluatedIndicator
 
 CHUNK = 2000
-TABLES = ("values", "history", "passports")
+TABLES = ("values", "history", "passports", "elements")
 
 RESULT_COLUMNS = ("actual", "expected", "target", "ratio", "score", "status", "status_name", "assessed")
+ELEMENT_COLUMNS = (
+    "code", "title", "depth", "level", "status", "status_name", "score", "coverage", "indicators_with_data",
+    "indicators_total",
+)  # fmt: skip
 HISTORY_COLUMNS = ("indicator_code", "changed_at", "field", "period", "old_value", "new_value", "reason")
 PASSPORT_COLUMNS = (
     "indicator_code", "name_bg", "name_en", "plan", "element", "project", "type", "measure", "unit_bg",
@@ -62,6 +68,10 @@ class ExportSet:
     name: str  # for the file name
     as_of: dict[int, datetime.date] = field(default_factory=dict)
     plans: dict[int, Plan] = field(default_factory=dict)
+    # For a plan: its roll-up, and the goal tree's nodes in order with their results.
+    plan: Plan | None = None
+    plan_result: object = None
+    nodes: list = field(default_factory=list)
 
     @property
     def ids(self) -> list[int]:
@@ -78,12 +88,15 @@ def plan_export_set(plan: Plan, *, public: bool, today: datetime.date | None = N
     evaluation = selectors.plan_evaluation(plan, tree, today=today)
     evaluated = {item.indicator.pk: item for items in evaluation.indicators.values() for item in items}
     indicators = sorted((item.indicator for item in evaluated.values()), key=_order)
-    elements = {}
-    stack = list(tree)
-    while stack:
-        node = stack.pop()
-        elements[node.element.pk] = node.element
-        stack.extend(node.children)
+    elements, nodes = {}, []
+
+    def walk(level: list) -> None:  # the goal tree in the plan page's order
+        for node in level:
+            elements[node.element.pk] = node.element
+            nodes.append(node)
+            walk(node.children)
+
+    walk(tree)
     for indicator in indicators:  # already loaded: no query per indicator
         indicator.municipality = plan.municipality
         indicator.element = elements[indicator.element_id]
@@ -91,6 +104,7 @@ def plan_export_set(plan: Plan, *, public: bool, today: datetime.date | None = N
     return ExportSet(
         municipality=plan.municipality, indicators=indicators, evaluated=evaluated, public=public,
         name=plan.slug, as_of={i.pk: evaluation.as_of for i in indicators}, plans={plan.pk: plan},
+        plan=plan, plan_result=evaluation.plan_result, nodes=nodes,
     )  # fmt: skip
 
 
@@ -290,10 +304,33 @@ def _targets(indicator: Indicator, item: EvaluatedIndicator | None) -> str:
     )
 
 
+def elements_header(export: ExportSet) -> list[str]:
+    return list(ELEMENT_COLUMNS)
+
+
+def elements_rows(export: ExportSet) -> Iterator[list]:
+    """The plan and each element of its goal tree with the roll-up the plan page shows."""
+    if export.plan is None:
+        return
+    rows = [(export.plan.slug, export.plan.title, 0, "", export.plan_result)]
+    rows += [
+        (node.element.code, node.element.title, node.depth + 1, node.level_name, node.result)
+        for node in export.nodes
+    ]
+    for code, title, depth, level, result in rows:
+        yield [
+            code, title, depth, level,
+            result.status.value if result else "", str(STATUS_LABELS[result.status]) if result else "",
+            _float(result.score) if result else None, _float(result.coverage) if result else None,
+            result.indicators_with_data if result else 0, result.indicators_total if result else 0,
+        ]  # fmt: skip
+
+
 TABLE_FUNCTIONS = {
     "values": (values_header, values_rows),
     "history": (history_header, history_rows),
     "passports": (passports_header, passports_rows),
+    "elements": (elements_header, elements_rows),
 }
 
 
@@ -366,7 +403,11 @@ def write_xlsx(sheets: list[tuple[str, list[str], Iterable[list]]], *, help_rows
 
 
 def export_xlsx(export: ExportSet, stream=None):
-    sheets = [(table, header(export), rows(export)) for table, (header, rows) in TABLE_FUNCTIONS.items()]
+    sheets = [
+        (table, header(export), rows(export))
+        for table, (header, rows) in TABLE_FUNCTIONS.items()
+        if table != "elements" or export.plan is not None
+    ]
     return write_xlsx(sheets, stream=stream)
 
 
