@@ -216,8 +216,24 @@ def _values(value, numerator, denominator, breakdown) -> dict:
         "value": _decimal(value),
         "numerator": _decimal(numerator),
         "denominator": _decimal(denominator),
-        "breakdown": breakdown or {},
+        "breakdown": _plain_breakdown(breakdown or {}),
     }
+
+
+def _plain_breakdown(breakdown: dict) -> dict:
+    """Disaggregated values as JSON numbers (whole numbers stay whole); non-numbers are kept for the
+    rules to report."""
+
+    def plain(value):
+        number = _decimal(value) if not isinstance(value, bool) else None
+        if number is None:
+            return value
+        return int(number) if number == number.to_integral() else float(number)
+
+    try:
+        return {dim: {cat: plain(v) for cat, v in values.items()} for dim, values in breakdown.items()}
+    except (AttributeError, ValidationError):
+        return breakdown
 
 
 @transaction.atomic

@@ -81,3 +81,20 @@ def test_portal_shows_the_demo(client):
     assert "Изграждане на приют за безстопанствени кучета" in plan
     english = client.get("/en/sopot/plans/opr-2014-2020/").content.decode()
     assert "Building a shelter for stray dogs" in english
+
+
+def test_demo_indicators_show_every_state_the_evaluation_knows():
+    from civitas.indicators.models import Indicator, Measurement
+    from civitas.indicators.selectors import plan_evaluation
+    from civitas.plans.selectors import plan_tree
+
+    call_command("load_demo")
+    statuses = set()
+    for plan in Plan.objects.filter(municipality__slug="sopot"):
+        evaluation = plan_evaluation(plan, plan_tree(plan))
+        statuses |= {
+            item.result.status for items in evaluation.indicators.values() for item in items if item.result
+        }
+    assert statuses == {"on_track", "at_risk", "off_track", "no_data", "stale"}
+    assert Indicator.objects.filter(is_sample=False).count() == 0
+    assert Measurement.objects.filter(state="submitted").exists()  # something waits for the verifier
