@@ -1,5 +1,7 @@
 from django.urls import path
 
+from civitas.indicators.data_views import public_urls as indicator_data_urls
+
 from . import views
 
 app_name = "portal"
@@ -9,6 +11,7 @@ urlpatterns = [
     path("<slug:municipality>/", views.home, name="home"),
     path("<slug:municipality>/plans/", views.plan_list, name="plans"),
     path("<slug:municipality>/plans/<slug:plan>/", views.plan_detail, name="plan"),
+    *indicator_data_urls,
     path("<slug:municipality>/indicators/<str:code>/", views.indicator_detail, name="indicator"),
     path("<slug:municipality>/projects/", views.project_list, name="projects"),
     path("<slug:municipality>/projects/<slug:project>/", views.project_detail, name="project"),
