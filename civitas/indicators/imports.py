@@ -436,7 +436,7 @@ def _validate_row(row: _RowReader, lookup: Lookup, seen: dict) -> ParsedRow | No
                 row.error(
                     PERIOD,
                     _(
-                        "%(period)s is not a reporting period of this indicator, which is reported %(frequency)s: write periods like %(example)s."
+                        "%(period)s is not a reporting period of this indicator (frequency: %(frequency)s): write periods like %(example)s."
                     )
                     % {
                         "period": period_text,
