@@ -24,7 +24,7 @@ from civitas.testing.factories import (
     TargetFactory,
 )
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("civitas.indicators.tests.test_exports")]
+pytestmark = pytest.mark.django_db
 
 CODES = ["INC", "DEC", "CUM", "PCT", "OFF", "NODATA", "QTR"]
 

@@ -1,9 +1,4 @@
-"""Exports of indicator sets: CSV streamed, XLSX in sheets, constant queries, permissions, round trip.
-
-The public exports' URL patterns (``data_views.public_urls``) belong in the portal's URLs; this
-module is also a URL configuration that adds them to the portal's, so the tests run whether or not
-they are included there yet.
-"""
+"""Exports of indicator sets: CSV streamed, XLSX in sheets, constant queries, permissions, round trip."""
 
 import csv
 import datetime
@@ -11,20 +6,16 @@ import io
 from decimal import Decimal
 
 import pytest
-from django.conf.urls.i18n import i18n_patterns
 from django.core.management import call_command
 from django.db import connection
 from django.http import StreamingHttpResponse
 from django.test.utils import CaptureQueriesContext
-from django.urls import LocalePrefixPattern, include, path
 from django.utils import translation
 from openpyxl import load_workbook
 
-from civitas import urls as root_urls
 from civitas.core.models import Role
 from civitas.indicators import data_views, exports, imports, services
 from civitas.indicators.models import IndicatorChange, Measurement
-from civitas.portal import urls as portal_urls
 from civitas.testing.factories import (
     IndicatorFactory,
     MeasurementFactory,
@@ -36,16 +27,7 @@ from civitas.testing.factories import (
     UserFactory,
 )
 
-urlpatterns = [
-    p for p in root_urls.urlpatterns if not isinstance(getattr(p, "pattern", None), LocalePrefixPattern)
-] + i18n_patterns(
-    path("accounts/", include("civitas.accounts.urls")),
-    path("<slug:municipality>/manage/indicators/", include("civitas.indicators.urls")),
-    path("<slug:municipality>/manage/", include("civitas.manage.urls")),
-    path("", include(([*data_views.public_urls, *portal_urls.urlpatterns], "portal"))),
-    prefix_default_language=False,
-)
-pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
+pytestmark = pytest.mark.django_db
 
 DIMENSIONS = [
     {
