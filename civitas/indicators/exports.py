@@ -25,7 +25,6 @@ import csv
 import datetime
 import json
 import tempfile
-from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -34,8 +33,7 @@ from civitas.plans.models import Plan
 from civitas.plans.selectors import plan_tree
 
 from . import imports, selectors
-from .evaluation import evaluation_date, thresholds_for
-from .models import COUNTED_STATES, Indicator, IndicatorChange, Measurement, Target
+from .models import COUNTED_STATES, Indicator, IndicatorChange, Measurement
 from .presentation import STATUS_LABELS
 from .selectors import EvaluatedIndicator
 
@@ -123,25 +121,13 @@ def indicators_export_set(
     indicators = sorted(qs, key=_order)
     for indicator in indicators:
         indicator.municipality = municipality
-    ids = [i.pk for i in indicators]
-    targets = list(Target.objects.filter(indicator_id__in=ids))
-    measurements = list(Measurement.objects.filter(indicator_id__in=ids, state__in=COUNTED_STATES))
-    thresholds = thresholds_for(municipality)
-    groups: dict = defaultdict(list)
-    for indicator in indicators:
-        groups[indicator_period(indicator)].append(indicator)
+    from .evaluation import evaluation_date as date_for
+
     evaluated, as_of = {}, {}
-    for years, group in groups.items():
-        date = evaluation_date(years[1] if years else None, today)
-        wanted = {i.pk for i in group}
-        for item in selectors._evaluate_all(  # the selectors' own evaluation of a loaded set
-            group,
-            [t for t in targets if t.indicator_id in wanted],
-            [m for m in measurements if m.indicator_id in wanted],
-            as_of=date, thresholds=thresholds, years=years,
-        ):  # fmt: skip
-            evaluated[item.indicator.pk] = item
-            as_of[item.indicator.pk] = date
+    for item in selectors.indicators_evaluation(indicators, today=today):
+        years = indicator_period(item.indicator)
+        evaluated[item.indicator.pk] = item
+        as_of[item.indicator.pk] = date_for(years[1] if years else None, today)
     plans = {i.element.plan_id: i.element.plan for i in indicators if i.element_id}
     name = "indicators" if codes is None else "indicators-selection"
     return ExportSet(

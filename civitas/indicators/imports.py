@@ -29,7 +29,6 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from civitas.evaluation.engine import Frequency, Period
@@ -620,13 +619,13 @@ def _write(actor, item: ParsedRow, header: Header, errors: list[RowError], resul
 
 
 def enterable_indicators(*, actor, municipality, plan=None):
-    """The indicators whose values the user may enter (the rule of services.measurement_save:
-    the owner, or anyone with the role for an indicator without owner)."""
-    qs = Indicator.objects.filter(municipality=municipality).select_related("element__plan", "project")
+    """The indicators whose values the user may enter (services.enterable_indicators), for the
+    template, optionally of one plan."""
+    from . import services
+
+    qs = services.enterable_indicators(actor, municipality).select_related("element__plan", "project")
     if plan is not None:
         qs = qs.filter(element__plan=plan)
-    if not actor.is_superuser:
-        qs = qs.filter(Q(owner__isnull=True) | Q(owner=actor))
     return qs.order_by("position", "code", "pk")
 
 

@@ -163,3 +163,35 @@ def project_indicators(project, *, today: datetime.date | None = None) -> list[E
         thresholds=thresholds_for(project.municipality),
         years=years,
     )
+
+
+def indicators_evaluation(indicators, *, today: datetime.date | None = None) -> list[EvaluatedIndicator]:
+    """Evaluate any set of indicators (of one municipality), each over its own plan's or
+    project's years: two queries besides the indicators themselves."""
+    from .services import indicator_period
+
+    indicators = list(indicators)
+    if not indicators:
+        return []
+    ids = [indicator.pk for indicator in indicators]
+    targets = defaultdict(list)
+    for target in Target.objects.filter(indicator_id__in=ids):
+        targets[target.indicator_id].append(target)
+    measurements = defaultdict(list)
+    for m in Measurement.objects.filter(indicator_id__in=ids, state__in=COUNTED_STATES):
+        measurements[m.indicator_id].append(m)
+    thresholds = thresholds_for(indicators[0].municipality)
+    evaluated = []
+    for indicator in indicators:
+        years = indicator_period(indicator)
+        evaluated.extend(
+            _evaluate_all(
+                [indicator],
+                targets[indicator.pk],
+                measurements[indicator.pk],
+                as_of=evaluation_date(years[1] if years else None, today),
+                thresholds=thresholds,
+                years=years,
+            )  # fmt: skip
+        )
+    return evaluated

@@ -96,6 +96,7 @@ def indicator_create(
     indicator.save()
     for target in targets or []:
         _target_write(indicator=indicator, **target)
+    _check_evaluable(indicator)
     audit_record(actor=actor, municipality=municipality, action="create", obj=indicator)
     return indicator
 
@@ -121,6 +122,7 @@ def indicator_update(
     _clean_passport(indicator)
     bump_version(instance=indicator, expected_version=expected_version)
     indicator.save()
+    _check_evaluable(indicator)
     for field in set(changes) & HISTORY_FIELDS:
         old, new = changes[field]
         IndicatorChange.objects.create(
@@ -154,6 +156,7 @@ def target_set(
     if existing is not None and existing.value != Decimal(str(value)) and not reason.strip():
         raise ValidationError({"reason": [_("A change to a target needs a reason.")]})
     target = _target_write(indicator=indicator, year=year, sub=sub, value=value, is_final=is_final)
+    _check_evaluable(indicator)
     if existing is not None and existing.value != target.value:
         IndicatorChange.objects.create(
             indicator=indicator, field="target", period=_period_text(indicator, year, sub),
@@ -165,6 +168,31 @@ def target_set(
         changes={"period": _period_text(indicator, year, sub), "value": _text(target.value)},
     )  # fmt: skip
     return target
+
+
+def enterable_indicators(actor, municipality: Municipality):
+    """The indicators of the municipality whose values ``actor`` may enter (the rule of _may_enter)."""
+    qs = Indicator.objects.filter(municipality=municipality)
+    if not can(actor, municipality, Action.ENTER_MEASUREMENT):
+        return qs.none()
+    if actor.is_superuser:
+        return qs
+    from django.db.models import Q
+
+    return qs.filter(Q(owner__isnull=True) | Q(owner=actor))
+
+
+def _check_evaluable(indicator: Indicator) -> None:
+    """The engine must be able to evaluate the passport with its targets (e.g. a target on the
+    wrong side of the baseline for the direction is refused)."""
+    from .evaluation import spec_for
+
+    try:
+        spec_for(indicator, list(Target.objects.filter(indicator=indicator)))
+    except ValueError as exc:
+        raise ValidationError(
+            {"targets": [_("The passport cannot be evaluated as it stands: %(detail)s") % {"detail": exc}]}
+        ) from None
 
 
 def _may_enter(actor, indicator: Indicator) -> bool:

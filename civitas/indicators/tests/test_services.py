@@ -257,3 +257,21 @@ def test_concurrent_edits_of_a_draft_are_detected(indicator, owner):
             actor=owner, indicator=indicator, year=2016, value="152", expected_version=1
         )
     assert Measurement.objects.get().value == Decimal("151")
+
+
+def test_a_passport_the_engine_cannot_evaluate_is_refused(town, element):
+    # An increasing indicator with its target below the baseline (1000).
+    with pytest.raises(ValidationError) as error:
+        services.indicator_create(
+            actor=None, municipality=town, element=element, targets=[{"year": 2020, "value": 500}], **PASSPORT
+        )
+    assert "targets" in error.value.message_dict
+    assert Indicator.objects.count() == 0
+
+
+def test_enterable_indicators_follow_the_owner_rule(indicator, town, owner):
+    other = staff(town, Role.INDICATOR_OWNER, "other")
+    free = IndicatorFactory(element=indicator.element, owner=None, code="FREE")
+    assert set(services.enterable_indicators(owner, town)) == {indicator, free}
+    assert set(services.enterable_indicators(other, town)) == {free}
+    assert not services.enterable_indicators(staff(town, Role.VERIFIER, "v2"), town).exists()
