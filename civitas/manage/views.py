@@ -6,14 +6,13 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from civitas.core.errors import ConflictError
+from civitas.core.forms import run_service
 from civitas.core.models import Role
 from civitas.core.permissions import Action, allowed_actions, require, roles_of
 from civitas.core.tenancy import with_municipality
@@ -40,28 +39,6 @@ def staff_view(action: Action):
         return wrapper
 
     return decorate
-
-
-def run_service(form, call) -> bool:
-    """Call a service; put its ValidationError on the form (fields or non-field). True on success."""
-    try:
-        call()
-    except ConflictError as error:
-        form.add_error(None, error.messages[0])
-        return False
-    except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            for field, errors in error.error_dict.items():
-                target = field if field in form.fields else None
-                if field == "element_ids" and "element_ids" in form.fields:
-                    target = "element_ids"
-                for item in errors:
-                    form.add_error(target, item.messages[0] if hasattr(item, "messages") else item)
-        else:
-            for message in error.messages:
-                form.add_error(None, message)
-        return False
-    return True
 
 
 def _version(form, obj) -> int:

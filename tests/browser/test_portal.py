@@ -78,7 +78,7 @@ def test_skip_link_is_first_and_moves_focus_to_main(live_server, demo, page):
 
 def test_staff_edit_a_project_and_see_it_on_the_portal(live_server, demo, page):
     page.goto(live_server.url + "/accounts/login/?next=/sopot/manage/projects/opr-4-3/")
-    page.get_by_label("Потребителско име").fill("sopot-projects")
+    page.get_by_label("Е-поща или потребителско име").fill("sopot-projects")
     page.get_by_label("Парола").fill("sopot-demo-2014")
     page.get_by_role("button", name="Вход").click()
     page.wait_for_url("**/manage/projects/opr-4-3/")
@@ -93,7 +93,7 @@ def test_staff_edit_a_project_and_see_it_on_the_portal(live_server, demo, page):
 
 def test_back_office_form_errors_are_accessible(live_server, demo, page):
     page.goto(live_server.url + "/accounts/login/?next=/sopot/manage/projects/opr-4-3/")
-    page.get_by_label("Потребителско име").fill("sopot-planner")
+    page.get_by_label("Е-поща или потребителско име").fill("sopot-planner")
     page.get_by_label("Парола").fill("sopot-demo-2014")
     page.get_by_role("button", name="Вход").click()
     page.wait_for_url("**/manage/projects/opr-4-3/")

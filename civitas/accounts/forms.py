@@ -1,0 +1,55 @@
+import time
+
+from django import forms
+from django.core import signing
+from django.utils.translation import gettext_lazy as _
+
+FORM_SALT = "civitas.accounts.form-started"
+MIN_SECONDS = 3  # people take longer than this to fill in a form; simple robots do not
+
+
+class HumanCheckForm(forms.Form):
+    """A honeypot field people never see and a signed start time: no third-party service."""
+
+    website = forms.CharField(required=False, label=_("Leave this field empty"))
+    started = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["started"].initial = signing.dumps(time.time(), salt=FORM_SALT)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("website"):
+            raise forms.ValidationError(_("The form could not be accepted. Please try again."), code="bot")
+        try:
+            started = signing.loads(cleaned.get("started", ""), salt=FORM_SALT, max_age=24 * 3600)
+        except signing.BadSignature:
+            raise forms.ValidationError(
+                _("The form has expired: please fill it in again."), code="expired"
+            ) from None
+        if time.time() - float(started) < MIN_SECONDS:
+            raise forms.ValidationError(_("The form was sent too quickly. Please try again."), code="bot")
+        return cleaned
+
+
+class RegisterForm(HumanCheckForm):
+    display_name = forms.CharField(label=_("Public display name"), max_length=80,
+                                   help_text=_("Shown with your comments and proposals."))  # fmt: skip
+    email = forms.EmailField(label=_("E-mail address"))
+    password = forms.CharField(
+        label=_("Password"), widget=forms.PasswordInput(render_value=False), strip=False
+    )
+    accepted_terms = forms.BooleanField(
+        label=_("I accept the terms of use and the privacy notice"), required=False
+    )
+
+    field_order = ["display_name", "email", "password", "accepted_terms", "website", "started"]
+
+
+class ProfileForm(forms.Form):
+    display_name = forms.CharField(label=_("Public display name"), max_length=80)
+
+
+class EraseForm(forms.Form):
+    password = forms.CharField(label=_("Your password, to confirm"), widget=forms.PasswordInput, strip=False)

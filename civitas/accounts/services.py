@@ -1,0 +1,183 @@
+"""Accounts of citizens and staff: registration with e-mail verification, personal data export and
+erasure. Validating, transactional, audit-logged."""
+
+import json
+
+from django.conf import settings
+from django.contrib.auth import get_user_model, password_validation
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from civitas.core.models import AuditEvent, Membership
+from civitas.core.services import audit_record
+
+from .models import Profile
+
+VERIFY_SALT = "civitas.accounts.verify"
+VERIFY_MAX_AGE = 3 * 24 * 3600
+
+
+def _users():
+    return get_user_model().objects
+
+
+@transaction.atomic
+def account_register(*, email: str, password: str, display_name: str, accepted_terms: bool) -> object:
+    """Create an inactive account; it becomes active when the e-mail address is verified."""
+    email = (email or "").strip().lower()
+    errors: dict = {}
+    if not accepted_terms:
+        errors["accepted_terms"] = [_("Accept the terms and the privacy notice to register.")]
+    if not display_name.strip():
+        errors["display_name"] = [_("Give a name to show with your contributions.")]
+    from django.core.validators import validate_email
+
+    try:
+        validate_email(email)
+    except ValidationError:
+        errors["email"] = [_("Enter a valid e-mail address.")]
+    if email and (
+        _users().filter(email__iexact=email).exists() or _users().filter(username__iexact=email).exists()
+    ):
+        errors["email"] = [
+            _("An account with this e-mail address already exists: sign in or reset the password.")
+        ]
+    user_model = get_user_model()
+    candidate = user_model(username=email, email=email)
+    try:
+        password_validation.validate_password(password, candidate)
+    except ValidationError as exc:
+        errors["password"] = list(exc.messages)
+    if errors:
+        raise ValidationError(errors)
+    user = _users().create_user(username=email, email=email, password=password, is_active=False)
+    Profile.objects.create(
+        user=user, display_name=display_name.strip()[:80], accepted_terms_at=timezone.now()
+    )
+    audit_record(actor=user, municipality=None, action="register", obj=user)
+    return user
+
+
+def verification_token(user) -> str:
+    return signing.dumps({"user": user.pk, "email": user.email}, salt=VERIFY_SALT)
+
+
+def send_verification(*, user, request) -> None:
+    link = request.build_absolute_uri(reverse("accounts:verify", args=[verification_token(user)]))
+    send_mail(
+        _("Confirm your e-mail address for Civitas"),
+        _("Open this link to confirm your address and activate your account:\n\n%(link)s\n\n"
+          "The link is valid for three days. If you did not register, ignore this message.") % {"link": link},
+        settings.DEFAULT_FROM_EMAIL,
+        [user.email],
+    )  # fmt: skip
+
+
+@transaction.atomic
+def account_verify(*, token: str):
+    """Activate the account named in a verification token; ValidationError if the token is bad or old."""
+    try:
+        data = signing.loads(token, salt=VERIFY_SALT, max_age=VERIFY_MAX_AGE)
+    except signing.SignatureExpired:
+        raise ValidationError(
+            _("This confirmation link has expired: register again or ask for a new one.")
+        ) from None
+    except signing.BadSignature:
+        raise ValidationError(_("This confirmation link is not valid.")) from None
+    user = _users().filter(pk=data.get("user"), email=data.get("email")).first()
+    if user is None:
+        raise ValidationError(_("This confirmation link is not valid."))
+    if not user.is_active:
+        user.is_active = True
+        user.save(update_fields=["is_active"])
+        Profile.objects.filter(user=user).update(email_verified_at=timezone.now())
+        audit_record(actor=user, municipality=None, action="verify_email", obj=user)
+    return user
+
+
+def profile_of(user) -> Profile:
+    profile = Profile.objects.filter(user=user).first()
+    if profile is None:
+        profile = Profile.objects.create(user=user, display_name=user.get_full_name() or user.username)
+    return profile
+
+
+@transaction.atomic
+def profile_update(*, actor, display_name: str) -> Profile:
+    if not display_name.strip():
+        raise ValidationError({"display_name": [_("Give a name to show with your contributions.")]})
+    profile = profile_of(actor)
+    profile.display_name = display_name.strip()[:80]
+    profile.save(update_fields=["display_name"])
+    audit_record(actor=actor, municipality=None, action="update_profile", obj=profile)
+    return profile
+
+
+def account_data(*, user) -> str:
+    """Everything Civitas keeps about a person, as JSON (GDPR art. 15 and 20)."""
+    profile = profile_of(user)
+    data = {
+        "account": {
+            "username": user.username,
+            "email": user.email,
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "date_joined": user.date_joined.isoformat(),
+            "last_login": user.last_login.isoformat() if user.last_login else None,
+        },
+        "profile": {
+            "display_name": profile.display_name,
+            "email_verified_at": profile.email_verified_at.isoformat() if profile.email_verified_at else None,
+            "accepted_terms_at": profile.accepted_terms_at.isoformat() if profile.accepted_terms_at else None,
+        },
+        "staff_roles": [
+            {"municipality": m.municipality.slug, "role": m.role}
+            for m in Membership.objects.filter(user=user).select_related("municipality")
+        ],
+        "activity": [
+            {
+                "at": e.at.isoformat(),
+                "action": e.action,
+                "object": e.object_type,
+                "description": e.object_repr,
+            }
+            for e in AuditEvent.objects.filter(actor=user).order_by("at")
+        ],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+@transaction.atomic
+def account_erase(*, user, password: str) -> None:
+    """Erase a person's account (GDPR art. 17): personal data removed, public contributions kept
+    under "deleted user". Needs the current password. Staff with roles must hand them over first."""
+    if not user.check_password(password):
+        raise ValidationError({"password": [_("The password is not correct.")]})
+    if Membership.objects.filter(user=user).exists():
+        raise ValidationError(
+            {
+                "__all__": [
+                    _(
+                        "You still have staff roles: ask an administrator to remove them before erasing the account."
+                    )
+                ]
+            }
+        )
+    profile = profile_of(user)
+    audit_record(
+        actor=None, municipality=None, action="erase_account", obj=user, changes={"user_id": user.pk}
+    )
+    profile.display_name = _("Deleted user")
+    profile.erased_at = timezone.now()
+    profile.save(update_fields=["display_name", "erased_at"])
+    user.username = f"deleted-{user.pk}"
+    user.email = ""
+    user.first_name = user.last_name = ""
+    user.is_active = False
+    user.set_unusable_password()
+    user.save()

@@ -1,0 +1,146 @@
+import json
+import re
+import time
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core import mail, signing
+from django.urls import reverse
+
+from civitas.accounts import forms as account_forms
+from civitas.accounts.models import Profile
+from civitas.core.models import AuditEvent, Role
+from civitas.testing.factories import MembershipFactory, MunicipalityFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+User = get_user_model()
+
+
+def register_data(client, *, seconds_ago=60, **changes):
+    """The form as a person sends it, ``seconds_ago`` after opening it."""
+    assert client.get(reverse("accounts:register")).status_code == 200
+    started = signing.dumps(time.time() - seconds_ago, salt=account_forms.FORM_SALT)
+    data = {"display_name": "Гражданин от Анево", "email": "Citizen@Example.org", "password": "Sopot-Anevo-2014!",
+            "accepted_terms": "on", "website": "", "started": started}  # fmt: skip
+    data.update(changes)
+    return data
+
+
+def test_register_verify_and_sign_in(client):
+    response = client.post(reverse("accounts:register"), register_data(client))
+    assert response.status_code == 200 and "citizen@example.org" in response.content.decode()
+    user = User.objects.get(email="citizen@example.org")
+    assert not user.is_active
+    assert Profile.objects.get(user=user).display_name == "Гражданин от Анево"
+    link = re.search(r"http://testserver(/\S+)", mail.outbox[0].body).group(1)
+    assert client.get(link).status_code == 302
+    user.refresh_from_db()
+    assert user.is_active and user.profile.email_verified_at is not None
+    response = client.post(
+        reverse("accounts:login"), {"username": "citizen@example.org", "password": "Sopot-Anevo-2014!"}
+    )
+    assert response.status_code == 302
+
+
+@pytest.mark.parametrize(
+    "changes, field",
+    [
+        ({"email": "not-an-address"}, "email"),
+        ({"password": "123"}, "password"),
+        ({"accepted_terms": ""}, "accepted_terms"),
+        ({"display_name": " "}, "display_name"),
+    ],
+)
+def test_bad_registrations_change_nothing(client, changes, field):
+    response = client.post(reverse("accounts:register"), register_data(client, **changes))
+    assert response.status_code == 400
+    assert field in response.context["form"].errors
+    assert not User.objects.exists() and not mail.outbox
+
+
+def test_an_address_registers_once(client):
+    UserFactory(username="citizen@example.org", email="citizen@example.org")
+    response = client.post(reverse("accounts:register"), register_data(client))
+    assert response.status_code == 400 and User.objects.count() == 1
+
+
+def test_robots_are_refused_by_honeypot_and_speed(client):
+    response = client.post(reverse("accounts:register"), register_data(client, website="http://spam.example"))
+    assert response.status_code == 400
+    response = client.post(reverse("accounts:register"), register_data(client, seconds_ago=0))  # sent at once
+    assert response.status_code == 400
+    assert not User.objects.exists()
+
+
+def test_registration_flood_from_one_address_is_throttled(client):
+    statuses = [
+        client.post(
+            reverse("accounts:register"), register_data(client, email=f"p{i}@example.org")
+        ).status_code
+        for i in range(7)
+    ]
+    assert statuses[:5] == [200] * 5 and statuses[5:] == [429, 429]
+    assert User.objects.count() == 5
+
+
+def test_bad_or_old_verification_links(client):
+    assert client.get(reverse("accounts:verify", args=["forged"])).status_code == 400
+
+
+def test_sign_in_is_throttled_after_repeated_failures(client):
+    UserFactory(username="ivan")
+    for _ in range(10):
+        assert (
+            client.post(reverse("accounts:login"), {"username": "ivan", "password": "wrong"}).status_code
+            == 200
+        )
+    response = client.post(
+        reverse("accounts:login"), {"username": "ivan", "password": "correct horse battery staple"}
+    )
+    assert response.status_code == 429
+
+
+def test_password_reset_sends_a_working_link(client):
+    user = UserFactory(username="maria", email="maria@example.org")
+    client.post(reverse("accounts:password_reset"), {"email": "maria@example.org"})
+    link = re.search(r"https?://testserver(/\S+)", mail.outbox[0].body).group(1)
+    form_page = client.get(link, follow=True)
+    assert form_page.status_code == 200
+    response = client.post(
+        form_page.redirect_chain[-1][0],
+        {"new_password1": "Nova-Parola-2026", "new_password2": "Nova-Parola-2026"},
+    )
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password("Nova-Parola-2026")
+
+
+def test_profile_data_download_and_erasure(client):
+    user = UserFactory(username="petar", email="petar@example.org")
+    client.force_login(user)
+    response = client.post(reverse("accounts:profile"), {"display_name": "Петър"})
+    assert response.status_code == 302 and Profile.objects.get(user=user).display_name == "Петър"
+    data = json.loads(client.get(reverse("accounts:data")).content)
+    assert data["account"]["email"] == "petar@example.org" and data["profile"]["display_name"] == "Петър"
+    assert any(item["action"] == "update_profile" for item in data["activity"])
+    assert client.post(reverse("accounts:erase"), {"password": "wrong"}).status_code == 400
+    response = client.post(reverse("accounts:erase"), {"password": "correct horse battery staple"})
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.email == "" and not user.is_active and user.username == f"deleted-{user.pk}"
+    assert Profile.objects.get(user=user).display_name == "Изтрит потребител"
+    assert AuditEvent.objects.filter(action="erase_account").exists()
+
+
+def test_staff_must_hand_over_roles_before_erasure(client):
+    member = MembershipFactory(municipality=MunicipalityFactory(), role=Role.PLANNER)
+    client.force_login(member.user)
+    response = client.post(reverse("accounts:erase"), {"password": "correct horse battery staple"})
+    assert response.status_code == 400
+    member.user.refresh_from_db()
+    assert member.user.is_active
+
+
+@pytest.mark.parametrize("name", ["privacy", "terms", "register", "login", "password_reset"])
+def test_account_pages_answer(client, name):
+    assert client.get(reverse(f"accounts:{name}")).status_code == 200

@@ -1,0 +1,131 @@
+"""Sign-up, sign-in and the personal pages of citizens and staff."""
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
+
+from civitas.core import throttle
+from civitas.core.forms import run_service
+
+from . import forms, services
+
+REGISTER_LIMIT = (5, 3600)  # registrations per address per hour
+LOGIN_LIMIT = (10, 900)  # failed sign-ins per address and name per 15 minutes
+
+
+def register(request):
+    form = forms.RegisterForm(request.POST or None)
+    if request.method == "POST":
+        if not throttle.hit(
+            f"register:{throttle.client_address(request)}", limit=REGISTER_LIMIT[0], window=REGISTER_LIMIT[1]
+        ):
+            return render(request, "accounts/throttled.html", status=429)
+        if form.is_valid():
+            data = form.cleaned_data
+            result = {}
+            if run_service(form, lambda: result.update(user=services.account_register(
+                email=data["email"], password=data["password"], display_name=data["display_name"],
+                accepted_terms=data["accepted_terms"]))):  # fmt: skip
+                services.send_verification(user=result["user"], request=request)
+                return render(request, "accounts/register_done.html", {"email": result["user"].email})
+    return render(request, "accounts/register.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def verify(request, token):
+    try:
+        services.account_verify(token=token)
+    except ValidationError as error:
+        return render(request, "accounts/verify_failed.html", {"message": error.messages[0]}, status=400)
+    messages.success(request, _("Your e-mail address is confirmed: you can sign in now."))
+    return redirect("accounts:login")
+
+
+class ThrottledLoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+
+    def _key(self):
+        name = (self.request.POST.get("username") or "").strip().lower()
+        return f"login:{throttle.client_address(self.request)}:{name}"
+
+    def post(self, request, *args, **kwargs):
+        if throttle.blocked(self._key(), limit=LOGIN_LIMIT[0]):
+            return render(request, "accounts/throttled.html", status=429)
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        throttle.hit(self._key(), limit=LOGIN_LIMIT[0], window=LOGIN_LIMIT[1])
+        return super().form_invalid(form)
+
+    def form_valid(self, form):
+        throttle.reset(self._key())
+        return super().form_valid(form)
+
+
+@login_required
+def profile(request):
+    form = forms.ProfileForm(
+        request.POST or None, initial={"display_name": services.profile_of(request.user).display_name}
+    )
+    if request.method == "POST" and form.is_valid():
+        if run_service(
+            form,
+            lambda: services.profile_update(
+                actor=request.user, display_name=form.cleaned_data["display_name"]
+            ),
+        ):
+            messages.success(request, _("Your profile was saved."))
+            return redirect("accounts:profile")
+    return render(request, "accounts/profile.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+def data_download(request):
+    response = HttpResponse(
+        services.account_data(user=request.user), content_type="application/json; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="civitas-my-data.json"'
+    return response
+
+
+@login_required
+def erase(request):
+    form = forms.EraseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = request.user
+        if run_service(
+            form, lambda: services.account_erase(user=user, password=form.cleaned_data["password"])
+        ):
+            logout(request)
+            messages.success(
+                request, _("Your account was erased. Your public contributions now show “Deleted user”.")
+            )
+            return redirect("portal:root")
+    return render(request, "accounts/erase.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def privacy(request):
+    return render(request, "accounts/privacy.html")
+
+
+def terms(request):
+    return render(request, "accounts/terms.html")
+
+
+password_reset = auth_views.PasswordResetView.as_view(
+    template_name="accounts/password_reset.html",
+    email_template_name="accounts/password_reset_email.txt",
+    subject_template_name="accounts/password_reset_subject.txt",
+    success_url=reverse_lazy("accounts:password_reset_done"),
+)
+password_reset_done = auth_views.PasswordResetDoneView.as_view(
+    template_name="accounts/password_reset_done.html"
+)
+password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
+    template_name="accounts/password_reset_confirm.html", success_url=reverse_lazy("accounts:login")
+)
