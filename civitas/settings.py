@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "civitas.plans",
     "civitas.projects",
     "civitas.indicators",
+    "civitas.forum",
     "civitas.portal",
     "civitas.manage",
     "civitas.demo",

@@ -1,0 +1,64 @@
+"""Reads of the forum for pages, each in a fixed number of queries."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+
+from .models import Block, Flag, Follow, Post, Topic
+
+
+@dataclass
+class PostNode:
+    post: Post
+    replies: list["PostNode"] = field(default_factory=list)
+
+
+def topic_list(*, municipality, project=None, plan=None):
+    qs = Topic.objects.filter(municipality=municipality).select_related("plan", "project")
+    if project is not None:
+        qs = qs.filter(project=project)
+    if plan is not None:
+        qs = qs.filter(plan=plan)
+    return qs.order_by("-last_post_at", "-pk")
+
+
+def thread(topic: Topic) -> list[PostNode]:
+    """The topic's posts as a tree of replies, oldest first: one query."""
+    posts = list(
+        Post.objects.filter(topic=topic).select_related("author__profile").order_by("created_at", "pk")
+    )
+    nodes = {post.pk: PostNode(post) for post in posts}
+    roots = []
+    for node in nodes.values():
+        parent = nodes.get(node.post.parent_id)
+        (parent.replies if parent else roots).append(node)
+    return roots
+
+
+def is_following(user, topic: Topic) -> bool:
+    return (
+        bool(getattr(user, "is_authenticated", False))
+        and Follow.objects.filter(user=user, topic=topic).exists()
+    )
+
+
+def moderation_queue(*, municipality):
+    """Posts with open flags, most flagged first."""
+    return (
+        Post.objects.filter(topic__municipality=municipality, flags__resolved=False)
+        .annotate(open_flags=Count("flags", filter=Q(flags__resolved=False)))
+        .select_related("topic", "author")
+        .order_by("-open_flags", "-created_at")
+        .distinct()
+    )
+
+
+def open_flags(posts) -> dict[int, list[Flag]]:
+    by_post: dict[int, list[Flag]] = {}
+    for flag in Flag.objects.filter(post__in=posts, resolved=False).order_by("created_at"):
+        by_post.setdefault(flag.post_id, []).append(flag)
+    return by_post
+
+
+def blocked_users(*, municipality):
+    return Block.objects.filter(municipality=municipality).select_related("user").order_by("-created_at")

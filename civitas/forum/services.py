@@ -1,0 +1,191 @@
+"""Every write to the forum: topics, posts (with flood limits), follows, flags and moderation.
+Notifications to followers are sent after the transaction commits."""
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mass_mail
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from civitas.core import throttle
+from civitas.core.models import Municipality
+from civitas.core.permissions import Action, can
+from civitas.core.services import audit_record
+
+from . import markup
+from .models import Block, Flag, Follow, ModerationAction, Post, PostKind, PostState, Topic
+
+MAX_BODY = 10_000
+POST_LIMIT = (5, 60)  # posts per person per minute
+ADDRESS_LIMIT = (20, 600)  # posts per network address per 10 minutes
+
+
+def _check_can_post(*, user, municipality: Municipality, address: str) -> None:
+    if not getattr(user, "is_authenticated", False):
+        raise PermissionDenied(_("Sign in to take part in the forum."))
+    if Block.objects.filter(municipality=municipality, user=user).exists():
+        raise PermissionDenied(_("Your account is blocked from posting here by the moderators."))
+    if not (
+        throttle.hit(f"post:user:{user.pk}", limit=POST_LIMIT[0], window=POST_LIMIT[1])
+        and throttle.hit(f"post:addr:{address}", limit=ADDRESS_LIMIT[0], window=ADDRESS_LIMIT[1])
+    ):
+        ModerationAction.objects.create(
+            municipality=municipality, moderator=None, action="flood_refused", user=user,
+            reason=f"address {address}",
+        )  # fmt: skip
+        raise ValidationError({"body": [_("You are posting too fast: wait a minute and try again.")]})
+
+
+def _check_body(body: str) -> str:
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError({"body": [_("Write something first.")]})
+    if len(body) > MAX_BODY:
+        raise ValidationError(
+            {"body": [_("A post can be at most %(max)s characters long.") % {"max": MAX_BODY}]}
+        )
+    return body
+
+
+@transaction.atomic
+def topic_create(
+    *, actor, municipality: Municipality, title: str, body: str, plan=None, project=None, address: str = ""
+) -> Topic:
+    title = (title or "").strip()
+    if not title:
+        raise ValidationError({"title": [_("Give the topic a title.")]})
+    body = _check_body(body)
+    for subject in (plan, project):
+        if subject is not None and subject.municipality_id != municipality.pk:
+            raise ValidationError({"title": [_("The subject belongs to another municipality.")]})
+    _check_can_post(user=actor, municipality=municipality, address=address)
+    topic = Topic.objects.create(
+        municipality=municipality, title=title[:200], plan=plan, project=project, author=actor
+    )
+    _post(actor=actor, topic=topic, body=body, parent=None, kind=PostKind.COMMENT)
+    Follow.objects.get_or_create(user=actor, topic=topic)
+    audit_record(actor=actor, municipality=municipality, action="create", obj=topic)
+    return topic
+
+
+def _post(*, actor, topic: Topic, body: str, parent, kind, photo=None) -> Post:
+    post = Post(topic=topic, parent=parent, author=actor, body=body, body_html=markup.render(body), kind=kind)
+    if photo is not None:
+        from civitas.projects.uploads import check_upload
+
+        stored, _content_type, _size = check_upload(photo, photo=True)
+        post.photo.save(stored.name, stored, save=False)
+    post.save()
+    Topic.objects.filter(pk=topic.pk).update(post_count=F("post_count") + 1, last_post_at=timezone.now())
+    return post
+
+
+@transaction.atomic
+def post_create(
+    *, actor, topic: Topic, body: str, parent: Post | None = None, kind: str = PostKind.COMMENT, photo=None,
+    address: str = "",
+) -> Post:  # fmt: skip
+    """A reply (or, on a project's topic, an issue report with an optional photo, or the project
+    manager's official answer)."""
+    body = _check_body(body)
+    if topic.is_locked:
+        raise ValidationError({"body": [_("This topic is closed for new posts.")]})
+    if parent is not None and parent.topic_id != topic.pk:
+        raise ValidationError({"body": [_("You can only reply to a post of the same topic.")]})
+    if kind not in PostKind.values:
+        raise ValidationError({"kind": [_("Unknown kind of post.")]})
+    if kind == PostKind.OFFICIAL and not can(actor, topic.municipality, Action.UPDATE_PROJECT_PROGRESS):
+        raise PermissionDenied(_("Only the municipality's staff give official answers."))
+    if kind == PostKind.ISSUE and topic.project_id is None:
+        raise ValidationError({"kind": [_("Issues are reported on a project's discussion.")]})
+    _check_can_post(user=actor, municipality=topic.municipality, address=address)
+    post = _post(actor=actor, topic=topic, body=body, parent=parent, kind=kind, photo=photo)
+    Follow.objects.get_or_create(user=actor, topic=topic)
+    audit_record(actor=actor, municipality=topic.municipality, action="create", obj=post)
+    transaction.on_commit(lambda: notify_followers(post_id=post.pk))
+    return post
+
+
+def notify_followers(*, post_id: int) -> int:
+    """E-mail everyone following the topic (except the author) about a new post."""
+    post = Post.objects.select_related("topic").get(pk=post_id)
+    emails = list(
+        Follow.objects.filter(topic=post.topic)
+        .exclude(user_id=post.author_id)
+        .exclude(user__email="")
+        .values_list("user__email", flat=True)
+    )
+    subject = _("New post in “%(topic)s”") % {"topic": post.topic.title}
+    text = _("There is a new post in a topic you follow:\n\n%(body)s\n") % {"body": post.body[:1000]}
+    messages = [(subject, text, settings.DEFAULT_FROM_EMAIL, [email]) for email in emails]
+    return send_mass_mail(messages, fail_silently=True) if messages else 0
+
+
+@transaction.atomic
+def topic_follow(*, actor, topic: Topic, follow: bool = True) -> None:
+    if follow:
+        Follow.objects.get_or_create(user=actor, topic=topic)
+    else:
+        Follow.objects.filter(user=actor, topic=topic).delete()
+
+
+@transaction.atomic
+def post_flag(*, actor, post: Post, reason: str) -> Flag:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": [_("Say what is wrong with the post.")]})
+    try:
+        with transaction.atomic():
+            return Flag.objects.create(post=post, reporter=actor, reason=reason[:300])
+    except IntegrityError:
+        raise ValidationError({"reason": [_("You have already flagged this post.")]}) from None
+
+
+def _require_moderator(actor, municipality) -> None:
+    if not can(actor, municipality, Action.MODERATE):
+        raise PermissionDenied(_("Only moderators do this."))
+
+
+@transaction.atomic
+def post_hide(*, actor, post: Post, reason: str) -> Post:
+    municipality = post.topic.municipality
+    _require_moderator(actor, municipality)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": [_("Give the public reason for hiding the post.")]})
+    post.state, post.hidden_reason = PostState.HIDDEN, reason[:300]
+    post.save(update_fields=["state", "hidden_reason"])
+    post.flags.update(resolved=True)
+    ModerationAction.objects.create(municipality=municipality, moderator=actor, action="hide", post=post,
+                                    user=post.author, reason=reason[:300])  # fmt: skip
+    audit_record(actor=actor, municipality=municipality, action="hide", obj=post, changes={"reason": reason})
+    return post
+
+
+@transaction.atomic
+def post_restore(*, actor, post: Post) -> Post:
+    municipality = post.topic.municipality
+    _require_moderator(actor, municipality)
+    post.state, post.hidden_reason = PostState.VISIBLE, ""
+    post.save(update_fields=["state", "hidden_reason"])
+    post.flags.update(resolved=True)
+    ModerationAction.objects.create(municipality=municipality, moderator=actor, action="restore", post=post,
+                                    user=post.author)  # fmt: skip
+    audit_record(actor=actor, municipality=municipality, action="restore", obj=post)
+    return post
+
+
+@transaction.atomic
+def user_block(*, actor, municipality: Municipality, user, reason: str, block: bool = True) -> None:
+    _require_moderator(actor, municipality)
+    if block:
+        if not (reason or "").strip():
+            raise ValidationError({"reason": [_("Give the reason for blocking.")]})
+        Block.objects.get_or_create(municipality=municipality, user=user, defaults={"reason": reason[:300]})
+    else:
+        Block.objects.filter(municipality=municipality, user=user).delete()
+    ModerationAction.objects.create(municipality=municipality, moderator=actor, action="block" if block else "unblock",
+                                    user=user, reason=(reason or "")[:300])  # fmt: skip
+    audit_record(actor=actor, municipality=municipality, action="block" if block else "unblock", obj=user)
