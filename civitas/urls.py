@@ -25,6 +25,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("accounts/", include("civitas.accounts.urls")),
     path("<slug:municipality>/manage/indicators/", include("civitas.indicators.urls")),
+    path("", include("civitas.forum.urls")),
     path("<slug:municipality>/manage/", include("civitas.manage.urls")),
     path("", include("civitas.portal.urls")),
     prefix_default_language=False,

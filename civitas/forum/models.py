@@ -79,6 +79,9 @@ class Follow(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "topic"], name="follow_unique")]
 
+    def __str__(self):
+        return f"{self.user_id} → {self.topic_id}"
+
 
 class Flag(models.Model):
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="flags")
@@ -92,6 +95,9 @@ class Flag(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["post", "reporter"], name="flag_once_per_person")]
 
+    def __str__(self):
+        return self.reason
+
 
 class Block(models.Model):
     municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+")
@@ -101,6 +107,9 @@ class Block(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["municipality", "user"], name="block_unique")]
+
+    def __str__(self):
+        return f"{self.user_id}: {self.reason}"
 
 
 class ModerationAction(models.Model):
@@ -120,3 +129,6 @@ class ModerationAction(models.Model):
 
     class Meta:
         ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.action} {self.at:%Y-%m-%d %H:%M}"

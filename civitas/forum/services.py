@@ -49,7 +49,6 @@ def _check_body(body: str) -> str:
     return body
 
 
-@transaction.atomic
 def topic_create(
     *, actor, municipality: Municipality, title: str, body: str, plan=None, project=None, address: str = ""
 ) -> Topic:
@@ -60,7 +59,15 @@ def topic_create(
     for subject in (plan, project):
         if subject is not None and subject.municipality_id != municipality.pk:
             raise ValidationError({"title": [_("The subject belongs to another municipality.")]})
+    # Outside the transaction, so that a refused flood stays in the moderation log.
     _check_can_post(user=actor, municipality=municipality, address=address)
+    return _topic_write(
+        actor=actor, municipality=municipality, title=title, body=body, plan=plan, project=project
+    )
+
+
+@transaction.atomic
+def _topic_write(*, actor, municipality, title, body, plan, project) -> Topic:
     topic = Topic.objects.create(
         municipality=municipality, title=title[:200], plan=plan, project=project, author=actor
     )
@@ -82,7 +89,6 @@ def _post(*, actor, topic: Topic, body: str, parent, kind, photo=None) -> Post:
     return post
 
 
-@transaction.atomic
 def post_create(
     *, actor, topic: Topic, body: str, parent: Post | None = None, kind: str = PostKind.COMMENT, photo=None,
     address: str = "",
@@ -100,7 +106,13 @@ def post_create(
         raise PermissionDenied(_("Only the municipality's staff give official answers."))
     if kind == PostKind.ISSUE and topic.project_id is None:
         raise ValidationError({"kind": [_("Issues are reported on a project's discussion.")]})
+    # Outside the transaction, so that a refused flood stays in the moderation log.
     _check_can_post(user=actor, municipality=topic.municipality, address=address)
+    return _post_write(actor=actor, topic=topic, body=body, parent=parent, kind=kind, photo=photo)
+
+
+@transaction.atomic
+def _post_write(*, actor, topic, body, parent, kind, photo) -> Post:
     post = _post(actor=actor, topic=topic, body=body, parent=parent, kind=kind, photo=photo)
     Follow.objects.get_or_create(user=actor, topic=topic)
     audit_record(actor=actor, municipality=topic.municipality, action="create", obj=post)

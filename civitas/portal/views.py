@@ -134,6 +134,7 @@ def project_detail(request, municipality, project):
             "budget": budget,
             "execution": engine.budget_execution(float(budget.spent), float(budget.total)),
             "indicators": indicator_selectors.project_indicators(project),
+            "project_topic": project.topics.order_by("pk").first(),
             "can_edit": can(request.user, municipality, Action.EDIT_PROJECT),
         },
     )

@@ -1,0 +1,26 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import PostKind
+
+
+class TopicForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    body = forms.CharField(label=_("Your message"), widget=forms.Textarea(attrs={"rows": 6}),
+                           help_text=_("You can use Markdown: **bold**, *italic*, lists and links."))  # fmt: skip
+
+
+class PostForm(forms.Form):
+    body = forms.CharField(label=_("Your reply"), widget=forms.Textarea(attrs={"rows": 5}),
+                           help_text=_("You can use Markdown: **bold**, *italic*, lists and links."))  # fmt: skip
+    parent = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class ProjectPostForm(PostForm):
+    kind = forms.ChoiceField(label=_("Kind"), choices=[(PostKind.COMMENT, _("Comment on progress")),
+                                                       (PostKind.ISSUE, _("Report an issue"))])  # fmt: skip
+    photo = forms.FileField(label=_("Photo (optional)"), required=False)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=300)

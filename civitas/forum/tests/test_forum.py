@@ -1,0 +1,148 @@
+import pytest
+from django.core import mail
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from civitas.core.models import Role
+from civitas.forum import services
+from civitas.forum.models import ModerationAction, Post, PostState, Topic
+from civitas.testing.factories import MembershipFactory, MunicipalityFactory, ProjectFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def town():
+    return MunicipalityFactory(slug="sopot")
+
+
+@pytest.fixture
+def citizen():
+    return UserFactory(username="citizen", email="citizen@example.org")
+
+
+@pytest.fixture
+def topic(town, citizen):
+    return services.topic_create(
+        actor=citizen, municipality=town, title="Велоалеята", body="Кога ще е готова?"
+    )
+
+
+def test_topic_and_threaded_replies(topic, citizen):
+    other = UserFactory(username="other", email="other@example.org")
+    first = topic.posts.get()
+    reply = services.post_create(actor=other, topic=topic, body="Скоро", parent=first)
+    assert reply.parent == first
+    topic.refresh_from_db()
+    assert topic.post_count == 2
+
+
+def test_markdown_is_sanitised(topic, citizen):
+    post = services.post_create(
+        actor=citizen, topic=topic, body="**важно** <script>alert(1)</script> <b onclick=x>b</b>"
+    )
+    assert "<strong>важно</strong>" in post.body_html
+    assert "<script" not in post.body_html and "onclick" not in post.body_html
+
+
+def test_followers_get_an_email_on_reply(topic, citizen, django_capture_on_commit_callbacks):
+    other = UserFactory(username="other", email="other@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.post_create(actor=other, topic=topic, body="Отговор")
+    assert [m.to for m in mail.outbox] == [["citizen@example.org"]]
+
+
+def test_flood_from_one_person_is_refused_and_logged(topic, citizen):
+    for n in range(4):  # plus the topic's first post: 5 a minute
+        services.post_create(actor=citizen, topic=topic, body=f"пост {n}")
+    with pytest.raises(ValidationError):
+        services.post_create(actor=citizen, topic=topic, body="още един")
+    assert Post.objects.filter(topic=topic).count() == 5
+    assert ModerationAction.objects.filter(action="flood_refused").exists()
+
+
+def test_hide_restore_block(town, topic, citizen, client):
+    moderator = MembershipFactory(municipality=town, role=Role.MODERATOR).user
+    post = topic.posts.get()
+    with pytest.raises(PermissionDenied):
+        services.post_hide(actor=citizen, post=post, reason="x")
+    with pytest.raises(ValidationError):
+        services.post_hide(actor=moderator, post=post, reason=" ")
+    services.post_hide(actor=moderator, post=post, reason="Обиден език")
+    content = client.get(reverse("forum:topic", args=["sopot", topic.pk])).content.decode()
+    assert "Обиден език" in content and "Кога ще е готова?" not in content
+    services.post_restore(actor=moderator, post=post)
+    assert Post.objects.get(pk=post.pk).state == PostState.VISIBLE
+    services.user_block(actor=moderator, municipality=town, user=citizen, reason="Повтарящи се обиди")
+    with pytest.raises(PermissionDenied):
+        services.post_create(actor=citizen, topic=topic, body="пак")
+    assert list(ModerationAction.objects.values_list("action", flat=True).order_by("pk")) == [
+        "hide",
+        "restore",
+        "block",
+    ]
+
+
+def test_flag_once_per_person(topic, citizen):
+    post = topic.posts.get()
+    services.post_flag(actor=citizen, post=post, reason="спам")
+    with pytest.raises(ValidationError):
+        services.post_flag(actor=citizen, post=post, reason="пак спам")
+
+
+def test_civic_monitoring_issue_with_photo_and_official_answer(town, citizen, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    project = ProjectFactory(municipality=town)
+    topic = services.topic_create(
+        actor=citizen, municipality=town, title="Велоалея", body="Следя", project=project
+    )
+    import io
+
+    from PIL import Image
+
+    image = io.BytesIO()
+    Image.new("RGB", (10, 10), "green").save(image, format="JPEG")
+    issue = services.post_create(
+        actor=citizen, topic=topic, body="Работите са спрели", kind="issue",
+        photo=SimpleUploadedFile("spryano.jpg", image.getvalue()),
+    )  # fmt: skip
+    assert issue.photo.name.endswith(".jpg")
+    with pytest.raises(PermissionDenied):
+        services.post_create(actor=citizen, topic=topic, body="официално", kind="official")
+    manager = MembershipFactory(municipality=town, role=Role.PROJECT_MANAGER).user
+    answer = services.post_create(
+        actor=manager, topic=topic, body="Подновяват се през май", kind="official", parent=issue
+    )
+    assert answer.kind == "official"
+
+
+def test_pages_and_permissions(client, town, topic, citizen):
+    assert client.get(reverse("forum:topics", args=["sopot"])).status_code == 200
+    assert client.get(reverse("forum:topic", args=["sopot", topic.pk])).status_code == 200
+    assert client.get(reverse("forum:topic_create", args=["sopot"])).status_code == 302  # sign in first
+    assert client.get(reverse("forum:topic", args=["karlovo", topic.pk])).status_code == 404
+    client.force_login(citizen)
+    assert client.get(reverse("forum:moderation", args=["sopot"])).status_code == 403
+    response = client.post(reverse("forum:topic", args=["sopot", topic.pk]), {"body": "Отговор от сайта"})
+    assert response.status_code == 302 and topic.posts.count() == 2
+    response = client.post(reverse("forum:topic", args=["sopot", topic.pk]), {"body": ""})
+    assert response.status_code == 400 and topic.posts.count() == 2
+
+
+def test_topic_page_queries_do_not_grow(client, town, topic, citizen):
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse("forum:topic", args=["sopot", topic.pk])).status_code == 200
+        return len(ctx.captured_queries)
+
+    few = count()
+    for n in range(15):
+        author = UserFactory(username=f"u{n}")
+        Post.objects.create(
+            topic=topic, author=author, body="x", body_html="<p>x</p>", parent=topic.posts.first()
+        )
+    assert count() == few
+    assert Topic.objects.count() == 1
