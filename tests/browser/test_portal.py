@@ -18,6 +18,9 @@ PUBLIC_PAGES = [
     "/en/sopot/plans/opr-2014-2020/",
     "/en/sopot/projects/opk-13-13-146/".replace("opk", "opak"),
     "/accounts/login/",
+    "/accounts/register/",
+    "/accounts/privacy/",
+    "/sopot/forum/",
 ]
 
 
@@ -100,5 +103,36 @@ def test_back_office_form_errors_are_accessible(live_server, demo, page):
     page.get_by_label("напредък, %").fill("140")
     page.get_by_role("button", name="Запис на проекта").click()
     assert page.locator(".govuk-error-summary").count() == 1
+    violations = serious_violations(page)
+    assert not violations, violations
+
+
+def test_a_citizen_registers_confirms_and_takes_part_in_the_forum(live_server, demo, page):
+    import re
+    import time
+
+    from django.core import mail
+
+    page.goto(live_server.url + "/accounts/register/")
+    page.get_by_label("Публично име").fill("Гражданка от Анево")
+    page.get_by_label("Адрес на електронна поща").fill("grazhdanka@example.org")
+    page.get_by_label("Парола").fill("Anevsko-Kale-2014")
+    page.get_by_label("Приемам условията за ползване и декларацията за поверителност").check()
+    time.sleep(3.2)  # people take a few seconds to fill in the form; the form refuses robots that do not
+    page.get_by_role("button", name="Създай профила").click()
+    assert "Проверете електронната си поща" in page.locator("main").inner_text()
+    link = re.search(r"http://[^/]+(/\S+)", mail.outbox[-1].body).group(1)
+    page.goto(live_server.url + link)
+    page.get_by_label("Е-поща или потребителско име").fill("grazhdanka@example.org")
+    page.get_by_label("Парола").fill("Anevsko-Kale-2014")
+    page.get_by_role("button", name="Вход").click()
+    page.goto(live_server.url + "/sopot/forum/new/")
+    page.get_by_label("Заглавие").fill("Кога ще има велоалея до Анево?")
+    page.get_by_label("Вашето съобщение").fill("Питам **за** <script>x</script> велоалеята.")
+    page.get_by_role("button", name="Публикувай").click()
+    assert page.locator("h1").inner_text() == "Кога ще има велоалея до Анево?"
+    body = page.locator(".civitas-post__body").first
+    assert body.locator("strong").inner_text() == "за"
+    assert page.locator("script", has_text="x").count() == 0
     violations = serious_violations(page)
     assert not violations, violations
