@@ -209,13 +209,19 @@ def demo_load() -> Municipality:
     load_methodology(municipality)
     load_opak_project(municipality, development_plan)
     load_accounts(municipality)
+    from .forum import load_forum
     from .indicators import load_indicators
 
     load_indicators(municipality)
+    load_forum(municipality)
     return municipality
 
 
 def accounts_table() -> list[tuple[str, str, str]]:
-    return [(username, role, data.DEMO_PASSWORD) for username, role, *_ in data.DEMO_ACCOUNTS] + [
-        ("admin", "platform superuser", data.DEMO_PASSWORD)
-    ]
+    from .forum import CITIZENS
+
+    return (
+        [(username, role, data.DEMO_PASSWORD) for username, role, *_ in data.DEMO_ACCOUNTS]
+        + [("admin", "platform superuser", data.DEMO_PASSWORD)]
+        + [(email, "citizen", data.DEMO_PASSWORD) for email, _name in CITIZENS]
+    )

@@ -98,3 +98,16 @@ def test_demo_indicators_show_every_state_the_evaluation_knows():
     assert statuses == {"on_track", "at_risk", "off_track", "no_data", "stale"}
     assert Indicator.objects.filter(is_sample=False).count() == 0
     assert Measurement.objects.filter(state="submitted").exists()  # something waits for the verifier
+
+
+def test_demo_forum_has_replies_an_official_answer_and_a_moderated_post(client):
+    from civitas.forum.models import Post, Topic
+
+    call_command("load_demo")
+    assert Topic.objects.filter(municipality__slug="sopot").count() == 3
+    hidden = Post.objects.get(state="hidden")
+    assert (
+        Post.objects.filter(kind="official").exists() and Post.objects.filter(parent__isnull=False).exists()
+    )
+    content = client.get(f"/sopot/forum/{hidden.topic_id}/").content.decode()
+    assert hidden.hidden_reason in content and "маскари" not in content

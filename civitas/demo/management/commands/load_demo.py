@@ -15,4 +15,4 @@ class Command(BaseCommand):
             self.stdout.write(f"Demo loaded: {municipality.name_bg} (/{municipality.slug}/)")
         self.stdout.write("Demo accounts (demo data only):")
         for username, role, password in accounts_table():
-            self.stdout.write(f"  {username:<18} {role:<20} password: {password}")
+            self.stdout.write(f"  {username:<30} {role:<20} password: {password}")
