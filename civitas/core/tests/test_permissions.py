@@ -80,3 +80,12 @@ def test_admin_site_is_for_superusers_only(client):
     assert client.get("/admin/").status_code == 302
     client.force_login(UserFactory(username="root", is_superuser=True, is_staff=True))
     assert client.get("/admin/").status_code == 200
+
+
+def test_admin_pages_of_the_domain_answer_for_superusers(client):
+    from django.core.management import call_command
+
+    call_command("load_demo", stdout=open("/dev/null", "w"))
+    client.force_login(UserFactory(username="root2", is_superuser=True, is_staff=True))
+    for path in ["/admin/plans/plan/", "/admin/projects/project/", "/admin/forum/topic/", "/admin/core/auditevent/"]:
+        assert client.get(path).status_code == 200, path
