@@ -1,11 +1,21 @@
-"""Browser tests: Playwright driving the system's Chromium (/usr/bin/chromium) against a live server.
+"""Browser tests: Playwright's sync API driving the system's Chromium (/usr/bin/chromium) against
+pytest-django's live server, with the Sopot demo loaded by ``load_demo``.
 
-Without Chromium they are skipped with a message, unless CIVITAS_REQUIRE_BROWSER=1 (as in CI),
-where a missing browser fails the run.
+Without Chromium they are skipped with a message saying how to enable them, unless
+CIVITAS_REQUIRE_BROWSER=1 (as .ci/run sets): then a missing browser, or a browser test skipped for
+any reason, fails the run.
+
+Pages are opened with the site's Content-Security-Policy enforced (no ``bypass_csp``), so that the
+tests see what a visitor sees; every page records console errors, uncaught exceptions and CSP
+violations, and a test fails if any occurred. axe-core is injected through the DevTools protocol
+(``page.evaluate`` of the vendored file), which CSP does not govern, so axe also runs on the real,
+CSP-enforced rendering. (``page.add_script_tag`` would add an inline <script> that CSP blocks.)
 """
 
 import os
 import shutil
+import warnings
+from pathlib import Path
 
 import pytest
 
@@ -14,19 +24,39 @@ ARGS = [
     "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]  # fmt: skip
-# Playwright's sync API runs an event loop in this thread; the live server's database access is safe.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+REQUIRED = os.environ.get("CIVITAS_REQUIRE_BROWSER") == "1"
+HOW_TO_ENABLE = "install it with `apt-get install -y chromium` to run the browser tests"
+AXE_JS = Path(__file__).resolve().parents[1] / "vendor" / "axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+# Playwright's sync API runs an asyncio event loop in the test thread; Django's ORM refuses to run
+# in a thread with a running loop unless told otherwise. The live server runs in its own thread.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+
+def chromium_present() -> bool:
+    return os.path.exists(CHROMIUM) or shutil.which(CHROMIUM) is not None
 
 
 def pytest_collection_modifyitems(config, items):
-    if os.path.exists(CHROMIUM) or shutil.which(CHROMIUM):
+    browser_items = [item for item in items if "browser" in item.keywords]
+    if not browser_items or chromium_present():
         return
-    message = f"Chromium not found at {CHROMIUM}: install it with `apt-get install -y chromium` to run the browser tests"
-    if os.environ.get("CIVITAS_REQUIRE_BROWSER") == "1":
-        raise pytest.UsageError(message + " (CIVITAS_REQUIRE_BROWSER=1 requires them)")
-    for item in items:
-        if "browser" in item.keywords:
-            item.add_marker(pytest.mark.skip(reason=message))
+    message = f"Chromium not found at {CHROMIUM}: {HOW_TO_ENABLE}"
+    if REQUIRED:
+        raise pytest.UsageError(f"{message} (CIVITAS_REQUIRE_BROWSER=1 requires them)")
+    for item in browser_items:
+        item.add_marker(pytest.mark.skip(reason=message))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    # In CI a skipped browser test is a failure: the suite must not pass without having driven a browser.
+    if REQUIRED and report.skipped and "browser" in item.keywords and not hasattr(report, "wasxfail"):
+        report.outcome = "failed"
+        report.longrepr = f"browser test skipped although CIVITAS_REQUIRE_BROWSER=1: {report.longrepr}"
+    return report
 
 
 @pytest.fixture(scope="session")
@@ -39,17 +69,113 @@ def browser():
         browser.close()
 
 
+# Problems known, reported and waiting for a fix outside the tests: (substring of the message, why).
+# They are shown as warnings instead of failing every browser test. Keep this list short and precise.
+KNOWN_PROBLEMS = [
+    (
+        # htmx 2 inserts <style>.htmx-indicator{opacity:0;visibility: hidden} ...</style> into <head> on
+        # load, which the CSP (style-src 'self') blocks. Fix in civitas/templates/base.html: add
+        # <meta name="htmx-config" content='{"includeIndicatorStyles": false}'> to <head> (and move the
+        # .htmx-indicator rules to civitas.css if indicators are ever used).
+        "sha256-faU7yAF8NxuMTNEwVmBz+VcYeIoBQ2EMHW3WaVxCvnk=",
+        "htmx's indicator <style> is blocked by the CSP: set htmx-config includeIndicatorStyles=false in base.html",
+    ),
+]
+
+
+class PageProblems(list):
+    """Console errors, uncaught exceptions and CSP violations seen by a page."""
+
+    def __init__(self):
+        super().__init__()
+        self.known = set()
+
+    def add(self, text):
+        for needle, why in KNOWN_PROBLEMS:
+            if needle in text:
+                self.known.add(why)
+                return
+        self.append(text)
+
+    def on_console(self, msg):
+        # "Failed to load resource" is also logged for a page answered on purpose with 400 (a form with
+        # errors) or 404; failed sub-resources (styles, scripts, images) are caught by on_response.
+        if msg.type == "error" and not msg.text.startswith("Failed to load resource"):
+            self.add(f"console: {msg.text}")
+
+    def on_response(self, response):
+        if response.status >= 400 and response.request.resource_type != "document":
+            self.add(f"{response.status} for {response.request.resource_type} {response.url}")
+
+    def watch(self, page):
+        page.on("console", self.on_console)
+        page.on("pageerror", lambda exc: self.add(f"uncaught exception: {exc}"))
+        page.on("response", self.on_response)
+        page.on(
+            "requestfailed", lambda request: self.add(f"request failed: {request.url} ({request.failure})")
+        )
+        return page
+
+
+def open_page(browser, locale):
+    context = browser.new_context(locale=locale, viewport={"width": 1280, "height": 900})
+    problems = PageProblems()
+    page = problems.watch(context.new_page())
+    return context, page, problems
+
+
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(bypass_csp=True, locale="bg-BG")
-    page = context.new_page()
+    """A fresh browser context (no cookies) with the site's CSP enforced; fails the test if the
+    page logged errors, threw, or violated the CSP."""
+    context, page, problems = open_page(browser, "bg-BG")
+    page.problems = problems
     yield page
     context.close()
+    for why in sorted(problems.known):
+        warnings.warn(f"known browser problem: {why}", stacklevel=1)
+    assert not problems, "the browser reported problems:\n" + "\n".join(problems)
 
 
 @pytest.fixture
 def demo(transactional_db, settings, tmp_path):
+    """The Sopot demo, loaded the way ``make run`` loads it; uploaded files go to a temporary folder."""
     from django.core.management import call_command
 
     settings.MEDIA_ROOT = tmp_path
-    call_command("load_demo", stdout=open(os.devnull, "w"))
+    with open(os.devnull, "w") as devnull:
+        call_command("load_demo", stdout=devnull)
+
+
+def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:
+    """Runs axe-core (WCAG 2.1 A and AA rules) on the page; returns the violations of the given impacts."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE_JS.read_text(encoding="utf-8"))
+    result = page.evaluate(
+        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
+        WCAG_TAGS,
+    )
+    return [v for v in result["violations"] if v["impact"] in impacts]
+
+
+def format_violations(url: str, violations: list[dict]) -> str:
+    lines = [f"{len(violations)} serious or critical axe-core violation(s) on {url}:"]
+    for v in violations:
+        lines.append(f"- [{v['impact']}] {v['id']}: {v['help']} ({v['helpUrl']})")
+        for node in v["nodes"][:5]:
+            lines.append(f"    at {' '.join(map(str, node['target']))}: {node['html'][:160]}")
+            summary = (node.get("failureSummary") or "").replace("\n", " ")
+            if summary:
+                lines.append(f"      {summary[:300]}")
+        if len(v["nodes"]) > 5:
+            lines.append(f"    … and {len(v['nodes']) - 5} more element(s)")
+    return "\n".join(lines)
+
+
+@pytest.fixture
+def assert_accessible():
+    def check(page):
+        violations = axe_violations(page)
+        assert not violations, format_violations(page.url, violations)
+
+    return check
