@@ -8,7 +8,7 @@ PORT   ?= 8000
 WORKERS ?= 3
 export DJANGO_SETTINGS_MODULE := civitas.settings
 
-.PHONY: run test install install-test migrate demo lint format messages assets bench clean
+.PHONY: run test test-browser install install-test migrate demo lint format messages assets bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,12 @@ run: demo
 
 test: install-test
 	CIVITAS_TESTING=1 $(PY) -m pytest $(PYTEST_ARGS)
+
+# Only the browser tests (Playwright on the system's Chromium: `apt-get install -y chromium`).
+# `make test` runs them too, and skips them with a message when Chromium is missing;
+# CIVITAS_REQUIRE_BROWSER=1 (set by .ci/run) makes a missing browser fail instead.
+test-browser: install-test
+	CIVITAS_TESTING=1 $(PY) -m pytest -m browser tests/browser $(PYTEST_ARGS)
 
 lint: install-test
 	$(VENV)/bin/ruff check .

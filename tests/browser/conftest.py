@@ -49,6 +49,15 @@ def pytest_collection_modifyitems(config, items):
         item.add_marker(pytest.mark.skip(reason=message))
 
 
+def pytest_terminal_summary(terminalreporter):
+    skipped = [r for r in terminalreporter.stats.get("skipped", []) if "browser" in r.keywords]
+    if skipped and not chromium_present():
+        terminalreporter.write_line(
+            f"{len(skipped)} browser tests skipped: Chromium not found at {CHROMIUM}; {HOW_TO_ENABLE}.",
+            yellow=True,
+        )
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item, call):
     report = yield
