@@ -80,16 +80,7 @@ def browser():
 
 # Problems known, reported and waiting for a fix outside the tests: (substring of the message, why).
 # They are shown as warnings instead of failing every browser test. Keep this list short and precise.
-KNOWN_PROBLEMS = [
-    (
-        # htmx 2 inserts <style>.htmx-indicator{opacity:0;visibility: hidden} ...</style> into <head> on
-        # load, which the CSP (style-src 'self') blocks. Fix in civitas/templates/base.html: add
-        # <meta name="htmx-config" content='{"includeIndicatorStyles": false}'> to <head> (and move the
-        # .htmx-indicator rules to civitas.css if indicators are ever used).
-        "sha256-faU7yAF8NxuMTNEwVmBz+VcYeIoBQ2EMHW3WaVxCvnk=",
-        "htmx's indicator <style> is blocked by the CSP: set htmx-config includeIndicatorStyles=false in base.html",
-    ),
-]
+KNOWN_PROBLEMS: list[tuple[str, str]] = []
 
 
 class PageProblems(list):
