@@ -1,20 +1,22 @@
-"""Import and export of plan files through the services: all or nothing.
+"""Import and export of plan files (docs/plan-format.md) through the services: all or nothing.
 
-``planfile_import`` validates the whole document first (plans.planfile, pure) and then writes it
-in one transaction with the same services staff use; any error a service raises is reported with
-the file path it came from and rolls everything back.
+``planfile_import`` checks the whole document first (``plans.planfile``, pure), then compares it
+with the database (plan address name, project codes and address names, links to other plans),
+and only then writes it in one transaction with the same services staff use. Any error a service
+still raises is reported at the file path it came from and rolls everything back.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from civitas.core.models import Municipality
 from civitas.projects import services as project_services
-from civitas.projects.models import Project, ProjectContribution
+from civitas.projects.models import Activity, FundingLine, Project, ProjectContribution, ProjectPartner
 
 from . import planfile
 from . import services as plan_services
@@ -34,18 +36,27 @@ class ImportResult:
     elements: int
     projects_created: int
     projects_updated: int
+    # Links to plans that do not exist (yet), left out with ``skip_missing_plans``: "path: plan/CODE".
+    skipped_links: list[str] = field(default_factory=list)
+    # Projects of a replaced plan that the new file no longer lists and that contribute to no
+    # element any more: kept (with their budgets and history), not deleted. Their codes.
+    unlinked_projects: list[str] = field(default_factory=list)
+    dry_run: bool = False
 
 
 class _Rollback(Exception):
     pass
 
 
-def _messages(error: ValidationError) -> list[str]:
+def _service_issues(error: ValidationError, kind: str, path: str) -> list[Issue]:
+    """A service's ValidationError as issues at the file's paths."""
     if hasattr(error, "error_dict"):
         return [
-            f"{field}: {message}" for field, messages in error.message_dict.items() for message in messages
+            Issue(planfile.field_path(kind, path, name), str(message))
+            for name, messages in error.message_dict.items()
+            for message in messages
         ]
-    return list(error.messages)
+    return [Issue(path, str(message)) for message in error.messages]
 
 
 def planfile_import(
@@ -56,122 +67,207 @@ def planfile_import(
     name: str = "",
     replace: bool = False,
     dry_run: bool = False,
+    skip_missing_plans: bool = False,
 ) -> ImportResult:
-    """Import a plan file. Raises PlanImportError listing every problem; writes nothing then."""
-    try:
-        document = planfile.parse(data, name)
-    except planfile.PlanFileError as exc:
-        raise PlanImportError([Issue("", str(exc))]) from None
-    checked, issues = planfile.check(document)
+    """Import a plan file. Raises PlanImportError listing every problem, having written nothing.
+
+    ``replace``: replace the municipality's plan with the same address name, and update the
+    projects of the file that already exist (matched by code). ``dry_run``: check and write
+    everything, then roll it back. ``skip_missing_plans``: leave out links to plans the
+    municipality does not have (yet) instead of refusing the file; see docs/plan-format.md.
+    """
+    checked, issues = planfile.load(data, name)
     if issues:
         raise PlanImportError(issues)
-    issues = _check_against_database(municipality, checked, replace)
+    issues, skipped = _check_against_database(municipality, checked, replace, skip_missing_plans)
     if issues:
         raise PlanImportError(issues)
     try:
         with transaction.atomic():
-            result = _write(actor, municipality, checked)
+            result = _write(actor, municipality, checked, skipped)
             if dry_run:
+                result.dry_run = True
                 raise _Rollback
     except _Rollback:
-        return result
+        pass
+    except IntegrityError as exc:  # e.g. another import of the same plan at the same moment
+        raise PlanImportError([Issue("", _("The database refused the plan: %(error)s") % {"error": exc})]) from None
+    result.skipped_links = [f"{path}: {slug}/{code}" for _c, slug, code, path in checked.other_links if path in skipped]
     return result
 
 
-def _check_against_database(municipality, checked, replace) -> list[Issue]:
-    issues = []
-    if not replace and Plan.objects.filter(municipality=municipality, slug=checked.plan["slug"]).exists():
-        issues.append(Issue("plan.slug", _("the municipality already has a plan “%(slug)s”; import with --replace to "
-                                          "replace it") % {"slug": checked.plan["slug"]}))  # fmt: skip
+def _check_against_database(municipality, checked, replace, skip_missing_plans) -> tuple[list[Issue], set[str]]:
+    """What the file asks that the database does not allow. Returns (issues, paths of links to skip).
+
+    A project of the file whose code exists in the municipality is refused without ``replace``.
+    With ``replace`` it is updated, unless it also contributes to elements of *other* plans that
+    the file does not list in its ``also_contributes_to``: then it belongs to another plan too,
+    and updating it from this file would change that plan behind its back, so it is refused.
+    """
+    issues: list[Issue] = []
+    slug = checked.plan["slug"]
+    if not replace and Plan.objects.filter(municipality=municipality, slug=slug).exists():
+        issues.append(Issue("plan.slug", _("the municipality already has a plan “%(slug)s”; import with --replace "
+                                           "to replace it") % {"slug": slug}))  # fmt: skip
+
     codes = [p["code"] for p in checked.projects]
-    existing = set(
-        Project.objects.filter(municipality=municipality, code__in=codes).values_list("code", flat=True)
+    existing = {p.code: p for p in Project.objects.filter(municipality=municipality, code__in=codes)}
+    links: dict[int, set[str]] = {}
+    for project_id, plan_slug, code in ProjectContribution.objects.filter(
+        project__in=existing.values()
+    ).values_list("project_id", "element__plan__slug", "element__code"):
+        if plan_slug != slug:
+            links.setdefault(project_id, set()).add(f"{plan_slug}/{code}")
+    declared: dict[str, set[str]] = {}
+    for code, plan_slug, element_code, _path in checked.other_links:
+        declared.setdefault(code, set()).add(f"{plan_slug}/{element_code}")
+    wanted_slugs = {}
+    for project in checked.projects:
+        found = existing.get(project["code"])
+        where = planfile.join(project["path"], "code")
+        if found is None:
+            wanted_slugs[project["slug"] or slugify(project["code"]) or "project"] = project
+        elif not replace:
+            issues.append(Issue(where, _("the municipality already has a project “%(code)s”; import with --replace "
+                                         "to update it") % {"code": project["code"]}))  # fmt: skip
+        else:
+            undeclared = sorted(links.get(found.pk, set()) - declared.get(project["code"], set()))
+            if undeclared:
+                issues.append(Issue(where, _(
+                    "the project “%(code)s” already exists and also contributes to %(links)s, which this file "
+                    "does not list in also_contributes_to: give the project another code, or list those links"
+                ) % {"code": project["code"], "links": ", ".join(undeclared)}))  # fmt: skip
+            if project["slug"] and project["slug"] != found.slug:
+                wanted_slugs[project["slug"]] = project
+    codes_in_file = set(codes)
+    for taken_slug, taken_code in Project.objects.filter(
+        municipality=municipality, slug__in=list(wanted_slugs)
+    ).values_list("slug", "code"):
+        project = wanted_slugs[taken_slug]
+        if taken_code != project["code"] and taken_code not in codes_in_file:
+            where = planfile.join(project["path"], "slug" if project["slug"] else "code")
+            issues.append(Issue(where, _("the address name “%(slug)s” is taken by the project “%(other)s” of the "
+                                         "municipality; give the project another slug")
+                                % {"slug": taken_slug, "other": taken_code}))  # fmt: skip
+
+    targets = {(s, c) for _p, s, c, _w in checked.other_links}
+    plans = set(Plan.objects.filter(municipality=municipality, slug__in={s for s, _c in targets}).values_list("slug", flat=True))
+    found_elements = set(
+        PlanElement.objects.filter(plan__municipality=municipality, plan__slug__in=plans).values_list(
+            "plan__slug", "code"
+        )
     )
-    if existing and not replace:
-        issues.append(Issue("goals", _("projects with these codes already exist in the municipality: %(codes)s; "
-                                       "import with --replace to update them") % {"codes": ", ".join(sorted(existing))}))  # fmt: skip
-    for _code, slug, element_code, path in checked.other_links:
-        if slug == checked.plan["slug"]:
-            issues.append(
-                Issue(path, _("a link to this same plan: list the project under the element instead"))
-            )
-        elif not PlanElement.objects.filter(
-            plan__municipality=municipality, plan__slug=slug, code=element_code
-        ).exists():
-            issues.append(Issue(path, _("no element “%(code)s” in a plan “%(slug)s” of this municipality")
-                                % {"code": element_code, "slug": slug}))  # fmt: skip
-    return issues
+    skipped: set[str] = set()
+    for _code, plan_slug, element_code, path in checked.other_links:
+        if plan_slug not in plans:
+            if skip_missing_plans:
+                skipped.add(path)
+            else:
+                issues.append(Issue(path, _("the municipality has no plan “%(slug)s” (import it first, or import "
+                                            "with --skip-missing-plans)") % {"slug": plan_slug}))  # fmt: skip
+        elif (plan_slug, element_code) not in found_elements:
+            issues.append(Issue(path, _("the plan “%(slug)s” has no element “%(code)s”")
+                                % {"code": element_code, "slug": plan_slug}))  # fmt: skip
+    return issues, skipped
 
 
-def _write(actor, municipality, checked) -> ImportResult:
-    plan_fields = dict(checked.plan)
+def _call(item_kind: str, path: str, service, /, **kwargs):
+    """Call a service; its ValidationError becomes a PlanImportError at the item's file path."""
+    try:
+        return service(**kwargs)
+    except ValidationError as error:
+        raise PlanImportError(_service_issues(error, item_kind, path)) from None
+
+
+def _write(actor, municipality, checked, skipped: set[str]) -> ImportResult:
+    plan_fields = {k: v for k, v in checked.plan.items()}
     old = Plan.objects.filter(municipality=municipality, slug=plan_fields["slug"]).first()
+    previously: set[int] = set()
     if old is not None:
+        previously = set(ProjectContribution.objects.filter(element__plan=old).values_list("project_id", flat=True))
         plan_services.plan_delete(actor=actor, plan=old)
-    status = plan_fields.pop("status")
-    plan = plan_services.plan_create(actor=actor, municipality=municipality, status=status, **plan_fields)
+    plan = _call("plan", "plan", plan_services.plan_create, actor=actor, municipality=municipality, **plan_fields)
+
     by_code: dict[str, PlanElement] = {}
     for element in checked.elements:
-        fields = {k: element[k] for k in ("title_en", "description_bg", "description_en")}
-        try:
-            by_code[element["code"]] = plan_services.element_create(
-                actor=actor, plan=plan, code=element["code"], title_bg=element["title_bg"],
-                parent=by_code.get(element["parent_code"]), **fields,
-            )  # fmt: skip
-        except ValidationError as error:
-            raise PlanImportError(
-                [Issue(f"element {element['code']}", m) for m in _messages(error)]
-            ) from None
+        fields = {k: element[k] for k in ("code", "title_bg", "title_en", "description_bg", "description_en")}
+        by_code[element["code"]] = _call(
+            "element", element["path"], plan_services.element_create,
+            actor=actor, plan=plan, parent=by_code.get(element["parent_code"]), **fields,
+        )  # fmt: skip
+
+    other_elements = {
+        (slug, code): pk
+        for pk, slug, code in PlanElement.objects.filter(
+            plan__municipality=municipality, plan__slug__in={s for _p, s, _c, _w in checked.other_links}
+        ).values_list("pk", "plan__slug", "code")
+    }
+    existing = {
+        p.code: p
+        for p in Project.objects.filter(municipality=municipality, code__in=[p["code"] for p in checked.projects])
+    }
     created = updated = 0
     for project in checked.projects:
+        path = project["path"]
         element_ids = [by_code[code].pk for code in project["element_codes"]]
         element_ids += [
-            PlanElement.objects.get(plan__municipality=municipality, plan__slug=slug, code=element_code).pk
-            for code, slug, element_code, _path in checked.other_links
-            if code == project["code"]
+            other_elements[(slug, element_code)]
+            for code, slug, element_code, where in checked.other_links
+            if code == project["code"] and where not in skipped
         ]
         fields = {
-            k: v for k, v in project.items() if k not in ("partners", "budget", "activities", "element_codes")
-        }
-        if not fields.get("slug"):
-            fields.pop("slug", None)
-        existing = Project.objects.filter(municipality=municipality, code=project["code"]).first()
-        try:
-            if existing is None:
-                target = project_services.project_create(
-                    actor=actor, municipality=municipality, element_ids=element_ids, **fields
-                )
-                created += 1
-            else:
-                keep = list(
-                    existing.contributions.exclude(element__plan=plan).values_list("element_id", flat=True)
-                )
-                target = project_services.project_update(
-                    actor=actor, project=existing, expected_version=existing.version,
-                    element_ids=list(dict.fromkeys(keep + element_ids)), **fields,
-                )  # fmt: skip
-                for line in target.funding_lines.all():
-                    project_services.funding_line_delete(actor=actor, line=line)
-                for activity in target.activities.all():
-                    project_services.activity_delete(actor=actor, activity=activity)
-                for partner in target.partners.all():
-                    project_services.partner_delete(actor=actor, partner=partner)
-                updated += 1
-            for partner in project["partners"]:
-                project_services.partner_add(actor=actor, project=target, **partner)
-            for line in project["budget"]:
-                project_services.funding_line_add(actor=actor, project=target, **line)
-            for activity in project["activities"]:
-                project_services.activity_add(actor=actor, project=target, **activity)
-        except ValidationError as error:
-            raise PlanImportError(
-                [Issue(f"project {project['code']}", m) for m in _messages(error)]
-            ) from None
-    return ImportResult(plan=plan, elements=len(by_code), projects_created=created, projects_updated=updated)
+            k: v for k, v in project.items()
+            if k not in ("partners", "budget", "activities", "element_codes", "path")
+        }  # fmt: skip
+        if not fields["slug"]:
+            fields.pop("slug")
+        target = existing.get(project["code"])
+        if target is None:
+            target = _call("project", path, project_services.project_create, actor=actor,
+                           municipality=municipality, element_ids=element_ids, **fields)  # fmt: skip
+            created += 1
+        else:
+            fields.pop("code")
+            target = _call("project", path, project_services.project_update, actor=actor, project=target,
+                           expected_version=target.version, element_ids=element_ids, **fields)  # fmt: skip
+            for partner in list(target.partners.all()):
+                project_services.partner_delete(actor=actor, partner=partner)
+            for line in list(target.funding_lines.all()):
+                project_services.funding_line_delete(actor=actor, line=line)
+            for activity in list(target.activities.all()):
+                project_services.activity_delete(actor=actor, activity=activity)
+            updated += 1
+        for i, partner in enumerate(project["partners"]):
+            _call("partner", f"{path}.partners[{i}]", project_services.partner_add,
+                  actor=actor, project=target, **partner)  # fmt: skip
+        for i, line in enumerate(project["budget"]):
+            _call("budget", f"{path}.budget[{i}]", project_services.funding_line_add,
+                  actor=actor, project=target, **line)  # fmt: skip
+        for i, activity in enumerate(project["activities"]):
+            _call("activity", f"{path}.activities[{i}]", project_services.activity_add,
+                  actor=actor, project=target, **activity)  # fmt: skip
+
+    unlinked = []
+    if previously:
+        unlinked = sorted(
+            Project.objects.filter(pk__in=previously, contributions__isnull=True).values_list("code", flat=True)
+        )
+    return ImportResult(
+        plan=plan,
+        elements=len(by_code),
+        projects_created=created,
+        projects_updated=updated,
+        unlinked_projects=unlinked,
+    )
 
 
-def planfile_export(plan: Plan, fmt: str = "yaml") -> str:
-    """The plan as a plan file (YAML or JSON): a fixed number of queries."""
+def planfile_document(plan: Plan) -> dict:
+    """The plan as a plan document (see planfile.build): six queries, whatever the plan's size.
+
+    Projects under an element are listed in order of their codes: a contribution's position is
+    the order of a *project's* elements, not of an element's projects, and the code order is what
+    a file can carry back unchanged.
+    """
     elements = list(plan.elements.all())
     children: dict = {}
     for element in sorted(elements, key=lambda e: (e.position, e.pk)):
@@ -184,9 +280,11 @@ def planfile_export(plan: Plan, fmt: str = "yaml") -> str:
         ProjectContribution.objects.filter(element__plan=plan)
         .select_related("project")
         .prefetch_related(
-            Prefetch("project__partners"), Prefetch("project__funding_lines"), Prefetch("project__activities")
+            Prefetch("project__partners", queryset=ProjectPartner.objects.order_by("position", "pk")),
+            Prefetch("project__funding_lines", queryset=FundingLine.objects.order_by("position", "pk")),
+            Prefetch("project__activities", queryset=Activity.objects.order_by("position", "pk")),
         )
-        .order_by("position", "project__code", "pk")
+        .order_by("project__code", "project_id")
     )
     projects_by_element: dict = {}
     project_ids = set()
@@ -201,5 +299,9 @@ def planfile_export(plan: Plan, fmt: str = "yaml") -> str:
         .values_list("project_id", "element__plan__slug", "element__code")
     ):
         other_links.setdefault(project_id, []).append(f"{slug}/{code}")
-    document = planfile.build(plan, tree(None), projects_by_element, other_links)
-    return planfile.dump(document, fmt)
+    return planfile.build(plan, tree(None), projects_by_element, other_links)
+
+
+def planfile_export(plan: Plan, fmt: str = "yaml") -> str:
+    """The plan as the text of a plan file, YAML or JSON."""
+    return planfile.dump(planfile_document(plan), fmt)

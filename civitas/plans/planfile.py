@@ -3,8 +3,8 @@ budgets and activities) as YAML or JSON, in the versioned format ``civitas-plan/
 
 This module is pure: it parses and validates a document and reports every error with its path
 (e.g. ``goals[2].projects[0].budget[1].amount``); it never touches the database. The importer
-(``plans.imports``) writes a valid document through the services, all or nothing.
-The format is documented in docs/plan-format.md.
+(``plans.imports``) checks the document against the database and writes it through the services,
+all or nothing. The format is documented in docs/plan-format.md.
 """
 
 import datetime
@@ -12,6 +12,9 @@ import json
 from dataclasses import dataclass, field
 
 import yaml
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_slug
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from civitas.projects import rules as project_rules
@@ -22,6 +25,65 @@ from .models import PlanKind, PlanStatus
 
 FORMAT = "civitas-plan/1"
 MAX_BYTES = 5 * 1024 * 1024
+MAX_AMOUNT = 10**12  # FundingLine.amount: 14 digits, 2 of them decimals
+
+# The keys each mapping of the format may have; anything else is reported (a typo would
+# otherwise be silently ignored).
+KEYS = {
+    "document": ("format", "plan", "goals"),
+    "plan": ("slug", "kind", "status", "title", "period", "vision", "description", "adopted_by", "levels",
+             "is_sample", "position"),
+    "period": ("start", "end"),
+    "text": ("bg", "en"),
+    "element": ("code", "title", "description", "projects", "children"),
+    "project": ("code", "slug", "title", "description", "status", "progress", "planned", "actual", "responsible",
+                "location", "is_sample", "partners", "budget", "activities", "also_contributes_to"),
+    "dates": ("start", "end"),
+    "responsible": ("unit", "person"),
+    "location": ("geometry", "name"),
+    "partner": ("name", "role"),
+    "budget": ("source", "programme", "amount", "spent", "grant_share", "contract"),
+    "contract": ("number", "date"),
+    "activity": ("title", "description", "milestone", "start", "due", "completed", "state"),
+    "ref": ("ref",),
+}  # fmt: skip
+
+# Where a field of the services and rules lives in the file, relative to the item's path.
+FIELD_PATHS = {
+    "plan": {"title_bg": "title.bg", "title_en": "title.en", "period_start": "period.start",
+             "period_end": "period.end", "level_names": "levels", "vision_bg": "vision.bg",
+             "description_bg": "description.bg"},
+    "element": {"title_bg": "title.bg", "title_en": "title.en", "description_bg": "description.bg",
+                "parent": ""},
+    "project": {"title_bg": "title.bg", "title_en": "title.en", "description_bg": "description.bg",
+                "planned_start": "planned.start", "planned_end": "planned.end", "actual_start": "actual.start",
+                "actual_end": "actual.end", "location": "location.geometry", "location_name_bg": "location.name.bg",
+                "responsible_unit_bg": "responsible.unit.bg", "responsible_person": "responsible.person",
+                "element_ids": ""},
+    "partner": {"name_bg": "name.bg", "name_en": "name.en", "role_bg": "role.bg"},
+    "budget": {"programme_bg": "programme.bg", "programme_en": "programme.en",
+               "contract_number": "contract.number", "contract_date": "contract.date"},
+    "activity": {"title_bg": "title.bg", "title_en": "title.en", "description_bg": "description.bg",
+                 "start_date": "start", "due_date": "due", "completed_on": "completed", "is_milestone": "milestone"},
+}  # fmt: skip
+
+# Longest texts the database keeps (the models' max_length).
+LENGTHS = {"plan.slug": 80, "plan.title": 400, "plan.adopted_by": 300, "element.code": 40, "element.title": 500,
+           "project.code": 40, "project.slug": 80, "project.title": 500, "project.unit": 300, "project.person": 200,
+           "project.place": 300, "partner": 300, "programme": 300, "contract.number": 100, "activity.title": 500,
+           "level": 100}  # fmt: skip
+
+
+def join(path: str, field_name: str) -> str:
+    """``join("goals[0]", "title.bg")`` → ``goals[0].title.bg``; an empty field is the item itself."""
+    if not field_name or field_name == "__all__":
+        return path
+    return f"{path}.{field_name}" if path else field_name
+
+
+def field_path(kind: str, path: str, field_name: str) -> str:
+    """The file path of a service/rule field of an item of ``kind`` found at ``path``."""
+    return join(path, FIELD_PATHS.get(kind, {}).get(field_name, field_name))
 
 
 class PlanFileError(Exception):
@@ -39,39 +101,86 @@ class Issue:
 
 @dataclass
 class Checked:
-    """A validated document, flattened for the importer."""
+    """A validated document, flattened for the importer. Every item keeps its ``path``."""
 
     plan: dict
-    elements: list[dict] = field(default_factory=list)  # in tree order, with "parent_code"
-    projects: list[dict] = field(default_factory=list)  # full definitions, with "element_codes"
+    elements: list[dict] = field(default_factory=list)  # in tree order, with "parent_code" and "path"
+    projects: list[dict] = field(default_factory=list)  # full definitions, with "element_codes" and "path"
     links: list[tuple[str, str]] = field(default_factory=list)  # (project code, element code) for refs
-    other_links: list[tuple[str, str, str, str]] = field(
-        default_factory=list
-    )  # (code, plan slug, element code, path)
+    # Links to other plans of the municipality: (project code, plan slug, element code, path).
+    other_links: list[tuple[str, str, str, str]] = field(default_factory=list)
+
+
+# Reading ---------------------------------------------------------------------------------------
+
+
+class _Loader(yaml.SafeLoader):
+    """YAML without anchors and aliases: a plan file never needs them, and refusing them keeps a
+    small file from expanding into an enormous document ("billion laughs")."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, "aliases are not allowed in plan files", event.start_mark
+            )
+        return super().compose_node(parent, index)
 
 
 def parse(data: bytes, name: str = "") -> object:
-    """Bytes of a YAML or JSON file → Python data; PlanFileError with a clear message otherwise."""
+    """Bytes of a YAML or JSON file → Python data; PlanFileError with a clear message otherwise.
+
+    A ``.json`` name means JSON and ``.yaml``/``.yml`` YAML; otherwise text starting with ``{``
+    is read as JSON and anything else as YAML.
+    """
     if len(data) > MAX_BYTES:
-        raise PlanFileError(_("The file is larger than %(mb)s MB.") % {"mb": MAX_BYTES // (1024 * 1024)})
+        raise PlanFileError(
+            _("The file is larger than %(mb)s MB: it is not a plan file.") % {"mb": MAX_BYTES // (1024 * 1024)}
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise PlanFileError(_("The file is not UTF-8 text: it is not a YAML or JSON plan file.")) from None
-    if name.lower().endswith(".json") or text.lstrip().startswith(("{", "[")):
-        try:
-            return json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise PlanFileError(
-                _("The file is not valid JSON (line %(line)s): %(msg)s")
-                % {"line": exc.lineno, "msg": exc.msg}
-            ) from None
+    if not text.strip():
+        raise PlanFileError(_("The file is empty."))
+    lower = name.lower()
+    as_json = lower.endswith(".json") or (
+        not lower.endswith((".yaml", ".yml")) and text.lstrip().startswith("{")
+    )
     try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else "?"
-        raise PlanFileError(_("The file is not valid YAML (line %(line)s).") % {"line": line}) from None
+        if as_json:
+            try:
+                return json.loads(text)
+            except json.JSONDecodeError as exc:
+                raise PlanFileError(
+                    _("The file is not valid JSON (line %(line)s, column %(column)s): %(msg)s.")
+                    % {"line": exc.lineno, "column": exc.colno, "msg": exc.msg}
+                ) from None
+        try:
+            return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader without aliases
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            problem = getattr(exc, "problem", None) or ""
+            if mark is None:
+                raise PlanFileError(_("The file is not valid YAML.")) from None
+            raise PlanFileError(
+                _("The file is not valid YAML (line %(line)s, column %(column)s): %(msg)s.")
+                % {"line": mark.line + 1, "column": mark.column + 1, "msg": problem}
+            ) from None
+    except RecursionError:
+        raise PlanFileError(_("The file is nested too deeply to be a plan file.")) from None
+
+
+def load(data: bytes, name: str = "") -> tuple["Checked | None", list[Issue]]:
+    """Parse and check in one step: (checked document, []) or (None, every issue)."""
+    try:
+        document = parse(data, name)
+    except PlanFileError as exc:
+        return None, [Issue("", str(exc))]
+    return check(document)
+
+
+# Checking --------------------------------------------------------------------------------------
 
 
 class _Checker:
@@ -81,11 +190,31 @@ class _Checker:
     def add(self, path: str, message: str) -> None:
         self.issues.append(Issue(path, message))
 
-    def mapping(self, value, path) -> dict:
+    def has(self, path: str) -> bool:
+        return any(issue.path == path for issue in self.issues)
+
+    def mapping(self, value, path, keys: str) -> dict:
+        """A mapping with only the format's keys for ``keys``; {} (and an issue) otherwise."""
+        if value is None:
+            return {}
         if not isinstance(value, dict):
             self.add(path, _("expected a mapping of fields"))
             return {}
+        allowed = KEYS[keys]
+        for key in value:
+            if key not in allowed:
+                self.add(
+                    join(path, str(key)),
+                    _("unknown field; expected one of: %(allowed)s") % {"allowed": ", ".join(allowed)},
+                )
         return value
+
+    def item(self, value, path, keys: str) -> dict:
+        """An element of a list: must be a mapping (an empty entry is reported too)."""
+        if not isinstance(value, dict):
+            self.add(path, _("expected a mapping of fields"))
+            return {}
+        return self.mapping(value, path, keys)
 
     def listing(self, value, path) -> list:
         if value is None:
@@ -95,79 +224,108 @@ class _Checker:
             return []
         return value
 
-    def text(self, obj, key, path, *, required=False) -> str:
+    def text(self, obj, key, path, *, required=False, max_length=None) -> str:
         value = obj.get(key)
+        where = join(path, key)
         if value is None or value == "":
             if required:
-                self.add(f"{path}.{key}", _("required"))
+                self.add(where, _("required"))
             return ""
-        if not isinstance(value, (str, int, float)) or isinstance(value, bool):
-            self.add(f"{path}.{key}", _("expected text"))
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            self.add(where, _("expected text"))
             return ""
-        return str(value)
+        value = str(value)
+        if required and not value.strip():
+            self.add(where, _("required"))
+            return ""
+        if max_length and len(value) > max_length:
+            self.add(
+                where,
+                _("too long: %(length)s characters; at most %(max)s")
+                % {"length": len(value), "max": max_length},
+            )
+        return value
 
-    def bilingual(self, obj, key, path, *, required=False) -> tuple[str, str]:
+    def bilingual(self, obj, key, path, *, required=False, max_length=None) -> tuple[str, str]:
         value = obj.get(key)
+        where = join(path, key)
         if value is None:
             if required:
-                self.add(f"{path}.{key}", _("required"))
+                self.add(where, _("required"))
             return "", ""
         if isinstance(value, str):
             value = {"bg": value}
         if not isinstance(value, dict):
-            self.add(f"{path}.{key}", _("expected {bg: …, en: …}"))
+            self.add(where, _("expected {bg: …, en: …}"))
             return "", ""
-        bg = self.text(value, "bg", f"{path}.{key}", required=required)
-        en = self.text(value, "en", f"{path}.{key}")
+        value = self.mapping(value, where, "text")
+        bg = self.text(value, "bg", where, required=required, max_length=max_length)
+        en = self.text(value, "en", where, max_length=max_length)
         return bg, en
 
-    def integer(self, obj, key, path, *, required=False, default=None):
+    def integer(self, obj, key, path, *, required=False, default=None, minimum=None):
         value = obj.get(key, default)
+        where = join(path, key)
         if value is None:
             if required:
-                self.add(f"{path}.{key}", _("required"))
+                self.add(where, _("required"))
             return None
         if isinstance(value, bool) or not isinstance(value, int):
-            self.add(f"{path}.{key}", _("not a whole number"))
+            self.add(where, _("not a whole number"))
+            return None
+        if minimum is not None and value < minimum:
+            self.add(where, _("cannot be less than %(min)s") % {"min": minimum})
             return None
         return value
 
-    def number(self, obj, key, path, *, required=False):
+    def number(self, obj, key, path, *, required=False, maximum=MAX_AMOUNT):
+        """A decimal number with at most two decimal places; None (and an issue) otherwise."""
         value = obj.get(key)
+        where = join(path, key)
         if value is None or value == "":
             if required:
-                self.add(f"{path}.{key}", _("required"))
+                self.add(where, _("required"))
             return None
-        if isinstance(value, bool):
-            self.add(f"{path}.{key}", _("not a number"))
+        result = None
+        if not isinstance(value, bool) and isinstance(value, (int, float, str)):
+            result = project_rules.to_decimal(value)
+        if result is None or not result.is_finite():
+            self.add(where, _("not a number"))
             return None
-        result = project_rules.to_decimal(value)
-        if result is None:
-            self.add(f"{path}.{key}", _("not a number"))
+        if result.as_tuple().exponent < -2:
+            self.add(where, _("at most two decimal places"))
+            return None
+        if abs(result) >= maximum:
+            self.add(where, _("too large"))
+            return None
         return result
 
     def date(self, obj, key, path):
         value = obj.get(key)
+        where = join(path, key)
         if value is None or value == "":
             return None
-        if isinstance(value, datetime.date):
+        if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
             return value
-        try:
-            return datetime.date.fromisoformat(str(value))
-        except ValueError:
-            self.add(f"{path}.{key}", _("not a date (expected YYYY-MM-DD)"))
-            return None
+        if isinstance(value, str):
+            try:
+                return datetime.date.fromisoformat(value)
+            except ValueError:
+                pass
+        self.add(where, _("not a date (expected YYYY-MM-DD)"))
+        return None
 
-    def choice(self, obj, key, path, choices, *, default=None, what=""):
+    def choice(self, obj, key, path, choices, *, what, default=None):
         value = obj.get(key, default)
+        where = join(path, key)
         if value is None:
-            self.add(f"{path}.{key}", _("required"))
+            self.add(where, _("required"))
             return None
-        if value not in choices:
+        if not isinstance(value, str) or value not in choices:
             self.add(
-                f"{path}.{key}",
+                where,
                 _("unknown %(what)s “%(value)s”; expected one of: %(allowed)s")
-                % {"what": what or key, "value": value, "allowed": ", ".join(choices)},
+                % {"what": what, "value": value, "allowed": ", ".join(choices)},
             )
             return None
         return value
@@ -175,221 +333,290 @@ class _Checker:
     def boolean(self, obj, key, path, default=False) -> bool:
         value = obj.get(key, default)
         if not isinstance(value, bool):
-            self.add(f"{path}.{key}", _("expected true or false"))
+            self.add(join(path, key), _("expected true or false"))
             return default
         return value
 
-    def rule_errors(self, errors: dict, path: str, fields: dict) -> None:
-        """Report a rules module's {field: [messages]} under the file's own key names."""
-        reported = {issue.path for issue in self.issues}
+    def slug(self, value: str, where: str) -> None:
+        if value:
+            try:
+                validate_slug(value)
+            except ValidationError:
+                self.add(where, _("use only Latin letters, digits, hyphens and underscores"))
+
+    def rule_errors(self, errors: dict, kind: str, path: str) -> None:
+        """Report a rules module's {field: [messages]} at the file's paths, unless something was
+        already said about that path (e.g. "required" or "not a number")."""
+        already = {issue.path for issue in self.issues}
         for name, messages in errors.items():
-            where = f"{path}.{fields.get(name, name)}"
-            if where in reported:  # already said, e.g. "required"
+            where = field_path(kind, path, name)
+            if where in already:
                 continue
             for message in messages:
                 self.add(where, str(message))
 
 
-PROJECT_FIELD_PATHS = {
-    "planned_end": "planned.end", "actual_end": "actual.end", "title_bg": "title.bg", "location": "location.geometry",
-}  # fmt: skip
-
-
 def check(document) -> tuple[Checked | None, list[Issue]]:
-    """Validate a parsed plan document. Returns the flattened content and every issue found."""
+    """Validate a parsed plan document. Returns (the flattened content, []) or (None, every issue)."""
     c = _Checker()
-    doc = c.mapping(document, "")
-    if not doc:
-        return None, c.issues or [Issue("", _("The file is empty."))]
+    if document is None or document == "":
+        return None, [Issue("", _("The file is empty."))]
+    if not isinstance(document, dict):
+        return None, [Issue("", _("The file is not a plan file: expected a mapping with format, plan and goals."))]
+    doc = c.mapping(document, "", "document")
     if doc.get("format") != FORMAT:
-        c.add("format", _("expected “%(format)s”") % {"format": FORMAT})
-    plan_data = c.mapping(doc.get("plan"), "plan")
-    plan = _check_plan(c, plan_data)
+        if "format" not in doc:
+            c.add("format", _("required (“%(format)s”)") % {"format": FORMAT})
+        else:
+            c.add(
+                "format",
+                _("unsupported format “%(value)s”; this version of Civitas reads “%(format)s”")
+                % {"value": doc.get("format"), "format": FORMAT},
+            )
+    plan_data = doc.get("plan")
+    if plan_data is None:
+        c.add("plan", _("required"))
+    plan = _check_plan(c, c.item(plan_data, "plan", "plan") if plan_data is not None else {})
     checked = Checked(plan=plan)
-    levels = len(plan.get("level_names") or []) or 1
+    levels = len(plan["level_names"])
     element_codes: set[str] = set()
-    project_codes: dict[str, str] = {}
-    refs: list[tuple[str, str, str]] = []
+    defined: dict[str, dict] = {}  # project code → project
+    slugs: dict[str, str] = {}  # effective project slug → path of the project that has it
+    refs: list[tuple[str, str, str]] = []  # (project code, element code, path)
 
     def walk(items, path, parent_code, depth):
         for i, raw in enumerate(c.listing(items, path)):
             here = f"{path}[{i}]"
-            item = c.mapping(raw, here)
-            if not item:
+            if not isinstance(raw, dict):
+                c.add(here, _("expected a mapping of fields"))
                 continue
-            code = c.text(item, "code", here, required=True)
-            title_bg, title_en = c.bilingual(item, "title", here, required=True)
+            item = c.mapping(raw, here, "element")
+            code = c.text(item, "code", here, required=True, max_length=LENGTHS["element.code"])
+            title_bg, title_en = c.bilingual(item, "title", here, required=True, max_length=LENGTHS["element.title"])
             description_bg, description_en = c.bilingual(item, "description", here)
-            if code in element_codes:
-                c.add(f"{here}.code", _("the code “%(code)s” is used twice in this plan") % {"code": code})
+            if code and code in element_codes:
+                c.add(join(here, "code"), _("the code “%(code)s” is used twice in this plan") % {"code": code})
             element_codes.add(code)
-            if depth >= levels:
-                c.add(
-                    here,
-                    _("the plan has only %(levels)s levels: this element is too deep") % {"levels": levels},
-                )
             checked.elements.append({
                 "code": code, "parent_code": parent_code, "title_bg": title_bg, "title_en": title_en,
-                "description_bg": description_bg, "description_en": description_en,
+                "description_bg": description_bg, "description_en": description_en, "path": here,
             })  # fmt: skip
-            for j, raw_project in enumerate(c.listing(item.get("projects"), f"{here}.projects")):
+            listed_here: set[str] = set()
+            for j, raw_project in enumerate(c.listing(item.get("projects"), join(here, "projects"))):
                 ppath = f"{here}.projects[{j}]"
-                pdata = c.mapping(raw_project, ppath)
-                if not pdata:
+                if not isinstance(raw_project, dict):
+                    c.add(ppath, _("expected a project or {ref: CODE}"))
                     continue
-                if "ref" in pdata:
-                    refs.append((str(pdata["ref"]), code, ppath))
+                if "ref" in raw_project:
+                    c.mapping(raw_project, ppath, "ref")
+                    ref = c.text(raw_project, "ref", ppath, required=True)
+                    if ref in listed_here:
+                        c.add(join(ppath, "ref"), _("the project “%(code)s” is already listed under this element")
+                              % {"code": ref})  # fmt: skip
+                    elif ref:
+                        listed_here.add(ref)
+                        refs.append((ref, code, ppath))
                     continue
-                project = _check_project(c, pdata, ppath)
-                if project is None:
+                project = _check_project(c, c.mapping(raw_project, ppath, "project"), ppath)
+                pcode = project["code"]
+                if not pcode:
                     continue
-                if project["code"] in project_codes:
-                    c.add(f"{ppath}.code", _("the project “%(code)s” is defined twice; use {ref: %(code)s} for the second place")
-                          % {"code": project["code"]})  # fmt: skip
+                if pcode in defined:
+                    c.add(join(ppath, "code"), _("the project “%(code)s” is defined twice; write {ref: %(code)s} "
+                                                 "in the second place") % {"code": pcode})  # fmt: skip
                     continue
-                project_codes[project["code"]] = ppath
+                slug = project["slug"] or slugify(pcode) or "project"
+                if slug in slugs:
+                    where = join(ppath, "slug" if project["slug"] else "code")
+                    c.add(where, _("the address name “%(slug)s” is also that of the project at %(other)s; give "
+                                   "the project its own slug") % {"slug": slug, "other": slugs[slug]})  # fmt: skip
+                slugs.setdefault(slug, ppath)
+                defined[pcode] = project
+                listed_here.add(pcode)
                 project["element_codes"] = [code]
                 checked.projects.append(project)
-            walk(item.get("children"), f"{here}.children", code, depth + 1)
+            children = item.get("children")
+            if children:
+                if depth + 1 >= levels:  # reported, and not looked into any further
+                    for k, _child in enumerate(c.listing(children, join(here, "children"))):
+                        c.add(
+                            f"{here}.children[{k}]",
+                            _("too deep: the plan has %(levels)s level(s) (plan.levels)") % {"levels": levels},
+                        )
+                else:
+                    walk(children, join(here, "children"), code, depth + 1)
 
+    if "goals" not in doc:
+        c.add("goals", _("required (a list, possibly empty)"))
     walk(doc.get("goals"), "goals", None, 0)
-    by_code = {p["code"]: p for p in checked.projects}
     for ref, element_code, path in refs:
-        if ref not in by_code:
-            c.add(f"{path}.ref", _("no project “%(code)s” is defined earlier in this file") % {"code": ref})
-        else:
-            by_code[ref]["element_codes"].append(element_code)
+        project = defined.get(ref)
+        if project is None:
+            c.add(join(path, "ref"), _("no project “%(code)s” is defined in this file") % {"code": ref})
+        elif element_code not in project["element_codes"]:
+            project["element_codes"].append(element_code)
             checked.links.append((ref, element_code))
     for project in checked.projects:
-        for k, target in enumerate(project.pop("also", [])):
-            path = f"{project_codes[project['code']]}.also_contributes_to[{k}]"
-            slug, sep, element = str(target).partition("/")
+        seen = set()
+        for k, target in enumerate(project.pop("also")):
+            where = f"{join(project['path'], 'also_contributes_to')}[{k}]"
+            slug, sep, element = target.partition("/") if isinstance(target, str) else ("", "", "")
             if not sep or not slug or not element:
-                c.add(path, _("expected “plan-address-name/ELEMENT-CODE”"))
+                c.add(where, _("expected “plan-slug/ELEMENT-CODE”"))
+            elif slug == plan["slug"]:
+                c.add(where, _("a link to this same plan: list the project under that element instead"))
+            elif target in seen:
+                c.add(where, _("listed twice"))
             else:
-                checked.other_links.append((project["code"], slug, element, path))
-    return (checked if not c.issues else None), c.issues
+                seen.add(target)
+                checked.other_links.append((project["code"], slug, element, where))
+    if c.issues:
+        return None, c.issues
+    return checked, []
 
 
 def _check_plan(c: _Checker, data: dict) -> dict:
-    title_bg, title_en = c.bilingual(data, "title", "plan", required=True)
+    default_levels = [{"bg": "Стратегическа цел", "en": "Strategic goal"}]
+    if not data:  # missing or not a mapping: reported already
+        return {"slug": "", "position": 0, "level_names": default_levels}
+    title_bg, title_en = c.bilingual(data, "title", "plan", required=True, max_length=LENGTHS["plan.title"])
     vision_bg, vision_en = c.bilingual(data, "vision", "plan")
     description_bg, description_en = c.bilingual(data, "description", "plan")
-    period = c.mapping(data.get("period", {}), "plan.period")
+    period = c.mapping(data.get("period"), "plan.period", "period")
     plan = {
-        "slug": c.text(data, "slug", "plan", required=True),
+        "slug": c.text(data, "slug", "plan", required=True, max_length=LENGTHS["plan.slug"]),
         "kind": c.choice(data, "kind", "plan", PlanKind.values, what=_("kind of plan")),
-        "status": c.choice(data, "status", "plan", PlanStatus.values, default="draft", what=_("status")),
+        "status": c.choice(data, "status", "plan", PlanStatus.values, default="draft", what=_("plan status")),
         "title_bg": title_bg, "title_en": title_en, "vision_bg": vision_bg, "vision_en": vision_en,
         "description_bg": description_bg, "description_en": description_en,
         "period_start": c.integer(period, "start", "plan.period", required=True),
         "period_end": c.integer(period, "end", "plan.period", required=True),
-        "adopted_by": c.text(data, "adopted_by", "plan"),
+        "adopted_by": c.text(data, "adopted_by", "plan", max_length=LENGTHS["plan.adopted_by"]),
         "is_sample": c.boolean(data, "is_sample", "plan"),
+        "position": c.integer(data, "position", "plan", default=0, minimum=0),
     }  # fmt: skip
+    c.slug(plan["slug"], "plan.slug")
     levels = []
     for i, raw in enumerate(c.listing(data.get("levels"), "plan.levels")):
-        level = c.mapping(raw, f"plan.levels[{i}]")
-        levels.append(
-            {"bg": c.text(level, "bg", f"plan.levels[{i}]", required=True), "en": c.text(level, "en", "")}
-        )
-    plan["level_names"] = levels or [{"bg": "Стратегическа цел", "en": "Strategic goal"}]
-    if plan["period_start"] is not None and plan["period_end"] is not None:
-        # An unknown kind or status is reported above; check the rest with stand-ins for them.
-        stand_in = {
-            **plan,
-            "kind": plan["kind"] or PlanKind.PROGRAMME,
-            "status": plan["status"] or PlanStatus.DRAFT,
-        }
-        paths = {"period_end": "period.end", "period_start": "period.start", "title_bg": "title.bg",
-                 "level_names": "levels"}  # fmt: skip
-        c.rule_errors(plan_rules.check_plan(stand_in), "plan", paths)
+        here = f"plan.levels[{i}]"
+        if isinstance(raw, str):
+            raw = {"bg": raw}
+        level = c.mapping(raw, here, "text")
+        levels.append({
+            "bg": c.text(level, "bg", here, required=True, max_length=LENGTHS["level"]),
+            "en": c.text(level, "en", here, max_length=LENGTHS["level"]),
+        })  # fmt: skip
+    plan["level_names"] = levels or default_levels
+    # Unknown kinds, statuses and missing years are reported above; check the rest with stand-ins.
+    stand_in = {
+        **plan,
+        "title_bg": plan["title_bg"] or "?",
+        "kind": plan["kind"] or PlanKind.PROGRAMME,
+        "status": plan["status"] or PlanStatus.DRAFT,
+        "period_start": plan["period_start"] if plan["period_start"] is not None else 2000,
+        "period_end": plan["period_end"] if plan["period_end"] is not None else 2100,
+    }
+    c.rule_errors(plan_rules.check_plan(stand_in), "plan", "plan")
+    if plan["position"] is None:
+        plan["position"] = 0
     return plan
 
 
-def _check_project(c: _Checker, data: dict, path: str) -> dict | None:
-    title_bg, title_en = c.bilingual(data, "title", path, required=True)
+def _check_project(c: _Checker, data: dict, path: str) -> dict:
+    L = LENGTHS
+    title_bg, title_en = c.bilingual(data, "title", path, required=True, max_length=L["project.title"])
     description_bg, description_en = c.bilingual(data, "description", path)
-    planned = c.mapping(data.get("planned", {}), f"{path}.planned")
-    actual = c.mapping(data.get("actual", {}), f"{path}.actual")
-    responsible = c.mapping(data.get("responsible", {}), f"{path}.responsible")
-    unit_bg, unit_en = c.bilingual(responsible, "unit", f"{path}.responsible")
-    location = c.mapping(data.get("location", {}), f"{path}.location")
-    place_bg, place_en = c.bilingual(location, "name", f"{path}.location")
+    planned = c.mapping(data.get("planned"), join(path, "planned"), "dates")
+    actual = c.mapping(data.get("actual"), join(path, "actual"), "dates")
+    responsible = c.mapping(data.get("responsible"), join(path, "responsible"), "responsible")
+    unit_bg, unit_en = c.bilingual(responsible, "unit", join(path, "responsible"), max_length=L["project.unit"])
+    location = c.mapping(data.get("location"), join(path, "location"), "location")
+    place_bg, place_en = c.bilingual(location, "name", join(path, "location"), max_length=L["project.place"])
     project = {
-        "code": c.text(data, "code", path, required=True),
-        "slug": c.text(data, "slug", path),
+        "code": c.text(data, "code", path, required=True, max_length=L["project.code"]),
+        "slug": c.text(data, "slug", path, max_length=L["project.slug"]),
         "title_bg": title_bg, "title_en": title_en, "description_bg": description_bg, "description_en": description_en,
         "status": c.choice(data, "status", path, ProjectStatus.values, default="idea", what=_("project status")),
         "progress": c.integer(data, "progress", path, default=0),
-        "planned_start": c.date(planned, "start", f"{path}.planned"),
-        "planned_end": c.date(planned, "end", f"{path}.planned"),
-        "actual_start": c.date(actual, "start", f"{path}.actual"),
-        "actual_end": c.date(actual, "end", f"{path}.actual"),
+        "planned_start": c.date(planned, "start", join(path, "planned")),
+        "planned_end": c.date(planned, "end", join(path, "planned")),
+        "actual_start": c.date(actual, "start", join(path, "actual")),
+        "actual_end": c.date(actual, "end", join(path, "actual")),
         "responsible_unit_bg": unit_bg, "responsible_unit_en": unit_en,
-        "responsible_person": c.text(responsible, "person", f"{path}.responsible"),
+        "responsible_person": c.text(responsible, "person", join(path, "responsible"), max_length=L["project.person"]),
         "location": location.get("geometry"), "location_name_bg": place_bg, "location_name_en": place_en,
         "is_sample": c.boolean(data, "is_sample", path),
     }  # fmt: skip
+    c.slug(project["slug"], join(path, "slug"))
     stand_in = {
         **project,
-        "progress": project["progress"] or 0,
+        "code": project["code"] or "?",
+        "title_bg": project["title_bg"] or "?",
+        "progress": project["progress"] if project["progress"] is not None else 0,
         "status": project["status"] or ProjectStatus.IDEA,
     }
-    c.rule_errors(project_rules.check_project(stand_in), path, PROJECT_FIELD_PATHS)
+    c.rule_errors(project_rules.check_project(stand_in), "project", path)
+    if project["progress"] is None:
+        project["progress"] = 0
+
     partners = []
-    for i, raw in enumerate(c.listing(data.get("partners"), f"{path}.partners")):
+    for i, raw in enumerate(c.listing(data.get("partners"), join(path, "partners"))):
         here = f"{path}.partners[{i}]"
-        item = c.mapping(raw, here)
-        name_bg, name_en = c.bilingual(item, "name", here, required=True)
-        role_bg, role_en = c.bilingual(item, "role", here)
+        item = c.item(raw, here, "partner")
+        name_bg, name_en = c.bilingual(item, "name", here, required=True, max_length=L["partner"])
+        role_bg, role_en = c.bilingual(item, "role", here, max_length=L["partner"])
         partners.append({"name_bg": name_bg, "name_en": name_en, "role_bg": role_bg, "role_en": role_en})
+
     budget = []
-    for i, raw in enumerate(c.listing(data.get("budget"), f"{path}.budget")):
+    for i, raw in enumerate(c.listing(data.get("budget"), join(path, "budget"))):
         here = f"{path}.budget[{i}]"
-        item = c.mapping(raw, here)
-        programme_bg, programme_en = c.bilingual(item, "programme", here)
-        contract = c.mapping(item.get("contract", {}), f"{here}.contract")
-        source = c.choice(item, "source", here, FundingSource.values, what=_("funding source"))
+        item = c.item(raw, here, "budget")
+        programme_bg, programme_en = c.bilingual(item, "programme", here, max_length=L["programme"])
+        contract = c.mapping(item.get("contract"), join(here, "contract"), "contract")
         line = {
-            "source": source, "programme_bg": programme_bg, "programme_en": programme_en,
-            "amount": c.number(item, "amount", here, required=True), "spent": c.number(item, "spent", here) or 0,
-            "grant_share": c.number(item, "grant_share", here),
-            "contract_number": c.text(contract, "number", f"{here}.contract"),
-            "contract_date": c.date(contract, "date", f"{here}.contract"),
+            "source": c.choice(item, "source", here, FundingSource.values, what=_("funding source")),
+            "programme_bg": programme_bg, "programme_en": programme_en,
+            "amount": c.number(item, "amount", here, required=True),
+            "spent": c.number(item, "spent", here),
+            "grant_share": c.number(item, "grant_share", here, maximum=1000),
+            "contract_number": c.text(contract, "number", join(here, "contract"), max_length=L["contract.number"]),
+            "contract_date": c.date(contract, "date", join(here, "contract")),
         }  # fmt: skip
-        if line["amount"] is not None:
-            stand_in = {
-                **line,
-                "source": source or FundingSource.OTHER,
-            }  # an unknown source is reported above
-            c.rule_errors(project_rules.check_funding(stand_in), here, {"programme_bg": "programme.bg"})
+        stand_in = {
+            **line,
+            "source": line["source"] or FundingSource.OTHER,
+            "amount": line["amount"] if line["amount"] is not None else 0,
+            "spent": line["spent"] or 0,
+        }
+        c.rule_errors(project_rules.check_funding(stand_in), "budget", here)
+        if line["spent"] is None:
+            line["spent"] = 0
         budget.append(line)
+
     activities = []
-    for i, raw in enumerate(c.listing(data.get("activities"), f"{path}.activities")):
+    for i, raw in enumerate(c.listing(data.get("activities"), join(path, "activities"))):
         here = f"{path}.activities[{i}]"
-        item = c.mapping(raw, here)
-        a_title_bg, a_title_en = c.bilingual(item, "title", here, required=True)
+        item = c.item(raw, here, "activity")
+        a_title_bg, a_title_en = c.bilingual(item, "title", here, required=True, max_length=L["activity.title"])
         a_description_bg, a_description_en = c.bilingual(item, "description", here)
         activity = {
             "title_bg": a_title_bg, "title_en": a_title_en, "description_bg": a_description_bg,
             "description_en": a_description_en, "is_milestone": c.boolean(item, "milestone", here),
             "start_date": c.date(item, "start", here), "due_date": c.date(item, "due", here),
             "completed_on": c.date(item, "completed", here),
-            "state": c.choice(item, "state", here, ActivityState.values, default="planned", what=_("activity state")),
+            "state": c.choice(item, "state", here, ActivityState.values, default="planned",
+                              what=_("activity state")),
         }  # fmt: skip
-        if activity["state"]:
-            c.rule_errors(
-                project_rules.check_activity(activity, today=datetime.date.today()), here,
-                {"due_date": "due", "completed_on": "completed", "title_bg": "title.bg"},
-            )  # fmt: skip
+        stand_in = {**activity, "title_bg": a_title_bg or "?", "state": activity["state"] or "planned"}
+        c.rule_errors(project_rules.check_activity(stand_in, today=datetime.date.today()), "activity", here)
         activities.append(activity)
-    also = c.listing(data.get("also_contributes_to"), f"{path}.also_contributes_to")
-    project.update(partners=partners, budget=budget, activities=activities, also=also)
-    return project if project["code"] else None
+
+    also = c.listing(data.get("also_contributes_to"), join(path, "also_contributes_to"))
+    project.update(partners=partners, budget=budget, activities=activities, also=also, path=path)
+    return project
 
 
-# Export ---------------------------------------------------------------------------------------
+# Writing ---------------------------------------------------------------------------------------
 
 
 def _bi(bg: str, en: str) -> dict:
@@ -402,14 +629,23 @@ def _num(value):
     return int(value) if value == value.to_integral() else float(value)
 
 
+def _iso(value):
+    return value.isoformat() if value else None
+
+
 def _drop_empty(data: dict) -> dict:
     return {k: v for k, v in data.items() if v not in (None, "", [], {}, {"bg": ""})}
 
 
 def build(plan, elements, projects_by_element, other_links) -> dict:
-    """A plan document from loaded objects. ``elements`` in tree order as (element, children);
-    ``projects_by_element``: element id → projects (with partners, funding lines and activities
-    prefetched); ``other_links``: project id → ["plan-slug/CODE", ...] outside this plan."""
+    """A plan document from loaded objects (no queries of its own).
+
+    ``elements``: the tree as [(element, [(child, [...]), ...]), ...] in order;
+    ``projects_by_element``: element id → projects in order (partners, funding lines and
+    activities prefetched); ``other_links``: project id → ["plan-slug/CODE", ...] outside this plan.
+    A project is written in full under the first element listing it (in reading order) and as
+    ``{ref: CODE}`` under the others.
+    """
     seen: set[int] = set()
 
     def project_doc(project):
@@ -452,26 +688,18 @@ def build(plan, elements, projects_by_element, other_links) -> dict:
 
     return {
         "format": FORMAT,
-        "plan": _drop_empty(
-            {
-                "slug": plan.slug,
-                "kind": plan.kind,
-                "status": plan.status,
-                "title": _bi(plan.title_bg, plan.title_en),
-                "period": {"start": plan.period_start, "end": plan.period_end},
-                "vision": _bi(plan.vision_bg, plan.vision_en),
-                "description": _bi(plan.description_bg, plan.description_en),
-                "adopted_by": plan.adopted_by,
-                "levels": plan.level_names,
-                "is_sample": plan.is_sample or None,
-            }
-        ),  # fmt: skip
+        "plan": _drop_empty({
+            "slug": plan.slug, "kind": plan.kind, "status": plan.status, "title": _bi(plan.title_bg, plan.title_en),
+            "period": {"start": plan.period_start, "end": plan.period_end},
+            "vision": _bi(plan.vision_bg, plan.vision_en),
+            "description": _bi(plan.description_bg, plan.description_en),
+            "adopted_by": plan.adopted_by,
+            "levels": [_bi(level.get("bg", ""), level.get("en", "")) for level in plan.level_names],
+            "is_sample": plan.is_sample or None,
+            "position": plan.position or None,
+        }),  # fmt: skip
         "goals": [element_doc(element, children) for element, children in elements],
     }
-
-
-def _iso(value):
-    return value.isoformat() if value else None
 
 
 def dump(document: dict, fmt: str = "yaml") -> str:

@@ -11,15 +11,17 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("plan", help="the plan's address name, e.g. opr-2014-2020")
-        parser.add_argument("--municipality", required=True)
-        parser.add_argument("--format", choices=["yaml", "json"], default=None)
+        parser.add_argument("--municipality", required=True, help="the municipality's address name, e.g. sopot")
+        parser.add_argument(
+            "--format", choices=["yaml", "json"], default=None, help="default: from the file name, else yaml"
+        )
         parser.add_argument("-o", "--output", help="file to write (default: standard output)")
 
     def handle(self, *args, plan, municipality, format, output, **options):
         found = Plan.objects.filter(municipality__slug=municipality, slug=plan).first()
         if found is None:
-            raise CommandError(f"no plan “{plan}” in “{municipality}”")
-        fmt = format or ("json" if output and output.endswith(".json") else "yaml")
+            raise CommandError(f"no plan “{plan}” in the municipality “{municipality}”")
+        fmt = format or ("json" if output and output.lower().endswith(".json") else "yaml")
         text = planfile_export(found, fmt)
         if output:
             Path(output).write_text(text, encoding="utf-8")

@@ -4,42 +4,61 @@ from django.core.management.base import BaseCommand, CommandError
 
 from civitas.core.models import Municipality
 from civitas.plans.imports import PlanImportError, planfile_import
+from civitas.plans.planfile import MAX_BYTES
 
 
 class Command(BaseCommand):
-    help = "Import a whole plan from a YAML or JSON plan file (docs/plan-format.md). All or nothing."
+    help = (
+        "Import a whole plan from a YAML or JSON plan file (docs/plan-format.md). All or nothing: a file "
+        "with errors is refused whole and every error is printed, one per line, with its path."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("file")
+        parser.add_argument("file", help="a .yaml, .yml or .json plan file")
+        parser.add_argument("--municipality", required=True, help="the municipality's address name, e.g. sopot")
         parser.add_argument(
-            "--municipality", required=True, help="the municipality's address name, e.g. sopot"
+            "--replace",
+            action="store_true",
+            help="replace the plan with the same address name and update the projects with the same codes",
         )
-        parser.add_argument("--replace", action="store_true", help="replace a plan with the same address name and "
-                            "update projects with the same codes")  # fmt: skip
-        parser.add_argument("--dry-run", action="store_true", help="check everything, write nothing")
+        parser.add_argument("--dry-run", action="store_true", help="check and write everything, then roll back")
+        parser.add_argument(
+            "--skip-missing-plans",
+            action="store_true",
+            help="leave out also_contributes_to links to plans the municipality does not have yet",
+        )
 
-    def handle(self, *args, file, municipality, replace, dry_run, **options):
+    def handle(self, *args, file, municipality, replace, dry_run, skip_missing_plans, **options):
         town = Municipality.objects.filter(slug=municipality).first()
         if town is None:
             raise CommandError(f"no municipality “{municipality}”")
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"no file {file}")
+        with path.open("rb") as handle:
+            data = handle.read(MAX_BYTES + 1)  # enough to tell that a file is too large
         try:
             result = planfile_import(
                 actor=None,
                 municipality=town,
-                data=path.read_bytes(),
+                data=data,
                 name=path.name,
                 replace=replace,
                 dry_run=dry_run,
+                skip_missing_plans=skip_missing_plans,
             )
         except PlanImportError as error:
             for issue in error.issues:
                 self.stderr.write(str(issue))
-            raise CommandError(f"{len(error.issues)} error(s): nothing was imported") from None
-        verb = "would import" if dry_run else "imported"
+            raise CommandError(f"{len(error.issues)} error(s) in {file}: nothing was imported") from None
+        for link in result.skipped_links:
+            self.stdout.write(f"link left out (no such plan yet): {link}")
+        if result.unlinked_projects:
+            self.stdout.write(
+                "kept, but no longer in any plan: " + ", ".join(result.unlinked_projects)
+            )
+        verb = "checked (dry run, nothing written)" if dry_run else "imported"
         self.stdout.write(
-            f"{verb} “{result.plan.title_bg}”: {result.elements} elements, {result.projects_created} projects created, "
-            f"{result.projects_updated} updated"
+            f"{verb} “{result.plan.title_bg}” ({result.plan.slug}): {result.elements} elements, "
+            f"{result.projects_created} projects created, {result.projects_updated} updated"
         )
