@@ -10,7 +10,7 @@ from civitas.forum.models import Topic
 from civitas.plans.models import Plan
 from civitas.projects.models import Project
 
-from .data import DEMO_PASSWORD
+from .sopot import DEMO_PASSWORD
 
 CITIZENS = [
     ("grazhdanin.sopot@example.org", "Петър от Сопот"),

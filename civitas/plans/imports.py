@@ -91,12 +91,18 @@ def planfile_import(
     except _Rollback:
         pass
     except IntegrityError as exc:  # e.g. another import of the same plan at the same moment
-        raise PlanImportError([Issue("", _("The database refused the plan: %(error)s") % {"error": exc})]) from None
-    result.skipped_links = [f"{path}: {slug}/{code}" for _c, slug, code, path in checked.other_links if path in skipped]
+        raise PlanImportError(
+            [Issue("", _("The database refused the plan: %(error)s") % {"error": exc})]
+        ) from None
+    result.skipped_links = [
+        f"{path}: {slug}/{code}" for _c, slug, code, path in checked.other_links if path in skipped
+    ]
     return result
 
 
-def _check_against_database(municipality, checked, replace, skip_missing_plans) -> tuple[list[Issue], set[str]]:
+def _check_against_database(
+    municipality, checked, replace, skip_missing_plans
+) -> tuple[list[Issue], set[str]]:
     """What the file asks that the database does not allow. Returns (issues, paths of links to skip).
 
     A project of the file whose code exists in the municipality is refused without ``replace``.
@@ -151,7 +157,11 @@ def _check_against_database(municipality, checked, replace, skip_missing_plans) 
                                 % {"slug": taken_slug, "other": taken_code}))  # fmt: skip
 
     targets = {(s, c) for _p, s, c, _w in checked.other_links}
-    plans = set(Plan.objects.filter(municipality=municipality, slug__in={s for s, _c in targets}).values_list("slug", flat=True))
+    plans = set(
+        Plan.objects.filter(municipality=municipality, slug__in={s for s, _c in targets}).values_list(
+            "slug", flat=True
+        )
+    )
     found_elements = set(
         PlanElement.objects.filter(plan__municipality=municipality, plan__slug__in=plans).values_list(
             "plan__slug", "code"
@@ -184,9 +194,13 @@ def _write(actor, municipality, checked, skipped: set[str]) -> ImportResult:
     old = Plan.objects.filter(municipality=municipality, slug=plan_fields["slug"]).first()
     previously: set[int] = set()
     if old is not None:
-        previously = set(ProjectContribution.objects.filter(element__plan=old).values_list("project_id", flat=True))
+        previously = set(
+            ProjectContribution.objects.filter(element__plan=old).values_list("project_id", flat=True)
+        )
         plan_services.plan_delete(actor=actor, plan=old)
-    plan = _call("plan", "plan", plan_services.plan_create, actor=actor, municipality=municipality, **plan_fields)
+    plan = _call(
+        "plan", "plan", plan_services.plan_create, actor=actor, municipality=municipality, **plan_fields
+    )
 
     by_code: dict[str, PlanElement] = {}
     for element in checked.elements:
@@ -204,7 +218,9 @@ def _write(actor, municipality, checked, skipped: set[str]) -> ImportResult:
     }
     existing = {
         p.code: p
-        for p in Project.objects.filter(municipality=municipality, code__in=[p["code"] for p in checked.projects])
+        for p in Project.objects.filter(
+            municipality=municipality, code__in=[p["code"] for p in checked.projects]
+        )
     }
     created = updated = 0
     for project in checked.projects:
@@ -250,7 +266,9 @@ def _write(actor, municipality, checked, skipped: set[str]) -> ImportResult:
     unlinked = []
     if previously:
         unlinked = sorted(
-            Project.objects.filter(pk__in=previously, contributions__isnull=True).values_list("code", flat=True)
+            Project.objects.filter(pk__in=previously, contributions__isnull=True).values_list(
+                "code", flat=True
+            )
         )
     return ImportResult(
         plan=plan,

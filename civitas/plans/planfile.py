@@ -135,7 +135,8 @@ def parse(data: bytes, name: str = "") -> object:
     """
     if len(data) > MAX_BYTES:
         raise PlanFileError(
-            _("The file is larger than %(mb)s MB: it is not a plan file.") % {"mb": MAX_BYTES // (1024 * 1024)}
+            _("The file is larger than %(mb)s MB: it is not a plan file.")
+            % {"mb": MAX_BYTES // (1024 * 1024)}
         )
     try:
         text = data.decode("utf-8-sig")
@@ -362,7 +363,9 @@ def check(document) -> tuple[Checked | None, list[Issue]]:
     if document is None or document == "":
         return None, [Issue("", _("The file is empty."))]
     if not isinstance(document, dict):
-        return None, [Issue("", _("The file is not a plan file: expected a mapping with format, plan and goals."))]
+        return None, [
+            Issue("", _("The file is not a plan file: expected a mapping with format, plan and goals."))
+        ]
     doc = c.mapping(document, "", "document")
     if doc.get("format") != FORMAT:
         if "format" not in doc:
@@ -392,10 +395,14 @@ def check(document) -> tuple[Checked | None, list[Issue]]:
                 continue
             item = c.mapping(raw, here, "element")
             code = c.text(item, "code", here, required=True, max_length=LENGTHS["element.code"])
-            title_bg, title_en = c.bilingual(item, "title", here, required=True, max_length=LENGTHS["element.title"])
+            title_bg, title_en = c.bilingual(
+                item, "title", here, required=True, max_length=LENGTHS["element.title"]
+            )
             description_bg, description_en = c.bilingual(item, "description", here)
             if code and code in element_codes:
-                c.add(join(here, "code"), _("the code “%(code)s” is used twice in this plan") % {"code": code})
+                c.add(
+                    join(here, "code"), _("the code “%(code)s” is used twice in this plan") % {"code": code}
+                )
             element_codes.add(code)
             checked.elements.append({
                 "code": code, "parent_code": parent_code, "title_bg": title_bg, "title_en": title_en,
@@ -441,7 +448,8 @@ def check(document) -> tuple[Checked | None, list[Issue]]:
                     for k, _child in enumerate(c.listing(children, join(here, "children"))):
                         c.add(
                             f"{here}.children[{k}]",
-                            _("too deep: the plan has %(levels)s level(s) (plan.levels)") % {"levels": levels},
+                            _("too deep: the plan has %(levels)s level(s) (plan.levels)")
+                            % {"levels": levels},
                         )
                 else:
                     walk(children, join(here, "children"), code, depth + 1)
@@ -529,7 +537,9 @@ def _check_project(c: _Checker, data: dict, path: str) -> dict:
     planned = c.mapping(data.get("planned"), join(path, "planned"), "dates")
     actual = c.mapping(data.get("actual"), join(path, "actual"), "dates")
     responsible = c.mapping(data.get("responsible"), join(path, "responsible"), "responsible")
-    unit_bg, unit_en = c.bilingual(responsible, "unit", join(path, "responsible"), max_length=L["project.unit"])
+    unit_bg, unit_en = c.bilingual(
+        responsible, "unit", join(path, "responsible"), max_length=L["project.unit"]
+    )
     location = c.mapping(data.get("location"), join(path, "location"), "location")
     place_bg, place_en = c.bilingual(location, "name", join(path, "location"), max_length=L["project.place"])
     project = {
@@ -597,7 +607,9 @@ def _check_project(c: _Checker, data: dict, path: str) -> dict:
     for i, raw in enumerate(c.listing(data.get("activities"), join(path, "activities"))):
         here = f"{path}.activities[{i}]"
         item = c.item(raw, here, "activity")
-        a_title_bg, a_title_en = c.bilingual(item, "title", here, required=True, max_length=L["activity.title"])
+        a_title_bg, a_title_en = c.bilingual(
+            item, "title", here, required=True, max_length=L["activity.title"]
+        )
         a_description_bg, a_description_en = c.bilingual(item, "description", here)
         activity = {
             "title_bg": a_title_bg, "title_en": a_title_en, "description_bg": a_description_bg,
@@ -688,16 +700,21 @@ def build(plan, elements, projects_by_element, other_links) -> dict:
 
     return {
         "format": FORMAT,
-        "plan": _drop_empty({
-            "slug": plan.slug, "kind": plan.kind, "status": plan.status, "title": _bi(plan.title_bg, plan.title_en),
-            "period": {"start": plan.period_start, "end": plan.period_end},
-            "vision": _bi(plan.vision_bg, plan.vision_en),
-            "description": _bi(plan.description_bg, plan.description_en),
-            "adopted_by": plan.adopted_by,
-            "levels": [_bi(level.get("bg", ""), level.get("en", "")) for level in plan.level_names],
-            "is_sample": plan.is_sample or None,
-            "position": plan.position or None,
-        }),  # fmt: skip
+        "plan": _drop_empty(
+            {
+                "slug": plan.slug,
+                "kind": plan.kind,
+                "status": plan.status,
+                "title": _bi(plan.title_bg, plan.title_en),
+                "period": {"start": plan.period_start, "end": plan.period_end},
+                "vision": _bi(plan.vision_bg, plan.vision_en),
+                "description": _bi(plan.description_bg, plan.description_en),
+                "adopted_by": plan.adopted_by,
+                "levels": [_bi(level.get("bg", ""), level.get("en", "")) for level in plan.level_names],
+                "is_sample": plan.is_sample or None,
+                "position": plan.position or None,
+            }
+        ),  # fmt: skip
         "goals": [element_doc(element, children) for element, children in elements],
     }
 

@@ -1,10 +1,20 @@
+import datetime
+from io import StringIO
+
 import pytest
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from civitas.core.models import Membership, Municipality
+from civitas.demo.services import DATA
+from civitas.demo.sopot import DEMO_PASSWORD, PLAN_FILES
+from civitas.plans import planfile
+from civitas.plans.imports import planfile_export, planfile_import
 from civitas.plans.models import Plan
+from civitas.plans.selectors import plan_list
 from civitas.projects.models import Project
+from civitas.testing.factories import MunicipalityFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -35,33 +45,190 @@ def test_demo_loads_once_and_again_changes_nothing(capsys):
     assert "sopot-planner" in capsys.readouterr().out
 
 
-def test_demo_has_the_seed_plans_goals_and_projects():
-    call_command("load_demo")
-    sopot = Municipality.objects.get(slug="sopot")
-    opr = Plan.objects.get(municipality=sopot, slug="opr-2014-2020")
+# The projects the press release lists under each strategic goal, word for word.
+SEED_PROJECTS = [
+    [
+        "СМР, Консервационни и възстановителни работи на средновековна крепост „Аневско Кале“. (довеждаща "
+        "инфраструктура, експозиционна зала, информационен център)",
+        "Изграждане на „Център за развитие на младите хора“",
+        "Изграждане на спортни и развлекателни атракции",
+    ],
+    [
+        "„Подобряване на градската среда на град Сопот“",
+        "„Рехабилитация и реконструкция на пътната мрежа в община Сопот осигуряваща достъп до райони с "
+        "икономически и туристически потенциал“.",
+        "Изграждане на система за компостиране на битови отпадъци",
+        "Разширяване функциите на общинска дейност „Чистота“ с извършване на дейността „Организирано "
+        "сметосъбиране и сметоизвозване“.",
+        "Изграждане на приют за безстопанствени кучета",
+        "Подмяна на уличното осветление в община Сопот с енергоспестяващи осветителни тела и управление на "
+        "осветеността през отделните части на нощта.",
+    ],
+    [
+        "Обновяване с цел повишаване на ЕЕ на СБДПЛ „Иван Раев“",
+        "Ремонт на сградения фонд, подновяване на обзавеждането и оборудването на читалището",
+        "Повишаване ЕЕ на Комплекс за социални услуги в община Сопот",
+        "Център за настаняване от семеен тип",
+        "Професионално обучение на специалисти в различни предприятия от частния сектор",
+    ],
+    [
+        "Въвеждане на е-община и електронно гише",
+        "Рехабилитация и повишаване на ЕЕ на административните сгради в община Сопот",
+        "Изграждане на велосипедна алея между гр. Сопот и гр. Карлово (съвместно с община Карлово) и между гр. "
+        "Сопот и с. Анево",
+        "Участие в трансгранични проекти за сътрудничество за противодействие на бедствия и аварии и известяване "
+        "на населението.",
+    ],
+]
+SEED_STRATEGY_GOALS = [
+    "Спиране процесите на влошаване на състоянието на съществуващата градска среда и сграден жилищен фонд",
+    "Осигуряване на нови достъпни жилища /за покупка и отдаване под наем/ и публични пространства",
+    "Формиране на жизнена градска среда, осигуряваща достъп до публични пространства на местната общност",
+    SEED_STRATEGY_GOAL_4,
+]
+SEED_OPAK_ACTIVITIES = [
+    "Организация и управление на проекта",
+    "Разработване на Стратегия за градоустройствена и жилищна политика на община Сопот",
+    "Създаване на правила и методики за мониторинг и оценка на конкретни политики в община Сопот – туризъм, "
+    "градоустройствена и жилищна политика",
+    "Разработване на общински план за развитие на община Сопот 2014–2020г.",
+    "Дейности по информация и публичност на проекта",
+]
+OPAK_TITLE = "Подобряване на процесите на създаване и провеждане на политики в община Сопот"
+
+
+@pytest.fixture
+def demo():
+    call_command("load_demo", stdout=StringIO())
+    return Municipality.objects.get(slug="sopot")
+
+
+def test_the_municipality_has_only_public_facts(demo):
+    assert (demo.name_bg, demo.name_en, demo.nuts) == ("Община Сопот", "Sopot Municipality", "BG421")
+    assert (demo.population, demo.population_year) == (8375, 2021)
+    assert demo.ekatte == ""  # not invented
+
+
+def test_development_plan_has_the_seed_goals_and_every_project_under_them(demo):
+    opr = Plan.objects.get(municipality=demo, slug="opr-2014-2020")
+    assert opr.title_bg == "Общински план за развитие на община Сопот 2014–2020г."
+    assert (opr.kind, opr.status, opr.period_start, opr.period_end) == (
+        "development_plan",
+        "adopted",
+        2014,
+        2020,
+    )
+    assert opr.is_sample and "Примерен текст" in opr.vision_bg and "Sample text" in opr.vision_en
     goals = list(opr.elements.filter(parent=None).order_by("position"))
     assert [g.title_bg for g in goals] == SEED_GOALS
-    assert [g.projects.count() for g in goals] == [
-        3,
-        6,
-        5,
-        4 + 1,
-    ]  # SG4 also has the OP "Administrative Capacity" project
-    bike = Project.objects.get(municipality=sopot, code="ОПР-4.3")
-    assert bike.partners.get().name_bg == "Община Карлово"
-    assert bike.location["type"] == "MultiLineString"
-    strategy = Plan.objects.get(municipality=sopot, kind="sectoral_strategy")
-    assert strategy.elements.count() == 4
-    assert strategy.elements.get(code="СЦ4").title_bg == SEED_STRATEGY_GOAL_4
-    assert Plan.objects.filter(municipality=sopot, kind="methodology").exists()
-    opak = Project.objects.get(municipality=sopot, code="ОПАК-13-13-146")
+    assert all(g.title_en for g in goals)
+    for goal, seed_titles in zip(goals, SEED_PROJECTS, strict=True):
+        projects = goal.projects.exclude(code__startswith="ОПАК").order_by("code")
+        assert [p.title_bg for p in projects] == seed_titles
+        assert all(p.title_en and p.is_sample for p in projects)
+    assert [len(titles) for titles in SEED_PROJECTS] == [3, 6, 5, 4]
+    # SG4 (administrative capacity) also has the OP "Administrative Capacity" project.
+    assert goals[3].projects.filter(title_bg=OPAK_TITLE).exists()
+    urban = Project.objects.get(municipality=demo, code="ОПР-2.1")
+    assert urban.description_bg.startswith(
+        "Цел: Да се подобри физическата и жизнена среда на градския център"
+    )
+    assert urban.description_bg.endswith("площадки /детски и спортни/ и градини в кв.Сарая.")
+    chitalishte = Project.objects.get(municipality=demo, code="ОПР-3.2")
+    assert chitalishte.description_bg == "Цел: Рехабилитация и оборудване на читалището в града"
+
+
+def test_bike_path_and_fortress_have_their_places(demo):
+    bike = Project.objects.get(municipality=demo, code="ОПР-4.3")
+    assert (bike.partners.get().name_bg, bike.partners.get().name_en) == (
+        "Община Карлово",
+        "Karlovo Municipality",
+    )
+    assert bike.location["type"] == "LineString"
+    points = bike.location["coordinates"]
+    sopot, karlovo, anevo = [24.754, 42.652], [24.806, 42.643], [24.788, 42.675]
+    assert karlovo in points and sopot in points and anevo in points
+    fortress = Project.objects.get(municipality=demo, code="ОПР-1.1")
+    assert fortress.location == {"type": "Point", "coordinates": [24.788, 42.697]}
+
+
+def test_strategy_and_methodology(demo):
+    strategy = Plan.objects.get(municipality=demo, kind="sectoral_strategy")
+    assert strategy.title_bg == "Стратегия за градоустройствена и жилищна политика на община Сопот"
+    assert strategy.status == "adopted"
+    assert [e.title_bg for e in strategy.elements.order_by("position")] == SEED_STRATEGY_GOALS
+    methodology = Plan.objects.get(municipality=demo, kind="methodology")
+    assert methodology.title_bg == (
+        "Правила и методики за мониторинг и оценка на конкретни политики в община Сопот – туризъм, "
+        "градоустройствена и жилищна политика"
+    )
+    assert [e.title_bg for e in methodology.elements.order_by("position")] == [
+        "Туризъм", "Градоустройствена политика", "Жилищна политика",
+    ]  # fmt: skip
+    assert "- Съгласие за реализацията на политиките." in methodology.description_bg
+    assert methodology.description_bg.count("\n- ") == 7  # the seven guarantees
+    slugs = list(plan_list(municipality=demo).values_list("slug", flat=True))
+    assert slugs[0] == "opr-2014-2020" and len(slugs) == 3
+
+
+def test_the_op_administrative_capacity_project(demo):
+    opak = Project.objects.get(municipality=demo, title_bg=OPAK_TITLE)
+    assert (opak.status, opak.progress, opak.is_sample) == ("completed", 100, True)
     line = opak.funding_lines.get()
-    assert (line.contract_number, line.grant_share, line.source) == ("13-13-146", 100, "eu")
-    assert opak.activities.filter(is_milestone=False).count() == 5
+    assert (line.source, line.grant_share, line.contract_number) == ("eu", 100, "13-13-146")
+    assert line.contract_date == datetime.date(2013, 10, 31)
+    assert "Оперативна програма „Административен капацитет“" in line.programme_bg
+    assert "Европейския социален фонд" in line.programme_bg
+    work = opak.activities.filter(is_milestone=False).order_by("position")
+    assert [a.title_bg for a in work] == SEED_OPAK_ACTIVITIES
+    publicity = work.last().description_bg
+    for fact in [
+        "24.01.2014",
+        "24.07.2014",
+        "банер 1бр.",
+        "1000бр. брошури",
+        "„Диалог днес“",
+        "раздел „Проекти“",
+    ]:
+        assert fact in publicity
+    assert SEED_STRATEGY_GOAL_4 in work[1].description_bg
+    press = opak.activities.filter(is_milestone=True).values_list("completed_on", flat=True)
+    assert sorted(press) == [datetime.date(2014, 1, 24), datetime.date(2014, 7, 24)]
+    assert list(opak.elements.values_list("plan__slug", "code")) == [("opr-2014-2020", "СЦ4")]
 
 
-def test_one_demo_account_per_role():
-    call_command("load_demo")
+def test_demo_plan_files_are_valid_without_a_database():
+    for name in PLAN_FILES:
+        checked, issues = planfile.load((DATA / name).read_bytes(), name)
+        assert issues == [], (name, issues)
+
+
+def test_demo_plans_round_trip_through_plan_files(demo):
+    for plan in Plan.objects.filter(municipality=demo):
+        exported = planfile_export(plan)
+        copy = MunicipalityFactory(slug=f"copy-{plan.pk}")
+        again = planfile_import(actor=None, municipality=copy, data=exported.encode()).plan
+        assert planfile_export(again) == exported
+        as_json = planfile_export(plan, "json")
+        assert planfile_export(again, "json") == as_json
+
+
+def test_accounts_only_prints_and_changes_nothing():
+    before = counts()
+    out = StringIO()
+    call_command("load_demo", accounts_only=True, stdout=out)
+    assert counts() == before
+    text = out.getvalue()
+    for username in ["sopot-admin", "sopot-planner", "sopot-projects", "sopot-indicators", "sopot-verifier",
+                     "sopot-moderator", "admin"]:  # fmt: skip
+        assert username in text
+    assert DEMO_PASSWORD in text
+
+
+def test_one_demo_account_per_role(demo):
+    users = get_user_model()
+    assert users.objects.get(username="admin").is_superuser
+    assert users.objects.get(username="sopot-planner").check_password(DEMO_PASSWORD)
     roles = set(Membership.objects.filter(municipality__slug="sopot").values_list("role", flat=True))
     assert roles == {
         "administrator",

@@ -11,7 +11,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("plan", help="the plan's address name, e.g. opr-2014-2020")
-        parser.add_argument("--municipality", required=True, help="the municipality's address name, e.g. sopot")
+        parser.add_argument(
+            "--municipality", required=True, help="the municipality's address name, e.g. sopot"
+        )
         parser.add_argument(
             "--format", choices=["yaml", "json"], default=None, help="default: from the file name, else yaml"
         )

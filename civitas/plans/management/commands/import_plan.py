@@ -15,13 +15,17 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="a .yaml, .yml or .json plan file")
-        parser.add_argument("--municipality", required=True, help="the municipality's address name, e.g. sopot")
+        parser.add_argument(
+            "--municipality", required=True, help="the municipality's address name, e.g. sopot"
+        )
         parser.add_argument(
             "--replace",
             action="store_true",
             help="replace the plan with the same address name and update the projects with the same codes",
         )
-        parser.add_argument("--dry-run", action="store_true", help="check and write everything, then roll back")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="check and write everything, then roll back"
+        )
         parser.add_argument(
             "--skip-missing-plans",
             action="store_true",
@@ -54,9 +58,7 @@ class Command(BaseCommand):
         for link in result.skipped_links:
             self.stdout.write(f"link left out (no such plan yet): {link}")
         if result.unlinked_projects:
-            self.stdout.write(
-                "kept, but no longer in any plan: " + ", ".join(result.unlinked_projects)
-            )
+            self.stdout.write("kept, but no longer in any plan: " + ", ".join(result.unlinked_projects))
         verb = "checked (dry run, nothing written)" if dry_run else "imported"
         self.stdout.write(
             f"{verb} “{result.plan.title_bg}” ({result.plan.slug}): {result.elements} elements, "
