@@ -666,7 +666,7 @@ def build(plan, elements, projects_by_element, other_links) -> dict:
         seen.add(project.pk)
         return _drop_empty({
             "code": project.code, "slug": project.slug, "title": _bi(project.title_bg, project.title_en),
-            "description": _bi(project.description_bg, project.description_en), "status": project.status,
+            "description": _bi(project.description_bg, project.description_en), "status": str(project.status),
             "progress": project.progress,
             "planned": _drop_empty({"start": _iso(project.planned_start), "end": _iso(project.planned_end)}),
             "actual": _drop_empty({"start": _iso(project.actual_start), "end": _iso(project.actual_end)}),
@@ -678,14 +678,14 @@ def build(plan, elements, projects_by_element, other_links) -> dict:
             "partners": [_drop_empty({"name": _bi(p.name_bg, p.name_en), "role": _bi(p.role_bg, p.role_en)})
                          for p in project.partners.all()],
             "budget": [_drop_empty({
-                "source": line.source, "programme": _bi(line.programme_bg, line.programme_en),
+                "source": str(line.source), "programme": _bi(line.programme_bg, line.programme_en),
                 "amount": _num(line.amount), "spent": _num(line.spent) or None, "grant_share": _num(line.grant_share),
                 "contract": _drop_empty({"number": line.contract_number, "date": _iso(line.contract_date)}),
             }) for line in project.funding_lines.all()],
             "activities": [_drop_empty({
                 "title": _bi(a.title_bg, a.title_en), "description": _bi(a.description_bg, a.description_en),
                 "milestone": a.is_milestone or None, "start": _iso(a.start_date), "due": _iso(a.due_date),
-                "completed": _iso(a.completed_on), "state": a.state,
+                "completed": _iso(a.completed_on), "state": str(a.state),
             }) for a in project.activities.all()],
             "also_contributes_to": other_links.get(project.pk, []),
         })  # fmt: skip
@@ -703,8 +703,8 @@ def build(plan, elements, projects_by_element, other_links) -> dict:
         "plan": _drop_empty(
             {
                 "slug": plan.slug,
-                "kind": plan.kind,
-                "status": plan.status,
+                "kind": str(plan.kind),
+                "status": str(plan.status),
                 "title": _bi(plan.title_bg, plan.title_en),
                 "period": {"start": plan.period_start, "end": plan.period_end},
                 "vision": _bi(plan.vision_bg, plan.vision_en),
