@@ -47,9 +47,9 @@ def load_forum(municipality) -> None:
         body="Предлагаме **зала за репетиции**, място за доброволци и компютърен клуб. Какво мислите?",
     )  # fmt: skip
     first = topic.posts.get()
-    services.post_create(actor=maria, topic=topic, parent=first, address="demo-maria",
+    services.post_create(actor=maria, topic=topic, parent=first, address="demo-maria", notify=False,
                          body="Да има и транспорт от Анево до центъра в дните на занятията.")  # fmt: skip
-    rude = services.post_create(actor=petar, topic=topic, parent=first, address="demo-petar",
+    rude = services.post_create(actor=petar, topic=topic, parent=first, address="demo-petar", notify=False,
                                 body="Пак ще похарчат парите за нищо, всички са маскари!")  # fmt: skip
     services.post_hide(
         actor=moderator, post=rude, reason="Обидни думи към други хора (т. 1 от условията за ползване)"
@@ -60,11 +60,11 @@ def load_forum(municipality) -> None:
         title="Велоалеята Сопот – Анево", body="Следя проекта: кога ще бъде готов участъкът до Анево?",
     )  # fmt: skip
     issue = services.post_create(
-        actor=petar, topic=bike_topic, kind="issue", address="demo-petar",
+        actor=petar, topic=bike_topic, kind="issue", address="demo-petar", notify=False,
         body="Работите по участъка край гробищата са спрели от месец, а изкопът не е обезопасен.",
     )  # fmt: skip
     services.post_create(
-        actor=manager, topic=bike_topic, kind="official", parent=issue, address="demo-manager",
+        actor=manager, topic=bike_topic, kind="official", parent=issue, address="demo-manager", notify=False,
         body="Благодарим за сигнала. Изпълнителят обезопаси изкопа на следващия ден; работите се подновяват след "
         "одобряване на промяната в трасето. (Примерни данни)",
     )  # fmt: skip

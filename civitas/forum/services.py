@@ -92,6 +92,7 @@ def _post(*, actor, topic: Topic, body: str, parent, kind, photo=None) -> Post:
 def post_create(
     *, actor, topic: Topic, body: str, parent: Post | None = None, kind: str = PostKind.COMMENT, photo=None,
     address: str = "",
+    notify: bool = True,
 ) -> Post:  # fmt: skip
     """A reply (or, on a project's topic, an issue report with an optional photo, or the project
     manager's official answer)."""
@@ -108,15 +109,18 @@ def post_create(
         raise ValidationError({"kind": [_("Issues are reported on a project's discussion.")]})
     # Outside the transaction, so that a refused flood stays in the moderation log.
     _check_can_post(user=actor, municipality=topic.municipality, address=address)
-    return _post_write(actor=actor, topic=topic, body=body, parent=parent, kind=kind, photo=photo)
+    return _post_write(
+        actor=actor, topic=topic, body=body, parent=parent, kind=kind, photo=photo, notify=notify
+    )
 
 
 @transaction.atomic
-def _post_write(*, actor, topic, body, parent, kind, photo) -> Post:
+def _post_write(*, actor, topic, body, parent, kind, photo, notify) -> Post:
     post = _post(actor=actor, topic=topic, body=body, parent=parent, kind=kind, photo=photo)
     Follow.objects.get_or_create(user=actor, topic=topic)
     audit_record(actor=actor, municipality=topic.municipality, action="create", obj=post)
-    transaction.on_commit(lambda: notify_followers(post_id=post.pk))
+    if notify:
+        transaction.on_commit(lambda: notify_followers(post_id=post.pk))
     return post
 
 

@@ -146,3 +146,10 @@ def test_topic_page_queries_do_not_grow(client, town, topic, citizen):
         )
     assert count() == few
     assert Topic.objects.count() == 1
+
+
+def test_posts_written_without_notification_send_no_mail(topic, django_capture_on_commit_callbacks):
+    other = UserFactory(username="other2", email="other2@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.post_create(actor=other, topic=topic, body="тихо", notify=False)
+    assert mail.outbox == []
