@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "civitas.projects",
     "civitas.indicators",
     "civitas.forum",
+    "civitas.surveys",
     "civitas.portal",
     "civitas.manage",
     "civitas.demo",

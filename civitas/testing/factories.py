@@ -176,3 +176,59 @@ class MeasurementFactory(factory.django.DjangoModelFactory):
     year = 2016
     value = Decimal("150")
     state = "published"
+
+
+# Surveys ---------------------------------------------------------------------------------------
+
+
+class SurveyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "surveys.Survey"
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    slug = factory.Sequence(lambda n: f"survey-{n}")
+    title_bg = factory.Sequence(lambda n: f"Анкета {n}")
+    title_en = factory.Sequence(lambda n: f"Survey {n}")
+    status = "published"
+    access = "anonymous"
+    one_response_per = "none"
+
+
+class SurveySectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "surveys.Section"
+
+    survey = factory.SubFactory(SurveyFactory)
+    position = factory.Sequence(lambda n: n)
+    title_bg = factory.Sequence(lambda n: f"Раздел {n}")
+    title_en = factory.Sequence(lambda n: f"Section {n}")
+
+
+class QuestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "surveys.Question"
+
+    survey = factory.SubFactory(SurveyFactory)
+    position = factory.Sequence(lambda n: n)
+    kind = "single"
+    text_bg = factory.Sequence(lambda n: f"Въпрос {n}")
+    text_en = factory.Sequence(lambda n: f"Question {n}")
+    scale_size = factory.LazyAttribute(lambda q: 5 if q.kind == "likert" else None)
+
+
+class OptionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "surveys.Option"
+
+    question = factory.SubFactory(QuestionFactory)
+    position = factory.Sequence(lambda n: n)
+    label_bg = factory.Sequence(lambda n: f"Отговор {n}")
+    label_en = factory.Sequence(lambda n: f"Answer {n}")
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "surveys.Invitation"
+
+    survey = factory.SubFactory(SurveyFactory, one_response_per="code")
+    code = factory.Sequence(lambda n: f"CODE{n:04d}")

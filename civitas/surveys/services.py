@@ -1,0 +1,477 @@
+"""Every write to surveys: the questionnaire as staff build it, invitation codes, and responses.
+
+Staff edits are validated by ``rules``, transactional and audit-logged. ``survey_submit`` is the
+hot path: it checks the answers against the cached questionnaire and writes the response and all
+its answers in one transaction with one bulk insert. It writes no audit event (responses are
+anonymous and many) and does not touch the municipality's row, so concurrent submissions never
+wait for each other; one response per person is guaranteed by the unique ``dedupe_key``.
+"""
+
+import secrets
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from civitas.core.models import Municipality
+from civitas.core.services import audit_record, bump_version, field_changes
+
+from . import rules, selectors
+from .models import (
+    Access,
+    Answer,
+    Invitation,
+    OnePer,
+    Option,
+    Question,
+    QuestionKind,
+    Response,
+    Section,
+    Source,
+    Survey,
+)
+
+SURVEY_FIELDS = {
+    "title_bg", "title_en", "intro_bg", "intro_en", "opens_at", "closes_at", "access", "one_response_per",
+    "status", "results_public", "is_sample",
+}  # fmt: skip
+SECTION_FIELDS = {"title_bg", "title_en", "intro_bg", "intro_en"}
+QUESTION_FIELDS = {
+    "text_bg", "text_en", "help_bg", "help_en", "required", "scale_size", "scale_labels", "min_value",
+    "max_value", "max_length",
+}  # fmt: skip
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: easy to read from paper
+CODE_LENGTH = 8
+MAX_CODES_AT_ONCE = 5000
+
+
+def _raise(errors: dict) -> None:
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_unknown(fields: dict, allowed: set) -> None:
+    unknown = set(fields) - allowed
+    if unknown:
+        raise TypeError(f"unknown fields: {sorted(unknown)}")
+
+
+def _touch(survey: Survey) -> None:
+    """The questionnaire changed: move the survey's version up (the cached questionnaire expires)."""
+    Survey.objects.filter(pk=survey.pk).update(version=models.F("version") + 1, updated_at=timezone.now())
+    survey.version = Survey.objects.values_list("version", flat=True).get(pk=survey.pk)
+
+
+def _check_slug(municipality: Municipality, slug: str, exclude_pk=None) -> dict:
+    from django.core.validators import validate_slug
+
+    try:
+        validate_slug(slug)
+    except ValidationError:
+        return {"slug": [_("Use only Latin letters, digits, hyphens and underscores in the address name.")]}
+    qs = Survey.objects.filter(municipality=municipality, slug=slug).exclude(pk=exclude_pk)
+    if qs.exists():
+        return {
+            "slug": [
+                _("Another survey of the municipality already uses the address name “%(slug)s”.")
+                % {"slug": slug}
+            ]
+        }
+    return {}
+
+
+# Surveys -----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def survey_create(*, actor, municipality: Municipality, slug: str, title_bg: str, **fields) -> Survey:
+    _check_unknown(fields, SURVEY_FIELDS)
+    data = {"title_bg": title_bg, "access": Access.ANONYMOUS, "one_response_per": OnePer.NONE} | fields
+    errors = rules.check_survey(data)
+    errors.update(_check_slug(municipality, slug))
+    _raise(errors)
+    survey = Survey(municipality=municipality, slug=slug, **data)
+    survey.full_clean(validate_unique=False, validate_constraints=False)
+    survey.save()
+    audit_record(actor=actor, municipality=municipality, action="create", obj=survey)
+    return survey
+
+
+@transaction.atomic
+def survey_update(
+    *, actor, survey: Survey, expected_version: int, slug: str | None = None, **fields
+) -> Survey:
+    _check_unknown(fields, SURVEY_FIELDS)
+    data = {f: getattr(survey, f) for f in SURVEY_FIELDS} | fields
+    errors = rules.check_survey(data)
+    if slug is not None and slug != survey.slug:
+        errors.update(_check_slug(survey.municipality, slug, exclude_pk=survey.pk))
+        fields["slug"] = slug
+    if (
+        "one_response_per" in fields
+        and fields["one_response_per"] != survey.one_response_per
+        and survey.responses.exists()
+    ):
+        errors.setdefault("one_response_per", []).append(
+            _("The survey has responses: the rule of one response per person can no longer change.")
+        )
+    _raise(errors)
+    changes = field_changes(survey, fields)
+    for name, value in fields.items():
+        setattr(survey, name, value)
+    survey.full_clean(validate_unique=False, validate_constraints=False)
+    bump_version(instance=survey, expected_version=expected_version)
+    survey.save()
+    audit_record(actor=actor, municipality=survey.municipality, action="update", obj=survey, changes=changes)
+    return survey
+
+
+@transaction.atomic
+def survey_delete(*, actor, survey: Survey) -> None:
+    """Delete a survey without responses; a survey with responses is archived instead."""
+    if survey.responses.exists():
+        raise ValidationError(
+            {"__all__": [_("The survey has responses and cannot be deleted: archive it instead.")]}
+        )
+    audit_record(
+        actor=actor, municipality=survey.municipality, action="delete", obj=survey,
+        changes={"questions": list(survey.questions.values_list("text_bg", flat=True))},
+    )  # fmt: skip
+    survey.delete()
+
+
+# Sections ----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def section_create(*, actor, survey: Survey, title_bg: str, **fields) -> Section:
+    _check_unknown(fields, SECTION_FIELDS)
+    if not title_bg.strip():
+        raise ValidationError({"title_bg": [_("Give the section's title in Bulgarian.")]})
+    position = (survey.sections.aggregate(m=models.Max("position"))["m"] or 0) + 1
+    section = Section.objects.create(survey=survey, title_bg=title_bg, position=position, **fields)
+    _touch(survey)
+    audit_record(actor=actor, municipality=survey.municipality, action="create", obj=section)
+    return section
+
+
+@transaction.atomic
+def section_update(*, actor, section: Section, **fields) -> Section:
+    _check_unknown(fields, SECTION_FIELDS)
+    if "title_bg" in fields and not fields["title_bg"].strip():
+        raise ValidationError({"title_bg": [_("Give the section's title in Bulgarian.")]})
+    changes = field_changes(section, fields)
+    for name, value in fields.items():
+        setattr(section, name, value)
+    section.save()
+    _touch(section.survey)
+    audit_record(
+        actor=actor, municipality=section.survey.municipality, action="update", obj=section, changes=changes
+    )
+    return section
+
+
+@transaction.atomic
+def section_delete(*, actor, section: Section) -> None:
+    """Delete a section; its questions stay in the survey, outside any section."""
+    survey = section.survey
+    audit_record(actor=actor, municipality=survey.municipality, action="delete", obj=section)
+    section.delete()
+    _touch(survey)
+
+
+# Questions ---------------------------------------------------------------------------------------
+
+
+def _condition_errors(question_position: int, condition_option: Option | None, survey: Survey) -> dict:
+    if condition_option is None:
+        return {}
+    on = condition_option.question
+    if on.survey_id != survey.pk:
+        return {"condition_option": [_("The condition refers to another survey.")]}
+    return rules.check_condition(position=question_position, on_position=on.position, on_kind=on.kind)
+
+
+def _set_options(question: Question, options: list[tuple[str, str]]) -> None:
+    """Make the question's options the given (Bulgarian, English) labels, in order: existing
+    options are relabelled by position, missing ones added, extra ones removed (unless answered)."""
+    existing = list(question.options.order_by("position", "pk"))
+    for position, (label_bg, label_en) in enumerate(options):
+        if position < len(existing):
+            option = existing[position]
+            if (option.label_bg, option.label_en, option.position) != (label_bg, label_en, position):
+                option.label_bg, option.label_en, option.position = label_bg, label_en, position
+                option.save(update_fields=["label_bg", "label_en", "position"])
+        else:
+            Option.objects.create(question=question, position=position, label_bg=label_bg, label_en=label_en)
+    extra = existing[len(options) :]
+    if extra:
+        if Answer.objects.filter(option__in=extra).exists():
+            raise ValidationError(
+                {"options": [_("Options that have answers cannot be removed; you can rename them.")]}
+            )
+        Option.objects.filter(pk__in=[o.pk for o in extra]).delete()
+
+
+def _clean_options(options) -> list[tuple[str, str]]:
+    return [(bg.strip(), (en or "").strip()) for bg, en in (options or []) if bg and bg.strip()]
+
+
+@transaction.atomic
+def question_create(
+    *, actor, survey: Survey, kind: str, text_bg: str, section: Section | None = None,
+    options: list[tuple[str, str]] | None = None, condition_option: Option | None = None, **fields,
+) -> Question:  # fmt: skip
+    _check_unknown(fields, QUESTION_FIELDS)
+    options = _clean_options(options)
+    if kind == QuestionKind.LIKERT:
+        fields.setdefault("scale_size", 5)
+    data = {"kind": kind, "text_bg": text_bg} | fields
+    errors = rules.check_question(data, option_count=len(options))
+    position = (survey.questions.aggregate(m=models.Max("position"))["m"] or 0) + 1
+    errors.update(_condition_errors(position, condition_option, survey))
+    if section is not None and section.survey_id != survey.pk:
+        errors.setdefault("section", []).append(_("The section belongs to another survey."))
+    _raise(errors)
+    question = Question(
+        survey=survey, section=section, position=position, kind=kind, text_bg=text_bg,
+        condition_option=condition_option, **fields,
+    )  # fmt: skip
+    question.full_clean(exclude=["survey", "section", "condition_option"])
+    question.save()
+    _set_options(question, options)
+    _touch(survey)
+    audit_record(actor=actor, municipality=survey.municipality, action="create", obj=question)
+    return question
+
+
+UNSET = object()
+
+
+@transaction.atomic
+def question_update(
+    *, actor, question: Question, kind: str | None = None, section=UNSET, options=None,
+    condition_option=UNSET, **fields,
+) -> Question:  # fmt: skip
+    _check_unknown(fields, QUESTION_FIELDS)
+    survey = question.survey
+    answered = question.answers.exists()
+    errors: dict = {}
+    if kind is not None and kind != question.kind:
+        if answered:
+            errors["kind"] = [_("The question has answers: its kind can no longer change.")]
+        fields["kind"] = kind
+    if kind == QuestionKind.LIKERT and not (fields.get("scale_size") or question.scale_size):
+        fields["scale_size"] = 5
+    data = {f: getattr(question, f) for f in QUESTION_FIELDS} | {"kind": question.kind} | fields
+    option_count = len(_clean_options(options)) if options is not None else question.options.count()
+    errors.update(rules.check_question(data, option_count=option_count))
+    if condition_option is not UNSET:
+        errors.update(_condition_errors(question.position, condition_option, survey))
+        fields["condition_option"] = condition_option
+    if section is not UNSET:
+        if section is not None and section.survey_id != survey.pk:
+            errors.setdefault("section", []).append(_("The section belongs to another survey."))
+        fields["section"] = section
+    _raise(errors)
+    changes = field_changes(question, fields)
+    for name, value in fields.items():
+        setattr(question, name, value)
+    question.full_clean(exclude=["survey", "section", "condition_option"])
+    question.save()
+    if options is not None:
+        _set_options(question, _clean_options(options))
+    _touch(survey)
+    audit_record(
+        actor=actor, municipality=survey.municipality, action="update", obj=question, changes=changes
+    )
+    return question
+
+
+@transaction.atomic
+def question_delete(*, actor, question: Question) -> None:
+    if question.answers.exists():
+        raise ValidationError({"__all__": [_("The question has answers and cannot be deleted.")]})
+    survey = question.survey
+    Question.objects.filter(condition_option__question=question).update(condition_option=None)
+    audit_record(actor=actor, municipality=survey.municipality, action="delete", obj=question)
+    question.delete()
+    _touch(survey)
+
+
+@transaction.atomic
+def question_move(*, actor, question: Question, step: int) -> None:
+    """Move a question one place up (step -1) or down (+1); a condition must stay after the
+    question it depends on."""
+    survey = question.survey
+    ids = list(survey.questions.order_by("position", "pk").values_list("pk", flat=True))
+    i = ids.index(question.pk)
+    j = i + step
+    if not 0 <= j < len(ids):
+        return
+    ids[i], ids[j] = ids[j], ids[i]
+    depends = dict(
+        Question.objects.filter(survey=survey, condition_option__isnull=False).values_list(
+            "pk", "condition_option__question_id"
+        )
+    )
+    order = {pk: n for n, pk in enumerate(ids)}
+    if any(order[on] >= order[pk] for pk, on in depends.items()):
+        raise ValidationError(
+            {"__all__": [_("A question with a condition must stay after the question it depends on.")]}
+        )
+    for position, pk in enumerate(ids, start=1):
+        Question.objects.filter(pk=pk).update(position=position)
+    _touch(survey)
+    audit_record(
+        actor=actor, municipality=survey.municipality, action="move", obj=question, changes={"step": step}
+    )
+
+
+# Invitation codes --------------------------------------------------------------------------------
+
+
+def normalize_code(code: str | None) -> str:
+    return "".join(ch for ch in (code or "").upper() if ch.isalnum())
+
+
+def format_code(code: str) -> str:
+    return f"{code[:4]}-{code[4:]}" if len(code) == CODE_LENGTH else code
+
+
+@transaction.atomic
+def invitations_generate(*, actor, survey: Survey, count: int, batch: str = "") -> list[Invitation]:
+    if not 1 <= count <= MAX_CODES_AT_ONCE:
+        raise ValidationError(
+            {"count": [_("Generate from 1 to %(max)s codes at a time.") % {"max": MAX_CODES_AT_ONCE}]}
+        )
+    existing = set(Invitation.objects.filter(survey=survey).values_list("code", flat=True))
+    codes: set[str] = set()
+    while len(codes) < count:
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        if code not in existing:
+            codes.add(code)
+    created = Invitation.objects.bulk_create(
+        [Invitation(survey=survey, code=code, batch=batch) for code in sorted(codes)]
+    )
+    audit_record(
+        actor=actor, municipality=survey.municipality, action="generate_codes", obj=survey,
+        changes={"count": count, "batch": batch},
+    )  # fmt: skip
+    return created
+
+
+# Responses ---------------------------------------------------------------------------------------
+
+
+def _answer_rows(questionnaire, cleaned: dict) -> list[Answer]:
+    kinds = {spec.id: spec.kind for spec in questionnaire.specs}
+    rows = []
+    for question_id, value in cleaned.items():
+        kind = kinds[question_id]
+        if kind == QuestionKind.SINGLE:
+            rows.append(Answer(question_id=question_id, option_id=value))
+        elif kind == QuestionKind.MULTIPLE:
+            rows.extend(Answer(question_id=question_id, option_id=option) for option in value)
+        elif kind == QuestionKind.RANKING:
+            rows.extend(
+                Answer(question_id=question_id, option_id=option, rank=rank)
+                for rank, option in enumerate(value, start=1)
+            )
+        elif kind in (QuestionKind.LIKERT, QuestionKind.NUMBER):
+            rows.append(Answer(question_id=question_id, number=value))
+        else:
+            rows.append(Answer(question_id=question_id, text=value))
+    return rows
+
+
+def _use_invitation(survey: Survey, code: str, now) -> Invitation:
+    """Mark the code used; of two concurrent uses exactly one passes (the second waits for the
+    first's row lock, then finds the code used)."""
+    invitation = Invitation.objects.filter(survey=survey, code=code).only("pk", "used_at").first()
+    if invitation is None:
+        raise ValidationError({"invitation_code": [_("This invitation code is not valid for this survey.")]})
+    if invitation.used_at is not None or not Invitation.objects.filter(
+        pk=invitation.pk, used_at__isnull=True
+    ).update(used_at=now):
+        raise ValidationError(
+            {"invitation_code": [_("This invitation code has already been used to answer the survey.")]}
+        )
+    invitation.used_at = now
+    return invitation
+
+
+def _duplicate(error: IntegrityError) -> bool:
+    text = str(error)
+    return any(part in text for part in ("survey_response_once", "dedupe_key", "invitation_id"))
+
+
+ALREADY_ANSWERED = gettext_noop(
+    "You have already answered this survey: only one response per person is counted."
+)
+
+
+def survey_submit(
+    *, user, survey: Survey, answers: dict, invitation_code: str | None = None, source: str = Source.ONLINE,
+    entered_by=None, now=None,
+) -> Response:  # fmt: skip
+    """Check and store one response. Refuses, with messages by field (``q<id>``, ``invitation_code``
+    or ``__all__``) and storing nothing: a survey not open (online), a missing sign-in, answers that
+    break the questionnaire's rules, an unknown or used code, a second response of the same
+    person. Answers to questions hidden by a condition are dropped."""
+    now = now or timezone.now()
+    authenticated = getattr(user, "is_authenticated", False)
+    if source == Source.ONLINE:
+        if not survey.is_open(now):
+            if survey.opens_at and now < survey.opens_at and survey.status == "published":
+                raise ValidationError({"__all__": [_("The survey is not open yet.")]})
+            raise ValidationError({"__all__": [_("The survey is closed: responses are no longer accepted.")]})
+        if survey.access == Access.ACCOUNT and not authenticated:
+            raise ValidationError({"__all__": [_("Sign in to answer this survey.")]})
+    questionnaire = selectors.questionnaire(survey)
+    cleaned, errors = rules.check_answers(questionnaire.specs, answers)
+    if not cleaned and not errors:
+        errors["__all__"] = [_("Answer at least one question.")]
+    code = normalize_code(invitation_code)
+    if survey.one_response_per == OnePer.CODE and not code and source == Source.ONLINE:
+        errors.setdefault("invitation_code", []).append(_("Enter the invitation code you received."))
+    _raise(errors)
+    dedupe_key = None
+    if survey.one_response_per == OnePer.ACCOUNT and source == Source.ONLINE:
+        dedupe_key = f"user:{user.pk}"
+    rows = _answer_rows(questionnaire, cleaned)
+    try:
+        with transaction.atomic():
+            invitation = None
+            if code and survey.one_response_per == OnePer.CODE:
+                invitation = _use_invitation(survey, code, now)
+                dedupe_key = f"code:{invitation.pk}"
+            response = Response.objects.create(
+                survey=survey, user=user if authenticated and survey.access == Access.ACCOUNT else None,
+                invitation=invitation, source=source, entered_by=entered_by, submitted_at=now,
+                dedupe_key=dedupe_key,
+            )  # fmt: skip
+            for row in rows:
+                row.response = response
+            Answer.objects.bulk_create(rows)
+    except IntegrityError as error:
+        if not _duplicate(error):
+            raise
+        raise ValidationError({"__all__": [_(ALREADY_ANSWERED)]}) from None
+    return response
+
+
+@transaction.atomic
+def paper_response_enter(
+    *, actor, survey: Survey, answers: dict, invitation_code: str | None = None
+) -> Response:
+    """Staff enter a response received on paper (also after the survey closed); the code printed
+    on the form, if any, is used up as if answered online."""
+    response = survey_submit(
+        user=None, survey=survey, answers=answers, invitation_code=invitation_code, source=Source.PAPER,
+        entered_by=actor,
+    )  # fmt: skip
+    audit_record(actor=actor, municipality=survey.municipality, action="enter_paper_response", obj=response)
+    return response
