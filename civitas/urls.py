@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.static import serve
 
 from civitas.core import views as core_views
+from civitas.surveys import urls as survey_urls
 
 
 def superuser_only(request):
@@ -25,6 +26,8 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("accounts/", include("civitas.accounts.urls")),
     path("<slug:municipality>/manage/indicators/", include("civitas.indicators.urls")),
+    path("<slug:municipality>/manage/surveys/", include(survey_urls.manage_patterns)),
+    path("<slug:municipality>/surveys/", include(survey_urls.public_patterns)),
     path("", include("civitas.forum.urls")),
     path("<slug:municipality>/manage/", include("civitas.manage.urls")),
     path("", include("civitas.portal.urls")),

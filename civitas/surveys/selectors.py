@@ -300,7 +300,12 @@ def _categories(question: Question) -> tuple[list, list[str]]:
 
 
 def crosstab(survey: Survey, row: Question, column: Question) -> Crosstab:
-    """Respondents by the answers to two choice or Likert questions: one query."""
+    """Respondents by the answers to two choice or Likert questions: one query (after the cached
+    questionnaire)."""
+    q = questionnaire(survey)
+    row, column = q.question(row.pk), q.question(column.pk)
+    if row is None or column is None:
+        raise Http404("No such question in the survey")
     row_keys, row_labels = _categories(row)
     col_keys, col_labels = _categories(column)
     row_field = "number" if row.kind == QuestionKind.LIKERT else "option_id"
