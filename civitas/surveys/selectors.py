@@ -1,7 +1,7 @@
 """Every read of surveys that a page, an export or the submission service needs, each in a fixed
 number of queries whatever the number of questions, options or responses."""
 
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -41,6 +41,15 @@ def survey_get(*, municipality: Municipality, slug: str, include_drafts: bool = 
     if not include_drafts:
         qs = qs.exclude(status=SurveyStatus.DRAFT)
     survey = qs.first()
+    if survey is None:
+        raise Http404("No such survey")
+    return survey
+
+
+def survey_by_address(*, municipality_slug: str, slug: str) -> Survey:
+    """The survey and its municipality from the URL in one query (the submission's hot path);
+    drafts included: the caller decides who may see them."""
+    survey = Survey.objects.select_related("municipality").filter(municipality__slug=municipality_slug, slug=slug).first()
     if survey is None:
         raise Http404("No such survey")
     return survey
@@ -111,14 +120,26 @@ def build_questionnaire(survey: Survey) -> Questionnaire:
     )
 
 
+_LOCAL: OrderedDict = OrderedDict()  # this process's most recently used questionnaires
+LOCAL_SIZE = 64
+
+
 def questionnaire(survey: Survey) -> Questionnaire:
-    """The survey's questionnaire, cached under its version (every edit moves the version up, so
-    the cache is never stale): no query when cached, three otherwise."""
-    key = f"survey:questionnaire:{survey.pk}:{survey.version}"
+    """The survey's questionnaire, cached under its version and last change (every edit moves
+    both, so the cache is never stale): in this process's memory (no unpickling on the hot
+    path), then in the shared cache; no query when cached, three otherwise."""
+    key = f"survey:questionnaire:{survey.pk}:{survey.version}:{survey.updated_at.timestamp() if survey.updated_at else ''}"
+    found = _LOCAL.get(key)
+    if found is not None:
+        _LOCAL.move_to_end(key)
+        return found
     found = cache.get(key)
     if found is None:
         found = build_questionnaire(survey)
         cache.set(key, found, QUESTIONNAIRE_CACHE_SECONDS)
+    _LOCAL[key] = found
+    while len(_LOCAL) > LOCAL_SIZE:
+        _LOCAL.popitem(last=False)
     return found
 
 

@@ -10,7 +10,7 @@ wait for each other; one response per person is guaranteed by the unique ``dedup
 import secrets
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -61,7 +61,7 @@ def _check_unknown(fields: dict, allowed: set) -> None:
 def _touch(survey: Survey) -> None:
     """The questionnaire changed: move the survey's version up (the cached questionnaire expires)."""
     Survey.objects.filter(pk=survey.pk).update(version=models.F("version") + 1, updated_at=timezone.now())
-    survey.version = Survey.objects.values_list("version", flat=True).get(pk=survey.pk)
+    survey.version, survey.updated_at = Survey.objects.values_list("version", "updated_at").get(pk=survey.pk)
 
 
 def _check_slug(municipality: Municipality, slug: str, exclude_pk=None) -> dict:
@@ -387,20 +387,23 @@ def _answer_rows(questionnaire, cleaned: dict) -> list[Answer]:
     return rows
 
 
-def _use_invitation(survey: Survey, code: str, now) -> Invitation:
-    """Mark the code used; of two concurrent uses exactly one passes (the second waits for the
-    first's row lock, then finds the code used)."""
-    invitation = Invitation.objects.filter(survey=survey, code=code).only("pk", "used_at").first()
-    if invitation is None:
-        raise ValidationError({"invitation_code": [_("This invitation code is not valid for this survey.")]})
-    if invitation.used_at is not None or not Invitation.objects.filter(
-        pk=invitation.pk, used_at__isnull=True
-    ).update(used_at=now):
+def _use_invitation(survey: Survey, code: str, now) -> int:
+    """Mark the code used and return its id, in one statement: of two concurrent uses exactly one
+    passes (the second waits for the first's row lock, then finds the code used)."""
+    table = connection.ops.quote_name(Invitation._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET used_at = %s WHERE survey_id = %s AND code = %s AND used_at IS NULL RETURNING id",
+            [now, survey.pk, code],
+        )
+        row = cursor.fetchone()
+    if row is not None:
+        return row[0]
+    if Invitation.objects.filter(survey=survey, code=code).exists():
         raise ValidationError(
             {"invitation_code": [_("This invitation code has already been used to answer the survey.")]}
         )
-    invitation.used_at = now
-    return invitation
+    raise ValidationError({"invitation_code": [_("This invitation code is not valid for this survey.")]})
 
 
 def _duplicate(error: IntegrityError) -> bool:
@@ -444,13 +447,13 @@ def survey_submit(
     rows = _answer_rows(questionnaire, cleaned)
     try:
         with transaction.atomic():
-            invitation = None
+            invitation_id = None
             if code and survey.one_response_per == OnePer.CODE:
-                invitation = _use_invitation(survey, code, now)
-                dedupe_key = f"code:{invitation.pk}"
+                invitation_id = _use_invitation(survey, code, now)
+                dedupe_key = f"code:{invitation_id}"
             response = Response.objects.create(
                 survey=survey, user=user if authenticated and survey.access == Access.ACCOUNT else None,
-                invitation=invitation, source=source, entered_by=entered_by, submitted_at=now,
+                invitation_id=invitation_id, source=source, entered_by=entered_by, submitted_at=now,
                 dedupe_key=dedupe_key,
             )  # fmt: skip
             for row in rows:

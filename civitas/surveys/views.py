@@ -56,9 +56,12 @@ def _refusal(request, survey) -> str | None:
     return None
 
 
-@with_municipality
 def survey_answer(request, municipality, slug):
-    survey = _survey(request, municipality, slug)
+    # The hot path: the municipality and the survey in one query (instead of with_municipality's).
+    survey = selectors.survey_by_address(municipality_slug=municipality, slug=slug)
+    request.municipality = municipality = survey.municipality
+    if survey.status == SurveyStatus.DRAFT and not can(request.user, municipality, STAFF):
+        raise Http404("No such survey")
     refusal = _refusal(request, survey)
     context = {"nav": "surveys", "survey": survey, "refusal": refusal}
     if refusal:

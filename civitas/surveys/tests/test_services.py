@@ -134,7 +134,7 @@ def test_one_response_per_account_and_per_code_is_recorded(sopot, planner):
     response = services.survey_submit(
         user=citizen, survey=by_code, answers=valid_answers(by_code), invitation_code=code.code
     )
-    assert response.invitation == code and response.dedupe_key == f"code:{code.pk}"
+    assert response.invitation_id == code.pk and response.dedupe_key == f"code:{code.pk}"
     assert response.user is None  # an anonymous survey does not record who answered
 
 

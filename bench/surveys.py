@@ -1,0 +1,619 @@
+"""Survey-submission benchmark: concurrent citizens answering a survey on a production server.
+
+    .venv/bin/python -m bench.surveys [--submitters 50] [--per-submitter 120] [--workers 5]
+                                      [--seconds 120] [--export-answers 1000000] [--keep-db]
+
+What it does, on this machine only (loopback):
+
+1. starts the machine's PostgreSQL 15 cluster if it is not running (``pg_ctlcluster 15 main
+   start``), and (re)creates the database ``civitas_bench_surveys`` owned by the role ``civitas``;
+2. migrates it, collects the static files into a temporary folder, and creates a municipality
+   with a published survey of eight questions (every kind: single and multiple choice, Likert,
+   ranking, number, short and long text, and a condition), one response per invitation code,
+   ``submitters × per-submitter`` codes, and a second survey with one response per account and
+   its citizen accounts with signed-in sessions;
+3. starts gunicorn (``civitas.wsgi``, DEBUG off, the production settings) on a free 127.0.0.1
+   port;
+4. throughput: ``submitters`` threads, each with its own invitation codes, fetch the
+   questionnaire once (for the CSRF token) and then post complete, valid responses, one per
+   code, as fast as the server answers, bounded by the number of codes and by ``--seconds``;
+5. proves that none was lost and none duplicated: the number of successful submissions (303 to
+   the thank-you page) equals the responses stored, equals the distinct dedupe keys, equals the
+   codes marked used; every response has all its answers; no request failed;
+6. fires deliberate double submissions at the same moment — the same invitation code twice, and
+   the same signed-in account twice — and shows that exactly one of each pair is stored and the
+   other is refused with the "already used / already answered" message;
+7. optionally (``--export-answers N``) inserts N answers and exports them to CSV through the
+   export code, measuring time and the Python memory peak (tracemalloc);
+8. writes the figures under "## Survey submissions" in BENCHMARKS.md (replacing that section
+   only) and stops the server in every case.
+"""
+
+import argparse
+import datetime
+import http.client
+import json
+import os
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import tracemalloc
+import urllib.parse
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PYTHON = ROOT / ".venv" / "bin" / "python"
+GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
+DB_NAME = "civitas_bench_surveys"
+DB_USER = DB_PASSWORD = "civitas"
+PG_VERSION, PG_CLUSTER = "15", "main"
+HOST = "127.0.0.1"
+MUNICIPALITY = "bench"
+GOAL_PER_SECOND = 300
+SECTION_TITLE = "## Survey submissions"
+
+
+# PostgreSQL ---------------------------------------------------------------------------------------
+
+
+def _as_postgres(*command: str, input: str | None = None) -> str:
+    prefix = [] if os.geteuid() != 0 else ["runuser", "-u", "postgres", "--"]
+    result = subprocess.run(
+        prefix + list(command), input=input, capture_output=True, text=True, cwd="/", check=True
+    )
+    return result.stdout
+
+
+def pg_port() -> int:
+    out = subprocess.run(["pg_lsclusters", "-h"], capture_output=True, text=True, check=True).stdout
+    for line in out.splitlines():
+        version, cluster, port, status, *_rest = line.split()
+        if (version, cluster) == (PG_VERSION, PG_CLUSTER):
+            if status != "online":
+                subprocess.run(["pg_ctlcluster", PG_VERSION, PG_CLUSTER, "start"], check=True)
+            return int(port)
+    raise SystemExit(f"PostgreSQL {PG_VERSION}/{PG_CLUSTER} not found: create it with pg_createcluster")
+
+
+def recreate_database(port: int) -> str:
+    for _ in range(30):
+        if subprocess.run(["pg_isready", "-q", "-h", HOST, "-p", str(port)]).returncode == 0:
+            break
+        time.sleep(1)
+    _as_postgres(
+        "psql", "-p", str(port), "-v", "ON_ERROR_STOP=1", "-q",
+        input=f"""
+SELECT 'CREATE ROLE {DB_USER}' WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{DB_USER}')\\gexec
+ALTER ROLE {DB_USER} WITH LOGIN CREATEDB PASSWORD '{DB_PASSWORD}';
+DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE);
+CREATE DATABASE {DB_NAME} OWNER {DB_USER} ENCODING 'UTF8' TEMPLATE template0;
+""",
+    )  # fmt: skip
+    return f"postgres://{DB_USER}:{DB_PASSWORD}@{HOST}:{port}/{DB_NAME}"
+
+
+def drop_database(port: int) -> None:
+    _as_postgres("psql", "-p", str(port), "-q", "-c", f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
+
+
+# The server -------------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
+def server_env(database_url: str, var_dir: Path) -> dict:
+    return os.environ | {
+        "DJANGO_SETTINGS_MODULE": "civitas.settings",
+        "DATABASE_URL": database_url,
+        "DATABASE_CONN_MAX_AGE": "600",
+        "SECRET_KEY": secrets.token_urlsafe(40),
+        "DEBUG": "0",
+        "ALLOWED_HOSTS": HOST,
+        "CIVITAS_VAR_DIR": str(var_dir),
+        "STATIC_ROOT": str(var_dir / "static"),
+        "LOG_LEVEL": "ERROR",
+    }
+
+
+def wait_until_up(port: int, process, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"gunicorn exited with {process.returncode}")
+        try:
+            conn = http.client.HTTPConnection(HOST, port, timeout=2)
+            conn.request("GET", "/healthz")
+            if conn.getresponse().status == 200:
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit("gunicorn did not answer /healthz")
+
+
+# Data -------------------------------------------------------------------------------------------
+
+
+def create_data(codes_needed: int, accounts: int) -> dict:
+    """The benchmark's municipality, surveys, codes and signed-in accounts (Django set up)."""
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.utils import timezone
+
+    from civitas.core.services import municipality_create
+    from civitas.surveys import services
+
+    municipality = municipality_create(slug=MUNICIPALITY, name_bg="Община Бенчмарк", name_en="Benchmark")
+    now = timezone.now()
+
+    def survey(slug, **fields):
+        s = services.survey_create(
+            actor=None, municipality=municipality, slug=slug, title_bg="Приоритети", status="published",
+            opens_at=now - datetime.timedelta(hours=1), closes_at=now + datetime.timedelta(days=1), **fields,
+        )  # fmt: skip
+        q = [
+            services.question_create(actor=None, survey=s, kind="single", text_bg="Къде живеете?", required=True,
+                                     options=[("Сопот", ""), ("Анево", "")]),
+            services.question_create(actor=None, survey=s, kind="multiple", text_bg="Кои проекти?",
+                                     options=[("Кале", ""), ("Велоалея", ""), ("Център", "")]),
+            services.question_create(actor=None, survey=s, kind="likert", text_bg="Доволни ли сте?", required=True,
+                                     scale_size=5),
+            services.question_create(actor=None, survey=s, kind="ranking", text_bg="Подредете целите",
+                                     options=[("СЦ1", ""), ("СЦ2", ""), ("СЦ3", ""), ("СЦ4", "")]),
+            services.question_create(actor=None, survey=s, kind="number", text_bg="Възраст", min_value=14,
+                                     max_value=120),
+            services.question_create(actor=None, survey=s, kind="short_text", text_bg="Една дума"),
+            services.question_create(actor=None, survey=s, kind="long_text", text_bg="Идеи"),
+        ]  # fmt: skip
+        anevo = q[0].options.order_by("position")[1]
+        q.append(
+            services.question_create(
+                actor=None,
+                survey=s,
+                kind="short_text",
+                text_bg="Какво липсва в Анево?",
+                condition_option=anevo,
+            )  # fmt: skip
+        )
+        return s, q
+
+    surveys = {name: survey(name, one_response_per="code") for name in ("main", "warm-up", "race")}
+    surveys["accounts"] = survey("accounts", access="account", one_response_per="account")
+    codes = {
+        name: [
+            c.code for c in services.invitations_generate(actor=None, survey=surveys[name][0], count=count)
+        ]
+        for name, count in (("main", codes_needed), ("warm-up", 200), ("race", accounts))
+    }
+    users = get_user_model().objects
+    sessions = []
+    for i in range(accounts):
+        user = users.create_user(username=f"bench-citizen-{i}", password=secrets.token_urlsafe(16))
+        store = SessionStore()
+        store[SESSION_KEY] = str(user.pk)
+        store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        store.create()
+        sessions.append(store.session_key)
+
+    def answers(qs):
+        """A complete valid response as form fields (Anevo, so that the follow-up applies)."""
+        o = [list(question.options.order_by("position")) for question in qs]
+        fields = [
+            (f"q{qs[0].pk}", str(o[0][1].pk)),
+            (f"q{qs[1].pk}", str(o[1][0].pk)), (f"q{qs[1].pk}", str(o[1][2].pk)),
+            (f"q{qs[2].pk}", "4"),
+            *[(f"q{qs[3].pk}-o{option.pk}", str(rank)) for rank, option in enumerate(reversed(o[3]), start=1)],
+            (f"q{qs[4].pk}", "42"),
+            (f"q{qs[5].pk}", "Велоалея"),
+            (f"q{qs[6].pk}", "Повече автобуси до Карлово и ремонт на улиците в квартала."),
+            (f"q{qs[7].pk}", "Детска площадка"),
+        ]  # fmt: skip
+        return fields
+
+    # single 1 + multiple 2 + Likert 1 + ranking 4 + number 1 + short 1 + long 1 + follow-up 1 = 12 answers
+    return {
+        name: {"id": sv.pk, "path": f"/{MUNICIPALITY}/surveys/{sv.slug}/", "fields": answers(qs),
+               "codes": codes.get(name, []), "sessions": sessions if name == "accounts" else []}
+        for name, (sv, qs) in surveys.items()
+    }  # fmt: skip
+
+
+# The load ---------------------------------------------------------------------------------------
+
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+class Client:
+    """One submitter: its own connection, CSRF cookie and token (and session, if signed in)."""
+
+    def __init__(self, port: int, path: str, session: str | None = None):
+        self.port, self.path = port, path
+        self.conn = http.client.HTTPConnection(HOST, port, timeout=60)
+        self.cookies = {"sessionid": session} if session else {}
+        status, headers, body = self.request("GET", path)
+        if status != 200:
+            raise RuntimeError(f"GET {path}: {status} {body[:300]!r}")
+        for header, value in headers:
+            if header.lower() == "set-cookie":
+                name, _, rest = value.partition("=")
+                self.cookies[name] = rest.split(";", 1)[0]
+        self.token = TOKEN.search(body.decode()).group(1)
+
+    def request(self, method: str, path: str, body: bytes | None = None):
+        headers = {"Host": f"{HOST}:{self.port}"}
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        if body is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+            headers["Referer"] = f"http://{HOST}:{self.port}{path}"
+        for attempt in range(3):
+            try:
+                self.conn.request(method, path, body=body, headers=headers)
+                response = self.conn.getresponse()
+                data = response.read()
+                if response.getheader("Connection", "").lower() == "close":
+                    self.conn.close()
+                return response.status, response.getheaders(), data
+            except (ConnectionError, http.client.HTTPException):
+                self.conn.close()
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+    def submit(self, fields: list, code: str | None = None):
+        data = fields + [("csrfmiddlewaretoken", self.token), ("action", "submit")]
+        if code is not None:
+            data.append(("invitation_code", code))
+        status, headers, body = self.request("POST", self.path, urllib.parse.urlencode(data).encode())
+        location = dict((k.lower(), v) for k, v in headers).get("location", "")
+        return status, location, body
+
+
+def throughput(port: int, survey: dict, submitters: int, per_submitter: int, seconds: float) -> dict:
+    path, fields = survey["path"], survey["fields"]
+    clients = [Client(port, path) for _ in range(submitters)]
+    stats = [{"ok": 0, "refused": 0, "errors": 0, "latencies": []} for _ in range(submitters)]
+    barrier = threading.Barrier(submitters + 1)
+    deadline = [0.0]
+
+    def run(i: int):
+        client, stat = clients[i], stats[i]
+        codes = survey["codes"][i * per_submitter : (i + 1) * per_submitter]
+        barrier.wait()
+        for code in codes:
+            if time.monotonic() > deadline[0]:
+                break
+            started = time.perf_counter()
+            try:
+                status, location, body = client.submit(fields, code)
+            except Exception:  # noqa: BLE001 - counted, reported and fails the proof
+                stat["errors"] += 1
+                continue
+            stat["latencies"].append(time.perf_counter() - started)
+            if status == 303 and location.endswith("/thanks/"):
+                stat["ok"] += 1
+            elif status in (400, 429):
+                stat["refused"] += 1
+            else:
+                stat["errors"] += 1
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(submitters)]
+    for t in threads:
+        t.start()
+    deadline[0] = time.monotonic() + seconds
+    started = time.perf_counter()
+    barrier.wait()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - started
+    latencies = sorted(latency for s in stats for latency in s["latencies"])
+
+    def pct(p):
+        return latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000 if latencies else 0.0
+
+    ok = sum(s["ok"] for s in stats)
+    return {
+        "submitters": submitters, "elapsed": elapsed, "ok": ok, "refused": sum(s["refused"] for s in stats),
+        "errors": sum(s["errors"] for s in stats), "per_second": ok / elapsed if elapsed else 0.0,
+        "p50_ms": pct(0.50), "p95_ms": pct(0.95), "p99_ms": pct(0.99),
+    }  # fmt: skip
+
+
+def race(port: int, path: str, fields: list, *, codes=None, sessions=None, copies: int = 2) -> dict:
+    """For each code (or signed-in session), ``copies`` identical submissions at the same moment."""
+    keys = codes if codes is not None else sessions
+    outcomes: dict[str, list[int]] = {key: [] for key in keys}
+    lock = threading.Lock()
+    for key in keys:
+        clients = [Client(port, path, session=None if codes is not None else key) for _ in range(copies)]
+        barrier = threading.Barrier(copies)
+
+        def fire(client, key=key, barrier=barrier):
+            barrier.wait()
+            status, location, body = client.submit(fields, key if codes is not None else None)
+            with lock:
+                outcomes[key].append(303 if status == 303 and location.endswith("/thanks/") else status)
+
+        threads = [threading.Thread(target=fire, args=(c,)) for c in clients]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    exactly_one = sum(1 for results in outcomes.values() if results.count(303) == 1)
+    return {"pairs": len(keys), "copies": copies, "exactly_one": exactly_one, "outcomes": outcomes}
+
+
+# Proofs -----------------------------------------------------------------------------------------
+
+
+def stored(survey_id: int) -> dict:
+    from django.db.models import Count
+
+    from civitas.surveys.models import Answer, Invitation, Response
+
+    responses = Response.objects.filter(survey_id=survey_id)
+    per_response = set(
+        Answer.objects.filter(response__survey_id=survey_id)
+        .values("response_id")
+        .annotate(n=Count("id"))
+        .values_list("n", flat=True)
+    )
+    return {
+        "responses": responses.count(),
+        "distinct_keys": responses.values("dedupe_key").distinct().count(),
+        "null_keys": responses.filter(dedupe_key__isnull=True).count(),
+        "codes_used": Invitation.objects.filter(survey_id=survey_id, used_at__isnull=False).count(),
+        "answers": Answer.objects.filter(response__survey_id=survey_id).count(),
+        "answers_per_response": sorted(per_response),
+    }
+
+
+# The million-answer export ----------------------------------------------------------------------
+
+
+def export_run(survey_id: int, answers: int) -> dict:
+    """Insert ``answers`` answers (ten per response) with SQL, then stream the CSV export and
+    measure time, size and the Python memory peak."""
+    import resource
+
+    from django.db import connection
+
+    from civitas.surveys import exports
+    from civitas.surveys.models import Question, Survey
+
+    survey = Survey.objects.get(pk=survey_id)
+    question_ids = list(
+        Question.objects.filter(survey=survey).order_by("position").values_list("pk", flat=True)
+    )
+    responses = answers // 10
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO surveys_response (survey_id, source, submitted_at, is_sample) "
+            "SELECT %s, 'paper', now(), true FROM generate_series(1, %s)",
+            [survey.pk, responses],
+        )
+        cursor.execute(
+            "INSERT INTO surveys_answer (response_id, question_id, text) "
+            "SELECT r.id, q.qid, 'Повече автобуси до Карлово и ремонт на улиците ' || r.id "
+            "FROM surveys_response r CROSS JOIN unnest(%s::bigint[]) AS q(qid) "
+            "WHERE r.survey_id = %s AND r.source = 'paper'",
+            [(question_ids * 2)[:10], survey.pk],
+        )
+        cursor.execute("ANALYZE surveys_answer")
+        cursor.execute("ANALYZE surveys_response")
+        cursor.execute("SELECT count(*) FROM surveys_answer a JOIN surveys_response r ON r.id = a.response_id "
+                       "WHERE r.survey_id = %s", [survey.pk])  # fmt: skip
+        total_answers = cursor.fetchone()[0]
+    inserted = time.perf_counter() - started
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    tracemalloc.start()
+    started = time.perf_counter()
+    size = rows = 0
+    for line in exports.responses_csv_lines(survey):
+        size += len(line.encode())
+        rows += 1
+    elapsed = time.perf_counter() - started
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return {
+        "answers": total_answers, "rows": rows - 1, "bytes": size, "seconds": elapsed, "insert_seconds": inserted,
+        "peak_bytes": peak, "rss_growth_kb": rss_after - rss_before,
+    }  # fmt: skip
+
+
+# Report -----------------------------------------------------------------------------------------
+
+
+def machine() -> str:
+    cpus = os.cpu_count()
+    try:
+        model = next(
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        )
+    except (OSError, StopIteration):
+        model = "unknown CPU"
+    mem = ""
+    try:
+        kb = int(
+            next(
+                ln for ln in Path("/proc/meminfo").read_text().splitlines() if ln.startswith("MemTotal")
+            ).split()[1]
+        )
+        mem = f", {kb / 1024 / 1024:.0f} GB RAM"
+    except (OSError, StopIteration, ValueError):
+        pass
+    return f"{cpus} CPU ({model}){mem}"
+
+
+def report(args, result: dict, proof: dict, races: list[dict], export: dict | None, pg_version: str) -> str:
+    ok = result["per_second"] >= GOAL_PER_SECOND
+    lines = [
+        SECTION_TITLE,
+        "",
+        f"Measured {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC by `{args.command}` "
+        f"on {machine()}; PostgreSQL {pg_version}, gunicorn with {args.workers} sync workers, "
+        f"the production settings (DEBUG off); server, database and load generator on the same machine.",
+        "",
+        "| measure | value |",
+        "|---|---|",
+        f"| concurrent submitters (each with its own invitation codes) | {result['submitters']} |",
+        f"| complete responses posted (8 questions, 12 answers each) | {result['ok'] + result['refused'] + result['errors']} |",
+        f"| **submissions per second** (goal ≥ {GOAL_PER_SECOND}) | **{result['per_second']:.0f}** "
+        f"({'goal met' if ok else 'goal NOT met'}) |",
+        f"| latency p50 / p95 / p99 | {result['p50_ms']:.0f} / {result['p95_ms']:.0f} / {result['p99_ms']:.0f} ms |",
+        f"| wall time | {result['elapsed']:.1f} s |",
+        "",
+        "None lost, none duplicated:",
+        "",
+        "| check | value |",
+        "|---|---|",
+        f"| successful submissions (303 to the thank-you page) | {result['ok']} |",
+        f"| refused or failed requests | {result['refused']} refused, {result['errors']} failed |",
+        f"| responses stored | {proof['responses']} |",
+        f"| distinct dedupe keys | {proof['distinct_keys']} |",
+        f"| invitation codes marked used | {proof['codes_used']} |",
+        f"| answers stored (12 per response: {proof['answers_per_response']}) | {proof['answers']} |",
+    ]
+    for r in races:
+        lines.append(
+            f"| {r['label']}: {r['pairs']} × {r['copies']} simultaneous identical submissions | "
+            f"exactly one stored for {r['exactly_one']} of {r['pairs']}; responses stored: {r['stored']} |"
+        )
+    verdict = all([
+        result["ok"] == proof["responses"] == proof["distinct_keys"] == proof["codes_used"],
+        result["errors"] == 0, proof["answers"] == 12 * proof["responses"],
+        all(r["exactly_one"] == r["pairs"] == r["stored"] for r in races),
+    ])  # fmt: skip
+    lines += ["", f"Proof: {'PASSED' if verdict else 'FAILED'}."]
+    if export:
+        lines += [
+            "",
+            f"Export with constant memory: {export['answers']:,} answers in {export['rows']:,} responses "
+            f"streamed to CSV ({export['bytes'] / 1e6:.0f} MB) in {export['seconds']:.1f} s; Python memory "
+            f"peak (tracemalloc) {export['peak_bytes'] / 1e6:.1f} MB, process RSS growth "
+            f"{export['rss_growth_kb'] / 1024:.1f} MB.",
+        ]
+    return "\n".join(lines) + "\n", verdict and ok
+
+
+def write_section(path: Path, section: str) -> None:
+    """Replace (or add) this benchmark's section of BENCHMARKS.md, keeping every other section.
+    The file is read right before it is written, so that concurrent benchmarks keep theirs."""
+    text = path.read_text() if path.exists() else "# Benchmarks\n"
+    pattern = re.compile(rf"^{re.escape(SECTION_TITLE)}\n.*?(?=^## |\Z)", re.S | re.M)
+    if pattern.search(text):
+        text = pattern.sub(lambda _m: section + "\n", text)
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    path.write_text(text)
+
+
+# Main -------------------------------------------------------------------------------------------
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--submitters", type=int, default=50)
+    parser.add_argument("--per-submitter", type=int, default=120, help="responses each submitter posts")
+    parser.add_argument("--workers", type=int, default=5, help="gunicorn sync workers")
+    parser.add_argument("--seconds", type=float, default=120, help="upper bound of the throughput run")
+    parser.add_argument("--races", type=int, default=50, help="codes and accounts submitted twice at once")
+    parser.add_argument("--export-answers", type=int, default=0, help="also export this many answers")
+    parser.add_argument("--output", default=str(ROOT / "BENCHMARKS.md"))
+    parser.add_argument("--keep-db", action="store_true")
+    args = parser.parse_args(argv)
+    args.command = "python -m bench.surveys " + " ".join(argv if argv is not None else sys.argv[1:])
+    args.command = args.command.strip()
+
+    port = pg_port()
+    database_url = recreate_database(port)
+    var_dir = Path(tempfile.mkdtemp(prefix="civitas-bench-surveys-"))
+    env = server_env(database_url, var_dir)
+    os.environ.update({k: v for k, v in env.items() if k not in ("LOG_LEVEL",)})
+    server = None
+    try:
+        for command in (["migrate", "--noinput", "-v", "0"], ["collectstatic", "--noinput", "-v", "0"]):
+            subprocess.run([str(PYTHON), "manage.py", *command], cwd=ROOT, env=env, check=True)
+        import django
+
+        django.setup()
+        from django.db import connection
+
+        data = create_data(args.submitters * args.per_submitter, args.races)
+        pg_version = connection.cursor().connection.info.server_version
+        pg_version = f"{pg_version // 10000}.{pg_version % 10000}"
+        connection.close()
+
+        http_port = free_port()
+        server = subprocess.Popen(
+            [str(GUNICORN), "civitas.wsgi:application", "--bind", f"{HOST}:{http_port}", "--workers",
+             str(args.workers), "--backlog", "2048", "--timeout", "60"],
+            cwd=ROOT, env=env, start_new_session=True,
+        )  # fmt: skip
+        wait_until_up(http_port, server)
+        # Warm up every worker (imports, templates, persistent database connections) on another survey.
+        warm = throughput(http_port, data["warm-up"], 20, 10, 30)
+        print(f"warm-up: {warm['ok']} submissions", flush=True)
+        result = throughput(http_port, data["main"], args.submitters, args.per_submitter, args.seconds)
+        print(json.dumps(result, indent=1), flush=True)
+        proof = stored(data["main"]["id"])
+
+        from civitas.surveys.models import Response
+
+        races = []
+        for label, name, key in (
+            ("same invitation code", "race", "codes"),
+            ("same signed-in account", "accounts", "sessions"),
+        ):
+            survey = data[name]
+            r = race(http_port, survey["path"], survey["fields"], **{key: survey[key]})
+            r |= {"label": label, "stored": Response.objects.filter(survey_id=survey["id"]).count()}
+            print(f"{label}: exactly one of {r['copies']} stored for {r['exactly_one']}/{r['pairs']}, "
+                  f"stored {r['stored']}, outcomes {sorted(set(tuple(sorted(v)) for v in r['outcomes'].values()))}",
+                  flush=True)  # fmt: skip
+            r.pop("outcomes")
+            races.append(r)
+
+        export = export_run(data["warm-up"]["id"], args.export_answers) if args.export_answers else None
+        if export:
+            print(json.dumps(export, indent=1), flush=True)
+        section, passed = report(args, result, proof, races, export, pg_version)
+        print(section)
+        write_section(Path(args.output), section)
+        return 0 if passed else 1
+    finally:
+        if server is not None and server.poll() is None:
+            server.terminate()
+            try:
+                server.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+        try:
+            from django.db import connections
+
+            connections.close_all()
+        except Exception:  # noqa: BLE001 - Django may not be set up yet
+            pass
+        if not args.keep_db:
+            drop_database(port)
+        shutil.rmtree(var_dir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
