@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "civitas.indicators",
     "civitas.forum",
     "civitas.surveys",
+    "civitas.consultations",
     "civitas.portal",
     "civitas.manage",
     "civitas.demo",
@@ -153,6 +154,12 @@ STORAGES = {
 CIVITAS_MAX_UPLOAD_BYTES = int(os.environ.get("CIVITAS_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+# Reporting calendar: a period's indicator value is due this many days after the period ends;
+# reminders (manage.py send_reminders, run daily) list the values due within the next
+# CIVITAS_REMINDER_DAYS_AHEAD days and the overdue ones.
+CIVITAS_REPORTING_DEADLINE_DAYS = int(os.environ.get("CIVITAS_REPORTING_DEADLINE_DAYS", "60"))
+CIVITAS_REMINDER_DAYS_AHEAD = int(os.environ.get("CIVITAS_REMINDER_DAYS_AHEAD", "14"))
 
 # The municipality that "/" opens; the first one by name when unset.
 CIVITAS_DEFAULT_MUNICIPALITY = os.environ.get("CIVITAS_DEFAULT_MUNICIPALITY", "")

@@ -258,3 +258,26 @@ class IndicatorChange(models.Model):
 
     def __str__(self):
         return f"{self.indicator.code} {self.field}: {self.old_value} → {self.new_value}"
+
+
+class ReminderSent(models.Model):
+    """One reporting reminder e-mailed to an indicator owner on one day: a second run of the
+    reminders on the same day finds it and sends nothing new."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+")
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    due_count = models.PositiveIntegerField(default=0)
+    overdue_count = models.PositiveIntegerField(default=0)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-day", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "owner", "day"], name="reminder_once_a_day")
+        ]
+        verbose_name = _("reminder sent")
+        verbose_name_plural = _("reminders sent")
+
+    def __str__(self):
+        return f"{self.owner} · {self.day}"

@@ -195,3 +195,251 @@ def indicators_evaluation(indicators, *, today: datetime.date | None = None) -> 
             )  # fmt: skip
         )
     return evaluated
+
+
+# Staff pages ----------------------------------------------------------------------------------
+
+
+def _staff_indicators(municipality):
+    return Indicator.objects.filter(municipality=municipality).select_related(
+        "element__plan", "project", "owner"
+    )
+
+
+def staff_indicator_list(*, municipality, plan: str = "", owner: str = "", unit: str = "", status: str = ""):
+    """The municipality's indicators for the staff list, filtered by plan (slug; "projects" for
+    the projects' own), owner (user id; "none"), responsible unit and status (of the engine, on
+    the date each is evaluated): four queries."""
+    qs = _staff_indicators(municipality).order_by("position", "code", "pk")
+    if plan == "projects":
+        qs = qs.filter(project__isnull=False)
+    elif plan:
+        qs = qs.filter(element__plan__slug=plan)
+    if owner == "none":
+        qs = qs.filter(owner__isnull=True)
+    elif owner.isdigit():
+        qs = qs.filter(owner_id=int(owner))
+    if unit:
+        qs = qs.filter(responsible_unit_bg=unit)
+    indicators = list(qs)
+    for indicator in indicators:
+        indicator.municipality = municipality
+    evaluated = indicators_evaluation(indicators)
+    if status:
+        evaluated = [item for item in evaluated if item.result is not None and item.result.status == status]
+    return evaluated
+
+
+def staff_filter_choices(*, municipality) -> dict:
+    """The plans, owners and units the staff list filters by: two queries."""
+    rows = list(
+        _staff_indicators(municipality).values_list(
+            "owner_id", "owner__first_name", "owner__last_name", "owner__username", "responsible_unit_bg"
+        )
+    )
+    owners = {}
+    for pk, first, last, username, _unit in rows:
+        if pk is not None:
+            owners[pk] = f"{first} {last}".strip() or username
+    return {
+        "plans": list(Plan.objects.filter(municipality=municipality).order_by("position", "pk")),
+        "owners": sorted(owners.items(), key=lambda item: item[1]),
+        "units": sorted({row[4] for row in rows if row[4]}),
+    }
+
+
+@dataclass
+class PeriodRow:
+    """One reporting period of an indicator on its measurement page."""
+
+    period: engine.Period
+    measurement: Measurement | None
+    deadline: datetime.date
+    due: str  # "due", "overdue" or ""
+
+
+def indicator_periods(indicator: Indicator, *, today: datetime.date | None = None) -> list[PeriodRow]:
+    """Every reporting period of the indicator with its stored value (whatever its state) and
+    its deadline: one query."""
+    from django.conf import settings
+
+    from . import reporting
+    from .rules import period_of
+    from .services import indicator_period
+
+    today = today or datetime.date.today()
+    years = indicator_period(indicator)
+    stored = {}
+    for m in indicator.measurements.select_related("entered_by", "approved_by"):
+        period = period_of(m.year, m.sub, indicator.frequency)
+        if period is not None:
+            stored[period] = m
+    days = settings.CIVITAS_REPORTING_DEADLINE_DAYS
+    due = {
+        item.period: item.kind.value
+        for item in reporting.due_items(
+            frequency=indicator.frequency,
+            years=years,
+            states={p: m.state for p, m in stored.items()},
+            today=today,
+            deadline_days=days,
+        )  # fmt: skip
+    }
+    periods = reporting.periods(indicator.frequency, years) if years else []
+    periods = sorted(set(periods) | set(stored))
+    return [PeriodRow(p, stored.get(p), reporting.deadline(p, days), due.get(p, "")) for p in periods]
+
+
+@dataclass
+class CalendarEntry:
+    indicator: Indicator
+    period: engine.Period
+    deadline: datetime.date
+    kind: str  # "due", "overdue" or "stale"
+    state: str = ""  # of the stored value, when there is one (a draft or a returned value)
+
+
+@dataclass
+class ReportingCalendar:
+    today: datetime.date
+    deadline_days: int
+    entries: list[CalendarEntry]
+
+    def of_kind(self, kind: str) -> list[CalendarEntry]:
+        return [entry for entry in self.entries if entry.kind == kind]
+
+    @property
+    def due(self) -> list[CalendarEntry]:
+        return self.of_kind("due")
+
+    @property
+    def overdue(self) -> list[CalendarEntry]:
+        return self.of_kind("overdue")
+
+    @property
+    def stale(self) -> list[CalendarEntry]:
+        return self.of_kind("stale")
+
+    def _grouped(self, key) -> list[tuple[str, list[CalendarEntry]]]:
+        groups = defaultdict(list)
+        for entry in self.entries:
+            groups[key(entry.indicator)].append(entry)
+        return sorted(groups.items(), key=lambda item: (item[0] == "", item[0]))
+
+    def by_owner(self) -> list[tuple[str, list[CalendarEntry]]]:
+        return self._grouped(lambda i: (i.owner.get_full_name() or i.owner.username) if i.owner else "")
+
+    def by_unit(self) -> list[tuple[str, list[CalendarEntry]]]:
+        return self._grouped(lambda i: i.responsible_unit)
+
+
+def reporting_calendar(
+    *, municipality, indicators=None, today: datetime.date | None = None
+) -> ReportingCalendar:
+    """What is due, overdue and stale for each indicator of the municipality (or of
+    ``indicators``, already loaded with their plan or project and owner): two queries."""
+    from django.conf import settings
+
+    from . import reporting
+    from .rules import period_of
+    from .services import indicator_period
+
+    today = today or datetime.date.today()
+    if indicators is None:
+        indicators = list(_staff_indicators(municipality).order_by("position", "code", "pk"))
+    states = defaultdict(dict)
+    published = defaultdict(list)
+    rows = Measurement.objects.filter(indicator_id__in=[i.pk for i in indicators]).values_list(
+        "indicator_id", "year", "sub", "state"
+    )
+    frequency = {i.pk: i.frequency for i in indicators}
+    for indicator_id, year, sub, state in rows:
+        period = period_of(year, sub, frequency[indicator_id])
+        if period is None:
+            continue
+        states[indicator_id][period] = state
+        if state in COUNTED_STATES:
+            published[indicator_id].append(period)
+    days = settings.CIVITAS_REPORTING_DEADLINE_DAYS
+    grace = municipality.stale_grace_days
+    entries = []
+    for indicator in indicators:
+        years = indicator_period(indicator)
+        for item in reporting.due_items(
+            frequency=indicator.frequency, years=years, states=states[indicator.pk], today=today,
+            deadline_days=days,
+        ):  # fmt: skip
+            entries.append(CalendarEntry(indicator, item.period, item.deadline, item.kind.value, item.state))
+        as_of = evaluation_date(years[1] if years else None, today)
+        if reporting.is_stale(
+            frequency=indicator.frequency, published=published[indicator.pk], as_of=as_of, grace_days=grace
+        ):
+            last = max(published[indicator.pk])
+            entries.append(
+                CalendarEntry(
+                    indicator, last,
+                    engine.stale_after(last, engine.Frequency(indicator.frequency), grace), "stale",
+                )
+            )  # fmt: skip
+    return ReportingCalendar(today=today, deadline_days=days, entries=entries)
+
+
+def verification_queue(*, municipality) -> list[Measurement]:
+    """Submitted values waiting for a verifier, then approved ones waiting to be published,
+    oldest first: one query."""
+    measurements = list(
+        Measurement.objects.filter(indicator__municipality=municipality, state__in=["submitted", "approved"])
+        .select_related("indicator__element__plan", "indicator__project", "entered_by", "approved_by")
+        .order_by("-state", "submitted_at", "pk")
+    )
+    for m in measurements:
+        m.period_label = period_label(m)
+    return measurements
+
+
+def period_label(m: Measurement) -> str:
+    """The period of a measurement as pages write it (2020, 2020-Q3, …)."""
+    from .rules import period_of
+
+    period = period_of(m.year, m.sub, m.indicator.frequency)
+    return period.label if period else f"{m.year}/{m.sub}"
+
+
+@dataclass
+class MonitoringDashboard:
+    calendar: ReportingCalendar
+    waiting: list[Measurement]
+    evaluated: list[EvaluatedIndicator]
+
+    @property
+    def attention(self) -> list[EvaluatedIndicator]:
+        """Off track first, then at risk: what the staff should look at."""
+        order = {engine.Status.OFF_TRACK: 0, engine.Status.AT_RISK: 1}
+        found = [i for i in self.evaluated if i.result is not None and i.result.status in order]
+        return sorted(found, key=lambda i: order[i.result.status])
+
+    @property
+    def counts(self) -> list[tuple[engine.Status, int]]:
+        counted = {status: 0 for status in engine.Status}
+        for item in self.evaluated:
+            if item.result is not None:
+                counted[item.result.status] += 1
+        return list(counted.items())
+
+    @property
+    def errors(self) -> list[EvaluatedIndicator]:
+        return [i for i in self.evaluated if i.result is None]
+
+
+def monitoring_dashboard(*, municipality, today: datetime.date | None = None) -> MonitoringDashboard:
+    """The staff monitoring dashboard: what is late, what waits for approval, and what is off
+    track or at risk, evaluated exactly as the plan and indicator pages and the exports do (by
+    ``indicators_evaluation``): six queries, however many indicators and values."""
+    indicators = list(_staff_indicators(municipality).order_by("position", "code", "pk"))
+    for indicator in indicators:
+        indicator.municipality = municipality
+    return MonitoringDashboard(
+        calendar=reporting_calendar(municipality=municipality, indicators=indicators, today=today),
+        waiting=[m for m in verification_queue(municipality=municipality) if m.state == "submitted"],
+        evaluated=indicators_evaluation(indicators, today=today),
+    )

@@ -105,6 +105,29 @@ def indicator_create(
 def indicator_update(
     *, actor, indicator: Indicator, expected_version: int, reason: str = "", **fields
 ) -> Indicator:
+    _update_fields(
+        actor=actor, indicator=indicator, expected_version=expected_version, reason=reason, **fields
+    )
+    _check_evaluable(indicator)
+    return indicator
+
+
+@transaction.atomic
+def indicator_edit(
+    *, actor, indicator: Indicator, expected_version: int, targets: list[dict], reason: str = "", **fields
+) -> Indicator:
+    """Change a passport and its targets together, as the staff edit page does: ``targets`` is the
+    whole new list ({year, sub, value, is_final}); a changed or removed target, like a changed
+    baseline, needs the reason and is kept in the history. All or nothing."""
+    _update_fields(
+        actor=actor, indicator=indicator, expected_version=expected_version, reason=reason, **fields
+    )
+    _targets_apply(actor=actor, indicator=indicator, targets=targets, reason=reason)
+    _check_evaluable(indicator)
+    return indicator
+
+
+def _update_fields(*, actor, indicator: Indicator, expected_version: int, reason: str, **fields) -> None:
     unknown = set(fields) - PASSPORT_FIELDS
     if unknown:
         raise TypeError(f"unknown indicator fields: {sorted(unknown)}")
@@ -117,22 +140,61 @@ def indicator_update(
         raise ValidationError({"code": [_("Another indicator of the municipality already has this code.")]})
     if set(changes) & HISTORY_FIELDS and not reason.strip():
         raise ValidationError({"reason": [_("A change to the baseline needs a reason.")]})
+    before = {field: getattr(indicator, field) for field in HISTORY_FIELDS}
     for field, value in fields.items():
         setattr(indicator, field, value)
     _clean_passport(indicator)
     bump_version(instance=indicator, expected_version=expected_version)
     indicator.save()
-    _check_evaluable(indicator)
-    for field in set(changes) & HISTORY_FIELDS:
-        old, new = changes[field]
+    for field in sorted(set(changes) & HISTORY_FIELDS):
         IndicatorChange.objects.create(
-            indicator=indicator, field=field, old_value=_text(old), new_value=_text(new),
+            indicator=indicator, field=field, old_value=_text(before[field]), new_value=_text(fields[field]),
             reason=reason.strip(), changed_by=_user(actor),
         )  # fmt: skip
     audit_record(
         actor=actor, municipality=indicator.municipality, action="update", obj=indicator, changes=changes
     )
-    return indicator
+
+
+def _targets_apply(*, actor, indicator: Indicator, targets: list[dict], reason: str) -> None:
+    """Make the indicator's targets exactly ``targets``; changes and removals need the reason."""
+    existing = {(t.year, t.sub): t for t in Target.objects.filter(indicator=indicator)}
+    wanted = {}
+    for target in targets:
+        key = (target["year"], target.get("sub", 0))
+        if key in wanted:
+            raise ValidationError(
+                {"targets": [_("Two targets are given for the period %(period)s.")
+                             % {"period": _period_text(indicator, *key)}]}
+            )  # fmt: skip
+        wanted[key] = target
+    changed = [
+        key for key, target in existing.items()
+        if key not in wanted or Decimal(str(wanted[key]["value"])) != target.value
+    ]  # fmt: skip
+    if changed and not reason.strip():
+        raise ValidationError({"reason": [_("A change to a target needs a reason.")]})
+    for key in changed:
+        old = existing[key]
+        new = wanted.get(key)
+        IndicatorChange.objects.create(
+            indicator=indicator, field="target", period=_period_text(indicator, *key),
+            old_value=_text(old.value), new_value=_text(Decimal(str(new["value"]))) if new else "",
+            reason=reason.strip(), changed_by=_user(actor),
+        )  # fmt: skip
+        if new is None:
+            old.delete()
+    for key, target in wanted.items():
+        _target_write(
+            indicator=indicator, year=key[0], sub=key[1], value=target["value"],
+            is_final=bool(target.get("is_final")),
+        )  # fmt: skip
+    if changed or set(wanted) - set(existing):
+        audit_record(
+            actor=actor, municipality=indicator.municipality, action="set_targets", obj=indicator,
+            changes={"targets": [[_period_text(indicator, *key), _text(Decimal(str(t["value"])))]
+                                 for key, t in sorted(wanted.items())]},
+        )  # fmt: skip
 
 
 def _target_write(*, indicator: Indicator, year: int, value, sub: int = 0, is_final: bool = False) -> Target:
@@ -171,7 +233,7 @@ def target_set(
 
 
 def enterable_indicators(actor, municipality: Municipality):
-    """The indicators of the municipality whose values ``actor`` may enter (the rule of _may_enter)."""
+    """The indicators of the municipality whose values ``actor`` may enter (the rule of may_enter)."""
     qs = Indicator.objects.filter(municipality=municipality)
     if not can(actor, municipality, Action.ENTER_MEASUREMENT):
         return qs.none()
@@ -195,14 +257,16 @@ def _check_evaluable(indicator: Indicator) -> None:
         ) from None
 
 
-def _may_enter(actor, indicator: Indicator) -> bool:
+def may_enter(actor, indicator: Indicator) -> bool:
+    """Whether ``actor`` enters and submits this indicator's values (its owner; anyone with the
+    indicator-owner role when it has no owner)."""
     if not can(actor, indicator.municipality, Action.ENTER_MEASUREMENT):
         return False
     return indicator.owner_id is None or indicator.owner_id == actor.pk or actor.is_superuser
 
 
 def _require_enter(actor, indicator: Indicator) -> None:
-    if not _may_enter(actor, indicator):
+    if not may_enter(actor, indicator):
         raise PermissionDenied(_("Only the indicator's owner enters its measurements."))
 
 

@@ -1,12 +1,9 @@
 """Staff pages for indicators and measurements, under /<municipality>/manage/indicators/."""
 
-from django.urls import path  # noqa: F401 - patterns are added by the views as they land
+from . import data_views, views
 
 app_name = "indicators"
 
-urlpatterns: list = []
-
-# Measurement files (import template, upload, exports): see data_views.py.
-from . import data_views  # noqa: E402
-
-urlpatterns += data_views.staff_urls
+# Measurement files (import template, upload, exports): see data_views.py; the monitoring pages
+# (list, passports, values, queue, calendar, dashboard): see views.py.
+urlpatterns = [*data_views.staff_urls, *views.staff_urls]

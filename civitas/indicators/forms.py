@@ -1,0 +1,326 @@
+"""Staff forms for passports, targets and measurements: they check types and required fields; the
+services check the rules."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from civitas.core.models import Membership, Role
+from civitas.evaluation.engine import Period
+
+from .models import Indicator
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+PASSPORT_FORM_FIELDS = [
+    "code", "name_bg", "name_en", "definition_bg", "definition_en", "type", "unit_bg", "unit_en", "measure",
+    "scale_min", "scale_max", "direction", "tolerance", "accumulation", "baseline_value", "baseline_year",
+    "baseline_unavailable_reason_bg", "baseline_unavailable_reason_en", "data_source_bg", "data_source_en",
+    "method_bg", "method_en", "frequency", "responsible_unit_bg", "responsible_unit_en", "owner", "eu_code",
+    "weight", "position", "is_sample",
+]  # fmt: skip
+
+
+class PassportForm(forms.ModelForm):
+    """An indicator's passport: where it is attached, its fields, its disaggregation and the reason
+    for a change to its baseline or targets."""
+
+    attached_to = forms.ChoiceField(label=_("Attached to"), help_text=_("A plan element or a project."))
+    disaggregation_text = forms.CharField(
+        label=_("Disaggregation"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "One breakdown per line, as “key | Bulgarian name | English name: category key = Bulgarian | "
+            "English; …”, e.g. “settlement | Населено място | Settlement: sopot = Сопот | Sopot; "
+            "anevo = Анево | Anevo”. The values of each breakdown must add up to the total."
+        ),
+    )
+    reason = forms.CharField(
+        label=_("Reason for the change"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Needed when you change the baseline or a target; it is shown in the indicator's history."
+        ),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Indicator
+        fields = PASSPORT_FORM_FIELDS
+        widgets = {
+            "definition_bg": forms.Textarea(attrs={"rows": 3}),
+            "definition_en": forms.Textarea(attrs={"rows": 3}),
+            "method_bg": forms.Textarea(attrs={"rows": 2}),
+            "method_en": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, municipality, attach_choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attached_to"].choices = [("", "—"), *attach_choices]
+        staff = (
+            Membership.objects.filter(
+                municipality=municipality, role__in=[Role.INDICATOR_OWNER, Role.ADMINISTRATOR]
+            )
+            .values_list("user_id", flat=True)
+            .distinct()
+        )
+        owner = self.fields["owner"]
+        owner.queryset = get_user_model().objects.filter(pk__in=staff).order_by("last_name", "username")
+        owner.label_from_instance = lambda user: user.get_full_name() or user.username
+        if self.instance.pk:
+            self.initial.setdefault(
+                "attached_to",
+                f"element:{self.instance.element_id}"
+                if self.instance.element_id
+                else f"project:{self.instance.project_id}",
+            )
+            self.initial.setdefault("disaggregation_text", disaggregation_text(self.instance.disaggregation))
+        else:
+            del self.fields["reason"]
+
+    def clean_attached_to(self):
+        kind, _sep, pk = self.cleaned_data["attached_to"].partition(":")
+        if kind not in ("element", "project") or not pk.isdigit():
+            raise forms.ValidationError(_("Choose a plan element or a project."))
+        return kind, int(pk)
+
+    def clean_disaggregation_text(self):
+        try:
+            return parse_disaggregation(self.cleaned_data["disaggregation_text"])
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from None
+
+    def service_fields(self) -> dict:
+        data = {field: self.cleaned_data[field] for field in PASSPORT_FORM_FIELDS}
+        data["disaggregation"] = self.cleaned_data["disaggregation_text"]
+        return data
+
+
+def disaggregation_text(dimensions: list[dict]) -> str:
+    lines = []
+    for dim in dimensions:
+        name = dim.get("name", {})
+        cats = "; ".join(
+            f"{c['key']} = {c.get('bg', '')} | {c.get('en', '')}" for c in dim.get("categories", [])
+        )
+        lines.append(f"{dim['key']} | {name.get('bg', '')} | {name.get('en', '')}: {cats}")
+    return "\n".join(lines)
+
+
+def parse_disaggregation(text: str) -> list[dict]:
+    """The disaggregation text of the passport form → the stored list; ValueError with a message."""
+    dimensions = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        head, sep, tail = line.partition(":")
+        parts = [p.strip() for p in head.split("|")]
+        categories = []
+        for item in tail.split(";"):
+            if not item.strip():
+                continue
+            key, eq, names = item.partition("=")
+            bg, _bar, en = names.partition("|")
+            if not eq or not key.strip() or not bg.strip():
+                categories = []
+                break
+            categories.append({"key": key.strip(), "bg": bg.strip(), "en": en.strip()})
+        if not sep or not parts[0] or len(parts) < 2 or not categories:
+            raise ValueError(
+                str(
+                    _(
+                        "Line %(line)s: write “key | Bulgarian name | English name: key = Bulgarian | English; …”."
+                    )
+                )
+                % {"line": number}
+            )
+        keys = [c["key"] for c in categories]
+        if len(set(keys)) != len(keys):
+            raise ValueError(str(_("Line %(line)s: a category key is repeated.")) % {"line": number})
+        dimensions.append(
+            {
+                "key": parts[0],
+                "name": {"bg": parts[1], "en": parts[2] if len(parts) > 2 else ""},
+                "categories": categories,
+            }
+        )
+    if len({d["key"] for d in dimensions}) != len(dimensions):
+        raise ValueError(str(_("Two breakdowns have the same key.")))
+    return dimensions
+
+
+class TargetForm(forms.Form):
+    period = forms.CharField(
+        label=_("Period"),
+        max_length=10,
+        help_text=_("A year (2020), or a part of it: 2020-H1, 2020-Q3, 2020-07."),
+    )
+    value = forms.DecimalField(label=_("Target value"), max_digits=18, decimal_places=4)
+    is_final = forms.BooleanField(label=_("Final target"), required=False)
+
+    def clean_period(self):
+        return parse_period(self.cleaned_data["period"])
+
+
+TargetFormSet = forms.formset_factory(TargetForm, extra=2, can_delete=True)
+
+
+def parse_period(text: str) -> tuple[int, int]:
+    try:
+        period = Period.parse(text)
+    except ValueError:
+        raise forms.ValidationError(
+            _("Write the period as a year (2020) or a part of it: 2020-H1, 2020-Q3 or 2020-07.")
+        ) from None
+    return period.year, 0 if period.frequency == "annual" else period.index
+
+
+def period_text(year: int, sub: int, frequency: str) -> str:
+    return Period.of(year, sub, frequency).label
+
+
+class MeasurementForm(forms.Form):
+    """A period's value: a number, a numerator and denominator, or a score, with its breakdown."""
+
+    period = forms.CharField(label=_("Period"), max_length=10)
+    value = forms.DecimalField(label=_("Value"), max_digits=18, decimal_places=4, required=False)
+    numerator = forms.DecimalField(label=_("Numerator"), max_digits=18, decimal_places=4, required=False)
+    denominator = forms.DecimalField(label=_("Denominator"), max_digits=18, decimal_places=4, required=False)
+    collected_on = forms.DateField(label=_("Date collected"), required=False, widget=DATE)
+    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    evidence = forms.FileField(
+        label=_("Evidence file"), required=False, help_text=_("PDF, office document, text or image.")
+    )
+    evidence_url = forms.URLField(label=_("Evidence link"), required=False, assume_scheme="https")
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, indicator: Indicator, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.indicator = indicator
+        if indicator.measure == "percentage":
+            del self.fields["value"]
+            self.fields["numerator"].required = self.fields["denominator"].required = False
+        else:
+            del self.fields["numerator"], self.fields["denominator"]
+            if indicator.measure == "score":
+                self.fields["value"].label = _("Score")
+                self.fields["value"].help_text = _("On the scale from %(lo)s to %(hi)s.") % {
+                    "lo": plain(indicator.scale_min),
+                    "hi": plain(indicator.scale_max),
+                }
+            elif indicator.unit:
+                self.fields["value"].help_text = indicator.unit
+        self.breakdown_fields = []
+        for dim in indicator.disaggregation:
+            for cat in dim.get("categories", []):
+                name = f"breakdown__{dim['key']}__{cat['key']}"
+                self.fields[name] = forms.DecimalField(
+                    label=f"{_translated(dim.get('name', {}))}: {_translated(cat)}",
+                    max_digits=18, decimal_places=4, required=False,
+                )  # fmt: skip
+                self.breakdown_fields.append(name)
+
+    def clean_period(self):
+        return parse_period(self.cleaned_data["period"])
+
+    def breakdown(self) -> dict:
+        """Only the breakdowns with at least one value entered; an empty category counts as 0."""
+        result = {}
+        for dim in self.indicator.disaggregation:
+            values = {
+                cat["key"]: self.cleaned_data.get(f"breakdown__{dim['key']}__{cat['key']}")
+                for cat in dim.get("categories", [])
+            }
+            if any(v is not None for v in values.values()):
+                result[dim["key"]] = {k: (v if v is not None else 0) for k, v in values.items()}
+        return result
+
+    def service_values(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "value": data.get("value"),
+            "numerator": data.get("numerator"),
+            "denominator": data.get("denominator"),
+            "breakdown": self.breakdown(),
+        }
+
+
+def measurement_initial(measurement, indicator: Indicator) -> dict:
+    initial = {
+        "period": period_text(measurement.year, measurement.sub, indicator.frequency),
+        "value": _plain_or_none(measurement.value),
+        "numerator": _plain_or_none(measurement.numerator),
+        "denominator": _plain_or_none(measurement.denominator),
+        "collected_on": measurement.collected_on,
+        "comment": measurement.comment,
+        "evidence_url": measurement.evidence_url,
+        "version": measurement.version,
+    }
+    for dim, values in (measurement.breakdown or {}).items():
+        for cat, value in values.items():
+            initial[f"breakdown__{dim}__{cat}"] = value
+    return initial
+
+
+class CorrectionForm(MeasurementForm):
+    reason = forms.CharField(
+        label=_("Reason for the correction"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Shown in the indicator's public history."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("period", "collected_on", "comment", "evidence", "evidence_url", "version"):
+            del self.fields[name]
+        self.fields["reason"].required = True
+
+
+class ReviewForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note to the owner"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Needed when you return the value: say what needs to change."),
+    )
+
+
+class IndicatorFilterForm(forms.Form):
+    plan = forms.ChoiceField(label=_("Plan"), required=False)
+    owner = forms.ChoiceField(label=_("Owner"), required=False)
+    unit = forms.ChoiceField(label=_("Responsible unit"), required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False)
+
+    def __init__(self, *args, choices: dict, statuses, **kwargs):
+        super().__init__(*args, **kwargs)
+        everything = ("", _("All"))
+        self.fields["plan"].choices = [everything, *((p.slug, p.title) for p in choices["plans"]),
+                                       ("projects", _("Projects' own indicators"))]  # fmt: skip
+        self.fields["owner"].choices = [everything, *((str(pk), name) for pk, name in choices["owners"]),
+                                        ("none", _("No owner"))]  # fmt: skip
+        self.fields["unit"].choices = [everything, *((u, u) for u in choices["units"])]
+        self.fields["status"].choices = [everything, *statuses]
+
+    def filters(self) -> dict:
+        if not self.is_valid():
+            return {}
+        return {key: value for key, value in self.cleaned_data.items() if value}
+
+
+def _translated(names: dict) -> str:
+    from django.utils.translation import get_language
+
+    return names.get(get_language() or "bg") or names.get("bg", "")
+
+
+def _plain_or_none(value):
+    return None if value is None else plain(value)
+
+
+def plain(value) -> str:
+    """A stored decimal as a form shows it: 200, not 200.0000."""
+    if value is None:
+        return "–"
+    return format(value.normalize(), "f")
