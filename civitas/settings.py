@@ -61,7 +61,6 @@ INSTALLED_APPS = [
     "civitas.indicators",
     "civitas.forum",
     "civitas.surveys",
-    "civitas.consultations",
     "civitas.portal",
     "civitas.manage",
     "civitas.demo",
