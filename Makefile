@@ -43,6 +43,16 @@ run: demo
 test: install-test
 	CIVITAS_TESTING=1 $(PY) -m pytest $(PYTEST_ARGS)
 
+# Benchmarks against a production server (gunicorn, DEBUG off) on the machine's PostgreSQL 15,
+# which they start when it is down (as root: `pg_ctlcluster 15 main start`); each writes its own
+# section of BENCHMARKS.md. See bench/pages.py and bench/surveys.py for what they measure.
+# Both always run; the target fails if either misses a goal or a proof.
+bench: install
+	@status=0; \
+	$(PY) -m bench.pages || status=1; \
+	$(PY) -m bench.surveys --export-answers 1000000 || status=1; \
+	exit $$status
+
 # Only the browser tests (Playwright on the system's Chromium: `apt-get install -y chromium`).
 # `make test` runs them too, and skips them with a message when Chromium is missing;
 # CIVITAS_REQUIRE_BROWSER=1 (set by .ci/run) makes a missing browser fail instead.

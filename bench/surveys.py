@@ -37,8 +37,6 @@ import os
 import re
 import secrets
 import shutil
-import socket
-import subprocess
 import sys
 import tempfile
 import threading
@@ -47,97 +45,26 @@ import tracemalloc
 import urllib.parse
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-PYTHON = ROOT / ".venv" / "bin" / "python"
-GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
+from bench.common import (
+    HOST,
+    OUTPUT,
+    drop_database,
+    measured_line,
+    percentile,
+    pg_port,
+    prepare,
+    recreate_database,
+    server_env,
+    server_version,
+    start_server,
+    stop_server,
+    write_section,
+)
+
 DB_NAME = "civitas_bench_surveys"
-DB_USER = DB_PASSWORD = "civitas"
-PG_VERSION, PG_CLUSTER = "15", "main"
-HOST = "127.0.0.1"
 MUNICIPALITY = "bench"
 GOAL_PER_SECOND = 300
 SECTION_TITLE = "## Survey submissions"
-
-
-# PostgreSQL ---------------------------------------------------------------------------------------
-
-
-def _as_postgres(*command: str, input: str | None = None) -> str:
-    prefix = [] if os.geteuid() != 0 else ["runuser", "-u", "postgres", "--"]
-    result = subprocess.run(
-        prefix + list(command), input=input, capture_output=True, text=True, cwd="/", check=True
-    )
-    return result.stdout
-
-
-def pg_port() -> int:
-    out = subprocess.run(["pg_lsclusters", "-h"], capture_output=True, text=True, check=True).stdout
-    for line in out.splitlines():
-        version, cluster, port, status, *_rest = line.split()
-        if (version, cluster) == (PG_VERSION, PG_CLUSTER):
-            if status != "online":
-                subprocess.run(["pg_ctlcluster", PG_VERSION, PG_CLUSTER, "start"], check=True)
-            return int(port)
-    raise SystemExit(f"PostgreSQL {PG_VERSION}/{PG_CLUSTER} not found: create it with pg_createcluster")
-
-
-def recreate_database(port: int) -> str:
-    for _ in range(30):
-        if subprocess.run(["pg_isready", "-q", "-h", HOST, "-p", str(port)]).returncode == 0:
-            break
-        time.sleep(1)
-    _as_postgres(
-        "psql", "-p", str(port), "-v", "ON_ERROR_STOP=1", "-q",
-        input=f"""
-SELECT 'CREATE ROLE {DB_USER}' WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{DB_USER}')\\gexec
-ALTER ROLE {DB_USER} WITH LOGIN CREATEDB PASSWORD '{DB_PASSWORD}';
-DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE);
-CREATE DATABASE {DB_NAME} OWNER {DB_USER} ENCODING 'UTF8' TEMPLATE template0;
-""",
-    )  # fmt: skip
-    return f"postgres://{DB_USER}:{DB_PASSWORD}@{HOST}:{port}/{DB_NAME}"
-
-
-def drop_database(port: int) -> None:
-    _as_postgres("psql", "-p", str(port), "-q", "-c", f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
-
-
-# The server -------------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
-
-
-def server_env(database_url: str, var_dir: Path) -> dict:
-    return os.environ | {
-        "DJANGO_SETTINGS_MODULE": "civitas.settings",
-        "DATABASE_URL": database_url,
-        "DATABASE_CONN_MAX_AGE": "600",
-        "SECRET_KEY": secrets.token_urlsafe(40),
-        "DEBUG": "0",
-        "ALLOWED_HOSTS": HOST,
-        "CIVITAS_VAR_DIR": str(var_dir),
-        "STATIC_ROOT": str(var_dir / "static"),
-        "LOG_LEVEL": "ERROR",
-    }
-
-
-def wait_until_up(port: int, process, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"gunicorn exited with {process.returncode}")
-        try:
-            conn = http.client.HTTPConnection(HOST, port, timeout=2)
-            conn.request("GET", "/healthz")
-            if conn.getresponse().status == 200:
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit("gunicorn did not answer /healthz")
 
 
 # Data -------------------------------------------------------------------------------------------
@@ -320,7 +247,7 @@ def throughput(port: int, survey: dict, submitters: int, per_submitter: int, sec
     latencies = sorted(latency for s in stats for latency in s["latencies"])
 
     def pct(p):
-        return latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000 if latencies else 0.0
+        return percentile(latencies, p) * 1000
 
     ok = sum(s["ok"] for s in stats)
     return {
@@ -437,37 +364,16 @@ def export_run(survey_id: int, answers: int) -> dict:
 # Report -----------------------------------------------------------------------------------------
 
 
-def machine() -> str:
-    cpus = os.cpu_count()
-    try:
-        model = next(
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        )
-    except (OSError, StopIteration):
-        model = "unknown CPU"
-    mem = ""
-    try:
-        kb = int(
-            next(
-                ln for ln in Path("/proc/meminfo").read_text().splitlines() if ln.startswith("MemTotal")
-            ).split()[1]
-        )
-        mem = f", {kb / 1024 / 1024:.0f} GB RAM"
-    except (OSError, StopIteration, ValueError):
-        pass
-    return f"{cpus} CPU ({model}){mem}"
-
-
 def report(args, result: dict, proof: dict, races: list[dict], export: dict | None, pg_version: str) -> str:
     ok = result["per_second"] >= GOAL_PER_SECOND
     lines = [
         SECTION_TITLE,
         "",
-        f"Measured {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC by `{args.command}` "
-        f"on {machine()}; PostgreSQL {pg_version}, gunicorn with {args.workers} sync workers, "
-        f"the production settings (DEBUG off); server, database and load generator on the same machine.",
+        measured_line(
+            args.command,
+            f"; PostgreSQL {pg_version}, gunicorn with {args.workers} sync workers, the production settings "
+            "(DEBUG off); server, database and load generator on the same machine",
+        ),
         "",
         "| measure | value |",
         "|---|---|",
@@ -511,18 +417,6 @@ def report(args, result: dict, proof: dict, races: list[dict], export: dict | No
     return "\n".join(lines) + "\n", verdict and ok
 
 
-def write_section(path: Path, section: str) -> None:
-    """Replace (or add) this benchmark's section of BENCHMARKS.md, keeping every other section.
-    The file is read right before it is written, so that concurrent benchmarks keep theirs."""
-    text = path.read_text() if path.exists() else "# Benchmarks\n"
-    pattern = re.compile(rf"^{re.escape(SECTION_TITLE)}\n.*?(?=^## |\Z)", re.S | re.M)
-    if pattern.search(text):
-        text = pattern.sub(lambda _m: section + "\n", text)
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    path.write_text(text)
-
-
 # Main -------------------------------------------------------------------------------------------
 
 
@@ -534,38 +428,30 @@ def main(argv=None) -> int:
     parser.add_argument("--seconds", type=float, default=120, help="upper bound of the throughput run")
     parser.add_argument("--races", type=int, default=50, help="codes and accounts submitted twice at once")
     parser.add_argument("--export-answers", type=int, default=0, help="also export this many answers")
-    parser.add_argument("--output", default=str(ROOT / "BENCHMARKS.md"))
+    parser.add_argument("--output", default=str(OUTPUT))
     parser.add_argument("--keep-db", action="store_true")
     args = parser.parse_args(argv)
     args.command = "python -m bench.surveys " + " ".join(argv if argv is not None else sys.argv[1:])
     args.command = args.command.strip()
 
     port = pg_port()
-    database_url = recreate_database(port)
+    database_url = recreate_database(port, DB_NAME)
     var_dir = Path(tempfile.mkdtemp(prefix="civitas-bench-surveys-"))
     env = server_env(database_url, var_dir)
     os.environ.update({k: v for k, v in env.items() if k not in ("LOG_LEVEL",)})
     server = None
     try:
-        for command in (["migrate", "--noinput", "-v", "0"], ["collectstatic", "--noinput", "-v", "0"]):
-            subprocess.run([str(PYTHON), "manage.py", *command], cwd=ROOT, env=env, check=True)
+        prepare(env, ["migrate", "--noinput", "-v", "0"], ["collectstatic", "--noinput", "-v", "0"])
         import django
 
         django.setup()
         from django.db import connection
 
         data = create_data(args.submitters * args.per_submitter, args.races)
-        pg_version = connection.cursor().connection.info.server_version
-        pg_version = f"{pg_version // 10000}.{pg_version % 10000}"
+        pg_version = server_version()
         connection.close()
 
-        http_port = free_port()
-        server = subprocess.Popen(
-            [str(GUNICORN), "civitas.wsgi:application", "--bind", f"{HOST}:{http_port}", "--workers",
-             str(args.workers), "--backlog", "2048", "--timeout", "60"],
-            cwd=ROOT, env=env, start_new_session=True,
-        )  # fmt: skip
-        wait_until_up(http_port, server)
+        server, http_port = start_server(env, args.workers)
         # Warm up every worker (imports, templates, persistent database connections) on another survey.
         warm = throughput(http_port, data["warm-up"], 20, 10, 30)
         print(f"warm-up: {warm['ok']} submissions", flush=True)
@@ -594,16 +480,10 @@ def main(argv=None) -> int:
             print(json.dumps(export, indent=1), flush=True)
         section, passed = report(args, result, proof, races, export, pg_version)
         print(section)
-        write_section(Path(args.output), section)
+        write_section(Path(args.output), SECTION_TITLE, section)
         return 0 if passed else 1
     finally:
-        if server is not None and server.poll() is None:
-            server.terminate()
-            try:
-                server.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
+        stop_server(server)
         try:
             from django.db import connections
 
@@ -611,7 +491,7 @@ def main(argv=None) -> int:
         except Exception:  # noqa: BLE001 - Django may not be set up yet
             pass
         if not args.keep_db:
-            drop_database(port)
+            drop_database(port, DB_NAME)
         shutil.rmtree(var_dir, ignore_errors=True)
 
 

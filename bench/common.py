@@ -1,0 +1,192 @@
+"""What every benchmark needs: the machine's PostgreSQL, a production server, a load generator's
+HTTP client, and BENCHMARKS.md, whose sections each benchmark replaces on its own."""
+
+import datetime
+import http.client
+import os
+import re
+import secrets
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PYTHON = ROOT / ".venv" / "bin" / "python"
+GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
+HOST = "127.0.0.1"
+DB_USER = DB_PASSWORD = "civitas"
+PG_VERSION, PG_CLUSTER = "15", "main"
+OUTPUT = ROOT / "BENCHMARKS.md"
+
+
+# PostgreSQL ---------------------------------------------------------------------------------------
+
+
+def _as_postgres(*command: str, input: str | None = None) -> str:
+    prefix = [] if os.geteuid() != 0 else ["runuser", "-u", "postgres", "--"]
+    result = subprocess.run(
+        prefix + list(command), input=input, capture_output=True, text=True, cwd="/", check=True
+    )
+    return result.stdout
+
+
+def pg_port() -> int:
+    """The port of the machine's PostgreSQL 15 cluster, started if it is down."""
+    out = subprocess.run(["pg_lsclusters", "-h"], capture_output=True, text=True, check=True).stdout
+    for line in out.splitlines():
+        version, cluster, port, status, *_rest = line.split()
+        if (version, cluster) == (PG_VERSION, PG_CLUSTER):
+            if status != "online":
+                subprocess.run(["pg_ctlcluster", PG_VERSION, PG_CLUSTER, "start"], check=True)
+            return int(port)
+    raise SystemExit(f"PostgreSQL {PG_VERSION}/{PG_CLUSTER} not found: create it with pg_createcluster")
+
+
+def recreate_database(port: int, name: str) -> str:
+    """An empty database ``name`` owned by the role ``civitas``; returns its DATABASE_URL."""
+    for _ in range(30):
+        if subprocess.run(["pg_isready", "-q", "-h", HOST, "-p", str(port)]).returncode == 0:
+            break
+        time.sleep(1)
+    _as_postgres(
+        "psql", "-p", str(port), "-v", "ON_ERROR_STOP=1", "-q",
+        input=f"""
+SELECT 'CREATE ROLE {DB_USER}' WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{DB_USER}')\\gexec
+ALTER ROLE {DB_USER} WITH LOGIN CREATEDB PASSWORD '{DB_PASSWORD}';
+DROP DATABASE IF EXISTS {name} WITH (FORCE);
+CREATE DATABASE {name} OWNER {DB_USER} ENCODING 'UTF8' TEMPLATE template0;
+""",
+    )  # fmt: skip
+    return f"postgres://{DB_USER}:{DB_PASSWORD}@{HOST}:{port}/{name}"
+
+
+def drop_database(port: int, name: str) -> None:
+    _as_postgres("psql", "-p", str(port), "-q", "-c", f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def server_version() -> str:
+    from django.db import connection
+
+    number = connection.cursor().connection.info.server_version
+    return f"{number // 10000}.{number % 10000}"
+
+
+# The server -------------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
+def server_env(database_url: str, var_dir: Path) -> dict:
+    """The production settings (DEBUG off) on the benchmark's database."""
+    return os.environ | {
+        "DJANGO_SETTINGS_MODULE": "civitas.settings",
+        "DATABASE_URL": database_url,
+        "DATABASE_CONN_MAX_AGE": "600",
+        "SECRET_KEY": secrets.token_urlsafe(40),
+        "DEBUG": "0",
+        "ALLOWED_HOSTS": HOST,
+        "CIVITAS_VAR_DIR": str(var_dir),
+        "STATIC_ROOT": str(var_dir / "static"),
+        "LOG_LEVEL": "ERROR",
+    }
+
+
+def prepare(env: dict, *commands: list[str]) -> None:
+    """Run manage.py commands (migrate, collectstatic, …) with the benchmark's settings."""
+    for command in commands:
+        subprocess.run([str(PYTHON), "manage.py", *command], cwd=ROOT, env=env, check=True)
+
+
+def start_server(env: dict, workers: int) -> tuple[subprocess.Popen, int]:
+    """gunicorn with ``workers`` sync workers on a free loopback port, answering /healthz."""
+    port = free_port()
+    process = subprocess.Popen(
+        [str(GUNICORN), "civitas.wsgi:application", "--bind", f"{HOST}:{port}", "--workers", str(workers),
+         "--backlog", "2048", "--timeout", "60"],
+        cwd=ROOT, env=env, start_new_session=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"gunicorn exited with {process.returncode}")
+        try:
+            conn = http.client.HTTPConnection(HOST, port, timeout=2)
+            conn.request("GET", "/healthz")
+            if conn.getresponse().status == 200:
+                return process, port
+        except OSError:
+            time.sleep(0.2)
+    stop_server(process)
+    raise SystemExit("gunicorn did not answer /healthz")
+
+
+def stop_server(process: subprocess.Popen | None) -> None:
+    if process is None or process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+# Figures and the report -------------------------------------------------------------------------
+
+
+def percentile(sorted_values: list[float], p: float) -> float:
+    """The p-th quantile (0–1) of already sorted values, nearest rank."""
+    if not sorted_values:
+        return 0.0
+    return sorted_values[min(len(sorted_values) - 1, int(p * len(sorted_values)))]
+
+
+def machine() -> str:
+    cpus = os.cpu_count()
+    try:
+        model = next(
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        )
+    except (OSError, StopIteration):
+        model = "unknown CPU"
+    mem = ""
+    try:
+        meminfo = Path("/proc/meminfo").read_text().splitlines()
+        kb = int(next(line for line in meminfo if line.startswith("MemTotal")).split()[1])
+        mem = f", {kb / 1024 / 1024:.0f} GB RAM"
+    except (OSError, StopIteration, ValueError):
+        pass
+    return f"{cpus} CPU ({model}){mem}"
+
+
+def measured_line(command: str, extra: str = "") -> str:
+    now = datetime.datetime.now(datetime.UTC)
+    return f"Measured {now:%Y-%m-%d %H:%M} UTC by `{command}` on {machine()}{extra}."
+
+
+def write_section(path: Path, title: str, section: str) -> None:
+    """Replace (or add) one benchmark's section of BENCHMARKS.md, keeping every other section.
+    The file is read right before it is written, so that other benchmarks keep theirs."""
+    text = path.read_text() if path.exists() else HEADER
+    pattern = re.compile(rf"^{re.escape(title)}\n.*?(?=^## |\Z)", re.S | re.M)
+    if pattern.search(text):
+        text = pattern.sub(lambda _m: section.rstrip("\n") + "\n\n", text)
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    path.write_text(text.rstrip("\n") + "\n")
+
+
+HEADER = """# Benchmarks
+
+Written by `make bench` (each section by its own benchmark, which replaces only its section).
+Every figure comes from a production server — gunicorn, DEBUG off, PostgreSQL 15 — on the machine
+named in the section, with the load generator on the same machine; numbers from another machine
+are not comparable.
+"""
