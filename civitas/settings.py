@@ -159,6 +159,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # CIVITAS_REMINDER_DAYS_AHEAD days and the overdue ones.
 CIVITAS_REPORTING_DEADLINE_DAYS = int(os.environ.get("CIVITAS_REPORTING_DEADLINE_DAYS", "60"))
 CIVITAS_REMINDER_DAYS_AHEAD = int(os.environ.get("CIVITAS_REMINDER_DAYS_AHEAD", "14"))
+# The site's address, for links in e-mails sent by background tasks (no request to build them from).
+CIVITAS_SITE_URL = os.environ.get("CIVITAS_SITE_URL", "http://localhost:8000")
 
 # The municipality that "/" opens; the first one by name when unset.
 CIVITAS_DEFAULT_MUNICIPALITY = os.environ.get("CIVITAS_DEFAULT_MUNICIPALITY", "")

@@ -11,6 +11,11 @@ class Profile(models.Model):
     email_verified_at = models.DateTimeField(null=True, blank=True)
     accepted_terms_at = models.DateTimeField(null=True, blank=True)
     erased_at = models.DateTimeField(null=True, blank=True)
+    # The language of the e-mails Civitas sends the person (reminders are in Bulgarian, with an
+    # English version for those who chose English).
+    language = models.CharField(
+        _("language of e-mails"), max_length=5, choices=settings.LANGUAGES, default="bg"
+    )
 
     class Meta:
         verbose_name = _("profile")

@@ -9,6 +9,7 @@ kept in the indicator's history.
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -514,3 +515,103 @@ def _text(value) -> str:
 
 def _user(actor):
     return actor if getattr(actor, "is_authenticated", False) else None
+
+
+# Reporting reminders --------------------------------------------------------------------------
+
+
+def reminders_send(*, today=None) -> int:
+    """Enqueue one reminder e-mail for each indicator owner, in each municipality, who has values
+    due within settings.CIVITAS_REMINDER_DAYS_AHEAD days or overdue, unless one was already sent
+    to them today. The e-mails go out from a background task after the transaction commits;
+    returns how many were enqueued."""
+    import datetime
+
+    from civitas.core.models import Municipality as Municipalities
+
+    from .models import ReminderSent
+    from .tasks import send_reminder
+
+    today = today or datetime.date.today()
+    enqueued = 0
+    for municipality in Municipalities.objects.order_by("pk"):
+        owners = {owner_id for owner_id, _items in _reminder_items(municipality, today=today).items()}
+        done = set(
+            ReminderSent.objects.filter(municipality=municipality, day=today).values_list(
+                "owner_id", flat=True
+            )
+        )
+        for owner_id in sorted(owners - done):
+            args = (municipality.pk, owner_id, today.isoformat())
+            transaction.on_commit(lambda args=args: send_reminder.enqueue(*args))
+            enqueued += 1
+    return enqueued
+
+
+def _reminder_items(municipality: Municipality, *, today, owner=None) -> dict:
+    """{owner id: [calendar entries]} of what a reminder lists (owners with an e-mail address)."""
+    from . import reporting, selectors
+
+    indicators = None
+    if owner is not None:
+        indicators = list(
+            Indicator.objects.filter(municipality=municipality, owner=owner)
+            .select_related("element__plan", "project", "owner")
+            .order_by("position", "code", "pk")
+        )
+    calendar = selectors.reporting_calendar(municipality=municipality, indicators=indicators, today=today)
+    days = settings.CIVITAS_REMINDER_DAYS_AHEAD
+    by_owner: dict = {}
+    for entry in calendar.entries:
+        owner_of = entry.indicator.owner
+        if entry.kind == "stale" or owner_of is None or not owner_of.email or not owner_of.is_active:
+            continue
+        item = reporting.DueItem(entry.period, entry.deadline, reporting.Due(entry.kind), entry.state)
+        if reporting.due_within([item], today=today, days=days):
+            by_owner.setdefault(owner_of.pk, []).append(entry)
+    return by_owner
+
+
+@transaction.atomic
+def reminder_deliver(*, municipality_id: int, owner_id: int, day) -> bool:
+    """E-mail one owner the values due soon and overdue, once a day: in Bulgarian, followed by
+    English when the owner's profile asks for English. False when there is nothing to send or it
+    was already sent."""
+    from django.contrib.auth import get_user_model
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+    from django.urls import reverse
+    from django.utils import translation
+
+    from civitas.core.models import Municipality as Municipalities
+
+    from .models import ReminderSent
+
+    municipality = Municipalities.objects.get(pk=municipality_id)
+    owner = get_user_model().objects.select_related("profile").get(pk=owner_id)
+    items = _reminder_items(municipality, today=day, owner=owner).get(owner.pk, [])
+    if not items:
+        return False
+    record, created = ReminderSent.objects.get_or_create(municipality=municipality, owner=owner, day=day)
+    if not created:
+        return False
+    record.due_count = sum(1 for item in items if item.kind == "due")
+    record.overdue_count = sum(1 for item in items if item.kind == "overdue")
+    record.save(update_fields=["due_count", "overdue_count"])
+    profile = getattr(owner, "profile", None)
+    languages = ["bg", "en"] if profile is not None and profile.language == "en" else ["bg"]
+    subjects, bodies = [], []
+    for language in languages:
+        with translation.override(language):
+            context = {
+                "municipality": municipality, "owner": owner, "items": items, "day": day,
+                "due": [i for i in items if i.kind == "due"], "overdue": [i for i in items if i.kind == "overdue"],
+                "link": settings.CIVITAS_SITE_URL.rstrip("/")
+                + reverse("indicators:calendar", args=[municipality.slug]),
+            }  # fmt: skip
+            subjects.append(
+                _("Indicator values to report: %(municipality)s") % {"municipality": municipality.name}
+            )
+            bodies.append(render_to_string("indicators/reminder_email.txt", context).strip())
+    send_mail(" / ".join(subjects), "\n\n----\n\n".join(bodies), settings.DEFAULT_FROM_EMAIL, [owner.email])
+    return True
