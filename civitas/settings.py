@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "civitas.indicators",
     "civitas.forum",
     "civitas.surveys",
+    "civitas.consultations",
     "civitas.portal",
     "civitas.manage",
     "civitas.demo",

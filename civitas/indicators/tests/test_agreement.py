@@ -2,8 +2,8 @@
 XLSX exports show the same actuals, expected values, statuses, ratios, scores and coverage.
 
 The pages and the exports are rendered and read back as a visitor or a spreadsheet would read
-them; nothing here calls the engine. (The staff monitoring dashboard was not there yet when this
-test was written: add it to ``test_staff_dashboard_agrees`` when it lands.)
+them; nothing here calls the engine. The staff monitoring dashboard is read the same way and
+compared with them in ``test_staff_dashboard_agrees``.
 """
 
 import csv
@@ -275,14 +275,57 @@ def test_raw_values_in_the_export_are_the_published_ones(client, plan):
     assert cum["2016"]["value"] == "9" and _f(cum["2016"]["actual"]) == 29.0  # 8 + 12 + 9
 
 
-def test_staff_dashboard_agrees():
-    """The staff monitoring dashboard (civitas/indicators/views.py) did not exist when this test
-    was written; when it lands, read it here like the plan page and compare it too."""
-    from importlib.util import find_spec
+def read_staff_dashboard(client, plan) -> dict:
+    """The staff monitoring dashboard, read as a member of staff reads it."""
+    from civitas.core.models import Role
+    from civitas.testing.factories import MembershipFactory, UserFactory
 
-    if find_spec("civitas.indicators.views") is None:
-        pytest.skip("no staff dashboard yet")
-    views = __import__("civitas.indicators.views", fromlist=["*"])
-    if not any(name for name in dir(views) if "dashboard" in name):
-        pytest.skip("no staff dashboard yet")
-    pytest.skip("the staff dashboard exists now: read it in test_pages_and_exports_agree too")
+    staff = UserFactory(username="verifier")
+    MembershipFactory(user=staff, municipality=plan.municipality, role=Role.VERIFIER)
+    client.force_login(staff)
+    page = client.get(f"/en/{plan.municipality.slug}/manage/indicators/dashboard/").content.decode()
+    client.logout()
+    counts = {key: int(value) for key, value in re.findall(r'data-count="(\w+)">(\d+)<', page)}
+    rows = {}
+    for code, row in re.findall(r'<tr class="govuk-table__row" data-code="([^"]+)">(.*?)</tr>', page, re.S):
+        figures = dict(re.findall(r'data-figure="(\w+)">(.*?)</td>', row, re.S))
+        actual = _text(figures["actual"])
+        period = re.search(r"\((\d{4}(?:-\w+)?)\)", actual)
+        rows[code] = {
+            "status": _status(row),
+            "actual": _number(actual),
+            "period": period.group(1) if period else "",
+            "expected": _number(_text(figures["expected"])),
+            "ratio": _percent(_text(figures["ratio"])),
+        }
+    return {"counts": counts, "rows": rows}
+
+
+@pytest.mark.parametrize("reader", [read_csv_export, read_xlsx_export], ids=["csv", "xlsx"])
+def test_staff_dashboard_agrees(client, plan, reader):
+    """The staff monitoring dashboard shows the same statuses and figures as the plan page, the
+    indicator pages and the exports: its counts by status, and every off-track or at-risk
+    indicator it lists with its actual, period, expected value and progress ratio."""
+    dashboard = read_staff_dashboard(client, plan)
+    plan_page = read_plan_page(client, plan)
+    export = reader(client, plan)
+    passports = {r["indicator_code"]: r for r in export["passports"]}
+
+    for status in ("on_track", "at_risk", "off_track", "no_data", "stale"):
+        expected = sum(1 for r in passports.values() if r["status"] == status)
+        assert dashboard["counts"][status] == expected, status
+        assert sum(1 for i in plan_page["indicators"].values() if i["status"] == status) == expected, status
+
+    listed = {code for code, r in passports.items() if r["status"] in ("off_track", "at_risk")}
+    assert set(dashboard["rows"]) == listed and {"OFF", "DEC"} <= listed
+    for code, shown in dashboard["rows"].items():
+        row, on_plan, page = (
+            passports[code],
+            plan_page["indicators"][code],
+            read_indicator_page(client, plan, code),
+        )
+        assert shown["status"] == row["status"] == on_plan["status"] == page["status"], code
+        assert shown["actual"] == _shown(row["actual"]) == on_plan["actual"] == page["actual"], code
+        assert shown["period"] == (row["assessed_period"] or "") == on_plan["period"] == page["period"], code
+        assert shown["expected"] == _shown(row["expected"]) == on_plan["expected"] == page["expected"], code
+        assert shown["ratio"] == _pct(row["ratio"]) == page["ratio"], code
