@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.static import serve
 
+from civitas.consultations import urls as consultation_urls
 from civitas.core import views as core_views
 from civitas.surveys import urls as survey_urls
 
@@ -28,6 +29,8 @@ urlpatterns += i18n_patterns(
     path("<slug:municipality>/manage/indicators/", include("civitas.indicators.urls")),
     path("<slug:municipality>/manage/surveys/", include(survey_urls.manage_patterns)),
     path("<slug:municipality>/surveys/", include(survey_urls.public_patterns)),
+    path("<slug:municipality>/manage/consultations/", include(consultation_urls.manage_patterns)),
+    path("<slug:municipality>/consultations/", include(consultation_urls.public_patterns)),
     path("", include("civitas.forum.urls")),
     path("<slug:municipality>/manage/", include("civitas.manage.urls")),
     path("", include("civitas.portal.urls")),

@@ -23,6 +23,7 @@ class Action(StrEnum):
     ENTER_MEASUREMENT = "enter_measurement"
     VERIFY_MEASUREMENT = "verify_measurement"
     MODERATE = "moderate"
+    MANAGE_CONSULTATION = "manage_consultation"
 
 
 R = Role
@@ -38,6 +39,7 @@ RULES: dict[Action, frozenset[str]] = {
     Action.ENTER_MEASUREMENT: frozenset({R.ADMINISTRATOR, R.INDICATOR_OWNER}),
     Action.VERIFY_MEASUREMENT: frozenset({R.ADMINISTRATOR, R.VERIFIER}),
     Action.MODERATE: frozenset({R.ADMINISTRATOR, R.MODERATOR}),
+    Action.MANAGE_CONSULTATION: frozenset({R.ADMINISTRATOR, R.PLANNER}),
 }
 
 

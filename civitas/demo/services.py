@@ -70,6 +70,7 @@ def load_accounts(municipality: Municipality) -> None:
 
 @transaction.atomic
 def demo_load() -> Municipality:
+    from .consultations import load_consultations
     from .forum import load_forum
     from .indicators import load_indicators
 
@@ -78,6 +79,7 @@ def demo_load() -> Municipality:
     load_accounts(municipality)
     load_indicators(municipality)
     load_forum(municipality)
+    load_consultations(municipality)
     return municipality
 
 

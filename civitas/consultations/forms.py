@@ -1,0 +1,125 @@
+"""Forms of the consultation pages. The forms check types; ``rules`` and the services check the
+rules."""
+
+import uuid
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from civitas.plans.models import Plan
+
+from .models import Consultation, Decision, Source
+
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"]
+
+
+class ProposalForm(forms.Form):
+    """A citizen's proposal. ``target`` says what it is about ("p<id>" a paragraph, "s<id>" a
+    section, empty the whole draft); ``key`` is a random token of the form, so that sending it
+    twice stores one proposal; ``website`` is a honeypot people never see."""
+
+    text = forms.CharField(
+        label=_("Your proposal"), widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Plain text; at most 5,000 characters."),
+    )  # fmt: skip
+    organisation = forms.CharField(
+        label=_("On behalf of an organisation"), max_length=200, required=False,
+        help_text=_("Leave empty when you write for yourself."),
+    )  # fmt: skip
+    attachment = forms.FileField(
+        label=_("Attachment"), required=False,
+        help_text=_("PDF, DOCX, XLSX, ODT, ODS, text or an image, up to 10 MB."),
+    )  # fmt: skip
+    target = forms.CharField(widget=forms.HiddenInput, required=False)
+    key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+    website = forms.CharField(required=False, label=_("Leave this field empty"))
+
+    def __init__(self, *args, target: str = "", prefix=None, **kwargs):
+        super().__init__(*args, prefix=prefix, **kwargs)
+        self.fields["target"].initial = target
+        self.fields["key"].initial = uuid.uuid4().hex
+
+    @property
+    def is_robot(self) -> bool:
+        return bool(self.data.get(self.add_prefix("website")))
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+
+
+class ConsultationForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Consultation
+        fields = [
+            "title_bg", "title_en", "slug", "summary_bg", "summary_en", "plan", "document", "opens_at", "closes_at",
+            "short_period_reason", "premoderation", "is_sample",
+        ]  # fmt: skip
+        widgets = {
+            "summary_bg": forms.Textarea(attrs={"rows": 4}),
+            "summary_en": forms.Textarea(attrs={"rows": 4}),
+            "short_period_reason": forms.Textarea(attrs={"rows": 3}),
+            "opens_at": DATETIME,
+            "closes_at": DATETIME,
+            "document": forms.FileInput,
+        }
+        help_texts = {
+            "short_period_reason": _("Only for a period shorter than 30 days (art. 26(4) of the Normative Acts Act); "
+                                     "shown publicly."),
+            "document": _("The draft as a file (PDF, DOCX, ODT…), up to 10 MB."),
+        }  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("opens_at", "closes_at"):
+            self.fields[name].input_formats = DATETIME_FORMATS
+        self.fields["plan"].queryset = Plan.objects.filter(municipality=self.instance.municipality)
+
+    def _post_clean(self):
+        """The services validate and save; the form only converts types."""
+
+    def service_fields(self) -> dict:
+        fields = {f: self.cleaned_data[f] for f in self.Meta.fields if f != "document"}
+        fields["document"] = self.cleaned_data.get("document") or None
+        return fields
+
+
+class DraftTextForm(forms.Form):
+    text_bg = forms.CharField(
+        label=_("The draft's text (Bulgarian)"), widget=forms.Textarea(attrs={"rows": 20}),
+        help_text=_("Paragraphs are separated by blank lines. A line starting with “#”, or with Глава, Раздел, "
+                    "Част or Приложение, begins a new section with that heading."),
+    )  # fmt: skip
+    text_en = forms.CharField(
+        label=_("The draft's text (English)"), required=False, widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_("Optional; it must have the same sections and paragraphs as the Bulgarian."),
+    )  # fmt: skip
+
+
+class RecordForm(forms.Form):
+    source = forms.ChoiceField(
+        label=_("Received by"), choices=[(s.value, s.label) for s in Source if s != Source.PORTAL]
+    )
+    received_at = forms.DateTimeField(label=_("Received on"), widget=DATETIME, input_formats=DATETIME_FORMATS)
+    submitter_name = forms.CharField(label=_("Name of the sender"), max_length=200, required=False)
+    organisation = forms.CharField(label=_("Organisation"), max_length=200, required=False)
+    target = forms.ChoiceField(label=_("About"), required=False)
+    text = forms.CharField(label=_("Proposal"), widget=forms.Textarea(attrs={"rows": 6}))
+    attachment = forms.FileField(label=_("Attachment (e.g. the scanned letter)"), required=False)
+
+    def __init__(self, *args, targets: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target"].choices = targets
+
+
+class AnswerForm(forms.Form):
+    decision = forms.ChoiceField(label=_("Decision"), choices=[("", "—")] + Decision.choices)
+    reasons_bg = forms.CharField(
+        label=_("Reasons (Bulgarian)"), required=False, widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Required unless the proposal is accepted; published in the table of proposals and answers."),
+    )  # fmt: skip
+    reasons_en = forms.CharField(label=_("Reasons (English)"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
