@@ -120,7 +120,9 @@ def _post_write(*, actor, topic, body, parent, kind, photo, notify) -> Post:
     Follow.objects.get_or_create(user=actor, topic=topic)
     audit_record(actor=actor, municipality=topic.municipality, action="create", obj=post)
     if notify:
-        transaction.on_commit(lambda: notify_followers(post_id=post.pk))
+        from . import tasks
+
+        transaction.on_commit(lambda: tasks.notify_followers.enqueue(post.pk))
     return post
 
 

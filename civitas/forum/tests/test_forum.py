@@ -55,6 +55,29 @@ def test_followers_get_an_email_on_reply(topic, citizen, django_capture_on_commi
     assert [m.to for m in mail.outbox] == [["citizen@example.org"]]
 
 
+def test_notification_is_a_background_task_enqueued_after_commit(
+    topic, citizen, django_capture_on_commit_callbacks, settings
+):
+    """With a queue instead of the inline backend, the post enqueues the task and sends nothing
+    itself; the worker's run of the task sends the e-mail."""
+    from django_tasks import default_task_backend
+
+    from civitas.forum import tasks
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    other = UserFactory(username="other", email="other@example.org")
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        post = services.post_create(actor=other, topic=topic, body="Отговор")
+    assert default_task_backend.results == []  # nothing before the commit
+    for callback in callbacks:
+        callback()
+    [queued] = default_task_backend.results
+    assert queued.task.name == tasks.notify_followers.name and queued.args == [post.pk]
+    assert mail.outbox == []
+    assert tasks.notify_followers.call(*queued.args) == 1
+    assert [m.to for m in mail.outbox] == [["citizen@example.org"]]
+
+
 def test_flood_from_one_person_is_refused_and_logged(topic, citizen):
     for n in range(4):  # plus the topic's first post: 5 a minute
         services.post_create(actor=citizen, topic=topic, body=f"пост {n}")
