@@ -278,3 +278,15 @@ def test_demo_forum_has_replies_an_official_answer_and_a_moderated_post(client):
     )
     content = client.get(f"/sopot/forum/{hidden.topic_id}/").content.decode()
     assert hidden.hidden_reason in content and "маскари" not in content
+
+
+def test_the_monitoring_dashboard_has_something_to_show(demo):
+    """Owners set, values overdue, one waiting for approval, indicators off track or at risk."""
+    from civitas.indicators import selectors
+
+    town = Municipality.objects.get(slug="sopot")
+    board = selectors.monitoring_dashboard(municipality=town)
+    assert all(item.indicator.owner is not None for item in board.evaluated)
+    assert board.calendar.overdue
+    assert len(board.waiting) == 1
+    assert {item.result.status for item in board.attention} == {"off_track", "at_risk"}
