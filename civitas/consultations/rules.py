@@ -136,4 +136,4 @@ def proposal_refusal(*, status: str, opens_at, closes_at, now) -> str | None:
 
 
 def _when(moment: datetime.datetime) -> str:
-    return date_format(localtime(moment), "SHORT_DATETIME_FORMAT")
+    return date_format(localtime(moment), "d.m.Y H:i")

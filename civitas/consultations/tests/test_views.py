@@ -1,0 +1,241 @@
+"""The public and staff pages through the test client, in Bulgarian and English: the draft with
+per-paragraph forms (no JavaScript), refusals with a clear message, the report and its three
+downloads with the same rows, permissions, and pinned query counts."""
+
+import csv
+import datetime
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import translation
+
+from civitas.consultations import selectors, services
+from civitas.consultations.models import Answer, ModerationEntry, Proposal
+from civitas.testing.factories import MembershipFactory, MunicipalityFactory, UserFactory
+
+from .conftest import build_consultation, paragraphs
+
+pytestmark = pytest.mark.django_db
+
+
+def url(name, *args, lang="bg"):
+    with translation.override(lang):
+        return reverse(name, args=["sopot", *args])
+
+
+def published(consultation, planner, citizens=3):
+    """``citizens`` proposals on paragraphs, a general one, a recorded letter; all answered; published."""
+    ps = paragraphs(consultation)
+    for i in range(citizens):
+        services.proposal_submit(actor=UserFactory(), consultation=consultation, text=f"Предложение {i}",
+                                 paragraph=ps[i % len(ps)], address=f"10.0.0.{i}")  # fmt: skip
+    services.proposal_submit(actor=UserFactory(), consultation=consultation, text="Общо", organisation="НПО")
+    services.proposal_record(actor=planner, consultation=consultation, source="letter", submitter_name="Иван",
+                             text="Писмо", received_at=consultation.opens_at, section=ps[0].section)  # fmt: skip
+    services.consultation_close(actor=planner, consultation=consultation,
+                                now=consultation.closes_at + datetime.timedelta(seconds=1))  # fmt: skip
+    for i, proposal in enumerate(Proposal.objects.filter(consultation=consultation).order_by("pk")):
+        decision = ["accepted", "partly_accepted", "not_accepted", "not_applicable"][i % 4]
+        services.proposal_answer(actor=planner, proposal=proposal, decision=decision, reasons_bg=f"Мотив {i}")
+    services.report_publish(actor=planner, consultation=consultation)
+    consultation.refresh_from_db()
+    return consultation
+
+
+@pytest.mark.parametrize("lang", ["bg", "en"])
+def test_public_pages_in_both_languages(client, consultation, planner, lang):
+    page = client.get(url("consultations:list", lang=lang))
+    assert page.status_code == 200 and {"bg": "Проект на наредба", "en": "Draft ordinance"}[lang] in page.content.decode()
+    page = client.get(url("consultations:detail", consultation.slug, lang=lang))
+    html = page.content.decode()
+    assert page.status_code == 200 and "Първи абзац на първия раздел." in html
+    assert ("за да коментирате проекта" if lang == "bg" else "to comment on the draft") in html and 'name="text"' not in html  # anonymous: no form
+    assert client.get(url("consultations:report", consultation.slug, lang=lang)).status_code == 404  # unpublished
+    published(consultation, planner)
+    page = client.get(url("consultations:report", consultation.slug, lang=lang))
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert ("Справка за отразяване на предложенията" if lang == "bg" else "Table of proposals and answers") in html
+    assert ("Частично прието" if lang == "bg" else "Partly accepted") in html and "Мотив 1" in html
+
+
+def test_a_citizen_comments_on_a_paragraph_without_javascript(client, consultation, planner):
+    citizen = UserFactory()
+    client.force_login(citizen)
+    detail = url("consultations:detail", consultation.slug)
+    html = client.get(detail).content.decode()
+    paragraph = paragraphs(consultation)[1]
+    assert html.count('name="text"') == 4 + 3 + 1  # every paragraph, every section, the general form
+    assert f'value="p:{paragraph.pk}"' in html and f'id="p-{paragraph.pk}-text"' in html
+    data = {"text": "Да се добави срок.", "target": f"p:{paragraph.pk}", "key": "form-1"}
+    page = client.post(detail, data)
+    assert page.status_code == 303 and page["Location"].endswith(f"#paragraph-{paragraph.pk}")
+    assert client.post(detail, data).status_code == 303  # sent twice: stored once
+    proposal = Proposal.objects.get()
+    assert proposal.paragraph == paragraph and proposal.author == citizen
+    html = client.get(detail).content.decode()
+    assert "Да се добави срок." in html and "1 предложение по абзац 2.1" in html
+    # The answer is shown beside the paragraph once the report is published.
+    services.consultation_close(actor=planner, consultation=consultation,
+                                now=consultation.closes_at + datetime.timedelta(seconds=1))  # fmt: skip
+    services.proposal_answer(actor=planner, proposal=proposal, decision="accepted", reasons_bg="Добавено е.")
+    assert "Добавено е." not in client.get(detail).content.decode()
+    services.report_publish(actor=planner, consultation=consultation)
+    html = client.get(detail).content.decode()
+    assert "Отговор на общината" in html and "Добавено е." in html and 'name="text"' not in html
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [({"text": "<script>alert(1)</script>"}, "HTML"), ({"text": ""}, "Това поле е задължително"),
+     ({"text": "Текст", "website": "http://spam"}, "Формулярът не може да бъде приет")],
+)  # fmt: skip
+def test_bad_input_is_refused_on_the_page_with_its_form_kept(client, consultation, data, message):
+    client.force_login(UserFactory())
+    paragraph = paragraphs(consultation)[0]
+    page = client.post(url("consultations:detail", consultation.slug), {"target": f"p:{paragraph.pk}"} | data)
+    html = page.content.decode()
+    assert page.status_code == 400 and message in html and "govuk-error-summary" in html
+    assert f'<details class="govuk-details" open>' in html
+    assert Proposal.objects.count() == 0
+
+
+def test_an_oversized_attachment_is_refused_on_the_page(client, consultation, settings):
+    settings.CIVITAS_MAX_UPLOAD_BYTES = 1024
+    client.force_login(UserFactory())
+    upload = SimpleUploadedFile("big.pdf", b"%PDF-1.4\n" + b"0" * 4096)
+    page = client.post(url("consultations:detail", consultation.slug), {"text": "Виж файла", "attachment": upload})
+    assert page.status_code == 400 and "MB" in page.content.decode()
+    assert Proposal.objects.count() == 0
+
+
+def test_a_late_proposal_is_refused_on_the_page_and_logged(client, sopot, planner):
+    consultation = build_consultation(sopot, planner, slug="late")
+    consultation.closes_at = consultation.opens_at + datetime.timedelta(hours=1)
+    consultation.short_period_reason = "Кратък срок"
+    consultation.save()
+    client.force_login(UserFactory())
+    page = client.post(url("consultations:detail", consultation.slug), {"text": "Късно"})
+    assert page.status_code == 400 and "предложения вече не се приемат" in page.content.decode()
+    assert Proposal.objects.count() == 0 and ModerationEntry.objects.get().action == "refused_late"
+
+
+def test_anonymous_posts_go_to_sign_in(client, consultation):
+    page = client.post(url("consultations:detail", consultation.slug), {"text": "x"})
+    assert page.status_code == 302 and reverse("accounts:login") in page["Location"]
+
+
+def test_flag_a_proposal_and_moderate_it(client, consultation, moderator):
+    proposal = services.proposal_submit(actor=UserFactory(), consultation=consultation, text="Обидно")
+    client.force_login(UserFactory())
+    page = client.post(url("consultations:flag", consultation.slug, proposal.pk), {"reason": "Обида"})
+    assert page.status_code == 302 and proposal.flags.count() == 1
+    client.force_login(moderator)
+    queue = client.get(url("consultations_manage:moderation"))
+    assert queue.status_code == 200 and "Обида" in queue.content.decode()
+    page = client.post(url("consultations_manage:moderate", proposal.pk, "hide"), {"reason": "Лични нападки"})
+    assert page.status_code == 302
+    html = client.get(url("consultations:detail", consultation.slug)).content.decode()
+    assert "Това предложение е скрито от модератор: Лични нападки" in html and "Обидно" not in html
+    client.post(url("consultations_manage:moderate", proposal.pk, "restore"))
+    assert "Обидно" in client.get(url("consultations:detail", consultation.slug)).content.decode()
+
+
+def test_staff_run_a_consultation_through_the_pages(client, sopot, planner):
+    client.force_login(planner)
+    page = client.post(url("consultations_manage:create"), {
+        "title_bg": "Наредба за паркиране", "slug": "parking", "opens_at": "2030-01-01T09:00",
+        "closes_at": "2030-01-15T09:00",
+    })  # fmt: skip
+    assert page.status_code == 400 and "30" in page.content.decode()  # too short without a reason
+    page = client.post(url("consultations_manage:create"), {
+        "title_bg": "Наредба за паркиране", "slug": "parking", "opens_at": "2030-01-01T09:00",
+        "closes_at": "2030-01-15T09:00", "short_period_reason": "Спешно",
+    })  # fmt: skip
+    assert page.status_code == 302
+    page = client.post(url("consultations_manage:text", "parking"), {"text_bg": "Увод.\n\n# Чл. 1\n\nТекст."})
+    assert page.status_code == 302
+    assert client.post(url("consultations_manage:action", "parking", "open")).status_code == 302
+    consultation = selectors.consultation_get(municipality=sopot, slug="parking")
+    assert consultation.status == "open" and len(paragraphs(consultation)) == 2
+    page = client.post(url("consultations_manage:record", "parking"), {
+        "source": "hearing", "received_at": "2030-01-05T18:00", "submitter_name": "Гражданин", "text": "На обсъждането",
+        "target": f"p:{paragraphs(consultation)[1].pk}",
+    })  # fmt: skip
+    assert page.status_code == 302
+    proposal = Proposal.objects.get()
+    answer_url = url("consultations_manage:answer", "parking", proposal.pk)
+    assert client.post(answer_url, {"decision": "not_accepted", "reasons_bg": ""}).status_code == 400
+    assert client.post(answer_url, {"decision": "not_accepted", "reasons_bg": "Не"}).status_code == 302
+    # A stale form (version 1 after someone saved version 2) is refused and changes nothing.
+    assert client.post(answer_url, {"decision": "accepted", "version": "1"}).status_code == 302
+    page = client.post(answer_url, {"decision": "not_applicable", "reasons_bg": "Късно", "version": "1"})
+    assert page.status_code == 400 and Answer.objects.get().decision == "accepted"
+    detail = client.get(url("consultations_manage:detail", "parking"))
+    assert detail.status_code == 200 and "На обсъждането" in detail.content.decode()
+
+
+def test_staff_pages_are_for_planners_of_the_municipality(client, consultation):
+    karlovo_planner = MembershipFactory(municipality=MunicipalityFactory(slug="karlovo"), role="planner").user
+    for user, status in [(UserFactory(), 403), (karlovo_planner, 403),
+                         (MembershipFactory(municipality=consultation.municipality, role="moderator").user, 403),
+                         (MembershipFactory(municipality=consultation.municipality, role="administrator").user, 200)]:  # fmt: skip
+        client.force_login(user)
+        assert client.get(url("consultations_manage:detail", consultation.slug)).status_code == status
+    client.logout()
+    assert client.get(url("consultations_manage:list")).status_code == 302
+
+
+def test_drafts_are_hidden_from_the_public(client, sopot, planner):
+    draft = build_consultation(sopot, planner, slug="hidden", open_=False)
+    assert client.get(url("consultations:detail", draft.slug)).status_code == 404
+    client.force_login(planner)
+    assert client.get(url("consultations:detail", draft.slug)).status_code == 200
+
+
+def test_the_downloads_have_the_same_rows_as_the_page(client, consultation, planner):
+    published(consultation, planner)
+    report = selectors.report(consultation)
+    expected = [[str(c) for c in [row.group] + row.cells()] for row in report.rows]
+    assert len(expected) == 5 and [r[1] for r in expected] == ["1", "2", "3", "4", "5"]
+
+    response = client.get(url("consultations:report_download", consultation.slug, "csv"))
+    assert response["Content-Type"].startswith("text/csv") and response.content.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["Раздел", "№", "Част от проекта"] and rows[1:] == expected
+
+    from openpyxl import load_workbook
+
+    response = client.get(url("consultations:report_download", consultation.slug, "xlsx"))
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    cells = [[("" if v is None else str(v)) for v in row] for row in sheet.iter_rows(min_row=4, values_only=True)]
+    assert cells == expected
+
+    from docx import Document
+
+    response = client.get(url("consultations:report_download", consultation.slug, "docx"))
+    document = Document(io.BytesIO(response.content))
+    docx_rows = [[c.text for c in row.cells] for table in document.tables for row in table.rows[1:]]
+    assert docx_rows == [r[1:] for r in expected]
+    assert document.paragraphs[0].text == "Справка за отразяване на предложенията"
+
+    html = client.get(url("consultations:report", consultation.slug)).content.decode()
+    for row in report.rows:
+        assert f'id="row-{row.number}"' in html and row.text in html
+    assert client.get(url("consultations:report_download", consultation.slug, "pdf")).status_code == 404
+
+
+@pytest.mark.parametrize("page", ["detail", "report"])
+def test_query_counts_do_not_grow_with_proposals(client, sopot, planner, page):
+    counts = []
+    for slug, citizens in (("small", 1), ("big", 12)):
+        consultation = published(build_consultation(sopot, planner, slug=slug), planner, citizens=citizens)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url(f"consultations:{page}", consultation.slug)).status_code == 200
+        counts.append(len(captured))
+    # municipality, consultation, sections, paragraphs, proposals with their answers and authors
+    assert counts == [5, 5], counts
