@@ -121,5 +121,7 @@ class AnswerForm(forms.Form):
         label=_("Reasons (Bulgarian)"), required=False, widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("Required unless the proposal is accepted; published in the table of proposals and answers."),
     )  # fmt: skip
-    reasons_en = forms.CharField(label=_("Reasons (English)"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    reasons_en = forms.CharField(
+        label=_("Reasons (English)"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)

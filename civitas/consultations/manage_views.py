@@ -22,7 +22,9 @@ STAFF = Action.MANAGE_CONSULTATION
 
 
 def _consultation(municipality, slug) -> Consultation:
-    consultation = get_object_or_404(Consultation.objects.select_related("plan"), municipality=municipality, slug=slug)
+    consultation = get_object_or_404(
+        Consultation.objects.select_related("plan"), municipality=municipality, slug=slug
+    )
     consultation.municipality = municipality
     return consultation
 
@@ -41,7 +43,9 @@ def _detail_url(municipality, consultation) -> str:
 def consultation_list(request, municipality):
     consultations = selectors.consultation_list(municipality=municipality, include_drafts=True)
     return render(
-        request, "consultations/manage/consultation_list.html", {"nav": "manage", "consultations": consultations}
+        request,
+        "consultations/manage/consultation_list.html",
+        {"nav": "manage", "consultations": consultations},
     )
 
 
@@ -139,7 +143,9 @@ def draft_from_plan(request, municipality, slug):
         except ValidationError as error:
             messages.error(request, error.messages[0])
         else:
-            messages.success(request, _("The draft was generated from the plan: %(count)s paragraphs.") % {"count": count})
+            messages.success(
+                request, _("The draft was generated from the plan: %(count)s paragraphs.") % {"count": count}
+            )
     return redirect("consultations_manage:detail", municipality.slug, consultation.slug)
 
 
@@ -154,7 +160,9 @@ def _targets(consultation) -> list[tuple[str, str]]:
     for section in sections:
         choices.append((f"s:{section.pk}", f"{section.position}. {selectors.section_title(section)}"[:120]))
         for paragraph in by_section.get(section.pk, []):
-            choices.append((f"p:{paragraph.pk}", f"  {section.position}.{paragraph.position} {paragraph.text_bg}"[:120]))
+            choices.append(
+                (f"p:{paragraph.pk}", f"  {section.position}.{paragraph.position} {paragraph.text_bg}"[:120])
+            )
     return choices
 
 
@@ -229,7 +237,9 @@ def proposal_moderate(request, municipality, pk, action):
     if action not in ("approve", "hide", "restore", "block"):
         raise Http404
     proposal = get_object_or_404(
-        Proposal.objects.select_related("consultation", "author"), consultation__municipality=municipality, pk=pk
+        Proposal.objects.select_related("consultation", "author"),
+        consultation__municipality=municipality,
+        pk=pk,
     )
     proposal.consultation.municipality = municipality
     back = reverse("consultations_manage:moderation", args=[municipality.slug])

@@ -101,7 +101,9 @@ class Section(models.Model):
     class Meta:
         ordering = ["consultation", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["consultation", "position"], name="consultation_section_position"),
+            models.UniqueConstraint(
+                fields=["consultation", "position"], name="consultation_section_position"
+            ),
         ]
         verbose_name = _("section")
         verbose_name_plural = _("sections")

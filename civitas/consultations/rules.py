@@ -23,7 +23,9 @@ _HEADING = re.compile(
 )
 
 
-def period_errors(opens_at: datetime.datetime | None, closes_at: datetime.datetime | None, reason: str) -> dict:
+def period_errors(
+    opens_at: datetime.datetime | None, closes_at: datetime.datetime | None, reason: str
+) -> dict:
     """Errors of a consultation period: it must end after it opens, and last at least 30 days
     unless the reason for a shorter one is given (it is shown publicly)."""
     if opens_at is None or closes_at is None:
@@ -57,9 +59,7 @@ def text_errors(text: str, *, field_name: str = "text", limit: int = MAX_TEXT) -
     if not text:
         return text, {field_name: [_("Write your proposal first.")]}
     if len(text) > limit:
-        return text, {
-            field_name: [_("The text can be at most %(max)s characters long.") % {"max": limit}]
-        }
+        return text, {field_name: [_("The text can be at most %(max)s characters long.") % {"max": limit}]}
     if contains_markup(text):
         return text, {
             field_name: [

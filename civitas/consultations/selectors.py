@@ -68,7 +68,11 @@ def submitter(proposal: Proposal) -> str:
     """Author and organisation in one line: "Organisation (Name)", or just one of them."""
     name = author_name(proposal)
     if proposal.organisation:
-        return f"{proposal.organisation} ({name})" if name and name != proposal.organisation else proposal.organisation
+        return (
+            f"{proposal.organisation} ({name})"
+            if name and name != proposal.organisation
+            else proposal.organisation
+        )
     return name
 
 
@@ -113,12 +117,16 @@ def _proposals(consultation: Consultation, states):
 def draft(consultation: Consultation, *, states=PUBLIC_STATES) -> Draft:
     """The draft section by section, each paragraph with the proposals on it: three queries."""
     sections = list(Section.objects.filter(consultation=consultation).order_by("position"))
-    paragraphs = list(Paragraph.objects.filter(section__consultation=consultation).order_by("section_id", "position"))
+    paragraphs = list(
+        Paragraph.objects.filter(section__consultation=consultation).order_by("section_id", "position")
+    )
     views = {s.pk: SectionView(section=s) for s in sections}
     paragraph_views = {}
     for paragraph in paragraphs:
         section_view = views[paragraph.section_id]
-        view = ParagraphView(paragraph=paragraph, number=f"{section_view.section.position}.{paragraph.position}")
+        view = ParagraphView(
+            paragraph=paragraph, number=f"{section_view.section.position}.{paragraph.position}"
+        )
         section_view.paragraphs.append(view)
         paragraph_views[paragraph.pk] = view
     general = []
@@ -213,7 +221,9 @@ def report(consultation: Consultation) -> Report:
             answer = getattr(proposal, "answer", None) if _has_answer(proposal) else None
             hidden = proposal.state == ProposalState.HIDDEN
             text = (
-                _("Hidden by a moderator: %(reason)s") % {"reason": proposal.hidden_reason} if hidden else proposal.text
+                _("Hidden by a moderator: %(reason)s") % {"reason": proposal.hidden_reason}
+                if hidden
+                else proposal.text
             )
             result.append(
                 ReportRow(
@@ -226,7 +236,9 @@ def report(consultation: Consultation) -> Report:
         return result
 
     if d.general:
-        groups.append(ReportGroup(title=_("The draft as a whole"), rows=rows(d.general, _("General proposal"))))
+        groups.append(
+            ReportGroup(title=_("The draft as a whole"), rows=rows(d.general, _("General proposal")))
+        )
     for view in d.sections:
         title = section_title(view.section)
         group_rows = rows(view.proposals, _("Section %(number)s") % {"number": view.section.position})

@@ -131,7 +131,15 @@ def _store_document(consultation: Consultation, upload, *, field_name: str) -> N
 
 @transaction.atomic
 def consultation_create(
-    *, actor, municipality: Municipality, slug: str, title_bg: str, opens_at, closes_at, document=None, **fields
+    *,
+    actor,
+    municipality: Municipality,
+    slug: str,
+    title_bg: str,
+    opens_at,
+    closes_at,
+    document=None,
+    **fields,
 ) -> Consultation:
     _require_manager(actor, municipality)
     unknown = set(fields) - CONSULTATION_FIELDS
@@ -157,7 +165,13 @@ def consultation_create(
 
 @transaction.atomic
 def consultation_update(
-    *, actor, consultation: Consultation, expected_version: int, slug: str | None = None, document=None, **fields
+    *,
+    actor,
+    consultation: Consultation,
+    expected_version: int,
+    slug: str | None = None,
+    document=None,
+    **fields,
 ) -> Consultation:
     municipality = consultation.municipality
     _require_manager(actor, municipality)
@@ -207,7 +221,9 @@ def consultation_open(*, actor, consultation: Consultation) -> Consultation:
 
 
 @transaction.atomic
-def consultation_close(*, actor, consultation: Consultation, now: datetime.datetime | None = None) -> Consultation:
+def consultation_close(
+    *, actor, consultation: Consultation, now: datetime.datetime | None = None
+) -> Consultation:
     """Close the consultation after its period: the record of proposals is frozen from now on."""
     now = now or timezone.now()
     _require_manager(actor, consultation.municipality)
@@ -232,7 +248,9 @@ def consultation_close(*, actor, consultation: Consultation, now: datetime.datet
 
 
 @transaction.atomic
-def report_publish(*, actor, consultation: Consultation, now: datetime.datetime | None = None) -> Consultation:
+def report_publish(
+    *, actor, consultation: Consultation, now: datetime.datetime | None = None
+) -> Consultation:
     """Publish the table of proposals and answers; every visible proposal must have its answer."""
     _require_manager(actor, consultation.municipality)
     _lock(consultation)
@@ -247,7 +265,9 @@ def report_publish(*, actor, consultation: Consultation, now: datetime.datetime 
     consultation.status = ConsultationStatus.PUBLISHED
     consultation.report_published_at = now or timezone.now()
     consultation.save(update_fields=["status", "report_published_at", "updated_at"])
-    audit_record(actor=actor, municipality=consultation.municipality, action="publish_report", obj=consultation)
+    audit_record(
+        actor=actor, municipality=consultation.municipality, action="publish_report", obj=consultation
+    )
     return consultation
 
 
@@ -258,7 +278,9 @@ def _check_draft_editable(consultation: Consultation) -> None:
     _refuse_if_frozen(consultation)
     if consultation.proposals.exclude(section=None).exists():
         raise ValidationError(
-            _("Proposals already refer to the draft's sections and paragraphs: its text can no longer be replaced.")
+            _(
+                "Proposals already refer to the draft's sections and paragraphs: its text can no longer be replaced."
+            )
         )
 
 
@@ -267,7 +289,10 @@ def _write_draft(consultation: Consultation, sections: list[tuple[str, str, list
     Section.objects.filter(consultation=consultation).delete()
     for s_position, (heading_bg, heading_en, paragraphs) in enumerate(sections, start=1):
         section = Section.objects.create(
-            consultation=consultation, position=s_position, heading_bg=heading_bg[:500], heading_en=heading_en[:500]
+            consultation=consultation,
+            position=s_position,
+            heading_bg=heading_bg[:500],
+            heading_en=heading_en[:500],
         )
         Paragraph.objects.bulk_create(
             Paragraph(section=section, position=p_position, text_bg=bg, text_en=en)
@@ -343,11 +368,16 @@ def draft_from_plan(*, actor, consultation: Consultation) -> int:
         projects under it, one paragraph each."""
         texts = pairs(element.description_bg, element.description_en)
         for child in children.get(element.pk, []):
-            texts.append((f"{child.code} {child.title_bg}", f"{child.code} {child.title_en}" if child.title_en else ""))
+            texts.append(
+                (f"{child.code} {child.title_bg}", f"{child.code} {child.title_en}" if child.title_en else "")
+            )
             texts += describe(child)
         for project in projects.get(element.pk, []):
             texts.append(
-                (f"{project.code} {project.title_bg}", f"{project.code} {project.title_en}" if project.title_en else "")
+                (
+                    f"{project.code} {project.title_bg}",
+                    f"{project.code} {project.title_en}" if project.title_en else "",
+                )
             )
         return texts
 
@@ -440,7 +470,13 @@ def proposal_submit(
         refusal_record(municipality=municipality, consultation=consultation, action="refused_flood", user=actor,
                        reason=f"address {address}", address=address)  # fmt: skip
         raise ValidationError(
-            {"text": [_("You are sending proposals too fast: wait a few minutes and try again. Nothing was saved.")]}
+            {
+                "text": [
+                    _(
+                        "You are sending proposals too fast: wait a few minutes and try again. Nothing was saved."
+                    )
+                ]
+            }
         )
     proposal = Proposal(
         consultation=consultation, section=section, paragraph=paragraph, source=Source.PORTAL, author=actor,
@@ -549,7 +585,9 @@ def proposal_answer(
         setattr(answer, name, value)
     answer.answered_by, answer.answered_at = actor, now or timezone.now()
     answer.save(update_fields=["decision", "reasons_bg", "reasons_en", "answered_by", "answered_at"])
-    audit_record(actor=actor, municipality=consultation.municipality, action="update", obj=answer, changes=changes)
+    audit_record(
+        actor=actor, municipality=consultation.municipality, action="update", obj=answer, changes=changes
+    )
     return answer
 
 

@@ -52,7 +52,9 @@ def _target_of(consultation, target: str):
         raise ValidationError({"text": [_("The part of the draft you commented on no longer exists.")]})
     if kind == "p":
         paragraph = (
-            Paragraph.objects.select_related("section").filter(section__consultation=consultation, pk=pk).first()
+            Paragraph.objects.select_related("section")
+            .filter(section__consultation=consultation, pk=pk)
+            .first()
         )
         if paragraph is not None:
             return paragraph, paragraph.section
@@ -99,7 +101,9 @@ def _submit(request, consultation, form) -> tuple[bool, str]:
                 form.add_error(field if field in form.fields else None, message)
         return False, ""
     if proposal.state == ProposalState.PENDING:
-        messages.success(request, _("Thank you: your proposal will be published after a moderator reviews it."))
+        messages.success(
+            request, _("Thank you: your proposal will be published after a moderator reviews it.")
+        )
     else:
         messages.success(request, _("Thank you: your proposal was published."))
     return True, _anchor(paragraph, section)
@@ -188,7 +192,9 @@ def report_download(request, municipality, slug, fmt):
         raise Http404
     build, content_type = builders[fmt]
     response = HttpResponse(build(selectors.report(consultation)), content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{municipality.slug}-{consultation.slug}-proposals.{fmt}"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="{municipality.slug}-{consultation.slug}-proposals.{fmt}"'
+    )
     return response
 
 
@@ -201,10 +207,15 @@ def proposal_flag(request, municipality, slug, pk):
     form = forms.ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if run_service(
-            form, lambda: services.proposal_flag(actor=request.user, proposal=proposal, reason=form.cleaned_data["reason"])
+            form,
+            lambda: services.proposal_flag(
+                actor=request.user, proposal=proposal, reason=form.cleaned_data["reason"]
+            ),
         ):
             messages.success(request, _("Thank you: the moderators will look at the proposal."))
-            return redirect(reverse("consultations:detail", args=[municipality.slug, slug]) + f"#proposal-{pk}")
+            return redirect(
+                reverse("consultations:detail", args=[municipality.slug, slug]) + f"#proposal-{pk}"
+            )
     return render(
         request, "consultations/reason_form.html",
         {"nav": "consultations", "form": form, "proposal": proposal, "consultation": consultation,

@@ -66,7 +66,9 @@ def build_consultation(municipality, actor, *, slug="draft", days=30, open_=True
 def paragraphs(consultation):
     from civitas.consultations.models import Paragraph
 
-    return list(Paragraph.objects.filter(section__consultation=consultation).order_by("section__position", "position"))
+    return list(
+        Paragraph.objects.filter(section__consultation=consultation).order_by("section__position", "position")
+    )
 
 
 @pytest.fixture

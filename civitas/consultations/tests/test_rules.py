@@ -48,6 +48,8 @@ def test_proposals_are_accepted_only_while_open_within_the_period():
     opens, closes = NOW - datetime.timedelta(days=1), NOW + datetime.timedelta(days=29)
     assert rules.proposal_refusal(status="open", opens_at=opens, closes_at=closes, now=NOW) is None
     assert "приключи" in rules.proposal_refusal(status="open", opens_at=opens, closes_at=closes, now=closes)
-    assert rules.proposal_refusal(status="open", opens_at=NOW + datetime.timedelta(hours=1), closes_at=closes, now=NOW)
+    assert rules.proposal_refusal(
+        status="open", opens_at=NOW + datetime.timedelta(hours=1), closes_at=closes, now=NOW
+    )
     assert rules.proposal_refusal(status="draft", opens_at=opens, closes_at=closes, now=NOW)
     assert rules.proposal_refusal(status="closed", opens_at=opens, closes_at=closes, now=NOW)

@@ -87,7 +87,9 @@ def test_html_or_script_in_a_comment_is_refused_and_logged(consultation, citizen
 
 
 def test_a_50_mb_attachment_is_refused(consultation, citizen):
-    big = SimpleUploadedFile("draft.pdf", b"%PDF-1.4\n" + b"0" * (50 * 1024 * 1024), content_type="application/pdf")
+    big = SimpleUploadedFile(
+        "draft.pdf", b"%PDF-1.4\n" + b"0" * (50 * 1024 * 1024), content_type="application/pdf"
+    )
     with pytest.raises(ValidationError) as error:
         submit(consultation, citizen, attachment=big)
     assert "attachment" in error.value.message_dict and "MB" in message(error)
@@ -242,7 +244,9 @@ def test_the_report_needs_an_answer_to_every_visible_proposal(consultation, plan
     with pytest.raises(ValidationError) as error:  # reasons are required unless accepted
         services.proposal_answer(actor=planner, proposal=second, decision="not_accepted", reasons_bg=" ")
     assert "reasons_bg" in error.value.message_dict
-    services.proposal_answer(actor=planner, proposal=second, decision="not_applicable", reasons_bg="Извън плана")
+    services.proposal_answer(
+        actor=planner, proposal=second, decision="not_applicable", reasons_bg="Извън плана"
+    )
     services.report_publish(actor=planner, consultation=consultation)
     assert consultation.status == ConsultationStatus.PUBLISHED and consultation.report_published_at
     assert {e.action for e in AuditEvent.objects.all()} >= {"close", "answer", "publish_report"}
@@ -267,9 +271,13 @@ def test_concurrent_answer_edits_are_detected(consultation, planner, citizen):
 
 def test_a_concurrent_consultation_edit_is_detected(consultation, planner):
     version = consultation.version
-    services.consultation_update(actor=planner, consultation=consultation, expected_version=version, title_bg="А")
+    services.consultation_update(
+        actor=planner, consultation=consultation, expected_version=version, title_bg="А"
+    )
     with pytest.raises(ConflictError):
-        services.consultation_update(actor=planner, consultation=consultation, expected_version=version, title_bg="Б")
+        services.consultation_update(
+            actor=planner, consultation=consultation, expected_version=version, title_bg="Б"
+        )
 
 
 def test_the_draft_cannot_be_replaced_once_proposals_refer_to_it(consultation, planner, citizen):
@@ -281,9 +289,13 @@ def test_the_draft_cannot_be_replaced_once_proposals_refer_to_it(consultation, p
 def test_the_english_text_must_have_the_same_shape(sopot, planner):
     consultation = build_consultation(sopot, planner, open_=False)
     with pytest.raises(ValidationError) as error:
-        services.draft_replace_text(actor=planner, consultation=consultation, text_bg="А.\n\nБ.", text_en="A.")
+        services.draft_replace_text(
+            actor=planner, consultation=consultation, text_bg="А.\n\nБ.", text_en="A."
+        )
     assert "text_en" in error.value.message_dict
-    services.draft_replace_text(actor=planner, consultation=consultation, text_bg="А.\n\nБ.", text_en="A.\n\nB.")
+    services.draft_replace_text(
+        actor=planner, consultation=consultation, text_bg="А.\n\nБ.", text_en="A.\n\nB."
+    )
     assert [p.text_en for p in paragraphs(consultation)] == ["A.", "B."]
 
 

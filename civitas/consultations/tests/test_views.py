@@ -49,17 +49,26 @@ def published(consultation, planner, citizens=3):
 @pytest.mark.parametrize("lang", ["bg", "en"])
 def test_public_pages_in_both_languages(client, consultation, planner, lang):
     page = client.get(url("consultations:list", lang=lang))
-    assert page.status_code == 200 and {"bg": "Проект на наредба", "en": "Draft ordinance"}[lang] in page.content.decode()
+    assert (
+        page.status_code == 200
+        and {"bg": "Проект на наредба", "en": "Draft ordinance"}[lang] in page.content.decode()
+    )
     page = client.get(url("consultations:detail", consultation.slug, lang=lang))
     html = page.content.decode()
     assert page.status_code == 200 and "Първи абзац на първия раздел." in html
-    assert ("за да коментирате проекта" if lang == "bg" else "to comment on the draft") in html and 'name="text"' not in html  # anonymous: no form
-    assert client.get(url("consultations:report", consultation.slug, lang=lang)).status_code == 404  # unpublished
+    assert (
+        "за да коментирате проекта" if lang == "bg" else "to comment on the draft"
+    ) in html and 'name="text"' not in html  # anonymous: no form
+    assert (
+        client.get(url("consultations:report", consultation.slug, lang=lang)).status_code == 404
+    )  # unpublished
     published(consultation, planner)
     page = client.get(url("consultations:report", consultation.slug, lang=lang))
     html = page.content.decode()
     assert page.status_code == 200
-    assert ("Справка за отразяване на предложенията" if lang == "bg" else "Table of proposals and answers") in html
+    assert (
+        "Справка за отразяване на предложенията" if lang == "bg" else "Table of proposals and answers"
+    ) in html
     assert ("Частично прието" if lang == "bg" else "Partly accepted") in html and "Мотив 1" in html
 
 
@@ -100,7 +109,7 @@ def test_bad_input_is_refused_on_the_page_with_its_form_kept(client, consultatio
     page = client.post(url("consultations:detail", consultation.slug), {"target": f"p:{paragraph.pk}"} | data)
     html = page.content.decode()
     assert page.status_code == 400 and message in html and "govuk-error-summary" in html
-    assert f'<details class="govuk-details" open>' in html
+    assert '<details class="govuk-details" open>' in html
     assert Proposal.objects.count() == 0
 
 
@@ -108,7 +117,9 @@ def test_an_oversized_attachment_is_refused_on_the_page(client, consultation, se
     settings.CIVITAS_MAX_UPLOAD_BYTES = 1024
     client.force_login(UserFactory())
     upload = SimpleUploadedFile("big.pdf", b"%PDF-1.4\n" + b"0" * 4096)
-    page = client.post(url("consultations:detail", consultation.slug), {"text": "Виж файла", "attachment": upload})
+    page = client.post(
+        url("consultations:detail", consultation.slug), {"text": "Виж файла", "attachment": upload}
+    )
     assert page.status_code == 400 and "MB" in page.content.decode()
     assert Proposal.objects.count() == 0
 
@@ -212,7 +223,9 @@ def test_the_downloads_have_the_same_rows_as_the_page(client, consultation, plan
 
     response = client.get(url("consultations:report_download", consultation.slug, "xlsx"))
     sheet = load_workbook(io.BytesIO(response.content)).active
-    cells = [[("" if v is None else str(v)) for v in row] for row in sheet.iter_rows(min_row=4, values_only=True)]
+    cells = [
+        [("" if v is None else str(v)) for v in row] for row in sheet.iter_rows(min_row=4, values_only=True)
+    ]
     assert cells == expected
 
     from docx import Document
