@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from civitas.core.i18n import Translated
 from civitas.core.models import Municipality
@@ -141,8 +142,8 @@ class Source(models.TextChoices):
 
 class ProposalState(models.TextChoices):
     PENDING = "pending", _("Awaiting moderation")
-    VISIBLE = "visible", _("Visible")
-    HIDDEN = "hidden", _("Hidden by a moderator")
+    VISIBLE = "visible", pgettext_lazy("proposal state", "Visible")
+    HIDDEN = "hidden", pgettext_lazy("proposal state", "Hidden by a moderator")
 
 
 class Proposal(models.Model):

@@ -29,3 +29,18 @@ def test_compiled_catalogue_matches(path):
     expected = {e.msgid: e.msgstr or e.msgstr_plural.get(0, "") for e in source.translated_entries()}
     found = {e.msgid: e.msgstr or e.msgstr_plural.get(0, "") for e in compiled if e.msgid}
     assert found == expected, f"{path.with_suffix('.mo')} is out of date: run `make messages`"
+
+
+def test_one_message_has_one_translation_across_apps():
+    """Django merges every app's catalogue into one, and the first app listed wins: a message
+    translated differently in two apps would change wording on the other app's pages. A message
+    that must differ gets a context (pgettext)."""
+    seen: dict[tuple[str, str], dict[str, str]] = {}
+    for path in CATALOGUES:
+        for entry in polib.pofile(str(path)).translated_entries():
+            key = (entry.msgctxt or "", entry.msgid)
+            seen.setdefault(key, {})[str(path.relative_to(ROOT))] = entry.msgstr or entry.msgstr_plural.get(0, "")
+    conflicts = {key: found for key, found in seen.items() if len(set(found.values())) > 1}
+    assert not conflicts, "translated differently in different catalogues: " + "; ".join(
+        f"{key[1]!r}{' (' + key[0] + ')' if key[0] else ''}: {found}" for key, found in conflicts.items()
+    )
