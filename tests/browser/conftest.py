@@ -111,10 +111,15 @@ class PageProblems(list):
         page.on("console", self.on_console)
         page.on("pageerror", lambda exc: self.add(f"uncaught exception: {exc}"))
         page.on("response", self.on_response)
-        page.on(
-            "requestfailed", lambda request: self.add(f"request failed: {request.url} ({request.failure})")
-        )
+        page.on("requestfailed", self.on_request_failed)
         return page
+
+    def on_request_failed(self, request):
+        # A request the browser cancelled because the page navigated away (net::ERR_ABORTED) is
+        # not a fault of the page; e.g. the favicon of a page left at once for the next.
+        if "ERR_ABORTED" in (request.failure or ""):
+            return
+        self.add(f"request failed: {request.url} ({request.failure})")
 
 
 def open_page(browser, locale):
