@@ -73,12 +73,14 @@ def demo_load() -> Municipality:
     from .consultations import load_consultations
     from .forum import load_forum
     from .indicators import load_indicators
+    from .surveys import load_surveys
 
     municipality = demo_municipality()
     load_plans(municipality)
     load_accounts(municipality)
     load_indicators(municipality)
     load_forum(municipality)
+    load_surveys(municipality)
     load_consultations(municipality)
     return municipality
 

@@ -290,3 +290,20 @@ def test_the_monitoring_dashboard_has_something_to_show(demo):
     assert board.calendar.overdue
     assert len(board.waiting) == 1
     assert {item.result.status for item in board.attention} == {"off_track", "at_risk"}
+
+
+def test_the_demo_has_the_priorities_survey_with_its_results(client):
+    """load_demo (and so `make run`) brings the priorities survey, open, with its sample responses
+    and public results."""
+    from civitas.demo.surveys import SAMPLE_RESPONSES, SLUG
+    from civitas.surveys.models import Response
+
+    call_command("load_demo")
+    assert (
+        Response.objects.filter(survey__slug=SLUG, survey__municipality__slug="sopot").count()
+        == SAMPLE_RESPONSES
+    )
+    listing = client.get("/sopot/surveys/").content.decode()
+    assert f"/sopot/surveys/{SLUG}/" in listing
+    results = client.get(f"/sopot/surveys/{SLUG}/results/")
+    assert results.status_code == 200 and "<svg" in results.content.decode()
