@@ -130,6 +130,7 @@ LOGOUT_REDIRECT_URL = "portal:root"
 LANGUAGE_CODE = "bg"
 LANGUAGES = [("bg", _("Bulgarian")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "civitas" / "locale"]
+FORMAT_MODULE_PATH = ["civitas.formats"]
 TIME_ZONE = "Europe/Sofia"
 USE_I18N = True
 USE_TZ = True

@@ -44,3 +44,17 @@ def test_one_message_has_one_translation_across_apps():
     assert not conflicts, "translated differently in different catalogues: " + "; ".join(
         f"{key[1]!r}{' (' + key[0] + ')' if key[0] else ''}: {found}" for key, found in conflicts.items()
     )
+
+
+def test_dates_and_times_read_as_bulgarian():
+    import datetime
+
+    from django.utils import formats, translation
+
+    moment = datetime.datetime(2026, 12, 26, 20, 56)
+    with translation.override("bg"):
+        assert formats.date_format(moment, "DATETIME_FORMAT") == "26 декември 2026 г., 20:56 ч."
+        assert formats.date_format(moment.date()) == "26 декември 2026 г."
+        assert formats.date_format(moment, "SHORT_DATETIME_FORMAT") == "26.12.2026 20:56"
+    with translation.override("en"):
+        assert formats.date_format(moment, "DATETIME_FORMAT") == "Dec. 26, 2026, 8:56 p.m."
