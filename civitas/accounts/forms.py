@@ -1,6 +1,7 @@
 import time
 
 from django import forms
+from django.conf import settings
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
@@ -49,6 +50,11 @@ class RegisterForm(HumanCheckForm):
 
 class ProfileForm(forms.Form):
     display_name = forms.CharField(label=_("Public display name"), max_length=80)
+    language = forms.ChoiceField(
+        label=_("Language of e-mails"),
+        choices=settings.LANGUAGES,
+        help_text=_("Notifications and reminders are sent to you in this language."),
+    )
 
 
 class EraseForm(forms.Form):

@@ -108,12 +108,21 @@ def profile_of(user) -> Profile:
 
 
 @transaction.atomic
-def profile_update(*, actor, display_name: str) -> Profile:
+def profile_update(*, actor, display_name: str, language: str | None = None) -> Profile:
+    errors = {}
     if not display_name.strip():
-        raise ValidationError({"display_name": [_("Give a name to show with your contributions.")]})
+        errors["display_name"] = [_("Give a name to show with your contributions.")]
+    if language is not None and language not in dict(settings.LANGUAGES):
+        errors["language"] = [_("Choose one of the languages offered.")]
+    if errors:
+        raise ValidationError(errors)
     profile = profile_of(actor)
     profile.display_name = display_name.strip()[:80]
-    profile.save(update_fields=["display_name"])
+    fields = ["display_name"]
+    if language is not None:
+        profile.language = language
+        fields.append("language")
+    profile.save(update_fields=fields)
     audit_record(actor=actor, municipality=None, action="update_profile", obj=profile)
     return profile
 
@@ -132,6 +141,7 @@ def account_data(*, user) -> str:
         },
         "profile": {
             "display_name": profile.display_name,
+            "language": profile.language,
             "email_verified_at": profile.email_verified_at.isoformat() if profile.email_verified_at else None,
             "accepted_terms_at": profile.accepted_terms_at.isoformat() if profile.accepted_terms_at else None,
         },

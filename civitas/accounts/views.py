@@ -69,14 +69,17 @@ class ThrottledLoginView(auth_views.LoginView):
 
 @login_required
 def profile(request):
+    current = services.profile_of(request.user)
     form = forms.ProfileForm(
-        request.POST or None, initial={"display_name": services.profile_of(request.user).display_name}
+        request.POST or None, initial={"display_name": current.display_name, "language": current.language}
     )
     if request.method == "POST" and form.is_valid():
         if run_service(
             form,
             lambda: services.profile_update(
-                actor=request.user, display_name=form.cleaned_data["display_name"]
+                actor=request.user,
+                display_name=form.cleaned_data["display_name"],
+                language=form.cleaned_data["language"],
             ),
         ):
             messages.success(request, _("Your profile was saved."))

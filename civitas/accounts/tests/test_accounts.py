@@ -115,13 +115,25 @@ def test_password_reset_sends_a_working_link(client):
     assert user.check_password("Nova-Parola-2026")
 
 
+def test_profile_refuses_an_unknown_language_and_changes_nothing(client):
+    user = UserFactory(username="petar", email="petar@example.org")
+    client.force_login(user)
+    response = client.post(reverse("accounts:profile"), {"display_name": "Друго име", "language": "xx"})
+    assert response.status_code == 400 and "govuk-error-summary" in response.content.decode()
+    profile = Profile.objects.get(user=user)
+    assert profile.display_name != "Друго име" and profile.language == "bg"
+
+
 def test_profile_data_download_and_erasure(client):
     user = UserFactory(username="petar", email="petar@example.org")
     client.force_login(user)
-    response = client.post(reverse("accounts:profile"), {"display_name": "Петър"})
-    assert response.status_code == 302 and Profile.objects.get(user=user).display_name == "Петър"
+    response = client.post(reverse("accounts:profile"), {"display_name": "Петър", "language": "en"})
+    assert response.status_code == 302
+    profile = Profile.objects.get(user=user)
+    assert profile.display_name == "Петър" and profile.language == "en"
     data = json.loads(client.get(reverse("accounts:data")).content)
     assert data["account"]["email"] == "petar@example.org" and data["profile"]["display_name"] == "Петър"
+    assert data["profile"]["language"] == "en"
     assert any(item["action"] == "update_profile" for item in data["activity"])
     assert client.post(reverse("accounts:erase"), {"password": "wrong"}).status_code == 400
     response = client.post(reverse("accounts:erase"), {"password": "correct horse battery staple"})
