@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mass_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from civitas.core import throttle
@@ -127,17 +127,21 @@ def _post_write(*, actor, topic, body, parent, kind, photo, notify) -> Post:
 
 
 def notify_followers(*, post_id: int) -> int:
-    """E-mail everyone following the topic (except the author) about a new post."""
+    """E-mail everyone following the topic (except the author) about a new post, each in the
+    language of their profile."""
     post = Post.objects.select_related("topic").get(pk=post_id)
-    emails = list(
+    followers = (
         Follow.objects.filter(topic=post.topic)
         .exclude(user_id=post.author_id)
         .exclude(user__email="")
-        .values_list("user__email", flat=True)
+        .values_list("user__email", "user__profile__language")
     )
-    subject = _("New post in “%(topic)s”") % {"topic": post.topic.title}
-    text = _("There is a new post in a topic you follow:\n\n%(body)s\n") % {"body": post.body[:1000]}
-    messages = [(subject, text, settings.DEFAULT_FROM_EMAIL, [email]) for email in emails]
+    messages = []
+    for email, language in followers:
+        with translation.override(language or settings.LANGUAGE_CODE):
+            subject = _("New post in “%(topic)s”") % {"topic": post.topic.title}
+            text = _("There is a new post in a topic you follow:\n\n%(body)s\n") % {"body": post.body[:1000]}
+        messages.append((subject, text, settings.DEFAULT_FROM_EMAIL, [email]))
     return send_mass_mail(messages, fail_silently=True) if messages else 0
 
 

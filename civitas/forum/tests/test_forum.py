@@ -55,6 +55,24 @@ def test_followers_get_an_email_on_reply(topic, citizen, django_capture_on_commi
     assert [m.to for m in mail.outbox] == [["citizen@example.org"]]
 
 
+def test_each_follower_is_notified_in_the_language_of_their_profile(
+    topic, django_capture_on_commit_callbacks
+):
+    from civitas.accounts.services import profile_of
+
+    english = UserFactory(username="visitor", email="visitor@example.org")
+    profile = profile_of(english)
+    profile.language = "en"
+    profile.save(update_fields=["language"])
+    services.topic_follow(actor=english, topic=topic)
+    other = UserFactory(username="other", email="other@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.post_create(actor=other, topic=topic, body="Отговор")
+    subjects = {m.to[0]: m.subject for m in mail.outbox}
+    assert subjects["visitor@example.org"].startswith("New post in")
+    assert subjects["citizen@example.org"].startswith("Нова публикация в „")
+
+
 def test_notification_is_a_background_task_enqueued_after_commit(
     topic, citizen, django_capture_on_commit_callbacks, settings
 ):
