@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_tasks",
+    "django_tasks_db",
     "civitas.core",
     "civitas.accounts",
     "civitas.plans",
@@ -190,9 +191,10 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "civitas@localhost")
 
-# Background tasks (e-mail reminders and notifications) go through django-tasks, enqueued after
-# the transaction commits (transaction.on_commit). The embedded default runs them inline; a site
-# with a task worker sets TASKS_BACKEND to its backend (e.g. from the django-tasks-db package).
+# Background tasks (e-mail notifications and reminders) go through django-tasks, enqueued after
+# the transaction commits (transaction.on_commit). The embedded default runs them inline; in
+# production set TASKS_BACKEND=django_tasks_db.DatabaseBackend and run `manage.py db_worker`
+# (as many as the load asks for): tasks wait in the database and survive restarts.
 TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")}}
 
 SESSION_COOKIE_HTTPONLY = True

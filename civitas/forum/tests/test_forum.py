@@ -194,3 +194,20 @@ def test_posts_written_without_notification_send_no_mail(topic, django_capture_o
     with django_capture_on_commit_callbacks(execute=True):
         services.post_create(actor=other, topic=topic, body="тихо", notify=False)
     assert mail.outbox == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_the_database_backend_the_worker_sends_what_was_queued(settings):
+    """Production: the task waits in the database until `manage.py db_worker` runs it."""
+    from django.core.management import call_command
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    municipality = MunicipalityFactory(slug="sopot")
+    author, other = UserFactory(email="author@example.org"), UserFactory(email="other@example.org")
+    topic = services.topic_create(actor=author, municipality=municipality, title="Велоалея", body="Кога?")
+    services.post_create(actor=other, topic=topic, body="Отговор")
+    assert DBTaskResult.objects.count() == 1 and mail.outbox == []
+    call_command("db_worker", batch=True, no_startup_delay=True)
+    assert [m.to for m in mail.outbox] == [["author@example.org"]]
+    assert DBTaskResult.objects.get().status == "SUCCESSFUL"
