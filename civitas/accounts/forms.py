@@ -58,4 +58,12 @@ class ProfileForm(forms.Form):
 
 
 class EraseForm(forms.Form):
+    remove_posts = forms.BooleanField(
+        label=_("Also remove the text and photos of my forum posts"),
+        required=False,
+        help_text=_(
+            "They are then shown as removed at your request. Proposals to public consultations stay in "
+            "the consultation's public record, under “Deleted user”, as the law requires."
+        ),
+    )
     password = forms.CharField(label=_("Your password, to confirm"), widget=forms.PasswordInput, strip=False)

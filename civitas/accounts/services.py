@@ -163,9 +163,12 @@ def account_data(*, user) -> str:
 
 
 @transaction.atomic
-def account_erase(*, user, password: str) -> None:
+def account_erase(*, user, password: str, remove_posts: bool = False) -> None:
     """Erase a person's account (GDPR art. 17): personal data removed, public contributions kept
-    under "deleted user". Needs the current password. Staff with roles must hand them over first."""
+    under "deleted user" — or, for forum posts and when the person asks, removed (proposals to
+    consultations stay: the law makes them part of the consultation's record). Survey responses
+    lose their link to the person. Needs the current password. Staff with roles must hand them
+    over first."""
     if not user.check_password(password):
         raise ValidationError({"password": [_("The password is not correct.")]})
     if Membership.objects.filter(user=user).exists():
@@ -178,10 +181,18 @@ def account_erase(*, user, password: str) -> None:
                 ]
             }
         )
+    # The apps that hold a person's contributions; imported here, since they build on accounts.
+    from civitas.forum.services import posts_remove_by_author
+    from civitas.surveys.services import responses_unlink
+
+    if remove_posts:
+        posts_remove_by_author(user=user)
+    responses_unlink(user=user)
     profile = profile_of(user)
     audit_record(
-        actor=None, municipality=None, action="erase_account", obj=user, changes={"user_id": user.pk}
-    )
+        actor=None, municipality=None, action="erase_account", obj=user,
+        changes={"user_id": user.pk, "posts_removed": remove_posts},
+    )  # fmt: skip
     profile.display_name = _("Deleted user")
     profile.erased_at = timezone.now()
     profile.save(update_fields=["display_name", "erased_at"])

@@ -102,7 +102,12 @@ def erase(request):
     if request.method == "POST" and form.is_valid():
         user = request.user
         if run_service(
-            form, lambda: services.account_erase(user=user, password=form.cleaned_data["password"])
+            form,
+            lambda: services.account_erase(
+                user=user,
+                password=form.cleaned_data["password"],
+                remove_posts=form.cleaned_data["remove_posts"],
+            ),
         ):
             logout(request)
             messages.success(

@@ -44,6 +44,7 @@ class PostKind(models.TextChoices):
 class PostState(models.TextChoices):
     VISIBLE = "visible", _("Visible")
     HIDDEN = "hidden", _("Hidden by a moderator")
+    REMOVED = "removed", _("Removed at the author's request")
 
 
 class Post(models.Model):

@@ -187,6 +187,31 @@ def post_hide(*, actor, post: Post, reason: str) -> Post:
 
 
 @transaction.atomic
+def posts_remove_by_author(*, user) -> int:
+    """Remove the text and photos of a person's posts at their request (erasure of their account,
+    GDPR art. 17): the posts stay in their threads, so replies keep their place, shown as removed
+    at the author's request. The removal is recorded per municipality, without the removed text."""
+    posts = list(Post.objects.filter(author=user).exclude(state=PostState.REMOVED).select_related("topic"))
+    photos = [post.photo.name for post in posts if post.photo]
+    by_municipality: dict[int, list[int]] = {}
+    for post in posts:
+        by_municipality.setdefault(post.topic.municipality_id, []).append(post.pk)
+    Post.objects.filter(pk__in=[post.pk for post in posts]).update(
+        body="", body_html="", photo="", hidden_reason="", state=PostState.REMOVED
+    )
+    for municipality_id, ids in by_municipality.items():
+        municipality = Municipality.objects.get(pk=municipality_id)
+        audit_record(
+            actor=user, municipality=municipality, action="remove_posts_on_request", obj=user,
+            changes={"posts": ids},
+        )  # fmt: skip
+    if photos:
+        storage = Post._meta.get_field("photo").storage
+        transaction.on_commit(lambda: [storage.delete(name) for name in photos])
+    return len(posts)
+
+
+@transaction.atomic
 def post_restore(*, actor, post: Post) -> Post:
     municipality = post.topic.municipality
     _require_moderator(actor, municipality)

@@ -478,3 +478,10 @@ def paper_response_enter(
     )  # fmt: skip
     audit_record(actor=actor, municipality=survey.municipality, action="enter_paper_response", obj=response)
     return response
+
+
+@transaction.atomic
+def responses_unlink(*, user) -> int:
+    """A person erased their account: their responses stay in the results, no longer linked to
+    them (the one-response key stays, so nothing is counted twice)."""
+    return Response.objects.filter(user=user).update(user=None)

@@ -156,3 +156,54 @@ def test_staff_must_hand_over_roles_before_erasure(client):
 @pytest.mark.parametrize("name", ["privacy", "terms", "register", "login", "password_reset"])
 def test_account_pages_answer(client, name):
     assert client.get(reverse(f"accounts:{name}")).status_code == 200
+
+
+def test_erasure_removes_forum_posts_on_request_and_keeps_proposals_and_answers(client):
+
+    from civitas.forum import services as forum
+    from civitas.forum.models import Post
+    from civitas.surveys.models import Response
+    from civitas.testing.factories import MunicipalityFactory
+
+    town = MunicipalityFactory(slug="sopot")
+    user = UserFactory(username="petar", email="petar@example.org")
+    other = UserFactory(username="maria", email="maria@example.org")
+    topic = forum.topic_create(actor=other, municipality=town, title="Велоалея", body="Кога?")
+    mine = forum.post_create(actor=user, topic=topic, body="Моят **личен** отговор")
+    reply = forum.post_create(actor=other, topic=topic, body="Благодаря", parent=mine)
+    kept_response = Response.objects.create(survey=_survey(town), user=user, dedupe_key=f"account:{user.pk}")
+    client.force_login(user)
+    response = client.post(
+        reverse("accounts:erase"), {"password": "correct horse battery staple", "remove_posts": "on"}
+    )
+    assert response.status_code == 302
+    mine.refresh_from_db()
+    assert mine.state == "removed" and mine.body == "" and mine.body_html == ""
+    assert Post.objects.get(pk=reply.pk).body == "Благодаря"  # others' replies keep their place
+    page = client.get(reverse("forum:topic", args=["sopot", topic.pk])).content.decode()
+    assert "личен" not in page and "Благодаря" in page
+    assert "премахната по искане на автора" in page
+    kept_response.refresh_from_db()
+    assert kept_response.user is None and kept_response.dedupe_key == f"account:{user.pk}"
+    event = AuditEvent.objects.get(action="remove_posts_on_request")
+    assert event.changes == {"posts": [mine.pk]} and "личен" not in str(event.changes)
+
+
+def test_erasure_without_the_request_keeps_posts_under_deleted_user(client):
+    from civitas.forum import services as forum
+    from civitas.testing.factories import MunicipalityFactory
+
+    town = MunicipalityFactory(slug="sopot")
+    user = UserFactory(username="petar", email="petar@example.org")
+    topic = forum.topic_create(actor=user, municipality=town, title="Велоалея", body="Кога ще е готова?")
+    client.force_login(user)
+    client.post(reverse("accounts:erase"), {"password": "correct horse battery staple"})
+    post = topic.posts.get()
+    assert post.state == "visible" and post.body == "Кога ще е готова?"
+    assert Profile.objects.get(user=user).display_name == "Изтрит потребител"
+
+
+def _survey(town):
+    from civitas.surveys import services as surveys
+
+    return surveys.survey_create(actor=None, municipality=town, slug="anketa", title_bg="Анкета")
