@@ -6,6 +6,7 @@ import http.client
 import os
 import re
 import secrets
+import shutil
 import socket
 import subprocess
 import time
@@ -134,6 +135,21 @@ def stop_server(process: subprocess.Popen | None) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
+
+
+def clean_up(server, port: int, database: str | None, var_dir: Path) -> None:
+    """Stop the server, close Django's connections, drop the database (unless kept: None) and
+    remove the temporary folder, whatever state the run ended in."""
+    stop_server(server)
+    try:
+        from django.db import connections
+
+        connections.close_all()
+    except Exception:  # noqa: BLE001 - Django may not be set up yet
+        pass
+    if database:
+        drop_database(port, database)
+    shutil.rmtree(var_dir, ignore_errors=True)
 
 
 # Figures and the report -------------------------------------------------------------------------

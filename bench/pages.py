@@ -32,7 +32,6 @@ import http.client
 import multiprocessing
 import os
 import random
-import shutil
 import statistics
 import sys
 import tempfile
@@ -45,7 +44,7 @@ from pathlib import Path
 from bench.common import (
     HOST,
     OUTPUT,
-    drop_database,
+    clean_up,
     measured_line,
     percentile,
     pg_port,
@@ -54,7 +53,6 @@ from bench.common import (
     server_env,
     server_version,
     start_server,
-    stop_server,
     write_section,
 )
 
@@ -466,16 +464,7 @@ def main(argv=None) -> int:
         print(section)
         return 0 if engine_ok and pages_ok else 1
     finally:
-        stop_server(server)
-        try:
-            from django.db import connections
-
-            connections.close_all()
-        except Exception:  # noqa: BLE001 - Django may not be set up yet
-            pass
-        if not args.keep_db:
-            drop_database(port, DB_NAME)
-        shutil.rmtree(var_dir, ignore_errors=True)
+        clean_up(server, port, None if args.keep_db else DB_NAME, var_dir)
 
 
 if __name__ == "__main__":

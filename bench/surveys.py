@@ -36,7 +36,6 @@ import json
 import os
 import re
 import secrets
-import shutil
 import sys
 import tempfile
 import threading
@@ -48,7 +47,7 @@ from pathlib import Path
 from bench.common import (
     HOST,
     OUTPUT,
-    drop_database,
+    clean_up,
     measured_line,
     percentile,
     pg_port,
@@ -57,7 +56,6 @@ from bench.common import (
     server_env,
     server_version,
     start_server,
-    stop_server,
     write_section,
 )
 
@@ -483,16 +481,7 @@ def main(argv=None) -> int:
         write_section(Path(args.output), SECTION_TITLE, section)
         return 0 if passed else 1
     finally:
-        stop_server(server)
-        try:
-            from django.db import connections
-
-            connections.close_all()
-        except Exception:  # noqa: BLE001 - Django may not be set up yet
-            pass
-        if not args.keep_db:
-            drop_database(port, DB_NAME)
-        shutil.rmtree(var_dir, ignore_errors=True)
+        clean_up(server, port, None if args.keep_db else DB_NAME, var_dir)
 
 
 if __name__ == "__main__":

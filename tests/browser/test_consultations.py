@@ -12,18 +12,9 @@ from django.urls import reverse
 from civitas.consultations import services
 from civitas.consultations.models import Consultation, Proposal
 from civitas.demo.consultations import HOUSING_SLUG, OPR_SLUG
+from tests.browser.helpers import log_in
 
 pytestmark = pytest.mark.browser
-
-PASSWORD = "sopot-demo-2014"  # the demo accounts' password (demo data only)
-
-
-def log_in(page, base_url, username, next_url):
-    page.goto(f"{base_url}{reverse('accounts:login')}?next={next_url}")
-    page.locator("input[name=username]").fill(username)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("main form button[type=submit], main form input[type=submit]").first.click()
-    page.wait_for_url(f"**{next_url}")
 
 
 def test_a_citizen_comments_on_a_paragraph_and_reads_the_answer(live_server, demo, page, assert_accessible):

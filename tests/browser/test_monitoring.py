@@ -5,8 +5,7 @@ import pytest
 from django.urls import reverse
 
 from civitas.indicators.models import Measurement
-
-from .test_staff_editing import log_in
+from tests.browser.helpers import log_in
 
 pytestmark = pytest.mark.browser
 

@@ -9,18 +9,9 @@ from django.urls import reverse
 from civitas.core.models import Municipality
 from civitas.demo.surveys import SLUG, load_surveys
 from civitas.surveys.models import Response
+from tests.browser.helpers import log_in
 
 pytestmark = pytest.mark.browser
-
-PASSWORD = "sopot-demo-2014"  # the demo accounts' password (demo data only)
-
-
-def log_in(page, base_url, username, next_url):
-    page.goto(f"{base_url}{reverse('accounts:login')}?next={next_url}")
-    page.locator("input[name=username]").fill(username)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("main form button[type=submit], main form input[type=submit]").first.click()
-    page.wait_for_url(f"**{next_url}")
 
 
 def test_a_citizen_answers_the_priorities_survey(live_server, demo, page, assert_accessible):
