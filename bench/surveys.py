@@ -114,10 +114,17 @@ def create_data(codes_needed: int, accounts: int) -> dict:
 
     surveys = {name: survey(name, one_response_per="code") for name in ("main", "warm-up", "race")}
     surveys["accounts"] = survey("accounts", access="account", one_response_per="account")
+
+    def generate(survey, count: int) -> list[str]:
+        """``count`` codes, in the batches staff may generate at once."""
+        out = []
+        while len(out) < count:
+            batch = min(count - len(out), 5000)
+            out += [c.code for c in services.invitations_generate(actor=None, survey=survey, count=batch)]
+        return out
+
     codes = {
-        name: [
-            c.code for c in services.invitations_generate(actor=None, survey=surveys[name][0], count=count)
-        ]
+        name: generate(surveys[name][0], count)
         for name, count in (("main", codes_needed), ("warm-up", 200), ("race", accounts))
     }
     users = get_user_model().objects
