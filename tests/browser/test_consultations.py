@@ -6,10 +6,9 @@ violations on the consultation page (with its forms open) and on the report."""
 import datetime
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.urls import reverse
+from django.utils import timezone
 
-from civitas.consultations import services
 from civitas.consultations.models import Consultation, Proposal
 from civitas.demo.consultations import HOUSING_SLUG, OPR_SLUG
 from tests.browser.helpers import log_in
@@ -35,16 +34,44 @@ def test_a_citizen_comments_on_a_paragraph_and_reads_the_answer(live_server, dem
                                     paragraph__isnull=False, text__startswith="Общинските")  # fmt: skip
     assert proposal.paragraph.text_bg.startswith("Общината изгражда общински жилища")
 
-    # The municipality answers every proposal, closes the consultation and publishes the report.
-    planner = get_user_model().objects.get(username="sopot-planner")
-    services.consultation_close(
-        actor=planner, consultation=consultation, now=consultation.closes_at + datetime.timedelta(minutes=1)
+    # A planner records a letter, the period ends, and on the staff pages the planner closes the
+    # consultation, answers every proposal and publishes the table of proposals and answers.
+    staff = page.context.browser.new_page()
+    manage = reverse("consultations_manage:detail", args=["sopot", HOUSING_SLUG])
+    log_in(staff, live_server.url, "sopot-planner", manage)
+    staff.get_by_role("link", name="Записване на предложение").click()
+    staff.get_by_label("Получено чрез").select_option("letter")
+    staff.get_by_label("Дата на получаване").fill(timezone.localtime().strftime("%Y-%m-%dT%H:%M"))
+    staff.get_by_label("Име на подателя").fill("Иван Иванов")
+    staff.get_by_label("Предложение", exact=True).fill("Да се обновят и сградите в кв. Сарая.")
+    assert_accessible(staff)
+    staff.get_by_role("button", name="Запис").click()
+    assert "Предложението е записано" in staff.locator("main").inner_text()
+    staff.goto(live_server.url + manage)
+    assert "Иван Иванов" in staff.locator("main").inner_text()
+
+    Consultation.objects.filter(pk=consultation.pk).update(  # the thirty days pass
+        opens_at=timezone.now() - datetime.timedelta(days=31),
+        closes_at=timezone.now() - datetime.timedelta(minutes=1),
     )
-    for other in Proposal.objects.filter(consultation=consultation):
+    staff.get_by_role("button", name="Закрий консултацията").click()
+    assert "Консултацията е закрита: записът ѝ е замразен." in staff.locator("main").inner_text()
+    publish = staff.get_by_role("button", name="Публикувай справката за отразяване на предложенията")
+    publish.click()  # refused: proposals are waiting for their answers
+    assert "Отговорете на всяко предложение, преди" in staff.locator("main").inner_text()
+    assert not Consultation.objects.get(pk=consultation.pk).report_published_at
+    for other in Proposal.objects.filter(consultation=consultation, state="visible"):
         decision, reasons = ("partly_accepted", "Включено за Анево от 2026 г.") if other == proposal else (
             "not_applicable", "Извън обхвата на плана.")  # fmt: skip
-        services.proposal_answer(actor=planner, proposal=other, decision=decision, reasons_bg=reasons)
-    services.report_publish(actor=planner, consultation=consultation)
+        staff.locator(f"#proposal-{other.pk}").get_by_role("link", name="Напиши отговор").click()
+        staff.get_by_label("Решение").select_option(decision)
+        staff.get_by_label("Мотиви (на български)").fill(reasons)
+        staff.get_by_role("button", name="Запис").click()
+        staff.wait_for_url(f"**{manage}#proposal-{other.pk}")
+    publish.click()
+    assert "Справката за отразяване на предложенията е публикувана" in staff.locator("main").inner_text()
+    assert_accessible(staff)
+    staff.close()
 
     page.goto(live_server.url + url)
     answered = page.locator(f"#proposal-{proposal.pk}")
