@@ -16,6 +16,7 @@ from civitas.core import throttle
 from civitas.core.forms import run_service
 from civitas.core.permissions import Action, can
 from civitas.core.tenancy import with_municipality
+from civitas.forum import selectors as forum_selectors
 
 from . import exports, forms, rules, selectors, services
 from .models import Paragraph, Proposal, ProposalState, Section
@@ -152,6 +153,7 @@ def consultation_detail(request, municipality, slug):
                 status=consultation.status, opens_at=consultation.opens_at, closes_at=consultation.closes_at,
                 now=timezone.now(),
             ),
+            "topics": list(forum_selectors.topic_list(municipality=municipality, consultation=consultation)[:20]),
             "is_staff": can(request.user, municipality, STAFF),
             "can_moderate": can(request.user, municipality, Action.MODERATE),
             "days": rules.period_days(consultation.opens_at, consultation.closes_at),

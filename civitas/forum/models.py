@@ -18,6 +18,9 @@ class Topic(models.Model):
     project = models.ForeignKey(
         Project, on_delete=models.SET_NULL, null=True, blank=True, related_name="topics"
     )
+    consultation = models.ForeignKey(
+        "consultations.Consultation", on_delete=models.SET_NULL, null=True, blank=True, related_name="topics"
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

@@ -13,10 +13,12 @@ class PostNode:
     replies: list["PostNode"] = field(default_factory=list)
 
 
-def topic_list(*, municipality, project=None, plan=None):
-    qs = Topic.objects.filter(municipality=municipality).select_related("plan", "project")
+def topic_list(*, municipality, project=None, plan=None, consultation=None):
+    qs = Topic.objects.filter(municipality=municipality).select_related("plan", "project", "consultation")
     if project is not None:
         qs = qs.filter(project=project)
+    if consultation is not None:
+        qs = qs.filter(consultation=consultation)
     if plan is not None:
         qs = qs.filter(plan=plan)
     return qs.order_by("-last_post_at", "-pk")

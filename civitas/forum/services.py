@@ -50,27 +50,37 @@ def _check_body(body: str) -> str:
 
 
 def topic_create(
-    *, actor, municipality: Municipality, title: str, body: str, plan=None, project=None, address: str = ""
+    *,
+    actor,
+    municipality: Municipality,
+    title: str,
+    body: str,
+    plan=None,
+    project=None,
+    consultation=None,
+    address: str = "",
 ) -> Topic:
     title = (title or "").strip()
     if not title:
         raise ValidationError({"title": [_("Give the topic a title.")]})
     body = _check_body(body)
-    for subject in (plan, project):
+    for subject in (plan, project, consultation):
         if subject is not None and subject.municipality_id != municipality.pk:
             raise ValidationError({"title": [_("The subject belongs to another municipality.")]})
     # Outside the transaction, so that a refused flood stays in the moderation log.
     _check_can_post(user=actor, municipality=municipality, address=address)
     return _topic_write(
-        actor=actor, municipality=municipality, title=title, body=body, plan=plan, project=project
-    )
+        actor=actor, municipality=municipality, title=title, body=body, plan=plan, project=project,
+        consultation=consultation,
+    )  # fmt: skip
 
 
 @transaction.atomic
-def _topic_write(*, actor, municipality, title, body, plan, project) -> Topic:
+def _topic_write(*, actor, municipality, title, body, plan, project, consultation) -> Topic:
     topic = Topic.objects.create(
-        municipality=municipality, title=title[:200], plan=plan, project=project, author=actor
-    )
+        municipality=municipality, title=title[:200], plan=plan, project=project, consultation=consultation,
+        author=actor,
+    )  # fmt: skip
     _post(actor=actor, topic=topic, body=body, parent=None, kind=PostKind.COMMENT)
     Follow.objects.get_or_create(user=actor, topic=topic)
     audit_record(actor=actor, municipality=municipality, action="create", obj=topic)

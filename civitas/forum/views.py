@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from civitas.consultations.models import Consultation, ConsultationStatus
 from civitas.core import throttle
 from civitas.core.forms import run_service
 from civitas.core.permissions import Action, can, require
@@ -33,27 +34,33 @@ def topic_list(request, municipality):
 def topic_create(request, municipality):
     plan = Plan.objects.filter(municipality=municipality, slug=request.GET.get("plan", "")).first()
     project = Project.objects.filter(municipality=municipality, slug=request.GET.get("project", "")).first()
+    consultation = (
+        Consultation.objects.filter(municipality=municipality, slug=request.GET.get("consultation", ""))
+        .exclude(status=ConsultationStatus.DRAFT)
+        .first()
+    )
     form = forms.TopicForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         result = {}
         try:
             ok = run_service(form, lambda: result.update(topic=services.topic_create(
                 actor=request.user, municipality=municipality, title=form.cleaned_data["title"],
-                body=form.cleaned_data["body"], plan=plan, project=project,
+                body=form.cleaned_data["body"], plan=plan, project=project, consultation=consultation,
                 address=throttle.client_address(request))))  # fmt: skip
         except PermissionDenied as denied:
             form.add_error(None, str(denied))
             ok = False
         if ok:
             return redirect("forum:topic", municipality.slug, result["topic"].pk)
-    return render(request, "forum/topic_form.html", {"nav": "forum", "form": form, "plan": plan, "project": project},
+    return render(request, "forum/topic_form.html", {"nav": "forum", "form": form, "plan": plan, "project": project,
+                   "consultation": consultation},
                   status=400 if form.errors else 200)  # fmt: skip
 
 
 @with_municipality
 def topic_detail(request, municipality, pk):
     topic = get_object_or_404(
-        Topic.objects.select_related("plan", "project"), municipality=municipality, pk=pk
+        Topic.objects.select_related("plan", "project", "consultation"), municipality=municipality, pk=pk
     )
     form_class = forms.ProjectPostForm if topic.project_id else forms.PostForm
     form = form_class(request.POST or None, request.FILES or None)

@@ -211,3 +211,40 @@ def test_with_the_database_backend_the_worker_sends_what_was_queued(settings):
     call_command("db_worker", batch=True, no_startup_delay=True)
     assert [m.to for m in mail.outbox] == [["author@example.org"]]
     assert DBTaskResult.objects.get().status == "SUCCESSFUL"
+
+
+def test_a_topic_on_a_consultation_is_listed_on_the_consultation_page(client, town, citizen):
+    import datetime
+
+    from django.utils import timezone
+
+    from civitas.consultations import services as consultations
+    from civitas.testing.factories import MembershipFactory as Membership
+
+    planner = UserFactory(username="planner")
+    Membership(user=planner, municipality=town, role=Role.PLANNER)
+    now = timezone.now()
+    consultation = consultations.consultation_create(
+        actor=planner, municipality=town, slug="proekt", title_bg="Проект на наредба",
+        opens_at=now - datetime.timedelta(days=1), closes_at=now + datetime.timedelta(days=30),
+    )  # fmt: skip
+    consultations.draft_replace_text(actor=planner, consultation=consultation, text_bg="# Раздел\n\nТекст.")
+    consultations.consultation_open(actor=planner, consultation=consultation)
+    client.force_login(citizen)
+    response = client.post(
+        reverse("forum:topic_create", args=["sopot"]) + "?consultation=proekt",
+        {"title": "Какво означава чл. 3?", "body": "Не разбирам текста."},
+    )
+    topic = Topic.objects.get(title="Какво означава чл. 3?")
+    assert response.status_code == 302 and topic.consultation == consultation
+    page = client.get(reverse("consultations:detail", args=["sopot", "proekt"])).content.decode()
+    assert "Какво означава чл. 3?" in page and f"/sopot/forum/{topic.pk}/" in page
+    assert (
+        "Проект на наредба" in client.get(reverse("forum:topic", args=["sopot", topic.pk])).content.decode()
+    )
+
+    other_town = MunicipalityFactory(slug="karlovo")
+    with pytest.raises(ValidationError):
+        services.topic_create(
+            actor=citizen, municipality=other_town, title="Т", body="Б", consultation=consultation
+        )
