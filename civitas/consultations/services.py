@@ -249,9 +249,11 @@ def consultation_close(
 
 @transaction.atomic
 def report_publish(
-    *, actor, consultation: Consultation, now: datetime.datetime | None = None
+    *, actor, consultation: Consultation, now: datetime.datetime | None = None, notify: bool = True
 ) -> Consultation:
-    """Publish the table of proposals and answers; every visible proposal must have its answer."""
+    """Publish the table of proposals and answers; every visible proposal must have its answer.
+    Everyone who sent a proposal through the portal is then e-mailed the answers (a background
+    task after the commit), unless ``notify`` is off (sample data)."""
     _require_manager(actor, consultation.municipality)
     _lock(consultation)
     if consultation.status != ConsultationStatus.CLOSED:
@@ -268,7 +270,51 @@ def report_publish(
     audit_record(
         actor=actor, municipality=consultation.municipality, action="publish_report", obj=consultation
     )
+    if notify:
+        from . import tasks
+
+        transaction.on_commit(lambda: tasks.notify_answers.enqueue(consultation.pk))
     return consultation
+
+
+def answers_notify(*, consultation_id: int) -> int:
+    """E-mail each person who sent proposals through the portal the answers to them, in the
+    language of their profile, with a link to the published table; returns the e-mails sent."""
+    from django.conf import settings
+    from django.core.mail import send_mass_mail
+    from django.template.loader import render_to_string
+    from django.urls import reverse
+    from django.utils import translation
+
+    from . import selectors
+
+    consultation = Consultation.objects.select_related("municipality").get(pk=consultation_id)
+    if consultation.status != ConsultationStatus.PUBLISHED:
+        return 0
+    authors = {
+        proposal.author_id: proposal.author
+        for proposal in consultation.proposals.filter(state=ProposalState.VISIBLE, author__is_active=True)
+        .exclude(author__email="")
+        .select_related("author__profile")
+    }
+    messages = []
+    for author_id, author in authors.items():
+        language = getattr(getattr(author, "profile", None), "language", "") or settings.LANGUAGE_CODE
+        with translation.override(language):
+            rows = [
+                r
+                for r in selectors.report(consultation).rows
+                if r.proposal.author_id == author_id and not r.hidden
+            ]
+            link = settings.CIVITAS_SITE_URL.rstrip("/") + reverse(
+                "consultations:report", args=[consultation.municipality.slug, consultation.slug]
+            )
+            subject = _("Answers to your proposals: %(title)s") % {"title": consultation.title}
+            body = render_to_string(
+                "consultations/answers_email.txt", {"consultation": consultation, "rows": rows, "link": link}
+            )
+        messages.append((subject, body.strip() + "\n", settings.DEFAULT_FROM_EMAIL, [author.email]))
+    return send_mass_mail(messages, fail_silently=True) if messages else 0
 
 
 # The draft's text --------------------------------------------------------------------------------

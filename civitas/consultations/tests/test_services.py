@@ -331,3 +331,48 @@ def test_other_municipalities_staff_cannot_act(consultation, citizen):
         services.proposal_answer(actor=karlovo_planner, proposal=proposal, decision="accepted", reasons_bg="")
     with pytest.raises(PermissionDenied):
         services.consultation_close(actor=karlovo_planner, consultation=consultation, now=timezone.now())
+
+
+def test_publishing_the_report_e_mails_each_portal_author_their_answers(
+    consultation, planner, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from civitas.accounts.services import profile_of
+
+    maria, john = UserFactory(email="maria@example.org"), UserFactory(email="john@example.org")
+    profile = profile_of(john)
+    profile.language = "en"
+    profile.save(update_fields=["language"])
+    first = submit(consultation, maria, text="Повече пейки в парка")
+    second = submit(consultation, john, text="Да се осветят алеите")
+    third = submit(consultation, maria, text="Детска площадка")
+    close(consultation, planner)
+    for proposal, decision in ((first, "accepted"), (second, "not_accepted"), (third, "partly_accepted")):
+        services.proposal_answer(actor=planner, proposal=proposal, decision=decision, reasons_bg="Мотиви")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.report_publish(actor=planner, consultation=consultation)
+    by_address = {message.to[0]: message for message in mail.outbox}
+    assert set(by_address) == {"maria@example.org", "john@example.org"}  # one e-mail each
+    maria_mail, john_mail = by_address["maria@example.org"], by_address["john@example.org"]
+    assert "Повече пейки в парка" in maria_mail.body and "Детска площадка" in maria_mail.body
+    assert "Да се осветят алеите" not in maria_mail.body
+    assert "Прието" in maria_mail.body and "Частично прието" in maria_mail.body
+    assert maria_mail.subject.startswith("Отговори на вашите предложения")
+    assert john_mail.subject.startswith("Answers to your proposals") and "Not accepted" in john_mail.body
+    assert f"/sopot/consultations/{consultation.slug}/report/" in john_mail.body
+
+
+def test_sample_data_publishes_without_e_mail(consultation, planner, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    submit(consultation, UserFactory(email="maria@example.org"), text="Предложение")
+    close(consultation, planner)
+    services.proposal_answer(
+        actor=planner, proposal=consultation.proposals.get(), decision="accepted", reasons_bg=""
+    )
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.report_publish(actor=planner, consultation=consultation, notify=False)
+    assert mail.outbox == []
