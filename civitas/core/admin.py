@@ -1,16 +1,17 @@
 from django.contrib import admin
 
+from .admin_audit import AuditedAdmin
 from .models import AuditEvent, Membership, Municipality
 
 
 @admin.register(Municipality)
-class MunicipalityAdmin(admin.ModelAdmin):
+class MunicipalityAdmin(AuditedAdmin):
     list_display = ["name_bg", "name_en", "slug", "ekatte", "nuts"]
     search_fields = ["name_bg", "name_en", "slug"]
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(AuditedAdmin):
     list_display = ["user", "municipality", "role"]
     list_filter = ["municipality", "role"]
 

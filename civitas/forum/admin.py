@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from civitas.core.admin_audit import AuditedAdmin
+
 from .models import ModerationAction, Topic
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(AuditedAdmin):
     list_display = ["title", "municipality", "post_count", "last_post_at", "is_locked"]
     list_filter = ["municipality", "is_locked"]
 

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from civitas.core.admin_audit import AuditedAdmin
+
 from .models import Plan, PlanElement
 
 
@@ -10,7 +12,7 @@ class PlanElementInline(admin.TabularInline):
 
 
 @admin.register(Plan)
-class PlanAdmin(admin.ModelAdmin):
+class PlanAdmin(AuditedAdmin):
     list_display = ["title_bg", "municipality", "kind", "status", "period_start", "period_end"]
     list_filter = ["municipality", "kind", "status"]
     search_fields = ["title_bg", "title_en", "slug"]

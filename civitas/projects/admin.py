@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from civitas.core.admin_audit import AuditedAdmin
+
 from .models import Activity, FundingLine, Project, ProjectPartner
 
 
@@ -20,7 +22,7 @@ class PartnerInline(admin.TabularInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(admin.ModelAdmin):
+class ProjectAdmin(AuditedAdmin):
     list_display = ["code", "title_bg", "municipality", "status", "progress"]
     list_filter = ["municipality", "status"]
     search_fields = ["code", "title_bg", "title_en"]
