@@ -14,6 +14,10 @@ def _empty_cache():
     """Each test starts with an empty cache (primary keys repeat between tests)."""
     from django.core.cache import cache
 
+    from civitas.core.cache import ProcessCache
+
     cache.clear()
+    ProcessCache.clear_all()
     yield
     cache.clear()
+    ProcessCache.clear_all()

@@ -219,6 +219,8 @@ def query_counts(paths: dict[str, str]) -> dict[str, tuple[int, int, float]]:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
+    from civitas.core.cache import ProcessCache
+
     client = Client(HTTP_HOST=HOST)
     counts = {}
     for name, path in paths.items():
@@ -226,6 +228,7 @@ def query_counts(paths: dict[str, str]) -> dict[str, tuple[int, int, float]]:
         for clear in (True, True, True, False):
             if clear:
                 cache.clear()
+                ProcessCache.clear_all()
             started = time.perf_counter()
             with CaptureQueriesContext(connection) as captured:
                 response = client.get(path)
@@ -345,8 +348,10 @@ def pages_section(command, args, pg, counts, results, paths) -> tuple[str, bool]
                       f"settings (DEBUG off), {args.clients} concurrent keep-alive clients for {args.seconds:g} s "
                       "per row, server, database and load generator on the same machine"), "",
         "Cached: an anonymous visitor, the page from the rendering cache (keyed by the municipality's content "
-        "version, so a change is visible on the next request). Rendered: the cache bypassed by a session "
-        "cookie, every request built from the database.", "",
+        "version, so a change is visible on the next request). Rendered: as a signed-in visitor (the page cache "
+        "bypassed by a session cookie), every request rendered and read from the database; a plan's "
+        "evaluation is reused in each server process until the next change. \"One rendering, alone\": the "
+        "first request after a change, every cache empty, timed in-process without concurrency.", "",
         "| page | queries rendered / cached | one rendering, alone | mode | requests/s | median | p95 | p99 | errors |",
         "|---|---|---|---|---|---|---|---|---|",
     ]  # fmt: skip
@@ -375,9 +380,9 @@ def pages_section(command, args, pg, counts, results, paths) -> tuple[str, bool]
         "",
         f"Plan dashboard ({args.indicators} indicators), {args.clients} concurrent clients: median "
         f"**{dash['median_ms']:.1f} ms**, p95 **{dash['p95_ms']:.1f} ms** (goal < {GOAL_MEDIAN_MS} ms and "
-        f"< {GOAL_P95_MS} ms: {'met' if ok else 'NOT met'}); rendered from the database on every request "
-        f"(the first request after a change): one rendering alone {counts['plan dashboard'][2] * 1000:.0f} ms, "
-        f"and under the same load median {dash_r['median_ms']:.0f} ms, p95 {dash_r['p95_ms']:.0f} ms.",
+        f"< {GOAL_P95_MS} ms: {'met' if ok else 'NOT met'}); the first request after a change, every cache "
+        f"empty: {counts['plan dashboard'][2] * 1000:.0f} ms alone; signed-in visitors under the same load: "
+        f"median {dash_r['median_ms']:.0f} ms, p95 {dash_r['p95_ms']:.0f} ms.",
         "",
     ]
     return "\n".join(lines), ok

@@ -48,3 +48,39 @@ def cached_public_page(view):
         return response
 
     return wrapper
+
+
+class ProcessCache:
+    """A small least-recently-used cache in this process's memory, for values that are costly to
+    compute and cheap to keep (no pickling, unlike the shared cache). Keys must name the version
+    of the data they were computed from, so that an entry is never stale: a changed version is a
+    new key, and the old entry ages out."""
+
+    instances: list["ProcessCache"] = []
+
+    def __init__(self, size: int):
+        from collections import OrderedDict
+
+        self.size = size
+        self._entries: OrderedDict = OrderedDict()
+        ProcessCache.instances.append(self)
+
+    def get(self, key):
+        found = self._entries.get(key)
+        if found is not None:
+            self._entries.move_to_end(key)
+        return found
+
+    def set(self, key, value) -> None:
+        self._entries[key] = value
+        self._entries.move_to_end(key)
+        while len(self._entries) > self.size:
+            self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        self._entries.clear()
+
+    @classmethod
+    def clear_all(cls) -> None:
+        for instance in cls.instances:
+            instance.clear()

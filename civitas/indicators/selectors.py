@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from django.http import Http404
 
+from civitas.core.cache import ProcessCache
 from civitas.evaluation import engine
 from civitas.plans.models import PUBLIC_PLAN_STATUSES, Plan
 from civitas.plans.selectors import ElementNode
@@ -63,14 +64,12 @@ def _evaluate_all(indicators, targets, measurements, *, as_of, thresholds, years
     return evaluated
 
 
-def plan_evaluation(
-    plan: Plan, tree: list[ElementNode], *, today: datetime.date | None = None
-) -> PlanEvaluation:
-    """Evaluate every indicator of the plan and roll the scores up its goal tree: three queries.
+# Plans evaluated in this process, under the municipality's content version (see plan_evaluation).
+_EVALUATED_PLANS = ProcessCache(32)
 
-    Each node of ``tree`` also gets its ``result`` and its own ``indicators``, for the plan page.
-    """
-    as_of = evaluation_date(plan.period_end, today)
+
+def _plan_results(plan: Plan, tree: list[ElementNode], as_of: datetime.date):
+    """The evaluated indicators by element and the roll-up's results by node key."""
     thresholds = thresholds_for(plan.municipality)
     indicators = list(Indicator.objects.filter(element__plan=plan).order_by("position", "code", "pk"))
     targets = Target.objects.filter(indicator__element__plan=plan)
@@ -93,8 +92,34 @@ def plan_evaluation(
         )
 
     root = engine.Node(key="plan", children=tuple(node(n) for n in tree))
-    results = engine.evaluate_tree(root, thresholds)
-    plan_result = results.pop("plan")
+    return dict(by_element), engine.evaluate_tree(root, thresholds)
+
+
+def plan_evaluation(
+    plan: Plan,
+    tree: list[ElementNode],
+    *,
+    today: datetime.date | None = None,
+    content_version: int | None = None,
+) -> PlanEvaluation:
+    """Evaluate every indicator of the plan and roll the scores up its goal tree: three queries.
+
+    Each node of ``tree`` also gets its ``result`` and its own ``indicators``, for the plan page.
+    Given the municipality's current ``content_version`` (which every write moves on), the
+    evaluation is kept in this process and reused, without a query, until the next change.
+    """
+    as_of = evaluation_date(plan.period_end, today)
+    key = None
+    if content_version is not None:
+        key = (plan.municipality_id, content_version, plan.pk, plan.period_start, plan.period_end, as_of)
+    found = _EVALUATED_PLANS.get(key) if key else None
+    if found is None:
+        found = _plan_results(plan, tree, as_of)
+        if key:
+            _EVALUATED_PLANS.set(key, found)
+    by_element, results = found
+    plan_result = results["plan"]
+    results = {k: v for k, v in results.items() if k != "plan"}
 
     def attach(nodes: list[ElementNode]) -> None:
         for n in nodes:

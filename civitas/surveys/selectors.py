@@ -1,7 +1,7 @@
 """Every read of surveys that a page, an export or the submission service needs, each in a fixed
 number of queries whatever the number of questions, options or responses."""
 
-from collections import OrderedDict, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -10,6 +10,7 @@ from django.db.models import Avg, Count, F, Max, Min, Q, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404
 
+from civitas.core.cache import ProcessCache
 from civitas.core.models import Municipality
 
 from .models import (
@@ -120,8 +121,7 @@ def build_questionnaire(survey: Survey) -> Questionnaire:
     )
 
 
-_LOCAL: OrderedDict = OrderedDict()  # this process's most recently used questionnaires
-LOCAL_SIZE = 64
+_LOCAL = ProcessCache(64)  # this process's most recently used questionnaires
 
 
 def questionnaire(survey: Survey) -> Questionnaire:
@@ -131,15 +131,12 @@ def questionnaire(survey: Survey) -> Questionnaire:
     key = f"survey:questionnaire:{survey.pk}:{survey.version}:{survey.updated_at.timestamp() if survey.updated_at else ''}"
     found = _LOCAL.get(key)
     if found is not None:
-        _LOCAL.move_to_end(key)
         return found
     found = cache.get(key)
     if found is None:
         found = build_questionnaire(survey)
         cache.set(key, found, QUESTIONNAIRE_CACHE_SECONDS)
-    _LOCAL[key] = found
-    while len(_LOCAL) > LOCAL_SIZE:
-        _LOCAL.popitem(last=False)
+    _LOCAL.set(key, found)
     return found
 
 

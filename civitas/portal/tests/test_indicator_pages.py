@@ -69,11 +69,14 @@ def test_unknown_indicator_is_404(client, plan):
 def test_indicator_page_queries_do_not_grow(client, plan, page):
     from django.core.cache import cache
 
+    from civitas.core.cache import ProcessCache
+
     goal = PlanElementFactory(plan=plan)
     first = add_indicator(goal, "T0", {2015: 110})
 
     def count():
         cache.clear()
+        ProcessCache.clear_all()  # the page rendered and the plan evaluated from the database
         path = (
             reverse("portal:plan", args=["sopot", "opr"])
             if page == "plan"
@@ -90,6 +93,32 @@ def test_indicator_page_queries_do_not_grow(client, plan, page):
         MeasurementFactory(indicator=first, year=year, value=Decimal(100 + year - 2014))
     IndicatorChange.objects.create(indicator=first, field="target", old_value="1", new_value="2", reason="x")
     assert count() == few
+
+
+def test_a_signed_in_user_sees_the_plan_evaluated_once_per_change(client, plan):
+    """Signed-in users get the page rendered for them, with the plan's evaluation kept under the
+    municipality's content version: reused until a change, then evaluated anew."""
+    from civitas.core.services import content_changed
+    from civitas.testing.factories import UserFactory
+
+    goal = PlanElementFactory(plan=plan)
+    indicator = add_indicator(goal, "T1", {2016: 110})
+    client.force_login(UserFactory())
+    path = reverse("portal:plan", args=["sopot", "opr"])
+    with CaptureQueriesContext(connection) as first:
+        before = client.get(path).context["evaluation"]
+    with CaptureQueriesContext(connection) as second:
+        assert client.get(path).context["evaluation"].plan_result == before.plan_result
+    evaluation_tables = ("indicators_indicator", "indicators_target", "indicators_measurement")
+    assert any(t in q["sql"] for q in first.captured_queries for t in evaluation_tables)
+    assert not any(t in q["sql"] for q in second.captured_queries for t in evaluation_tables)
+    MeasurementFactory(indicator=indicator, year=2020, value=Decimal(200))
+    content_changed(municipality=plan.municipality)  # what every service does on a write
+    with CaptureQueriesContext(connection) as third:
+        after = client.get(path).context["evaluation"]
+    assert any(t in q["sql"] for q in third.captured_queries for t in evaluation_tables)
+    [evaluated] = after.indicators[goal.pk]
+    assert evaluated.result.actual == 200 and after.plan_result != before.plan_result
 
 
 def test_indicator_page_english(client, plan):
