@@ -7,7 +7,7 @@ import json
 
 from django.contrib import admin
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
+from django.db import models, transaction
 from django.forms.models import model_to_dict
 
 from .services import audit_record
@@ -46,6 +46,9 @@ def municipality_of(obj):
 
 class AuditedAdmin(admin.ModelAdmin):
     """A ModelAdmin whose saves and deletions are recorded and invalidate public pages."""
+
+    # Addresses typed without a scheme are https:// (Django 6's default, chosen now).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def save_model(self, request, obj, form, change):
         with transaction.atomic():
