@@ -6,13 +6,32 @@ import csv
 import io
 
 from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
-from . import selectors
+from . import rules, selectors
 
 CSV = "text/csv; charset=utf-8"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+# A cell a spreadsheet would run as a formula when it starts with one of these (CSV injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _clean(value):
+    """A value as documents and spreadsheets can hold it (no control characters, whatever was
+    stored before the rule)."""
+    return rules.plain(value) if isinstance(value, str) else value
+
+
+def _csv_cell(value):
+    """Text that a spreadsheet opening the CSV shows, and never runs as a formula."""
+    value = _clean(value)
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
 
 
 def _title(report: selectors.Report) -> str:
@@ -22,8 +41,8 @@ def _title(report: selectors.Report) -> str:
 def _subtitle(report: selectors.Report) -> str:
     c = report.consultation
     return _("Public consultation “%(title)s”, %(start)s – %(end)s") % {
-        "title": c.title, "start": date_format(c.opens_at, "SHORT_DATE_FORMAT"),
-        "end": date_format(c.closes_at, "SHORT_DATE_FORMAT"),
+        "title": c.title, "start": date_format(localtime(c.opens_at), "SHORT_DATE_FORMAT"),
+        "end": date_format(localtime(c.closes_at), "SHORT_DATE_FORMAT"),
     }  # fmt: skip
 
 
@@ -32,7 +51,7 @@ def report_csv(report: selectors.Report) -> bytes:
     writer = csv.writer(out)
     writer.writerow([_("Section")] + selectors.report_header())
     for row in report.rows:
-        writer.writerow([row.group] + row.cells())
+        writer.writerow([_csv_cell(value) for value in [row.group] + row.cells()])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -51,7 +70,10 @@ def report_xlsx(report: selectors.Report) -> bytes:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A4"
     for row in report.rows:
-        sheet.append([row.group] + row.cells())
+        sheet.append([_clean(value) for value in [row.group] + row.cells()])
+        for cell in sheet[sheet.max_row]:
+            if cell.data_type == "f":  # text starting with "=": kept as text, never a formula
+                cell.data_type = "s"
     for letter, width in zip("ABCDEFGHI", (30, 6, 18, 16, 12, 28, 60, 18, 60), strict=True):
         sheet.column_dimensions[letter].width = width
     for cells in sheet.iter_rows(min_row=4):
@@ -91,7 +113,7 @@ def report_docx(report: selectors.Report) -> bytes:
         for row in group.rows:
             cells = table.add_row().cells
             for cell, value in zip(cells, row.cells(), strict=True):
-                cell.text = str(value)
+                cell.text = str(_clean(value))
         for row in table.rows:
             for cell, width in zip(row.cells, widths, strict=True):
                 cell.width = width

@@ -53,9 +53,21 @@ def contains_markup(text: str) -> bool:
     return bool(_MARKUP.search(text or ""))
 
 
+_LINE_BREAKS = re.compile(r"[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f]")
+
+
+def plain(text: str) -> str:
+    """Text as people meant it: line breaks that word processors paste (vertical tab, form feed,
+    line and paragraph separators) become new lines; other invisible control characters, which
+    documents and spreadsheets cannot hold, are dropped."""
+    text = (text or "").replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROLS.sub("", _LINE_BREAKS.sub("\n", text))
+
+
 def text_errors(text: str, *, field_name: str = "text", limit: int = MAX_TEXT) -> tuple[str, dict]:
     """(the cleaned text, errors): not empty, not too long, plain text without HTML or scripts."""
-    text = (text or "").strip().replace("\r\n", "\n")
+    text = plain(text).strip()
     if not text:
         return text, {field_name: [_("Write your proposal first.")]}
     if len(text) > limit:

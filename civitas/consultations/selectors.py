@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import (
@@ -163,7 +164,7 @@ class ReportRow:
     def cells(self) -> list:
         """The row as the downloads write it (the same columns as ``report_header``)."""
         return [
-            self.number, self.target, self.source, self.received_at.strftime("%d.%m.%Y"), self.submitter,
+            self.number, self.target, self.source, timezone.localtime(self.received_at).strftime("%d.%m.%Y"), self.submitter,
             self.text, self.decision, self.reasons,
         ]  # fmt: skip
 

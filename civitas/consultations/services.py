@@ -526,7 +526,7 @@ def proposal_submit(
         )
     proposal = Proposal(
         consultation=consultation, section=section, paragraph=paragraph, source=Source.PORTAL, author=actor,
-        organisation=(organisation or "").strip()[:200], received_at=now, text=text,
+        organisation=rules.plain(organisation).strip()[:200], received_at=now, text=text,
         state=ProposalState.PENDING if consultation.premoderation else ProposalState.VISIBLE,
         submission_key=submission_key or None, is_sample=consultation.is_sample,
     )  # fmt: skip
@@ -566,7 +566,7 @@ def proposal_record(
         errors["source"] = [_("This consultation is not open yet.")]
     if source not in (Source.EMAIL, Source.LETTER, Source.HEARING):
         errors["source"] = [_("Choose where the proposal came from: e-mail, letter or public hearing.")]
-    submitter_name, organisation = (submitter_name or "").strip(), (organisation or "").strip()
+    submitter_name, organisation = rules.plain(submitter_name).strip(), rules.plain(organisation).strip()
     if not submitter_name and not organisation:
         errors["submitter_name"] = [_("Give the name of the person or organisation who sent the proposal.")]
     if received_at is None or not (consultation.opens_at <= received_at <= consultation.closes_at):
@@ -604,7 +604,7 @@ def proposal_answer(
         raise ValidationError(_("The report is published: its answers are frozen and cannot be changed."))
     if proposal.state != ProposalState.VISIBLE:
         raise ValidationError(_("Only visible proposals are answered: approve or restore it first."))
-    reasons_bg, reasons_en = (reasons_bg or "").strip(), (reasons_en or "").strip()
+    reasons_bg, reasons_en = rules.plain(reasons_bg).strip(), rules.plain(reasons_en).strip()
     errors = rules.answer_errors(decision, reasons_bg, Decision.values)
     if not errors and rules.contains_markup(reasons_en):
         errors = {"reasons_en": [_("Write the text as plain text: HTML tags and scripts are not accepted.")]}

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from civitas.consultations import selectors, services
 from civitas.consultations.models import Answer, ModerationEntry, Proposal
@@ -254,3 +254,77 @@ def test_query_counts_do_not_grow_with_proposals(client, sopot, planner, page):
     # the consultation's page also lists the forum topics on it
     expected = {"detail": 6, "report": 5}[page]
     assert counts == [expected, expected], counts
+
+
+def test_downloads_never_run_a_proposal_as_a_formula(client, consultation, planner):
+    """CSV injection: text a spreadsheet would run as a formula stays text, in the XLSX unchanged,
+    in the CSV behind an apostrophe."""
+    from openpyxl import load_workbook
+
+    texts = ['=HYPERLINK("http://example.org","x")', "+1+1", "@SUM(1)", "-2+3", "Обикновен текст"]
+    for text in texts:
+        services.proposal_submit(actor=UserFactory(), consultation=consultation, text=text)
+    published(consultation, planner, citizens=0)
+    sheet = load_workbook(
+        io.BytesIO(client.get(url("consultations:report_download", consultation.slug, "xlsx")).content)
+    ).active
+    cells = {
+        cell.value: cell.data_type
+        for row in sheet.iter_rows(min_row=4)
+        for cell in row
+        if cell.value in texts
+    }
+    assert set(cells) == set(texts) and set(cells.values()) == {"s"}
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                client.get(url("consultations:report_download", consultation.slug, "csv")).content.decode(
+                    "utf-8-sig"
+                )
+            )
+        )
+    )
+    column = rows[0].index("Предложение")
+    shown = {row[column] for row in rows[1:]}
+    assert {
+        '\'=HYPERLINK("http://example.org","x")',
+        "'+1+1",
+        "'@SUM(1)",
+        "'-2+3",
+        "Обикновен текст",
+    } <= shown
+
+
+def test_pasted_control_characters_do_not_break_the_downloads(client, consultation, planner):
+    """A vertical tab or form feed pasted from a word processor becomes a line break; other control
+    characters are dropped; the DOCX and XLSX are written."""
+    from docx import Document
+
+    services.proposal_submit(actor=UserFactory(), consultation=consultation, text="Първи ред\x0bвтори ред\x01",
+                             organisation="НПО\x0c")  # fmt: skip
+    assert Proposal.objects.get(text__startswith="Първи").text == "Първи ред\nвтори ред"
+    published(consultation, planner, citizens=0)
+    for fmt in ("xlsx", "docx", "csv"):
+        assert client.get(url("consultations:report_download", consultation.slug, fmt)).status_code == 200
+    document = Document(
+        io.BytesIO(client.get(url("consultations:report_download", consultation.slug, "docx")).content)
+    )
+    assert any(
+        "Първи ред\nвтори ред" in cell.text
+        for table in document.tables
+        for row in table.rows
+        for cell in row.cells
+    )
+
+
+def test_downloads_date_proposals_in_the_municipalitys_time(consultation, planner):
+    """A letter received at 01:30 in Sofia is dated that day, not the previous one (UTC)."""
+    from zoneinfo import ZoneInfo
+
+    sofia = ZoneInfo("Europe/Sofia")
+    day = timezone.localtime(consultation.opens_at, sofia).date() + datetime.timedelta(days=1)
+    received = datetime.datetime.combine(day, datetime.time(1, 30), tzinfo=sofia)
+    services.proposal_record(actor=planner, consultation=consultation, source="letter", submitter_name="Иван",
+                             text="Писмо", received_at=received)  # fmt: skip
+    [row] = selectors.report(consultation).rows
+    assert row.cells()[3] == day.strftime("%d.%m.%Y")

@@ -88,5 +88,10 @@ def test_admin_pages_of_the_domain_answer_for_superusers(client):
 
     call_command("load_demo", stdout=open("/dev/null", "w"))
     client.force_login(UserFactory(username="root2", is_superuser=True, is_staff=True))
-    for path in ["/admin/plans/plan/", "/admin/projects/project/", "/admin/forum/topic/", "/admin/core/auditevent/"]:
+    for path in [
+        "/admin/plans/plan/",
+        "/admin/projects/project/",
+        "/admin/forum/topic/",
+        "/admin/core/auditevent/",
+    ]:
         assert client.get(path).status_code == 200, path

@@ -39,7 +39,9 @@ def test_one_message_has_one_translation_across_apps():
     for path in CATALOGUES:
         for entry in polib.pofile(str(path)).translated_entries():
             key = (entry.msgctxt or "", entry.msgid)
-            seen.setdefault(key, {})[str(path.relative_to(ROOT))] = entry.msgstr or entry.msgstr_plural.get(0, "")
+            seen.setdefault(key, {})[str(path.relative_to(ROOT))] = entry.msgstr or entry.msgstr_plural.get(
+                0, ""
+            )
     conflicts = {key: found for key, found in seen.items() if len(set(found.values())) > 1}
     assert not conflicts, "translated differently in different catalogues: " + "; ".join(
         f"{key[1]!r}{' (' + key[0] + ')' if key[0] else ''}: {found}" for key, found in conflicts.items()
