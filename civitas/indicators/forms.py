@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from civitas.core.models import Membership, Role
 from civitas.evaluation.engine import Period
 
-from .models import Indicator
+from .models import Frequency, Indicator
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -160,21 +160,37 @@ class TargetForm(forms.Form):
     value = forms.DecimalField(label=_("Target value"), max_digits=18, decimal_places=4)
     is_final = forms.BooleanField(label=_("Final target"), required=False)
 
+    def __init__(self, *args, frequency: str = "annual", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.frequency = frequency
+
     def clean_period(self):
-        return parse_period(self.cleaned_data["period"])
+        # A target is set for a year, or for a period of the indicator's own frequency.
+        return parse_period(self.cleaned_data["period"], frequency=self.frequency, allow_year=True)
 
 
 TargetFormSet = forms.formset_factory(TargetForm, extra=2, can_delete=True)
 
+PERIOD_EXAMPLES = {"annual": "2020", "semiannual": "2020-H1", "quarterly": "2020-Q3", "monthly": "2020-07"}
 
-def parse_period(text: str) -> tuple[int, int]:
+
+def parse_period(text: str, *, frequency: str | None = None, allow_year: bool = False) -> tuple[int, int]:
+    """(year, part of the year) of a period typed as 2020, 2020-H1, 2020-Q3 or 2020-07. Given the
+    indicator's ``frequency``, a period of another frequency is refused (2020-H2 is not a quarter:
+    both would be stored as part 2), except a whole year where ``allow_year`` says so."""
     try:
         period = Period.parse(text)
     except ValueError:
         raise forms.ValidationError(
             _("Write the period as a year (2020) or a part of it: 2020-H1, 2020-Q3 or 2020-07.")
         ) from None
-    return period.year, 0 if period.frequency == "annual" else period.index
+    kind = str(period.frequency)
+    if frequency is not None and kind != frequency and not (allow_year and kind == "annual"):
+        raise forms.ValidationError(
+            _("The periods of this indicator are written like %(example)s (frequency: %(frequency)s).")
+            % {"frequency": Frequency(frequency).label.lower(), "example": PERIOD_EXAMPLES[frequency]}
+        )
+    return period.year, 0 if kind == "annual" else period.index
 
 
 def period_text(year: int, sub: int, frequency: str) -> str:
@@ -223,7 +239,7 @@ class MeasurementForm(forms.Form):
                 self.breakdown_fields.append(name)
 
     def clean_period(self):
-        return parse_period(self.cleaned_data["period"])
+        return parse_period(self.cleaned_data["period"], frequency=self.indicator.frequency)
 
     def breakdown(self) -> dict:
         """Only the breakdowns with at least one value entered; an empty category counts as 0."""

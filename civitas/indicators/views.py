@@ -20,7 +20,7 @@ from civitas.projects.uploads import check_upload
 
 from . import forms, selectors, services
 from .data_views import staff_view
-from .models import Indicator, Measurement
+from .models import Frequency, Indicator, Measurement
 from .presentation import NOTE_LABELS, STATUS_LABELS
 
 
@@ -60,6 +60,12 @@ def _attachment(municipality, attached_to) -> dict:
         )
         return {"element": element, "project": None}
     return {"element": None, "project": Project.objects.filter(municipality=municipality, pk=pk).first()}
+
+
+def _frequency(request, default: str) -> str:
+    """The frequency the passport form says (its targets' periods follow it)."""
+    chosen = request.POST.get("frequency", default)
+    return chosen if chosen in Frequency.values else default
 
 
 def _targets(formset) -> list[dict]:
@@ -127,7 +133,9 @@ def indicator_create(request, municipality):
         request.POST or None, instance=Indicator(municipality=municipality), municipality=municipality,
         attach_choices=_attach_choices(municipality),
     )  # fmt: skip
-    formset = forms.TargetFormSet(request.POST or None, prefix="targets")
+    formset = forms.TargetFormSet(
+        request.POST or None, prefix="targets", form_kwargs={"frequency": _frequency(request, "annual")}
+    )
     back = reverse("indicators:list", args=[municipality.slug])
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         fields = form.service_fields()
@@ -156,7 +164,10 @@ def indicator_edit(request, municipality, code):
         }
         for t in indicator.targets.all()
     ]
-    formset = forms.TargetFormSet(request.POST or None, prefix="targets", initial=initial)
+    formset = forms.TargetFormSet(
+        request.POST or None, prefix="targets", initial=initial,
+        form_kwargs={"frequency": _frequency(request, indicator.frequency)},
+    )  # fmt: skip
     back = reverse("indicators:values", args=[municipality.slug, indicator.code])
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         fields = form.service_fields()
@@ -208,7 +219,7 @@ def measurement_edit(request, municipality, code):
     measurement = None
     period = request.POST.get("period") or request.GET.get("period", "")
     try:
-        year, sub = forms.parse_period(period)
+        year, sub = forms.parse_period(period, frequency=indicator.frequency)
         measurement = Measurement.objects.filter(indicator=indicator, year=year, sub=sub).first()
     except ValidationError:
         pass

@@ -150,7 +150,7 @@ def test_evidence_file_is_checked_and_stored(client, town, owner, indicator, set
     "passport, data, message",
     [
         ({}, {"period": "2031", "value": "5"}, "There is no such reporting period for this indicator."),
-        ({}, {"period": "2016-Q2", "value": "5"}, "There is no such reporting period for this indicator."),
+        ({}, {"period": "2016-Q2", "value": "5"}, "The periods of this indicator are written like 2020 (frequency: annual)."),
         ({"measure": "percentage"}, {"period": "2016", "numerator": "5", "denominator": "0"},
          "The denominator cannot be zero."),
         ({"measure": "score", "scale_min": Decimal(1), "scale_max": Decimal(5), "baseline_value": Decimal(3)},
@@ -491,3 +491,33 @@ def test_calendar_groups_by_owner_and_unit(client, town, owner, indicator, eleme
     assert "Отдел ТСУ" in by_unit and "Отдел ФСД" in by_unit
     assert datetime.date.today().year > 2020  # the fixture's plan has ended: everything is overdue
     assert by_unit.count("civitas-calendar--overdue") == 14
+
+
+@pytest.mark.parametrize("typed", ["2018-H2", "2018-02", "2018"])
+def test_a_period_of_another_frequency_is_refused(client, town, owner, element, typed):
+    """2018-H2 and 2018-02 would both be stored as part 2: for a quarterly indicator they are
+    refused, as is a whole year, with a message saying how to write its periods."""
+    IndicatorFactory(element=element, owner=owner, code="Q1", frequency="quarterly", disaggregation=[])
+    client.force_login(owner)
+    response = client.post(base(town) + "indicator/Q1/value/", {"period": typed, "value": "5"})
+    assert response.status_code == 400
+    assert "The periods of this indicator are written like 2020-Q3 (frequency: quarterly)." in errors_of(
+        response
+    )
+    assert not Measurement.objects.filter(indicator__code="Q1").exists()
+    ok = client.post(base(town) + "indicator/Q1/value/", {"period": "2018-Q2", "value": "5"})
+    assert ok.status_code == 302 and Measurement.objects.get(indicator__code="Q1").sub == 2
+
+
+def test_targets_are_for_a_year_or_a_period_of_the_indicators_frequency(client, town, planner, element):
+    client.force_login(planner)
+    data = passport_data(element, frequency="quarterly", **{"targets-0-period": "2017-H1"})
+    response = client.post(base(town) + "new/", data)
+    assert response.status_code == 400 and not Indicator.objects.filter(code="NEW-1").exists()
+    assert "The periods of this indicator are written like 2020-Q3 (frequency: quarterly)." in errors_of(
+        response
+    )
+    data["targets-0-period"] = "2017-Q2"
+    assert client.post(base(town) + "new/", data).status_code == 302
+    made = Indicator.objects.get(code="NEW-1")
+    assert list(made.targets.values_list("year", "sub")) == [(2017, 2), (2020, 0)]
