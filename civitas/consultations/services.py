@@ -188,8 +188,13 @@ def consultation_update(
     errors.update(_check_plan(municipality, data["plan"]))
     if not (data["title_bg"] or "").strip():
         errors["title_bg"] = [_("Give the consultation a title.")]
-    if consultation.status == ConsultationStatus.OPEN and data["opens_at"] != consultation.opens_at:
-        errors["opens_at"] = [_("The consultation is open: its opening date cannot change.")]
+    if consultation.status == ConsultationStatus.OPEN:
+        if data["opens_at"] != consultation.opens_at:
+            errors["opens_at"] = [_("The consultation is open: its opening date cannot change.")]
+        elif data["closes_at"] != consultation.closes_at and data["closes_at"] <= timezone.now():
+            errors["closes_at"] = [
+                _("The consultation is open: its closing date cannot be moved into the past.")
+            ]
     _raise(errors)
     bump_version(instance=consultation, expected_version=expected_version)
     changes = field_changes(consultation, fields)
@@ -205,18 +210,38 @@ def consultation_update(
 
 
 @transaction.atomic
-def consultation_open(*, actor, consultation: Consultation) -> Consultation:
-    """Publish a draft consultation: from its opening date, citizens send proposals."""
+def consultation_open(
+    *, actor, consultation: Consultation, now: datetime.datetime | None = None
+) -> Consultation:
+    """Publish a draft consultation: from its opening date, citizens send proposals. The period
+    that counts is the one the public really gets: from now, if the planned opening has passed,
+    to the closing date, which must be ahead; it lasts 30 days unless a reason is given."""
+    now = now or timezone.now()
     _require_manager(actor, consultation.municipality)
     _lock(consultation)
     if consultation.status != ConsultationStatus.DRAFT:
         raise ValidationError(_("Only a draft consultation can be opened."))
+    if consultation.closes_at <= now:
+        raise ValidationError(
+            {
+                "closes_at": [
+                    _("The closing date has passed: set a new period before opening the consultation.")
+                ]
+            }
+        )
+    opens_at = max(consultation.opens_at, now)  # opened late: the period starts now
+    _raise(rules.period_errors(opens_at, consultation.closes_at, consultation.short_period_reason))
     has_text = Paragraph.objects.filter(section__consultation=consultation).exists()
     if not has_text and not consultation.document:
         raise ValidationError(_("Add the draft's text or upload the draft document before opening."))
-    consultation.status = ConsultationStatus.OPEN
-    consultation.save(update_fields=["status", "updated_at"])
-    audit_record(actor=actor, municipality=consultation.municipality, action="open", obj=consultation)
+    changes = None
+    if opens_at != consultation.opens_at:
+        changes = {"opens_at": [consultation.opens_at.isoformat(), opens_at.isoformat()]}
+    consultation.status, consultation.opens_at = ConsultationStatus.OPEN, opens_at
+    consultation.save(update_fields=["status", "opens_at", "updated_at"])
+    audit_record(
+        actor=actor, municipality=consultation.municipality, action="open", obj=consultation, changes=changes
+    )
     return consultation
 
 

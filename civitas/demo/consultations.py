@@ -70,7 +70,7 @@ def _development_plan(municipality, planner, moderator) -> Consultation:
         opens_at=_at(14, 4, 9), closes_at=_at(14, 5, 17),
     )  # fmt: skip
     services.draft_from_plan(actor=planner, consultation=consultation)
-    services.consultation_open(actor=planner, consultation=consultation)
+    services.consultation_open(actor=planner, consultation=consultation, now=_at(14, 4, 9))
 
     youth_centre = _paragraph(consultation, "ОПР-1.2")
     bike_path = _paragraph(consultation, "ОПР-4.3")
@@ -252,7 +252,7 @@ def _housing(municipality, planner) -> Consultation:
     )  # fmt: skip
     services.draft_replace_text(actor=planner, consultation=consultation, text_bg=HOUSING_TEXT_BG,
                                 text_en=HOUSING_TEXT_EN)  # fmt: skip
-    services.consultation_open(actor=planner, consultation=consultation)
+    services.consultation_open(actor=planner, consultation=consultation, now=consultation.opens_at)
     surveyed = _paragraph(consultation, "Ежегодно се обследват")
     services.proposal_submit(
         actor=maria, consultation=consultation, paragraph=surveyed, section=surveyed.section,

@@ -48,17 +48,17 @@ def citizen(db):
 
 
 def build_consultation(municipality, actor, *, slug="draft", days=30, open_=True, **fields):
-    """A consultation opened a day ago for ``days`` days, with the DRAFT text:
+    """A consultation planned to open a day ago, opened now for ``days`` days, with the DRAFT text:
     sections: 1 (opening, 1 paragraph), 2 „Първи раздел“ (2 paragraphs), 3 „Втори раздел“ (1)."""
     now = timezone.now()
     opens = now - datetime.timedelta(days=1)
     consultation = services.consultation_create(
         actor=actor, municipality=municipality, slug=slug, title_bg="Проект на наредба", title_en="Draft ordinance",
-        opens_at=opens, closes_at=opens + datetime.timedelta(days=days), **fields,
+        opens_at=opens, closes_at=now + datetime.timedelta(days=days), **fields,
     )  # fmt: skip
     services.draft_replace_text(actor=actor, consultation=consultation, text_bg=DRAFT)
     if open_:
-        services.consultation_open(actor=actor, consultation=consultation)
+        services.consultation_open(actor=actor, consultation=consultation, now=now)
     consultation.refresh_from_db()
     return consultation
 

@@ -376,3 +376,39 @@ def test_sample_data_publishes_without_e_mail(consultation, planner, django_capt
     with django_capture_on_commit_callbacks(execute=True):
         services.report_publish(actor=planner, consultation=consultation, notify=False)
     assert mail.outbox == []
+
+
+def test_the_public_gets_the_whole_period_even_when_opened_late(sopot, planner):
+    """Opening after the planned date starts the period then: 30 days must remain (or a reason be
+    given), a period that has passed cannot be opened, and an open consultation's closing date
+    cannot be moved into the past."""
+    from .conftest import DRAFT
+
+    now = timezone.now()
+    late = services.consultation_create(
+        actor=planner, municipality=sopot, slug="late", title_bg="Късна",
+        opens_at=now - datetime.timedelta(days=40), closes_at=now - datetime.timedelta(days=5),
+    )  # fmt: skip
+    services.draft_replace_text(actor=planner, consultation=late, text_bg=DRAFT)
+    with pytest.raises(ValidationError) as error:
+        services.consultation_open(actor=planner, consultation=late)
+    assert "closes_at" in error.value.message_dict
+    tight = services.consultation_create(
+        actor=planner, municipality=sopot, slug="tight", title_bg="Стегната",
+        opens_at=now - datetime.timedelta(days=10), closes_at=now + datetime.timedelta(days=25),
+    )  # fmt: skip
+    services.draft_replace_text(actor=planner, consultation=tight, text_bg=DRAFT)
+    with pytest.raises(ValidationError) as error:  # 35 days planned, 25 left
+        services.consultation_open(actor=planner, consultation=tight, now=now)
+    assert "short_period_reason" in error.value.message_dict
+    tight.refresh_from_db()
+    assert tight.status == "draft"
+    services.consultation_update(actor=planner, consultation=tight, expected_version=tight.version,
+                                 closes_at=now + datetime.timedelta(days=31))  # fmt: skip
+    services.consultation_open(actor=planner, consultation=tight, now=now)
+    tight.refresh_from_db()
+    assert tight.status == "open" and tight.opens_at == now  # the record says when it really opened
+    with pytest.raises(ValidationError) as error:
+        services.consultation_update(actor=planner, consultation=tight, expected_version=tight.version,
+                                     closes_at=now - datetime.timedelta(minutes=1), short_period_reason="x")  # fmt: skip
+    assert "closes_at" in error.value.message_dict

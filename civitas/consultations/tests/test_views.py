@@ -126,7 +126,8 @@ def test_an_oversized_attachment_is_refused_on_the_page(client, consultation, se
 
 def test_a_late_proposal_is_refused_on_the_page_and_logged(client, sopot, planner):
     consultation = build_consultation(sopot, planner, slug="late")
-    consultation.closes_at = consultation.opens_at + datetime.timedelta(hours=1)
+    consultation.opens_at = timezone.now() - datetime.timedelta(hours=2)  # the period has ended
+    consultation.closes_at = timezone.now() - datetime.timedelta(hours=1)
     consultation.short_period_reason = "Кратък срок"
     consultation.save()
     client.force_login(UserFactory())

@@ -226,10 +226,10 @@ def test_a_topic_on_a_consultation_is_listed_on_the_consultation_page(client, to
     now = timezone.now()
     consultation = consultations.consultation_create(
         actor=planner, municipality=town, slug="proekt", title_bg="Проект на наредба",
-        opens_at=now - datetime.timedelta(days=1), closes_at=now + datetime.timedelta(days=30),
+        opens_at=now, closes_at=now + datetime.timedelta(days=30),
     )  # fmt: skip
     consultations.draft_replace_text(actor=planner, consultation=consultation, text_bg="# Раздел\n\nТекст.")
-    consultations.consultation_open(actor=planner, consultation=consultation)
+    consultations.consultation_open(actor=planner, consultation=consultation, now=now)
     client.force_login(citizen)
     response = client.post(
         reverse("forum:topic_create", args=["sopot"]) + "?consultation=proekt",
