@@ -322,23 +322,29 @@ def answers_notify(*, consultation_id: int) -> int:
         .exclude(author__email="")
         .select_related("author__profile")
     }
+    link = settings.CIVITAS_SITE_URL.rstrip("/") + reverse(
+        "consultations:report", args=[consultation.municipality.slug, consultation.slug]
+    )
+    language_of = {
+        author_id: getattr(getattr(author, "profile", None), "language", "") or settings.LANGUAGE_CODE
+        for author_id, author in authors.items()
+    }
     messages = []
-    for author_id, author in authors.items():
-        language = getattr(getattr(author, "profile", None), "language", "") or settings.LANGUAGE_CODE
+    for language in sorted(set(language_of.values())):  # the table once per language, not per person
         with translation.override(language):
-            rows = [
-                r
-                for r in selectors.report(consultation).rows
-                if r.proposal.author_id == author_id and not r.hidden
-            ]
-            link = settings.CIVITAS_SITE_URL.rstrip("/") + reverse(
-                "consultations:report", args=[consultation.municipality.slug, consultation.slug]
-            )
+            rows_of: dict[int, list] = {}
+            for row in selectors.report(consultation).rows:
+                if not row.hidden and language_of.get(row.proposal.author_id) == language:
+                    rows_of.setdefault(row.proposal.author_id, []).append(row)
             subject = _("Answers to your proposals: %(title)s") % {"title": consultation.title}
-            body = render_to_string(
-                "consultations/answers_email.txt", {"consultation": consultation, "rows": rows, "link": link}
-            )
-        messages.append((subject, body.strip() + "\n", settings.DEFAULT_FROM_EMAIL, [author.email]))
+            for author_id, rows in rows_of.items():
+                body = render_to_string(
+                    "consultations/answers_email.txt",
+                    {"consultation": consultation, "rows": rows, "link": link},
+                )
+                messages.append(
+                    (subject, body.strip() + "\n", settings.DEFAULT_FROM_EMAIL, [authors[author_id].email])
+                )
     return send_mass_mail(messages, fail_silently=True) if messages else 0
 
 

@@ -412,3 +412,19 @@ def test_the_public_gets_the_whole_period_even_when_opened_late(sopot, planner):
         services.consultation_update(actor=planner, consultation=tight, expected_version=tight.version,
                                      closes_at=now - datetime.timedelta(minutes=1), short_period_reason="x")  # fmt: skip
     assert "closes_at" in error.value.message_dict
+
+
+@pytest.mark.parametrize("proposers", [2, 8])
+def test_the_answers_e_mail_takes_the_same_queries_for_any_number_of_proposers(
+    sopot, planner, proposers, django_assert_num_queries
+):
+    consultation = build_consultation(sopot, planner, slug=f"c{proposers}")
+    for i in range(proposers):
+        submit(consultation, UserFactory(email=f"p{i}@example.org"), text=f"Предложение {i}")
+    close(consultation, planner)
+    for proposal in consultation.proposals.all():
+        services.proposal_answer(actor=planner, proposal=proposal, decision="accepted", reasons_bg="")
+    services.report_publish(actor=planner, consultation=consultation, notify=False)
+    # the consultation, the proposers, then the table (municipality, sections, paragraphs, proposals)
+    with django_assert_num_queries(5):
+        assert services.answers_notify(consultation_id=consultation.pk) == proposers
