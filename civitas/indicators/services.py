@@ -271,10 +271,21 @@ def _require_enter(actor, indicator: Indicator) -> None:
         raise PermissionDenied(_("Only the indicator's owner enters its measurements."))
 
 
+def _has_written(actor, measurement: Measurement) -> bool:
+    """Whether this person ever typed this value (entered, changed or corrected it), even if
+    someone else saved it last: the audit log keeps every save with its author."""
+    from civitas.core.models import AuditEvent
+
+    return AuditEvent.objects.filter(
+        object_type=Measurement._meta.label_lower, object_id=str(measurement.pk), actor_id=actor.pk,
+        action__in=("create", "update", "correct"),
+    ).exists()  # fmt: skip
+
+
 def _require_verify(actor, measurement: Measurement) -> None:
     if not can(actor, measurement.indicator.municipality, Action.VERIFY_MEASUREMENT):
         raise PermissionDenied(_("Only a verifier approves or returns measurements."))
-    if measurement.entered_by_id == actor.pk:
+    if measurement.entered_by_id == actor.pk or _has_written(actor, measurement):
         raise ValidationError(
             {
                 "__all__": [

@@ -275,3 +275,24 @@ def test_enterable_indicators_follow_the_owner_rule(indicator, town, owner):
     assert set(services.enterable_indicators(owner, town)) == {indicator, free}
     assert set(services.enterable_indicators(other, town)) == {free}
     assert not services.enterable_indicators(staff(town, Role.VERIFIER, "v2"), town).exists()
+
+
+def test_whoever_typed_a_value_cannot_approve_it_even_if_another_saved_it_last(element, town):
+    """An indicator without an owner: two people with the indicator-owner role; the first types
+    the value, the second saves it unchanged and submits; the first, also a verifier, is refused."""
+    first, second = staff(town, Role.INDICATOR_OWNER, "first"), staff(town, Role.INDICATOR_OWNER, "second")
+    MembershipFactory(user=first, municipality=town, role=Role.VERIFIER)
+    indicator = IndicatorFactory(element=element, owner=None, code="T9")
+    m = services.measurement_save(actor=first, indicator=indicator, year=2016, value=Decimal(5))
+    m = services.measurement_save(actor=second, indicator=indicator, year=2016, value=Decimal(5),
+                                  expected_version=m.version)  # fmt: skip
+    services.measurement_submit(actor=second, measurement=m)
+    m.refresh_from_db()
+    assert m.entered_by == second
+    with pytest.raises(ValidationError):
+        services.measurement_approve(actor=first, measurement=m)
+    m.refresh_from_db()
+    assert m.state == "submitted"
+    services.measurement_approve(actor=staff(town, Role.VERIFIER, "other"), measurement=m)
+    m.refresh_from_db()
+    assert m.state == "approved"
