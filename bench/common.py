@@ -16,7 +16,10 @@ ROOT = Path(__file__).resolve().parents[1]
 PYTHON = ROOT / ".venv" / "bin" / "python"
 GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
 HOST = "127.0.0.1"
-DB_USER = DB_PASSWORD = "civitas"
+# A role of the benchmarks' own, with a new random password each run: a deployed site's role
+# (e.g. "civitas") is never touched.
+DB_USER = "civitas_bench"
+DB_PASSWORD = secrets.token_hex(16)
 PG_VERSION, PG_CLUSTER = "15", "main"
 OUTPUT = ROOT / "BENCHMARKS.md"
 
@@ -54,7 +57,7 @@ def recreate_database(port: int, name: str) -> str:
         "psql", "-p", str(port), "-v", "ON_ERROR_STOP=1", "-q",
         input=f"""
 SELECT 'CREATE ROLE {DB_USER}' WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{DB_USER}')\\gexec
-ALTER ROLE {DB_USER} WITH LOGIN CREATEDB PASSWORD '{DB_PASSWORD}';
+ALTER ROLE {DB_USER} WITH LOGIN PASSWORD '{DB_PASSWORD}';
 DROP DATABASE IF EXISTS {name} WITH (FORCE);
 CREATE DATABASE {name} OWNER {DB_USER} ENCODING 'UTF8' TEMPLATE template0;
 """,

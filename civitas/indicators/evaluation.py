@@ -7,6 +7,8 @@ evaluates them; selectors load the data, in a fixed number of queries, and call 
 import datetime
 from collections.abc import Iterable
 
+from django.utils import timezone
+
 from civitas.evaluation import engine
 
 from .models import COUNTED_STATES, Indicator, Measurement, Target
@@ -57,7 +59,7 @@ def evaluation_date(plan_end_year: int | None, today: datetime.date | None = Non
     """The date a plan is evaluated on: today, but no later than the end of the year after the
     plan's last year (when the last year's values are in), so a finished plan keeps its final
     assessment instead of turning stale."""
-    today = today or datetime.date.today()
+    today = today or timezone.localdate()
     if plan_end_year is None:
         return today
     return min(today, datetime.date(plan_end_year + 1, 12, 31))

@@ -29,6 +29,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civitas.evaluation.engine import Frequency, Period
@@ -663,7 +664,7 @@ def due_periods(indicator: Indicator, today: datetime.date) -> list[Period]:
 def template_rows(*, actor, municipality, plan=None, today: datetime.date | None = None):
     """(header, rows) of the template: one row per indicator and period due that has no submitted,
     approved or published value; drafts and returned values are filled in. Two queries."""
-    today = today or datetime.date.today()
+    today = today or timezone.localdate()
     indicators = list(enterable_indicators(actor=actor, municipality=municipality, plan=plan))
     stored = {
         (m.indicator_id, m.year, m.sub): m

@@ -5,6 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.http import Http404
+from django.utils import timezone
 
 from civitas.core.cache import ProcessCache
 from civitas.evaluation import engine
@@ -312,7 +313,7 @@ def indicator_periods(indicator: Indicator, *, today: datetime.date | None = Non
     from .rules import period_of
     from .services import indicator_period
 
-    today = today or datetime.date.today()
+    today = today or timezone.localdate()
     years = indicator_period(indicator)
     stored = {}
     for m in indicator.measurements.select_related("entered_by", "approved_by"):
@@ -389,7 +390,7 @@ def reporting_calendar(
     from .rules import period_of
     from .services import indicator_period
 
-    today = today or datetime.date.today()
+    today = today or timezone.localdate()
     if indicators is None:
         indicators = list(_staff_indicators(municipality).order_by("position", "code", "pk"))
     states = defaultdict(dict)

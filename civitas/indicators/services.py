@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from civitas.core.models import Municipality
+from civitas.core.models import Membership, Municipality
 from civitas.core.permissions import Action, can
 from civitas.core.services import audit_record, bump_version, field_changes
 from civitas.plans.models import PlanElement
@@ -536,14 +536,13 @@ def reminders_send(*, today=None) -> int:
     due within settings.CIVITAS_REMINDER_DAYS_AHEAD days or overdue, unless one was already sent
     to them today. The e-mails go out from a background task after the transaction commits;
     returns how many were enqueued."""
-    import datetime
 
     from civitas.core.models import Municipality as Municipalities
 
     from .models import ReminderSent
     from .tasks import send_reminder
 
-    today = today or datetime.date.today()
+    today = today or timezone.localdate()
     enqueued = 0
     for municipality in Municipalities.objects.order_by("pk"):
         owners = {owner_id for owner_id, _items in _reminder_items(municipality, today=today).items()}
@@ -572,10 +571,14 @@ def _reminder_items(municipality: Municipality, *, today, owner=None) -> dict:
         )
     calendar = selectors.reporting_calendar(municipality=municipality, indicators=indicators, today=today)
     days = settings.CIVITAS_REMINDER_DAYS_AHEAD
+    # Only people who still work for the municipality are reminded (a role here, any role).
+    staff = set(Membership.objects.filter(municipality=municipality).values_list("user_id", flat=True))
     by_owner: dict = {}
     for entry in calendar.entries:
         owner_of = entry.indicator.owner
         if entry.kind == "stale" or owner_of is None or not owner_of.email or not owner_of.is_active:
+            continue
+        if owner_of.pk not in staff and not owner_of.is_superuser:
             continue
         item = reporting.DueItem(entry.period, entry.deadline, reporting.Due(entry.kind), entry.state)
         if reporting.due_within([item], today=today, days=days):

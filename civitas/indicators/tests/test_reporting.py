@@ -171,3 +171,13 @@ def test_nothing_due_sends_nothing(reminded, django_capture_on_commit_callbacks)
         call_command("send_reminders", "--date", "2023-06-01")  # nothing has ended yet
     assert mail.outbox == []
     assert not ReminderSent.objects.exists()
+
+
+def test_people_who_left_the_municipality_are_not_reminded(reminded, django_capture_on_commit_callbacks):
+    from civitas.core.models import Membership
+
+    town, owner, english = reminded
+    Membership.objects.filter(user=owner).delete()  # the owner left; the passport still names them
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_reminders", "--date", "2025-02-20")
+    assert [m.to for m in mail.outbox] == [[english.email]]
