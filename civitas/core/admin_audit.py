@@ -10,6 +10,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.forms.models import model_to_dict
 
+from .models import Municipality
 from .services import audit_record
 
 
@@ -28,8 +29,6 @@ def _content(obj) -> dict:
 
 def municipality_of(obj):
     """The municipality a row belongs to: its own, its plan's or its project's, or itself."""
-    from .models import Municipality
-
     if isinstance(obj, Municipality):
         return obj
     for path in ("municipality", "plan", "project", "topic"):
@@ -65,15 +64,19 @@ class AuditedAdmin(admin.ModelAdmin):
             audit_record(actor=request.user, municipality=municipality, action="admin_change_related",
                          obj=form.instance, changes={"inlines": [f.prefix for f in formsets if f.has_changed()]})  # fmt: skip
 
+    def _record_deletion(self, request, obj) -> None:
+        # A municipality being deleted cannot own its own deletion record (the log protects it).
+        municipality = None if isinstance(obj, Municipality) else municipality_of(obj)
+        audit_record(actor=request.user, municipality=municipality, action="admin_delete", obj=obj,
+                     changes=_content(obj))  # fmt: skip
+
     def delete_model(self, request, obj):
         with transaction.atomic():
-            audit_record(actor=request.user, municipality=municipality_of(obj), action="admin_delete", obj=obj,
-                         changes=_content(obj))  # fmt: skip
+            self._record_deletion(request, obj)
             super().delete_model(request, obj)
 
     def delete_queryset(self, request, queryset):
         with transaction.atomic():
             for obj in queryset:
-                audit_record(actor=request.user, municipality=municipality_of(obj), action="admin_delete", obj=obj,
-                             changes=_content(obj))  # fmt: skip
+                self._record_deletion(request, obj)
             super().delete_queryset(request, queryset)

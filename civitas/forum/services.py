@@ -184,6 +184,10 @@ def _require_moderator(actor, municipality) -> None:
 def post_hide(*, actor, post: Post, reason: str) -> Post:
     municipality = post.topic.municipality
     _require_moderator(actor, municipality)
+    if post.state == PostState.REMOVED:
+        raise ValidationError(
+            {"reason": [_("The post was removed at its author's request: there is nothing to hide.")]}
+        )
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": [_("Give the public reason for hiding the post.")]})
@@ -225,6 +229,8 @@ def posts_remove_by_author(*, user) -> int:
 def post_restore(*, actor, post: Post) -> Post:
     municipality = post.topic.municipality
     _require_moderator(actor, municipality)
+    if post.state != PostState.HIDDEN:
+        raise ValidationError(_("Only a hidden post can be restored."))
     post.state, post.hidden_reason = PostState.VISIBLE, ""
     post.save(update_fields=["state", "hidden_reason"])
     post.flags.update(resolved=True)

@@ -248,3 +248,19 @@ def test_a_topic_on_a_consultation_is_listed_on_the_consultation_page(client, to
         services.topic_create(
             actor=citizen, municipality=other_town, title="Т", body="Б", consultation=consultation
         )
+
+
+def test_moderators_cannot_bring_back_a_post_removed_at_its_authors_request(topic, citizen, town):
+    moderator = UserFactory(username="moderator")
+    MembershipFactory(user=moderator, municipality=town, role=Role.MODERATOR)
+    post = topic.posts.get()
+    services.posts_remove_by_author(user=citizen)
+    post.refresh_from_db()
+    for call in (
+        lambda: services.post_hide(actor=moderator, post=post, reason="Обидно"),
+        lambda: services.post_restore(actor=moderator, post=post),
+    ):
+        with pytest.raises(ValidationError):
+            call()
+    post.refresh_from_db()
+    assert post.state == PostState.REMOVED
