@@ -633,6 +633,8 @@ def proposal_answer(
     _lock(consultation)
     if consultation.status == ConsultationStatus.PUBLISHED:
         raise ValidationError(_("The report is published: its answers are frozen and cannot be changed."))
+    # Read under the lock: a moderator may have hidden the proposal since the page was loaded.
+    proposal.state = Proposal.objects.values_list("state", flat=True).get(pk=proposal.pk)
     if proposal.state != ProposalState.VISIBLE:
         raise ValidationError(_("Only visible proposals are answered: approve or restore it first."))
     reasons_bg, reasons_en = rules.plain(reasons_bg).strip(), rules.plain(reasons_en).strip()
@@ -715,6 +717,7 @@ def proposal_hide(*, actor, proposal: Proposal, reason: str) -> Proposal:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": [_("Give the public reason for hiding the proposal.")]})
+    _lock(proposal.consultation)  # so that no answer is written between this check and the hiding
     if Answer.objects.filter(proposal=proposal).exists():
         raise ValidationError({"reason": [_("The proposal has an official answer: it cannot be hidden.")]})
     return _moderate(actor=actor, proposal=proposal, state=ProposalState.HIDDEN, reason=reason, action="hide")

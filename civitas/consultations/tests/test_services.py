@@ -428,3 +428,13 @@ def test_the_answers_e_mail_takes_the_same_queries_for_any_number_of_proposers(
     # the consultation, the proposers, then the table (municipality, sections, paragraphs, proposals)
     with django_assert_num_queries(5):
         assert services.answers_notify(consultation_id=consultation.pk) == proposers
+
+
+def test_a_proposal_hidden_since_the_page_was_loaded_is_not_answered(consultation, planner, moderator):
+    proposal = submit(consultation, UserFactory(), text="Обида")
+    stale = Proposal.objects.get(pk=proposal.pk)  # the planner's answer page, loaded before the hiding
+    services.proposal_hide(actor=moderator, proposal=proposal, reason="Обидно")
+    close(consultation, planner)
+    with pytest.raises(ValidationError):
+        services.proposal_answer(actor=planner, proposal=stale, decision="not_applicable", reasons_bg="—")
+    assert not Answer.objects.exists()
