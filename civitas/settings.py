@@ -195,7 +195,11 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "civitas@localhost")
 # the transaction commits (transaction.on_commit). The embedded default runs them inline; in
 # production set TASKS_BACKEND=django_tasks_db.DatabaseBackend and run `manage.py db_worker`
 # (as many as the load asks for): tasks wait in the database and survive restarts.
-TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")}}
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
+    }
+}
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from civitas.core.forms import run_service
+from civitas.core.forms import edited_version, run_service
 from civitas.core.permissions import Action, can
 from civitas.manage.views import staff_view
 
@@ -74,9 +74,8 @@ def consultation_edit(request, municipality, slug):
     )  # fmt: skip
     if request.method == "POST" and form.is_valid():
         fields = form.service_fields()
-        expected = form.cleaned_data.get("version") or consultation.version
         if run_service(form, lambda: services.consultation_update(
-            actor=request.user, consultation=consultation, expected_version=expected, **fields)):  # fmt: skip
+            actor=request.user, consultation=consultation, expected_version=edited_version(form), **fields)):  # fmt: skip
             messages.success(request, _("The consultation was saved."))
             return redirect("consultations_manage:detail", municipality.slug, consultation.slug)
     return _render_form(request, title=_("Edit consultation"), form=form, multipart=True,

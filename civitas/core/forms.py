@@ -25,3 +25,14 @@ def run_service(form, call) -> bool:
                 form.add_error(None, message)
         return False
     return True
+
+
+def edited_version(form) -> int:
+    """The version of the record the editor's form was opened on (its hidden ``version`` field).
+    A form without it cannot show that nobody saved in between, so it is refused as a conflict
+    rather than saved over whatever is stored now. Call it inside the service call that
+    ``run_service`` makes, so that the refusal shows on the form."""
+    version = form.cleaned_data.get("version")
+    if version is None:
+        raise ConflictError()
+    return version

@@ -289,7 +289,7 @@ class CorrectionForm(MeasurementForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ("period", "collected_on", "comment", "evidence", "evidence_url", "version"):
+        for name in ("period", "collected_on", "comment", "evidence", "evidence_url"):
             del self.fields[name]
         self.fields["reason"].required = True
 

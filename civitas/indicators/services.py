@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from civitas.core.errors import ConflictError
 from civitas.core.models import Membership, Municipality
 from civitas.core.permissions import Action, can
 from civitas.core.services import audit_record, bump_version, field_changes
@@ -465,11 +466,15 @@ def measurement_publish(*, actor, measurement: Measurement) -> Measurement:
 @transaction.atomic
 def measurement_correct(
     *, actor, measurement: Measurement, reason: str, value=None, numerator=None, denominator=None,
-    breakdown: dict | None = None,
+    breakdown: dict | None = None, expected_version: int | None = None,
 ) -> Measurement:  # fmt: skip
     """Change an approved or published value: needs a reason, is kept in the public history, and
-    goes back to the verifier (submitted) before it counts again."""
+    goes back to the verifier (submitted) before it counts again. ``expected_version`` is the
+    value's version the corrector saw: a correction made meanwhile by someone else is not
+    overwritten."""
     measurement = _locked(measurement)
+    if expected_version is not None and measurement.version != expected_version:
+        raise ConflictError()
     indicator = measurement.indicator
     _require_enter(actor, indicator)
     if measurement.state not in (MeasurementState.APPROVED, MeasurementState.PUBLISHED):

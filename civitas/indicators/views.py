@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
-from civitas.core.forms import run_service
+from civitas.core.forms import edited_version, run_service
 from civitas.core.permissions import Action, can
 from civitas.plans import selectors as plan_selectors
 from civitas.projects.models import Project
@@ -177,7 +177,7 @@ def indicator_edit(request, municipality, code):
                 "attached_to", _("An indicator stays where it was created; create a new one instead.")
             )
         elif run_service(form, lambda: services.indicator_edit(
-            actor=request.user, indicator=indicator, expected_version=form.cleaned_data["version"] or indicator.version,
+            actor=request.user, indicator=indicator, expected_version=edited_version(form),
             targets=_targets(formset), reason=form.cleaned_data.get("reason", ""), **fields)):  # fmt: skip
             messages.success(request, _("The indicator was saved."))
             return redirect("indicators:values", municipality.slug, indicator.code)
@@ -296,7 +296,7 @@ def measurement_correct(request, municipality, pk):
     if request.method == "POST" and form.is_valid():
         if run_service(form, lambda: services.measurement_correct(
             actor=request.user, measurement=measurement, reason=form.cleaned_data["reason"],
-            **form.service_values())):  # fmt: skip
+            expected_version=edited_version(form), **form.service_values())):  # fmt: skip
             messages.success(request, _("The correction was saved and goes to the verifier again."))
             return redirect(back)
     return render(

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from civitas.core.forms import run_service
+from civitas.core.forms import edited_version, run_service
 from civitas.core.models import Role
 from civitas.core.permissions import Action, allowed_actions, require, roles_of
 from civitas.core.tenancy import with_municipality
@@ -42,7 +42,7 @@ def staff_view(action: Action):
 
 
 def _version(form, obj) -> int:
-    return form.cleaned_data.get("version") or obj.version
+    return edited_version(form)
 
 
 def _render_form(request, *, title, form, back, submit=None, intro="", multipart=False, extra=None):
@@ -326,12 +326,14 @@ def part_edit(request, municipality, project, part, pk=None):
     )  # fmt: skip
     if request.method == "POST" and form.is_valid():
         fields = {f: form.cleaned_data[f] for f in form_class.Meta.fields}
-        expected = _version(form, project)
-        if obj is None:
-            call = lambda: add(actor=request.user, project=project, expected_version=expected, **fields)  # noqa: E731
-        else:
-            key = "line" if prefix == "funding_line" else prefix
-            call = lambda: update(actor=request.user, expected_version=expected, **{key: obj}, **fields)  # noqa: E731
+        key = "line" if prefix == "funding_line" else prefix
+
+        def call():
+            expected = _version(form, project)
+            if obj is None:
+                return add(actor=request.user, project=project, expected_version=expected, **fields)
+            return update(actor=request.user, expected_version=expected, **{key: obj}, **fields)
+
         if run_service(form, call):
             messages.success(request, _("Saved."))
             return redirect("manage:project_edit", municipality.slug, project.slug)

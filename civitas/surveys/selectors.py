@@ -50,7 +50,11 @@ def survey_get(*, municipality: Municipality, slug: str, include_drafts: bool = 
 def survey_by_address(*, municipality_slug: str, slug: str) -> Survey:
     """The survey and its municipality from the URL in one query (the submission's hot path);
     drafts included: the caller decides who may see them."""
-    survey = Survey.objects.select_related("municipality").filter(municipality__slug=municipality_slug, slug=slug).first()
+    survey = (
+        Survey.objects.select_related("municipality")
+        .filter(municipality__slug=municipality_slug, slug=slug)
+        .first()
+    )
     if survey is None:
         raise Http404("No such survey")
     return survey

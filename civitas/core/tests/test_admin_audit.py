@@ -57,7 +57,9 @@ def test_changing_the_municipality_in_the_admin_is_recorded(superuser_client):
 
 def test_deleting_a_municipality_in_the_admin_is_recorded(superuser_client):
     town = MunicipalityFactory(slug="novo", name_bg="Ново село")
-    response = superuser_client.post(reverse("admin:core_municipality_delete", args=[town.pk]), {"post": "yes"})
+    response = superuser_client.post(
+        reverse("admin:core_municipality_delete", args=[town.pk]), {"post": "yes"}
+    )
     assert response.status_code == 302 and not Municipality.objects.filter(pk=town.pk).exists()
     event = AuditEvent.objects.get(action="admin_delete")
     assert event.municipality is None and event.changes["name_bg"] == "Ново село"

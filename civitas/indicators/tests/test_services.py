@@ -296,3 +296,21 @@ def test_whoever_typed_a_value_cannot_approve_it_even_if_another_saved_it_last(e
     services.measurement_approve(actor=staff(town, Role.VERIFIER, "other"), measurement=m)
     m.refresh_from_db()
     assert m.state == "approved"
+
+
+def test_two_corrections_of_one_value_at_once_are_detected(indicator, owner, verifier):
+    from civitas.core.errors import ConflictError
+
+    m = services.measurement_save(actor=owner, indicator=indicator, year=2016, value="150")
+    services.measurement_submit(actor=owner, measurement=m)
+    services.measurement_approve(actor=verifier, measurement=m, publish=True)
+    seen = Measurement.objects.get(pk=m.pk).version  # both correction pages opened on this version
+    services.measurement_correct(
+        actor=owner, measurement=m, value="160", reason="първа", expected_version=seen
+    )
+    services.measurement_approve(actor=verifier, measurement=m, publish=True)
+    with pytest.raises(ConflictError):
+        services.measurement_correct(
+            actor=owner, measurement=m, value="170", reason="втора", expected_version=seen
+        )
+    assert Measurement.objects.get(pk=m.pk).value == 160

@@ -236,11 +236,15 @@ def test_owner_corrects_a_published_value_with_a_reason(client, town, owner, ind
     m = MeasurementFactory(indicator=indicator, year=2016, value=Decimal(150), state="published")
     client.force_login(owner)
     url = base(town) + f"values/{m.pk}/correct/"
-    refused = client.post(url, {"value": "155", "reason": ""})
+    refused = client.post(url, {"value": "155", "reason": "", "version": m.version})
     assert refused.status_code == 400
     m.refresh_from_db()
     assert (m.value, m.state) == (Decimal(150), "published")
-    assert client.post(url, {"value": "155", "reason": "НСИ коригира"}).status_code == 302
+    stale = client.post(url, {"value": "155", "reason": "НСИ коригира"})  # a form without its version
+    assert stale.status_code == 400 and "Someone else saved this record" in errors_of(stale)
+    assert (
+        client.post(url, {"value": "155", "reason": "НСИ коригира", "version": m.version}).status_code == 302
+    )
     m.refresh_from_db()
     assert (m.value, m.state) == (Decimal(155), "submitted")
     change = IndicatorChange.objects.get()

@@ -154,6 +154,17 @@ def test_second_of_two_editors_gets_a_conflict_and_keeps_their_input(client, tow
     assert Project.objects.get(pk=project.pk).progress == 50
 
 
+def test_an_edit_without_the_version_it_was_opened_on_is_refused(client, town, project):
+    """A form that cannot say which version it was opened on is not saved over the stored one."""
+    login(client, town, Role.PLANNER)
+    path = reverse("manage:project_edit", args=["sopot", "p1"])
+    data = project_post(project, progress=70)
+    data.pop("version")
+    response = client.post(path, data)
+    assert response.status_code == 400 and "Някой друг" in response.content.decode()
+    assert Project.objects.get(pk=project.pk).progress != 70
+
+
 def test_funding_line_bad_input(client, town, project):
     login(client, town, Role.PLANNER)
     path = reverse("manage:part_add", args=["sopot", "p1", "funding"])
