@@ -71,7 +71,9 @@ def _frequency(request, default: str) -> str:
 def _targets(formset) -> list[dict]:
     targets = []
     for form in formset.forms:
-        if not form.has_changed() or form.cleaned_data.get("DELETE") or not form.cleaned_data:
+        # Every filled row is the new list, changed or not; empty extra rows and deleted ones are not.
+        data = form.cleaned_data
+        if not data or data.get("DELETE") or data.get("period") is None:
             continue
         year, sub = form.cleaned_data["period"]
         targets.append(
