@@ -159,6 +159,14 @@ def account_data(*, user) -> str:
             for e in AuditEvent.objects.filter(actor=user).order_by("at")
         ],
     }
+    # What the person contributed, from the apps that keep it (they build on accounts).
+    from civitas.consultations.selectors import personal_data as consultation_data
+    from civitas.forum.selectors import personal_data as forum_data
+    from civitas.surveys.selectors import personal_data as survey_data
+
+    data["forum"] = forum_data(user)
+    data["consultations"] = consultation_data(user)
+    data["surveys"] = survey_data(user)
     return json.dumps(data, ensure_ascii=False, indent=2)
 
 

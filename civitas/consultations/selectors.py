@@ -307,3 +307,34 @@ def moderation_log(*, municipality, limit: int = 100):
         .select_related("consultation", "moderator", "user")
         .order_by("-at", "-pk")[:limit]
     )
+
+
+def personal_data(user) -> dict:
+    """A person's proposals and flags, for the download of their data (GDPR art. 15 and 20)."""
+    from .models import Flag
+
+    proposals = (
+        Proposal.objects.filter(author=user).select_related("consultation", "answer").order_by("received_at")
+    )
+    return {
+        "proposals": [
+            {
+                "consultation": p.consultation.title_bg,
+                "text": p.text,
+                "organisation": p.organisation,
+                "received_at": p.received_at.isoformat(),
+                "state": p.state,
+                "attachment": p.attachment.name or None,
+                "answer": (
+                    {"decision": p.answer.decision, "reasons": p.answer.reasons_bg}
+                    if _has_answer(p)
+                    else None
+                ),
+            }
+            for p in proposals
+        ],  # fmt: skip
+        "flags": [
+            {"proposal": f.proposal_id, "reason": f.reason, "created_at": f.created_at.isoformat()}
+            for f in Flag.objects.filter(reporter=user).order_by("created_at")
+        ],
+    }

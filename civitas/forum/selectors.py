@@ -64,3 +64,31 @@ def open_flags(posts) -> dict[int, list[Flag]]:
 
 def blocked_users(*, municipality):
     return Block.objects.filter(municipality=municipality).select_related("user").order_by("-created_at")
+
+
+def personal_data(user) -> dict:
+    """A person's forum contributions, for the download of their data (GDPR art. 15 and 20)."""
+    from .models import Flag, Follow, Post
+
+    return {
+        "topics_started": [
+            {"municipality": t.municipality.slug, "title": t.title, "created_at": t.created_at.isoformat()}
+            for t in Topic.objects.filter(author=user).select_related("municipality").order_by("created_at")
+        ],
+        "posts": [
+            {
+                "topic": p.topic.title,
+                "text": p.body,
+                "kind": p.kind,
+                "state": p.state,
+                "photo": p.photo.name or None,
+                "created_at": p.created_at.isoformat(),
+            }
+            for p in Post.objects.filter(author=user).select_related("topic").order_by("created_at")
+        ],  # fmt: skip
+        "following": [f.topic.title for f in Follow.objects.filter(user=user).select_related("topic")],
+        "flags": [
+            {"post": f.post_id, "reason": f.reason, "created_at": f.created_at.isoformat()}
+            for f in Flag.objects.filter(reporter=user).order_by("created_at")
+        ],
+    }

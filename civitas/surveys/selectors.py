@@ -354,3 +354,26 @@ def crosstab(survey: Survey, row: Question, column: Question) -> Crosstab:
         row_question=row, column_question=column, row_labels=row_labels, column_labels=col_labels,
         cells=cells, row_totals=row_totals, column_totals=column_totals, total=sum(row_totals),
     )  # fmt: skip
+
+
+def personal_data(user) -> dict:
+    """A person's answers to surveys that recorded who answered, for the download of their data."""
+    from .models import Answer, Response
+
+    responses = list(Response.objects.filter(user=user).select_related("survey").order_by("submitted_at"))
+    answers = defaultdict(list)
+    for a in (
+        Answer.objects.filter(response__in=responses).select_related("question", "option").order_by("pk")
+    ):
+        value = a.option.label_bg if a.option_id else (str(a.number) if a.number is not None else a.text)
+        answers[a.response_id].append({"question": a.question.text_bg, "answer": value, "rank": a.rank})
+    return {
+        "responses": [
+            {
+                "survey": r.survey.title_bg,
+                "submitted_at": r.submitted_at.isoformat(),
+                "answers": answers[r.pk],
+            }
+            for r in responses
+        ]
+    }

@@ -207,3 +207,47 @@ def _survey(town):
     from civitas.surveys import services as surveys
 
     return surveys.survey_create(actor=None, municipality=town, slug="anketa", title_bg="Анкета")
+
+
+def test_the_data_download_holds_what_the_person_contributed(client):
+    import datetime
+
+    from django.utils import timezone
+
+    from civitas.consultations import services as consultations
+    from civitas.forum import services as forum
+    from civitas.surveys import services as surveys
+    from civitas.testing.factories import MembershipFactory as Membership
+
+    town = MunicipalityFactory(slug="sopot")
+    planner = UserFactory(username="planner")
+    Membership(user=planner, municipality=town, role=Role.PLANNER)
+    user = UserFactory(username="petar", email="petar@example.org")
+    topic = forum.topic_create(actor=user, municipality=town, title="Велоалея", body="Кога ще е готова?")
+    now = timezone.now()
+    consultation = consultations.consultation_create(
+        actor=planner, municipality=town, slug="proekt", title_bg="Проект на наредба",
+        opens_at=now, closes_at=now + datetime.timedelta(days=30),
+    )  # fmt: skip
+    consultations.draft_replace_text(actor=planner, consultation=consultation, text_bg="Текст.")
+    consultations.consultation_open(actor=planner, consultation=consultation, now=now)
+    consultations.proposal_submit(
+        actor=user, consultation=consultation, text="Повече пейки", organisation="НПО"
+    )
+    survey = surveys.survey_create(
+        actor=planner, municipality=town, slug="anketa", title_bg="Анкета", status="published",
+        access="account", one_response_per="account",
+        opens_at=now - datetime.timedelta(hours=1), closes_at=now + datetime.timedelta(days=1),
+    )  # fmt: skip
+    question = surveys.question_create(actor=planner, survey=survey, kind="short_text", text_bg="Идея?")
+    surveys.survey_submit(user=user, survey=survey, answers={question.pk: "Детска площадка"})
+    client.force_login(user)
+    data = json.loads(client.get(reverse("accounts:data")).content)
+    assert data["forum"]["topics_started"][0]["title"] == topic.title
+    assert data["forum"]["posts"][0]["text"] == "Кога ще е готова?"
+    assert data["consultations"]["proposals"][0]["text"] == "Повече пейки"
+    assert data["consultations"]["proposals"][0]["organisation"] == "НПО"
+    [response] = data["surveys"]["responses"]
+    assert response["survey"] == "Анкета" and response["answers"] == [
+        {"question": "Идея?", "answer": "Детска площадка", "rank": None}
+    ]
