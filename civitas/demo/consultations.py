@@ -263,4 +263,16 @@ def _housing(municipality, planner) -> Consultation:
         actor=petar, consultation=consultation, address=f"demo-{petar.pk}",
         text="Планът да има срокове и отговорни лица за всяка мярка.",
     )  # fmt: skip
+    # A discussion of the draft in the forum (sample data), linked from the consultation's page.
+    from civitas.forum import services as forum
+
+    topic = forum.topic_create(
+        actor=maria, municipality=municipality, consultation=consultation, address=f"demo-{maria.pk}-forum",
+        title="Кои сгради в Анево да бъдат обследвани първи?",
+        body="Предлагам да започнем с блоковете до училището. Кой знае в какво състояние са покривите им?",
+    )  # fmt: skip
+    forum.post_create(
+        actor=petar, topic=topic, parent=topic.posts.get(), address=f"demo-{petar.pk}-forum", notify=False,
+        body="Покривът на блок 3 тече от две зими — би трябвало да е сред първите.",
+    )  # fmt: skip
     return consultation

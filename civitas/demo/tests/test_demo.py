@@ -271,7 +271,11 @@ def test_demo_forum_has_replies_an_official_answer_and_a_moderated_post(client):
     from civitas.forum.models import Post, Topic
 
     call_command("load_demo")
-    assert Topic.objects.filter(municipality__slug="sopot").count() == 3
+    # three free-standing or on a project, one on the open housing consultation
+    assert Topic.objects.filter(municipality__slug="sopot", consultation__isnull=True).count() == 3
+    on_consultation = Topic.objects.get(municipality__slug="sopot", consultation__isnull=False)
+    page = client.get(f"/sopot/consultations/{on_consultation.consultation.slug}/").content.decode()
+    assert on_consultation.title in page and on_consultation.post_count == 2
     hidden = Post.objects.get(state="hidden")
     assert (
         Post.objects.filter(kind="official").exists() and Post.objects.filter(parent__isnull=False).exists()
