@@ -9,29 +9,14 @@ from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
-from . import rules, selectors
+from civitas.core.text import clean as _clean
+from civitas.core.text import csv_cell as _csv_cell
+
+from . import selectors
 
 CSV = "text/csv; charset=utf-8"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-# A cell a spreadsheet would run as a formula when it starts with one of these (CSV injection).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _clean(value):
-    """A value as documents and spreadsheets can hold it (no control characters, whatever was
-    stored before the rule)."""
-    return rules.plain(value) if isinstance(value, str) else value
-
-
-def _csv_cell(value):
-    """Text that a spreadsheet opening the CSV shows, and never runs as a formula."""
-    value = _clean(value)
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
 
 
 def _title(report: selectors.Report) -> str:

@@ -11,6 +11,8 @@ from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
+from civitas.core.text import plain  # noqa: F401 - used here and by the services as rules.plain
+
 MIN_DAYS = 30
 MAX_TEXT = 5000
 MAX_REASONS = 5000
@@ -51,18 +53,6 @@ def period_days(opens_at: datetime.datetime, closes_at: datetime.datetime) -> in
 
 def contains_markup(text: str) -> bool:
     return bool(_MARKUP.search(text or ""))
-
-
-_LINE_BREAKS = re.compile(r"[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
-_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f]")
-
-
-def plain(text: str) -> str:
-    """Text as people meant it: line breaks that word processors paste (vertical tab, form feed,
-    line and paragraph separators) become new lines; other invisible control characters, which
-    documents and spreadsheets cannot hold, are dropped."""
-    text = (text or "").replace("\r\n", "\n").replace("\r", "\n")
-    return _CONTROLS.sub("", _LINE_BREAKS.sub("\n", text))
 
 
 def text_errors(text: str, *, field_name: str = "text", limit: int = MAX_TEXT) -> tuple[str, dict]:

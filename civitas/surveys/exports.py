@@ -14,6 +14,8 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from civitas.core.text import csv_cell, sheet_cell
+
 from . import selectors
 from .models import Answer, QuestionKind, Response, Survey
 
@@ -85,9 +87,9 @@ def response_rows(survey: Survey) -> Iterator[list]:
 def csv_lines(header: list[str], rows) -> Iterator[str]:
     """CSV text line by line: UTF-8 with BOM (so that spreadsheets read the Cyrillic), commas."""
     writer = csv.writer(_Echo())
-    yield "\ufeff" + writer.writerow(header)
+    yield "\ufeff" + writer.writerow([csv_cell(value) for value in header])
     for row in rows:
-        yield writer.writerow(row)
+        yield writer.writerow([csv_cell(value) for value in row])
 
 
 def responses_csv_lines(survey: Survey) -> Iterator[str]:
@@ -98,7 +100,6 @@ def responses_xlsx(survey: Survey, stream=None):
     """The responses as an XLSX workbook written row by row (openpyxl write-only) to a temporary
     file; returns the file positioned at its start."""
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
     workbook = Workbook(write_only=True)
@@ -106,12 +107,12 @@ def responses_xlsx(survey: Survey, stream=None):
     sheet.freeze_panes = "A2"
     header = []
     for name in responses_header(survey):
-        cell = WriteOnlyCell(sheet, value=name)
+        cell = sheet_cell(sheet, name)
         cell.font = Font(bold=True)
         header.append(cell)
     sheet.append(header)
     for row in response_rows(survey):
-        sheet.append(row)
+        sheet.append([sheet_cell(sheet, value) for value in row])
     stream = stream or tempfile.TemporaryFile()
     workbook.save(stream)
     stream.seek(0)

@@ -12,6 +12,8 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
+from civitas.core.text import plain
+
 SINGLE, MULTIPLE, LIKERT, RANKING = "single", "multiple", "likert", "ranking"
 NUMBER, SHORT_TEXT, LONG_TEXT = "number", "short_text", "long_text"
 KINDS = (SINGLE, MULTIPLE, LIKERT, RANKING, NUMBER, SHORT_TEXT, LONG_TEXT)
@@ -143,7 +145,7 @@ def check_answer(question: QuestionSpec, value) -> tuple[object, list[str]]:
     if kind in (SHORT_TEXT, LONG_TEXT):
         if not isinstance(value, str):
             return None, [_("Enter text.")]
-        text = value.strip()
+        text = plain(value).strip()  # pasted line breaks kept, control characters dropped
         if len(text) > question.text_limit:
             return None, [
                 _("Write at most %(limit)s characters (you wrote %(count)s).")

@@ -202,6 +202,29 @@ def test_responses_export_csv_and_xlsx(client, survey, planner):
     assert len(rows) == 6 and rows[1][3] == "Сопот"
 
 
+def test_exports_never_run_an_answer_as_a_formula_and_survive_control_characters(client, survey, planner):
+    """CSV injection and control characters: a respondent's text stays text in both exports."""
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    texts = ['=HYPERLINK("http://example.org","x")', "@SUM(1)", "ред\x01\x0bдруг"]
+    for text in texts:
+        services.paper_response_enter(actor=planner, survey=survey, answers=valid_answers(survey, text=text))
+    assert Answer.objects.filter(text="ред\nдруг").exists()  # stored as the person meant it
+    client.force_login(planner)
+    response = client.get(reverse("surveys_manage:export", args=["sopot", survey.slug, "xlsx"]))
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).worksheets[0]
+    cells = {c.value: c.data_type for row in sheet.iter_rows(min_row=2) for c in row if c.value in texts[:2]}
+    assert cells == {texts[0]: "s", texts[1]: "s"}
+    response = client.get(reverse("surveys_manage:export", args=["sopot", survey.slug, "csv"]))
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    shown = {cell for row in rows[1:] for cell in row}
+    assert "'" + texts[0] in shown and "'" + texts[1] in shown and texts[0] not in shown
+
+
 def test_csv_export_streams_with_constant_memory(client, survey, planner):
     """20,000 answers of 200 Cyrillic letters (an 8 MB file) export while Python's memory peak stays far
     below the file's size: rows stream, nothing accumulates."""

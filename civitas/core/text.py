@@ -1,0 +1,43 @@
+"""Plain text as people meant it, and text that documents and spreadsheets can hold safely.
+
+Used wherever text typed by citizens or staff goes into storage (``plain``) or into a download
+(``csv_cell``, ``sheet_cell``): control characters pasted from word processors would break XLSX
+and DOCX files, and a cell starting with "=" (or "+", "-", "@") would run as a formula in the
+spreadsheet of whoever opens the export (CSV injection).
+"""
+
+import re
+
+_LINE_BREAKS = re.compile(r"[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f]")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def plain(text: str) -> str:
+    """Line breaks that word processors paste (vertical tab, form feed, line and paragraph
+    separators) become new lines; other invisible control characters are dropped."""
+    text = (text or "").replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROLS.sub("", _LINE_BREAKS.sub("\n", text))
+
+
+def clean(value):
+    """A cell value with its text made plain; numbers and dates unchanged."""
+    return plain(value) if isinstance(value, str) else value
+
+
+def csv_cell(value):
+    """A CSV cell that a spreadsheet shows as typed and never runs as a formula."""
+    value = clean(value)
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def sheet_cell(sheet, value):
+    """An openpyxl write-only cell holding ``value``; text stays text even when it starts with "="."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=clean(value))
+    if cell.data_type == "f":
+        cell.data_type = "s"
+    return cell
