@@ -29,6 +29,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from civitas.core import text
 from civitas.plans.models import Plan
 from civitas.plans.selectors import plan_tree
 
@@ -335,6 +336,8 @@ def _csv_cell(value) -> str:
         return ""
     if isinstance(value, Decimal):
         return format(value, "f")
+    if isinstance(value, str):
+        return text.csv_cell(value)  # text typed by people never runs as a formula
     return str(value)
 
 
@@ -354,7 +357,7 @@ def export_csv_lines(export: ExportSet, table: str = "values") -> Iterator[str]:
 def _xlsx_cell(value):
     if isinstance(value, Decimal):
         return float(value) if value != value.to_integral_value() else int(value)
-    return value
+    return text.clean(value)
 
 
 def write_xlsx(sheets: list[tuple[str, list[str], Iterable[list]]], *, help_rows=None, stream=None):
@@ -375,7 +378,7 @@ def write_xlsx(sheets: list[tuple[str, list[str], Iterable[list]]], *, help_rows
             bold.append(cell)
         sheet.append(bold)
         for row in rows:
-            sheet.append([_xlsx_cell(cell) for cell in row])
+            sheet.append([text.sheet_cell(sheet, _xlsx_cell(cell)) for cell in row])
     if help_rows is not None:
         sheet = workbook.create_sheet("help")
         for row in help_rows:
