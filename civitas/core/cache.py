@@ -7,47 +7,68 @@ the current data. Only anonymous GET requests without a session are cached: they
 personal.
 """
 
+import hashlib
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.core.cache import cache
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
 CACHE_SECONDS = 600
+MAX_QUERY_LENGTH = 300  # longer query strings are rendered, never cached
 
 
 def _cacheable(request) -> bool:
     return (
         request.method in ("GET", "HEAD")
         and not request.COOKIES.get("sessionid")
+        and not request.COOKIES.get("messages")  # a banner for this visitor alone
         and not getattr(request.user, "is_authenticated", False)
     )
 
 
-def cached_public_page(view):
-    """Cache an anonymous visitor's rendered page by municipality content version, language and URL.
+def _key(request, municipality, params: tuple[str, ...]) -> str | None:
+    """The cache key, from the path and the parameters the page reads (sorted, so that their order
+    does not matter); None when the URL carries anything else: such requests are rendered and not
+    stored, so that made-up query strings cannot fill the cache."""
+    query = request.GET
+    if len(request.META.get("QUERY_STRING", "")) > MAX_QUERY_LENGTH or any(name not in params for name in query):
+        return None
+    known = urlencode(sorted((name, value) for name in params for value in query.getlist(name)))
+    digest = hashlib.sha256(f"{request.path}?{known}".encode()).hexdigest()
+    return f"page:{municipality.pk}:{municipality.content_version}:{get_language()}:{digest}"
+
+
+def cached_public_page(view=None, *, params: tuple[str, ...] = ()):
+    """Cache an anonymous visitor's rendered page by municipality content version, language, path
+    and the query parameters the page reads (``params``; a URL with others is not cached).
 
     Must wrap a view already wrapped by ``with_municipality``'s resolution (it reads
-    ``request.municipality``): apply it *inside*, i.e. listed after, ``@with_municipality``.
+    ``request.municipality``): apply it *inside*, i.e. listed after, ``@with_municipality``. A
+    response that sets a cookie (e.g. one that showed a message) is never stored.
     """
 
-    @wraps(view)
-    def wrapper(request, municipality, *args, **kwargs):
-        if not _cacheable(request):
-            return view(request, municipality, *args, **kwargs)
-        key = f"page:{municipality.pk}:{municipality.content_version}:{get_language()}:{request.get_full_path()}"
-        cached = cache.get(key)
-        if cached is not None:
-            return cached
-        response = view(request, municipality, *args, **kwargs)
-        if response.status_code == 200 and not response.streaming:
-            if hasattr(response, "render") and callable(response.render):
-                response.render()
-            patch_vary_headers(response, ["Cookie"])
-            cache.set(key, response, CACHE_SECONDS)
-        return response
+    def decorate(view):
+        @wraps(view)
+        def wrapper(request, municipality, *args, **kwargs):
+            key = _key(request, municipality, params) if _cacheable(request) else None
+            if key is None:
+                return view(request, municipality, *args, **kwargs)
+            cached = cache.get(key)
+            if cached is not None:
+                return cached
+            response = view(request, municipality, *args, **kwargs)
+            if response.status_code == 200 and not response.streaming and not response.cookies:
+                if hasattr(response, "render") and callable(response.render):
+                    response.render()
+                patch_vary_headers(response, ["Cookie"])
+                cache.set(key, response, CACHE_SECONDS)
+            return response
 
-    return wrapper
+        return wrapper
+
+    return decorate(view) if view is not None else decorate
 
 
 class ProcessCache:

@@ -98,7 +98,7 @@ def indicator_detail(request, municipality, code):
 
 
 @with_municipality
-@cached_public_page
+@cached_public_page(params=("element", "status", "source", "q", "page"))
 def project_list(request, municipality):
     filters, filter_errors = project_selectors.project_filters_from(request.GET, municipality=municipality)
     projects = project_selectors.project_list(municipality=municipality, filters=filters)

@@ -243,6 +243,43 @@ def test_public_pages_are_cached_and_never_stale(client, town, django_assert_num
     assert "Нов заглавен текст" in client.get(path).content.decode()
 
 
+def test_made_up_query_strings_are_rendered_but_never_stored(client, town, django_assert_num_queries):
+    """Only the parameters a page reads make cache keys; anything else is rendered and not kept,
+    so that junk query strings cannot fill the cache or push real pages out."""
+    from django.core.cache import cache
+
+    project = ProjectFactory(municipality=town)
+    path = url("portal:project", "sopot", project.slug)
+    client.get(path)
+    keys = len(cache._cache)
+    for n in range(20):
+        assert client.get(f"{path}?junk={n}").status_code == 200
+    assert len(cache._cache) == keys
+    with django_assert_num_queries(1):  # the page itself is still served from the cache
+        client.get(path)
+    listing = url("portal:projects", "sopot")
+    client.get(f"{listing}?status=planned&q=път")
+    with django_assert_num_queries(1):  # the list's own filters are cached, in any order
+        client.get(f"{listing}?q=път&status=planned")
+
+
+def test_a_message_for_one_visitor_is_never_cached_for_others(client, town):
+    """A banner (e.g. after erasing one's account the site shows "your account was erased") is
+    rendered for that visitor only, not stored in the shared page cache."""
+    from django.contrib.messages import constants
+    from django.contrib.messages.storage.base import Message
+    from django.contrib.messages.storage.cookie import CookieStorage
+    from django.test import RequestFactory
+
+    storage = CookieStorage(RequestFactory().get("/"))
+    encoded = storage._encode([Message(constants.SUCCESS, "Профилът ви беше изтрит.")])
+    client.cookies["messages"] = encoded
+    path = url("portal:home", "sopot")
+    assert "Профилът ви беше изтрит." in client.get(path).content.decode()
+    other = type(client)()
+    assert "Профилът ви беше изтрит." not in other.get(path).content.decode()
+
+
 def test_signed_in_users_are_not_served_cached_pages(client, town):
     planner = MembershipFactory(municipality=town, role="planner").user
     project = ProjectFactory(municipality=town)
