@@ -308,6 +308,10 @@ class Crosstab:
     column_totals: list[int]
     total: int
 
+    @property
+    def several_per_person(self) -> bool:
+        return QuestionKind.MULTIPLE in (self.row_question.kind, self.column_question.kind)
+
     def rows(self):
         """(label, [(count, percent of the row)], row total) for the template."""
         for label, cells, total in zip(self.row_labels, self.cells, self.row_totals, strict=True):
@@ -323,7 +327,7 @@ def _categories(question: Question) -> tuple[list, list[str]]:
 
 def crosstab(survey: Survey, row: Question, column: Question) -> Crosstab:
     """Respondents by the answers to two choice or Likert questions: one query (after the cached
-    questionnaire)."""
+    questionnaire), four when a multiple-choice question is involved (totals of people)."""
     q = questionnaire(survey)
     row, column = q.question(row.pk), q.question(column.pk)
     if row is None or column is None:
@@ -350,9 +354,32 @@ def crosstab(survey: Survey, row: Question, column: Question) -> Crosstab:
             cells[index_r[r]][index_c[c]] += n
     row_totals = [sum(r) for r in cells]
     column_totals = [sum(r[i] for r in cells) for i in range(len(col_keys))]
+    total = sum(row_totals)
+    if QuestionKind.MULTIPLE in (row.kind, column.kind):
+        # A person may choose several options: the totals count people, not choices (three more
+        # queries), so a row's percentages may add up to more than 100.
+        both = Answer.objects.filter(question=row, response__answers__question=column)
+        row_totals = [0] * len(row_keys)
+        for r, n in both.values_list(row_field).annotate(n=Count("response_id", distinct=True)).order_by():
+            r = int(r) if row_field == "number" and r is not None else r
+            if r in index_r:
+                row_totals[index_r[r]] = n
+        own_col_field = "number" if column.kind == QuestionKind.LIKERT else "option_id"
+        column_totals = [0] * len(col_keys)
+        by_column = (
+            Answer.objects.filter(question=column, response__answers__question=row)
+            .values_list(own_col_field)
+            .annotate(n=Count("response_id", distinct=True))
+            .order_by()
+        )
+        for c, n in by_column:
+            c = int(c) if own_col_field == "number" and c is not None else c
+            if c in index_c:
+                column_totals[index_c[c]] = n
+        total = both.aggregate(n=Count("response_id", distinct=True))["n"]
     return Crosstab(
         row_question=row, column_question=column, row_labels=row_labels, column_labels=col_labels,
-        cells=cells, row_totals=row_totals, column_totals=column_totals, total=sum(row_totals),
+        cells=cells, row_totals=row_totals, column_totals=column_totals, total=total,
     )  # fmt: skip
 
 

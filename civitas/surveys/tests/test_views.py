@@ -154,6 +154,20 @@ def test_results_counts_percentages_and_crosstab(client, survey):
     assert "Сопот,5,50.0".encode() in csv
 
 
+def test_crosstab_with_a_multiple_choice_question_counts_people_not_choices(survey, planner):
+    """One person choosing all three goals is one respondent: 100 % in each cell of their row."""
+    q1, q2 = survey.q[0], survey.q[1]
+    services.paper_response_enter(
+        actor=planner, survey=survey, answers=valid_answers(survey, goals=(0, 1, 2))
+    )
+    table = selectors.crosstab(survey, q1, q2)
+    [(label, cells, total), _anevo] = list(table.rows())
+    assert total == 1 and table.total == 1 and cells == [(1, 100.0), (1, 100.0), (1, 100.0)]
+    assert table.column_totals == [1, 1, 1]
+    flipped = selectors.crosstab(survey, q2, q1)
+    assert flipped.total == 1 and flipped.row_totals == [1, 1, 1] and flipped.column_totals == [1, 0]
+
+
 @pytest.mark.parametrize("page", ["answer", "results"])
 def test_query_counts_do_not_grow_with_questions_and_responses(
     client, sopot, planner, page, django_assert_num_queries
