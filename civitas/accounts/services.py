@@ -1,6 +1,7 @@
 """Accounts of citizens and staff: registration with e-mail verification, personal data export and
 erasure. Validating, transactional, audit-logged."""
 
+import hashlib
 import json
 
 from django.conf import settings
@@ -41,8 +42,19 @@ def account_register(*, email: str, password: str, display_name: str, accepted_t
         validate_email(email)
     except ValidationError:
         errors["email"] = [_("Enter a valid e-mail address.")]
-    if email and (
-        _users().filter(email__iexact=email).exists() or _users().filter(username__iexact=email).exists()
+    # An account never confirmed is registered again: the new password and name replace the old
+    # ones and a new link goes out (a lost or expired link is no dead end, and whoever registered
+    # an address they do not own first gains nothing: older links stop working).
+    unconfirmed = (
+        _users().filter(email__iexact=email, is_active=False, profile__email_verified_at__isnull=True,
+                        profile__erased_at__isnull=True).first() if email else None
+    )  # fmt: skip
+    if (
+        email
+        and unconfirmed is None
+        and (
+            _users().filter(email__iexact=email).exists() or _users().filter(username__iexact=email).exists()
+        )
     ):
         errors["email"] = [
             _("An account with this e-mail address already exists: sign in or reset the password.")
@@ -55,6 +67,14 @@ def account_register(*, email: str, password: str, display_name: str, accepted_t
         errors["password"] = list(exc.messages)
     if errors:
         raise ValidationError(errors)
+    if unconfirmed is not None:
+        unconfirmed.set_password(password)
+        unconfirmed.save(update_fields=["password"])
+        Profile.objects.filter(user=unconfirmed).update(
+            display_name=display_name.strip()[:80], accepted_terms_at=timezone.now()
+        )
+        audit_record(actor=None, municipality=None, action="register_again", obj=unconfirmed)
+        return unconfirmed
     user = _users().create_user(username=email, email=email, password=password, is_active=False)
     Profile.objects.create(
         user=user, display_name=display_name.strip()[:80], accepted_terms_at=timezone.now()
@@ -63,8 +83,16 @@ def account_register(*, email: str, password: str, display_name: str, accepted_t
     return user
 
 
+def _password_mark(user) -> str:
+    """A few characters that change with the password, so that a new registration of the same
+    address makes the older confirmation links invalid."""
+    return hashlib.sha256(user.password.encode()).hexdigest()[:12]
+
+
 def verification_token(user) -> str:
-    return signing.dumps({"user": user.pk, "email": user.email}, salt=VERIFY_SALT)
+    return signing.dumps(
+        {"user": user.pk, "email": user.email, "mark": _password_mark(user)}, salt=VERIFY_SALT
+    )
 
 
 def send_verification(*, user, request) -> None:
@@ -85,14 +113,22 @@ def account_verify(*, token: str):
         data = signing.loads(token, salt=VERIFY_SALT, max_age=VERIFY_MAX_AGE)
     except signing.SignatureExpired:
         raise ValidationError(
-            _("This confirmation link has expired: register again or ask for a new one.")
+            _("This confirmation link has expired: register again with the same address to get a new one.")
         ) from None
     except signing.BadSignature:
         raise ValidationError(_("This confirmation link is not valid.")) from None
-    user = _users().filter(pk=data.get("user"), email=data.get("email")).first()
-    if user is None:
+    user = _users().filter(pk=data.get("user"), email=data.get("email")).select_related("profile").first()
+    if user is None or data.get("mark") != _password_mark(user):
         raise ValidationError(_("This confirmation link is not valid."))
-    if not user.is_active:
+    profile = getattr(user, "profile", None)
+    if (
+        not user.is_active
+        and profile is not None
+        and profile.email_verified_at is None
+        and not profile.erased_at
+    ):
+        # Only a never-confirmed account is activated: a link cannot re-open an account that an
+        # administrator closed or its owner erased.
         user.is_active = True
         user.save(update_fields=["is_active"])
         Profile.objects.filter(user=user).update(email_verified_at=timezone.now())
@@ -210,3 +246,7 @@ def account_erase(*, user, password: str, remove_posts: bool = False) -> None:
     user.is_active = False
     user.set_unusable_password()
     user.save()
+    # The audit log names the account by its new name only: its address goes with the account.
+    AuditEvent.objects.filter(object_type=user._meta.label_lower, object_id=str(user.pk)).update(
+        object_repr=user.username
+    )

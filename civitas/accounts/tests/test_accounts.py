@@ -42,6 +42,38 @@ def test_register_verify_and_sign_in(client):
     assert response.status_code == 302
 
 
+def test_an_unconfirmed_address_can_register_again_and_older_links_die(client):
+    """A lost or expired link is no dead end: registering again with the same address replaces the
+    password and sends a new link; the first link no longer works (so whoever registered someone
+    else's address first cannot have it confirmed with their password)."""
+    client.post(reverse("accounts:register"), register_data(client, password="Natrapnik-Parola-1!"))
+    first_link = re.search(r"http://testserver(/\S+)", mail.outbox[0].body).group(1)
+    again = client.post(reverse("accounts:register"), register_data(client, display_name="Истинският"))
+    assert again.status_code == 200 and len(mail.outbox) == 2
+    assert User.objects.filter(email="citizen@example.org").count() == 1
+    assert client.get(first_link).status_code == 400
+    second_link = re.search(r"http://testserver(/\S+)", mail.outbox[1].body).group(1)
+    assert client.get(second_link).status_code == 302
+    user = User.objects.get(email="citizen@example.org")
+    assert user.is_active and user.check_password("Sopot-Anevo-2014!")
+    assert not user.check_password("Natrapnik-Parola-1!") and user.profile.display_name == "Истинският"
+    # A confirmed address cannot be registered again.
+    taken = client.post(reverse("accounts:register"), register_data(client))
+    assert taken.status_code == 400 and "email" in taken.context["form"].errors
+
+
+def test_a_confirmation_link_does_not_reopen_a_closed_account(client):
+    client.post(reverse("accounts:register"), register_data(client))
+    link = re.search(r"http://testserver(/\S+)", mail.outbox[0].body).group(1)
+    assert client.get(link).status_code == 302
+    user = User.objects.get(email="citizen@example.org")
+    user.is_active = False  # an administrator closed the account
+    user.save()
+    client.get(link)
+    user.refresh_from_db()
+    assert not user.is_active
+
+
 @pytest.mark.parametrize(
     "changes, field",
     [
@@ -142,6 +174,7 @@ def test_profile_data_download_and_erasure(client):
     assert user.email == "" and not user.is_active and user.username == f"deleted-{user.pk}"
     assert Profile.objects.get(user=user).display_name == "Изтрит потребител"
     assert AuditEvent.objects.filter(action="erase_account").exists()
+    assert not AuditEvent.objects.filter(object_repr__icontains="petar").exists()  # the address is gone
 
 
 def test_staff_must_hand_over_roles_before_erasure(client):
