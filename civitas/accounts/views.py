@@ -17,6 +17,9 @@ from . import forms, services
 
 REGISTER_LIMIT = (5, 3600)  # registrations per address per hour
 LOGIN_LIMIT = (10, 900)  # failed sign-ins per address and name per 15 minutes
+LOGIN_ADDRESS_LIMIT = (30, 900)  # failed sign-ins per address, whatever the names (password spraying)
+LOGIN_NAME_LIMIT = (50, 900)  # failed sign-ins per name, from anywhere (a distributed attack on one account)
+RESET_LIMIT = (5, 3600)  # password-reset e-mails per address, and per e-mail address, per hour
 
 
 def register(request):
@@ -49,22 +52,43 @@ def verify(request, token):
 class ThrottledLoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
 
-    def _key(self):
+    def _keys(self) -> list[tuple[str, tuple[int, int]]]:
+        """Failed sign-ins count per address and name, per address, and per name."""
         name = (self.request.POST.get("username") or "").strip().lower()
-        return f"login:{throttle.client_address(self.request)}:{name}"
+        address = throttle.client_address(self.request)
+        return [
+            (f"login:{address}:{name}", LOGIN_LIMIT),
+            (f"login-address:{address}", LOGIN_ADDRESS_LIMIT),
+            (f"login-name:{name}", LOGIN_NAME_LIMIT),
+        ]
 
     def post(self, request, *args, **kwargs):
-        if throttle.blocked(self._key(), limit=LOGIN_LIMIT[0]):
+        if any(throttle.blocked(key, limit=limit) for key, (limit, _window) in self._keys()):
             return render(request, "accounts/throttled.html", status=429)
         return super().post(request, *args, **kwargs)
 
     def form_invalid(self, form):
-        throttle.hit(self._key(), limit=LOGIN_LIMIT[0], window=LOGIN_LIMIT[1])
+        for key, (limit, window) in self._keys():
+            throttle.hit(key, limit=limit, window=window)
         return super().form_invalid(form)
 
     def form_valid(self, form):
-        throttle.reset(self._key())
+        throttle.reset(self._keys()[0][0])
         return super().form_valid(form)
+
+
+class ThrottledPasswordResetView(auth_views.PasswordResetView):
+    """Password-reset e-mails, limited per network address and per e-mail address, so that nobody
+    can flood a mailbox."""
+
+    def post(self, request, *args, **kwargs):
+        email = (request.POST.get("email") or "").strip().lower()
+        allowed = throttle.hit(
+            f"reset:{throttle.client_address(request)}", limit=RESET_LIMIT[0], window=RESET_LIMIT[1]
+        ) and throttle.hit(f"reset-email:{email}", limit=RESET_LIMIT[0], window=RESET_LIMIT[1])
+        if not allowed:
+            return render(request, "accounts/throttled.html", status=429)
+        return super().post(request, *args, **kwargs)
 
 
 @login_required
@@ -125,7 +149,7 @@ def terms(request):
     return render(request, "accounts/terms.html")
 
 
-password_reset = auth_views.PasswordResetView.as_view(
+password_reset = ThrottledPasswordResetView.as_view(
     template_name="accounts/password_reset.html",
     email_template_name="accounts/password_reset_email.txt",
     subject_template_name="accounts/password_reset_subject.txt",

@@ -284,3 +284,24 @@ def test_the_data_download_holds_what_the_person_contributed(client):
     assert response["survey"] == "Анкета" and response["answers"] == [
         {"question": "Идея?", "answer": "Детска площадка", "rank": None}
     ]
+
+
+def test_one_address_trying_many_accounts_is_throttled(client):
+    """Password spraying: a few passwords each against many names, from one address."""
+    for n in range(30):
+        response = client.post(
+            reverse("accounts:login"), {"username": f"user{n}@example.org", "password": "x"}
+        )
+        assert response.status_code == 200
+    response = client.post(reverse("accounts:login"), {"username": "another@example.org", "password": "x"})
+    assert response.status_code == 429
+
+
+def test_password_reset_mails_are_limited(client):
+    UserFactory(username="petar", email="petar@example.org")
+    for _ in range(5):
+        assert (
+            client.post(reverse("accounts:password_reset"), {"email": "petar@example.org"}).status_code == 302
+        )
+    assert client.post(reverse("accounts:password_reset"), {"email": "petar@example.org"}).status_code == 429
+    assert len(mail.outbox) == 5
