@@ -91,12 +91,29 @@ def check_upload(upload, *, photo: bool) -> tuple[ContentFile, str, int]:
     return ContentFile(data, name=f"{base}.{ext}"), content_type, len(data)
 
 
+# A small file can hold a huge picture (a "decompression bomb"): the pixels are counted from the
+# header and refused above this, before anything is decoded. 40 megapixels covers any camera photo.
+MAX_PHOTO_PIXELS = 40_000_000
+
+
 def reencode_image(data: bytes) -> tuple[bytes, str, str]:
     """Decode and re-encode an image: drops EXIF (incl. GPS) and anything hidden in the file."""
     from PIL import Image, ImageOps, UnidentifiedImageError
 
     try:
         with Image.open(io.BytesIO(data)) as image:
+            width, height = image.size  # read from the header, before decoding anything
+            if width * height > MAX_PHOTO_PIXELS:
+                raise ValidationError(
+                    {
+                        "upload": [
+                            _("The image is too large: at most %(mp)s megapixels.")
+                            % {"mp": MAX_PHOTO_PIXELS // 10**6}
+                        ]
+                    }
+                )
+            if image.format == "JPEG":
+                image.draft("RGB", (MAX_PHOTO_SIDE, MAX_PHOTO_SIDE))  # decode at a reduced size
             image.load()
             image = ImageOps.exif_transpose(image)
             image.thumbnail((MAX_PHOTO_SIDE, MAX_PHOTO_SIDE))

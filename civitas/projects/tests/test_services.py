@@ -183,3 +183,18 @@ def test_project_delete_is_recorded(project):
 def test_update_keeps_search_text_current(project):
     services.project_update(actor=None, project=project, expected_version=1, title_bg="Нова Улица")
     assert "нова улица" in Project.objects.get(pk=project.pk).search_text
+
+
+def test_a_small_file_holding_a_huge_picture_is_refused_before_decoding(project, settings, tmp_path):
+    """A decompression bomb: 10,000 × 5,000 black pixels compress to a few dozen kilobytes."""
+    from civitas.projects.models import ProjectDocument as Document
+
+    settings.MEDIA_ROOT = tmp_path
+    out = io.BytesIO()
+    Image.new("1", (10_000, 5_000)).save(out, format="PNG", optimize=True)
+    assert len(out.getvalue()) < 200_000
+    upload = SimpleUploadedFile("bomb.png", out.getvalue())
+    with pytest.raises(ValidationError) as error:
+        services.document_add(actor=None, project=project, kind="photo", title_bg="Снимка", upload=upload)
+    assert "40" in str(error.value)
+    assert not Document.objects.exists()
