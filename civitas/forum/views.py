@@ -13,7 +13,7 @@ from civitas.core import throttle
 from civitas.core.forms import run_service
 from civitas.core.permissions import Action, can, require
 from civitas.core.tenancy import with_municipality
-from civitas.plans.models import Plan
+from civitas.plans.models import PUBLIC_PLAN_STATUSES, Plan
 from civitas.projects.models import Project
 
 from . import forms, selectors, services
@@ -32,7 +32,9 @@ def topic_list(request, municipality):
 @login_required
 @with_municipality
 def topic_create(request, municipality):
-    plan = Plan.objects.filter(municipality=municipality, slug=request.GET.get("plan", "")).first()
+    plan = Plan.objects.filter(
+        municipality=municipality, slug=request.GET.get("plan", ""), status__in=PUBLIC_PLAN_STATUSES
+    ).first()  # a draft plan is not public: no topic on it
     project = Project.objects.filter(municipality=municipality, slug=request.GET.get("project", "")).first()
     consultation = (
         Consultation.objects.filter(municipality=municipality, slug=request.GET.get("consultation", ""))

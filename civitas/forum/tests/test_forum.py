@@ -264,3 +264,15 @@ def test_moderators_cannot_bring_back_a_post_removed_at_its_authors_request(topi
             call()
     post.refresh_from_db()
     assert post.state == PostState.REMOVED
+
+
+def test_a_topic_cannot_be_attached_to_a_draft_plan(client, town, citizen):
+    from civitas.testing.factories import PlanFactory
+
+    draft = PlanFactory(municipality=town, slug="chernova", status="draft")
+    client.force_login(citizen)
+    client.post(
+        reverse("forum:topic_create", args=["sopot"]) + "?plan=chernova", {"title": "Тема", "body": "Текст"}
+    )
+    topic = Topic.objects.get(title="Тема")
+    assert topic.plan is None and draft.topics.count() == 0
