@@ -216,6 +216,9 @@ class Measurement(models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True)
     approved_at = models.DateTimeField(null=True, blank=True)
     return_note = models.TextField(_("note on return"), blank=True)
+    # The value as the public last saw it (set when it is published): a correction's public history
+    # entry goes from this to the next published value, never showing a value nobody verified.
+    published_text = models.CharField(max_length=100, blank=True, editable=False)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

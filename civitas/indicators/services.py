@@ -443,11 +443,30 @@ def measurement_approve(*, actor, measurement: Measurement, publish: bool = Fals
     measurement.approved_at = timezone.now()
     if publish:
         measurement.state = MeasurementState.PUBLISHED
+        _publish_corrections(measurement)
     measurement.save()
     audit_record(
         actor=actor, municipality=measurement.indicator.municipality, action="approve", obj=measurement
     )
     return measurement
+
+
+def _publish_corrections(measurement: Measurement) -> None:
+    """The value is being published: its corrections since the last publication become one public
+    history entry, from the value the public saw to this one, with the last correction's reason.
+    A first publication is no change; the corrections stay in the staff's history."""
+    pending = list(
+        IndicatorChange.objects.filter(
+            measurement=measurement, field="measurement", is_public=False
+        ).order_by("-changed_at", "-pk")
+    )
+    shown = _shown(measurement)
+    if pending and measurement.published_text and measurement.published_text != shown:
+        latest = pending[0]
+        IndicatorChange.objects.filter(pk=latest.pk).update(
+            is_public=True, old_value=measurement.published_text, new_value=shown
+        )
+    measurement.published_text = shown
 
 
 @transaction.atomic
@@ -456,6 +475,7 @@ def measurement_publish(*, actor, measurement: Measurement) -> Measurement:
     if not can(actor, measurement.indicator.municipality, Action.VERIFY_MEASUREMENT):
         raise PermissionDenied(_("Only a verifier publishes measurements."))
     _transition(measurement, (MeasurementState.APPROVED,), MeasurementState.PUBLISHED)
+    _publish_corrections(measurement)
     measurement.save()
     audit_record(
         actor=actor, municipality=measurement.indicator.municipality, action="publish", obj=measurement
@@ -486,10 +506,12 @@ def measurement_correct(
     old = _shown(measurement)
     for field, new in values.items():
         setattr(measurement, field, new)
+    # Kept for staff at once; shown to the public only when the corrected value is published
+    # (see _publish_corrections), so that no unverified value reaches the public history.
     IndicatorChange.objects.create(
         indicator=indicator, measurement=measurement, field="measurement",
         period=_period_text(indicator, measurement.year, measurement.sub), old_value=old, new_value=_shown(measurement),
-        reason=reason.strip(), changed_by=_user(actor),
+        reason=reason.strip(), changed_by=_user(actor), is_public=False,
     )  # fmt: skip
     measurement.state = MeasurementState.SUBMITTED
     measurement.entered_by = _user(actor)

@@ -176,6 +176,16 @@ class MeasurementFactory(factory.django.DjangoModelFactory):
     year = 2016
     value = Decimal("150")
     state = "published"
+    # What the public saw, as the services record it on publication.
+    published_text = factory.LazyAttribute(
+        lambda m: (
+            ""
+            if m.state != "published"
+            else f"{m.numerator.normalize():f}/{m.denominator.normalize():f}"
+            if getattr(m, "numerator", None) is not None and getattr(m, "denominator", None) is not None
+            else ("" if m.value is None else format(Decimal(m.value).normalize(), "f"))
+        )
+    )
 
 
 # Surveys ---------------------------------------------------------------------------------------

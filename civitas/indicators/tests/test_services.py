@@ -314,3 +314,28 @@ def test_two_corrections_of_one_value_at_once_are_detected(indicator, owner, ver
             actor=owner, measurement=m, value="170", reason="втора", expected_version=seen
         )
     assert Measurement.objects.get(pk=m.pk).value == 160
+
+
+def test_a_correction_reaches_the_public_history_only_when_published(indicator, owner, verifier):
+    """No unverified value is ever public: the correction is staff-only until the corrected value
+    is published, and then reads from the value the public saw to the one it sees now."""
+    m = services.measurement_save(actor=owner, indicator=indicator, year=2016, value="150")
+    services.measurement_submit(actor=owner, measurement=m)
+    services.measurement_approve(actor=verifier, measurement=m, publish=True)
+    services.measurement_correct(actor=owner, measurement=m, value="98765", reason="печатна грешка")
+    assert not IndicatorChange.objects.filter(is_public=True).exists()
+    m.refresh_from_db()
+    services.measurement_approve(actor=verifier, measurement=m, publish=True)
+    [public] = IndicatorChange.objects.filter(is_public=True)
+    assert (public.old_value, public.new_value) == ("150", "98765")
+
+
+def test_a_value_approved_but_never_published_never_shows_in_the_public_history(indicator, owner, verifier):
+    m = services.measurement_save(actor=owner, indicator=indicator, year=2016, value="4242")
+    services.measurement_submit(actor=owner, measurement=m)
+    services.measurement_approve(actor=verifier, measurement=m)  # approved, not published
+    services.measurement_correct(actor=owner, measurement=m, value="150", reason="грешка")
+    m.refresh_from_db()
+    services.measurement_approve(actor=verifier, measurement=m, publish=True)
+    assert not IndicatorChange.objects.filter(is_public=True).exists()  # a first publication is no change
+    assert IndicatorChange.objects.filter(is_public=False, old_value="4242").exists()  # staff still see it
