@@ -71,11 +71,13 @@ COUNTED_STATES = (MeasurementState.PUBLISHED,)
 
 class Indicator(models.Model):
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="indicators")
+    # PROTECT: an indicator and its values are never deleted with the element or project they
+    # hang on (the services refuse such a deletion with a message).
     element = models.ForeignKey(
-        PlanElement, on_delete=models.CASCADE, null=True, blank=True, related_name="indicators"
+        PlanElement, on_delete=models.PROTECT, null=True, blank=True, related_name="indicators"
     )
     project = models.ForeignKey(
-        Project, on_delete=models.CASCADE, null=True, blank=True, related_name="indicators"
+        Project, on_delete=models.PROTECT, null=True, blank=True, related_name="indicators"
     )
     code = models.CharField(_("code"), max_length=40)
     name_bg = models.CharField(_("name (Bulgarian)"), max_length=400)

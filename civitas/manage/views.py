@@ -6,6 +6,7 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -39,6 +40,17 @@ def staff_view(action: Action):
         return wrapper
 
     return decorate
+
+
+def _refused(request, call) -> bool:
+    """Run a deletion; when the service refuses it, show why and report True (nothing deleted)."""
+    try:
+        call()
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return True
+    return False
 
 
 def _version(form, obj) -> int:
@@ -132,7 +144,8 @@ def plan_status(request, municipality, plan):
 def plan_delete(request, municipality, plan):
     plan = _plan(municipality, plan)
     if request.method == "POST":
-        plan_services.plan_delete(actor=request.user, plan=plan)
+        if _refused(request, lambda: plan_services.plan_delete(actor=request.user, plan=plan)):
+            return redirect("manage:plan_elements", municipality.slug, plan.slug)
         messages.success(request, _("The plan was deleted. The audit log keeps what it contained."))
         return redirect("manage:dashboard", municipality.slug)
     return render(request, "manage/confirm_delete.html", {"nav": "manage", "object": plan.title_bg,
@@ -218,7 +231,8 @@ def element_delete(request, municipality, plan, pk):
     plan = _plan(municipality, plan)
     element = _element(plan, pk)
     if request.method == "POST":
-        plan_services.element_delete(actor=request.user, element=element)
+        if _refused(request, lambda: plan_services.element_delete(actor=request.user, element=element)):
+            return redirect("manage:plan_elements", municipality.slug, plan.slug)
         messages.success(request, _("The element and everything under it were deleted."))
         return redirect("manage:plan_elements", municipality.slug, plan.slug)
     return render(request, "manage/confirm_delete.html", {"nav": "manage", "object": f"{element.code} {element.title_bg}",
@@ -291,7 +305,8 @@ def project_edit(request, municipality, project):
 def project_delete(request, municipality, project):
     project = _project(municipality, project)
     if request.method == "POST":
-        project_services.project_delete(actor=request.user, project=project)
+        if _refused(request, lambda: project_services.project_delete(actor=request.user, project=project)):
+            return redirect("manage:project_edit", municipality.slug, project.slug)
         messages.success(request, _("The project was deleted. The audit log keeps what it contained."))
         return redirect("manage:projects", municipality.slug)
     return render(request, "manage/confirm_delete.html", {"nav": "manage", "object": project.title_bg,

@@ -197,7 +197,7 @@ def _write(actor, municipality, checked, skipped: set[str]) -> ImportResult:
         previously = set(
             ProjectContribution.objects.filter(element__plan=old).values_list("project_id", flat=True)
         )
-        plan_services.plan_delete(actor=actor, plan=old)
+        _call("plan", "plan", plan_services.plan_delete, actor=actor, plan=old)
     plan = _call(
         "plan", "plan", plan_services.plan_create, actor=actor, municipality=municipality, **plan_fields
     )

@@ -127,8 +127,29 @@ def plan_change_status(*, actor, plan: Plan, status: str, expected_version: int)
 
 
 @transaction.atomic
+def _refuse_if_measured(elements) -> None:
+    """Indicators and their values are never deleted with the plan or element they hang on."""
+    from civitas.indicators.models import Indicator
+
+    codes = list(Indicator.objects.filter(element__in=elements).values_list("code", flat=True)[:5])
+    if codes:
+        raise ValidationError(
+            {
+                "__all__": [
+                    _(
+                        "Indicators with their values hang on this part of the plan (%(codes)s): they "
+                        "are not deleted with it. Archive the plan instead, or remove the indicators first."
+                    )
+                    % {"codes": ", ".join(codes)}
+                ]
+            }
+        )
+
+
 def plan_delete(*, actor, plan: Plan) -> None:
-    """Delete a plan and its goal tree; the audit log keeps what was deleted."""
+    """Delete a plan and its goal tree; the audit log keeps what was deleted. Refused while
+    indicators hang on it."""
+    _refuse_if_measured(PlanElement.objects.filter(plan=plan))
     content = _plan_content(plan)
     audit_record(actor=actor, municipality=plan.municipality, action="delete", obj=plan, changes=content)
     plan.delete()
@@ -254,9 +275,11 @@ def element_move(*, actor, element: PlanElement, parent: PlanElement | None, pos
 def element_delete(*, actor, element: PlanElement) -> None:
     plan = element.plan
     children = _children_map(plan)
+    subtree = PlanElement.objects.filter(pk__in={element.pk} | rules.descendants(element.pk, children))
+    _refuse_if_measured(subtree)
     removed = list(
-        PlanElement.objects.filter(pk__in={element.pk} | rules.descendants(element.pk, children)).values(
-            "id", "parent_id", "code", "title_bg"
+        subtree.values(
+            "id", "parent_id", "code", "title_bg", "title_en", "description_bg", "description_en", "position"
         )
     )
     audit_record(

@@ -156,7 +156,20 @@ def project_update(
 
 @transaction.atomic
 def project_delete(*, actor, project: Project) -> None:
-    """Delete a project with its parts; the audit log keeps its content."""
+    """Delete a project with its parts; the audit log keeps its content. Refused while indicators
+    (with their values) hang on it; its files are removed only once the deletion is committed."""
+    from civitas.indicators.models import Indicator
+
+    codes = list(Indicator.objects.filter(project=project).values_list("code", flat=True)[:5])
+    if codes:
+        raise ValidationError(
+            {
+                "__all__": [
+                    _("Indicators with their values hang on this project (%(codes)s): remove them first.")
+                    % {"codes": ", ".join(codes)}
+                ]
+            }
+        )
     content = {
         "code": project.code,
         "title_bg": project.title_bg,
@@ -171,9 +184,11 @@ def project_delete(*, actor, project: Project) -> None:
     audit_record(
         actor=actor, municipality=project.municipality, action="delete", obj=project, changes=content
     )
-    for document in project.documents.all():
-        document.file.delete(save=False)
+    files = [document.file.name for document in project.documents.all() if document.file]
     project.delete()
+    if files:
+        storage = ProjectDocument._meta.get_field("file").storage
+        transaction.on_commit(lambda: [storage.delete(name) for name in files])
 
 
 def _touch(project: Project, expected_version: int | None) -> None:

@@ -235,3 +235,25 @@ def test_contribution_checkboxes_carry_their_element(client, town, plan, project
     element = plan.elements.first()
     content = client.get(reverse("manage:project_edit", args=["sopot", "p1"])).content.decode()
     assert f'name="element_ids" value="{element.pk}"' in content
+
+
+def test_plans_elements_and_projects_with_indicators_are_not_deleted(client, town, plan, project):
+    """An indicator and its values never go with the plan, element or project they hang on: the
+    deletion is refused with a message naming them, and nothing changes."""
+    from civitas.indicators.models import Indicator, Measurement
+    from civitas.testing.factories import IndicatorFactory, MeasurementFactory
+
+    element = plan.elements.get()
+    MeasurementFactory(indicator=IndicatorFactory(element=element, code="E-1"), year=2016)
+    MeasurementFactory(indicator=IndicatorFactory(element=None, project=project, code="P-1"), year=2016)
+    login(client, town, Role.ADMINISTRATOR)
+    for path, code in (
+        (reverse("manage:plan_delete", args=["sopot", "opr"]), "E-1"),
+        (reverse("manage:element_delete", args=["sopot", "opr", element.pk]), "E-1"),
+        (reverse("manage:project_delete", args=["sopot", "p1"]), "P-1"),
+    ):
+        response = client.post(path, follow=True)
+        assert response.status_code == 200 and code in response.content.decode()
+    assert Plan.objects.filter(pk=plan.pk).exists() and PlanElement.objects.filter(pk=element.pk).exists()
+    assert Project.objects.filter(pk=project.pk).exists()
+    assert Indicator.objects.count() == 2 and Measurement.objects.count() == 2

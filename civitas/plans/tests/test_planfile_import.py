@@ -243,6 +243,24 @@ def test_replace_replaces_the_plan_and_updates_projects_without_duplicating_thei
     assert Project.objects.filter(code="Z-last", contributions__isnull=True).exists()
 
 
+def test_replace_is_refused_while_indicators_hang_on_the_plan():
+    """Replacing a plan deletes it: its indicators and their values must not go with it."""
+    from civitas.indicators.models import Indicator, Measurement
+    from civitas.plans.models import PlanElement
+    from civitas.testing.factories import IndicatorFactory, MeasurementFactory
+
+    town = MunicipalityFactory()
+    do_import(town, FULL)
+    indicator = IndicatorFactory(
+        element=PlanElement.objects.filter(plan__municipality=town).first(), code="I-1"
+    )
+    MeasurementFactory(indicator=indicator, year=2016)
+    with pytest.raises(PlanImportError) as error:
+        do_import(town, FULL, replace=True)
+    assert any("I-1" in text and text.startswith("plan") for text in issues(error)), issues(error)
+    assert Indicator.objects.filter(code="I-1").exists() and Measurement.objects.count() == 1
+
+
 def test_dry_run_checks_everything_and_writes_nothing():
     town = MunicipalityFactory()
     result = do_import(town, FULL, dry_run=True)
