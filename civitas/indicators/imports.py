@@ -23,7 +23,6 @@ import csv
 import datetime
 import io
 import re
-import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -39,6 +38,9 @@ from .models import Indicator, Measurement, MeasurementState
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
+# Columns read from a sheet: the template has a dozen plus its breakdowns. A workbook may declare
+# any width (up to 16,384 columns); reading only these keeps a small file from filling memory.
+MAX_COLS = 300
 
 # The columns of the template and of the export's "values" sheet, in order. Disaggregation
 # columns ("dimension:category") come between DENOMINATOR and COLLECTED_ON.
@@ -135,24 +137,50 @@ def _not_a_spreadsheet() -> FileError:
 
 
 def _read_xlsx(data: bytes) -> list[list]:
+    """The first sheet's rows (at most MAX_COLS columns wide). A formula whose result the file does
+    not hold (a workbook written by a program that does not calculate) is refused by its cell, so
+    that no row is silently read as empty."""
     from openpyxl import load_workbook
 
+    def open_workbook(values: bool):
+        try:
+            return load_workbook(io.BytesIO(data), read_only=True, data_only=values)
+        except Exception:  # openpyxl raises its own errors (and zip, XML, key errors) for damaged files
+            raise _not_a_spreadsheet() from None
+
+    workbook, formulas = open_workbook(True), open_workbook(False)
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
-        raise _not_a_spreadsheet() from None
-    except Exception:  # openpyxl raises its own errors for damaged workbooks
-        raise _not_a_spreadsheet() from None
-    try:
-        sheet = workbook.worksheets[0]
-        rows = []
-        for row in sheet.iter_rows(values_only=True):
-            rows.append(list(row))
+        sheet, formula_sheet = workbook.worksheets[0], formulas.worksheets[0]
+        sheet.reset_dimensions()  # do not trust the declared size: read what is there
+        formula_sheet.reset_dimensions()
+        rows, uncalculated = [], []
+        pairs = zip(
+            sheet.iter_rows(values_only=True, max_col=MAX_COLS),
+            formula_sheet.iter_rows(values_only=True, max_col=MAX_COLS),
+            strict=False,
+        )  # fmt: skip
+        for number, (row, written) in enumerate(pairs, start=1):
+            row = list(row)
+            for index, (value, source) in enumerate(zip(row, written, strict=False)):
+                if value is None and isinstance(source, str) and source.startswith("="):
+                    uncalculated.append(f"{_letter(index)}{number}")
+            while row and row[-1] is None:
+                row.pop()
+            rows.append(row)
             if len(rows) > MAX_ROWS + 1:
                 break
+        if uncalculated:
+            raise FileError(
+                _(
+                    "Cells %(cells)s hold formulas without a computed value: open the file in a "
+                    "spreadsheet program and save it again, or enter the values themselves."
+                )
+                % {"cells": ", ".join(uncalculated[:10]) + (" …" if len(uncalculated) > 10 else "")}
+            )
         return rows
     finally:
         workbook.close()
+        formulas.close()
 
 
 def _read_csv(data: bytes) -> list[list]:

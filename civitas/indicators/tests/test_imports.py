@@ -400,3 +400,50 @@ def test_template_csv(town, owner, indicators, client):
     assert rows[0] == HEADER
     assert ["N1", indicators["N1"].name_bg, "брой", "2014"] in [r[:4] for r in rows]
     assert len(rows) == 1 + 4 * 7 + 28  # four annual indicators and a quarterly one, 2014–2020
+
+
+def test_a_workbook_declaring_a_huge_width_is_read_without_filling_memory(tmp_path):
+    """A small file can declare 16,384 columns; only the columns a template can have are read."""
+    import tracemalloc
+    import zipfile as zf
+
+    from openpyxl import Workbook
+
+    from civitas.indicators.imports import _read_xlsx
+
+    book = Workbook()
+    for n in range(2000):
+        book.active.append(["ОПР-1", 2016, n])
+    path = tmp_path / "wide.xlsx"
+    book.save(path)
+    with zf.ZipFile(path) as src, zf.ZipFile(tmp_path / "wider.xlsx", "w", zf.ZIP_DEFLATED) as out:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b'<dimension ref="A1:C2000"/>', b'<dimension ref="A1:XFD2000"/>')
+                assert b"XFD2000" in data
+            out.writestr(item, data)
+    tracemalloc.start()
+    rows = _read_xlsx((tmp_path / "wider.xlsx").read_bytes())
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert len(rows) == 2000 and max(len(r) for r in rows) == 3
+    assert peak < 50_000_000, peak
+
+
+def test_a_formula_without_a_computed_value_is_refused_by_its_cell():
+    """Written by a program that does not calculate, the formula has no value: not a silent blank row."""
+    import io
+
+    from openpyxl import Workbook
+
+    from civitas.indicators.imports import FileError, _read_xlsx
+
+    book = Workbook()
+    book.active.append(["code", "period", "value"])
+    book.active.append(["ОПР-1", "2016", "=10*2"])
+    out = io.BytesIO()
+    book.save(out)
+    with pytest.raises(FileError) as error:
+        _read_xlsx(out.getvalue())
+    assert "C2" in str(error.value)
