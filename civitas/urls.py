@@ -1,11 +1,10 @@
-from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
-from django.views.static import serve
 
 from civitas.consultations import urls as consultation_urls
 from civitas.core import views as core_views
+from civitas.portal import media
 from civitas.surveys import urls as survey_urls
 
 
@@ -21,7 +20,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", core_views.readyz, name="readyz"),
     path("admin/", admin.site.urls),
-    path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}),
+    path("media/<path:path>", media.media, name="media"),  # each file only to those who may see it
 ]
 
 urlpatterns += i18n_patterns(

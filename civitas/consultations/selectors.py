@@ -338,3 +338,32 @@ def personal_data(user) -> dict:
             for f in Flag.objects.filter(reporter=user).order_by("created_at")
         ],
     }
+
+
+def file_visible(user, name: str) -> bool | None:
+    """Whether ``user`` may download the uploaded file ``name`` if it belongs to consultations
+    (None: it does not): a proposal's attachment while the proposal is public, the draft document
+    once the consultation is open; the municipality's planners and moderators always."""
+    from civitas.core.permissions import Action, can
+
+    if name.startswith("consultations/proposals/"):
+        proposal = (
+            Proposal.objects.filter(attachment=name).select_related("consultation__municipality").first()
+        )
+        if proposal is None:
+            return False
+        municipality = proposal.consultation.municipality
+        if (
+            proposal.state == ProposalState.VISIBLE
+            and proposal.consultation.status != ConsultationStatus.DRAFT
+        ):
+            return True
+        return can(user, municipality, Action.MODERATE) or can(user, municipality, Action.MANAGE_CONSULTATION)
+    if name.startswith("consultations/"):
+        consultation = Consultation.objects.filter(document=name).select_related("municipality").first()
+        if consultation is None:
+            return False
+        if consultation.status != ConsultationStatus.DRAFT:
+            return True
+        return can(user, consultation.municipality, Action.MANAGE_CONSULTATION)
+    return None

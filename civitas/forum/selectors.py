@@ -92,3 +92,18 @@ def personal_data(user) -> dict:
             for f in Flag.objects.filter(reporter=user).order_by("created_at")
         ],
     }
+
+
+def photo_visible(user, name: str) -> bool | None:
+    """Whether ``user`` may download the uploaded file ``name`` if it is a forum photo (None: it is
+    not): while its post is visible; the municipality's moderators always."""
+    from civitas.core.permissions import Action, can
+
+    from .models import Post, PostState
+
+    if not name.startswith("forum/"):
+        return None
+    post = Post.objects.filter(photo=name).select_related("topic__municipality").first()
+    if post is None:
+        return False
+    return post.state == PostState.VISIBLE or can(user, post.topic.municipality, Action.MODERATE)

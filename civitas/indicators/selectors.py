@@ -8,6 +8,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from civitas.core.cache import ProcessCache
+from civitas.core.permissions import Action, can
 from civitas.evaluation import engine
 from civitas.plans.models import PUBLIC_PLAN_STATUSES, Plan
 from civitas.plans.selectors import ElementNode
@@ -489,3 +490,16 @@ def monitoring_dashboard(*, municipality, today: datetime.date | None = None) ->
         waiting=[m for m in verification_queue(municipality=municipality) if m.state == "submitted"],
         evaluated=indicators_evaluation(indicators, today=today),
     )
+
+
+def evidence_visible(user, name: str) -> bool | None:
+    """Whether ``user`` may download the uploaded file ``name`` if it is a measurement's evidence
+    (None: not evidence): anyone once the value is published, the municipality's staff before."""
+    if not name.startswith("evidence/"):
+        return None
+    measurement = Measurement.objects.filter(evidence=name).select_related("indicator__municipality").first()
+    if measurement is None:
+        return False
+    if measurement.state in COUNTED_STATES:
+        return True
+    return can(user, measurement.indicator.municipality, Action.VIEW_BACK_OFFICE)

@@ -2,6 +2,7 @@
 photos re-encoded without their metadata (EXIF, GPS)."""
 
 import io
+import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -88,7 +89,8 @@ def check_upload(upload, *, photo: bool) -> tuple[ContentFile, str, int]:
     base = (upload.name or "file").rsplit("/", 1)[-1].rsplit(".", 1)[0][:80] or "file"
     if content_type in IMAGE_TYPES:
         data, content_type, ext = reencode_image(data)
-    return ContentFile(data, name=f"{base}.{ext}"), content_type, len(data)
+    # A random part makes the file's address impossible to guess from its original name.
+    return ContentFile(data, name=f"{secrets.token_hex(8)}-{base}.{ext}"), content_type, len(data)
 
 
 # A small file can hold a huge picture (a "decompression bomb"): the pixels are counted from the
