@@ -207,6 +207,11 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+# Behind HTTPS (SECURE_COOKIES=1): browsers are told to use HTTPS only (HSTS, a year unless
+# HSTS_SECONDS says otherwise) and plain HTTP is redirected, unless the proxy does it (SSL_REDIRECT=0).
+SECURE_HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", "31536000" if SESSION_COOKIE_SECURE else "0"))
+SECURE_SSL_REDIRECT = env_bool("SSL_REDIRECT", SESSION_COOKIE_SECURE)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if SESSION_COOKIE_SECURE else None
 
 LOGGING = {
     "version": 1,

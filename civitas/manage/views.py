@@ -397,7 +397,7 @@ def document_add(request, municipality, project):
         data = form.cleaned_data
         if run_service(form, lambda: project_services.document_add(
             actor=request.user, project=project, kind=data["kind"], title_bg=data["title_bg"],
-            title_en=data["title_en"], upload=data["upload"], expected_version=data["version"] or None)):  # fmt: skip
+            title_en=data["title_en"], upload=data["upload"], expected_version=edited_version(form))):  # fmt: skip
             messages.success(request, _("The file was added."))
             return redirect("manage:project_edit", municipality.slug, project.slug)
     return _render_form(request, title=_("Add a document or photo"), form=form, intro=project.title_bg, multipart=True,
