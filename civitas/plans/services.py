@@ -1,5 +1,7 @@
 """Every write to plans and their goal trees. Validating, transactional, audit-logged."""
 
+import json
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -50,11 +52,30 @@ def _check_slug(municipality: Municipality, slug: str, exclude_pk=None) -> dict:
 
 
 def _plan_content(plan: Plan) -> dict:
-    return {
-        "title_bg": plan.title_bg,
-        "slug": plan.slug,
-        "status": plan.status,
-        "elements": list(plan.elements.values("id", "parent_id", "code", "title_bg", "position")),
+    """Everything a deleted plan held, for the audit log: its fields, its whole tree and the
+    projects linked to its elements (the projects themselves are kept)."""
+    from django.core.serializers.json import DjangoJSONEncoder
+    from django.forms.models import model_to_dict
+
+    from civitas.projects.models import ProjectContribution
+
+    fields = json.loads(json.dumps(model_to_dict(plan), cls=DjangoJSONEncoder, default=str))
+    return fields | {
+        "elements": list(
+            plan.elements.values(
+                "id",
+                "parent_id",
+                "code",
+                "title_bg",
+                "title_en",
+                "description_bg",
+                "description_en",
+                "position",
+            )
+        ),
+        "links": list(
+            ProjectContribution.objects.filter(element__plan=plan).values_list("element_id", "project__code")
+        ),
     }
 
 

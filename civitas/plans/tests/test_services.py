@@ -132,6 +132,9 @@ def test_deletions_are_recorded_with_their_content(plan):
     services.element_delete(actor=UserFactory(), element=sg1)
     event = AuditEvent.objects.get(action="delete", object_type="plans.planelement")
     assert {e["code"] for e in event.changes["elements"]} == {"SG1", "P1"}
+    services.element_create(actor=None, plan=plan, code="SG2", title_bg="Цел 2", description_bg="Описание")
     services.plan_delete(actor=None, plan=plan)
-    assert AuditEvent.objects.filter(action="delete", object_type="plans.plan").exists()
+    event = AuditEvent.objects.get(action="delete", object_type="plans.plan")
+    assert event.changes["period_start"] == plan.period_start and event.changes["title_bg"] == plan.title_bg
+    assert [e["description_bg"] for e in event.changes["elements"]] == ["Описание"]
     assert not Plan.objects.filter(pk=plan.pk).exists()
