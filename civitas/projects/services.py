@@ -5,11 +5,14 @@ version on when the editor names the version they started from, so that two staf
 same project are detected, and always mark the project as updated.
 """
 
+import json
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import validate_slug
 from django.db import transaction
+from django.forms.models import model_to_dict
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -170,15 +173,17 @@ def project_delete(*, actor, project: Project) -> None:
                 ]
             }
         )
-    content = {
-        "code": project.code,
-        "title_bg": project.title_bg,
-        "status": project.status,
-        "funding": [
-            {"source": line.source, "amount": str(line.amount), "spent": str(line.spent)}
-            for line in project.funding_lines.all()
-        ],
-        "activities": list(project.activities.values_list("title_bg", flat=True)),
+
+    def rows(queryset) -> list[dict]:
+        return [
+            json.loads(json.dumps(model_to_dict(row), cls=DjangoJSONEncoder, default=str)) for row in queryset
+        ]
+
+    content = rows([project])[0] | {
+        "funding": rows(project.funding_lines.all()),
+        "activities": rows(project.activities.all()),
+        "partners": rows(project.partners.all()),
+        "documents": rows(project.documents.all()),
         "elements": list(project.contributions.values_list("element_id", flat=True)),
     }
     audit_record(

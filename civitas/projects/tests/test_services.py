@@ -174,9 +174,12 @@ def test_uploads_are_checked_by_content_and_size(project, settings, tmp_path):
 
 def test_project_delete_is_recorded(project):
     services.funding_line_add(actor=None, project=project, source="municipal", amount=100)
+    services.partner_add(actor=None, project=project, name_bg="Община Карлово")
     services.project_delete(actor=None, project=project)
     event = AuditEvent.objects.get(action="delete", object_type="projects.project")
-    assert event.changes["funding"][0]["amount"] == "100.00"
+    assert Decimal(event.changes["funding"][0]["amount"]) == 100
+    assert event.changes["partners"][0]["name_bg"] == "Община Карлово"
+    assert event.changes["title_bg"] == project.title_bg and "description_bg" in event.changes
     assert not Project.objects.exists()
 
 
