@@ -329,3 +329,27 @@ def test_downloads_date_proposals_in_the_municipalitys_time(consultation, planne
                              text="Писмо", received_at=received)  # fmt: skip
     [row] = selectors.report(consultation).rows
     assert row.cells()[3] == day.strftime("%d.%m.%Y")
+
+
+def test_attachments_follow_their_proposal_and_drafts_their_consultation(
+    client, sopot, planner, moderator, settings, tmp_path
+):
+    """A hidden proposal's attachment and a draft consultation's document are not public files."""
+    from django.core.files.base import ContentFile
+
+    settings.MEDIA_ROOT = tmp_path
+    consultation = build_consultation(sopot, planner, slug="files")
+    proposal = services.proposal_submit(actor=UserFactory(), consultation=consultation, text="С приложение")
+    proposal.attachment.save("letter.pdf", ContentFile(b"%PDF-1.4 letter"), save=True)
+    path = f"/media/{proposal.attachment.name}"
+    assert client.get(path).status_code == 200
+    services.proposal_hide(actor=moderator, proposal=proposal, reason="Лични данни")
+    assert client.get(path).status_code == 404
+    client.force_login(moderator)
+    assert client.get(path).status_code == 200
+    client.logout()
+    draft = build_consultation(sopot, planner, slug="draft-doc", open_=False)
+    draft.document.save("draft.pdf", ContentFile(b"%PDF-1.4 draft"), save=True)
+    assert client.get(f"/media/{draft.document.name}").status_code == 404
+    client.force_login(planner)
+    assert client.get(f"/media/{draft.document.name}").status_code == 200
