@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civitas.core.forms import edited_version, run_service
@@ -93,6 +94,7 @@ def consultation_detail(request, municipality, slug):
             "nav": "manage", "consultation": consultation, "draft": draft,
             "counts": selectors.proposal_counts(consultation),
             "can_moderate": can(request.user, municipality, Action.MODERATE),
+            "period_over": timezone.now() >= consultation.closes_at,
         },
     )  # fmt: skip
 

@@ -49,11 +49,14 @@ def test_a_citizen_comments_on_a_paragraph_and_reads_the_answer(live_server, dem
     assert "Предложението е записано" in staff.locator("main").inner_text()
     staff.goto(live_server.url + manage)
     assert "Иван Иванов" in staff.locator("main").inner_text()
+    assert "Предложения се приемат до" in staff.locator("main").inner_text()  # not closable yet
+    assert staff.get_by_role("button", name="Закрий консултацията").count() == 0
 
     Consultation.objects.filter(pk=consultation.pk).update(  # the thirty days pass
         opens_at=timezone.now() - datetime.timedelta(days=31),
         closes_at=timezone.now() - datetime.timedelta(minutes=1),
     )
+    staff.reload()  # the period is over: the page now offers to close the consultation
     staff.get_by_role("button", name="Закрий консултацията").click()
     assert "Консултацията е закрита: записът ѝ е замразен." in staff.locator("main").inner_text()
     publish = staff.get_by_role("button", name="Публикувай справката за отразяване на предложенията")
