@@ -3,28 +3,11 @@ change or deletion made there is appended to the audit log (a deletion with the 
 content) and moves the municipality's content version on, so cached public pages are never stale
 after an edit in the admin either."""
 
-import json
-
 from django.contrib import admin
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
-from django.forms.models import model_to_dict
 
 from .models import Municipality
-from .services import audit_record
-
-
-class _Encoder(DjangoJSONEncoder):
-    def default(self, o):
-        try:
-            return super().default(o)
-        except TypeError:
-            return str(o)  # files by name, related rows by their name
-
-
-def _content(obj) -> dict:
-    """The row's editable fields as JSON."""
-    return json.loads(json.dumps(model_to_dict(obj), cls=_Encoder))
+from .services import audit_record, row_content
 
 
 def municipality_of(obj):
@@ -68,7 +51,7 @@ class AuditedAdmin(admin.ModelAdmin):
         # A municipality being deleted cannot own its own deletion record (the log protects it).
         municipality = None if isinstance(obj, Municipality) else municipality_of(obj)
         audit_record(actor=request.user, municipality=municipality, action="admin_delete", obj=obj,
-                     changes=_content(obj))  # fmt: skip
+                     changes=row_content(obj))  # fmt: skip
 
     def delete_model(self, request, obj):
         with transaction.atomic():

@@ -33,7 +33,9 @@ def _key(request, municipality, params: tuple[str, ...]) -> str | None:
     does not matter); None when the URL carries anything else: such requests are rendered and not
     stored, so that made-up query strings cannot fill the cache."""
     query = request.GET
-    if len(request.META.get("QUERY_STRING", "")) > MAX_QUERY_LENGTH or any(name not in params for name in query):
+    if len(request.META.get("QUERY_STRING", "")) > MAX_QUERY_LENGTH or any(
+        name not in params for name in query
+    ):
         return None
     known = urlencode(sorted((name, value) for name in params for value in query.getlist(name)))
     digest = hashlib.sha256(f"{request.path}?{known}".encode()).hexdigest()

@@ -1,4 +1,8 @@
+import json
+
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
+from django.forms.models import model_to_dict
 
 from .errors import ConflictError
 from .models import AuditEvent, Membership, Municipality
@@ -21,6 +25,19 @@ def audit_record(*, actor, municipality: Municipality | None, action: str, obj, 
         object_repr=str(obj)[:300],
         changes=changes or {},
     )
+
+
+class _ContentEncoder(DjangoJSONEncoder):
+    def default(self, o):
+        try:
+            return super().default(o)
+        except TypeError:
+            return str(o)  # files by name, related rows by their name
+
+
+def row_content(obj) -> dict:
+    """A row's editable fields as JSON, for the audit log's record of what was deleted."""
+    return json.loads(json.dumps(model_to_dict(obj), cls=_ContentEncoder))
 
 
 def content_changed(*, municipality: Municipality) -> None:

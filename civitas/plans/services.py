@@ -1,13 +1,11 @@
 """Every write to plans and their goal trees. Validating, transactional, audit-logged."""
 
-import json
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from civitas.core.models import Municipality
-from civitas.core.services import audit_record, bump_version, field_changes
+from civitas.core.services import audit_record, bump_version, field_changes, row_content
 
 from . import rules
 from .models import Plan, PlanElement, PlanStatus
@@ -54,13 +52,9 @@ def _check_slug(municipality: Municipality, slug: str, exclude_pk=None) -> dict:
 def _plan_content(plan: Plan) -> dict:
     """Everything a deleted plan held, for the audit log: its fields, its whole tree and the
     projects linked to its elements (the projects themselves are kept)."""
-    from django.core.serializers.json import DjangoJSONEncoder
-    from django.forms.models import model_to_dict
-
     from civitas.projects.models import ProjectContribution
 
-    fields = json.loads(json.dumps(model_to_dict(plan), cls=DjangoJSONEncoder, default=str))
-    return fields | {
+    return row_content(plan) | {
         "elements": list(
             plan.elements.values(
                 "id",

@@ -5,20 +5,17 @@ version on when the editor names the version they started from, so that two staf
 same project are detected, and always mark the project as updated.
 """
 
-import json
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import validate_slug
 from django.db import transaction
-from django.forms.models import model_to_dict
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from civitas.core.models import Municipality
-from civitas.core.services import audit_record, bump_version, field_changes
+from civitas.core.services import audit_record, bump_version, field_changes, row_content
 from civitas.plans.models import PlanElement
 
 from . import rules, uploads
@@ -175,11 +172,9 @@ def project_delete(*, actor, project: Project) -> None:
         )
 
     def rows(queryset) -> list[dict]:
-        return [
-            json.loads(json.dumps(model_to_dict(row), cls=DjangoJSONEncoder, default=str)) for row in queryset
-        ]
+        return [row_content(row) for row in queryset]
 
-    content = rows([project])[0] | {
+    content = row_content(project) | {
         "funding": rows(project.funding_lines.all()),
         "activities": rows(project.activities.all()),
         "partners": rows(project.partners.all()),
