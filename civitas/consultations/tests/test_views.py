@@ -257,6 +257,27 @@ def test_query_counts_do_not_grow_with_proposals(client, sopot, planner, page):
     assert counts == [expected, expected], counts
 
 
+@pytest.mark.parametrize(
+    "page", ["consultations:list", "consultations_manage:list", "consultations_manage:detail"]
+)
+def test_list_and_staff_page_queries_do_not_grow(client, sopot, planner, page):
+    """The public list, the staff list and the staff page of a consultation: the same number of
+    queries with one consultation of one proposal as with three of many."""
+    client.force_login(planner)
+
+    def count(slug):
+        args = [slug] if page.endswith("detail") else []
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url(page, *args)).status_code == 200
+        return len(captured)
+
+    published(build_consultation(sopot, planner, slug="c0"), planner, citizens=1)
+    few = count("c0")
+    for n in (1, 2):
+        published(build_consultation(sopot, planner, slug=f"c{n}"), planner, citizens=10)
+    assert count("c2") == few
+
+
 def test_downloads_never_run_a_proposal_as_a_formula(client, consultation, planner):
     """CSV injection: text a spreadsheet would run as a formula stays text, in the XLSX unchanged,
     in the CSV behind an apostrophe."""
