@@ -7,6 +7,9 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 WORKERS ?= 3
 export DJANGO_SETTINGS_MODULE := civitas.settings
+# `make run` and the other targets keep the generated key in var/secret-key, also on PostgreSQL;
+# a production server sets SECRET_KEY (see README.md, Production).
+export CIVITAS_LOCAL_KEY := 1
 
 .PHONY: run test test-browser install install-test migrate demo lint format messages assets bench clean
 

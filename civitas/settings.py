@@ -10,6 +10,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -28,9 +29,27 @@ def env_list(name: str, default: str) -> list[str]:
 
 
 def _secret_key() -> str:
-    """SECRET_KEY from the environment; on the embedded default, a key kept in var/."""
+    """SECRET_KEY from the environment.
+
+    Several app servers on one database must share one key (sessions, password-reset links and
+    signed links are signed with it), so a server on a database server (DATABASE_URL) with DEBUG
+    off refuses to start without it. The embedded default (SQLite under var/, one machine), DEBUG,
+    the tests and ``make`` (CIVITAS_LOCAL_KEY=1) keep a key generated once into var/secret-key.
+    """
     if key := os.environ.get("SECRET_KEY"):
         return key
+    local = (
+        not os.environ.get("DATABASE_URL")
+        or env_bool("DEBUG")
+        or env_bool("CIVITAS_TESTING")
+        or env_bool("CIVITAS_LOCAL_KEY")
+    )
+    if not local:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set. Set SECRET_KEY to the same long random value on every server "
+            "of this site (e.g. python3 -c 'import secrets; print(secrets.token_urlsafe(50))'); "
+            "see README.md, Production. To try Civitas on this machine, use `make run`."
+        )
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     path = VAR_DIR / "secret-key"
     if not path.exists():
@@ -77,6 +96,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "civitas.core.middleware.RequestSizeLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -154,8 +174,18 @@ STORAGES = {
 }
 # Uploads: size limit for documents and photos, in bytes.
 CIVITAS_MAX_UPLOAD_BYTES = int(os.environ.get("CIVITAS_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
+# Form fields without files (a pasted 185-page draft is a few MB once URL-encoded).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# The largest request body accepted at all, refused from its Content-Length before it is read
+# (core.middleware.RequestSizeLimitMiddleware): one upload plus the form around it. The web server
+# in front should refuse the same (nginx: client_max_body_size 13m).
+CIVITAS_MAX_REQUEST_BYTES = int(
+    os.environ.get(
+        "CIVITAS_MAX_REQUEST_BYTES",
+        str(max(CIVITAS_MAX_UPLOAD_BYTES + 2 * 1024 * 1024, DATA_UPLOAD_MAX_MEMORY_SIZE)),
+    )
+)
 
 # Reporting calendar: a period's indicator value is due this many days after the period ends;
 # reminders (manage.py send_reminders, run daily) list the values due within the next
@@ -208,8 +238,12 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 # Behind HTTPS (SECURE_COOKIES=1): browsers are told to use HTTPS only (HSTS, a year unless
-# HSTS_SECONDS says otherwise) and plain HTTP is redirected, unless the proxy does it (SSL_REDIRECT=0).
+# HSTS_SECONDS says otherwise, for the site's subdomains too and eligible for browsers' preload
+# lists unless HSTS_INCLUDE_SUBDOMAINS=0 / HSTS_PRELOAD=0) and plain HTTP is redirected, unless the
+# proxy does it (SSL_REDIRECT=0). `manage.py check --deploy` is clean with these settings.
 SECURE_HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", "31536000" if SESSION_COOKIE_SECURE else "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", SESSION_COOKIE_SECURE)
+SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", SESSION_COOKIE_SECURE)
 SECURE_SSL_REDIRECT = env_bool("SSL_REDIRECT", SESSION_COOKIE_SECURE)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if SESSION_COOKIE_SECURE else None
 

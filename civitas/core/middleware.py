@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.shortcuts import render
 
 CSP = "; ".join(
     [
@@ -26,3 +27,33 @@ class ContentSecurityPolicyMiddleware:
         if not request.path.startswith("/admin/"):
             response.headers.setdefault("Content-Security-Policy", self.policy)
         return response
+
+
+class RequestSizeLimitMiddleware:
+    """Refuses a request whose declared body is larger than ``CIVITAS_MAX_REQUEST_BYTES`` (413) before
+    anything reads it, so an oversized upload is never received, spooled to disk or parsed.
+
+    A body without Content-Length (chunked) is not read by Django at all, so the declared length
+    is the whole question. The web server in front should refuse the same size (nginx:
+    ``client_max_body_size``), so that the bytes never reach the app server.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        limit = settings.CIVITAS_MAX_REQUEST_BYTES
+        try:
+            declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            declared = 0
+        if declared > limit:
+            response = render(
+                request,
+                "core/request_too_large.html",
+                {"max_mb": settings.CIVITAS_MAX_UPLOAD_BYTES // (1024 * 1024)},
+                status=413,
+            )
+            response["Connection"] = "close"  # don't read the rest of a body nobody wants
+            return response
+        return self.get_response(request)
