@@ -369,6 +369,8 @@ def file_access(user, name: str):
             return FileAccess.PRIVATE
         return FileAccess.DENIED
 
-    proposals = Proposal.objects.filter(attachment=name).select_related("consultation__municipality")
-    consultations = Consultation.objects.filter(document=name).select_related("municipality")
+    proposals = (
+        Proposal.objects.filter(attachment=name).order_by().select_related("consultation__municipality")
+    )
+    consultations = Consultation.objects.filter(document=name).order_by().select_related("municipality")
     return strictest([*(proposal_access(p) for p in proposals), *(document_access(c) for c in consultations)])

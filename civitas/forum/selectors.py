@@ -114,5 +114,6 @@ def photo_access(user, name: str):
         return FileAccess.DENIED
 
     return strictest(
-        access(post) for post in Post.objects.filter(photo=name).select_related("topic__municipality")
+        access(post)
+        for post in Post.objects.filter(photo=name).order_by().select_related("topic__municipality")
     )

@@ -510,7 +510,9 @@ def evidence_access(user, name: str):
             return FileAccess.PRIVATE
         return FileAccess.DENIED
 
-    measurements = Measurement.objects.filter(evidence=name).select_related(
-        "indicator__municipality", "indicator__element__plan"
+    measurements = (
+        Measurement.objects.filter(evidence=name)
+        .order_by()
+        .select_related("indicator__municipality", "indicator__element__plan")
     )
     return strictest(access(m) for m in measurements)

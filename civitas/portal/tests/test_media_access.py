@@ -312,3 +312,36 @@ def test_a_media_request_runs_a_fixed_number_of_queries(
         )
         project_document(town, media_root, name=f"projects/2026/more-{n}.pdf")
     counted()
+
+
+def test_every_file_field_has_an_owner_that_finds_its_record_by_index():
+    """A new FileField needs its app's *_access selector in portal.media.OWNERS (until then its
+    files answer 404) and an index, so that a download never scans a table."""
+    from django.apps import apps
+    from django.db.models import FileField
+
+    from civitas.portal import media
+
+    fields = {
+        (model._meta.label, field.name): field
+        for model in apps.get_models()
+        if model.__module__.startswith("civitas.")
+        for field in model._meta.fields
+        if isinstance(field, FileField)
+    }
+    assert set(fields) == {
+        ("indicators.Measurement", "evidence"),
+        ("consultations.Consultation", "document"),
+        ("consultations.Proposal", "attachment"),
+        ("forum.Post", "photo"),
+        ("projects.ProjectDocument", "file"),
+        ("core.Municipality", "logo"),
+    }
+    assert [name for name, field in fields.items() if not field.db_index] == []
+    assert [owner.__name__ for owner in media.OWNERS] == [
+        "evidence_access",
+        "file_access",
+        "photo_access",
+        "document_access",
+        "logo_access",
+    ]
