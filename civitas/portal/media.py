@@ -129,7 +129,7 @@ def media(request, path: str):
         if prefix := settings.CIVITAS_MEDIA_ACCEL_REDIRECT:
             file.close()
             response = HttpResponse()
-            response["X-Accel-Redirect"] = prefix.rstrip("/") + "/" + quote(name)
+            response["X-Accel-Redirect"] = "/" + prefix.strip("/") + "/" + quote(name)
         else:
             response = FileResponse(file)
             response["Content-Length"] = str(info.st_size)

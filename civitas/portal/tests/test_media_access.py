@@ -284,6 +284,8 @@ def test_with_accel_redirect_the_web_server_sends_the_bytes(
     client.force_login(admin_of_town)
     response = client.get(f"/media/{private}")
     assert response["X-Accel-Redirect"] == f"/protected-media/{private}"
+    settings.CIVITAS_MEDIA_ACCEL_REDIRECT = "protected-media"  # the slashes are optional
+    assert client.get(f"/media/{private}")["X-Accel-Redirect"] == f"/protected-media/{private}"
     assert response["Cache-Control"] == "private, no-store"
     assert response.content == b""
 
