@@ -174,6 +174,10 @@ STORAGES = {
 }
 # Uploads: size limit for documents and photos, in bytes.
 CIVITAS_MAX_UPLOAD_BYTES = int(os.environ.get("CIVITAS_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
+# Uploaded files: Civitas checks who may see each one; when this is set (e.g. "/protected-media/"),
+# nginx sends the bytes from that internal location (X-Accel-Redirect, see portal/media.py);
+# empty, Civitas streams them itself.
+CIVITAS_MEDIA_ACCEL_REDIRECT = os.environ.get("CIVITAS_MEDIA_ACCEL_REDIRECT", "")
 # Form fields without files (a pasted 185-page draft is a few MB once URL-encoded).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

@@ -39,7 +39,7 @@ class Consultation(models.Model):
         Plan, on_delete=models.SET_NULL, null=True, blank=True, related_name="consultations",
         verbose_name=_("plan under consultation"),
     )  # fmt: skip
-    document = models.FileField(_("draft document"), upload_to="consultations/%Y/", blank=True)
+    document = models.FileField(_("draft document"), upload_to="consultations/%Y/", blank=True, db_index=True)
     opens_at = models.DateTimeField(_("opens at"))
     closes_at = models.DateTimeField(_("closes at"))
     short_period_reason = models.TextField(_("reason for a period shorter than 30 days"), blank=True)
@@ -162,7 +162,9 @@ class Proposal(models.Model):
     organisation = models.CharField(_("organisation"), max_length=200, blank=True)
     received_at = models.DateTimeField(_("received on"), default=timezone.now)
     text = models.TextField(_("proposal"))
-    attachment = models.FileField(_("attachment"), upload_to="consultations/proposals/%Y/", blank=True)
+    attachment = models.FileField(
+        _("attachment"), upload_to="consultations/proposals/%Y/", blank=True, db_index=True
+    )
     attachment_type = models.CharField(max_length=100, blank=True)
     state = models.CharField(max_length=20, choices=ProposalState.choices, default=ProposalState.VISIBLE)
     hidden_reason = models.CharField(_("public reason for hiding"), max_length=300, blank=True)

@@ -340,30 +340,37 @@ def personal_data(user) -> dict:
     }
 
 
-def file_visible(user, name: str) -> bool | None:
-    """Whether ``user`` may download the uploaded file ``name`` if it belongs to consultations
-    (None: it does not): a proposal's attachment while the proposal is public, the draft document
-    once the consultation is open; the municipality's planners and moderators always."""
+def file_access(user, name: str):
+    """Who may download the uploaded file ``name`` if consultations store it (None: none does): a
+    proposal's attachment while the proposal is visible in a published consultation, the draft
+    document once the consultation is published; the municipality's planners and moderators
+    always (planners only, for the draft document). Two indexed queries."""
     from civitas.core.permissions import Action, can
+    from civitas.core.selectors import FileAccess, strictest
 
-    if name.startswith("consultations/proposals/"):
-        proposal = (
-            Proposal.objects.filter(attachment=name).select_related("consultation__municipality").first()
-        )
-        if proposal is None:
-            return False
-        municipality = proposal.consultation.municipality
+    if not name:  # an empty name is every record without a file
+        return None
+
+    def proposal_access(proposal: Proposal) -> FileAccess:
         if (
             proposal.state == ProposalState.VISIBLE
             and proposal.consultation.status != ConsultationStatus.DRAFT
         ):
-            return True
-        return can(user, municipality, Action.MODERATE) or can(user, municipality, Action.MANAGE_CONSULTATION)
-    if name.startswith("consultations/"):
-        consultation = Consultation.objects.filter(document=name).select_related("municipality").first()
-        if consultation is None:
-            return False
+            return FileAccess.PUBLIC
+        municipality = proposal.consultation.municipality
+        if can(user, municipality, Action.MODERATE) or can(user, municipality, Action.MANAGE_CONSULTATION):
+            return FileAccess.PRIVATE
+        return FileAccess.DENIED
+
+    def document_access(consultation: Consultation) -> FileAccess:
         if consultation.status != ConsultationStatus.DRAFT:
-            return True
-        return can(user, consultation.municipality, Action.MANAGE_CONSULTATION)
-    return None
+            return FileAccess.PUBLIC
+        if can(user, consultation.municipality, Action.MANAGE_CONSULTATION):
+            return FileAccess.PRIVATE
+        return FileAccess.DENIED
+
+    proposals = (
+        Proposal.objects.filter(attachment=name).order_by().select_related("consultation__municipality")
+    )
+    consultations = Consultation.objects.filter(document=name).order_by().select_related("municipality")
+    return strictest([*(proposal_access(p) for p in proposals), *(document_access(c) for c in consultations)])

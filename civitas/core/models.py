@@ -30,7 +30,7 @@ class Municipality(models.Model):
         _("EKATTE code"), max_length=5, blank=True, validators=[RegexValidator(r"^\d{5}$")]
     )
     nuts = models.CharField(_("NUTS code"), max_length=5, blank=True)
-    logo = models.ImageField(_("logo"), upload_to="municipalities/", blank=True)
+    logo = models.ImageField(_("logo"), upload_to="municipalities/", blank=True, db_index=True)
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=50, blank=True)
     address_bg = models.CharField(_("address (Bulgarian)"), max_length=300, blank=True)

@@ -61,7 +61,7 @@ class Post(models.Model):
     kind = models.CharField(max_length=20, choices=PostKind.choices, default=PostKind.COMMENT)
     body = models.TextField(_("text (Markdown)"))
     body_html = models.TextField(editable=False)
-    photo = models.FileField(_("photo"), upload_to="forum/%Y/", blank=True)
+    photo = models.FileField(_("photo"), upload_to="forum/%Y/", blank=True, db_index=True)
     state = models.CharField(max_length=20, choices=PostState.choices, default=PostState.VISIBLE)
     hidden_reason = models.CharField(_("public reason for hiding"), max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

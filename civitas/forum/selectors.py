@@ -94,16 +94,26 @@ def personal_data(user) -> dict:
     }
 
 
-def photo_visible(user, name: str) -> bool | None:
-    """Whether ``user`` may download the uploaded file ``name`` if it is a forum photo (None: it is
-    not): while its post is visible; the municipality's moderators always."""
+def photo_access(user, name: str):
+    """Who may download the uploaded file ``name`` if forum posts store it as their photo (None:
+    none does): anyone while its post is visible; the municipality's moderators always. One
+    indexed query."""
     from civitas.core.permissions import Action, can
+    from civitas.core.selectors import FileAccess, strictest
 
-    from .models import Post, PostState
+    from .models import PostState
 
-    if not name.startswith("forum/"):
+    if not name:  # an empty name is every post without a photo
         return None
-    post = Post.objects.filter(photo=name).select_related("topic__municipality").first()
-    if post is None:
-        return False
-    return post.state == PostState.VISIBLE or can(user, post.topic.municipality, Action.MODERATE)
+
+    def access(post: Post) -> FileAccess:
+        if post.state == PostState.VISIBLE:
+            return FileAccess.PUBLIC
+        if can(user, post.topic.municipality, Action.MODERATE):
+            return FileAccess.PRIVATE
+        return FileAccess.DENIED
+
+    return strictest(
+        access(post)
+        for post in Post.objects.filter(photo=name).order_by().select_related("topic__municipality")
+    )

@@ -204,7 +204,7 @@ class Measurement(models.Model):
     breakdown = models.JSONField(_("disaggregated values"), default=dict, blank=True)
     collected_on = models.DateField(_("date collected"), null=True, blank=True)
     comment = models.TextField(_("comment"), blank=True)
-    evidence = models.FileField(_("evidence file"), upload_to="evidence/%Y/", blank=True)
+    evidence = models.FileField(_("evidence file"), upload_to="evidence/%Y/", blank=True, db_index=True)
     evidence_url = models.URLField(_("evidence link"), blank=True)
     state = models.CharField(
         _("state"), max_length=20, choices=MeasurementState.choices, default=MeasurementState.DRAFT

@@ -492,14 +492,27 @@ def monitoring_dashboard(*, municipality, today: datetime.date | None = None) ->
     )
 
 
-def evidence_visible(user, name: str) -> bool | None:
-    """Whether ``user`` may download the uploaded file ``name`` if it is a measurement's evidence
-    (None: not evidence): anyone once the value is published, the municipality's staff before."""
-    if not name.startswith("evidence/"):
+def evidence_access(user, name: str):
+    """Who may download the uploaded file ``name`` if measurements store it as evidence (None:
+    none does): anyone once the value is published and its indicator public (as on the
+    indicator's page), the municipality's staff always. One indexed query."""
+    from civitas.core.selectors import FileAccess, strictest
+
+    if not name:  # an empty name is every value without evidence
         return None
-    measurement = Measurement.objects.filter(evidence=name).select_related("indicator__municipality").first()
-    if measurement is None:
-        return False
-    if measurement.state in COUNTED_STATES:
-        return True
-    return can(user, measurement.indicator.municipality, Action.VIEW_BACK_OFFICE)
+
+    def access(measurement: Measurement) -> FileAccess:
+        indicator = measurement.indicator
+        public_indicator = not indicator.element_id or indicator.element.plan.status in PUBLIC_PLAN_STATUSES
+        if measurement.state in COUNTED_STATES and public_indicator:
+            return FileAccess.PUBLIC
+        if can(user, indicator.municipality, Action.VIEW_BACK_OFFICE):
+            return FileAccess.PRIVATE
+        return FileAccess.DENIED
+
+    measurements = (
+        Measurement.objects.filter(evidence=name)
+        .order_by()
+        .select_related("indicator__municipality", "indicator__element__plan")
+    )
+    return strictest(access(m) for m in measurements)

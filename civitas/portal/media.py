@@ -1,39 +1,140 @@
-"""Uploaded files, each served only to those who may see it.
+"""Uploaded files, each served only to those its owner record lets see it.
 
-Project documents and photos and municipalities' logos are public. Evidence of indicator values,
-attachments of consultation proposals, draft documents and forum photos are public only while
-what they belong to is public (a published value, a visible proposal, an open consultation, a
-visible post); before that, or once hidden, only the municipality's staff who handle them get
-them. Each app says which of its files a person may see; this view asks them in turn. A file that
-may not be seen answers 404, like one that does not exist.
+A file is served only under its stored name written the one way storage writes it (anything else,
+such as ``./``, ``%2e``, ``//`` or a backslash, answers 404), only if a record stores exactly that
+name, and only as that record allows: each app answers for its own files (``*_access`` in its
+selectors: evidence, consultation files, forum photos, project documents, logos) and the
+strictest answer wins. A file no record owns, or one this person may not see, answers 404.
 
-In production, put the web server in front of this view for speed (e.g. X-Accel-Redirect) rather
-than serving MEDIA_ROOT directly, which would skip these checks.
+The bytes are streamed from MEDIA_ROOT (never through a symlink), or, where
+CIVITAS_MEDIA_ACCEL_REDIRECT is set, left to nginx with X-Accel-Redirect to an internal location:
+
+    location /protected-media/ {
+        internal;                       # only reachable through X-Accel-Redirect
+        alias /srv/civitas/var/media/;  # MEDIA_ROOT, with the trailing slash
+        disable_symlinks on;
+        add_header X-Content-Type-Options nosniff always;
+    }
+
+``/media/`` itself stays proxied to Civitas; never serve MEDIA_ROOT directly, which would skip
+these checks.
 """
 
+import mimetypes
+import os
+import posixpath
+import re
+import stat
+import unicodedata
+from urllib.parse import quote
+
 from django.conf import settings
-from django.http import Http404
-from django.views.static import serve
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotModified
+from django.utils.http import content_disposition_header, http_date, parse_http_date_safe
+from django.views.decorators.http import require_safe
 
-from civitas.consultations.selectors import file_visible as consultation_file_visible
-from civitas.forum.selectors import photo_visible
-from civitas.indicators.selectors import evidence_visible
+from civitas.consultations.selectors import file_access as consultation_file_access
+from civitas.core.selectors import FileAccess, logo_access, strictest
+from civitas.forum.selectors import photo_access
+from civitas.indicators.selectors import evidence_access
+from civitas.projects.selectors import document_access
 
-CHECKS = (evidence_visible, consultation_file_visible, photo_visible)
+OWNERS = (evidence_access, consultation_file_access, photo_access, document_access, logo_access)
+
+# What storage writes: segments of letters, digits, "_", "-" and "." (Django's get_valid_name).
+STORED_NAME = re.compile(r"[-\w.]+(?:/[-\w.]+)*")
+# A public file may become private later (a post hidden, a value withdrawn): shared caches keep it
+# at most this long.
+PUBLIC_MAX_AGE = 600
+# Shown in the browser: none of these can run script.
+INLINE_TYPES = {"application/pdf", "image/jpeg", "image/png", "image/webp", "image/gif", "text/plain"}
+# Downloaded with their own type (what projects.uploads accepts). Anything else, HTML and SVG
+# among them, is downloaded as plain bytes, so that no browser renders it as a page.
+DOWNLOAD_TYPES = {
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/vnd.oasis.opendocument.text",
+    "application/vnd.oasis.opendocument.spreadsheet",
+    "text/csv",
+}
+RANDOM_PREFIX = re.compile(r"^[0-9a-f]{16}-")  # projects.uploads.check_upload's unguessable part
 
 
-def media(request, path: str):
-    name = path.lstrip("/")
-    if ".." in name.split("/"):
+def canonical_name(path: str) -> str | None:
+    """``path`` if it is a stored name exactly as storage writes it, else None: no ``.`` or ``..``
+    segments, no empty segments, no leading or trailing slash, no backslash, control or format
+    characters, percent signs or spaces, and Unicode in its composed (NFC) form."""
+    if len(path) > 1000 or not STORED_NAME.fullmatch(path):
+        return None
+    if any(segment in (".", "..") for segment in path.split("/")):
+        return None
+    if unicodedata.normalize("NFC", path) != path or posixpath.normpath(path) != path:
+        return None
+    return path
+
+
+def file_access(user, name: str) -> FileAccess | None:
+    """What the records storing ``name`` allow ``user`` (None: no record stores it)."""
+    return strictest(a for owner in OWNERS if (a := owner(user, name)) is not None)
+
+
+def open_stored(name: str):
+    """The regular file ``name`` under MEDIA_ROOT, opened without following any symlink, with its
+    stat; raises Http404 if it is missing, not a regular file or reached through a symlink."""
+    root = os.path.realpath(settings.MEDIA_ROOT)
+    path = os.path.join(root, name)
+    if os.path.realpath(path) != path:  # a symlink somewhere on the way
         raise Http404("No such file")
-    for check in CHECKS:
-        allowed = check(request.user, name)
-        if allowed is None:
-            continue
-        if not allowed:
-            raise Http404("No such file")
-        break
-    response = serve(request, name, document_root=settings.MEDIA_ROOT)
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    except OSError:
+        raise Http404("No such file") from None
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        raise Http404("No such file")
+    return os.fdopen(fd, "rb"), info
+
+
+def content_headers(name: str) -> tuple[str, str]:
+    """(Content-Type, Content-Disposition) for the stored ``name``: from its extension, shown
+    inline only for types that cannot run script, downloaded otherwise."""
+    content_type, encoding = mimetypes.guess_type(name, strict=False)
+    if encoding is not None or content_type not in INLINE_TYPES | DOWNLOAD_TYPES:
+        content_type = "application/octet-stream"
+    inline = content_type in INLINE_TYPES
+    if content_type == "text/plain":
+        content_type = "text/plain; charset=utf-8"
+    filename = RANDOM_PREFIX.sub("", posixpath.basename(name))
+    return content_type, content_disposition_header(not inline, filename)
+
+
+@require_safe
+def media(request, path: str):
+    name = canonical_name(path)
+    if name is None:
+        raise Http404("No such file")
+    access = file_access(request.user, name)
+    if access is None or access == FileAccess.DENIED:
+        raise Http404("No such file")
+    file, info = open_stored(name)
+    cache_control = (
+        "private, no-store" if access == FileAccess.PRIVATE else f"public, max-age={PUBLIC_MAX_AGE}"
+    )
+    since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
+    if since is not None and int(info.st_mtime) <= since:
+        file.close()
+        response = HttpResponseNotModified()
+    else:
+        if prefix := settings.CIVITAS_MEDIA_ACCEL_REDIRECT:
+            file.close()
+            response = HttpResponse()
+            response["X-Accel-Redirect"] = "/" + prefix.strip("/") + "/" + quote(name)
+        else:
+            response = FileResponse(file)
+            response["Content-Length"] = str(info.st_size)
+        response["Content-Type"], response["Content-Disposition"] = content_headers(name)
+    response["Last-Modified"] = http_date(info.st_mtime)
+    response["Cache-Control"] = cache_control
     response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store" if allowed is not None else "public, max-age=3600"
     return response

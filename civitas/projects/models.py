@@ -219,7 +219,7 @@ class ProjectDocument(models.Model):
     )
     title_bg = models.CharField(_("title (Bulgarian)"), max_length=300)
     title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
-    file = models.FileField(_("file"), upload_to="projects/%Y/")
+    file = models.FileField(_("file"), upload_to="projects/%Y/", db_index=True)
     content_type = models.CharField(max_length=100, blank=True)
     size = models.PositiveIntegerField(default=0)
     uploaded_at = models.DateTimeField(auto_now_add=True)

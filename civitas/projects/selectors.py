@@ -164,3 +164,14 @@ def municipality_figures(*, municipality: Municipality) -> dict:
 
 def latest_projects(*, municipality: Municipality, limit: int = 5):
     return Project.objects.filter(municipality=municipality).order_by("-updated_at", "-pk")[:limit]
+
+
+def document_access(user, name: str):
+    """Project documents and photos are public; None if no project document stores ``name``."""
+    from civitas.core.selectors import FileAccess
+
+    from .models import ProjectDocument
+
+    if name and ProjectDocument.objects.filter(file=name).exists():
+        return FileAccess.PUBLIC
+    return None

@@ -1,0 +1,28 @@
+"""Who may download an uploaded file: the answer every app gives for the files its records store
+(portal.media asks them in turn), and core's own answer for municipalities' logos."""
+
+from collections.abc import Iterable
+from enum import IntEnum
+
+from .models import Municipality
+
+
+class FileAccess(IntEnum):
+    """What one record that stores a file allows the person asking; ordered from the strictest."""
+
+    DENIED = 0  # this person may not see it: it answers 404, like a file that does not exist
+    PRIVATE = 1  # this person may, not everyone: no shared cache may keep it
+    PUBLIC = 2  # anyone may
+
+
+def strictest(accesses: Iterable[FileAccess]) -> FileAccess | None:
+    """What all the records that store one file allow together (None: no record stores it).
+    The strictest wins, so a file is never more public than any record it belongs to."""
+    return min(accesses, default=None)
+
+
+def logo_access(user, name: str) -> FileAccess | None:
+    """A municipality's logo is public; None if no municipality stores ``name`` as its logo."""
+    if name and Municipality.objects.filter(logo=name).exists():
+        return FileAccess.PUBLIC
+    return None
