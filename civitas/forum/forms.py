@@ -2,16 +2,17 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import PostKind
+from .services import MAX_BODY
 
 
 class TopicForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
-    body = forms.CharField(label=_("Your message"), widget=forms.Textarea(attrs={"rows": 6}),
+    body = forms.CharField(label=_("Your message"), widget=forms.Textarea(attrs={"rows": 6}), max_length=MAX_BODY,
                            help_text=_("You can use Markdown: **bold**, *italic*, lists and links."))  # fmt: skip
 
 
 class PostForm(forms.Form):
-    body = forms.CharField(label=_("Your reply"), widget=forms.Textarea(attrs={"rows": 5}),
+    body = forms.CharField(label=_("Your reply"), widget=forms.Textarea(attrs={"rows": 5}), max_length=MAX_BODY,
                            help_text=_("You can use Markdown: **bold**, *italic*, lists and links."))  # fmt: skip
     parent = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
