@@ -12,7 +12,7 @@ from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from civitas.core import throttle
+from civitas.core import text, throttle
 from civitas.core.models import Municipality
 from civitas.core.permissions import Action, can
 from civitas.core.services import audit_record
@@ -63,7 +63,7 @@ def topic_create(
     consultation=None,
     address: str = "",
 ) -> Topic:
-    title = (title or "").strip()
+    title = text.one_line(title)
     if not title:
         raise ValidationError({"title": [_("Give the topic a title.")]})
     body = _check_body(body)
@@ -158,7 +158,7 @@ def _post_write(*, actor, topic, post: Post, notify) -> Post:
 
 def notify_followers(*, post_id: int) -> int:
     """E-mail everyone following the topic (except the author) about a new post, each in the
-    language of their profile."""
+    language of their profile. Raises if the mail server refuses."""
     post = Post.objects.select_related("topic").get(pk=post_id)
     followers = (
         Follow.objects.filter(topic=post.topic)
@@ -169,10 +169,12 @@ def notify_followers(*, post_id: int) -> int:
     messages = []
     for email, language in followers:
         with translation.override(language or settings.LANGUAGE_CODE):
-            subject = _("New post in “%(topic)s”") % {"topic": post.topic.title}
+            # Titles stored before they were cleaned on input may still hold a line break.
+            subject = _("New post in “%(topic)s”") % {"topic": text.one_line(post.topic.title)}
             body = _("There is a new post in a topic you follow:\n\n%(body)s\n") % {"body": post.body[:1000]}
         messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, [email]))
-    return send_mass_mail(messages, fail_silently=True) if messages else 0
+    # A failure raises: the task logs it and queues the e-mail again (civitas.core.mail).
+    return send_mass_mail(messages) if messages else 0
 
 
 @transaction.atomic

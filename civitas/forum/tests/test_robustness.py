@@ -1,14 +1,21 @@
 """The forum under hostile input: a post built to make the Markdown renderer work hard cannot
-stall other people's saves (rendering grows linearly and runs outside any write transaction)."""
+stall other people's saves (rendering grows linearly and runs outside any write transaction),
+and a topic title cannot smuggle e-mail headers or make notifications fail unnoticed."""
 
+import logging
 import sqlite3
 import sys
 import threading
+from smtplib import SMTPException
 
 import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connection, transaction
+from django.urls import reverse
 
-from civitas.forum import markup, services
+from civitas.forum import markup, services, tasks
 from civitas.forum.models import Post, Topic
 from civitas.testing.factories import MunicipalityFactory, UserFactory
 
@@ -179,3 +186,107 @@ def test_another_users_save_goes_through_while_a_post_is_rendered(file_database,
         "Начало", "Бърз отговор", "[[[ много скоби",
     }  # fmt: skip
     assert Topic.objects.get(pk=topic.pk).post_count == 3
+
+
+# --- Finding 10: titles and notification e-mail ---------------------------------------------------
+
+
+class FailingBackend(BaseEmailBackend):
+    """An e-mail backend whose server is down."""
+
+    def send_messages(self, email_messages):
+        if self.fail_silently:
+            return 0
+        raise SMTPException("connection refused")
+
+
+@pytest.fixture
+def town(db):
+    return MunicipalityFactory(slug="sopot")
+
+
+@pytest.fixture
+def citizen(db):
+    return UserFactory(username="citizen", email="citizen@example.org")
+
+
+def test_a_line_break_in_a_topic_title_is_removed_and_followers_are_still_notified(
+    client, town, citizen, django_capture_on_commit_callbacks
+):
+    client.force_login(citizen)
+    response = client.post(
+        reverse("forum:topic_create", args=["sopot"]),
+        {"title": "Велоалея\r\nBcc: x@example.org", "body": "Кога?"},
+    )
+    assert response.status_code == 302
+    topic = Topic.objects.get()
+    assert topic.title == "Велоалея Bcc: x@example.org"
+    other = UserFactory(username="other", email="other@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.post_create(actor=other, topic=topic, body="Отговор")
+    [message] = mail.outbox
+    assert message.to == ["citizen@example.org"] and message.bcc == []
+    assert message.subject == "Нова публикация в „Велоалея Bcc: x@example.org“"
+    assert message.recipients() == ["citizen@example.org"] and "Bcc" not in message.message()
+
+
+def test_the_service_cleans_a_title_whatever_calls_it(town, citizen):
+    topic = services.topic_create(
+        actor=citizen, municipality=town, title=" Тема\rс\x00 \u202eскрит\nред\t ", body="Текст"
+    )
+    assert topic.title == "Тема с скрит ред"
+    with pytest.raises(ValidationError) as refused:
+        services.topic_create(actor=citizen, municipality=town, title="\r\n\x07", body="Текст")
+    assert "title" in refused.value.message_dict
+
+
+def test_a_stored_title_with_a_line_break_still_gets_a_clean_subject(
+    town, citizen, django_capture_on_commit_callbacks
+):
+    """Topics written before titles were cleaned may hold a line break."""
+    topic = services.topic_create(actor=citizen, municipality=town, title="Стара тема", body="Текст")
+    Topic.objects.filter(pk=topic.pk).update(title="Стара\r\nBcc: x@example.org")
+    topic.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.post_create(actor=UserFactory(email="other@example.org"), topic=topic, body="Отговор")
+    [message] = mail.outbox
+    assert message.subject == "Нова публикация в „Стара Bcc: x@example.org“"
+
+
+def test_a_failing_mail_server_is_logged_not_swallowed(
+    town, citizen, settings, caplog, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = f"{__name__}.FailingBackend"
+    topic = services.topic_create(actor=citizen, municipality=town, title="Тема", body="Текст")
+    with caplog.at_level(logging.ERROR), django_capture_on_commit_callbacks(execute=True):
+        post = services.post_create(actor=UserFactory(email="other@example.org"), topic=topic, body="Отговор")
+    [record] = [record for record in caplog.records if record.name.startswith("civitas")]
+    assert f"post {post.pk}" in record.getMessage() and record.exc_info[0] is SMTPException
+    assert "citizen@example.org" not in caplog.text
+
+
+def test_a_failed_notification_is_queued_again_later_a_bounded_number_of_times(town, citizen, settings):
+    from django.utils import timezone
+    from django_tasks import default_task_backend
+
+    from civitas.core import mail as core_mail
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    settings.EMAIL_BACKEND = f"{__name__}.FailingBackend"
+    topic = services.topic_create(actor=citizen, municipality=town, title="Тема", body="Текст")
+    post = services.post_create(
+        actor=UserFactory(email="other@example.org"), topic=topic, body="Отговор", notify=False
+    )
+    with pytest.raises(SMTPException):  # the worker records the failed attempt
+        tasks.notify_followers.call(post.pk)
+    [retry] = default_task_backend.results
+    assert retry.task.name == tasks.notify_followers.name
+    assert list(retry.args) == [post.pk] and retry.kwargs == {"attempt": 2}
+    assert retry.task.run_after > timezone.now()
+    default_task_backend.results.clear()
+    with pytest.raises(SMTPException):
+        tasks.notify_followers.call(post.pk, attempt=core_mail.MAX_ATTEMPTS)
+    assert default_task_backend.results == []  # the last attempt is not repeated
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert tasks.notify_followers.call(post.pk, attempt=2) == 1
+    assert [m.to for m in mail.outbox] == [["citizen@example.org"]]
