@@ -281,7 +281,7 @@ def test_a_failed_notification_is_queued_again_later_a_bounded_number_of_times(t
         tasks.notify_followers.call(post.pk)
     [retry] = default_task_backend.results
     assert retry.task.name == tasks.notify_followers.name
-    assert list(retry.args) == [post.pk] and retry.kwargs == {"attempt": 2}
+    assert list(retry.args) == [post.pk] and retry.args_kwargs["kwargs"] == {"attempt": 2}
     assert retry.task.run_after > timezone.now()
     default_task_backend.results.clear()
     with pytest.raises(SMTPException):
@@ -290,3 +290,28 @@ def test_a_failed_notification_is_queued_again_later_a_bounded_number_of_times(t
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     assert tasks.notify_followers.call(post.pk, attempt=2) == 1
     assert [m.to for m in mail.outbox] == [["citizen@example.org"]]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_the_database_backend_a_failed_e_mail_is_recorded_and_retried_later(settings, caplog):
+    """Production: the worker records the failed attempt, and the retry waits in the queue."""
+    from django.core.management import call_command
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.EMAIL_BACKEND = f"{__name__}.FailingBackend"
+    town = MunicipalityFactory(slug="sopot")
+    author = UserFactory(email="author@example.org")
+    topic = services.topic_create(actor=author, municipality=town, title="Тема", body="Текст")
+    services.post_create(actor=UserFactory(email="other@example.org"), topic=topic, body="Отговор")
+    with caplog.at_level(logging.ERROR):
+        call_command("db_worker", batch=True, no_startup_delay=True)
+    failed, retry = DBTaskResult.objects.order_by("enqueued_at")
+    assert failed.status == "FAILED" and failed.exception_class_path == "smtplib.SMTPException"
+    assert (
+        retry.status == "READY"
+        and retry.args_kwargs["kwargs"] == {"attempt": 2}
+        and retry.run_after > timezone.now()
+    )
+    assert any(record.name == "civitas.core.mail" for record in caplog.records)
