@@ -72,7 +72,9 @@ def test_a_body_longer_than_the_limit_is_refused_by_the_form():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_posts_are_rendered_and_photos_processed_outside_any_transaction(monkeypatch, settings, tmp_path):
+def test_posts_are_rendered_and_photos_processed_outside_any_transaction(
+    client, monkeypatch, settings, tmp_path
+):
     import io
 
     from django.core.files.uploadedfile import SimpleUploadedFile
@@ -113,7 +115,12 @@ def test_posts_are_rendered_and_photos_processed_outside_any_transaction(monkeyp
         kind="issue",
         photo=SimpleUploadedFile("a.jpg", image.getvalue()),
     )
-    assert outside == [("render", True), ("render", True), ("photo", True)]
+    client.force_login(author)  # and through the page: no transaction around the request either
+    response = client.post(
+        reverse("forum:topic", args=["sopot", topic.pk]), {"body": "трети", "kind": "comment"}
+    )
+    assert response.status_code == 302
+    assert outside == [("render", True), ("render", True), ("photo", True), ("render", True)]
     assert topic.posts.first().body_html == "<p><strong>първи</strong></p>"
     assert post.photo.name.endswith(".jpg") and post.photo.storage.exists(post.photo.name)
 
