@@ -1,6 +1,8 @@
 """E-mail sent by background tasks (notifications), never failing unnoticed: a failure is logged,
 with what was being sent but never the addresses, and the task is queued again a few times, later,
-where the task backend can defer; each failed attempt is raised so that the worker records it."""
+where the task backend can defer; each failed attempt is raised so that the worker records it.
+A retry sends the whole batch again: if the server failed halfway, some people may get the
+e-mail twice, which is better than others never getting it."""
 
 import datetime
 import logging
