@@ -288,7 +288,7 @@ def test_a_failed_notification_is_queued_again_later_a_bounded_number_of_times(t
         tasks.notify_followers.call(post.pk)
     [retry] = default_task_backend.results
     assert retry.task.name == tasks.notify_followers.name
-    assert list(retry.args) == [post.pk] and retry.args_kwargs["kwargs"] == {"attempt": 2}
+    assert list(retry.args) == [post.pk] and retry.kwargs == {"attempt": 2}
     assert retry.task.run_after > timezone.now()
     default_task_backend.results.clear()
     with pytest.raises(SMTPException):
