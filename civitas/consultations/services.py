@@ -304,12 +304,15 @@ def report_publish(
 
 def answers_notify(*, consultation_id: int) -> int:
     """E-mail each person who sent proposals through the portal the answers to them, in the
-    language of their profile, with a link to the published table; returns the e-mails sent."""
+    language of their profile, with a link to the published table; returns the e-mails sent.
+    Raises if the mail server refuses."""
     from django.conf import settings
     from django.core.mail import send_mass_mail
     from django.template.loader import render_to_string
     from django.urls import reverse
     from django.utils import translation
+
+    from civitas.core.text import one_line
 
     from . import selectors
 
@@ -336,7 +339,8 @@ def answers_notify(*, consultation_id: int) -> int:
             for row in selectors.report(consultation).rows:
                 if not row.hidden and language_of.get(row.proposal.author_id) == language:
                     rows_of.setdefault(row.proposal.author_id, []).append(row)
-            subject = _("Answers to your proposals: %(title)s") % {"title": consultation.title}
+            # A line break in a title would break the Subject header (and stop the e-mail).
+            subject = _("Answers to your proposals: %(title)s") % {"title": one_line(consultation.title)}
             for author_id, rows in rows_of.items():
                 body = render_to_string(
                     "consultations/answers_email.txt",
@@ -345,7 +349,8 @@ def answers_notify(*, consultation_id: int) -> int:
                 messages.append(
                     (subject, body.strip() + "\n", settings.DEFAULT_FROM_EMAIL, [authors[author_id].email])
                 )
-    return send_mass_mail(messages, fail_silently=True) if messages else 0
+    # A failure raises: the task logs it and queues the e-mail again (civitas.core.mail).
+    return send_mass_mail(messages) if messages else 0
 
 
 # The draft's text --------------------------------------------------------------------------------

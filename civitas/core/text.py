@@ -1,6 +1,7 @@
 """Plain text as people meant it, and text that documents and spreadsheets can hold safely.
 
-Used wherever text typed by citizens or staff goes into storage (``plain``) or into a download
+Used wherever text typed by citizens or staff goes into storage (``plain``, or ``one_line`` for
+titles and other one-line text) or into a download
 (``csv_cell``, ``sheet_cell``): control characters pasted from word processors would break XLSX
 and DOCX files, and a cell starting with "=" (or "+", "-", "@") would run as a formula in the
 spreadsheet of whoever opens the export (CSV injection).
@@ -18,6 +19,18 @@ def plain(text: str) -> str:
     separators) become new lines; other invisible control characters are dropped."""
     text = (text or "").replace("\r\n", "\n").replace("\r", "\n")
     return _CONTROLS.sub("", _LINE_BREAKS.sub("\n", text))
+
+
+# Bidirectional overrides and isolates: in a title they can make text read in another order
+# than it is stored (the "Trojan Source" trick); titles never need them.
+_BIDI_CONTROLS = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
+
+
+def one_line(text: str) -> str:
+    """Text that must stay on one line, such as a title that becomes an e-mail subject: line
+    breaks and tabs become spaces (a line break in a mail header would start a new header),
+    other control characters are dropped, runs of spaces become one, and the ends are trimmed."""
+    return " ".join(_BIDI_CONTROLS.sub("", plain(text)).split())
 
 
 def clean(value):

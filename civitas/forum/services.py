@@ -1,5 +1,8 @@
 """Every write to the forum: topics, posts (with flood limits), follows, flags and moderation.
-Notifications to followers are sent after the transaction commits."""
+Notifications to followers are sent after the transaction commits.
+
+Slow work (rendering Markdown, re-encoding a photo) is done before the write transaction opens:
+on SQLite a transaction holds the database's only write lock, and everyone else's saves wait."""
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,7 +12,7 @@ from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from civitas.core import throttle
+from civitas.core import text, throttle
 from civitas.core.models import Municipality
 from civitas.core.permissions import Action, can
 from civitas.core.services import audit_record
@@ -60,7 +63,7 @@ def topic_create(
     consultation=None,
     address: str = "",
 ) -> Topic:
-    title = (title or "").strip()
+    title = text.one_line(title)
     if not title:
         raise ValidationError({"title": [_("Give the topic a title.")]})
     body = _check_body(body)
@@ -69,31 +72,45 @@ def topic_create(
             raise ValidationError({"title": [_("The subject belongs to another municipality.")]})
     # Outside the transaction, so that a refused flood stays in the moderation log.
     _check_can_post(user=actor, municipality=municipality, address=address)
+    post = _prepare_post(actor=actor, body=body, parent=None, kind=PostKind.COMMENT)
     return _topic_write(
-        actor=actor, municipality=municipality, title=title, body=body, plan=plan, project=project,
+        actor=actor, municipality=municipality, title=title, post=post, plan=plan, project=project,
         consultation=consultation,
     )  # fmt: skip
 
 
 @transaction.atomic
-def _topic_write(*, actor, municipality, title, body, plan, project, consultation) -> Topic:
+def _topic_write(*, actor, municipality, title, post: Post, plan, project, consultation) -> Topic:
     topic = Topic.objects.create(
         municipality=municipality, title=title[:200], plan=plan, project=project, consultation=consultation,
         author=actor,
     )  # fmt: skip
-    _post(actor=actor, topic=topic, body=body, parent=None, kind=PostKind.COMMENT)
+    _save_post(post=post, topic=topic)
     Follow.objects.get_or_create(user=actor, topic=topic)
     audit_record(actor=actor, municipality=municipality, action="create", obj=topic)
     return topic
 
 
-def _post(*, actor, topic: Topic, body: str, parent, kind, photo=None) -> Post:
-    post = Post(topic=topic, parent=parent, author=actor, body=body, body_html=markup.render(body), kind=kind)
+def _prepare_post(*, actor, body: str, parent, kind, photo=None) -> Post:
+    """The post, rendered and with its photo re-encoded and stored, not yet saved: the slow part,
+    run before the write transaction."""
+    post = Post(parent=parent, author=actor, body=body, body_html=markup.render(body), kind=kind)
     if photo is not None:
-        from civitas.projects.uploads import check_upload
+        from civitas.projects import uploads
 
-        stored, _content_type, _size = check_upload(photo, photo=True)
+        stored, _content_type, _size = uploads.check_upload(photo, photo=True)
         post.photo.save(stored.name, stored, save=False)
+    return post
+
+
+def _discard_photo(post: Post) -> None:
+    """A photo stored for a post that was not saved after all."""
+    if post.photo:
+        post.photo.storage.delete(post.photo.name)
+
+
+def _save_post(*, post: Post, topic: Topic) -> Post:
+    post.topic = topic
     post.save()
     Topic.objects.filter(pk=topic.pk).update(post_count=F("post_count") + 1, last_post_at=timezone.now())
     return post
@@ -119,14 +136,17 @@ def post_create(
         raise ValidationError({"kind": [_("Issues are reported on a project's discussion.")]})
     # Outside the transaction, so that a refused flood stays in the moderation log.
     _check_can_post(user=actor, municipality=topic.municipality, address=address)
-    return _post_write(
-        actor=actor, topic=topic, body=body, parent=parent, kind=kind, photo=photo, notify=notify
-    )
+    post = _prepare_post(actor=actor, body=body, parent=parent, kind=kind, photo=photo)
+    try:
+        return _post_write(actor=actor, topic=topic, post=post, notify=notify)
+    except BaseException:
+        _discard_photo(post)
+        raise
 
 
 @transaction.atomic
-def _post_write(*, actor, topic, body, parent, kind, photo, notify) -> Post:
-    post = _post(actor=actor, topic=topic, body=body, parent=parent, kind=kind, photo=photo)
+def _post_write(*, actor, topic, post: Post, notify) -> Post:
+    _save_post(post=post, topic=topic)
     Follow.objects.get_or_create(user=actor, topic=topic)
     audit_record(actor=actor, municipality=topic.municipality, action="create", obj=post)
     if notify:
@@ -138,7 +158,7 @@ def _post_write(*, actor, topic, body, parent, kind, photo, notify) -> Post:
 
 def notify_followers(*, post_id: int) -> int:
     """E-mail everyone following the topic (except the author) about a new post, each in the
-    language of their profile."""
+    language of their profile. Raises if the mail server refuses."""
     post = Post.objects.select_related("topic").get(pk=post_id)
     followers = (
         Follow.objects.filter(topic=post.topic)
@@ -149,10 +169,12 @@ def notify_followers(*, post_id: int) -> int:
     messages = []
     for email, language in followers:
         with translation.override(language or settings.LANGUAGE_CODE):
-            subject = _("New post in “%(topic)s”") % {"topic": post.topic.title}
-            text = _("There is a new post in a topic you follow:\n\n%(body)s\n") % {"body": post.body[:1000]}
-        messages.append((subject, text, settings.DEFAULT_FROM_EMAIL, [email]))
-    return send_mass_mail(messages, fail_silently=True) if messages else 0
+            # Titles stored before they were cleaned on input may still hold a line break.
+            subject = _("New post in “%(topic)s”") % {"topic": text.one_line(post.topic.title)}
+            body = _("There is a new post in a topic you follow:\n\n%(body)s\n") % {"body": post.body[:1000]}
+        messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, [email]))
+    # A failure raises: the task logs it and queues the e-mail again (civitas.core.mail).
+    return send_mass_mail(messages) if messages else 0
 
 
 @transaction.atomic

@@ -1,11 +1,18 @@
 """The forum's background work: e-mail to a topic's followers, run by django-tasks (inline in the
-embedded default, by a task worker where one is configured) once the post is committed."""
+embedded default, by a task worker where one is configured) once the post is committed. A mail
+server that fails is logged and the e-mail queued again later (civitas.core.mail)."""
 
 from django_tasks import task
 
 
 @task()
-def notify_followers(post_id: int) -> int:
+def notify_followers(post_id: int, attempt: int = 1) -> int:
+    from civitas.core import mail
+
     from . import services
 
-    return services.notify_followers(post_id=post_id)
+    return mail.send_or_retry(
+        task=notify_followers, args=(post_id,), attempt=attempt,
+        send=lambda: services.notify_followers(post_id=post_id),
+        description=f"the notification of forum post {post_id}",
+    )  # fmt: skip

@@ -45,7 +45,9 @@ def test_markdown_is_sanitised(topic, citizen):
         actor=citizen, topic=topic, body="**важно** <script>alert(1)</script> <b onclick=x>b</b>"
     )
     assert "<strong>важно</strong>" in post.body_html
-    assert "<script" not in post.body_html and "onclick" not in post.body_html
+    # Typed HTML is shown as text (CommonMark with HTML off), never as a tag.
+    assert "<script" not in post.body_html and "<b" not in post.body_html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &lt;b onclick=x&gt;" in post.body_html
 
 
 def test_followers_get_an_email_on_reply(topic, citizen, django_capture_on_commit_callbacks):
