@@ -13,7 +13,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.db import DatabaseCache
-from django.db import IntegrityError, connections, router, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, router, transaction
 from django.utils.timezone import now as tz_now
 
 ALIAS = "throttle"
@@ -159,6 +159,14 @@ class CounterCache(DatabaseCache):
     def _decode(stored: str) -> int:
         number = pickle.loads(base64.b64decode(stored.encode()))
         return number if isinstance(number, int) else 0
+
+
+def create_counter_table(*, using: str = DEFAULT_DB_ALIAS, **kwargs) -> None:
+    """After ``migrate``: the counters' table, as ``manage.py createcachetable`` creates it (nothing
+    when it exists or the counters are in Redis)."""
+    from django.core.management import call_command
+
+    call_command("createcachetable", database=using, verbosity=0)
 
 
 def _count(key: str, window: int) -> int:

@@ -120,3 +120,17 @@ def test_long_keys_and_any_characters_are_stored():
         throttle.hit(f"login-name:{name}", limit=2, window=60)
     assert throttle.blocked(f"login-name:{name}", limit=2)
     assert len(throttle._key(f"login-name:{name}")) < 255  # the cache table's key column
+
+
+def test_migrate_creates_the_counters_table(settings):
+    """A deployment that only runs `migrate` (without `createcachetable`) has the table."""
+    from django.core.management.sql import emit_post_migrate_signal
+    from django.db import connection
+
+    table = settings.CACHES[throttle.ALIAS]["LOCATION"]
+    with connection.cursor() as cursor:  # in the test's transaction: rolled back after it
+        cursor.execute(f"DROP TABLE {connection.ops.quote_name(table)}")
+    assert table not in connection.introspection.table_names()
+    emit_post_migrate_signal(verbosity=0, interactive=False, db=connection.alias)
+    assert table in connection.introspection.table_names()
+    assert throttle.hit("register:203.0.113.5", limit=1, window=60)
