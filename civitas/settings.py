@@ -178,8 +178,8 @@ CACHES = {
     }
 }
 # Rate-limit counters (core/throttle.py) must be shared by every worker and server: a table in the
-# database by default (created by `manage.py createcachetable`, which `make migrate` runs), Redis
-# with CACHE_URL. The page cache above stays in each process unless CACHE_URL is set.
+# database by default (`manage.py migrate` creates it, as `createcachetable` does), Redis with
+# CACHE_URL. The page cache above stays in each process unless CACHE_URL is set.
 CACHES["throttle"] = {"BACKEND": "civitas.core.throttle.CounterCache", "LOCATION": "civitas_throttle"}
 if cache_url := os.environ.get("CACHE_URL"):
     CACHES["default"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": cache_url}
