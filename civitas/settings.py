@@ -185,13 +185,16 @@ if cache_url := os.environ.get("CACHE_URL"):
     CACHES["default"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": cache_url}
     CACHES["throttle"] = {**CACHES["default"], "KEY_PREFIX": "throttle"}
 # The reverse proxies in front of Civitas (comma-separated addresses or networks, e.g.
-# "127.0.0.1,10.0.0.0/8"): only for a request from one of them is the client read from
-# X-Forwarded-For; otherwise REMOTE_ADDR is the client. Empty: no proxy is trusted.
+# "127.0.0.1,10.0.0.0/8", and "unix" for one that reaches gunicorn on a local socket): only for a
+# request from one of them is the client read from X-Forwarded-For; otherwise REMOTE_ADDR is the
+# client. Empty: no proxy is trusted.
 CIVITAS_TRUSTED_PROXIES = [
     p.strip() for p in os.environ.get("CIVITAS_TRUSTED_PROXIES", "").split(",") if p.strip()
 ]
 for _proxy in CIVITAS_TRUSTED_PROXIES:
     try:
+        if _proxy == "unix":
+            continue
         ipaddress.ip_network(_proxy, strict=False)
     except ValueError:
         raise ImproperlyConfigured(

@@ -26,9 +26,12 @@ Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 # --- Who is the client -------------------------------------------------------------------------
 
 
+UNIX = "unix"  # in CIVITAS_TRUSTED_PROXIES: a proxy on a local socket (no REMOTE_ADDR) is trusted
+
+
 @functools.lru_cache(maxsize=8)
 def _networks(proxies: tuple[str, ...]) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
-    return tuple(ipaddress.ip_network(proxy, strict=False) for proxy in proxies)
+    return tuple(ipaddress.ip_network(proxy, strict=False) for proxy in proxies if proxy != UNIX)
 
 
 def trusted_proxies() -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
@@ -68,12 +71,15 @@ def client_address(request) -> str:
     """The client a limit counts: REMOTE_ADDR, or, when REMOTE_ADDR is a trusted proxy, the
     right-most address of X-Forwarded-For that is not itself a trusted proxy. Each proxy appends the
     address it saw, so everything left of that one was written by the client and is ignored; a
-    malformed entry ends the walk (nothing left of it can be trusted). IPv6 clients are /64s."""
+    malformed entry ends the walk (nothing left of it can be trusted). IPv6 clients are /64s. A
+    request through a local socket has no REMOTE_ADDR: its proxy is trusted when the setting
+    names "unix"."""
     remote = _parse(request.META.get("REMOTE_ADDR") or "")
-    if remote is None:
-        return "unknown"
     networks = trusted_proxies()
-    if not _is_trusted(remote, networks):
+    if remote is None:
+        if request.META.get("REMOTE_ADDR") or UNIX not in getattr(settings, "CIVITAS_TRUSTED_PROXIES", ()):
+            return "unknown"
+    elif not _is_trusted(remote, networks):
         return _label(remote)
     client = remote
     for entry in reversed((request.META.get("HTTP_X_FORWARDED_FOR") or "").split(",")):
@@ -83,7 +89,7 @@ def client_address(request) -> str:
         client = hop
         if not _is_trusted(hop, networks):
             break
-    return _label(client)
+    return "unknown" if client is None else _label(client)
 
 
 # --- Counting ----------------------------------------------------------------------------------

@@ -134,3 +134,12 @@ def test_migrate_creates_the_counters_table(settings):
     emit_post_migrate_signal(verbosity=0, interactive=False, db=connection.alias)
     assert table in connection.introspection.table_names()
     assert throttle.hit("register:203.0.113.5", limit=1, window=60)
+
+
+def test_a_proxy_on_a_local_socket_is_trusted_only_when_named(settings):
+    """gunicorn on a unix socket gives no REMOTE_ADDR."""
+    assert throttle.client_address(request_from("", "203.0.113.5")) == "unknown"
+    settings.CIVITAS_TRUSTED_PROXIES = ["unix", PROXY]
+    assert throttle.client_address(request_from("", "6.6.6.6, 203.0.113.5, 10.0.0.1")) == "203.0.113.5"
+    assert throttle.client_address(request_from("")) == "unknown"
+    assert throttle.client_address(request_from("garbage", "203.0.113.5")) == "unknown"
