@@ -21,3 +21,17 @@ def _empty_cache():
     yield
     cache.clear()
     ProcessCache.clear_all()
+
+
+@pytest.fixture(autouse=True)
+def _empty_throttle_counters(request):
+    """Rate-limit counters live in a database table (core/throttle.py): a test in a transaction
+    leaves none behind, but the flush after a transactional test (browser tests) keeps that
+    table, so such a test starts by emptying it."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(marker and (marker.kwargs.get("transaction") or marker.args[:1] == (True,)))
+    if transactional or {"transactional_db", "live_server"} & set(request.fixturenames):
+        from django.core.cache import caches
+
+        request.getfixturevalue("_django_db_helper")
+        caches["throttle"].clear()

@@ -5,6 +5,7 @@ which is what ``make run`` serves. Production sets DATABASE_URL, SECRET_KEY, ALL
 the e-mail variables; see README.md.
 """
 
+import ipaddress
 import os
 import secrets
 from pathlib import Path
@@ -209,8 +210,29 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 5000},
     }
 }
+# Rate-limit counters (core/throttle.py) must be shared by every worker and server: a table in the
+# database by default (`manage.py migrate` creates it, as `createcachetable` does), Redis with
+# CACHE_URL. The page cache above stays in each process unless CACHE_URL is set.
+CACHES["throttle"] = {"BACKEND": "civitas.core.throttle.CounterCache", "LOCATION": "civitas_throttle"}
 if cache_url := os.environ.get("CACHE_URL"):
     CACHES["default"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": cache_url}
+    CACHES["throttle"] = {**CACHES["default"], "KEY_PREFIX": "throttle"}
+# The reverse proxies in front of Civitas (comma-separated addresses or networks, e.g.
+# "127.0.0.1,10.0.0.0/8", and "unix" for one that reaches gunicorn on a local socket): only for a
+# request from one of them is the client read from X-Forwarded-For; otherwise REMOTE_ADDR is the
+# client. Empty: no proxy is trusted.
+CIVITAS_TRUSTED_PROXIES = [
+    p.strip() for p in os.environ.get("CIVITAS_TRUSTED_PROXIES", "").split(",") if p.strip()
+]
+for _proxy in CIVITAS_TRUSTED_PROXIES:
+    try:
+        if _proxy == "unix":
+            continue
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"CIVITAS_TRUSTED_PROXIES: {_proxy!r} is not an IP address or network (e.g. 10.0.0.0/8)."
+        ) from None
 
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",

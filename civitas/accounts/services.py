@@ -6,14 +6,17 @@ import json
 
 from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth.hashers import make_password
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from civitas.core import throttle
 from civitas.core.models import AuditEvent, Membership
 from civitas.core.services import audit_record
 
@@ -21,6 +24,7 @@ from .models import Profile
 
 VERIFY_SALT = "civitas.accounts.verify"
 VERIFY_MAX_AGE = 3 * 24 * 3600
+REGISTER_MAIL_LIMIT = (5, 3600)  # registration e-mails to one address per hour, so none is flooded
 
 
 def _users():
@@ -28,8 +32,18 @@ def _users():
 
 
 @transaction.atomic
-def account_register(*, email: str, password: str, display_name: str, accepted_terms: bool) -> object:
-    """Create an inactive account; it becomes active when the e-mail address is verified."""
+def account_register(
+    *, email: str, password: str, display_name: str, accepted_terms: bool, site_url: str
+) -> str:
+    """Register an address; returns it as stored (trimmed, lower case).
+
+    A new address gets an inactive account, active once the e-mail address is confirmed. An
+    address never confirmed is registered again: the new password and name replace the old ones
+    and a new link goes out (a lost or expired link is no dead end, and whoever registered an
+    address they do not own first gains nothing: older links stop working). An address that
+    already has an account changes nothing: its holder is e-mailed that they have one. The page
+    and the work are the same in every case, so the form does not tell who has an account.
+    E-mails go out after the commit; ``site_url`` is the site's address for their links."""
     email = (email or "").strip().lower()
     errors: dict = {}
     if not accepted_terms:
@@ -42,23 +56,6 @@ def account_register(*, email: str, password: str, display_name: str, accepted_t
         validate_email(email)
     except ValidationError:
         errors["email"] = [_("Enter a valid e-mail address.")]
-    # An account never confirmed is registered again: the new password and name replace the old
-    # ones and a new link goes out (a lost or expired link is no dead end, and whoever registered
-    # an address they do not own first gains nothing: older links stop working).
-    unconfirmed = (
-        _users().filter(email__iexact=email, is_active=False, profile__email_verified_at__isnull=True,
-                        profile__erased_at__isnull=True).first() if email else None
-    )  # fmt: skip
-    if (
-        email
-        and unconfirmed is None
-        and (
-            _users().filter(email__iexact=email).exists() or _users().filter(username__iexact=email).exists()
-        )
-    ):
-        errors["email"] = [
-            _("An account with this e-mail address already exists: sign in or reset the password.")
-        ]
     user_model = get_user_model()
     candidate = user_model(username=email, email=email)
     try:
@@ -67,6 +64,24 @@ def account_register(*, email: str, password: str, display_name: str, accepted_t
         errors["password"] = list(exc.messages)
     if errors:
         raise ValidationError(errors)
+    unconfirmed = (
+        _users().filter(email__iexact=email, is_active=False, profile__email_verified_at__isnull=True,
+                        profile__erased_at__isnull=True).first()
+    )  # fmt: skip
+    holder = (
+        None
+        if unconfirmed is not None
+        else _users().filter(Q(email__iexact=email) | Q(username__iexact=email)).order_by("pk").first()
+    )
+    site_url = site_url.rstrip("/")
+    if holder is not None:
+        # Hashing the password costs what it costs a new account, so timing does not tell either.
+        make_password(password)
+        audit_record(actor=None, municipality=None, action="register_existing", obj=holder)
+        language = Profile.objects.filter(user=holder).values_list("language", flat=True).first()
+        _mail_after_commit(to=email, language=language or settings.LANGUAGE_CODE,
+                           compose=lambda: _existing_account_mail(site_url))  # fmt: skip
+        return email
     if unconfirmed is not None:
         unconfirmed.set_password(password)
         unconfirmed.save(update_fields=["password"])
@@ -74,13 +89,31 @@ def account_register(*, email: str, password: str, display_name: str, accepted_t
             display_name=display_name.strip()[:80], accepted_terms_at=timezone.now()
         )
         audit_record(actor=None, municipality=None, action="register_again", obj=unconfirmed)
-        return unconfirmed
-    user = _users().create_user(username=email, email=email, password=password, is_active=False)
-    Profile.objects.create(
-        user=user, display_name=display_name.strip()[:80], accepted_terms_at=timezone.now()
-    )
-    audit_record(actor=user, municipality=None, action="register", obj=user)
-    return user
+        user = unconfirmed
+    else:
+        user = _users().create_user(username=email, email=email, password=password, is_active=False)
+        Profile.objects.create(
+            user=user, display_name=display_name.strip()[:80], accepted_terms_at=timezone.now()
+        )
+        audit_record(actor=user, municipality=None, action="register", obj=user)
+    _mail_after_commit(to=email, language=translation.get_language() or settings.LANGUAGE_CODE,
+                       compose=lambda: _confirmation_mail(user, site_url))  # fmt: skip
+    return email
+
+
+def _mail_after_commit(*, to: str, language: str, compose) -> None:
+    """Send ``compose()``'s (subject, body) to ``to`` in ``language`` once the transaction commits:
+    the one way registration e-mails go out. At most REGISTER_MAIL_LIMIT reach one address (the
+    page does not change, so nobody learns that the limit was reached)."""
+    if not throttle.hit(f"register-mail:{to}", limit=REGISTER_MAIL_LIMIT[0], window=REGISTER_MAIL_LIMIT[1]):
+        return
+
+    def send() -> None:
+        with translation.override(language):
+            subject, body = compose()
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
+
+    transaction.on_commit(send)
 
 
 def _password_mark(user) -> str:
@@ -95,14 +128,23 @@ def verification_token(user) -> str:
     )
 
 
-def send_verification(*, user, request) -> None:
-    link = request.build_absolute_uri(reverse("accounts:verify", args=[verification_token(user)]))
-    send_mail(
+def _confirmation_mail(user, site_url: str) -> tuple[str, str]:
+    link = site_url + reverse("accounts:verify", args=[verification_token(user)])
+    return (
         _("Confirm your e-mail address for Civitas"),
         _("Open this link to confirm your address and activate your account:\n\n%(link)s\n\n"
           "The link is valid for three days. If you did not register, ignore this message.") % {"link": link},
-        settings.DEFAULT_FROM_EMAIL,
-        [user.email],
+    )  # fmt: skip
+
+
+def _existing_account_mail(site_url: str) -> tuple[str, str]:
+    return (
+        _("You already have a Civitas account"),
+        _("Someone, probably you, asked to register this e-mail address on Civitas, but it already "
+          "has an account, so nothing was changed.\n\nSign in: %(login)s\n\nForgot the password? "
+          "Set a new one: %(reset)s\n\nIf it was not you, ignore this message: your account is "
+          "unchanged.") % {"login": site_url + reverse("accounts:login"),
+                           "reset": site_url + reverse("accounts:password_reset")},
     )  # fmt: skip
 
 

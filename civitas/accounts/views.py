@@ -32,11 +32,11 @@ def register(request):
         if form.is_valid():
             data = form.cleaned_data
             result = {}
-            if run_service(form, lambda: result.update(user=services.account_register(
+            if run_service(form, lambda: result.update(email=services.account_register(
                 email=data["email"], password=data["password"], display_name=data["display_name"],
-                accepted_terms=data["accepted_terms"]))):  # fmt: skip
-                services.send_verification(user=result["user"], request=request)
-                return render(request, "accounts/register_done.html", {"email": result["user"].email})
+                accepted_terms=data["accepted_terms"], site_url=request.build_absolute_uri("/")))):  # fmt: skip
+                # The same page whether or not the address already had an account.
+                return render(request, "accounts/register_done.html", {"email": result["email"]})
     return render(request, "accounts/register.html", {"form": form}, status=400 if form.errors else 200)
 
 

@@ -6,3 +6,11 @@ class CoreConfig(AppConfig):
     name = "civitas.core"
     label = "core"
     verbose_name = _("Municipalities and roles")
+
+    def ready(self):
+        from django.db.models.signals import post_migrate
+
+        from . import throttle
+
+        # A deployment that only runs `migrate` has the rate-limit counters' table too.
+        post_migrate.connect(throttle.create_counter_table, sender=self)
