@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from civitas.plans.models import Plan
 
-from .models import Consultation, Decision, Source
+from .models import Consultation, ConsultationStatus, Decision, Source
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"]
@@ -77,6 +77,8 @@ class ConsultationForm(forms.ModelForm):
         for name in ("opens_at", "closes_at"):
             self.fields[name].input_formats = DATETIME_FORMATS
         self.fields["plan"].queryset = Plan.objects.filter(municipality=self.instance.municipality)
+        if self.instance.status == ConsultationStatus.OPEN:
+            self.fields["opens_at"].help_text = _("The consultation is open: its opening date cannot change.")
 
     def _post_clean(self):
         """The services validate and save; the form only converts types."""

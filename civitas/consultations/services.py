@@ -180,6 +180,9 @@ def consultation_update(
     unknown = set(fields) - CONSULTATION_FIELDS
     if unknown:
         raise TypeError(f"unknown fields: {sorted(unknown)}")
+    for name in ("opens_at", "closes_at"):
+        if name in fields:  # a date left as the form showed it (to the minute) is unchanged
+            fields[name] = rules.edited_date(stored=getattr(consultation, name), submitted=fields[name])
     data = {f: getattr(consultation, f) for f in CONSULTATION_FIELDS} | fields
     errors = rules.period_errors(data["opens_at"], data["closes_at"], data["short_period_reason"])
     if slug is not None and slug != consultation.slug:

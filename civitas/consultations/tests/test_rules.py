@@ -20,6 +20,23 @@ def test_period_is_30_days_unless_a_reason_is_given(days, reason, error):
     assert (next(iter(errors)) if errors else None) == error
 
 
+STORED = datetime.datetime(2026, 3, 2, 10, 4, 37, 512000, tzinfo=datetime.UTC)
+
+
+@pytest.mark.parametrize(
+    ("submitted", "kept"),
+    [(STORED.replace(second=0, microsecond=0), STORED),  # sent back as the form showed it: unchanged
+     (STORED, STORED),
+     (STORED.replace(minute=5, second=0, microsecond=0), STORED.replace(minute=5, second=0, microsecond=0)),
+     (STORED.replace(minute=3, second=0, microsecond=0), STORED.replace(minute=3, second=0, microsecond=0)),
+     (STORED.replace(second=12), STORED.replace(second=12)),  # seconds given on purpose are a change
+     (None, None)],
+)  # fmt: skip
+def test_a_date_left_as_the_form_showed_it_is_unchanged(submitted, kept):
+    assert rules.edited_date(stored=STORED, submitted=submitted) == kept
+    assert rules.edited_date(stored=None, submitted=submitted) == submitted
+
+
 @pytest.mark.parametrize(
     ("text", "refused"),
     [("Обикновен текст с < и > знаци", False), ("<script>alert(1)</script>", True), ("<b>удебелен</b>", True),

@@ -280,6 +280,25 @@ def test_a_concurrent_consultation_edit_is_detected(consultation, planner):
         )
 
 
+def test_an_open_consultations_dates_sent_back_to_the_minute_are_unchanged(consultation, planner):
+    """Issue 8, finding 8: the edit form gives dates back to the minute; the stored ones have seconds."""
+    opens, closes = consultation.opens_at, consultation.closes_at
+    services.consultation_update(
+        actor=planner, consultation=consultation, expected_version=consultation.version, title_bg="Ново",
+        opens_at=opens.replace(second=0, microsecond=0), closes_at=closes.replace(second=0, microsecond=0),
+    )  # fmt: skip
+    consultation.refresh_from_db()
+    assert (consultation.title_bg, consultation.opens_at, consultation.closes_at) == ("Ново", opens, closes)
+    assert "opens_at" not in AuditEvent.objects.filter(action="update").latest("pk").changes
+    for moved in (datetime.timedelta(minutes=1), -datetime.timedelta(minutes=1), datetime.timedelta(days=1)):
+        with pytest.raises(ValidationError) as error:
+            services.consultation_update(actor=planner, consultation=consultation,
+                                         expected_version=consultation.version, opens_at=opens + moved)  # fmt: skip
+        assert "opens_at" in error.value.message_dict
+    consultation.refresh_from_db()
+    assert consultation.opens_at == opens
+
+
 def test_the_draft_cannot_be_replaced_once_proposals_refer_to_it(consultation, planner, citizen):
     submit(consultation, citizen, paragraph=paragraphs(consultation)[0])
     with pytest.raises(ValidationError):
