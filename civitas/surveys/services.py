@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from civitas.consultations.rules import edited_date
 from civitas.core.models import Municipality
 from civitas.core.services import audit_record, bump_version, field_changes
 
@@ -104,6 +105,9 @@ def survey_update(
     *, actor, survey: Survey, expected_version: int, slug: str | None = None, **fields
 ) -> Survey:
     _check_unknown(fields, SURVEY_FIELDS)
+    for name in ("opens_at", "closes_at"):
+        if name in fields:  # a date left as the form showed it (to the minute) is unchanged
+            fields[name] = edited_date(stored=getattr(survey, name), submitted=fields[name])
     data = {f: getattr(survey, f) for f in SURVEY_FIELDS} | fields
     errors = rules.check_survey(data)
     if slug is not None and slug != survey.slug:

@@ -290,3 +290,18 @@ def test_survey_slug_and_one_response_rules(sopot, planner, survey):
             actor=planner, survey=survey, expected_version=survey.version, one_response_per="code"
         )
     assert "one_response_per" in error.value.message_dict
+
+
+def test_survey_dates_sent_back_to_the_minute_are_unchanged_and_others_are_changes(survey, planner):
+    """Issue 8, finding 8: the edit form gives dates back to the minute; the stored ones have seconds."""
+    opens, closes = survey.opens_at, survey.closes_at
+    services.survey_update(
+        actor=planner, survey=survey, expected_version=survey.version,
+        opens_at=opens.replace(second=0, microsecond=0), closes_at=closes.replace(second=0, microsecond=0),
+    )  # fmt: skip
+    survey.refresh_from_db()
+    assert (survey.opens_at, survey.closes_at) == (opens, closes)
+    later = closes.replace(second=0, microsecond=0) + datetime.timedelta(minutes=1)
+    services.survey_update(actor=planner, survey=survey, expected_version=survey.version, closes_at=later)
+    survey.refresh_from_db()
+    assert survey.closes_at == later

@@ -13,8 +13,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from civitas.consultations.tests.form_page import form_data
+from civitas.core.models import AuditEvent
 from civitas.surveys import selectors, services
-from civitas.surveys.models import Answer, Response
+from civitas.surveys.models import Answer, Response, Survey
 from civitas.testing.factories import UserFactory
 
 from .conftest import build_survey, valid_answers
@@ -314,3 +316,26 @@ def test_staff_pages_are_for_planners_only(client, survey):
     url = reverse("surveys_manage:detail", args=["sopot", survey.slug])
     client.force_login(UserFactory())
     assert client.get(url).status_code == 403
+
+
+# Editing on the staff pages: a form sent back unchanged saves and changes nothing (issue 8,
+# finding 8); of two editors of the same record, the second is refused (finding 9).
+
+
+def edit_form(client, path, containing="title_bg"):
+    return form_data(client.get(path).content.decode(), containing=containing)
+
+
+def test_a_survey_saved_unchanged_keeps_its_dates_to_the_second(client, survey, planner):
+    assert survey.opens_at.second or survey.opens_at.microsecond  # set from "now", to the second
+    client.force_login(planner)
+    path = reverse("surveys_manage:edit", args=["sopot", survey.slug])
+    page = client.post(path, edit_form(client, path))
+    assert page.status_code == 302, page.content.decode()
+    fresh = Survey.objects.get(pk=survey.pk)
+    assert (fresh.opens_at, fresh.closes_at, fresh.version) == (
+        survey.opens_at,
+        survey.closes_at,
+        survey.version + 1,
+    )
+    assert AuditEvent.objects.filter(action="update").latest("pk").changes == {}
