@@ -89,6 +89,13 @@ class ConsultationForm(forms.ModelForm):
         return fields
 
 
+class VersionForm(forms.Form):
+    """The version of the consultation a page's button was shown with (e.g. "Generate the draft
+    from the plan")."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
 class DraftTextForm(forms.Form):
     text_bg = forms.CharField(
         label=_("The draft's text (Bulgarian)"), widget=forms.Textarea(attrs={"rows": 20}),
@@ -99,6 +106,7 @@ class DraftTextForm(forms.Form):
         label=_("The draft's text (English)"), required=False, widget=forms.Textarea(attrs={"rows": 10}),
         help_text=_("Optional; it must have the same sections and paragraphs as the Bulgarian."),
     )  # fmt: skip
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)  # the consultation's
 
 
 class RecordForm(forms.Form):

@@ -170,7 +170,9 @@ def test_staff_run_a_consultation_through_the_pages(client, sopot, planner):
         "closes_at": "2030-01-15T09:00", "short_period_reason": "Спешно",
     })  # fmt: skip
     assert page.status_code == 302
-    page = client.post(url("consultations_manage:text", "parking"), {"text_bg": "Увод.\n\n# Чл. 1\n\nТекст."})
+    page = client.post(
+        url("consultations_manage:text", "parking"), {"text_bg": "Увод.\n\n# Чл. 1\n\nТекст.", "version": "1"}
+    )
     assert page.status_code == 302
     assert client.post(url("consultations_manage:action", "parking", "open")).status_code == 302
     consultation = selectors.consultation_get(municipality=sopot, slug="parking")
@@ -449,3 +451,48 @@ def test_the_opening_date_of_an_open_consultation_still_cannot_change_on_its_pag
         consultation.title_bg,
         consultation.version,
     )
+
+
+def test_of_two_editors_of_the_draft_text_on_the_page_the_second_is_refused(client, sopot, planner):
+    build_consultation(sopot, planner, slug="two", open_=False)
+    client.force_login(planner)
+    path = url("consultations_manage:text", "two")
+    first = form_data(client.get(path).content.decode(), containing="text_bg")
+    second = form_data(client.get(path).content.decode(), containing="text_bg")
+    assert client.post(path, first | {"text_bg": "Първи текст."}).status_code == 302
+    page = client.post(path, second | {"text_bg": "Втори текст."})
+    html = page.content.decode()
+    assert page.status_code == 400 and "Някой друг" in html and "Втори текст." in html
+    assert [p.text_bg for p in paragraphs(Consultation.objects.get(slug="two"))] == ["Първи текст."]
+
+
+def test_of_two_editors_of_a_consultation_on_the_page_the_second_is_refused(client, consultation, planner):
+    client.force_login(planner)
+    edit = url("consultations_manage:edit", consultation.slug)
+    first = form_data(client.get(edit).content.decode(), containing="title_bg")
+    second = form_data(client.get(edit).content.decode(), containing="title_bg")
+    assert client.post(edit, first | {"title_bg": "Първи"}).status_code == 302
+    page = client.post(edit, second | {"title_bg": "Втори"})
+    assert page.status_code == 400 and "Някой друг" in page.content.decode()
+    assert Consultation.objects.get(pk=consultation.pk).title_bg == "Първи"
+
+
+def test_generating_the_draft_from_a_stale_page_is_refused(client, sopot, planner):
+    from civitas.testing.factories import PlanFactory
+
+    consultation = build_consultation(sopot, planner, slug="plan", open_=False)
+    services.consultation_update(actor=planner, consultation=consultation, expected_version=consultation.version,
+                                 plan=PlanFactory(municipality=sopot, vision_bg="Визия."))  # fmt: skip
+    client.force_login(planner)
+    detail = client.get(url("consultations_manage:detail", "plan")).content.decode()
+    button = form_data(detail, containing="version")
+    services.draft_replace_text(actor=planner, consultation=consultation, text_bg="Нов текст от друг.",
+                                expected_version=consultation.version)  # fmt: skip
+    page = client.post(url("consultations_manage:from_plan", "plan"), button, follow=True)
+    assert "Някой друг" in page.content.decode()
+    assert [p.text_bg for p in paragraphs(consultation)] == ["Нов текст от друг."]
+    fresh = form_data(
+        client.get(url("consultations_manage:detail", "plan")).content.decode(), containing="version"
+    )
+    client.post(url("consultations_manage:from_plan", "plan"), fresh)
+    assert [p.text_bg for p in paragraphs(consultation)] == ["Визия."]
