@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from civitas.plans.models import Plan
 
-from .models import Consultation, Decision, Source
+from .models import Consultation, ConsultationStatus, Decision, Source
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"]
@@ -77,6 +77,8 @@ class ConsultationForm(forms.ModelForm):
         for name in ("opens_at", "closes_at"):
             self.fields[name].input_formats = DATETIME_FORMATS
         self.fields["plan"].queryset = Plan.objects.filter(municipality=self.instance.municipality)
+        if self.instance.status == ConsultationStatus.OPEN:
+            self.fields["opens_at"].help_text = _("The consultation is open: its opening date cannot change.")
 
     def _post_clean(self):
         """The services validate and save; the form only converts types."""
@@ -85,6 +87,13 @@ class ConsultationForm(forms.ModelForm):
         fields = {f: self.cleaned_data[f] for f in self.Meta.fields if f != "document"}
         fields["document"] = self.cleaned_data.get("document") or None
         return fields
+
+
+class VersionForm(forms.Form):
+    """The version of the consultation a page's button was shown with (e.g. "Generate the draft
+    from the plan")."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 class DraftTextForm(forms.Form):
@@ -97,6 +106,7 @@ class DraftTextForm(forms.Form):
         label=_("The draft's text (English)"), required=False, widget=forms.Textarea(attrs={"rows": 10}),
         help_text=_("Optional; it must have the same sections and paragraphs as the Bulgarian."),
     )  # fmt: skip
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)  # the consultation's
 
 
 class RecordForm(forms.Form):

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from civitas.core.errors import ConflictError
 from civitas.core.forms import edited_version, run_service
 from civitas.core.permissions import Action, can
 from civitas.manage.views import staff_view
@@ -124,11 +125,11 @@ def consultation_action(request, municipality, slug, action):
 @staff_view(STAFF)
 def draft_text(request, municipality, slug):
     consultation = _consultation(municipality, slug)
-    form = forms.DraftTextForm(request.POST or None)
+    form = forms.DraftTextForm(request.POST or None, initial={"version": consultation.version})
     if request.method == "POST" and form.is_valid():
         if run_service(form, lambda: services.draft_replace_text(
             actor=request.user, consultation=consultation, text_bg=form.cleaned_data["text_bg"],
-            text_en=form.cleaned_data["text_en"])):  # fmt: skip
+            text_en=form.cleaned_data["text_en"], expected_version=edited_version(form))):  # fmt: skip
             messages.success(request, _("The draft's text was split into sections and paragraphs."))
             return redirect("consultations_manage:detail", municipality.slug, consultation.slug)
     return _render_form(request, title=_("The draft's text"), form=form, intro=consultation.title_bg,
@@ -139,8 +140,15 @@ def draft_text(request, municipality, slug):
 def draft_from_plan(request, municipality, slug):
     consultation = _consultation(municipality, slug)
     if request.method == "POST":
+        form = forms.VersionForm(request.POST)
         try:
-            count = services.draft_from_plan(actor=request.user, consultation=consultation)
+            # The button carries the version of the page it was on: a stale page does not
+            # replace a draft someone changed since.
+            if not form.is_valid():
+                raise ConflictError()
+            count = services.draft_from_plan(
+                actor=request.user, consultation=consultation, expected_version=edited_version(form)
+            )
         except ValidationError as error:
             messages.error(request, error.messages[0])
         else:

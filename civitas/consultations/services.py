@@ -180,6 +180,9 @@ def consultation_update(
     unknown = set(fields) - CONSULTATION_FIELDS
     if unknown:
         raise TypeError(f"unknown fields: {sorted(unknown)}")
+    for name in ("opens_at", "closes_at"):
+        if name in fields:  # a date left as the form showed it (to the minute) is unchanged
+            fields[name] = rules.edited_date(stored=getattr(consultation, name), submitted=fields[name])
     data = {f: getattr(consultation, f) for f in CONSULTATION_FIELDS} | fields
     errors = rules.period_errors(data["opens_at"], data["closes_at"], data["short_period_reason"])
     if slug is not None and slug != consultation.slug:
@@ -237,6 +240,8 @@ def consultation_open(
     changes = None
     if opens_at != consultation.opens_at:
         changes = {"opens_at": [consultation.opens_at.isoformat(), opens_at.isoformat()]}
+    # An edit form opened before is stale: the status and possibly the opening date changed.
+    bump_version(instance=consultation, expected_version=consultation.version)
     consultation.status, consultation.opens_at = ConsultationStatus.OPEN, opens_at
     consultation.save(update_fields=["status", "opens_at", "updated_at"])
     audit_record(
@@ -383,11 +388,15 @@ def _write_draft(consultation: Consultation, sections: list[tuple[str, str, list
 
 
 @transaction.atomic
-def draft_replace_text(*, actor, consultation: Consultation, text_bg: str, text_en: str = "") -> int:
+def draft_replace_text(
+    *, actor, consultation: Consultation, text_bg: str, text_en: str = "", expected_version: int | None = None
+) -> int:
     """Replace the draft's text by the pasted text, split into sections by headings and into
     paragraphs by blank lines; the English text, if given, must split the same way. Returns the
     number of paragraphs."""
     _require_manager(actor, consultation.municipality)
+    if expected_version is None:  # the version of the object passed in, before _lock refreshes it
+        expected_version = consultation.version
     _lock(consultation)
     _check_draft_editable(consultation)
     bg = rules.split_draft(text_bg)
@@ -406,6 +415,9 @@ def draft_replace_text(*, actor, consultation: Consultation, text_bg: str, text_
         other = en[i] if en else None
         paragraphs = [(p, other.paragraphs[j] if other else "") for j, p in enumerate(section.paragraphs)]
         sections.append((section.heading, other.heading if other else "", paragraphs))
+    # The sections and paragraphs are the consultation's: replacing them moves its version, so of
+    # two editors (or a stale "generate from the plan" button) the second is refused.
+    bump_version(instance=consultation, expected_version=expected_version)
     _write_draft(consultation, sections)
     count = sum(len(s[2]) for s in sections)
     audit_record(actor=actor, municipality=consultation.municipality, action="replace_draft", obj=consultation,
@@ -414,7 +426,7 @@ def draft_replace_text(*, actor, consultation: Consultation, text_bg: str, text_
 
 
 @transaction.atomic
-def draft_from_plan(*, actor, consultation: Consultation) -> int:
+def draft_from_plan(*, actor, consultation: Consultation, expected_version: int | None = None) -> int:
     """Generate the draft's text from the linked plan: its vision, then one section per top-level
     element (strategic goal) with its description, its sub-elements and the projects under it.
     Returns the number of paragraphs."""
@@ -422,6 +434,8 @@ def draft_from_plan(*, actor, consultation: Consultation) -> int:
     from civitas.projects.models import ProjectContribution
 
     _require_manager(actor, consultation.municipality)
+    if expected_version is None:  # the version of the object passed in, before _lock refreshes it
+        expected_version = consultation.version
     _lock(consultation)
     _check_draft_editable(consultation)
     plan = consultation.plan
@@ -472,6 +486,9 @@ def draft_from_plan(*, actor, consultation: Consultation) -> int:
         sections.append((f"{element.code} {element.title_bg}", heading_en, paragraphs))
     if not sections:
         raise ValidationError(_("The plan has no vision or elements to consult on."))
+    # The sections and paragraphs are the consultation's: replacing them moves its version, so of
+    # two editors (or a stale "generate from the plan" button) the second is refused.
+    bump_version(instance=consultation, expected_version=expected_version)
     _write_draft(consultation, sections)
     count = sum(len(s[2]) for s in sections)
     audit_record(actor=actor, municipality=consultation.municipality, action="draft_from_plan", obj=consultation,
@@ -693,11 +710,26 @@ def proposal_flag(*, actor, proposal: Proposal, reason: str) -> Flag:
         raise ValidationError({"reason": [_("You have already flagged this proposal.")]}) from None
 
 
-def _moderate(*, actor, proposal: Proposal, state: str, reason: str, action: str) -> Proposal:
+def _moderate(
+    *,
+    actor,
+    proposal: Proposal,
+    state: str,
+    reason: str,
+    action: str,
+    from_states: tuple[str, ...],
+    refusal: str,
+) -> Proposal:
+    """Move the proposal to ``state`` if it is, as read under the lock, in one of ``from_states``:
+    of two moderators acting on the same page, the second is refused (``refusal``) instead of
+    logging the action twice or replacing the first one's public reason."""
     consultation = proposal.consultation
     _require_moderator(actor, consultation.municipality)
     _lock(consultation)
     _refuse_if_frozen(consultation)
+    proposal.state = Proposal.objects.values_list("state", flat=True).get(pk=proposal.pk)
+    if proposal.state not in from_states:
+        raise ValidationError(refusal)
     proposal.state, proposal.hidden_reason = state, reason[:300]
     proposal.save(update_fields=["state", "hidden_reason"])
     proposal.flags.update(resolved=True)
@@ -712,9 +744,8 @@ def _moderate(*, actor, proposal: Proposal, state: str, reason: str, action: str
 
 @transaction.atomic
 def proposal_approve(*, actor, proposal: Proposal) -> Proposal:
-    if proposal.state != ProposalState.PENDING:
-        raise ValidationError(_("The proposal does not await moderation."))
-    return _moderate(actor=actor, proposal=proposal, state=ProposalState.VISIBLE, reason="", action="approve")
+    return _moderate(actor=actor, proposal=proposal, state=ProposalState.VISIBLE, reason="", action="approve",
+                     from_states=(ProposalState.PENDING,), refusal=_("The proposal does not await moderation."))  # fmt: skip
 
 
 @transaction.atomic
@@ -725,14 +756,15 @@ def proposal_hide(*, actor, proposal: Proposal, reason: str) -> Proposal:
     _lock(proposal.consultation)  # so that no answer is written between this check and the hiding
     if Answer.objects.filter(proposal=proposal).exists():
         raise ValidationError({"reason": [_("The proposal has an official answer: it cannot be hidden.")]})
-    return _moderate(actor=actor, proposal=proposal, state=ProposalState.HIDDEN, reason=reason, action="hide")
+    return _moderate(actor=actor, proposal=proposal, state=ProposalState.HIDDEN, reason=reason, action="hide",
+                     from_states=(ProposalState.PENDING, ProposalState.VISIBLE),
+                     refusal=_("The proposal is already hidden."))  # fmt: skip
 
 
 @transaction.atomic
 def proposal_restore(*, actor, proposal: Proposal) -> Proposal:
-    if proposal.state != ProposalState.HIDDEN:
-        raise ValidationError(_("The proposal is not hidden."))
-    return _moderate(actor=actor, proposal=proposal, state=ProposalState.VISIBLE, reason="", action="restore")
+    return _moderate(actor=actor, proposal=proposal, state=ProposalState.VISIBLE, reason="", action="restore",
+                     from_states=(ProposalState.HIDDEN,), refusal=_("The proposal is not hidden."))  # fmt: skip
 
 
 def user_block(*, actor, consultation: Consultation, user, reason: str) -> None:

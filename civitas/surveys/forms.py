@@ -165,6 +165,8 @@ class SurveyForm(forms.ModelForm):
 
 
 class SectionForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
     class Meta:
         model = Section
         fields = ["title_bg", "title_en", "intro_bg", "intro_en"]
@@ -216,6 +218,7 @@ class QuestionForm(forms.Form):
         label=_("Show only if"), coerce=int, required=False, empty_value=None,
         help_text=_("Show this question only when an earlier question is answered with this option."),
     )  # fmt: skip
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, questionnaire: Questionnaire, question=None, **kwargs):
         if question is not None and "initial" not in kwargs:
@@ -227,6 +230,7 @@ class QuestionForm(forms.Form):
                 "min_value": question.min_value, "max_value": question.max_value, "max_length": question.max_length,
                 "condition_option": question.condition_option_id,
                 "options": _pairs_text((o.label_bg, o.label_en) for o in question.option_list),
+                "version": question.version,
             }  # fmt: skip
         super().__init__(*args, **kwargs)
         self.fields["section"].choices = [("", _("No section"))] + [

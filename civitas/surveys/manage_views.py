@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from civitas.core.forms import run_service
+from civitas.core.forms import edited_version, run_service
 from civitas.manage.views import staff_view
 
 from . import exports, forms, selectors, services
@@ -61,9 +61,8 @@ def survey_edit(request, municipality, slug):
     )
     if request.method == "POST" and form.is_valid():
         fields = form.service_fields()
-        expected = form.cleaned_data.get("version") or survey.version
         if run_service(form, lambda: services.survey_update(
-            actor=request.user, survey=survey, expected_version=expected, **fields)):  # fmt: skip
+            actor=request.user, survey=survey, expected_version=edited_version(form), **fields)):  # fmt: skip
             messages.success(request, _("The survey was saved."))
             return redirect("surveys_manage:detail", municipality.slug, survey.slug)
     return _render_form(request, title=_("Edit survey"), form=form, back=_detail_url(municipality, survey))
@@ -107,14 +106,17 @@ def section_edit(request, municipality, slug, pk=None):
     survey = _survey(municipality, slug)
     section = get_object_or_404(Section, survey=survey, pk=pk) if pk else None
     form = forms.SectionForm(
-        request.POST or None, instance=copy.copy(section) if section else Section(survey=survey)
-    )
+        request.POST or None, instance=copy.copy(section) if section else Section(survey=survey),
+        initial={"version": section.version} if section else None,
+    )  # fmt: skip
     if request.method == "POST" and form.is_valid():
         fields = {f: form.cleaned_data[f] for f in forms.SectionForm.Meta.fields}
         if section is None:
             call = lambda: services.section_create(actor=request.user, survey=survey, **fields)  # noqa: E731
         else:
-            call = lambda: services.section_update(actor=request.user, section=section, **fields)  # noqa: E731
+            call = lambda: services.section_update(  # noqa: E731
+                actor=request.user, section=section, expected_version=edited_version(form), **fields
+            )
         if run_service(form, call):
             messages.success(request, _("Saved."))
             return redirect("surveys_manage:detail", municipality.slug, survey.slug)
@@ -158,7 +160,7 @@ def question_edit(request, municipality, slug, pk=None):
         else:
             call = lambda: services.question_update(  # noqa: E731
                 actor=request.user, question=Question.objects.get(pk=question.pk), section=section,
-                condition_option=condition, **fields,
+                condition_option=condition, expected_version=edited_version(form), **fields,
             )  # fmt: skip
         if run_service(form, call):
             messages.success(request, _("The question was saved."))

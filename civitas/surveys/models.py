@@ -100,6 +100,7 @@ class Section(models.Model):
     title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
     intro_bg = models.TextField(_("introduction (Bulgarian)"), blank=True)
     intro_en = models.TextField(_("introduction (English)"), blank=True)
+    version = models.PositiveIntegerField(default=1)  # optimistic locking of edits
 
     title = Translated()
     intro = Translated()
@@ -155,6 +156,8 @@ class Question(models.Model):
         "Option", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
         verbose_name=_("show only if the answer is"),
     )  # fmt: skip
+    # Optimistic locking of edits: moves up when the question, its options or its condition change.
+    version = models.PositiveIntegerField(default=1)
 
     text = Translated()
     help = Translated()

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from civitas.consultations.rules import edited_date
 from civitas.core.models import Municipality
 from civitas.core.services import audit_record, bump_version, field_changes
 
@@ -104,6 +105,9 @@ def survey_update(
     *, actor, survey: Survey, expected_version: int, slug: str | None = None, **fields
 ) -> Survey:
     _check_unknown(fields, SURVEY_FIELDS)
+    for name in ("opens_at", "closes_at"):
+        if name in fields:  # a date left as the form showed it (to the minute) is unchanged
+            fields[name] = edited_date(stored=getattr(survey, name), submitted=fields[name])
     data = {f: getattr(survey, f) for f in SURVEY_FIELDS} | fields
     errors = rules.check_survey(data)
     if slug is not None and slug != survey.slug:
@@ -158,14 +162,17 @@ def section_create(*, actor, survey: Survey, title_bg: str, **fields) -> Section
 
 
 @transaction.atomic
-def section_update(*, actor, section: Section, **fields) -> Section:
+def section_update(*, actor, section: Section, expected_version: int, **fields) -> Section:
+    """Change a section; ``expected_version`` is the version the editor opened: a concurrent edit
+    is refused (ConflictError) and nothing changes."""
     _check_unknown(fields, SECTION_FIELDS)
     if "title_bg" in fields and not fields["title_bg"].strip():
         raise ValidationError({"title_bg": [_("Give the section's title in Bulgarian.")]})
+    bump_version(instance=section, expected_version=expected_version)
     changes = field_changes(section, fields)
     for name, value in fields.items():
         setattr(section, name, value)
-    section.save()
+    section.save(update_fields=[*fields, "version"])
     _touch(section.survey)
     audit_record(
         actor=actor, municipality=section.survey.municipality, action="update", obj=section, changes=changes
@@ -178,6 +185,8 @@ def section_delete(*, actor, section: Section) -> None:
     """Delete a section; its questions stay in the survey, outside any section."""
     survey = section.survey
     audit_record(actor=actor, municipality=survey.municipality, action="delete", obj=section)
+    # Its questions change (they leave the section): an editor who opened one must reload it.
+    Question.objects.filter(section=section).update(section=None, version=models.F("version") + 1)
     section.delete()
     _touch(survey)
 
@@ -212,7 +221,14 @@ def _set_options(question: Question, options: list[tuple[str, str]]) -> None:
             raise ValidationError(
                 {"options": [_("Options that have answers cannot be removed; you can rename them.")]}
             )
+        _clear_conditions(models.Q(condition_option__in=extra))
         Option.objects.filter(pk__in=[o.pk for o in extra]).delete()
+
+
+def _clear_conditions(on: models.Q) -> None:
+    """Drop the conditions that read removed options; the questions that had them change, so
+    their version moves (an editor who opened one before cannot save the old condition back)."""
+    Question.objects.filter(on).update(condition_option=None, version=models.F("version") + 1)
 
 
 def _clean_options(options) -> list[tuple[str, str]]:
@@ -252,9 +268,11 @@ UNSET = object()
 
 @transaction.atomic
 def question_update(
-    *, actor, question: Question, kind: str | None = None, section=UNSET, options=None,
+    *, actor, question: Question, expected_version: int, kind: str | None = None, section=UNSET, options=None,
     condition_option=UNSET, **fields,
 ) -> Question:  # fmt: skip
+    """Change a question, its options and its condition; ``expected_version`` is the version the
+    editor opened: a concurrent edit is refused (ConflictError) and nothing changes."""
     _check_unknown(fields, QUESTION_FIELDS)
     survey = question.survey
     answered = question.answers.exists()
@@ -276,11 +294,12 @@ def question_update(
             errors.setdefault("section", []).append(_("The section belongs to another survey."))
         fields["section"] = section
     _raise(errors)
+    bump_version(instance=question, expected_version=expected_version)
     changes = field_changes(question, fields)
     for name, value in fields.items():
         setattr(question, name, value)
     question.full_clean(exclude=["survey", "section", "condition_option"])
-    question.save()
+    question.save(update_fields=[*fields, "version"])  # not its position, which moves change
     if options is not None:
         _set_options(question, _clean_options(options))
     _touch(survey)
@@ -295,7 +314,7 @@ def question_delete(*, actor, question: Question) -> None:
     if question.answers.exists():
         raise ValidationError({"__all__": [_("The question has answers and cannot be deleted.")]})
     survey = question.survey
-    Question.objects.filter(condition_option__question=question).update(condition_option=None)
+    _clear_conditions(models.Q(condition_option__question=question))
     audit_record(actor=actor, municipality=survey.municipality, action="delete", obj=question)
     question.delete()
     _touch(survey)

@@ -280,6 +280,25 @@ def test_a_concurrent_consultation_edit_is_detected(consultation, planner):
         )
 
 
+def test_an_open_consultations_dates_sent_back_to_the_minute_are_unchanged(consultation, planner):
+    """Issue 8, finding 8: the edit form gives dates back to the minute; the stored ones have seconds."""
+    opens, closes = consultation.opens_at, consultation.closes_at
+    services.consultation_update(
+        actor=planner, consultation=consultation, expected_version=consultation.version, title_bg="Ново",
+        opens_at=opens.replace(second=0, microsecond=0), closes_at=closes.replace(second=0, microsecond=0),
+    )  # fmt: skip
+    consultation.refresh_from_db()
+    assert (consultation.title_bg, consultation.opens_at, consultation.closes_at) == ("Ново", opens, closes)
+    assert "opens_at" not in AuditEvent.objects.filter(action="update").latest("pk").changes
+    for moved in (datetime.timedelta(minutes=1), -datetime.timedelta(minutes=1), datetime.timedelta(days=1)):
+        with pytest.raises(ValidationError) as error:
+            services.consultation_update(actor=planner, consultation=consultation,
+                                         expected_version=consultation.version, opens_at=opens + moved)  # fmt: skip
+        assert "opens_at" in error.value.message_dict
+    consultation.refresh_from_db()
+    assert consultation.opens_at == opens
+
+
 def test_the_draft_cannot_be_replaced_once_proposals_refer_to_it(consultation, planner, citizen):
     submit(consultation, citizen, paragraph=paragraphs(consultation)[0])
     with pytest.raises(ValidationError):
@@ -438,3 +457,51 @@ def test_a_proposal_hidden_since_the_page_was_loaded_is_not_answered(consultatio
     with pytest.raises(ValidationError):
         services.proposal_answer(actor=planner, proposal=stale, decision="not_applicable", reasons_bg="—")
     assert not Answer.objects.exists()
+
+
+# Two editors of the same record (issue 8, finding 9): the second save is refused and changes nothing.
+
+
+def test_of_two_editors_replacing_the_draft_the_second_is_refused_and_the_firsts_text_stays(sopot, planner):
+    from civitas.testing.factories import PlanFactory
+
+    consultation = build_consultation(sopot, planner, open_=False)
+    services.consultation_update(actor=planner, consultation=consultation, expected_version=consultation.version,
+                                 plan=PlanFactory(municipality=sopot, vision_bg="Визия."))  # fmt: skip
+    opened = consultation.version  # both open the draft's text form, or its page with the button
+    services.draft_replace_text(
+        actor=planner, consultation=consultation, text_bg="Първи.", expected_version=opened
+    )
+    with pytest.raises(ConflictError):
+        services.draft_replace_text(actor=planner, consultation=consultation, text_bg="Втори.",
+                                    expected_version=opened)  # fmt: skip
+    with pytest.raises(ConflictError):
+        services.draft_from_plan(actor=planner, consultation=consultation, expected_version=opened)
+    assert [p.text_bg for p in paragraphs(consultation)] == ["Първи."]
+
+
+def test_opening_a_consultation_moves_its_version(sopot, planner):
+    """Opening may move the opening date (opened late): an edit form opened before is stale."""
+    consultation = build_consultation(sopot, planner, open_=False, short_period_reason="Тест")
+    opened = consultation.version
+    services.consultation_open(actor=planner, consultation=consultation)
+    with pytest.raises(ConflictError):
+        services.consultation_update(actor=planner, consultation=consultation, expected_version=opened,
+                                     title_bg="Старо")  # fmt: skip
+
+
+def test_of_two_moderators_hiding_a_proposal_the_second_is_refused_and_the_first_reason_stays(
+    consultation, citizen, moderator
+):
+    proposal = submit(consultation, citizen)
+    first, second = Proposal.objects.get(pk=proposal.pk), Proposal.objects.get(pk=proposal.pk)
+    services.proposal_hide(actor=moderator, proposal=first, reason="Обидни думи")
+    with pytest.raises(ValidationError):
+        services.proposal_hide(actor=moderator, proposal=second, reason="Реклама")
+    stored = Proposal.objects.get(pk=proposal.pk)
+    assert (stored.state, stored.hidden_reason) == (ProposalState.HIDDEN, "Обидни думи")
+    assert ModerationEntry.objects.filter(action="hide").count() == 1
+    services.proposal_restore(actor=moderator, proposal=first)
+    with pytest.raises(ValidationError):  # restored already, from a page opened before
+        services.proposal_restore(actor=moderator, proposal=second)
+    assert ModerationEntry.objects.filter(action="restore").count() == 1

@@ -14,10 +14,11 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from civitas.consultations import selectors, services
-from civitas.consultations.models import Answer, ModerationEntry, Proposal
+from civitas.consultations.models import Answer, Consultation, ModerationEntry, Proposal
 from civitas.testing.factories import MembershipFactory, MunicipalityFactory, UserFactory
 
 from .conftest import build_consultation, paragraphs
+from .form_page import form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -169,7 +170,9 @@ def test_staff_run_a_consultation_through_the_pages(client, sopot, planner):
         "closes_at": "2030-01-15T09:00", "short_period_reason": "Спешно",
     })  # fmt: skip
     assert page.status_code == 302
-    page = client.post(url("consultations_manage:text", "parking"), {"text_bg": "Увод.\n\n# Чл. 1\n\nТекст."})
+    page = client.post(
+        url("consultations_manage:text", "parking"), {"text_bg": "Увод.\n\n# Чл. 1\n\nТекст.", "version": "1"}
+    )
     assert page.status_code == 302
     assert client.post(url("consultations_manage:action", "parking", "open")).status_code == 302
     consultation = selectors.consultation_get(municipality=sopot, slug="parking")
@@ -374,3 +377,122 @@ def test_attachments_follow_their_proposal_and_drafts_their_consultation(
     assert client.get(f"/media/{draft.document.name}").status_code == 404
     client.force_login(planner)
     assert client.get(f"/media/{draft.document.name}").status_code == 200
+
+
+# Editing an open consultation (issue 8, finding 8): the form shows dates to the minute, the
+# stored dates have seconds; a form sent back unchanged must save.
+
+
+def test_an_open_consultation_saved_unchanged_on_its_edit_page_is_saved(client, consultation, planner):
+    assert consultation.opens_at.second or consultation.opens_at.microsecond  # opened "now", to the second
+    client.force_login(planner)
+    edit = url("consultations_manage:edit", consultation.slug)
+    data = form_data(client.get(edit).content.decode(), containing="title_bg")
+    page = client.post(edit, data)
+    assert page.status_code == 302, page.content.decode()
+    fresh = Consultation.objects.get(pk=consultation.pk)
+    assert (fresh.opens_at, fresh.closes_at, fresh.version) == (
+        consultation.opens_at,
+        consultation.closes_at,
+        consultation.version + 1,
+    )  # nothing moved, not even by the seconds the form does not show
+
+
+def test_every_other_field_of_an_open_consultation_can_be_edited_on_its_page(client, consultation, planner):
+    client.force_login(planner)
+    edit = url("consultations_manage:edit", consultation.slug)
+    data = form_data(client.get(edit).content.decode(), containing="title_bg")
+    later = timezone.localtime(consultation.closes_at + datetime.timedelta(days=3))
+    data.update(title_bg="Ново заглавие", title_en="New title", summary_bg="Резюме", summary_en="Summary",
+                closes_at=later.strftime("%Y-%m-%dT%H:%M"), short_period_reason="Причина",
+                premoderation="on")  # fmt: skip
+    page = client.post(edit, data)
+    assert page.status_code == 302, page.content.decode()
+    fresh = Consultation.objects.get(pk=consultation.pk)
+    assert (fresh.title_bg, fresh.title_en, fresh.summary_bg, fresh.summary_en, fresh.short_period_reason,
+            fresh.premoderation) == ("Ново заглавие", "New title", "Резюме", "Summary", "Причина", True)  # fmt: skip
+    assert (
+        fresh.closes_at == later.replace(second=0, microsecond=0) and fresh.opens_at == consultation.opens_at
+    )
+
+
+def test_a_consultation_past_its_closing_date_saved_unchanged_is_saved(client, sopot, planner):
+    """Open, its period over but not yet closed: fixing a typo must not count as moving the closing
+    date into the past because the form dropped its seconds."""
+    now = timezone.now()
+    consultation = build_consultation(sopot, planner, slug="over", open_=False, short_period_reason="Тест")
+    services.consultation_open(actor=planner, consultation=consultation, now=now - datetime.timedelta(days=2))
+    Consultation.objects.filter(pk=consultation.pk).update(closes_at=now - datetime.timedelta(seconds=30))
+    client.force_login(planner)
+    edit = url("consultations_manage:edit", "over")
+    data = form_data(client.get(edit).content.decode(), containing="title_bg")
+    data["title_bg"] = "Без правописна грешка"
+    page = client.post(edit, data)
+    assert page.status_code == 302, page.content.decode()
+    fresh = Consultation.objects.get(pk=consultation.pk)
+    assert fresh.title_bg == "Без правописна грешка"
+    assert fresh.closes_at == now - datetime.timedelta(seconds=30)
+
+
+def test_the_opening_date_of_an_open_consultation_still_cannot_change_on_its_page(
+    client, consultation, planner
+):
+    client.force_login(planner)
+    edit = url("consultations_manage:edit", consultation.slug)
+    data = form_data(client.get(edit).content.decode(), containing="title_bg")
+    earlier = timezone.localtime(consultation.opens_at - datetime.timedelta(days=1))
+    data.update(opens_at=earlier.strftime("%Y-%m-%dT%H:%M"), title_bg="Променено")
+    page = client.post(edit, data)
+    assert page.status_code == 400
+    assert "датата на началото ѝ не може да се променя" in page.content.decode()
+    fresh = Consultation.objects.get(pk=consultation.pk)
+    assert (fresh.opens_at, fresh.title_bg, fresh.version) == (
+        consultation.opens_at,
+        consultation.title_bg,
+        consultation.version,
+    )
+
+
+def test_of_two_editors_of_the_draft_text_on_the_page_the_second_is_refused(client, sopot, planner):
+    build_consultation(sopot, planner, slug="two", open_=False)
+    client.force_login(planner)
+    path = url("consultations_manage:text", "two")
+    first = form_data(client.get(path).content.decode(), containing="text_bg")
+    second = form_data(client.get(path).content.decode(), containing="text_bg")
+    assert client.post(path, first | {"text_bg": "Първи текст."}).status_code == 302
+    page = client.post(path, second | {"text_bg": "Втори текст."})
+    html = page.content.decode()
+    assert page.status_code == 400 and "Някой друг" in html and "Втори текст." in html
+    assert [p.text_bg for p in paragraphs(Consultation.objects.get(slug="two"))] == ["Първи текст."]
+
+
+def test_of_two_editors_of_a_consultation_on_the_page_the_second_is_refused(client, consultation, planner):
+    client.force_login(planner)
+    edit = url("consultations_manage:edit", consultation.slug)
+    first = form_data(client.get(edit).content.decode(), containing="title_bg")
+    second = form_data(client.get(edit).content.decode(), containing="title_bg")
+    assert client.post(edit, first | {"title_bg": "Първи"}).status_code == 302
+    page = client.post(edit, second | {"title_bg": "Втори"})
+    assert page.status_code == 400 and "Някой друг" in page.content.decode()
+    assert Consultation.objects.get(pk=consultation.pk).title_bg == "Първи"
+
+
+def test_generating_the_draft_from_a_stale_page_is_refused(client, sopot, planner):
+    from civitas.testing.factories import PlanFactory
+
+    consultation = build_consultation(sopot, planner, slug="plan", open_=False)
+    services.consultation_update(actor=planner, consultation=consultation, expected_version=consultation.version,
+                                 plan=PlanFactory(municipality=sopot, vision_bg="Визия."))  # fmt: skip
+    client.force_login(planner)
+    detail = client.get(url("consultations_manage:detail", "plan")).content.decode()
+    button = form_data(detail, containing="version")
+    services.draft_replace_text(actor=planner, consultation=consultation, text_bg="Нов текст от друг.",
+                                expected_version=consultation.version)  # fmt: skip
+    page = client.post(url("consultations_manage:from_plan", "plan"), button, follow=True)
+    assert "Някой друг" in page.content.decode()
+    assert [p.text_bg for p in paragraphs(consultation)] == ["Нов текст от друг."]
+    fresh = form_data(
+        client.get(url("consultations_manage:detail", "plan")).content.decode(), containing="version"
+    )
+    client.post(url("consultations_manage:from_plan", "plan"), fresh)
+    assert [p.text_bg for p in paragraphs(consultation)] == ["Визия."]

@@ -9,9 +9,10 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone, translation
 
+from civitas.core.errors import ConflictError
 from civitas.core.models import AuditEvent
 from civitas.surveys import selectors, services
-from civitas.surveys.models import Answer, Invitation, Response
+from civitas.surveys.models import Answer, Invitation, Question, Response, Section
 from civitas.testing.factories import UserFactory
 
 from .conftest import build_survey, valid_answers
@@ -233,7 +234,9 @@ def test_concurrent_double_submission_stores_exactly_one(rule, transactional_db)
 def test_editing_the_questionnaire_moves_the_version_and_refreshes_the_cache(survey, planner):
     before = selectors.questionnaire(survey)
     q6 = survey.q[5]
-    services.question_update(actor=planner, question=q6, text_bg="Две думи", required=True)
+    services.question_update(
+        actor=planner, question=q6, expected_version=q6.version, text_bg="Две думи", required=True
+    )
     survey.refresh_from_db()
     after = selectors.questionnaire(survey)
     assert after.version > before.version
@@ -244,17 +247,25 @@ def test_questions_with_answers_keep_their_kind_and_options(survey, planner):
     services.survey_submit(user=None, survey=survey, answers=valid_answers(survey))
     q1 = survey.q[0]
     with pytest.raises(ValidationError) as error:
-        services.question_update(actor=planner, question=q1, kind="multiple")
+        services.question_update(actor=planner, question=q1, expected_version=q1.version, kind="multiple")
     assert "kind" in error.value.message_dict
     q2 = survey.q[1]  # answered with its first and third options
     with pytest.raises(ValidationError) as error:
-        services.question_update(actor=planner, question=q2, options=[("Икономика", ""), ("Среда", "")])
+        services.question_update(
+            actor=planner,
+            question=q2,
+            expected_version=q2.version,
+            options=[("Икономика", ""), ("Среда", "")],
+        )
     assert error.value.message_dict == {
         "options": ["Options that have answers cannot be removed; you can rename them."]
     }
     assert q2.options.count() == 3
     services.question_update(
-        actor=planner, question=q1, options=[("гр. Сопот", "Sopot town"), ("с. Анево", "Anevo")]
+        actor=planner,
+        question=q1,
+        expected_version=q1.version,
+        options=[("гр. Сопот", "Sopot town"), ("с. Анево", "Anevo")],
     )
     assert list(q1.options.values_list("label_bg", flat=True)) == ["гр. Сопот", "с. Анево"]
     with pytest.raises(ValidationError):
@@ -267,7 +278,9 @@ def test_conditions_must_depend_on_an_earlier_choice_question(survey, planner):
     q1, q2, q3 = survey.q[:3]
     own_option = q2.options.first()
     with pytest.raises(ValidationError) as error:
-        services.question_update(actor=planner, question=q2, condition_option=own_option)
+        services.question_update(
+            actor=planner, question=q2, expected_version=q2.version, condition_option=own_option
+        )
     assert error.value.message_dict == {
         "condition_option": ["A condition can only depend on an earlier question."]
     }
@@ -290,3 +303,78 @@ def test_survey_slug_and_one_response_rules(sopot, planner, survey):
             actor=planner, survey=survey, expected_version=survey.version, one_response_per="code"
         )
     assert "one_response_per" in error.value.message_dict
+
+
+def test_survey_dates_sent_back_to_the_minute_are_unchanged_and_others_are_changes(survey, planner):
+    """Issue 8, finding 8: the edit form gives dates back to the minute; the stored ones have seconds."""
+    opens, closes = survey.opens_at, survey.closes_at
+    services.survey_update(
+        actor=planner, survey=survey, expected_version=survey.version,
+        opens_at=opens.replace(second=0, microsecond=0), closes_at=closes.replace(second=0, microsecond=0),
+    )  # fmt: skip
+    survey.refresh_from_db()
+    assert (survey.opens_at, survey.closes_at) == (opens, closes)
+    later = closes.replace(second=0, microsecond=0) + datetime.timedelta(minutes=1)
+    services.survey_update(actor=planner, survey=survey, expected_version=survey.version, closes_at=later)
+    survey.refresh_from_db()
+    assert survey.closes_at == later
+
+
+# Two editors of the same record (issue 8, finding 9): the second save is refused and changes nothing.
+
+
+def test_of_two_editors_of_a_question_the_second_is_refused_and_the_firsts_text_stays(survey, planner):
+    q2 = survey.q[1]
+    first, second = Question.objects.get(pk=q2.pk), Question.objects.get(pk=q2.pk)  # both open the form
+    options = list(q2.options.values_list("label_bg", "label_en"))
+    services.question_update(actor=planner, question=first, expected_version=first.version, text_bg="Първи")
+    survey.refresh_from_db()
+    version, events = survey.version, AuditEvent.objects.count()
+    with pytest.raises(ConflictError):
+        services.question_update(
+            actor=planner, question=second, expected_version=second.version, text_bg="Втори", required=True,
+            options=[("Друго", "Other"), ("Още", "More")],
+        )  # fmt: skip
+    stored = Question.objects.get(pk=q2.pk)
+    assert (stored.text_bg, stored.required, stored.version) == ("Първи", False, first.version)
+    assert list(stored.options.values_list("label_bg", "label_en")) == options
+    survey.refresh_from_db()
+    assert (survey.version, AuditEvent.objects.count()) == (version, events)
+
+
+def test_of_two_editors_of_a_section_the_second_is_refused_and_the_firsts_title_stays(survey, planner):
+    section = Section.objects.get(survey=survey)
+    first, second = Section.objects.get(pk=section.pk), Section.objects.get(pk=section.pk)
+    services.section_update(actor=planner, section=first, expected_version=first.version, title_bg="Първи")
+    with pytest.raises(ConflictError):
+        services.section_update(
+            actor=planner, section=second, expected_version=second.version, title_bg="Втори"
+        )
+    stored = Section.objects.get(pk=section.pk)
+    assert (stored.title_bg, stored.version) == ("Първи", first.version)
+    # Deleting the section moves its questions out of it: they changed, so their version moves.
+    q1 = Question.objects.get(pk=survey.q[0].pk)
+    services.section_delete(actor=planner, section=stored)
+    assert Question.objects.get(pk=q1.pk).version == q1.version + 1
+
+
+def test_clearing_a_questions_condition_from_elsewhere_moves_its_version(survey, planner):
+    """Removing the option a condition reads, or the question it is on, changes the dependent
+    question: an editor who opened it before cannot save the old condition back unnoticed."""
+    q1, q2, q7 = survey.q[0], survey.q[1], survey.q[6]
+    people = q2.options.get(label_en="People")  # the third of q2's options
+    q8 = services.question_create(actor=planner, survey=survey, kind="short_text", text_bg="Кои хора?",
+                                  condition_option=people)  # fmt: skip
+    opened_q7, opened_q8 = q7.version, q8.version
+    q2 = Question.objects.get(pk=q2.pk)
+    services.question_update(actor=planner, question=q2, expected_version=q2.version,
+                             options=[("Икономика", "Economy"), ("Среда", "Environment")])  # fmt: skip
+    q8 = Question.objects.get(pk=q8.pk)
+    assert q8.condition_option_id is None and q8.version == opened_q8 + 1
+    services.question_delete(actor=planner, question=Question.objects.get(pk=q1.pk))
+    q7 = Question.objects.get(pk=q7.pk)
+    assert q7.condition_option_id is None and q7.version == opened_q7 + 1
+    with pytest.raises(ConflictError):
+        services.question_update(
+            actor=planner, question=q7, expected_version=opened_q7, condition_option=None
+        )

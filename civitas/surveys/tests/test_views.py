@@ -13,8 +13,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from civitas.consultations.tests.form_page import form_data
+from civitas.core.models import AuditEvent
 from civitas.surveys import selectors, services
-from civitas.surveys.models import Answer, Response
+from civitas.surveys.models import Answer, Question, Response, Section, Survey
 from civitas.testing.factories import UserFactory
 
 from .conftest import build_survey, valid_answers
@@ -314,3 +316,60 @@ def test_staff_pages_are_for_planners_only(client, survey):
     url = reverse("surveys_manage:detail", args=["sopot", survey.slug])
     client.force_login(UserFactory())
     assert client.get(url).status_code == 403
+
+
+# Editing on the staff pages: a form sent back unchanged saves and changes nothing (issue 8,
+# finding 8); of two editors of the same record, the second is refused (finding 9).
+
+
+def edit_form(client, path, containing="title_bg"):
+    return form_data(client.get(path).content.decode(), containing=containing)
+
+
+def test_a_survey_saved_unchanged_keeps_its_dates_to_the_second(client, survey, planner):
+    assert survey.opens_at.second or survey.opens_at.microsecond  # set from "now", to the second
+    client.force_login(planner)
+    path = reverse("surveys_manage:edit", args=["sopot", survey.slug])
+    page = client.post(path, edit_form(client, path))
+    assert page.status_code == 302, page.content.decode()
+    fresh = Survey.objects.get(pk=survey.pk)
+    assert (fresh.opens_at, fresh.closes_at, fresh.version) == (
+        survey.opens_at,
+        survey.closes_at,
+        survey.version + 1,
+    )
+    assert AuditEvent.objects.filter(action="update").latest("pk").changes == {}
+
+
+@pytest.mark.parametrize("record", ["question", "section"])
+def test_of_two_editors_on_the_page_the_second_is_refused_and_the_firsts_text_stays(
+    client, survey, planner, record
+):
+    if record == "question":
+        pk, field, model = survey.q[1].pk, "text_bg", Question
+        path = reverse("surveys_manage:question_edit", args=["sopot", survey.slug, pk])
+    else:
+        pk, field, model = Section.objects.get(survey=survey).pk, "title_bg", Section
+        path = reverse("surveys_manage:section_edit", args=["sopot", survey.slug, pk])
+    client.force_login(planner)
+    first, second = edit_form(client, path, field), edit_form(client, path, field)  # both open the form
+    assert client.post(path, first | {field: "Първи"}).status_code == 302
+    page = client.post(path, second | {field: "Втори"})
+    html = page.content.decode()
+    assert page.status_code == 400 and "Някой друг" in html and "Втори" in html  # their input is kept
+    assert model.objects.get(pk=pk).__dict__[field] == "Първи"
+    # Reloaded, the second editor sees the first one's text and can save over it knowingly.
+    again = edit_form(client, path, field)
+    assert again[field] == "Първи"
+    assert client.post(path, again | {field: "Втори"}).status_code == 302
+    assert model.objects.get(pk=pk).__dict__[field] == "Втори"
+
+
+def test_a_survey_edit_without_the_version_it_was_opened_on_is_refused(client, survey, planner):
+    client.force_login(planner)
+    path = reverse("surveys_manage:edit", args=["sopot", survey.slug])
+    data = edit_form(client, path)
+    data.pop("version")
+    page = client.post(path, data | {"title_bg": "Без версия"})
+    assert page.status_code == 400 and "Някой друг" in page.content.decode()
+    assert Survey.objects.get(pk=survey.pk).title_bg == survey.title_bg
