@@ -254,12 +254,14 @@ def _bad_text(text: str) -> bool:
 class _Checker:
     def __init__(self):
         self.issues: list[Issue] = []
+        self.paths: set[str] = set()  # of the issues: a file of thousands of errors stays linear
 
     def add(self, path: str, message: str) -> None:
         self.issues.append(Issue(path, message))
+        self.paths.add(path)
 
     def has(self, path: str) -> bool:
-        return any(issue.path == path for issue in self.issues)
+        return path in self.paths
 
     def mapping(self, value, path, keys: str) -> dict:
         """A mapping with only the format's keys for ``keys``; {} (and an issue) otherwise."""
@@ -425,11 +427,8 @@ class _Checker:
     def rule_errors(self, errors: dict, kind: str, path: str) -> None:
         """Report a rules module's {field: [messages]} at the file's paths, unless something was
         already said about that path (e.g. "required" or "not a number")."""
-        already = {issue.path for issue in self.issues}
-        for name, messages in errors.items():
-            where = field_path(kind, path, name)
-            if where in already:
-                continue
+        found = [(field_path(kind, path, name), messages) for name, messages in errors.items()]
+        for where, messages in [(where, messages) for where, messages in found if where not in self.paths]:
             for message in messages:
                 self.add(where, str(message))
 
