@@ -4,6 +4,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -434,11 +435,20 @@ def reporting_calendar(
 def verification_queue(*, municipality) -> list[Measurement]:
     """Submitted values waiting for a verifier, then approved ones waiting to be published,
     oldest first: one query."""
-    measurements = list(
+    return with_period_labels(pending_measurements(municipality=municipality))
+
+
+def pending_measurements(*, municipality) -> QuerySet[Measurement]:
+    """The verifier's queue as a query, for a page of it (the queue can hold thousands)."""
+    return (
         Measurement.objects.filter(indicator__municipality=municipality, state__in=["submitted", "approved"])
         .select_related("indicator__element__plan", "indicator__project", "entered_by", "approved_by")
         .order_by("-state", "submitted_at", "pk")
     )
+
+
+def with_period_labels(measurements) -> list[Measurement]:
+    measurements = list(measurements)
     for m in measurements:
         m.period_label = period_label(m)
     return measurements

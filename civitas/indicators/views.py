@@ -7,6 +7,7 @@ import copy
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -313,12 +314,23 @@ def measurement_correct(request, municipality, pk):
 # Verification ---------------------------------------------------------------------------------
 
 
+# A page of the queue: thousands of values would otherwise make one page of megabytes.
+QUEUE_PAGE_SIZE = 50
+
+
 @staff_view(Action.VERIFY_MEASUREMENT)
 def queue(request, municipality):
+    pending = selectors.pending_measurements(municipality=municipality)
+    page = Paginator(pending, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = selectors.with_period_labels(page.object_list)
     return render(
         request,
         "indicators/queue.html",
-        {"nav": "manage", "measurements": selectors.verification_queue(municipality=municipality)},
+        {
+            "nav": "manage",
+            "page": page,
+            "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+        },
     )
 
 

@@ -189,6 +189,26 @@ def _call(item_kind: str, path: str, service, /, **kwargs):
         raise PlanImportError(_service_issues(error, item_kind, path)) from None
 
 
+def _write_elements(actor, plan: Plan, elements: list[dict]) -> dict[str, PlanElement]:
+    """The whole goal tree in one bulk service call; a refused element is reported at its path."""
+    new = [
+        plan_services.NewElement(
+            **{k: element[k] for k in plan_services.ELEMENT_FIELDS}, parent_code=element["parent_code"]
+        )
+        for element in elements
+    ]
+    try:
+        return plan_services.element_create_tree(actor=actor, plan=plan, elements=new)
+    except plan_services.ElementsRefused as refused:
+        raise PlanImportError(
+            [
+                issue
+                for index, errors in sorted(refused.by_index.items())
+                for issue in _service_issues(ValidationError(errors), "element", elements[index]["path"])
+            ]
+        ) from None
+
+
 def _write(actor, municipality, checked, skipped: set[str]) -> ImportResult:
     plan_fields = {k: v for k, v in checked.plan.items()}
     old = Plan.objects.filter(municipality=municipality, slug=plan_fields["slug"]).first()
@@ -202,13 +222,7 @@ def _write(actor, municipality, checked, skipped: set[str]) -> ImportResult:
         "plan", "plan", plan_services.plan_create, actor=actor, municipality=municipality, **plan_fields
     )
 
-    by_code: dict[str, PlanElement] = {}
-    for element in checked.elements:
-        fields = {k: element[k] for k in ("code", "title_bg", "title_en", "description_bg", "description_en")}
-        by_code[element["code"]] = _call(
-            "element", element["path"], plan_services.element_create,
-            actor=actor, plan=plan, parent=by_code.get(element["parent_code"]), **fields,
-        )  # fmt: skip
+    by_code = _write_elements(actor, plan, checked.elements)
 
     other_elements = {
         (slug, code): pk

@@ -9,6 +9,7 @@ all or nothing. The format is documented in docs/plan-format.md.
 
 import datetime
 import json
+import re
 from dataclasses import dataclass, field
 
 import yaml
@@ -26,6 +27,14 @@ from .models import PlanKind, PlanStatus
 FORMAT = "civitas-plan/1"
 MAX_BYTES = 5 * 1024 * 1024
 MAX_AMOUNT = 10**12  # FundingLine.amount: 14 digits, 2 of them decimals
+MAX_INTEGER = 2**31 - 1  # the largest value of a PositiveIntegerField on every database
+# Numbers longer than this are kept as the text they are (and then refused where a number is
+# expected): Python refuses to convert integers of more than 4,300 digits, and YAML 1.1's
+# base-60 integers (1:0:0 = 3600) of that length take minutes of big-integer arithmetic.
+MAX_NUMBER_CHARS = 40
+DATE_FORMAT = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+# Dates a plan can sensibly hold; far outside, date arithmetic on the pages would overflow.
+MIN_DATE, MAX_DATE = datetime.date(1900, 1, 1), datetime.date(2199, 12, 31)
 
 # The keys each mapping of the format may have; anything else is reported (a typo would
 # otherwise be silently ignored).
@@ -116,7 +125,11 @@ class Checked:
 
 class _Loader(yaml.SafeLoader):
     """YAML without anchors and aliases: a plan file never needs them, and refusing them keeps a
-    small file from expanding into an enormous document ("billion laughs")."""
+    small file from expanding into an enormous document ("billion laughs").
+
+    Dates stay text (``2020-02-30`` would otherwise raise while parsing, before any path is
+    known): the checker reads them, from YAML and JSON alike. Over-long numbers stay text too.
+    """
 
     def compose_node(self, parent, index):
         if self.check_event(yaml.AliasEvent):
@@ -125,6 +138,20 @@ class _Loader(yaml.SafeLoader):
                 None, None, "aliases are not allowed in plan files", event.start_mark
             )
         return super().compose_node(parent, index)
+
+    def construct_yaml_int(self, node):
+        text = self.construct_scalar(node)
+        if len(text) > MAX_NUMBER_CHARS:
+            return text
+        return super().construct_yaml_int(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_scalar)
+
+
+def _json_int(text: str):
+    return int(text) if len(text) <= MAX_NUMBER_CHARS else text
 
 
 def parse(data: bytes, name: str = "") -> object:
@@ -151,7 +178,7 @@ def parse(data: bytes, name: str = "") -> object:
     try:
         if as_json:
             try:
-                return json.loads(text)
+                return json.loads(text, parse_int=_json_int)
             except json.JSONDecodeError as exc:
                 raise PlanFileError(
                     _("The file is not valid JSON (line %(line)s, column %(column)s): %(msg)s.")
@@ -184,15 +211,57 @@ def load(data: bytes, name: str = "") -> tuple["Checked | None", list[Issue]]:
 # Checking --------------------------------------------------------------------------------------
 
 
+def _printable(text: str) -> str:
+    return text.replace("\x00", "\\x00").encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _unstorable_text(document) -> list[Issue]:
+    """Keys and texts that no database stores: a NUL character (refused by PostgreSQL) or an
+    unpaired surrogate (JSON's ``"\\ud800"``: not UTF-8). Found first, so that no message
+    repeats them; their paths are written printable."""
+    issues: list[Issue] = []
+    stack = [("", document)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, dict):
+            for key, item in value.items():
+                where = join(path, _printable(str(key)))
+                if isinstance(key, str) and _bad_text(key):
+                    issues.append(
+                        Issue(where, _("the name of this field contains a character that cannot be stored"))
+                    )
+                else:
+                    stack.append((where, item))
+        elif isinstance(value, list):
+            stack.extend((f"{path}[{i}]", item) for i, item in enumerate(value))
+        elif isinstance(value, str) and _bad_text(value):
+            issues.append(
+                Issue(path, _("contains a character that cannot be stored (NUL or an unpaired surrogate)"))
+            )
+    return sorted(issues, key=lambda issue: issue.path)
+
+
+def _bad_text(text: str) -> bool:
+    if "\x00" in text:
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
 class _Checker:
     def __init__(self):
         self.issues: list[Issue] = []
+        self.paths: set[str] = set()  # of the issues: a file of thousands of errors stays linear
 
     def add(self, path: str, message: str) -> None:
         self.issues.append(Issue(path, message))
+        self.paths.add(path)
 
     def has(self, path: str) -> bool:
-        return any(issue.path == path for issue in self.issues)
+        return path in self.paths
 
     def mapping(self, value, path, keys: str) -> dict:
         """A mapping with only the format's keys for ``keys``; {} (and an issue) otherwise."""
@@ -264,7 +333,7 @@ class _Checker:
         en = self.text(value, "en", where, max_length=max_length)
         return bg, en
 
-    def integer(self, obj, key, path, *, required=False, default=None, minimum=None):
+    def integer(self, obj, key, path, *, required=False, default=None, minimum=None, maximum=MAX_INTEGER):
         value = obj.get(key, default)
         where = join(path, key)
         if value is None:
@@ -276,6 +345,9 @@ class _Checker:
             return None
         if minimum is not None and value < minimum:
             self.add(where, _("cannot be less than %(min)s") % {"min": minimum})
+            return None
+        if value > maximum:
+            self.add(where, _("cannot be more than %(max)s") % {"max": maximum})
             return None
         return value
 
@@ -296,25 +368,32 @@ class _Checker:
         if result.as_tuple().exponent < -2:
             self.add(where, _("at most two decimal places"))
             return None
-        if abs(result) >= maximum:
+        if result.copy_abs() >= maximum:  # copy_abs: no context, so 1e999999999 cannot overflow
             self.add(where, _("too large"))
             return None
         return result
 
     def date(self, obj, key, path):
+        """A calendar date: a YAML date or a ``YYYY-MM-DD`` text, between MIN_DATE and MAX_DATE."""
         value = obj.get(key)
         where = join(path, key)
         if value is None or value == "":
             return None
         if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
-            return value
-        if isinstance(value, str):
+            day = value
+        elif isinstance(value, str) and DATE_FORMAT.fullmatch(value):
             try:
-                return datetime.date.fromisoformat(value)
+                day = datetime.date.fromisoformat(value)
             except ValueError:
-                pass
-        self.add(where, _("not a date (expected YYYY-MM-DD)"))
-        return None
+                self.add(where, _("no such date: %(value)s") % {"value": value})
+                return None
+        else:
+            self.add(where, _("not a date (expected YYYY-MM-DD)"))
+            return None
+        if not MIN_DATE <= day <= MAX_DATE:
+            self.add(where, _("a date between %(min)s and %(max)s") % {"min": MIN_DATE, "max": MAX_DATE})
+            return None
+        return day
 
     def choice(self, obj, key, path, choices, *, what, default=None):
         value = obj.get(key, default)
@@ -348,11 +427,8 @@ class _Checker:
     def rule_errors(self, errors: dict, kind: str, path: str) -> None:
         """Report a rules module's {field: [messages]} at the file's paths, unless something was
         already said about that path (e.g. "required" or "not a number")."""
-        already = {issue.path for issue in self.issues}
-        for name, messages in errors.items():
-            where = field_path(kind, path, name)
-            if where in already:
-                continue
+        found = [(field_path(kind, path, name), messages) for name, messages in errors.items()]
+        for where, messages in [(where, messages) for where, messages in found if where not in self.paths]:
             for message in messages:
                 self.add(where, str(message))
 
@@ -366,6 +442,9 @@ def check(document) -> tuple[Checked | None, list[Issue]]:
         return None, [
             Issue("", _("The file is not a plan file: expected a mapping with format, plan and goals."))
         ]
+    unstorable = _unstorable_text(document)
+    if unstorable:
+        return None, unstorable
     doc = c.mapping(document, "", "document")
     if doc.get("format") != FORMAT:
         if "format" not in doc:
@@ -443,7 +522,7 @@ def check(document) -> tuple[Checked | None, list[Issue]]:
                 project["element_codes"] = [code]
                 checked.projects.append(project)
             children = item.get("children")
-            if children:
+            if children is not None:
                 if depth + 1 >= levels:  # reported, and not looked into any further
                     for k, _child in enumerate(c.listing(children, join(here, "children"))):
                         c.add(

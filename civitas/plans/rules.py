@@ -8,6 +8,8 @@ from django.utils.translation import gettext as _
 from .models import PLAN_STATUS_ORDER, PlanKind, PlanStatus
 
 MIN_YEAR, MAX_YEAR = 1990, 2100
+# Pages draw the goal tree recursively; no real plan has more levels than this.
+MAX_LEVELS = 10
 
 
 def _add(errors: dict, field: str, message: str) -> None:
@@ -38,6 +40,8 @@ def check_plan(data: dict) -> dict:
     if levels is not None:
         if not isinstance(levels, list) or not levels:
             _add(errors, "level_names", _("A plan needs at least one level, e.g. “Strategic goal”."))
+        elif len(levels) > MAX_LEVELS:
+            _add(errors, "level_names", _("A plan has at most %(max)s levels.") % {"max": MAX_LEVELS})
         elif any(not isinstance(level, dict) or not str(level.get("bg", "")).strip() for level in levels):
             _add(errors, "level_names", _("Every level needs a name in Bulgarian."))
     return errors

@@ -1,11 +1,14 @@
 """Every write to plans and their goal trees. Validating, transactional, audit-logged."""
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from civitas.core.models import Municipality
-from civitas.core.services import audit_record, bump_version, field_changes, row_content
+from civitas.core.models import AuditEvent, Municipality
+from civitas.core.services import audit_record, bump_version, content_changed, field_changes, row_content
 
 from . import rules
 from .models import Plan, PlanElement, PlanStatus
@@ -228,6 +231,118 @@ def element_create(
     _renumber(plan, element.parent_id, insert=element, at=position)
     audit_record(actor=actor, municipality=plan.municipality, action="create", obj=element)
     return element
+
+
+@dataclass(frozen=True)
+class NewElement:
+    """An element for ``element_create_tree``. ``parent_code`` names an element earlier in the
+    same list; None places the element at the top level."""
+
+    code: str
+    title_bg: str
+    parent_code: str | None = None
+    title_en: str = ""
+    description_bg: str = ""
+    description_en: str = ""
+
+
+class ElementsRefused(ValidationError):
+    """``element_create_tree`` refused elements: ``by_index`` maps the index of each refused
+    element in the list to its {field: [messages]}."""
+
+    def __init__(self, by_index: dict[int, dict[str, list[str]]]):
+        super().__init__(
+            [message for errors in by_index.values() for ms in errors.values() for message in ms]
+        )
+        self.by_index = by_index
+
+
+@transaction.atomic
+def element_create_tree(*, actor, plan: Plan, elements: Sequence[NewElement]) -> dict[str, PlanElement]:
+    """Create many elements at once with the rules of ``element_create``: a code unique in the
+    plan, a title, no deeper than the plan's levels. Returns the new elements by code.
+
+    Elements come in tree order (a parent before its children); each is placed after its
+    siblings listed before it, and new top-level elements after the plan's existing ones. The
+    rows and their audit events are written in bulk, level by level, so the cost grows with the
+    number of elements, not with its square (an element_create per element renumbers its
+    siblings every time).
+    """
+    existing = list(PlanElement.objects.filter(plan=plan).values_list("code", "parent_id", "position"))
+    taken = {code for code, _parent, _position in existing}
+    next_position = {None: max((p + 1 for _c, parent, p in existing if parent is None), default=0)}
+    levels = len(plan.level_names)
+    depth_of: dict[str, int] = {}
+    by_depth: dict[int, list[tuple[NewElement, PlanElement]]] = {}
+    refused: dict[int, dict] = {}
+    for index, new in enumerate(elements):
+        errors = rules.check_element({"code": new.code, "title_bg": new.title_bg})
+        if new.parent_code is None:
+            depth = 0
+        elif new.parent_code in depth_of:
+            depth = depth_of[new.parent_code] + 1
+            errors.update(rules.check_depth(depth=depth, levels=levels))
+        else:
+            depth = None
+            errors.setdefault("parent", []).append(
+                _("The parent “%(code)s” is not among the elements before this one.")
+                % {"code": new.parent_code}
+            )
+        if new.code in taken:
+            errors.setdefault("code", []).append(
+                _("Another element of this plan already has the code “%(code)s”.") % {"code": new.code}
+            )
+        element = PlanElement(
+            plan=plan, code=new.code, title_bg=new.title_bg, title_en=new.title_en,
+            description_bg=new.description_bg, description_en=new.description_en,
+            position=next_position.get(new.parent_code, 0),
+        )  # fmt: skip
+        try:
+            element.full_clean(exclude=["plan", "parent"], validate_unique=False, validate_constraints=False)
+        except ValidationError as error:
+            for name, messages in error.message_dict.items():
+                errors.setdefault(name, []).extend(messages)
+        if errors:
+            refused[index] = errors
+            continue
+        taken.add(new.code)
+        depth_of[new.code] = depth
+        next_position[new.parent_code] = element.position + 1
+        by_depth.setdefault(depth, []).append((new, element))
+    if refused:
+        raise ElementsRefused(refused)
+
+    created: dict[str, PlanElement] = {}
+    for depth in sorted(by_depth):
+        level = by_depth[depth]
+        for new, element in level:
+            element.parent = created.get(new.parent_code)
+        PlanElement.objects.bulk_create([element for _new, element in level])
+        if any(element.pk is None for _new, element in level):  # a database that returns no ids
+            ids = dict(
+                PlanElement.objects.filter(plan=plan, code__in=[n.code for n, _e in level]).values_list(
+                    "code", "pk"
+                )
+            )
+            for new, element in level:
+                element.pk = ids[new.code]
+        created.update((new.code, element) for new, element in level)
+    if created:
+        _audit_created(actor=actor, municipality=plan.municipality, objects=list(created.values()))
+    return created
+
+
+def _audit_created(*, actor, municipality: Municipality, objects: list) -> None:
+    """What ``audit_record(action="create")`` writes for each object, in one bulk insert."""
+    content_changed(municipality=municipality)
+    actor = actor if getattr(actor, "is_authenticated", False) else None
+    AuditEvent.objects.bulk_create(
+        AuditEvent(
+            municipality=municipality, actor=actor, action="create", object_type=obj._meta.label_lower,
+            object_id=str(obj.pk), object_repr=str(obj)[:300], changes={},
+        )
+        for obj in objects
+    )  # fmt: skip
 
 
 @transaction.atomic

@@ -290,20 +290,18 @@ def test_a_service_refusing_a_value_rolls_everything_back(monkeypatch, service, 
 
 
 def test_a_service_error_on_an_element_or_project_names_its_path(monkeypatch):
-    original = plan_services.element_create
-
     def refuse_deep(**kwargs):
-        if kwargs["code"] == "G2.1.1":
-            raise ValidationError({"title_bg": ["no"], "parent": ["too deep"]})
-        return original(**kwargs)
+        index = [new.code for new in kwargs["elements"]].index("G2.1.1")
+        raise plan_services.ElementsRefused({index: {"title_bg": ["no"], "parent": ["too deep"]}})
 
-    monkeypatch.setattr(plan_services, "element_create", refuse_deep)
+    monkeypatch.setattr(plan_services, "element_create_tree", refuse_deep)
     with pytest.raises(PlanImportError) as error:
         do_import(MunicipalityFactory(), FULL)
     assert issues(error) == [
         "goals[0].children[0].children[0].title.bg: no",
         "goals[0].children[0].children[0]: too deep",
     ]
+    assert not Plan.objects.exists()
 
 
 def test_export_runs_a_fixed_number_of_queries(django_assert_num_queries):
