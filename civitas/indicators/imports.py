@@ -24,7 +24,7 @@ import datetime
 import io
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -286,28 +286,9 @@ def read_header(cells: list) -> tuple[Header, list[RowError]]:
 
 
 def _number(cell) -> Decimal | None:
-    """A number from a cell: 1234.5, "1234.5", "1 234,5" or "1234,5"; None when empty.
-    ValueError when the text is not a number."""
-    if cell is None or cell == "":
-        return None
-    if isinstance(cell, bool):
-        raise ValueError(cell)
-    if isinstance(cell, int | Decimal):
-        return Decimal(cell)
-    if isinstance(cell, float):
-        return Decimal(repr(cell))
-    text = _text(cell).replace(" ", "").replace("\u202f", "")
-    if not text:
-        return None
-    if "," in text and "." not in text:
-        text = text.replace(",", ".")
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        raise ValueError(cell) from None
-    if not number.is_finite():
-        raise ValueError(cell)
-    return number
+    """A number from a cell (rules.parse_number: 1234.5, "1 234,5", "1234,5"); None when empty.
+    rules.NumberError, with its message, when the cell holds no number that can be stored."""
+    return rules.parse_number(cell)
 
 
 def _date(cell) -> datetime.date | None:
@@ -417,8 +398,8 @@ def _validate_row(row: _RowReader, lookup: Lookup, seen: dict) -> ParsedRow | No
     for key in (VALUE, NUMERATOR, DENOMINATOR):
         try:
             values[key] = _number(row.raw(key))
-        except ValueError:
-            row.error(key, _("“%(value)s” is not a number.") % {"value": row.text(key)})
+        except rules.NumberError as error:
+            row.error(key, str(error))
     breakdown: dict[str, dict[str, Decimal]] = {}
     breakdown_columns: dict[str, int] = {}
     for (dim, cat), cell in row.breakdown_cells().items():
@@ -426,8 +407,8 @@ def _validate_row(row: _RowReader, lookup: Lookup, seen: dict) -> ParsedRow | No
         breakdown_columns.setdefault(dim, index)
         try:
             breakdown.setdefault(dim, {})[cat] = _number(cell)
-        except ValueError:
-            row.error_at(index, _("“%(value)s” is not a number.") % {"value": _text(cell)})
+        except rules.NumberError as error:
+            row.error_at(index, str(error))
     try:
         collected_on = _date(row.raw(COLLECTED_ON))
     except ValueError:

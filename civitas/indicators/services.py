@@ -296,13 +296,13 @@ def _require_verify(actor, measurement: Measurement) -> None:
         )
 
 
-def _decimal(value):
-    if value is None or value == "":
-        return None
+def _number(value, field: str):
+    """rules.parse_number, its refusal put on ``field``: every caller (form, import, command, API)
+    stores only numbers the column holds exactly."""
     try:
-        return Decimal(str(value))
-    except ArithmeticError:
-        raise ValidationError({"value": [_("“%(value)s” is not a number.") % {"value": value}]}) from None
+        return rules.parse_number(value)
+    except rules.NumberError as error:
+        raise ValidationError({field: [str(error)]}) from None
 
 
 def _check_values(indicator: Indicator, year: int, sub: int, values: dict) -> None:
@@ -317,28 +317,34 @@ def _check_values(indicator: Indicator, year: int, sub: int, values: dict) -> No
 
 
 def _values(value, numerator, denominator, breakdown) -> dict:
-    return {
-        "value": _decimal(value),
-        "numerator": _decimal(numerator),
-        "denominator": _decimal(denominator),
-        "breakdown": _plain_breakdown(breakdown or {}),
-    }
+    errors: dict = {}
+    values: dict = {}
+    for field, raw in (("value", value), ("numerator", numerator), ("denominator", denominator)):
+        try:
+            values[field] = _number(raw, field)
+        except ValidationError as error:
+            errors.update(error.message_dict)
+    try:
+        values["breakdown"] = _plain_breakdown(breakdown or {})
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    _raise(errors)
+    return values
 
 
 def _plain_breakdown(breakdown: dict) -> dict:
-    """Disaggregated values as JSON numbers (whole numbers stay whole); non-numbers are kept for the
-    rules to report."""
+    """Disaggregated values as JSON numbers (whole numbers stay whole); a value that is no number
+    the measurement could hold is refused (an infinity would not even be valid JSON)."""
+    if not isinstance(breakdown, dict) or not all(isinstance(v, dict) for v in breakdown.values()):
+        raise ValidationError({"breakdown": [_("The disaggregated values must be numbers by category.")]})
 
     def plain(value):
-        number = _decimal(value) if not isinstance(value, bool) else None
+        number = _number(value, "breakdown")
         if number is None:
-            return value
+            return None
         return int(number) if number == number.to_integral() else float(number)
 
-    try:
-        return {dim: {cat: plain(v) for cat, v in values.items()} for dim, values in breakdown.items()}
-    except (AttributeError, ValidationError):
-        return breakdown
+    return {dim: {cat: plain(v) for cat, v in values.items()} for dim, values in breakdown.items()}
 
 
 @transaction.atomic
