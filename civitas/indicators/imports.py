@@ -4,8 +4,8 @@ Three steps:
 
 1. ``read_table`` turns the uploaded bytes into rows of cells (XLSX by its content, else CSV in
    UTF-8 with or without BOM, comma, semicolon or tab separated). No database.
-2. ``validate_rows`` checks every row against the indicators already loaded (unknown code,
-   another municipality's indicator, period outside the plan or not of the indicator's
+2. ``validate_rows`` checks every row against the indicators already loaded (a code unknown in
+   this municipality, whether or not another one uses it; a period outside the plan or not of the indicator's
    frequency, non-numeric values, duplicate rows, values already submitted or approved) and
    against ``rules.check_measurement`` (denominator 0, a score off its scale, a disaggregation
    that does not add up). No database.
@@ -327,7 +327,6 @@ class Lookup:
     """What validation needs to know, loaded beforehand."""
 
     indicators: dict[str, Indicator]  # this municipality's indicators by code
-    foreign_codes: set[str]  # codes that exist only in other municipalities
     years: dict[int, tuple[int, int] | None]  # by indicator id: the plan's or project's years
     states: dict[tuple[int, int, int], str]  # (indicator id, year, sub) → state of the stored value
 
@@ -389,10 +388,8 @@ def _validate_row(row: _RowReader, lookup: Lookup, seen: dict) -> ParsedRow | No
     if not code:
         row.error(CODE, _("Give the indicator's code."))
     elif indicator is None:
-        if code in lookup.foreign_codes:
-            row.error(CODE, _("The indicator “%(code)s” belongs to another municipality.") % {"code": code})
-        else:
-            row.error(CODE, _("There is no indicator with the code “%(code)s”.") % {"code": code})
+        # Also when another municipality has this code: a file must not reveal who uses which codes.
+        row.error(CODE, _("There is no indicator with the code “%(code)s”.") % {"code": code})
 
     values = {}
     for key in (VALUE, NUMERATOR, DENOMINATOR):
@@ -538,21 +535,13 @@ def _report(row: _RowReader, errors: dict, breakdown_columns: dict[str, int]) ->
 
 
 def load_lookup(*, municipality, codes: set[str]) -> Lookup:
-    """Everything validation needs about the codes in a file: three queries, whatever its size."""
+    """Everything validation needs about the codes in a file: two queries, whatever its size."""
     indicators = {
         i.code: i
         for i in Indicator.objects.filter(municipality=municipality, code__in=codes).select_related(
             "element__plan", "project", "municipality"
         )
     }
-    missing = codes - set(indicators)
-    foreign = set()
-    if missing:
-        foreign = set(
-            Indicator.objects.filter(code__in=missing)
-            .exclude(municipality=municipality)
-            .values_list("code", flat=True)
-        )
     states = {
         (indicator_id, year, sub): state
         for indicator_id, year, sub, state in Measurement.objects.filter(
@@ -561,7 +550,6 @@ def load_lookup(*, municipality, codes: set[str]) -> Lookup:
     }
     return Lookup(
         indicators=indicators,
-        foreign_codes=foreign,
         years={i.pk: services.indicator_period(i) for i in indicators.values()},
         states=states,
     )

@@ -211,7 +211,12 @@ ERROR_CASES = {
         "indicator_code",
         "There is no indicator with the code “NOPE”",
     ),
-    "other municipality": (row("X9", "2016", "1"), "indicator_code", "belongs to another municipality"),
+    # Another municipality's code reads as unknown here: the file does not learn who uses it.
+    "other municipality": (
+        row("X9", "2016", "1"),
+        "indicator_code",
+        "There is no indicator with the code “X9”",
+    ),
     "period outside the plan": (row("N1", "2022", "1"), "period", "outside the plan's period 2014–2020"),
     "period before the plan": (row("N1", "2013", "1"), "period", "outside the plan's period"),
     "period of another frequency": (row("N1", "2016-Q1", "1"), "period", "not a reporting period of this"),
@@ -250,6 +255,19 @@ def test_each_error_is_reported_at_its_row_and_column_and_nothing_is_written(
     assert result.errors[0].letter == "ABCDEFGHIJKL"[HEADER.index(column)]
     assert Measurement.objects.count() == 0  # not even the valid rows 2 and 4
     assert AuditEvent.objects.count() == events
+
+
+def test_another_municipalitys_code_is_reported_like_a_code_that_exists_nowhere(town, owner, indicators):
+    """Issue 8, finding 12: the report must not tell a user which codes other municipalities use."""
+    other = MunicipalityFactory(slug="karlovo")
+    IndicatorFactory(element=PlanElementFactory(plan=PlanFactory(municipality=other)), code="X9")
+    for language in ("en", "bg"):
+        result = run(
+            town, owner, csv_bytes([row("X9", "2016", "1"), row("Y9", "2016", "1")]), language=language
+        )
+        foreign, nowhere = (e.message for e in result.errors)
+        assert foreign == nowhere.replace("Y9", "X9")
+        assert "another municipality" not in foreign and "друга община" not in foreign
 
 
 def test_messages_are_in_the_users_language(town, owner, indicators):
