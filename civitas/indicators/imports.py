@@ -21,8 +21,10 @@ sheet; the template itself is built by ``template_rows`` (and written by ``expor
 
 import csv
 import datetime
+import functools
 import io
 import re
+import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -41,6 +43,18 @@ MAX_ROWS = 20_000
 # Columns read from a sheet: the template has a dozen plus its breakdowns. A workbook may declare
 # any width (up to 16,384 columns); reading only these keeps a small file from filling memory.
 MAX_COLS = 300
+# Work a file may ask for. An XLSX is a zip: a 1 MB upload can unpack to gigabytes (one huge
+# shared string) or hold millions of cells (20,001 × 300 took a worker past its timeout), so the
+# parts' unpacked sizes are checked before any XML is parsed, and the cells parsed (every cell
+# element, empty or not, and every row) and the length of a cell's text are capped while reading.
+MAX_CELLS = 1_000_000  # e.g. 20,000 rows of 50 columns
+MAX_CELL_CHARS = 10_000
+MAX_PART_BYTES = {"sheet": 60 * 1024 * 1024, "strings": 20 * 1024 * 1024, "other": 10 * 1024 * 1024}
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+MAX_PARTS = 500
+# Spreadsheet XML compresses 5–25 times; a part much denser than that is a zip bomb. Small parts
+# are left alone (their ratio says little and they cost nothing).
+MAX_RATIO, RATIO_FROM_BYTES = 200, 1024 * 1024
 
 # The columns of the template and of the export's "values" sheet, in order. Disaggregation
 # columns ("dimension:category") come between DENOMINATOR and COLLECTED_ON.
@@ -136,51 +150,177 @@ def _not_a_spreadsheet() -> FileError:
     )
 
 
-def _read_xlsx(data: bytes) -> list[list]:
-    """The first sheet's rows (at most MAX_COLS columns wide). A formula whose result the file does
-    not hold (a workbook written by a program that does not calculate) is refused by its cell, so
-    that no row is silently read as empty."""
-    from openpyxl import load_workbook
+def _too_large() -> FileError:
+    return FileError(
+        _(
+            "The workbook is too large to read once unpacked: keep only the values sheet (e.g. copy it "
+            "into a new workbook) or save it as CSV, and upload it again."
+        )
+    )
 
-    def open_workbook(values: bool):
-        try:
-            return load_workbook(io.BytesIO(data), read_only=True, data_only=values)
-        except Exception:  # openpyxl raises its own errors (and zip, XML, key errors) for damaged files
-            raise _not_a_spreadsheet() from None
 
-    workbook, formulas = open_workbook(True), open_workbook(False)
+def _check_parts(data: bytes) -> None:
+    """Refuse a workbook whose parts would unpack to more than Civitas reads, before any of them is
+    unpacked or parsed. The sizes are the zip's own: Python's zipfile never returns more bytes than
+    a part declares, so a part cannot lie its way past this check."""
     try:
-        sheet, formula_sheet = workbook.worksheets[0], formulas.worksheets[0]
-        sheet.reset_dimensions()  # do not trust the declared size: read what is there
-        formula_sheet.reset_dimensions()
-        rows, uncalculated = [], []
-        pairs = zip(
-            sheet.iter_rows(values_only=True, max_col=MAX_COLS),
-            formula_sheet.iter_rows(values_only=True, max_col=MAX_COLS),
-            strict=False,
-        )  # fmt: skip
-        for number, (row, written) in enumerate(pairs, start=1):
-            row = list(row)
-            for index, (value, source) in enumerate(zip(row, written, strict=False)):
-                if value is None and isinstance(source, str) and source.startswith("="):
-                    uncalculated.append(f"{_letter(index)}{number}")
-            while row and row[-1] is None:
-                row.pop()
-            rows.append(row)
-            if len(rows) > MAX_ROWS + 1:
-                break
-        if uncalculated:
-            raise FileError(
-                _(
-                    "Cells %(cells)s hold formulas without a computed value: open the file in a "
-                    "spreadsheet program and save it again, or enter the values themselves."
-                )
-                % {"cells": ", ".join(uncalculated[:10]) + (" …" if len(uncalculated) > 10 else "")}
-            )
-        return rows
+        parts = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError):
+        raise _not_a_spreadsheet() from None
+    if len(parts) > MAX_PARTS:
+        raise _too_large()
+    total = 0
+    for part in parts:
+        name = part.filename.lower()
+        kind = (
+            "sheet"
+            if name.startswith("xl/worksheets/")
+            else "strings"
+            if "sharedstrings" in name
+            else "other"
+        )
+        total += part.file_size
+        dense = part.file_size > RATIO_FROM_BYTES and part.file_size > MAX_RATIO * max(part.compress_size, 1)
+        if part.file_size > MAX_PART_BYTES[kind] or dense or total > MAX_UNPACKED_BYTES:
+            raise _too_large()
+
+
+def _read_xlsx(data: bytes) -> list[list]:
+    """The first sheet's rows (at most MAX_COLS columns wide), in one streaming pass over its XML.
+
+    A formula whose result the file does not hold (a workbook written by a program that does not
+    calculate) is refused by its cell, so that no row is silently read as empty."""
+    _check_parts(data)
+    from openpyxl.reader.excel import ExcelReader
+    from openpyxl.styles.stylesheet import apply_stylesheet
+
+    try:
+        # What load_workbook(read_only=True) does, less the worksheets: it would parse every sheet
+        # that does not declare its size, in full, just to learn it, before reading it again.
+        reader = ExcelReader(io.BytesIO(data), read_only=True, data_only=True)
+        reader.read_manifest()
+        reader.read_strings()
+        reader.read_workbook()
+        apply_stylesheet(reader.archive, reader.wb)
+        path = next(
+            rel.target
+            for _sheet, rel in reader.parser.find_sheets()
+            if rel.target in reader.valid_files and "chartsheet" not in rel.Type
+        )
+    except FileError:
+        raise
+    except Exception:  # openpyxl raises its own errors (and zip, XML, key errors) for damaged files
+        raise _not_a_spreadsheet() from None
+    try:
+        with reader.archive.open(path) as source:
+            return _sheet_rows(_sheet_parser_class()(source, reader))
+    except FileError:
+        raise
+    except Exception:
+        raise _not_a_spreadsheet() from None
     finally:
-        workbook.close()
-        formulas.close()
+        reader.archive.close()
+
+
+def _sheet_rows(parser) -> list[list]:
+    rows: list[list] = []
+    for number, cells in parser.parse():
+        values = [None] * min(max((c["column"] for c in cells), default=0), MAX_COLS)
+        for cell in cells:
+            if cell["column"] <= MAX_COLS:
+                values[cell["column"] - 1] = cell["value"]
+        while values and values[-1] is None:
+            values.pop()
+        if number > MAX_ROWS + 1:
+            if values:  # one row too many: read_table says how many are accepted
+                rows.extend([] for _ in range(len(rows), number - 1))
+                rows.append(values)
+                break
+            continue  # formatted empty rows below the data do no harm
+        rows.extend([] for _ in range(len(rows), number - 1))
+        rows.append(values)
+    if parser.uncalculated:
+        cells = parser.uncalculated
+        raise FileError(
+            _(
+                "Cells %(cells)s hold formulas without a computed value: open the file in a "
+                "spreadsheet program and save it again, or enter the values themselves."
+            )
+            % {"cells": ", ".join(cells[:10]) + (" …" if len(cells) > 10 else "")}
+        )
+    return rows
+
+
+def _cell_too_long(where: str) -> FileError:
+    return FileError(
+        _("Cell %(cell)s holds more than %(limit)s characters: shorten it.")
+        % {"cell": where, "limit": f"{MAX_CELL_CHARS:,}".replace(",", " ")}
+    )
+
+
+def _too_many_cells() -> FileError:
+    return FileError(
+        _(
+            "The sheet has more than %(limit)s cells: delete the empty columns and rows, or split it into "
+            "smaller files."
+        )
+        % {"limit": f"{MAX_CELLS:,}".replace(",", " ")}
+    )
+
+
+@functools.cache  # built on first use, as openpyxl is imported only when a workbook is read
+def _sheet_parser_class():
+    """openpyxl's sheet parser (types, dates, shared strings as openpyxl reads them), made to stream
+    rows without keeping them, to count its work and to note formulas that have no value."""
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet._reader import DATA_TAG, FORMULA_TAG, ROW_TAG, WorkSheetParser
+    from openpyxl.xml.functions import iterparse
+
+    class SheetParser(WorkSheetParser):
+        def __init__(self, source, reader):
+            wb = reader.wb
+            super().__init__(
+                source, reader.shared_strings, data_only=True, epoch=wb.epoch,
+                date_formats=wb._date_formats, timedelta_formats=wb._timedelta_formats,
+            )  # fmt: skip
+            self.work = 0
+            self.uncalculated: list[str] = []
+
+        def parse(self):
+            # Only the rows; each is dropped from the tree once read, so memory stays flat.
+            data = None
+            for event, element in iterparse(self.source, events=("start", "end")):
+                if event == "start":
+                    if element.tag == DATA_TAG:
+                        data = element
+                elif element.tag == ROW_TAG and data is not None:
+                    self._count()
+                    row = self.parse_row(element)
+                    data.clear()
+                    yield row
+
+        def parse_row(self, row):
+            number = row.get("r")
+            self.row_counter = int(number) if number and number.isdigit() else self.row_counter + 1
+            self.col_counter = 0
+            return self.row_counter, [self.parse_cell(cell) for cell in row]
+
+        def parse_cell(self, element):
+            self._count()
+            cell = super().parse_cell(element)
+            value = cell["value"]
+            if value is None and element.find(FORMULA_TAG) is not None:
+                self.uncalculated.append(f"{get_column_letter(cell['column'])}{cell['row']}")
+            elif isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+                raise _cell_too_long(f"{get_column_letter(cell['column'])}{cell['row']}")
+            return cell
+
+        def _count(self):
+            self.work += 1
+            if self.work > MAX_CELLS:
+                raise _too_many_cells()
+
+    return SheetParser
 
 
 def _read_csv(data: bytes) -> list[list]:
@@ -196,10 +336,19 @@ def _read_csv(data: bytes) -> list[list]:
     delimiter = max((";", ",", "\t"), key=first_line.count)
     if first_line.count(delimiter) == 0:
         raise _not_a_spreadsheet()
+    rows, work = [], 0
     try:
-        return [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+        for number, row in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), 1):
+            work += 1 + len(row)
+            if work > MAX_CELLS:
+                raise _too_many_cells()
+            for index, cell in enumerate(row):
+                if len(cell) > MAX_CELL_CHARS:
+                    raise _cell_too_long(f"{_letter(index)}{number}")
+            rows.append(row[:MAX_COLS])
     except csv.Error:
         raise _not_a_spreadsheet() from None
+    return rows
 
 
 # --------------------------------------------------------------------------------------------

@@ -465,3 +465,150 @@ def test_a_formula_without_a_computed_value_is_refused_by_its_cell():
     with pytest.raises(FileError) as error:
         _read_xlsx(out.getvalue())
     assert "C2" in str(error.value)
+
+
+# Hostile workbooks (issue 8, finding 5) ----------------------------------------------------------
+
+
+def _workbook(rows) -> bytes:
+    book = Workbook()
+    for r in rows:
+        book.active.append(r)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _with_part(data: bytes, name: str, content: bytes) -> bytes:
+    """The workbook with one part replaced (or added), as a hand-made file can be."""
+    import zipfile
+
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for item in source.infolist():
+            if item.filename != name:
+                target.writestr(item, source.read(item.filename))
+        target.writestr(name, content)
+    return out.getvalue()
+
+
+def _not_parsed(monkeypatch):
+    """Fail the test if openpyxl starts reading the workbook."""
+    import openpyxl
+    from openpyxl.reader import excel
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("openpyxl was asked to parse a workbook that should have been refused")
+
+    monkeypatch.setattr(openpyxl, "load_workbook", refuse)
+    monkeypatch.setattr(excel, "load_workbook", refuse)
+    monkeypatch.setattr(excel, "ExcelReader", refuse)
+
+
+SST = b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1"><si><t>'
+
+
+@pytest.mark.parametrize(
+    "part, content",
+    [
+        # One shared string of 30 MB, in a file of a few dozen KB: the 817 KB / 2.9 GB case.
+        ("xl/sharedStrings.xml", SST + b"A" * (30 * 1024 * 1024) + b"</t></si></sst>"),
+        ("xl/worksheets/sheet1.xml", b"<worksheet>" + b" " * (70 * 1024 * 1024) + b"</worksheet>"),
+        # Small enough for its own limit, but denser than any spreadsheet XML: a zip bomb.
+        ("xl/styles.xml", b"<styleSheet>" + b" " * (5 * 1024 * 1024) + b"</styleSheet>"),
+    ],
+    ids=["shared-string", "sheet", "dense-part"],
+)
+def test_a_workbook_that_unpacks_too_large_is_refused_before_it_is_parsed(
+    town, owner, indicators, monkeypatch, part, content
+):
+    data = _with_part(_workbook([["indicator_code", "period", "value"], ["N1", "2016", "x"]]), part, content)
+    assert len(data) < 1024 * 1024
+    _not_parsed(monkeypatch)
+    result = run(town, owner, data)
+    assert [e.row for e in result.errors] == [None]
+    assert "too large to read once unpacked" in result.errors[0].message
+    assert Measurement.objects.count() == 0
+
+
+def test_a_workbook_of_too_many_parts_is_refused_before_it_is_parsed(monkeypatch):
+    import zipfile
+
+    data = _workbook([["indicator_code", "period", "value"]])
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            target.writestr(item, source.read(item.filename))
+        for n in range(imports.MAX_PARTS):
+            target.writestr(f"xl/media/{n}.bin", b"")
+    _not_parsed(monkeypatch)
+    with pytest.raises(imports.FileError, match="too large"):
+        imports.read_table(out.getvalue())
+
+
+@pytest.fixture
+def parsed_cells(monkeypatch):
+    """How many cell elements openpyxl's sheet parser reads."""
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    calls = []
+    parse_cell = WorkSheetParser.parse_cell
+
+    def counting(self, element):
+        calls.append(1)
+        return parse_cell(self, element)
+
+    monkeypatch.setattr(WorkSheetParser, "parse_cell", counting)
+    return calls
+
+
+def test_the_sheet_is_read_once(parsed_cells):
+    rows = [["indicator_code", "period", "value"], *(["N1", str(2000 + n), n] for n in range(50))]
+    assert len(imports.read_table(_workbook(rows))) == 51
+    assert len(parsed_cells) == 51 * 3
+
+
+def test_the_cells_read_are_capped(monkeypatch, parsed_cells):
+    """20,001 × 300 cells (a 258 KB file) took a worker past its timeout: reading stops at the cap."""
+    monkeypatch.setattr(imports, "MAX_CELLS", 1000)
+    rows = [[f"c{c}" for c in range(30)], *([n] * 30 for n in range(100))]
+    with translation.override("en"), pytest.raises(imports.FileError) as error:
+        imports.read_table(_workbook(rows))
+    assert "more than 1 000 cells" in str(error.value)
+    assert len(parsed_cells) <= 1000
+
+
+def test_the_cells_of_a_csv_are_capped(monkeypatch):
+    monkeypatch.setattr(imports, "MAX_CELLS", 1000)
+    with pytest.raises(imports.FileError):
+        imports.read_table(("a,b,c\n" + "1,2,3\n" * 400).encode())
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "csv"])
+def test_a_cell_too_long_is_refused_by_its_cell(kind):
+    rows = [["indicator_code", "period", "comment"], ["N1", "2016", "x" * (imports.MAX_CELL_CHARS + 1)]]
+    data = _workbook(rows) if kind == "xlsx" else csv_bytes(rows[1:], header=rows[0])
+    with translation.override("en"), pytest.raises(imports.FileError) as error:
+        imports.read_table(data)
+    assert "Cell C2 holds more than 10 000 characters" in str(error.value)
+
+
+def test_empty_rows_below_the_limit_do_no_harm_but_one_row_too_many_is_refused(monkeypatch):
+    monkeypatch.setattr(imports, "MAX_ROWS", 5)
+    book = Workbook()
+    sheet = book.active
+    for r in [["indicator_code", "period", "value"], *(["N1", "2016", 1] for _ in range(5))]:
+        sheet.append(r)
+    sheet.row_dimensions[40].height = 30  # a formatted, empty row far below
+    out = io.BytesIO()
+    book.save(out)
+    assert len(imports.read_table(out.getvalue())) == 6
+    sheet.cell(row=8, column=1, value="N1")
+    out = io.BytesIO()
+    book.save(out)
+    with translation.override("en"), pytest.raises(imports.FileError, match="up to 5 rows"):
+        imports.read_table(out.getvalue())
