@@ -25,11 +25,11 @@ import functools
 import io
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -55,6 +55,7 @@ MAX_PARTS = 500
 # Spreadsheet XML compresses 5–25 times; a part much denser than that is a zip bomb. Small parts
 # are left alone (their ratio says little and they cost nothing).
 MAX_RATIO, RATIO_FROM_BYTES = 200, 1024 * 1024
+PROGRESS_EVERY = 500  # rows checked between two progress reports of a background import
 
 # The columns of the template and of the export's "values" sheet, in order. Disaggregation
 # columns ("dimension:category") come between DENOMINATOR and COLLECTED_ON.
@@ -478,14 +479,19 @@ class Lookup:
     indicators: dict[str, Indicator]  # this municipality's indicators by code
     years: dict[int, tuple[int, int] | None]  # by indicator id: the plan's or project's years
     states: dict[tuple[int, int, int], str]  # (indicator id, year, sub) → state of the stored value
+    enterable: set[int] | None = None  # ids of the indicators the user may enter (None: not asked)
 
 
-def validate_rows(rows: list[list], header: Header, lookup: Lookup) -> tuple[list[RowError], list[ParsedRow]]:
+def validate_rows(
+    rows: list[list], header: Header, lookup: Lookup, *, progress: Callable[[int, int], None] | None = None
+) -> tuple[list[RowError], list[ParsedRow]]:
     """Check every data row; return the errors and the rows that passed."""
     errors: list[RowError] = []
     parsed: list[ParsedRow] = []
     seen: dict[tuple[int, int, int], int] = {}
     for offset, cells in enumerate(rows):
+        if progress is not None and offset % PROGRESS_EVERY == 0:
+            progress(offset, len(rows))
         number = offset + 2  # the header is row 1
         row = _RowReader(cells, header, number)
         if row.is_empty():
@@ -494,6 +500,8 @@ def validate_rows(rows: list[list], header: Header, lookup: Lookup) -> tuple[lis
         errors.extend(row.errors)
         if item is not None and not row.errors:
             parsed.append(item)
+    if progress is not None:
+        progress(len(rows), len(rows))
     return errors, parsed
 
 
@@ -619,6 +627,10 @@ def _validate_row(row: _RowReader, lookup: Lookup, seen: dict) -> ParsedRow | No
         )
         return None
     seen[key] = row.number
+    if lookup.enterable is not None and indicator.pk not in lookup.enterable:
+        # services.may_enter, asked here too so that it is reported with the file's other errors
+        row.error(CODE, _("Only the indicator's owner enters its measurements."))
+        return None
     state = lookup.states.get(key)
     if state in STATES_CLOSED:
         row.error(
@@ -683,8 +695,9 @@ def _report(row: _RowReader, errors: dict, breakdown_columns: dict[str, int]) ->
 # --------------------------------------------------------------------------------------------
 
 
-def load_lookup(*, municipality, codes: set[str]) -> Lookup:
-    """Everything validation needs about the codes in a file: two queries, whatever its size."""
+def load_lookup(*, municipality, codes: set[str], actor=None) -> Lookup:
+    """Everything validation needs about the codes in a file, and which of them ``actor`` may
+    enter: three queries at most, whatever its size."""
     indicators = {
         i.code: i
         for i in Indicator.objects.filter(municipality=municipality, code__in=codes).select_related(
@@ -701,11 +714,25 @@ def load_lookup(*, municipality, codes: set[str]) -> Lookup:
         indicators=indicators,
         years={i.pk: services.indicator_period(i) for i in indicators.values()},
         states=states,
+        enterable=None
+        if actor is None
+        else {i.pk for i in indicators.values() if services.may_enter(actor, i)},
     )
 
 
-def import_measurements(*, actor, municipality, data: bytes, submit: bool = False) -> ImportResult:
-    """Read, validate and write a measurements file: every row or none."""
+def import_measurements(
+    *,
+    actor,
+    municipality,
+    data: bytes,
+    submit: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportResult:
+    """Read, validate and write a measurements file: every row or none.
+
+    Reading and checking happen outside any transaction (another person's save is never kept
+    waiting by them); only the writes, in batches through ``services.measurements_save_many``, hold
+    one short transaction. ``progress(rows checked, rows)`` is called as the rows are checked."""
     result = ImportResult()
     try:
         rows = read_table(data)
@@ -723,41 +750,39 @@ def import_measurements(*, actor, municipality, data: bytes, submit: bool = Fals
     result.rows_read = len(body)
     code_index = header.columns[CODE]
     codes = {_text(cells[code_index]) for cells in body if code_index < len(cells)} - {""}
-    lookup = load_lookup(municipality=municipality, codes=codes)
-    errors, parsed = validate_rows(body, header, lookup)
+    lookup = load_lookup(municipality=municipality, codes=codes, actor=actor)
+    errors, parsed = validate_rows(body, header, lookup, progress=progress)
     if not parsed and not errors:
         result.errors.append(RowError(None, "", _("The file has no values to import: every row is empty.")))
         return result
-    with transaction.atomic():
-        for item in parsed:
-            _write(actor, item, header, errors, result, submit=submit)
-        if errors:
-            transaction.set_rollback(True)
-            result.saved = result.submitted = 0
+    if not errors:
+        items = [
+            services.MeasurementInput(indicator=item.indicator, year=item.year, sub=item.sub, **item.values)
+            for item in parsed
+        ]
+        refused = services.measurements_save_many(
+            actor=actor, municipality=municipality, items=items, submit=submit
+        )
+        for index, error in refused.items():
+            errors.extend(_refusal(parsed[index], header, error))
+        if not refused:
+            result.saved = len(parsed)
+            result.submitted = len(parsed) if submit else 0
     result.errors = sorted(errors, key=lambda e: (e.row or 0, e.letter))
     return result
 
 
-def _write(actor, item: ParsedRow, header: Header, errors: list[RowError], result: ImportResult, *, submit):
+def _refusal(item: ParsedRow, header: Header, error: Exception) -> list[RowError]:
+    """A service's refusal of a row, put on the row's columns."""
     row = _RowReader([], header, item.row)
-    try:
-        with transaction.atomic():
-            measurement = services.measurement_save(
-                actor=actor, indicator=item.indicator, year=item.year, sub=item.sub, **item.values
-            )
-            if submit:
-                services.measurement_submit(actor=actor, measurement=measurement)
-                result.submitted += 1
-        result.saved += 1
-    except PermissionDenied as error:
+    if isinstance(error, PermissionDenied):
         row.error(CODE, str(error) or _("You may not enter values for this indicator."))
-    except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            _report(row, {k: [m for e in v for m in e.messages] for k, v in error.error_dict.items()}, {})
-        else:
-            for message in error.messages:
-                row.errors.append(RowError(item.row, "", message))
-    errors.extend(row.errors)
+    elif hasattr(error, "error_dict"):
+        _report(row, {k: [m for e in v for m in e.messages] for k, v in error.error_dict.items()}, {})
+    else:
+        for message in error.messages:
+            row.errors.append(RowError(item.row, "", message))
+    return row.errors
 
 
 # --------------------------------------------------------------------------------------------

@@ -546,7 +546,7 @@ def test_a_workbook_of_too_many_parts_is_refused_before_it_is_parsed(monkeypatch
         for n in range(imports.MAX_PARTS):
             target.writestr(f"xl/media/{n}.bin", b"")
     _not_parsed(monkeypatch)
-    with pytest.raises(imports.FileError, match="too large"):
+    with translation.override("en"), pytest.raises(imports.FileError, match="too large"):
         imports.read_table(out.getvalue())
 
 
@@ -612,3 +612,57 @@ def test_empty_rows_below_the_limit_do_no_harm_but_one_row_too_many_is_refused(m
     book.save(out)
     with translation.override("en"), pytest.raises(imports.FileError, match="up to 5 rows"):
         imports.read_table(out.getvalue())
+
+
+# Cost (issue 8, finding 7) ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def monthly(element, owner):
+    """Ten monthly indicators: 84 periods each from 2014 to 2020."""
+    return [
+        IndicatorFactory(element=element, owner=owner, code=f"M{n}", frequency="monthly") for n in range(10)
+    ]
+
+
+def _monthly_rows(count: int, shift: int = 0) -> bytes:
+    return csv_bytes(
+        [
+            row(f"M{n % 10}", f"{2014 + (n // 10) // 12}-{(n // 10) % 12 + 1:02d}", str(n + shift))
+            for n in range(count)
+        ]
+    )
+
+
+def _queries_of_an_import(town, owner, rows: int, *, submit: bool = False, shift: int = 0) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    owner = type(owner).objects.get(pk=owner.pk)  # no roles remembered from an earlier import
+    with CaptureQueriesContext(connection) as queries:
+        result = run(town, owner, _monthly_rows(rows, shift), submit=submit)
+    assert result.ok and result.saved == rows, result.errors[:3]
+    return len(queries)
+
+
+@pytest.mark.parametrize("submit", [False, True])
+def test_the_queries_of_an_import_do_not_grow_with_its_rows(town, owner, monthly, submit):
+    """9,360 rows took a worker past its timeout: each row cost several queries (its own savepoint,
+    lock, insert, audit event and cache bump, and the same again to submit). Now the writes go in
+    batches: what grows with the rows is the number of batches, one query per dozens of rows."""
+    small = _queries_of_an_import(town, owner, 50, submit=submit)
+    Measurement.objects.all().delete()
+    large = _queries_of_an_import(town, owner, 500, submit=submit)
+    assert large - small <= (500 - 50) // 20, (small, large)
+    assert large < 500 // 10, large
+    assert Measurement.objects.count() == 500
+    assert AuditEvent.objects.filter(action="submit").count() == (550 if submit else 0)
+
+
+def test_an_import_updates_drafts_in_batches_too(town, owner, monthly):
+    _queries_of_an_import(town, owner, 300)
+    queries = _queries_of_an_import(town, owner, 300, shift=1)
+    assert queries < 300 // 10, queries
+    assert sorted(Measurement.objects.values_list("value", flat=True))[:2] == [1, 2]
+    assert set(Measurement.objects.values_list("version", flat=True)) == {2}
+    assert AuditEvent.objects.filter(action="update").count() == 300
