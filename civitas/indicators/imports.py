@@ -23,20 +23,26 @@ import csv
 import datetime
 import functools
 import io
+import logging
 import re
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
-from django.utils import timezone
+from django.db import transaction
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from civitas.core.permissions import Action, can
 from civitas.evaluation.engine import Frequency, Period
 
 from . import rules, services
-from .models import Indicator, Measurement, MeasurementState
+from .models import ImportJob, ImportJobState, Indicator, Measurement, MeasurementState
+
+logger = logging.getLogger(__name__)
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
@@ -783,6 +789,99 @@ def _refusal(item: ParsedRow, header: Header, error: Exception) -> list[RowError
         for message in error.messages:
             row.errors.append(RowError(item.row, "", message))
     return row.errors
+
+
+# --------------------------------------------------------------------------------------------
+# 4. Large files: in the background, with a progress page
+# --------------------------------------------------------------------------------------------
+
+
+def estimated_rows(data: bytes) -> int:
+    """About how many rows a file has, without parsing it: the line breaks of a CSV file, the row
+    elements of an XLSX file's sheets (a bound of the work, not a count to report)."""
+    if data[:4] != b"PK\x03\x04":
+        return data.count(b"\n")
+    try:
+        _check_parts(data)
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            rows = 0
+            for name in archive.namelist():
+                if name.lower().startswith("xl/worksheets/") and name.lower().endswith(".xml"):
+                    content = archive.read(name)
+                    rows += content.count(b"<row ") + content.count(b"<row>")
+            return rows
+    except (FileError, zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError, zlib.error):
+        return 0  # damaged: read_table says so in the page
+
+
+def import_job_create(
+    *, actor, municipality, file_name: str, data: bytes, submit: bool, language: str
+) -> ImportJob:
+    """Keep a large file to import it in the background, once this transaction commits."""
+    from .tasks import run_measurement_import
+
+    job = ImportJob.objects.create(
+        municipality=municipality, created_by=actor, file_name=file_name[:255], data=data, submit=submit,
+        language=language, rows_total=estimated_rows(data),
+    )  # fmt: skip
+    transaction.on_commit(lambda: run_measurement_import.enqueue(job.pk))
+    return job
+
+
+def import_job_run(*, job_id: int) -> str:
+    """Run a queued import: read, check (its progress saved as it goes), then write all or
+    nothing, exactly as in the page; the report is kept on the job. Returns the final state."""
+    claimed = ImportJob.objects.filter(pk=job_id, state=ImportJobState.QUEUED).update(
+        state=ImportJobState.RUNNING, started_at=timezone.now()
+    )
+    if not claimed:
+        return ImportJob.objects.get(pk=job_id).state  # already run (a task delivered twice)
+    job = ImportJob.objects.select_related("municipality", "created_by").get(pk=job_id)
+
+    def progress(done: int, total: int) -> None:
+        ImportJob.objects.filter(pk=job_id).update(rows_done=done, rows_total=total)
+
+    try:
+        with translation.override(job.language):
+            if job.created_by is None or not job.created_by.is_active:
+                result = ImportResult(
+                    errors=[
+                        RowError(None, "", _("The person who uploaded the file no longer has an account."))
+                    ]
+                )
+            else:
+                result = import_measurements(
+                    actor=job.created_by, municipality=job.municipality, data=bytes(job.data), submit=job.submit,
+                    progress=progress,
+                )  # fmt: skip
+    except Exception:
+        logger.exception("Measurement import %s failed", job_id)
+        with translation.override(job.language):
+            result = ImportResult(
+                errors=[
+                    RowError(
+                        None,
+                        "",
+                        _(
+                            "The import stopped because of an error in Civitas: nothing was saved. Try again later."
+                        ),
+                    )
+                ]
+            )
+    state = ImportJobState.DONE if result.ok else ImportJobState.FAILED
+    ImportJob.objects.filter(pk=job_id).update(
+        state=state, saved=result.saved, submitted=result.submitted, data=b"", finished_at=timezone.now(),
+        report=[{"row": e.row, "column": e.column, "letter": e.letter, "message": e.message} for e in result.errors],
+    )  # fmt: skip
+    return state
+
+
+def import_job_visible(user, job: ImportJob) -> bool:
+    """Who sees a background import and its report: the person who uploaded it, and the
+    municipality's staff who may import values themselves."""
+    return job.created_by_id == getattr(user, "pk", None) or can(
+        user, job.municipality, Action.ENTER_MEASUREMENT
+    )
 
 
 # --------------------------------------------------------------------------------------------
