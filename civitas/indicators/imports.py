@@ -1,19 +1,22 @@
 """Import of measurements from XLSX and CSV files: all or nothing, with a row-by-row error report.
 
-Three steps:
+Steps:
 
-1. ``read_table`` turns the uploaded bytes into rows of cells (XLSX by its content, else CSV in
-   UTF-8 with or without BOM, comma, semicolon or tab separated). No database.
-2. ``validate_rows`` checks every row against the indicators already loaded (a code unknown in
-   this municipality, whether or not another one uses it; a period outside the plan or not of the indicator's
-   frequency, non-numeric values, duplicate rows, values already submitted or approved) and
-   against ``rules.check_measurement`` (denominator 0, a score off its scale, a disaggregation
-   that does not add up). No database.
-3. ``import_measurements`` loads what validation needs in a fixed number of queries, validates,
-   then writes every valid row through ``services.measurement_save`` (and ``measurement_submit``
-   when asked) inside ONE transaction. The services enforce every rule again, including who may
-   enter values; anything they refuse is added to the report. If the report has a single error,
-   the transaction is rolled back and nothing is written.
+1. ``read_table`` turns the uploaded bytes into rows of cells (XLSX by its content, read once and
+   streaming after its parts' sizes are checked; else CSV in UTF-8 with or without BOM, comma,
+   semicolon or tab separated), within the limits on the work a file may ask for. No database.
+2. ``validate_rows`` checks every row against what ``load_lookup`` loaded beforehand in a fixed
+   number of queries (a code unknown in this municipality, whether or not another one uses it;
+   who may enter it; a period outside the plan or not of the indicator's frequency; numbers by
+   ``rules.parse_number``; duplicate rows; values already submitted or approved) and against
+   ``rules.check_measurement`` (denominator 0, a score off its scale, a disaggregation that does
+   not add up). No transaction: another person's save never waits for it.
+3. ``import_measurements`` then writes every row through ``services.measurements_save_many``,
+   which enforces every rule again in one short transaction and writes in batches. If the report
+   has a single error, nothing is written, not even the audit log.
+4. Files above settings.CIVITAS_IMPORT_BACKGROUND_ROWS rows are kept as an ``ImportJob`` and
+   imported by a background task (``import_job_run``); the job's page shows the progress and the
+   same report.
 
 The file's columns are described in ``docs/measurement-files.md`` and on the template's second
 sheet; the template itself is built by ``template_rows`` (and written by ``exports``).
