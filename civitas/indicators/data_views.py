@@ -99,6 +99,8 @@ def data_home(request, municipality):
             "nav": "manage",
             "plans": plans,
             "can_enter": can(request.user, municipality, Action.ENTER_MEASUREMENT),
+            # The way back to a background import's page once one has left it.
+            "jobs": ImportJob.objects.filter(municipality=municipality, created_by=request.user)[:5],
             "form": UploadForm(),
             "max_mb": imports.MAX_BYTES // 1024 // 1024,
         },

@@ -102,6 +102,8 @@ def test_a_large_file_is_imported_in_the_background_and_its_page_shows_the_resul
     done = client.get(job_url(town, job)).content.decode()
     assert "7 values were saved and submitted for approval." in done
     assert '<meta http-equiv="refresh"' not in done
+    home = client.get(f"/en/{town.slug}/manage/indicators/data/").content.decode()
+    assert f'href="{job_url(town, job)}"' in home  # the way back to it
 
 
 @pytest.mark.django_db
