@@ -427,8 +427,13 @@ def measurements_save_many(
     index, and writes nothing unless there is none."""
     errors: dict[int, ValidationError | PermissionDenied] = {}
     checked: list[tuple[int, MeasurementInput, dict]] = []
+    seen: set[tuple[int, int, int]] = set()
     for index, item in enumerate(items):
         try:
+            key = (item.indicator.pk, item.year, item.sub)
+            if key in seen:
+                raise ValidationError({"period": [_("This period's value is given twice.")]})
+            seen.add(key)
             if item.indicator.municipality_id != municipality.pk:
                 raise PermissionDenied(_("Only the indicator's owner enters its measurements."))
             item.indicator.municipality = municipality  # may_enter's role check, once per actor
