@@ -810,8 +810,12 @@ def estimated_rows(data: bytes) -> int:
             rows = 0
             for name in archive.namelist():
                 if name.lower().startswith("xl/worksheets/") and name.lower().endswith(".xml"):
-                    content = archive.read(name)
-                    rows += content.count(b"<row ") + content.count(b"<row>")
+                    with archive.open(name) as part:
+                        tail = b""  # a "<row " cut in two by the chunks is counted once
+                        while chunk := part.read(1024 * 1024):
+                            block = tail + chunk
+                            rows += block.count(b"<row ") + block.count(b"<row>")
+                            tail = block[-4:]
             return rows
     except (FileError, zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError, zlib.error):
         return 0  # damaged: read_table says so in the page

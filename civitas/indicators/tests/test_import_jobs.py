@@ -223,3 +223,18 @@ def test_another_users_save_goes_through_while_a_large_import_is_checked(monkeyp
     assert seen == {"in_transaction": False, "state": "done"}
     assert Measurement.objects.get(indicator=theirs).value == 5
     assert Measurement.objects.filter(indicator__code="N1").count() == 7
+
+
+def test_the_rows_of_a_file_are_estimated_without_parsing_it():
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    for n in range(10):
+        book.active.append(["N1", 2014 + n, n])
+    out = io.BytesIO()
+    book.save(out)
+    assert imports.estimated_rows(out.getvalue()) == 10
+    assert imports.estimated_rows(GOOD) == 8
+    assert imports.estimated_rows(b"PK\x03\x04 not a zip") == 0
