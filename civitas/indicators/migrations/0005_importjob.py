@@ -6,38 +6,67 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0003_evaluation_thresholds'),
-        ('indicators', '0004_indicators_protected'),
+        ("core", "0003_evaluation_thresholds"),
+        ("indicators", "0004_indicators_protected"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ImportJob',
+            name="ImportJob",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file_name', models.CharField(max_length=255)),
-                ('data', models.BinaryField()),
-                ('submit', models.BooleanField(default=False)),
-                ('language', models.CharField(max_length=10)),
-                ('state', models.CharField(choices=[('queued', 'Waiting to start'), ('running', 'Being checked'), ('done', 'Imported'), ('failed', 'Not imported')], default='queued', max_length=10)),
-                ('rows_total', models.PositiveIntegerField(default=0)),
-                ('rows_done', models.PositiveIntegerField(default=0)),
-                ('saved', models.PositiveIntegerField(default=0)),
-                ('submitted', models.PositiveIntegerField(default=0)),
-                ('report', models.JSONField(blank=True, default=list)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('started_at', models.DateTimeField(blank=True, null=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='core.municipality')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("file_name", models.CharField(max_length=255)),
+                ("data", models.BinaryField()),
+                ("submit", models.BooleanField(default=False)),
+                ("language", models.CharField(max_length=10)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Waiting to start"),
+                            ("running", "Being checked"),
+                            ("done", "Imported"),
+                            ("failed", "Not imported"),
+                        ],
+                        default="queued",
+                        max_length=10,
+                    ),
+                ),
+                ("rows_total", models.PositiveIntegerField(default=0)),
+                ("rows_done", models.PositiveIntegerField(default=0)),
+                ("saved", models.PositiveIntegerField(default=0)),
+                ("submitted", models.PositiveIntegerField(default=0)),
+                ("report", models.JSONField(blank=True, default=list)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("started_at", models.DateTimeField(blank=True, null=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="core.municipality"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'measurement import',
-                'verbose_name_plural': 'measurement imports',
-                'ordering': ['-created_at', '-pk'],
+                "verbose_name": "measurement import",
+                "verbose_name_plural": "measurement imports",
+                "ordering": ["-created_at", "-pk"],
             },
         ),
     ]
