@@ -65,6 +65,7 @@ MAX_PARTS = 500
 # are left alone (their ratio says little and they cost nothing).
 MAX_RATIO, RATIO_FROM_BYTES = 200, 1024 * 1024
 PROGRESS_EVERY = 500  # rows checked between two progress reports of a background import
+CELLS_PER_ROW = 25  # a template row's cells, about: to weigh a file by its cells (estimated_rows)
 
 # The columns of the template and of the export's "values" sheet, in order. Disaggregation
 # columns ("dimension:category") come between DENOMINATOR and COLLECTED_ON.
@@ -800,14 +801,15 @@ def _refusal(item: ParsedRow, header: Header, error: Exception) -> list[RowError
 
 
 def estimated_rows(data: bytes) -> int:
-    """About how many rows a file has, without parsing it: the line breaks of a CSV file, the row
-    elements of an XLSX file's sheets (a bound of the work, not a count to report)."""
+    """About how many rows a file has, without parsing it: the line breaks of a CSV file; the row
+    elements of an XLSX file's sheets, or their cell elements by CELLS_PER_ROW if that is more (a
+    few rows of thousands of cells are as much work). A bound of the work, not a count to report."""
     if data[:4] != b"PK\x03\x04":
         return data.count(b"\n")
     try:
         _check_parts(data)
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            rows = 0
+            rows = cells = 0
             for name in archive.namelist():
                 if name.lower().startswith("xl/worksheets/") and name.lower().endswith(".xml"):
                     with archive.open(name) as part:
@@ -815,8 +817,9 @@ def estimated_rows(data: bytes) -> int:
                         while chunk := part.read(1024 * 1024):
                             block = tail + chunk
                             rows += block.count(b"<row ") + block.count(b"<row>")
+                            cells += block.count(b"<c ") + block.count(b"<c>")
                             tail = block[-4:]
-            return rows
+            return max(rows, cells // CELLS_PER_ROW)
     except (FileError, zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError, zlib.error):
         return 0  # damaged: read_table says so in the page
 

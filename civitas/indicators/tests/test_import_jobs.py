@@ -236,5 +236,10 @@ def test_the_rows_of_a_file_are_estimated_without_parsing_it():
     out = io.BytesIO()
     book.save(out)
     assert imports.estimated_rows(out.getvalue()) == 10
+    wide = Workbook()
+    wide.active.append(list(range(imports.CELLS_PER_ROW * 8)))  # one row as long as eight
+    out = io.BytesIO()
+    wide.save(out)
+    assert imports.estimated_rows(out.getvalue()) == 8
     assert imports.estimated_rows(GOOD) == 8
     assert imports.estimated_rows(b"PK\x03\x04 not a zip") == 0
