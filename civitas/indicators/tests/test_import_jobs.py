@@ -180,10 +180,22 @@ def test_a_job_runs_once_even_if_its_task_is_delivered_twice(town, owner, indica
     assert Measurement.objects.count() == 7
 
 
+def _file_database(path):
+    """A connection to an SQLite file database (WAL, busy timeout, IMMEDIATE transactions: the
+    production settings), as the test's in-memory database is not locked the way a file is."""
+    from django.db.backends.sqlite3.base import DatabaseWrapper
+
+    return DatabaseWrapper({**connection.settings_dict, "NAME": str(path)}, "default")
+
+
 @pytest.mark.django_db(transaction=True)
-def test_another_users_save_goes_through_while_a_large_import_is_checked(monkeypatch):
+def test_another_users_save_goes_through_while_a_large_import_is_checked(monkeypatch, tmp_path):
     """The file is read and checked outside any transaction: on SQLite a transaction holds the
     database's write lock, and another person's save would fail after the busy timeout."""
+    import sqlite3
+
+    from django.db import connections
+
     town = MunicipalityFactory(slug="sopot")
     owner = staff(town, Role.INDICATOR_OWNER, "owner")
     colleague = staff(town, Role.INDICATOR_OWNER, "colleague")
@@ -193,6 +205,14 @@ def test_another_users_save_goes_through_while_a_large_import_is_checked(monkeyp
     job = ImportJob.objects.create(
         municipality=town, created_by=owner, file_name="v.csv", data=GOOD, language="en"
     )
+    # The same data in a file database, which this thread and the import's thread then use.
+    path = tmp_path / "civitas.sqlite3"
+    connection.ensure_connection()
+    copy = sqlite3.connect(path)
+    connection.connection.backup(copy)
+    copy.close()
+    in_memory = connections["default"]
+    connections["default"] = _file_database(path)
 
     checking, saved = threading.Event(), threading.Event()
     seen = {}
@@ -207,6 +227,7 @@ def test_another_users_save_goes_through_while_a_large_import_is_checked(monkeyp
     monkeypatch.setattr(imports, "validate_rows", paused)
 
     def run_import():
+        connections["default"] = _file_database(path)
         try:
             seen["state"] = imports.import_job_run(job_id=job.pk)
         finally:
@@ -217,12 +238,16 @@ def test_another_users_save_goes_through_while_a_large_import_is_checked(monkeyp
     try:
         assert checking.wait(20)
         services.measurement_save(actor=colleague, indicator=theirs, year=2016, value=5)
+        saved.set()
+        worker.join(30)
+        assert seen == {"in_transaction": False, "state": "done"}
+        assert Measurement.objects.get(indicator=theirs).value == 5
+        assert Measurement.objects.filter(indicator__code="N1").count() == 7
     finally:
         saved.set()
         worker.join(30)
-    assert seen == {"in_transaction": False, "state": "done"}
-    assert Measurement.objects.get(indicator=theirs).value == 5
-    assert Measurement.objects.filter(indicator__code="N1").count() == 7
+        connection.close()
+        connections["default"] = in_memory
 
 
 def test_the_rows_of_a_file_are_estimated_without_parsing_it():
