@@ -148,11 +148,15 @@ def read_table(data: bytes) -> list[list]:
     while rows and not any(_text(cell) for cell in rows[-1]):
         rows.pop()
     if len(rows) - 1 > MAX_ROWS:
-        raise FileError(
-            _("The file has %(count)s rows; up to %(limit)s rows are accepted: split it into smaller files.")
-            % {"count": len(rows) - 1, "limit": MAX_ROWS}
-        )
+        raise _too_many_rows(len(rows) - 1)
     return rows
+
+
+def _too_many_rows(count: int) -> FileError:
+    return FileError(
+        _("The file has %(count)s rows; up to %(limit)s rows are accepted: split it into smaller files.")
+        % {"count": count, "limit": MAX_ROWS}
+    )
 
 
 def _not_a_spreadsheet() -> FileError:
@@ -243,10 +247,8 @@ def _sheet_rows(parser) -> list[list]:
         while values and values[-1] is None:
             values.pop()
         if number > MAX_ROWS + 1:
-            if values:  # one row too many: read_table says how many are accepted
-                rows.extend([] for _ in range(len(rows), number - 1))
-                rows.append(values)
-                break
+            if values:  # a row beyond the limit (its number may be anything: no gap is filled)
+                raise _too_many_rows(number - 1)
             continue  # formatted empty rows below the data do no harm
         rows.extend([] for _ in range(len(rows), number - 1))
         rows.append(values)

@@ -666,3 +666,25 @@ def test_an_import_updates_drafts_in_batches_too(town, owner, monthly):
     assert sorted(Measurement.objects.values_list("value", flat=True))[:2] == [1, 2]
     assert set(Measurement.objects.values_list("version", flat=True)) == {2}
     assert AuditEvent.objects.filter(action="update").count() == 300
+
+
+def test_a_row_numbered_far_below_fills_no_gap():
+    """A hand-made sheet can number its only data row 1,000,000: it is refused, not padded."""
+    data = _workbook([["indicator_code", "period", "value"], ["N1", "2016", 1]])
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        sheet = archive.read("xl/worksheets/sheet1.xml")
+    sheet = sheet.replace(b'<row r="2"', b'<row r="1000000"').replace(b'r="A2"', b'r="A1000000"')
+    sheet = sheet.replace(b'r="B2"', b'r="B1000000"').replace(b'r="C2"', b'r="C1000000"')
+    import tracemalloc
+
+    data = _with_part(data, "xl/worksheets/sheet1.xml", sheet)
+    tracemalloc.start()
+    try:
+        with translation.override("en"), pytest.raises(imports.FileError, match="999999 rows"):
+            imports.read_table(data)
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 20_000_000, peak  # a million empty rows made up in between would take far more
