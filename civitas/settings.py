@@ -192,6 +192,10 @@ CIVITAS_MAX_REQUEST_BYTES = int(
     )
 )
 
+# Measurement files with more rows than this are imported by a background task, with a progress
+# page, instead of in the request (docs/measurement-files.md).
+CIVITAS_IMPORT_BACKGROUND_ROWS = int(os.environ.get("CIVITAS_IMPORT_BACKGROUND_ROWS", "500"))
+
 # Reporting calendar: a period's indicator value is due this many days after the period ends;
 # reminders (manage.py send_reminders, run daily) list the values due within the next
 # CIVITAS_REMINDER_DAYS_AHEAD days and the overdue ones.

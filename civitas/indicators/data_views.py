@@ -10,13 +10,15 @@ the selectors evaluated.
 from functools import wraps
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import FileResponse, Http404, StreamingHttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from civitas.core.permissions import Action, can, require
 from civitas.core.tenancy import with_municipality
@@ -24,6 +26,7 @@ from civitas.plans import selectors as plan_selectors
 from civitas.plans.models import Plan
 
 from . import exports, imports
+from .models import ImportJob, ImportJobState
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV = "text/csv; charset=utf-8"
@@ -96,6 +99,8 @@ def data_home(request, municipality):
             "nav": "manage",
             "plans": plans,
             "can_enter": can(request.user, municipality, Action.ENTER_MEASUREMENT),
+            # The way back to a background import's page once one has left it.
+            "jobs": ImportJob.objects.filter(municipality=municipality, created_by=request.user)[:5],
             "form": UploadForm(),
             "max_mb": imports.MAX_BYTES // 1024 // 1024,
         },
@@ -119,10 +124,18 @@ def import_upload(request, municipality):
         form = UploadForm(request.POST, request.FILES)
         if form.is_valid():
             upload = form.cleaned_data["file"]
+            data = upload.read()
+            if imports.estimated_rows(data) > settings.CIVITAS_IMPORT_BACKGROUND_ROWS:
+                # Too long for a request: a background task imports it; its page shows the progress.
+                with transaction.atomic():
+                    job = imports.import_job_create(
+                        actor=request.user, municipality=municipality, file_name=upload.name, data=data,
+                        submit=form.cleaned_data["submit"], language=get_language(),
+                    )  # fmt: skip
+                return redirect("indicators:data_import_job", municipality=municipality.slug, pk=job.pk)
             result = imports.import_measurements(
-                actor=request.user, municipality=municipality, data=upload.read(),
-                submit=form.cleaned_data["submit"],
-            )  # fmt: skip
+                actor=request.user, municipality=municipality, data=data, submit=form.cleaned_data["submit"]
+            )
             if result.ok:
                 if result.submitted:
                     text = _("%(count)s values were saved and submitted for approval.")
@@ -138,6 +151,22 @@ def import_upload(request, municipality):
         "indicators/data_import.html",
         {"nav": "manage", "form": form, "result": result, "max_mb": imports.MAX_BYTES // 1024 // 1024},
         status=400 if failed else 200,
+    )
+
+
+@login_required
+@with_municipality
+def import_job(request, municipality, pk):
+    """A background import's progress, refreshing itself until it is done, then its report."""
+    job = get_object_or_404(ImportJob.objects.select_related("created_by"), municipality=municipality, pk=pk)
+    job.municipality = municipality
+    if not imports.import_job_visible(request.user, job):
+        raise Http404("No such import")
+    return render(
+        request,
+        "indicators/data_import_job.html",
+        {"nav": "manage", "job": job},
+        status=400 if job.state == ImportJobState.FAILED else 200,
     )
 
 
@@ -179,6 +208,7 @@ staff_urls = [
     path("data/template.xlsx", template_download, {"fmt": "xlsx"}, name="data_template_xlsx"),
     path("data/template.csv", template_download, {"fmt": "csv"}, name="data_template_csv"),
     path("data/import/", import_upload, name="data_import"),
+    path("data/import/<int:pk>/", import_job, name="data_import_job"),
     path("data/export.xlsx", export_download, {"fmt": "xlsx"}, name="data_export_xlsx"),
     path("data/export.csv", export_download, {"fmt": "csv"}, name="data_export_csv"),
 ]

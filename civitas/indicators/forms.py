@@ -8,9 +8,25 @@ from django.utils.translation import gettext_lazy as _
 from civitas.core.models import Membership, Role
 from civitas.evaluation.engine import Period
 
+from . import rules
 from .models import Frequency, Indicator
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class NumberField(forms.DecimalField):
+    """A measurement's number, read by rules.parse_number as the file import and the services read
+    it: "12,5" and "12.5" alike, the digits 0–9 only, and only what the column holds exactly."""
+
+    def __init__(self, **kwargs):
+        super().__init__(max_digits=rules.MAX_DIGITS, decimal_places=rules.DECIMAL_PLACES, **kwargs)
+
+    def to_python(self, value):
+        try:
+            return rules.parse_number(value)
+        except rules.NumberError as error:
+            raise forms.ValidationError(str(error), code="invalid") from None
+
 
 PASSPORT_FORM_FIELDS = [
     "code", "name_bg", "name_en", "definition_bg", "definition_en", "type", "unit_bg", "unit_en", "measure",
@@ -201,9 +217,9 @@ class MeasurementForm(forms.Form):
     """A period's value: a number, a numerator and denominator, or a score, with its breakdown."""
 
     period = forms.CharField(label=_("Period"), max_length=10)
-    value = forms.DecimalField(label=_("Value"), max_digits=18, decimal_places=4, required=False)
-    numerator = forms.DecimalField(label=_("Numerator"), max_digits=18, decimal_places=4, required=False)
-    denominator = forms.DecimalField(label=_("Denominator"), max_digits=18, decimal_places=4, required=False)
+    value = NumberField(label=_("Value"), required=False)
+    numerator = NumberField(label=_("Numerator"), required=False)
+    denominator = NumberField(label=_("Denominator"), required=False)
     collected_on = forms.DateField(label=_("Date collected"), required=False, widget=DATE)
     comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     evidence = forms.FileField(
@@ -232,10 +248,9 @@ class MeasurementForm(forms.Form):
         for dim in indicator.disaggregation:
             for cat in dim.get("categories", []):
                 name = f"breakdown__{dim['key']}__{cat['key']}"
-                self.fields[name] = forms.DecimalField(
-                    label=f"{_translated(dim.get('name', {}))}: {_translated(cat)}",
-                    max_digits=18, decimal_places=4, required=False,
-                )  # fmt: skip
+                self.fields[name] = NumberField(
+                    label=f"{_translated(dim.get('name', {}))}: {_translated(cat)}", required=False
+                )
                 self.breakdown_fields.append(name)
 
     def clean_period(self):

@@ -1,19 +1,22 @@
 """Import of measurements from XLSX and CSV files: all or nothing, with a row-by-row error report.
 
-Three steps:
+Steps:
 
-1. ``read_table`` turns the uploaded bytes into rows of cells (XLSX by its content, else CSV in
-   UTF-8 with or without BOM, comma, semicolon or tab separated). No database.
-2. ``validate_rows`` checks every row against the indicators already loaded (unknown code,
-   another municipality's indicator, period outside the plan or not of the indicator's
-   frequency, non-numeric values, duplicate rows, values already submitted or approved) and
-   against ``rules.check_measurement`` (denominator 0, a score off its scale, a disaggregation
-   that does not add up). No database.
-3. ``import_measurements`` loads what validation needs in a fixed number of queries, validates,
-   then writes every valid row through ``services.measurement_save`` (and ``measurement_submit``
-   when asked) inside ONE transaction. The services enforce every rule again, including who may
-   enter values; anything they refuse is added to the report. If the report has a single error,
-   the transaction is rolled back and nothing is written.
+1. ``read_table`` turns the uploaded bytes into rows of cells (XLSX by its content, read once and
+   streaming after its parts' sizes are checked; else CSV in UTF-8 with or without BOM, comma,
+   semicolon or tab separated), within the limits on the work a file may ask for. No database.
+2. ``validate_rows`` checks every row against what ``load_lookup`` loaded beforehand in a fixed
+   number of queries (a code unknown in this municipality, whether or not another one uses it;
+   who may enter it; a period outside the plan or not of the indicator's frequency; numbers by
+   ``rules.parse_number``; duplicate rows; values already submitted or approved) and against
+   ``rules.check_measurement`` (denominator 0, a score off its scale, a disaggregation that does
+   not add up). No transaction: another person's save never waits for it.
+3. ``import_measurements`` then writes every row through ``services.measurements_save_many``,
+   which enforces every rule again in one short transaction and writes in batches. If the report
+   has a single error, nothing is written, not even the audit log.
+4. Files above settings.CIVITAS_IMPORT_BACKGROUND_ROWS rows are kept as an ``ImportJob`` and
+   imported by a background task (``import_job_run``); the job's page shows the progress and the
+   same report.
 
 The file's columns are described in ``docs/measurement-files.md`` and on the template's second
 sheet; the template itself is built by ``template_rows`` (and written by ``exports``).
@@ -21,26 +24,48 @@ sheet; the template itself is built by ``template_rows`` (and written by ``expor
 
 import csv
 import datetime
+import functools
 import io
+import logging
 import re
+import zipfile
+import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from civitas.core.permissions import Action, can
 from civitas.evaluation.engine import Frequency, Period
 
 from . import rules, services
-from .models import Indicator, Measurement, MeasurementState
+from .models import ImportJob, ImportJobState, Indicator, Measurement, MeasurementState
+
+logger = logging.getLogger(__name__)
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
 # Columns read from a sheet: the template has a dozen plus its breakdowns. A workbook may declare
 # any width (up to 16,384 columns); reading only these keeps a small file from filling memory.
 MAX_COLS = 300
+# Work a file may ask for. An XLSX is a zip: a 1 MB upload can unpack to gigabytes (one huge
+# shared string) or hold millions of cells (20,001 × 300 took a worker past its timeout), so the
+# parts' unpacked sizes are checked before any XML is parsed, and the cells parsed (every cell
+# element, empty or not, and every row) and the length of a cell's text are capped while reading.
+MAX_CELLS = 1_000_000  # e.g. 20,000 rows of 50 columns
+MAX_CELL_CHARS = 10_000
+MAX_PART_BYTES = {"sheet": 60 * 1024 * 1024, "strings": 20 * 1024 * 1024, "other": 10 * 1024 * 1024}
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+MAX_PARTS = 500
+# Spreadsheet XML compresses 5–25 times; a part much denser than that is a zip bomb. Small parts
+# are left alone (their ratio says little and they cost nothing).
+MAX_RATIO, RATIO_FROM_BYTES = 200, 1024 * 1024
+PROGRESS_EVERY = 500  # rows checked between two progress reports of a background import
+CELLS_PER_ROW = 25  # a template row's cells, about: to weigh a file by its cells (estimated_rows)
 
 # The columns of the template and of the export's "values" sheet, in order. Disaggregation
 # columns ("dimension:category") come between DENOMINATOR and COLLECTED_ON.
@@ -123,11 +148,15 @@ def read_table(data: bytes) -> list[list]:
     while rows and not any(_text(cell) for cell in rows[-1]):
         rows.pop()
     if len(rows) - 1 > MAX_ROWS:
-        raise FileError(
-            _("The file has %(count)s rows; up to %(limit)s rows are accepted: split it into smaller files.")
-            % {"count": len(rows) - 1, "limit": MAX_ROWS}
-        )
+        raise _too_many_rows(len(rows) - 1)
     return rows
+
+
+def _too_many_rows(count: int) -> FileError:
+    return FileError(
+        _("The file has %(count)s rows; up to %(limit)s rows are accepted: split it into smaller files.")
+        % {"count": count, "limit": MAX_ROWS}
+    )
 
 
 def _not_a_spreadsheet() -> FileError:
@@ -136,51 +165,175 @@ def _not_a_spreadsheet() -> FileError:
     )
 
 
-def _read_xlsx(data: bytes) -> list[list]:
-    """The first sheet's rows (at most MAX_COLS columns wide). A formula whose result the file does
-    not hold (a workbook written by a program that does not calculate) is refused by its cell, so
-    that no row is silently read as empty."""
-    from openpyxl import load_workbook
+def _too_large() -> FileError:
+    return FileError(
+        _(
+            "The workbook is too large to read once unpacked: keep only the values sheet (e.g. copy it "
+            "into a new workbook) or save it as CSV, and upload it again."
+        )
+    )
 
-    def open_workbook(values: bool):
-        try:
-            return load_workbook(io.BytesIO(data), read_only=True, data_only=values)
-        except Exception:  # openpyxl raises its own errors (and zip, XML, key errors) for damaged files
-            raise _not_a_spreadsheet() from None
 
-    workbook, formulas = open_workbook(True), open_workbook(False)
+def _check_parts(data: bytes) -> None:
+    """Refuse a workbook whose parts would unpack to more than Civitas reads, before any of them is
+    unpacked or parsed. The sizes are the zip's own: Python's zipfile never returns more bytes than
+    a part declares, so a part cannot lie its way past this check."""
     try:
-        sheet, formula_sheet = workbook.worksheets[0], formulas.worksheets[0]
-        sheet.reset_dimensions()  # do not trust the declared size: read what is there
-        formula_sheet.reset_dimensions()
-        rows, uncalculated = [], []
-        pairs = zip(
-            sheet.iter_rows(values_only=True, max_col=MAX_COLS),
-            formula_sheet.iter_rows(values_only=True, max_col=MAX_COLS),
-            strict=False,
-        )  # fmt: skip
-        for number, (row, written) in enumerate(pairs, start=1):
-            row = list(row)
-            for index, (value, source) in enumerate(zip(row, written, strict=False)):
-                if value is None and isinstance(source, str) and source.startswith("="):
-                    uncalculated.append(f"{_letter(index)}{number}")
-            while row and row[-1] is None:
-                row.pop()
-            rows.append(row)
-            if len(rows) > MAX_ROWS + 1:
-                break
-        if uncalculated:
-            raise FileError(
-                _(
-                    "Cells %(cells)s hold formulas without a computed value: open the file in a "
-                    "spreadsheet program and save it again, or enter the values themselves."
-                )
-                % {"cells": ", ".join(uncalculated[:10]) + (" …" if len(uncalculated) > 10 else "")}
-            )
-        return rows
+        parts = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError):
+        raise _not_a_spreadsheet() from None
+    if len(parts) > MAX_PARTS:
+        raise _too_large()
+    total = 0
+    for part in parts:
+        name = part.filename.lower()
+        kind = (
+            "sheet"
+            if name.startswith("xl/worksheets/")
+            else "strings"
+            if "sharedstrings" in name
+            else "other"
+        )
+        total += part.file_size
+        dense = part.file_size > RATIO_FROM_BYTES and part.file_size > MAX_RATIO * max(part.compress_size, 1)
+        if part.file_size > MAX_PART_BYTES[kind] or dense or total > MAX_UNPACKED_BYTES:
+            raise _too_large()
+
+
+def _read_xlsx(data: bytes) -> list[list]:
+    """The first sheet's rows (at most MAX_COLS columns wide), in one streaming pass over its XML.
+
+    A formula whose result the file does not hold (a workbook written by a program that does not
+    calculate) is refused by its cell, so that no row is silently read as empty."""
+    _check_parts(data)
+    from openpyxl.reader.excel import ExcelReader
+    from openpyxl.styles.stylesheet import apply_stylesheet
+
+    try:
+        # What load_workbook(read_only=True) does, less the worksheets: it would parse every sheet
+        # that does not declare its size, in full, just to learn it, before reading it again.
+        reader = ExcelReader(io.BytesIO(data), read_only=True, data_only=True)
+        reader.read_manifest()
+        reader.read_strings()
+        reader.read_workbook()
+        apply_stylesheet(reader.archive, reader.wb)
+        path = next(
+            rel.target
+            for _sheet, rel in reader.parser.find_sheets()
+            if rel.target in reader.valid_files and "chartsheet" not in rel.Type
+        )
+    except FileError:
+        raise
+    except Exception:  # openpyxl raises its own errors (and zip, XML, key errors) for damaged files
+        raise _not_a_spreadsheet() from None
+    try:
+        with reader.archive.open(path) as source:
+            return _sheet_rows(_sheet_parser_class()(source, reader))
+    except FileError:
+        raise
+    except Exception:
+        raise _not_a_spreadsheet() from None
     finally:
-        workbook.close()
-        formulas.close()
+        reader.archive.close()
+
+
+def _sheet_rows(parser) -> list[list]:
+    rows: list[list] = []
+    for number, cells in parser.parse():
+        values = [None] * min(max((c["column"] for c in cells), default=0), MAX_COLS)
+        for cell in cells:
+            if cell["column"] <= MAX_COLS:
+                values[cell["column"] - 1] = cell["value"]
+        while values and values[-1] is None:
+            values.pop()
+        if number > MAX_ROWS + 1:
+            if values:  # a row beyond the limit (its number may be anything: no gap is filled)
+                raise _too_many_rows(number - 1)
+            continue  # formatted empty rows below the data do no harm
+        rows.extend([] for _ in range(len(rows), number - 1))
+        rows.append(values)
+    if parser.uncalculated:
+        cells = parser.uncalculated
+        raise FileError(
+            _(
+                "Cells %(cells)s hold formulas without a computed value: open the file in a "
+                "spreadsheet program and save it again, or enter the values themselves."
+            )
+            % {"cells": ", ".join(cells[:10]) + (" …" if len(cells) > 10 else "")}
+        )
+    return rows
+
+
+def _cell_too_long(where: str) -> FileError:
+    return FileError(
+        _("Cell %(cell)s holds more than %(limit)s characters: shorten it.")
+        % {"cell": where, "limit": f"{MAX_CELL_CHARS:,}".replace(",", " ")}
+    )
+
+
+def _too_many_cells() -> FileError:
+    return FileError(
+        _(
+            "The sheet has more than %(limit)s cells: delete the empty columns and rows, or split it into "
+            "smaller files."
+        )
+        % {"limit": f"{MAX_CELLS:,}".replace(",", " ")}
+    )
+
+
+@functools.cache  # built on first use, as openpyxl is imported only when a workbook is read
+def _sheet_parser_class():
+    """openpyxl's sheet parser (types, dates, shared strings as openpyxl reads them), made to stream
+    rows without keeping them, to count its work and to note formulas that have no value."""
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet._reader import DATA_TAG, FORMULA_TAG, ROW_TAG, WorkSheetParser
+    from openpyxl.xml.functions import iterparse
+
+    class SheetParser(WorkSheetParser):
+        def __init__(self, source, reader):
+            wb = reader.wb
+            super().__init__(
+                source, reader.shared_strings, data_only=True, epoch=wb.epoch,
+                date_formats=wb._date_formats, timedelta_formats=wb._timedelta_formats,
+            )  # fmt: skip
+            self.work = 0
+            self.uncalculated: list[str] = []
+
+        def parse(self):
+            # Only the rows; each is dropped from the tree once read, so memory stays flat.
+            data = None
+            for event, element in iterparse(self.source, events=("start", "end")):
+                if event == "start":
+                    if element.tag == DATA_TAG:
+                        data = element
+                elif element.tag == ROW_TAG and data is not None:
+                    self._count()
+                    row = self.parse_row(element)
+                    data.clear()
+                    yield row
+
+        def parse_row(self, row):
+            number = row.get("r")
+            self.row_counter = int(number) if number and number.isdigit() else self.row_counter + 1
+            self.col_counter = 0
+            return self.row_counter, [self.parse_cell(cell) for cell in row]
+
+        def parse_cell(self, element):
+            self._count()
+            cell = super().parse_cell(element)
+            value = cell["value"]
+            if value is None and element.find(FORMULA_TAG) is not None:
+                self.uncalculated.append(f"{get_column_letter(cell['column'])}{cell['row']}")
+            elif isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+                raise _cell_too_long(f"{get_column_letter(cell['column'])}{cell['row']}")
+            return cell
+
+        def _count(self):
+            self.work += 1
+            if self.work > MAX_CELLS:
+                raise _too_many_cells()
+
+    return SheetParser
 
 
 def _read_csv(data: bytes) -> list[list]:
@@ -196,10 +349,19 @@ def _read_csv(data: bytes) -> list[list]:
     delimiter = max((";", ",", "\t"), key=first_line.count)
     if first_line.count(delimiter) == 0:
         raise _not_a_spreadsheet()
+    rows, work = [], 0
     try:
-        return [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+        for number, row in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), 1):
+            work += 1 + len(row)
+            if work > MAX_CELLS:
+                raise _too_many_cells()
+            for index, cell in enumerate(row):
+                if len(cell) > MAX_CELL_CHARS:
+                    raise _cell_too_long(f"{_letter(index)}{number}")
+            rows.append(row[:MAX_COLS])
     except csv.Error:
         raise _not_a_spreadsheet() from None
+    return rows
 
 
 # --------------------------------------------------------------------------------------------
@@ -286,28 +448,9 @@ def read_header(cells: list) -> tuple[Header, list[RowError]]:
 
 
 def _number(cell) -> Decimal | None:
-    """A number from a cell: 1234.5, "1234.5", "1 234,5" or "1234,5"; None when empty.
-    ValueError when the text is not a number."""
-    if cell is None or cell == "":
-        return None
-    if isinstance(cell, bool):
-        raise ValueError(cell)
-    if isinstance(cell, int | Decimal):
-        return Decimal(cell)
-    if isinstance(cell, float):
-        return Decimal(repr(cell))
-    text = _text(cell).replace(" ", "").replace("\u202f", "")
-    if not text:
-        return None
-    if "," in text and "." not in text:
-        text = text.replace(",", ".")
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        raise ValueError(cell) from None
-    if not number.is_finite():
-        raise ValueError(cell)
-    return number
+    """A number from a cell (rules.parse_number: 1234.5, "1 234,5", "1234,5"); None when empty.
+    rules.NumberError, with its message, when the cell holds no number that can be stored."""
+    return rules.parse_number(cell)
 
 
 def _date(cell) -> datetime.date | None:
@@ -346,17 +489,21 @@ class Lookup:
     """What validation needs to know, loaded beforehand."""
 
     indicators: dict[str, Indicator]  # this municipality's indicators by code
-    foreign_codes: set[str]  # codes that exist only in other municipalities
     years: dict[int, tuple[int, int] | None]  # by indicator id: the plan's or project's years
     states: dict[tuple[int, int, int], str]  # (indicator id, year, sub) → state of the stored value
+    enterable: set[int] | None = None  # ids of the indicators the user may enter (None: not asked)
 
 
-def validate_rows(rows: list[list], header: Header, lookup: Lookup) -> tuple[list[RowError], list[ParsedRow]]:
+def validate_rows(
+    rows: list[list], header: Header, lookup: Lookup, *, progress: Callable[[int, int], None] | None = None
+) -> tuple[list[RowError], list[ParsedRow]]:
     """Check every data row; return the errors and the rows that passed."""
     errors: list[RowError] = []
     parsed: list[ParsedRow] = []
     seen: dict[tuple[int, int, int], int] = {}
     for offset, cells in enumerate(rows):
+        if progress is not None and offset % PROGRESS_EVERY == 0:
+            progress(offset, len(rows))
         number = offset + 2  # the header is row 1
         row = _RowReader(cells, header, number)
         if row.is_empty():
@@ -365,6 +512,8 @@ def validate_rows(rows: list[list], header: Header, lookup: Lookup) -> tuple[lis
         errors.extend(row.errors)
         if item is not None and not row.errors:
             parsed.append(item)
+    if progress is not None:
+        progress(len(rows), len(rows))
     return errors, parsed
 
 
@@ -408,17 +557,15 @@ def _validate_row(row: _RowReader, lookup: Lookup, seen: dict) -> ParsedRow | No
     if not code:
         row.error(CODE, _("Give the indicator's code."))
     elif indicator is None:
-        if code in lookup.foreign_codes:
-            row.error(CODE, _("The indicator “%(code)s” belongs to another municipality.") % {"code": code})
-        else:
-            row.error(CODE, _("There is no indicator with the code “%(code)s”.") % {"code": code})
+        # Also when another municipality has this code: a file must not reveal who uses which codes.
+        row.error(CODE, _("There is no indicator with the code “%(code)s”.") % {"code": code})
 
     values = {}
     for key in (VALUE, NUMERATOR, DENOMINATOR):
         try:
             values[key] = _number(row.raw(key))
-        except ValueError:
-            row.error(key, _("“%(value)s” is not a number.") % {"value": row.text(key)})
+        except rules.NumberError as error:
+            row.error(key, str(error))
     breakdown: dict[str, dict[str, Decimal]] = {}
     breakdown_columns: dict[str, int] = {}
     for (dim, cat), cell in row.breakdown_cells().items():
@@ -426,8 +573,8 @@ def _validate_row(row: _RowReader, lookup: Lookup, seen: dict) -> ParsedRow | No
         breakdown_columns.setdefault(dim, index)
         try:
             breakdown.setdefault(dim, {})[cat] = _number(cell)
-        except ValueError:
-            row.error_at(index, _("“%(value)s” is not a number.") % {"value": _text(cell)})
+        except rules.NumberError as error:
+            row.error_at(index, str(error))
     try:
         collected_on = _date(row.raw(COLLECTED_ON))
     except ValueError:
@@ -492,6 +639,10 @@ def _validate_row(row: _RowReader, lookup: Lookup, seen: dict) -> ParsedRow | No
         )
         return None
     seen[key] = row.number
+    if lookup.enterable is not None and indicator.pk not in lookup.enterable:
+        # services.may_enter, asked here too so that it is reported with the file's other errors
+        row.error(CODE, _("Only the indicator's owner enters its measurements."))
+        return None
     state = lookup.states.get(key)
     if state in STATES_CLOSED:
         row.error(
@@ -556,22 +707,15 @@ def _report(row: _RowReader, errors: dict, breakdown_columns: dict[str, int]) ->
 # --------------------------------------------------------------------------------------------
 
 
-def load_lookup(*, municipality, codes: set[str]) -> Lookup:
-    """Everything validation needs about the codes in a file: three queries, whatever its size."""
+def load_lookup(*, municipality, codes: set[str], actor=None) -> Lookup:
+    """Everything validation needs about the codes in a file, and which of them ``actor`` may
+    enter: three queries at most, whatever its size."""
     indicators = {
         i.code: i
         for i in Indicator.objects.filter(municipality=municipality, code__in=codes).select_related(
             "element__plan", "project", "municipality"
         )
     }
-    missing = codes - set(indicators)
-    foreign = set()
-    if missing:
-        foreign = set(
-            Indicator.objects.filter(code__in=missing)
-            .exclude(municipality=municipality)
-            .values_list("code", flat=True)
-        )
     states = {
         (indicator_id, year, sub): state
         for indicator_id, year, sub, state in Measurement.objects.filter(
@@ -580,14 +724,27 @@ def load_lookup(*, municipality, codes: set[str]) -> Lookup:
     }
     return Lookup(
         indicators=indicators,
-        foreign_codes=foreign,
         years={i.pk: services.indicator_period(i) for i in indicators.values()},
         states=states,
+        enterable=None
+        if actor is None
+        else {i.pk for i in indicators.values() if services.may_enter(actor, i)},
     )
 
 
-def import_measurements(*, actor, municipality, data: bytes, submit: bool = False) -> ImportResult:
-    """Read, validate and write a measurements file: every row or none."""
+def import_measurements(
+    *,
+    actor,
+    municipality,
+    data: bytes,
+    submit: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportResult:
+    """Read, validate and write a measurements file: every row or none.
+
+    Reading and checking happen outside any transaction (another person's save is never kept
+    waiting by them); only the writes, in batches through ``services.measurements_save_many``, hold
+    one short transaction. ``progress(rows checked, rows)`` is called as the rows are checked."""
     result = ImportResult()
     try:
         rows = read_table(data)
@@ -605,41 +762,138 @@ def import_measurements(*, actor, municipality, data: bytes, submit: bool = Fals
     result.rows_read = len(body)
     code_index = header.columns[CODE]
     codes = {_text(cells[code_index]) for cells in body if code_index < len(cells)} - {""}
-    lookup = load_lookup(municipality=municipality, codes=codes)
-    errors, parsed = validate_rows(body, header, lookup)
+    lookup = load_lookup(municipality=municipality, codes=codes, actor=actor)
+    errors, parsed = validate_rows(body, header, lookup, progress=progress)
     if not parsed and not errors:
         result.errors.append(RowError(None, "", _("The file has no values to import: every row is empty.")))
         return result
-    with transaction.atomic():
-        for item in parsed:
-            _write(actor, item, header, errors, result, submit=submit)
-        if errors:
-            transaction.set_rollback(True)
-            result.saved = result.submitted = 0
+    if not errors:
+        items = [
+            services.MeasurementInput(indicator=item.indicator, year=item.year, sub=item.sub, **item.values)
+            for item in parsed
+        ]
+        refused = services.measurements_save_many(
+            actor=actor, municipality=municipality, items=items, submit=submit
+        )
+        for index, error in refused.items():
+            errors.extend(_refusal(parsed[index], header, error))
+        if not refused:
+            result.saved = len(parsed)
+            result.submitted = len(parsed) if submit else 0
     result.errors = sorted(errors, key=lambda e: (e.row or 0, e.letter))
     return result
 
 
-def _write(actor, item: ParsedRow, header: Header, errors: list[RowError], result: ImportResult, *, submit):
+def _refusal(item: ParsedRow, header: Header, error: Exception) -> list[RowError]:
+    """A service's refusal of a row, put on the row's columns."""
     row = _RowReader([], header, item.row)
-    try:
-        with transaction.atomic():
-            measurement = services.measurement_save(
-                actor=actor, indicator=item.indicator, year=item.year, sub=item.sub, **item.values
-            )
-            if submit:
-                services.measurement_submit(actor=actor, measurement=measurement)
-                result.submitted += 1
-        result.saved += 1
-    except PermissionDenied as error:
+    if isinstance(error, PermissionDenied):
         row.error(CODE, str(error) or _("You may not enter values for this indicator."))
-    except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            _report(row, {k: [m for e in v for m in e.messages] for k, v in error.error_dict.items()}, {})
-        else:
-            for message in error.messages:
-                row.errors.append(RowError(item.row, "", message))
-    errors.extend(row.errors)
+    elif hasattr(error, "error_dict"):
+        _report(row, {k: [m for e in v for m in e.messages] for k, v in error.error_dict.items()}, {})
+    else:
+        for message in error.messages:
+            row.errors.append(RowError(item.row, "", message))
+    return row.errors
+
+
+# --------------------------------------------------------------------------------------------
+# 4. Large files: in the background, with a progress page
+# --------------------------------------------------------------------------------------------
+
+
+def estimated_rows(data: bytes) -> int:
+    """About how many rows a file has, without parsing it: the line breaks of a CSV file; the row
+    elements of an XLSX file's sheets, or their cell elements by CELLS_PER_ROW if that is more (a
+    few rows of thousands of cells are as much work). A bound of the work, not a count to report."""
+    if data[:4] != b"PK\x03\x04":
+        return data.count(b"\n")
+    try:
+        _check_parts(data)
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            rows = cells = 0
+            for name in archive.namelist():
+                if name.lower().startswith("xl/worksheets/") and name.lower().endswith(".xml"):
+                    with archive.open(name) as part:
+                        tail = b""  # a "<row " cut in two by the chunks is counted once
+                        while chunk := part.read(1024 * 1024):
+                            block = tail + chunk
+                            rows += block.count(b"<row ") + block.count(b"<row>")
+                            cells += block.count(b"<c ") + block.count(b"<c>")
+                            tail = block[-4:]
+            return max(rows, cells // CELLS_PER_ROW)
+    except (FileError, zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError, zlib.error):
+        return 0  # damaged: read_table says so in the page
+
+
+def import_job_create(
+    *, actor, municipality, file_name: str, data: bytes, submit: bool, language: str
+) -> ImportJob:
+    """Keep a large file to import it in the background, once this transaction commits."""
+    from .tasks import run_measurement_import
+
+    job = ImportJob.objects.create(
+        municipality=municipality, created_by=actor, file_name=file_name[:255], data=data, submit=submit,
+        language=language, rows_total=estimated_rows(data),
+    )  # fmt: skip
+    transaction.on_commit(lambda: run_measurement_import.enqueue(job.pk))
+    return job
+
+
+def import_job_run(*, job_id: int) -> str:
+    """Run a queued import: read, check (its progress saved as it goes), then write all or
+    nothing, exactly as in the page; the report is kept on the job. Returns the final state."""
+    claimed = ImportJob.objects.filter(pk=job_id, state=ImportJobState.QUEUED).update(
+        state=ImportJobState.RUNNING, started_at=timezone.now()
+    )
+    if not claimed:
+        return ImportJob.objects.get(pk=job_id).state  # already run (a task delivered twice)
+    job = ImportJob.objects.select_related("municipality", "created_by").get(pk=job_id)
+
+    def progress(done: int, total: int) -> None:
+        ImportJob.objects.filter(pk=job_id).update(rows_done=done, rows_total=total)
+
+    try:
+        with translation.override(job.language):
+            if job.created_by is None or not job.created_by.is_active:
+                result = ImportResult(
+                    errors=[
+                        RowError(None, "", _("The person who uploaded the file no longer has an account."))
+                    ]
+                )
+            else:
+                result = import_measurements(
+                    actor=job.created_by, municipality=job.municipality, data=bytes(job.data), submit=job.submit,
+                    progress=progress,
+                )  # fmt: skip
+    except Exception:
+        logger.exception("Measurement import %s failed", job_id)
+        with translation.override(job.language):
+            result = ImportResult(
+                errors=[
+                    RowError(
+                        None,
+                        "",
+                        _(
+                            "The import stopped because of an error in Civitas: nothing was saved. Try again later."
+                        ),
+                    )
+                ]
+            )
+    state = ImportJobState.DONE if result.ok else ImportJobState.FAILED
+    ImportJob.objects.filter(pk=job_id).update(
+        state=state, saved=result.saved, submitted=result.submitted, data=b"", finished_at=timezone.now(),
+        report=[{"row": e.row, "column": e.column, "letter": e.letter, "message": e.message} for e in result.errors],
+    )  # fmt: skip
+    return state
+
+
+def import_job_visible(user, job: ImportJob) -> bool:
+    """Who sees a background import and its report: the person who uploaded it, and the
+    municipality's staff who may import values themselves."""
+    return job.created_by_id == getattr(user, "pk", None) or can(
+        user, job.municipality, Action.ENTER_MEASUREMENT
+    )
 
 
 # --------------------------------------------------------------------------------------------

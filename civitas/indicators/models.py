@@ -286,3 +286,46 @@ class ReminderSent(models.Model):
 
     def __str__(self):
         return f"{self.owner} · {self.day}"
+
+
+class ImportJobState(models.TextChoices):
+    QUEUED = "queued", pgettext_lazy("import job", "Waiting to start")
+    RUNNING = "running", pgettext_lazy("import job", "Being checked")
+    DONE = "done", pgettext_lazy("import job", "Imported")
+    FAILED = "failed", pgettext_lazy("import job", "Not imported")
+
+
+class ImportJob(models.Model):
+    """A measurements file imported in the background (large files): the uploaded bytes until it
+    has run, its progress, and in the end the same row-by-row report as an import in the page."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    file_name = models.CharField(max_length=255)
+    data = models.BinaryField(editable=False)  # emptied once the import has run
+    submit = models.BooleanField(default=False)
+    language = models.CharField(max_length=10)  # the uploader's: the report's messages are in it
+    state = models.CharField(max_length=10, choices=ImportJobState.choices, default=ImportJobState.QUEUED)
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    saved = models.PositiveIntegerField(default=0)
+    submitted = models.PositiveIntegerField(default=0)
+    # [{"row": 3, "column": "value", "letter": "C", "message": "…"}], as imports.RowError
+    report = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("measurement import")
+        verbose_name_plural = _("measurement imports")
+
+    def __str__(self):
+        return f"{self.file_name} ({self.get_state_display()})"
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (ImportJobState.DONE, ImportJobState.FAILED)

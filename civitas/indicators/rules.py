@@ -1,8 +1,11 @@
 """Pure rules for indicator passports and measurements (no database). Used by services and imports.
 
-Each ``check_*`` returns a dict {field: [messages]}; empty means valid.
+Each ``check_*`` returns a dict {field: [messages]}; empty means valid. ``parse_number`` is the one
+reading of a measurement's number, for the form, the file import and the services alike.
 """
 
+import math
+import re
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
@@ -11,6 +14,81 @@ from civitas.evaluation.engine import Period
 
 MEASURES = {"number", "percentage", "score"}
 DIRECTIONS = {"increase", "decrease", "maintain"}
+
+
+# The size of Measurement.value, numerator and denominator (DecimalField(max_digits=18,
+# decimal_places=4)); a test checks that the model agrees.
+MAX_DIGITS, DECIMAL_PLACES = 18, 4
+# Longer text is no number that fits; refusing it at once keeps the work per cell small.
+_MAX_NUMBER_TEXT = 60
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
+_GROUPING = str.maketrans("", "", " \u00a0\u202f\u2009")  # thousands separators: 1 234 567
+
+
+class NumberError(ValueError):
+    """A value that is not a number that can be stored; ``str()`` is the message, in the language
+    active when it was raised."""
+
+
+def parse_number(
+    raw, *, max_digits: int = MAX_DIGITS, decimal_places: int = DECIMAL_PLACES
+) -> Decimal | None:
+    """The number in ``raw`` as it will be stored, or None when it is empty.
+
+    Reads numbers (int, float, Decimal) and text: ``12.5``, ``12,5``, ``1 234,5``, ``-3``, ``1e3``,
+    in the digits 0–9 only (Python itself would read Arabic-Indic or full-width digits). Raises
+    NumberError for anything else, for NaN and infinities, for more than ``max_digits -
+    decimal_places`` digits before the point and for more than ``decimal_places`` digits after it
+    (trailing zeros do not count): what the database column cannot hold exactly is refused,
+    never rounded or stored to break the pages that read it.
+    """
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    shown = str(raw).strip()
+    shown = shown if len(shown) <= 30 else shown[:30] + "…"
+    if isinstance(raw, bool):
+        raise NumberError(_("“%(value)s” is not a number.") % {"value": shown})
+    if isinstance(raw, float):
+        if not math.isfinite(raw):
+            raise NumberError(_("“%(value)s” is not a number.") % {"value": shown})
+        # Spreadsheets keep 15 significant digits: 0.1 + 0.2 is 0.3 there, not 0.30000000000000004.
+        number = Decimal(f"{raw:.15g}")
+    elif isinstance(raw, int | Decimal):
+        number = Decimal(raw)
+    else:
+        text = str(raw).strip().translate(_GROUPING)
+        if "," in text and "." not in text:
+            text = text.replace(",", ".")
+        if len(text) > _MAX_NUMBER_TEXT or not _NUMBER.fullmatch(text):
+            if any(char.isdigit() and not char.isascii() for char in text):
+                raise NumberError(
+                    _("“%(value)s” is not a number: write it with the digits 0–9.") % {"value": shown}
+                )
+            raise NumberError(_("“%(value)s” is not a number.") % {"value": shown})
+        number = Decimal(text)
+    if not number.is_finite():
+        raise NumberError(_("“%(value)s” is not a number.") % {"value": shown})
+    sign, digits, exponent = number.as_tuple()
+    digits = list(digits)
+    while exponent < 0 and len(digits) > 1 and digits[-1] == 0:  # 12.50 has two decimals, not three
+        digits.pop()
+        exponent += 1
+    if not any(digits):
+        return Decimal(0)
+    whole = max(len(digits) + exponent, 0)
+    if whole > max_digits - decimal_places:
+        raise NumberError(
+            _("“%(value)s” is too large: write at most %(digits)s digits before the decimal point.")
+            % {"value": shown, "digits": max_digits - decimal_places}
+        )
+    if -exponent > decimal_places:
+        raise NumberError(
+            _("“%(value)s” has more than %(places)s digits after the decimal point: round it.")
+            % {"value": shown, "places": decimal_places}
+        )
+    if exponent > 0:  # 1e3 is stored and shown as 1000
+        digits, exponent = digits + [0] * exponent, 0
+    return Decimal((sign, tuple(digits), exponent))
 
 
 def _add(errors: dict, field: str, message: str) -> None:

@@ -7,6 +7,9 @@ entered the value. Changes to a baseline, a target or an approved value need a r
 kept in the indicator's history.
 """
 
+import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
@@ -16,9 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civitas.core.errors import ConflictError
-from civitas.core.models import Membership, Municipality
+from civitas.core.models import AuditEvent, Membership, Municipality
 from civitas.core.permissions import Action, can
-from civitas.core.services import audit_record, bump_version, field_changes
+from civitas.core.services import audit_record, bump_version, content_changed, field_changes
 from civitas.plans.models import PlanElement
 from civitas.projects.models import Project
 
@@ -296,13 +299,13 @@ def _require_verify(actor, measurement: Measurement) -> None:
         )
 
 
-def _decimal(value):
-    if value is None or value == "":
-        return None
+def _number(value, field: str):
+    """rules.parse_number, its refusal put on ``field``: every caller (form, import, command, API)
+    stores only numbers the column holds exactly."""
     try:
-        return Decimal(str(value))
-    except ArithmeticError:
-        raise ValidationError({"value": [_("“%(value)s” is not a number.") % {"value": value}]}) from None
+        return rules.parse_number(value)
+    except rules.NumberError as error:
+        raise ValidationError({field: [str(error)]}) from None
 
 
 def _check_values(indicator: Indicator, year: int, sub: int, values: dict) -> None:
@@ -317,28 +320,34 @@ def _check_values(indicator: Indicator, year: int, sub: int, values: dict) -> No
 
 
 def _values(value, numerator, denominator, breakdown) -> dict:
-    return {
-        "value": _decimal(value),
-        "numerator": _decimal(numerator),
-        "denominator": _decimal(denominator),
-        "breakdown": _plain_breakdown(breakdown or {}),
-    }
+    errors: dict = {}
+    values: dict = {}
+    for field, raw in (("value", value), ("numerator", numerator), ("denominator", denominator)):
+        try:
+            values[field] = _number(raw, field)
+        except ValidationError as error:
+            errors.update(error.message_dict)
+    try:
+        values["breakdown"] = _plain_breakdown(breakdown or {})
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    _raise(errors)
+    return values
 
 
 def _plain_breakdown(breakdown: dict) -> dict:
-    """Disaggregated values as JSON numbers (whole numbers stay whole); non-numbers are kept for the
-    rules to report."""
+    """Disaggregated values as JSON numbers (whole numbers stay whole); a value that is no number
+    the measurement could hold is refused (an infinity would not even be valid JSON)."""
+    if not isinstance(breakdown, dict) or not all(isinstance(v, dict) for v in breakdown.values()):
+        raise ValidationError({"breakdown": [_("The disaggregated values must be numbers by category.")]})
 
     def plain(value):
-        number = _decimal(value) if not isinstance(value, bool) else None
+        number = _number(value, "breakdown")
         if number is None:
-            return value
+            return None
         return int(number) if number == number.to_integral() else float(number)
 
-    try:
-        return {dim: {cat: plain(v) for cat, v in values.items()} for dim, values in breakdown.items()}
-    except (AttributeError, ValidationError):
-        return breakdown
+    return {dim: {cat: plain(v) for cat, v in values.items()} for dim, values in breakdown.items()}
 
 
 @transaction.atomic
@@ -390,6 +399,108 @@ def measurement_save(
     measurement.save()
     audit_record(actor=actor, municipality=indicator.municipality, action=action, obj=measurement)
     return measurement
+
+
+@dataclass(frozen=True)
+class MeasurementInput:
+    """One period's value for ``measurements_save_many``: the arguments of ``measurement_save``."""
+
+    indicator: Indicator
+    year: int
+    sub: int = 0
+    value: object = None
+    numerator: object = None
+    denominator: object = None
+    breakdown: dict | None = None
+    collected_on: datetime.date | None = None
+    comment: str = ""
+    evidence_url: str = ""
+
+
+@transaction.atomic
+def measurements_save_many(
+    *, actor, municipality: Municipality, items: Sequence[MeasurementInput], submit: bool = False
+) -> dict[int, ValidationError | PermissionDenied]:
+    """Enter many values at once, as a file import does: the rules of ``measurement_save`` (and of
+    ``measurement_submit`` with ``submit``) for each item, in a number of queries that does not grow
+    with the items (the writes go in batches). All or nothing: returns the refusals by the item's
+    index, and writes nothing unless there is none."""
+    errors: dict[int, ValidationError | PermissionDenied] = {}
+    checked: list[tuple[int, MeasurementInput, dict]] = []
+    seen: set[tuple[int, int, int]] = set()
+    for index, item in enumerate(items):
+        try:
+            key = (item.indicator.pk, item.year, item.sub)
+            if key in seen:
+                raise ValidationError({"period": [_("This period's value is given twice.")]})
+            seen.add(key)
+            if item.indicator.municipality_id != municipality.pk:
+                raise PermissionDenied(_("Only the indicator's owner enters its measurements."))
+            item.indicator.municipality = municipality  # may_enter's role check, once per actor
+            _require_enter(actor, item.indicator)
+            values = _values(item.value, item.numerator, item.denominator, item.breakdown)
+            _check_values(item.indicator, item.year, item.sub, values)
+        except (ValidationError, PermissionDenied) as error:
+            errors[index] = error
+            continue
+        checked.append((index, item, values))
+    stored = {
+        (m.indicator_id, m.year, m.sub): m
+        for m in Measurement.objects.select_for_update().filter(
+            indicator__in={item.indicator.pk for _index, item, _values in checked}
+        )
+    }
+    now, user = timezone.now(), _user(actor)
+    created, updated = [], []
+    for index, item, values in checked:
+        measurement = stored.get((item.indicator.pk, item.year, item.sub))
+        if measurement is None:
+            measurement = Measurement(indicator=item.indicator, year=item.year, sub=item.sub)
+            created.append(measurement)
+        elif measurement.state not in EDITABLE_STATES:
+            errors[index] = ValidationError(
+                {
+                    "__all__": [
+                        _("This value is already submitted or approved: correct it with a reason instead.")
+                    ]
+                }
+            )
+            continue
+        else:
+            measurement.version += 1  # locked above: no one else moves it meanwhile
+            measurement.indicator = item.indicator
+            updated.append(measurement)
+        for field, new in values.items():
+            setattr(measurement, field, new)
+        measurement.collected_on, measurement.comment = item.collected_on, item.comment
+        measurement.evidence_url, measurement.entered_by = item.evidence_url, user
+        measurement.updated_at = now  # bulk_update does not set auto_now fields
+        if submit:
+            measurement.state = MeasurementState.SUBMITTED
+            measurement.submitted_at = now
+            measurement.return_note = ""
+    if errors:
+        return errors
+    Measurement.objects.bulk_create(created)
+    Measurement.objects.bulk_update(
+        updated,
+        ["value", "numerator", "denominator", "breakdown", "collected_on", "comment", "evidence_url",
+         "entered_by", "state", "submitted_at", "return_note", "version", "updated_at"],
+    )  # fmt: skip
+    events = [("create", m) for m in created] + [("update", m) for m in updated]
+    if submit:
+        events += [("submit", m) for m in created + updated]
+    # The audit log as audit_record writes it, one row per event, and the public pages' cache
+    # invalidated once rather than once a row.
+    content_changed(municipality=municipality)
+    AuditEvent.objects.bulk_create(
+        AuditEvent(
+            municipality=municipality, actor=user, action=action, object_type=Measurement._meta.label_lower,
+            object_id=str(m.pk), object_repr=str(m)[:300], changes={},
+        )
+        for action, m in events
+    )  # fmt: skip
+    return {}
 
 
 def _transition(measurement: Measurement, allowed_from, to: str) -> None:

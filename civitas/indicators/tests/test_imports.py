@@ -211,7 +211,12 @@ ERROR_CASES = {
         "indicator_code",
         "There is no indicator with the code “NOPE”",
     ),
-    "other municipality": (row("X9", "2016", "1"), "indicator_code", "belongs to another municipality"),
+    # Another municipality's code reads as unknown here: the file does not learn who uses it.
+    "other municipality": (
+        row("X9", "2016", "1"),
+        "indicator_code",
+        "There is no indicator with the code “X9”",
+    ),
     "period outside the plan": (row("N1", "2022", "1"), "period", "outside the plan's period 2014–2020"),
     "period before the plan": (row("N1", "2013", "1"), "period", "outside the plan's period"),
     "period of another frequency": (row("N1", "2016-Q1", "1"), "period", "not a reporting period of this"),
@@ -250,6 +255,19 @@ def test_each_error_is_reported_at_its_row_and_column_and_nothing_is_written(
     assert result.errors[0].letter == "ABCDEFGHIJKL"[HEADER.index(column)]
     assert Measurement.objects.count() == 0  # not even the valid rows 2 and 4
     assert AuditEvent.objects.count() == events
+
+
+def test_another_municipalitys_code_is_reported_like_a_code_that_exists_nowhere(town, owner, indicators):
+    """Issue 8, finding 12: the report must not tell a user which codes other municipalities use."""
+    other = MunicipalityFactory(slug="karlovo")
+    IndicatorFactory(element=PlanElementFactory(plan=PlanFactory(municipality=other)), code="X9")
+    for language in ("en", "bg"):
+        result = run(
+            town, owner, csv_bytes([row("X9", "2016", "1"), row("Y9", "2016", "1")]), language=language
+        )
+        foreign, nowhere = (e.message for e in result.errors)
+        assert foreign == nowhere.replace("Y9", "X9")
+        assert "another municipality" not in foreign and "друга община" not in foreign
 
 
 def test_messages_are_in_the_users_language(town, owner, indicators):
@@ -447,3 +465,226 @@ def test_a_formula_without_a_computed_value_is_refused_by_its_cell():
     with pytest.raises(FileError) as error:
         _read_xlsx(out.getvalue())
     assert "C2" in str(error.value)
+
+
+# Hostile workbooks (issue 8, finding 5) ----------------------------------------------------------
+
+
+def _workbook(rows) -> bytes:
+    book = Workbook()
+    for r in rows:
+        book.active.append(r)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _with_part(data: bytes, name: str, content: bytes) -> bytes:
+    """The workbook with one part replaced (or added), as a hand-made file can be."""
+    import zipfile
+
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for item in source.infolist():
+            if item.filename != name:
+                target.writestr(item, source.read(item.filename))
+        target.writestr(name, content)
+    return out.getvalue()
+
+
+def _not_parsed(monkeypatch):
+    """Fail the test if openpyxl starts reading the workbook."""
+    import openpyxl
+    from openpyxl.reader import excel
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("openpyxl was asked to parse a workbook that should have been refused")
+
+    monkeypatch.setattr(openpyxl, "load_workbook", refuse)
+    monkeypatch.setattr(excel, "load_workbook", refuse)
+    monkeypatch.setattr(excel, "ExcelReader", refuse)
+
+
+SST = b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1"><si><t>'
+
+
+@pytest.mark.parametrize(
+    "part, content",
+    [
+        # One shared string of 30 MB, in a file of a few dozen KB: the 817 KB / 2.9 GB case.
+        ("xl/sharedStrings.xml", SST + b"A" * (30 * 1024 * 1024) + b"</t></si></sst>"),
+        ("xl/worksheets/sheet1.xml", b"<worksheet>" + b" " * (70 * 1024 * 1024) + b"</worksheet>"),
+        # Small enough for its own limit, but denser than any spreadsheet XML: a zip bomb.
+        ("xl/styles.xml", b"<styleSheet>" + b" " * (5 * 1024 * 1024) + b"</styleSheet>"),
+    ],
+    ids=["shared-string", "sheet", "dense-part"],
+)
+def test_a_workbook_that_unpacks_too_large_is_refused_before_it_is_parsed(
+    town, owner, indicators, monkeypatch, part, content
+):
+    data = _with_part(_workbook([["indicator_code", "period", "value"], ["N1", "2016", "x"]]), part, content)
+    assert len(data) < 1024 * 1024
+    _not_parsed(monkeypatch)
+    result = run(town, owner, data)
+    assert [e.row for e in result.errors] == [None]
+    assert "too large to read once unpacked" in result.errors[0].message
+    assert Measurement.objects.count() == 0
+
+
+def test_a_workbook_of_too_many_parts_is_refused_before_it_is_parsed(monkeypatch):
+    import zipfile
+
+    data = _workbook([["indicator_code", "period", "value"]])
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            target.writestr(item, source.read(item.filename))
+        for n in range(imports.MAX_PARTS):
+            target.writestr(f"xl/media/{n}.bin", b"")
+    _not_parsed(monkeypatch)
+    with translation.override("en"), pytest.raises(imports.FileError, match="too large"):
+        imports.read_table(out.getvalue())
+
+
+@pytest.fixture
+def parsed_cells(monkeypatch):
+    """How many cell elements openpyxl's sheet parser reads."""
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    calls = []
+    parse_cell = WorkSheetParser.parse_cell
+
+    def counting(self, element):
+        calls.append(1)
+        return parse_cell(self, element)
+
+    monkeypatch.setattr(WorkSheetParser, "parse_cell", counting)
+    return calls
+
+
+def test_the_sheet_is_read_once(parsed_cells):
+    rows = [["indicator_code", "period", "value"], *(["N1", str(2000 + n), n] for n in range(50))]
+    assert len(imports.read_table(_workbook(rows))) == 51
+    assert len(parsed_cells) == 51 * 3
+
+
+def test_the_cells_read_are_capped(monkeypatch, parsed_cells):
+    """20,001 × 300 cells (a 258 KB file) took a worker past its timeout: reading stops at the cap."""
+    monkeypatch.setattr(imports, "MAX_CELLS", 1000)
+    rows = [[f"c{c}" for c in range(30)], *([n] * 30 for n in range(100))]
+    with translation.override("en"), pytest.raises(imports.FileError) as error:
+        imports.read_table(_workbook(rows))
+    assert "more than 1 000 cells" in str(error.value)
+    assert len(parsed_cells) <= 1000
+
+
+def test_the_cells_of_a_csv_are_capped(monkeypatch):
+    monkeypatch.setattr(imports, "MAX_CELLS", 1000)
+    with pytest.raises(imports.FileError):
+        imports.read_table(("a,b,c\n" + "1,2,3\n" * 400).encode())
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "csv"])
+def test_a_cell_too_long_is_refused_by_its_cell(kind):
+    rows = [["indicator_code", "period", "comment"], ["N1", "2016", "x" * (imports.MAX_CELL_CHARS + 1)]]
+    data = _workbook(rows) if kind == "xlsx" else csv_bytes(rows[1:], header=rows[0])
+    with translation.override("en"), pytest.raises(imports.FileError) as error:
+        imports.read_table(data)
+    assert "Cell C2 holds more than 10 000 characters" in str(error.value)
+
+
+def test_empty_rows_below_the_limit_do_no_harm_but_one_row_too_many_is_refused(monkeypatch):
+    monkeypatch.setattr(imports, "MAX_ROWS", 5)
+    book = Workbook()
+    sheet = book.active
+    for r in [["indicator_code", "period", "value"], *(["N1", "2016", 1] for _ in range(5))]:
+        sheet.append(r)
+    sheet.row_dimensions[40].height = 30  # a formatted, empty row far below
+    out = io.BytesIO()
+    book.save(out)
+    assert len(imports.read_table(out.getvalue())) == 6
+    sheet.cell(row=8, column=1, value="N1")
+    out = io.BytesIO()
+    book.save(out)
+    with translation.override("en"), pytest.raises(imports.FileError, match="up to 5 rows"):
+        imports.read_table(out.getvalue())
+
+
+# Cost (issue 8, finding 7) ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def monthly(element, owner):
+    """Ten monthly indicators: 84 periods each from 2014 to 2020."""
+    return [
+        IndicatorFactory(element=element, owner=owner, code=f"M{n}", frequency="monthly") for n in range(10)
+    ]
+
+
+def _monthly_rows(count: int, shift: int = 0) -> bytes:
+    return csv_bytes(
+        [
+            row(f"M{n % 10}", f"{2014 + (n // 10) // 12}-{(n // 10) % 12 + 1:02d}", str(n + shift))
+            for n in range(count)
+        ]
+    )
+
+
+def _queries_of_an_import(town, owner, rows: int, *, submit: bool = False, shift: int = 0) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    owner = type(owner).objects.get(pk=owner.pk)  # no roles remembered from an earlier import
+    with CaptureQueriesContext(connection) as queries:
+        result = run(town, owner, _monthly_rows(rows, shift), submit=submit)
+    assert result.ok and result.saved == rows, result.errors[:3]
+    return len(queries)
+
+
+@pytest.mark.parametrize("submit", [False, True])
+def test_the_queries_of_an_import_do_not_grow_with_its_rows(town, owner, monthly, submit):
+    """9,360 rows took a worker past its timeout: each row cost several queries (its own savepoint,
+    lock, insert, audit event and cache bump, and the same again to submit). Now the writes go in
+    batches: what grows with the rows is the number of batches, one query per dozens of rows."""
+    small = _queries_of_an_import(town, owner, 50, submit=submit)
+    Measurement.objects.all().delete()
+    large = _queries_of_an_import(town, owner, 500, submit=submit)
+    assert large - small <= (500 - 50) // 20, (small, large)
+    assert large < 500 // 10, large
+    assert Measurement.objects.count() == 500
+    assert AuditEvent.objects.filter(action="submit").count() == (550 if submit else 0)
+
+
+def test_an_import_updates_drafts_in_batches_too(town, owner, monthly):
+    _queries_of_an_import(town, owner, 300)
+    queries = _queries_of_an_import(town, owner, 300, shift=1)
+    assert queries < 300 // 10, queries
+    assert sorted(Measurement.objects.values_list("value", flat=True))[:2] == [1, 2]
+    assert set(Measurement.objects.values_list("version", flat=True)) == {2}
+    assert AuditEvent.objects.filter(action="update").count() == 300
+
+
+def test_a_row_numbered_far_below_fills_no_gap():
+    """A hand-made sheet can number its only data row 1,000,000: it is refused, not padded."""
+    data = _workbook([["indicator_code", "period", "value"], ["N1", "2016", 1]])
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        sheet = archive.read("xl/worksheets/sheet1.xml")
+    sheet = sheet.replace(b'<row r="2"', b'<row r="1000000"').replace(b'r="A2"', b'r="A1000000"')
+    sheet = sheet.replace(b'r="B2"', b'r="B1000000"').replace(b'r="C2"', b'r="C1000000"')
+    import tracemalloc
+
+    data = _with_part(data, "xl/worksheets/sheet1.xml", sheet)
+    tracemalloc.start()
+    try:
+        with translation.override("en"), pytest.raises(imports.FileError, match="999999 rows"):
+            imports.read_table(data)
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 20_000_000, peak  # a million empty rows made up in between would take far more

@@ -339,3 +339,26 @@ def test_a_value_approved_but_never_published_never_shows_in_the_public_history(
     services.measurement_approve(actor=verifier, measurement=m, publish=True)
     assert not IndicatorChange.objects.filter(is_public=True).exists()  # a first publication is no change
     assert IndicatorChange.objects.filter(is_public=False, old_value="4242").exists()  # staff still see it
+
+
+def test_many_values_are_saved_all_or_nothing(town, owner, indicator):
+    """measurements_save_many (the file import's writer) keeps measurement_save's rules."""
+    other = IndicatorFactory(element=PlanElementFactory(plan=PlanFactory(municipality=MunicipalityFactory())))
+    good = services.MeasurementInput(indicator=indicator, year=2016, value="5")
+    refused = services.measurements_save_many(
+        actor=owner, municipality=town,
+        items=[good, services.MeasurementInput(indicator=indicator, year=2016, value="6"),
+               services.MeasurementInput(indicator=other, year=2016, value="1"),
+               services.MeasurementInput(indicator=indicator, year=2017, value="1e999999")],
+    )  # fmt: skip
+    assert sorted(refused) == [1, 2, 3]
+    assert isinstance(refused[2], PermissionDenied) and "value" in refused[3].message_dict
+    assert not Measurement.objects.exists() and not AuditEvent.objects.filter(action="create").exists()
+    assert services.measurements_save_many(actor=owner, municipality=town, items=[good], submit=True) == {}
+    m = Measurement.objects.get()
+    assert (m.value, m.state, m.entered_by) == (Decimal(5), "submitted", owner)
+    assert list(
+        AuditEvent.objects.filter(object_id=str(m.pk)).values_list("action", flat=True).order_by("pk")
+    ) == ["create", "submit"]
+    again = services.measurements_save_many(actor=owner, municipality=town, items=[good])
+    assert "коригирайте я с основание" in str(again[0])
