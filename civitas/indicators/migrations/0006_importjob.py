@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("core", "0003_evaluation_thresholds"),
-        ("indicators", "0004_indicators_protected"),
+        ("indicators", "0005_file_name_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
