@@ -462,10 +462,15 @@ def period_label(m: Measurement) -> str:
     return period.label if period else f"{m.year}/{m.sub}"
 
 
+# The dashboard lists the oldest values waiting for a verifier; the queue pages through the rest.
+DASHBOARD_WAITING = 10
+
+
 @dataclass
 class MonitoringDashboard:
     calendar: ReportingCalendar
-    waiting: list[Measurement]
+    waiting: list[Measurement]  # the oldest DASHBOARD_WAITING of them
+    waiting_count: int
     evaluated: list[EvaluatedIndicator]
 
     @property
@@ -491,13 +496,16 @@ class MonitoringDashboard:
 def monitoring_dashboard(*, municipality, today: datetime.date | None = None) -> MonitoringDashboard:
     """The staff monitoring dashboard: what is late, what waits for approval, and what is off
     track or at risk, evaluated exactly as the plan and indicator pages and the exports do (by
-    ``indicators_evaluation``): six queries, however many indicators and values."""
+    ``indicators_evaluation``): seven queries, however many indicators and values, and a page of
+    bounded size however many values wait."""
     indicators = list(_staff_indicators(municipality).order_by("position", "code", "pk"))
     for indicator in indicators:
         indicator.municipality = municipality
+    submitted = pending_measurements(municipality=municipality).filter(state="submitted")
     return MonitoringDashboard(
         calendar=reporting_calendar(municipality=municipality, indicators=indicators, today=today),
-        waiting=[m for m in verification_queue(municipality=municipality) if m.state == "submitted"],
+        waiting=with_period_labels(submitted[:DASHBOARD_WAITING]),
+        waiting_count=submitted.count(),
         evaluated=indicators_evaluation(indicators, today=today),
     )
 

@@ -104,3 +104,18 @@ def test_every_page_costs_the_same_queries_however_long_the_queue(client, town, 
         with CaptureQueriesContext(connection) as long:
             queue(client, town, query)
         assert len(long) == len(small), query
+
+
+def test_the_dashboard_lists_only_the_oldest_waiting_values_and_counts_all(client, town, verifier, submit):
+    from civitas.indicators.selectors import DASHBOARD_WAITING
+
+    submit(DASHBOARD_WAITING + 7)
+    client.force_login(verifier)
+    response = client.get(f"/en/{town.slug}/manage/indicators/dashboard/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    listed = re.findall(r">(Q\d{4}) · ", page)
+    assert listed == [f"Q{n:04d}" for n in range(DASHBOARD_WAITING)]  # the oldest, in order
+    assert f'data-count="waiting">{DASHBOARD_WAITING + 7}<' in page
+    assert f"of {DASHBOARD_WAITING + 7} values waiting" in page
+    assert f'href="/en/{town.slug}/manage/indicators/queue/"' in page
