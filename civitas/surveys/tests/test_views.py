@@ -16,6 +16,7 @@ from django.utils import timezone
 from civitas.surveys import selectors, services
 from civitas.surveys.models import Answer, Response
 from civitas.testing.factories import UserFactory
+from civitas.testing.signin import sign_in
 
 from .conftest import build_survey, valid_answers
 
@@ -76,7 +77,7 @@ def test_account_surveys_ask_to_sign_in_and_refuse_a_second_response(client, sop
     url = reverse("surveys:answer", args=["sopot", survey.slug])
     assert reverse("accounts:login") in client.get(url).content.decode()
     citizen = UserFactory()
-    client.force_login(citizen)
+    sign_in(client, citizen)
     assert client.post(url, post_data(survey, valid_answers(survey))).status_code == 303
     page = client.get(url)
     assert "Вече сте отговорили на тази анкета" in page.content.decode()
@@ -198,7 +199,7 @@ def test_query_counts_do_not_grow_with_questions_and_responses(
 def test_responses_export_csv_and_xlsx(client, survey, planner):
     _answer_many(survey, 4)
     services.paper_response_enter(actor=planner, survey=survey, answers=valid_answers(survey))
-    client.force_login(planner)
+    sign_in(client, planner)
     response = client.get(reverse("surveys_manage:export", args=["sopot", survey.slug, "csv"]))
     assert isinstance(response, StreamingHttpResponse)
     lines = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
@@ -227,7 +228,7 @@ def test_exports_never_run_an_answer_as_a_formula_and_survive_control_characters
     for text in texts:
         services.paper_response_enter(actor=planner, survey=survey, answers=valid_answers(survey, text=text))
     assert Answer.objects.filter(text="ред\nдруг").exists()  # stored as the person meant it
-    client.force_login(planner)
+    sign_in(client, planner)
     response = client.get(reverse("surveys_manage:export", args=["sopot", survey.slug, "xlsx"]))
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).worksheets[0]
@@ -248,7 +249,7 @@ def test_csv_export_streams_with_constant_memory(client, survey, planner):
     Answer.objects.bulk_create(
         [Answer(response=r, question=q6, text=text) for r in responses], batch_size=5000
     )
-    client.force_login(planner)
+    sign_in(client, planner)
     response = client.get(reverse("surveys_manage:export", args=["sopot", survey.slug, "csv"]))
     assert isinstance(response, StreamingHttpResponse)
     size = 0
@@ -264,7 +265,7 @@ def test_csv_export_streams_with_constant_memory(client, survey, planner):
 
 
 def test_staff_build_a_survey_through_the_pages(client, sopot, planner):
-    client.force_login(planner)
+    sign_in(client, planner)
     page = client.post(reverse("surveys_manage:create", args=["sopot"]), {
         "title_bg": "Младежка анкета", "title_en": "Youth survey", "slug": "youth", "access": "anonymous",
         "one_response_per": "code", "status": "published", "results_public": "on",
@@ -312,5 +313,5 @@ def test_staff_build_a_survey_through_the_pages(client, sopot, planner):
 
 def test_staff_pages_are_for_planners_only(client, survey):
     url = reverse("surveys_manage:detail", args=["sopot", survey.slug])
-    client.force_login(UserFactory())
+    sign_in(client, UserFactory())
     assert client.get(url).status_code == 403
