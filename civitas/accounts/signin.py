@@ -27,6 +27,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_static.models import StaticDevice
 
@@ -177,6 +178,7 @@ def _complete(request, user, pending) -> str:
     return next_url
 
 
+@never_cache
 def second_factor_step(request):
     user, pending = _signing_in(request)
     if user is None:
@@ -213,6 +215,7 @@ def second_factor_step(request):
     return render(request, "accounts/second_factor.html", {"form": form}, status=status)
 
 
+@never_cache  # the page shows the secret key; the answer shows the recovery codes
 def second_factor_enrol(request):
     """First sign-in of a person who needs the second factor: set up an authenticator app."""
     user, pending = _signing_in(request)
@@ -276,6 +279,7 @@ def second_factor_summary(user) -> dict | None:
     return {"recovery_left": twofactor.recovery_codes_left(user)}
 
 
+@never_cache
 @login_required
 def two_factor(request):
     if (refused := _verified_staff(request)) is not None:
@@ -308,6 +312,7 @@ def two_factor(request):
     return render(request, "accounts/two_factor.html", context, status=400 if form.errors else 200)
 
 
+@never_cache
 @login_required
 def two_factor_replace(request):
     if (refused := _verified_staff(request)) is not None:

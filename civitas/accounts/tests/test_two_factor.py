@@ -116,7 +116,9 @@ def test_first_sign_in_of_staff_sets_up_an_authenticator_and_shows_recovery_code
     assert client.get("/sopot/manage/").status_code == 302
     response = client.get(reverse("accounts:second_factor"))
     assert response["Location"] == reverse("accounts:second_factor_enrol")
-    page = client.get(response["Location"]).content.decode()
+    enrolment = client.get(response["Location"])
+    assert "no-store" in enrolment["Cache-Control"]  # the secret stays out of caches
+    page = enrolment.content.decode()
     assert "<svg" in page and "otpauth" not in page  # the QR code is drawn inline
     device = TOTPDevice.objects.get(user=planner, confirmed=False)
     secret = re.search(r'id="totp-secret">([A-Z2-7 ]+)<', page).group(1)
