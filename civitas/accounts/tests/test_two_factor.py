@@ -326,3 +326,18 @@ def test_sign_in_links_are_limited_per_address_and_per_account(client):
         for n in range(6)
     ]
     assert statuses == [200] * 5 + [429]
+
+
+def test_erasing_an_account_removes_its_authenticators_and_links(client):
+    from civitas.accounts import services, twofactor
+    from civitas.accounts.models import SignInLink
+    from civitas.accounts.signin import sign_in_link_token
+
+    former_staff = UserFactory(username="former")
+    authenticator(former_staff)
+    twofactor.recovery_codes_regenerate(user=former_staff)
+    sign_in_link_token(former_staff)
+    services.account_erase(user=former_staff, password=PASSWORD, remove_posts=False)
+    assert not TOTPDevice.objects.filter(user=former_staff).exists()
+    assert not StaticToken.objects.filter(device__user=former_staff).exists()
+    assert not SignInLink.objects.filter(user=former_staff).exists()
