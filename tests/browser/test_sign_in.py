@@ -17,7 +17,9 @@ pytestmark = pytest.mark.browser
 
 def test_first_sign_in_sets_up_the_second_factor(live_server, demo, page, assert_accessible):
     user = get_user_model().objects.create_user("new-planner", "new-planner@sopot.example", PASSWORD)
-    Membership.objects.create(user=user, municipality=Municipality.objects.get(slug="sopot"), role=Role.PLANNER)
+    Membership.objects.create(
+        user=user, municipality=Municipality.objects.get(slug="sopot"), role=Role.PLANNER
+    )
     manage = reverse("manage:dashboard", args=["sopot"])
     page.goto(f"{live_server.url}{reverse('accounts:login')}?next={manage}")
     page.locator("input[name=username]").fill("new-planner")
