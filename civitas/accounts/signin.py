@@ -39,8 +39,9 @@ from .models import SignInLink
 LOGIN_LIMIT = (10, 900)  # failed sign-ins per address and name per 15 minutes
 LOGIN_ADDRESS_LIMIT = (30, 900)  # failed sign-ins per address, whatever the names (password spraying)
 # Failed sign-ins per name, from anywhere: past it the password is not checked for that name (a
-# distributed guess gets nowhere) and the owner signs in with an e-mailed link instead.
-LOGIN_NAME_LIMIT = (10, 900)
+# distributed guess gets nowhere) and the owner signs in with an e-mailed link instead. Above the
+# per-address limit, so that one client's failures alone never change how the owner signs in.
+LOGIN_NAME_LIMIT = (30, 900)
 CODE_LIMIT = (5, 900)  # wrong second-factor codes per account per 15 minutes
 CODE_ADDRESS_LIMIT = (20, 900)  # wrong second-factor codes per address, whatever the account
 LINK_LIMIT = (5, 3600)  # sign-in links asked for per address per hour

@@ -250,7 +250,7 @@ def test_replacing_the_authenticator_needs_a_fresh_code_and_the_new_apps_code(cl
 def test_an_attackers_failures_do_not_keep_the_owner_out(client, planner):
     device = authenticator(planner)
     attacker = type(client)()
-    for n in range(12):
+    for n in range(30):  # from many addresses, so that no per-address limit stops them first
         attacker.post(
             reverse("accounts:login"),
             {"username": "planner", "password": f"guess{n}"},
@@ -341,3 +341,16 @@ def test_erasing_an_account_removes_its_authenticators_and_links(client):
     assert not TOTPDevice.objects.filter(user=former_staff).exists()
     assert not StaticToken.objects.filter(device__user=former_staff).exists()
     assert not SignInLink.objects.filter(user=former_staff).exists()
+
+
+def test_one_clients_failures_leave_the_owners_password_sign_in_alone(client, planner):
+    attacker = type(client)()
+    for n in range(11):
+        attacker.post(
+            reverse("accounts:login"),
+            {"username": "planner", "password": f"guess{n}"},
+            REMOTE_ADDR="10.9.9.9",
+        )
+    assert password_step(attacker, "planner", REMOTE_ADDR="10.9.9.9").status_code == 429
+    response = password_step(client, "planner", REMOTE_ADDR="192.0.2.7")
+    assert response.status_code == 302 and response["Location"] == reverse("accounts:second_factor")
