@@ -75,6 +75,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_tasks",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "civitas.core",
     "civitas.accounts",
     "civitas.plans",
@@ -98,6 +101,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "civitas.core.middleware.RequestSizeLimitMiddleware",
+    "civitas.core.second_factor.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -146,6 +150,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
+# Staff and superusers sign in with a second factor: an authenticator app (TOTP) or a recovery
+# code. The issuer is the name the app shows next to the account.
+OTP_TOTP_ISSUER = os.environ.get("CIVITAS_OTP_ISSUER", "Civitas")
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 LOGIN_REDIRECT_URL = "portal:root"
 LOGOUT_REDIRECT_URL = "portal:root"
 

@@ -2,18 +2,24 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from civitas.accounts import signin
 from civitas.consultations import urls as consultation_urls
+from civitas.core import second_factor
 from civitas.core import views as core_views
 from civitas.portal import media
 from civitas.surveys import urls as survey_urls
 
 
 def superuser_only(request):
-    return request.user.is_active and request.user.is_superuser
+    """Active superusers whose session passed the second factor."""
+    user = request.user
+    return user.is_active and user.is_superuser and second_factor.passed(user)
 
 
 # Django's admin is for platform superusers; municipality staff work in /<municipality>/manage/.
+# Its sign-in is Civitas's own (throttled, with the second factor).
 admin.site.has_permission = superuser_only
+admin.site.login = signin.admin_login
 admin.site.site_header = "Civitas"
 
 urlpatterns = [

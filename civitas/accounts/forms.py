@@ -67,3 +67,27 @@ class EraseForm(forms.Form):
         ),
     )
     password = forms.CharField(label=_("Your password, to confirm"), widget=forms.PasswordInput, strip=False)
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=40,
+        help_text=_("The six digits your authenticator app shows, or one of your recovery codes."),
+        widget=forms.TextInput(
+            attrs={"class": "govuk-input govuk-input--width-10", "autocomplete": "one-time-code",
+                   "inputmode": "text", "spellcheck": "false", "autocapitalize": "none"}
+        ),
+    )  # fmt: skip
+
+
+class NewAuthenticatorCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code from the app"),
+        max_length=10,
+        help_text=_("The six digits the app shows for Civitas now."),
+        widget=forms.TextInput(
+            attrs={"class": "govuk-input govuk-input--width-5", "autocomplete": "one-time-code",
+                   "inputmode": "numeric", "spellcheck": "false"}
+        ),
+    )  # fmt: skip

@@ -23,3 +23,16 @@ class Profile(models.Model):
 
     def __str__(self):
         return self.display_name
+
+
+class SignInLink(models.Model):
+    """A one-time sign-in link e-mailed to an account's owner (when its password sign-in is
+    throttled). Only a hash of its secret is kept; ``used_at`` makes it single-use."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    secret_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"sign-in link {self.pk}"

@@ -15,12 +15,13 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django_otp import devices_for_user
 
 from civitas.core import throttle
 from civitas.core.models import AuditEvent, Membership
 from civitas.core.services import audit_record
 
-from .models import Profile
+from .models import Profile, SignInLink
 
 VERIFY_SALT = "civitas.accounts.verify"
 VERIFY_MAX_AGE = 3 * 24 * 3600
@@ -288,6 +289,10 @@ def account_erase(*, user, password: str, remove_posts: bool = False) -> None:
     user.is_active = False
     user.set_unusable_password()
     user.save()
+    # Its authenticators, recovery codes and sign-in links go with it.
+    for device in devices_for_user(user, confirmed=None):
+        device.delete()
+    SignInLink.objects.filter(user=user).delete()
     # The audit log names the account by its new name only: its address goes with the account.
     AuditEvent.objects.filter(object_type=user._meta.label_lower, object_id=str(user.pk)).update(
         object_repr=user.username

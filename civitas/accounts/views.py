@@ -1,4 +1,4 @@
-"""Sign-up, sign-in and the personal pages of citizens and staff."""
+"""Sign-up, password reset and the personal pages of citizens and staff (signing in: signin.py)."""
 
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -13,12 +13,9 @@ from django.utils.translation import gettext as _
 from civitas.core import throttle
 from civitas.core.forms import run_service
 
-from . import forms, services
+from . import forms, services, signin
 
 REGISTER_LIMIT = (5, 3600)  # registrations per address per hour
-LOGIN_LIMIT = (10, 900)  # failed sign-ins per address and name per 15 minutes
-LOGIN_ADDRESS_LIMIT = (30, 900)  # failed sign-ins per address, whatever the names (password spraying)
-LOGIN_NAME_LIMIT = (50, 900)  # failed sign-ins per name, from anywhere (a distributed attack on one account)
 RESET_LIMIT = (5, 3600)  # password-reset e-mails per address, and per e-mail address, per hour
 
 
@@ -47,34 +44,6 @@ def verify(request, token):
         return render(request, "accounts/verify_failed.html", {"message": error.messages[0]}, status=400)
     messages.success(request, _("Your e-mail address is confirmed: you can sign in now."))
     return redirect("accounts:login")
-
-
-class ThrottledLoginView(auth_views.LoginView):
-    template_name = "accounts/login.html"
-
-    def _keys(self) -> list[tuple[str, tuple[int, int]]]:
-        """Failed sign-ins count per address and name, per address, and per name."""
-        name = (self.request.POST.get("username") or "").strip().lower()
-        address = throttle.client_address(self.request)
-        return [
-            (f"login:{address}:{name}", LOGIN_LIMIT),
-            (f"login-address:{address}", LOGIN_ADDRESS_LIMIT),
-            (f"login-name:{name}", LOGIN_NAME_LIMIT),
-        ]
-
-    def post(self, request, *args, **kwargs):
-        if any(throttle.blocked(key, limit=limit) for key, (limit, _window) in self._keys()):
-            return render(request, "accounts/throttled.html", status=429)
-        return super().post(request, *args, **kwargs)
-
-    def form_invalid(self, form):
-        for key, (limit, window) in self._keys():
-            throttle.hit(key, limit=limit, window=window)
-        return super().form_invalid(form)
-
-    def form_valid(self, form):
-        throttle.reset(self._keys()[0][0])
-        return super().form_valid(form)
 
 
 class ThrottledPasswordResetView(auth_views.PasswordResetView):
@@ -108,7 +77,8 @@ def profile(request):
         ):
             messages.success(request, _("Your profile was saved."))
             return redirect("accounts:profile")
-    return render(request, "accounts/profile.html", {"form": form}, status=400 if form.errors else 200)
+    context = {"form": form, "second_factor": signin.second_factor_summary(request.user)}
+    return render(request, "accounts/profile.html", context, status=400 if form.errors else 200)
 
 
 @login_required

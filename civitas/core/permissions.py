@@ -1,13 +1,15 @@
 """Who may do what, in one place: the staff roles of a municipality and the actions they allow.
 
-A role counts only in the municipality it was given for. Platform superusers work through
-Django's admin; on the municipalities' pages they act like an administrator of each.
+A role counts only in the municipality it was given for, and on the web only in a session that
+passed the second factor (``second_factor``). Platform superusers work through Django's admin; on
+the municipalities' pages they act like an administrator of each.
 """
 
 from enum import StrEnum
 
 from django.core.exceptions import PermissionDenied
 
+from . import second_factor
 from .models import Membership, Municipality, Role
 
 
@@ -43,8 +45,8 @@ RULES: dict[Action, frozenset[str]] = {
 }
 
 
-def roles_of(user, municipality: Municipality) -> frozenset[str]:
-    """The user's roles in this municipality (one query, remembered on the user for the request)."""
+def _held_roles(user, municipality: Municipality) -> frozenset[str]:
+    """The roles the user holds in this municipality (one query, remembered on the user for the request)."""
     if not getattr(user, "is_authenticated", False):
         return frozenset()
     if user.is_superuser:
@@ -57,12 +59,21 @@ def roles_of(user, municipality: Municipality) -> frozenset[str]:
     return cache[municipality.pk]
 
 
+def roles_of(user, municipality: Municipality) -> frozenset[str]:
+    """The roles the user may act in here: none in a web session without the second factor."""
+    roles = _held_roles(user, municipality)
+    return roles if roles and second_factor.passed(user) else frozenset()
+
+
 def can(user, municipality: Municipality, action: Action) -> bool:
     return bool(roles_of(user, municipality) & RULES[action])
 
 
 def require(user, municipality: Municipality, action: Action) -> None:
+    """PermissionDenied; SecondFactorRequired (a redirect to the code step) when only that is missing."""
     if not can(user, municipality, action):
+        if _held_roles(user, municipality) & RULES[action]:
+            raise second_factor.SecondFactorRequired(action)
         raise PermissionDenied(action)
 
 

@@ -7,10 +7,13 @@ slug is missing, accounts when their username is missing, and the indicators and
 what exists before they write.
 """
 
+from base64 import b32decode
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from civitas.core.models import Membership, Municipality
 from civitas.core.services import membership_grant, municipality_create
@@ -53,6 +56,18 @@ def load_plans(municipality: Municipality) -> list[Plan]:
     return [load_plan_file(municipality, name) for name in sopot.PLAN_FILES]
 
 
+def demo_authenticator(user) -> None:
+    """The demo key as the user's authenticator, unless they have one (demo data only)."""
+    if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        key = b32decode(sopot.DEMO_TOTP_SECRET).hex()
+        TOTPDevice.objects.create(user=user, name="authenticator", key=key, confirmed=True)
+
+
+def demo_code() -> str:
+    """The current six-digit code of the demo authenticator key."""
+    return f"{totp(b32decode(sopot.DEMO_TOTP_SECRET)):06d}"
+
+
 def load_accounts(municipality: Municipality) -> None:
     users = get_user_model()
     for username, role, first, last in sopot.DEMO_ACCOUNTS:
@@ -64,8 +79,11 @@ def load_accounts(municipality: Municipality) -> None:
             )  # fmt: skip
         if not Membership.objects.filter(user=user, municipality=municipality, role=role).exists():
             membership_grant(actor=None, user=user, municipality=municipality, role=role)
-    if not users.objects.filter(username="admin").exists():
-        users.objects.create_superuser("admin", "admin@civitas.example", sopot.DEMO_PASSWORD)
+        demo_authenticator(user)
+    admin = users.objects.filter(username="admin").first()
+    if admin is None:
+        admin = users.objects.create_superuser("admin", "admin@civitas.example", sopot.DEMO_PASSWORD)
+    demo_authenticator(admin)
 
 
 @transaction.atomic

@@ -25,6 +25,9 @@ SOPOT = {
 
 # Demo accounts exist only in the demo data; one password for all of them, printed by load_demo.
 DEMO_PASSWORD = "sopot-demo-2014"
+# Staff sign in with a second factor: the demo staff accounts and the superuser share this
+# authenticator key (base32, time-based, six digits), printed by load_demo with the current code.
+DEMO_TOTP_SECRET = "CIVITASSOPOTDEMOTWOFACTORSECRETS"
 DEMO_ACCOUNTS = [
     ("sopot-admin", "administrator", "Мария", "Иванова"),
     ("sopot-planner", "planner", "Георги", "Петров"),

@@ -12,6 +12,7 @@ from civitas.accounts import forms as account_forms
 from civitas.accounts.models import Profile
 from civitas.core.models import AuditEvent, Role
 from civitas.testing.factories import MembershipFactory, MunicipalityFactory, UserFactory
+from civitas.testing.signin import sign_in
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
@@ -165,7 +166,7 @@ def test_password_reset_sends_a_working_link(client):
 
 def test_profile_refuses_an_unknown_language_and_changes_nothing(client):
     user = UserFactory(username="petar", email="petar@example.org")
-    client.force_login(user)
+    sign_in(client, user)
     response = client.post(reverse("accounts:profile"), {"display_name": "Друго име", "language": "xx"})
     assert response.status_code == 400 and "govuk-error-summary" in response.content.decode()
     profile = Profile.objects.get(user=user)
@@ -174,7 +175,7 @@ def test_profile_refuses_an_unknown_language_and_changes_nothing(client):
 
 def test_profile_data_download_and_erasure(client):
     user = UserFactory(username="petar", email="petar@example.org")
-    client.force_login(user)
+    sign_in(client, user)
     response = client.post(reverse("accounts:profile"), {"display_name": "Петър", "language": "en"})
     assert response.status_code == 302
     profile = Profile.objects.get(user=user)
@@ -195,7 +196,7 @@ def test_profile_data_download_and_erasure(client):
 
 def test_staff_must_hand_over_roles_before_erasure(client):
     member = MembershipFactory(municipality=MunicipalityFactory(), role=Role.PLANNER)
-    client.force_login(member.user)
+    sign_in(client, member.user)
     response = client.post(reverse("accounts:erase"), {"password": "correct horse battery staple"})
     assert response.status_code == 400
     member.user.refresh_from_db()
@@ -221,7 +222,7 @@ def test_erasure_removes_forum_posts_on_request_and_keeps_proposals_and_answers(
     mine = forum.post_create(actor=user, topic=topic, body="Моят **личен** отговор")
     reply = forum.post_create(actor=other, topic=topic, body="Благодаря", parent=mine)
     kept_response = Response.objects.create(survey=_survey(town), user=user, dedupe_key=f"account:{user.pk}")
-    client.force_login(user)
+    sign_in(client, user)
     response = client.post(
         reverse("accounts:erase"), {"password": "correct horse battery staple", "remove_posts": "on"}
     )
@@ -245,7 +246,7 @@ def test_erasure_without_the_request_keeps_posts_under_deleted_user(client):
     town = MunicipalityFactory(slug="sopot")
     user = UserFactory(username="petar", email="petar@example.org")
     topic = forum.topic_create(actor=user, municipality=town, title="Велоалея", body="Кога ще е готова?")
-    client.force_login(user)
+    sign_in(client, user)
     client.post(reverse("accounts:erase"), {"password": "correct horse battery staple"})
     post = topic.posts.get()
     assert post.state == "visible" and post.body == "Кога ще е готова?"
@@ -290,7 +291,7 @@ def test_the_data_download_holds_what_the_person_contributed(client):
     )  # fmt: skip
     question = surveys.question_create(actor=planner, survey=survey, kind="short_text", text_bg="Идея?")
     surveys.survey_submit(user=user, survey=survey, answers={question.pk: "Детска площадка"})
-    client.force_login(user)
+    sign_in(client, user)
     data = json.loads(client.get(reverse("accounts:data")).content)
     assert data["forum"]["topics_started"][0]["title"] == topic.title
     assert data["forum"]["posts"][0]["text"] == "Кога ще е готова?"

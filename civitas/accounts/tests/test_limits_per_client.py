@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from civitas.accounts import views
+from civitas.accounts import signin, views
 from civitas.testing.factories import UserFactory
 
 from .test_accounts import register_data
@@ -58,7 +58,7 @@ def test_x_forwarded_for_counts_only_from_a_trusted_proxy(client, behind_proxy):
 def test_sign_in_failures_behind_the_proxy_count_per_client(client, behind_proxy):
     UserFactory(username="ivan")
     login = reverse("accounts:login")
-    for _ in range(views.LOGIN_LIMIT[0]):
+    for _ in range(signin.LOGIN_LIMIT[0]):
         client.post(login, {"username": "ivan", "password": "wrong"}, **through_proxy(ANNA))
     assert (
         client.post(login, {"username": "ivan", "password": "wrong"}, **through_proxy(ANNA)).status_code

@@ -8,6 +8,7 @@ from django.utils import translation
 from civitas.consultations import services
 from civitas.consultations.models import ModerationEntry, Proposal
 from civitas.testing.factories import UserFactory
+from civitas.testing.signin import sign_in
 
 from .conftest import paragraphs
 
@@ -17,7 +18,7 @@ ANNA, BORIS = "203.0.113.5", "198.51.100.20"
 
 
 def propose(client, consultation, client_address: str) -> int:
-    client.force_login(UserFactory())
+    sign_in(client, UserFactory())
     with translation.override("bg"):
         detail = reverse("consultations:detail", args=["sopot", consultation.slug])
     data = {"text": "Да се добави срок.", "target": f"p:{paragraphs(consultation)[0].pk}"}

@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from civitas.consultations import selectors, services
 from civitas.consultations.models import Answer, Consultation, ModerationEntry, Proposal
 from civitas.testing.factories import MembershipFactory, MunicipalityFactory, UserFactory
+from civitas.testing.signin import sign_in
 
 from .conftest import build_consultation, paragraphs
 from .form_page import form_data
@@ -75,7 +76,7 @@ def test_public_pages_in_both_languages(client, consultation, planner, lang):
 
 def test_a_citizen_comments_on_a_paragraph_without_javascript(client, consultation, planner):
     citizen = UserFactory()
-    client.force_login(citizen)
+    sign_in(client, citizen)
     detail = url("consultations:detail", consultation.slug)
     html = client.get(detail).content.decode()
     paragraph = paragraphs(consultation)[1]
@@ -105,7 +106,7 @@ def test_a_citizen_comments_on_a_paragraph_without_javascript(client, consultati
      ({"text": "Текст", "website": "http://spam"}, "Формулярът не може да бъде приет")],
 )  # fmt: skip
 def test_bad_input_is_refused_on_the_page_with_its_form_kept(client, consultation, data, message):
-    client.force_login(UserFactory())
+    sign_in(client, UserFactory())
     paragraph = paragraphs(consultation)[0]
     page = client.post(url("consultations:detail", consultation.slug), {"target": f"p:{paragraph.pk}"} | data)
     html = page.content.decode()
@@ -116,7 +117,7 @@ def test_bad_input_is_refused_on_the_page_with_its_form_kept(client, consultatio
 
 def test_an_oversized_attachment_is_refused_on_the_page(client, consultation, settings):
     settings.CIVITAS_MAX_UPLOAD_BYTES = 1024
-    client.force_login(UserFactory())
+    sign_in(client, UserFactory())
     upload = SimpleUploadedFile("big.pdf", b"%PDF-1.4\n" + b"0" * 4096)
     page = client.post(
         url("consultations:detail", consultation.slug), {"text": "Виж файла", "attachment": upload}
@@ -131,7 +132,7 @@ def test_a_late_proposal_is_refused_on_the_page_and_logged(client, sopot, planne
     consultation.closes_at = timezone.now() - datetime.timedelta(hours=1)
     consultation.short_period_reason = "Кратък срок"
     consultation.save()
-    client.force_login(UserFactory())
+    sign_in(client, UserFactory())
     page = client.post(url("consultations:detail", consultation.slug), {"text": "Късно"})
     assert page.status_code == 400 and "предложения вече не се приемат" in page.content.decode()
     assert Proposal.objects.count() == 0 and ModerationEntry.objects.get().action == "refused_late"
@@ -144,10 +145,10 @@ def test_anonymous_posts_go_to_sign_in(client, consultation):
 
 def test_flag_a_proposal_and_moderate_it(client, consultation, moderator):
     proposal = services.proposal_submit(actor=UserFactory(), consultation=consultation, text="Обидно")
-    client.force_login(UserFactory())
+    sign_in(client, UserFactory())
     page = client.post(url("consultations:flag", consultation.slug, proposal.pk), {"reason": "Обида"})
     assert page.status_code == 302 and proposal.flags.count() == 1
-    client.force_login(moderator)
+    sign_in(client, moderator)
     queue = client.get(url("consultations_manage:moderation"))
     assert queue.status_code == 200 and "Обида" in queue.content.decode()
     page = client.post(url("consultations_manage:moderate", proposal.pk, "hide"), {"reason": "Лични нападки"})
@@ -159,7 +160,7 @@ def test_flag_a_proposal_and_moderate_it(client, consultation, moderator):
 
 
 def test_staff_run_a_consultation_through_the_pages(client, sopot, planner):
-    client.force_login(planner)
+    sign_in(client, planner)
     page = client.post(url("consultations_manage:create"), {
         "title_bg": "Наредба за паркиране", "slug": "parking", "opens_at": "2030-01-01T09:00",
         "closes_at": "2030-01-15T09:00",
@@ -199,7 +200,7 @@ def test_staff_pages_are_for_planners_of_the_municipality(client, consultation):
     for user, status in [(UserFactory(), 403), (karlovo_planner, 403),
                          (MembershipFactory(municipality=consultation.municipality, role="moderator").user, 403),
                          (MembershipFactory(municipality=consultation.municipality, role="administrator").user, 200)]:  # fmt: skip
-        client.force_login(user)
+        sign_in(client, user)
         assert client.get(url("consultations_manage:detail", consultation.slug)).status_code == status
     client.logout()
     assert client.get(url("consultations_manage:list")).status_code == 302
@@ -208,7 +209,7 @@ def test_staff_pages_are_for_planners_of_the_municipality(client, consultation):
 def test_drafts_are_hidden_from_the_public(client, sopot, planner):
     draft = build_consultation(sopot, planner, slug="hidden", open_=False)
     assert client.get(url("consultations:detail", draft.slug)).status_code == 404
-    client.force_login(planner)
+    sign_in(client, planner)
     assert client.get(url("consultations:detail", draft.slug)).status_code == 200
 
 
@@ -266,7 +267,7 @@ def test_query_counts_do_not_grow_with_proposals(client, sopot, planner, page):
 def test_list_and_staff_page_queries_do_not_grow(client, sopot, planner, page):
     """The public list, the staff list and the staff page of a consultation: the same number of
     queries with one consultation of one proposal as with three of many."""
-    client.force_login(planner)
+    sign_in(client, planner)
 
     def count(slug):
         args = [slug] if page.endswith("detail") else []
@@ -369,13 +370,13 @@ def test_attachments_follow_their_proposal_and_drafts_their_consultation(
     assert client.get(path).status_code == 200
     services.proposal_hide(actor=moderator, proposal=proposal, reason="Лични данни")
     assert client.get(path).status_code == 404
-    client.force_login(moderator)
+    sign_in(client, moderator)
     assert client.get(path).status_code == 200
     client.logout()
     draft = build_consultation(sopot, planner, slug="draft-doc", open_=False)
     draft.document.save("draft.pdf", ContentFile(b"%PDF-1.4 draft"), save=True)
     assert client.get(f"/media/{draft.document.name}").status_code == 404
-    client.force_login(planner)
+    sign_in(client, planner)
     assert client.get(f"/media/{draft.document.name}").status_code == 200
 
 
@@ -385,7 +386,7 @@ def test_attachments_follow_their_proposal_and_drafts_their_consultation(
 
 def test_an_open_consultation_saved_unchanged_on_its_edit_page_is_saved(client, consultation, planner):
     assert consultation.opens_at.second or consultation.opens_at.microsecond  # opened "now", to the second
-    client.force_login(planner)
+    sign_in(client, planner)
     edit = url("consultations_manage:edit", consultation.slug)
     data = form_data(client.get(edit).content.decode(), containing="title_bg")
     page = client.post(edit, data)
@@ -399,7 +400,7 @@ def test_an_open_consultation_saved_unchanged_on_its_edit_page_is_saved(client, 
 
 
 def test_every_other_field_of_an_open_consultation_can_be_edited_on_its_page(client, consultation, planner):
-    client.force_login(planner)
+    sign_in(client, planner)
     edit = url("consultations_manage:edit", consultation.slug)
     data = form_data(client.get(edit).content.decode(), containing="title_bg")
     later = timezone.localtime(consultation.closes_at + datetime.timedelta(days=3))
@@ -423,7 +424,7 @@ def test_a_consultation_past_its_closing_date_saved_unchanged_is_saved(client, s
     consultation = build_consultation(sopot, planner, slug="over", open_=False, short_period_reason="Тест")
     services.consultation_open(actor=planner, consultation=consultation, now=now - datetime.timedelta(days=2))
     Consultation.objects.filter(pk=consultation.pk).update(closes_at=now - datetime.timedelta(seconds=30))
-    client.force_login(planner)
+    sign_in(client, planner)
     edit = url("consultations_manage:edit", "over")
     data = form_data(client.get(edit).content.decode(), containing="title_bg")
     data["title_bg"] = "Без правописна грешка"
@@ -437,7 +438,7 @@ def test_a_consultation_past_its_closing_date_saved_unchanged_is_saved(client, s
 def test_the_opening_date_of_an_open_consultation_still_cannot_change_on_its_page(
     client, consultation, planner
 ):
-    client.force_login(planner)
+    sign_in(client, planner)
     edit = url("consultations_manage:edit", consultation.slug)
     data = form_data(client.get(edit).content.decode(), containing="title_bg")
     earlier = timezone.localtime(consultation.opens_at - datetime.timedelta(days=1))
@@ -455,7 +456,7 @@ def test_the_opening_date_of_an_open_consultation_still_cannot_change_on_its_pag
 
 def test_of_two_editors_of_the_draft_text_on_the_page_the_second_is_refused(client, sopot, planner):
     build_consultation(sopot, planner, slug="two", open_=False)
-    client.force_login(planner)
+    sign_in(client, planner)
     path = url("consultations_manage:text", "two")
     first = form_data(client.get(path).content.decode(), containing="text_bg")
     second = form_data(client.get(path).content.decode(), containing="text_bg")
@@ -467,7 +468,7 @@ def test_of_two_editors_of_the_draft_text_on_the_page_the_second_is_refused(clie
 
 
 def test_of_two_editors_of_a_consultation_on_the_page_the_second_is_refused(client, consultation, planner):
-    client.force_login(planner)
+    sign_in(client, planner)
     edit = url("consultations_manage:edit", consultation.slug)
     first = form_data(client.get(edit).content.decode(), containing="title_bg")
     second = form_data(client.get(edit).content.decode(), containing="title_bg")
@@ -483,7 +484,7 @@ def test_generating_the_draft_from_a_stale_page_is_refused(client, sopot, planne
     consultation = build_consultation(sopot, planner, slug="plan", open_=False)
     services.consultation_update(actor=planner, consultation=consultation, expected_version=consultation.version,
                                  plan=PlanFactory(municipality=sopot, vision_bg="Визия."))  # fmt: skip
-    client.force_login(planner)
+    sign_in(client, planner)
     detail = client.get(url("consultations_manage:detail", "plan")).content.decode()
     button = form_data(detail, containing="version")
     services.draft_replace_text(actor=planner, consultation=consultation, text_bg="Нов текст от друг.",

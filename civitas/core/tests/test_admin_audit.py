@@ -9,13 +9,14 @@ from django.urls import reverse
 from civitas.core.models import AuditEvent, Municipality
 from civitas.plans.models import Plan
 from civitas.testing.factories import MunicipalityFactory, PlanFactory, UserFactory
+from civitas.testing.signin import sign_in
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def superuser_client(client):
-    client.force_login(UserFactory(username="root", is_superuser=True, is_staff=True))
+    sign_in(client, UserFactory(username="root", is_superuser=True, is_staff=True))
     return client
 
 

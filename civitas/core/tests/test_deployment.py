@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from civitas.forum.models import Topic
 from civitas.testing.factories import MunicipalityFactory, UserFactory
+from civitas.testing.signin import sign_in
 
 ROOT = Path(__file__).resolve().parents[3]
 PRODUCTION = {
@@ -65,7 +66,7 @@ def test_check_deploy_is_clean_with_the_documented_production_settings(tmp_path)
 def test_a_body_larger_than_the_limit_is_refused_before_it_is_read(client, settings):
     settings.CIVITAS_MAX_REQUEST_BYTES = 4096
     municipality = MunicipalityFactory()
-    client.force_login(UserFactory())
+    sign_in(client, UserFactory())
     url = reverse("forum:topic_create", args=[municipality.slug])
     photo = SimpleUploadedFile("photo.jpg", b"\xff\xd8\xff" + b"0" * 8000, content_type="image/jpeg")
     response = client.post(url, {"title": "Голяма снимка", "body": "Текст", "photo": photo})

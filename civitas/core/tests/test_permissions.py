@@ -5,6 +5,7 @@ import pytest
 from civitas.core.models import Role
 from civitas.core.permissions import RULES, Action, allowed_actions, can
 from civitas.testing.factories import MembershipFactory, MunicipalityFactory, UserFactory
+from civitas.testing.signin import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -77,9 +78,9 @@ def test_admin_site_is_for_superusers_only(client):
     staff = MembershipFactory(municipality=sopot, role=Role.ADMINISTRATOR).user
     staff.is_staff = True
     staff.save()
-    client.force_login(staff)
+    sign_in(client, staff)
     assert client.get("/admin/").status_code == 302
-    client.force_login(UserFactory(username="root", is_superuser=True, is_staff=True))
+    sign_in(client, UserFactory(username="root", is_superuser=True, is_staff=True))
     assert client.get("/admin/").status_code == 200
 
 
@@ -87,7 +88,7 @@ def test_admin_pages_of_the_domain_answer_for_superusers(client):
     from django.core.management import call_command
 
     call_command("load_demo", stdout=open("/dev/null", "w"))
-    client.force_login(UserFactory(username="root2", is_superuser=True, is_staff=True))
+    sign_in(client, UserFactory(username="root2", is_superuser=True, is_staff=True))
     for path in [
         "/admin/plans/plan/",
         "/admin/projects/project/",

@@ -311,3 +311,19 @@ def test_the_demo_has_the_priorities_survey_with_its_results(client):
     assert f"/sopot/surveys/{SLUG}/" in listing
     results = client.get(f"/sopot/surveys/{SLUG}/results/")
     assert results.status_code == 200 and "<svg" in results.content.decode()
+
+
+def test_demo_staff_pass_the_second_factor_with_the_printed_key(demo):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from civitas.demo.sopot import DEMO_TOTP_SECRET
+
+    out = StringIO()
+    call_command("load_demo", accounts_only=True, stdout=out)
+    assert DEMO_TOTP_SECRET[:4] + " " + DEMO_TOTP_SECRET[4:8] in out.getvalue()
+    code = StringIO()
+    call_command("load_demo", code=True, stdout=code)
+    for username in ["sopot-admin", "sopot-planner", "sopot-projects", "sopot-indicators", "sopot-verifier",
+                     "sopot-moderator", "admin"]:  # fmt: skip
+        device = TOTPDevice.objects.get(user__username=username, confirmed=True)
+        assert device.verify_token(code.getvalue().strip()), username

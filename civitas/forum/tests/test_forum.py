@@ -10,6 +10,7 @@ from civitas.core.models import Role
 from civitas.forum import services
 from civitas.forum.models import ModerationAction, Post, PostState, Topic
 from civitas.testing.factories import MembershipFactory, MunicipalityFactory, ProjectFactory, UserFactory
+from civitas.testing.signin import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -167,7 +168,7 @@ def test_pages_and_permissions(client, town, topic, citizen):
     assert client.get(reverse("forum:topic", args=["sopot", topic.pk])).status_code == 200
     assert client.get(reverse("forum:topic_create", args=["sopot"])).status_code == 302  # sign in first
     assert client.get(reverse("forum:topic", args=["karlovo", topic.pk])).status_code == 404
-    client.force_login(citizen)
+    sign_in(client, citizen)
     assert client.get(reverse("forum:moderation", args=["sopot"])).status_code == 403
     response = client.post(reverse("forum:topic", args=["sopot", topic.pk]), {"body": "Отговор от сайта"})
     assert response.status_code == 302 and topic.posts.count() == 2
@@ -232,7 +233,7 @@ def test_a_topic_on_a_consultation_is_listed_on_the_consultation_page(client, to
     )  # fmt: skip
     consultations.draft_replace_text(actor=planner, consultation=consultation, text_bg="# Раздел\n\nТекст.")
     consultations.consultation_open(actor=planner, consultation=consultation, now=now)
-    client.force_login(citizen)
+    sign_in(client, citizen)
     response = client.post(
         reverse("forum:topic_create", args=["sopot"]) + "?consultation=proekt",
         {"title": "Какво означава чл. 3?", "body": "Не разбирам текста."},
@@ -272,7 +273,7 @@ def test_a_topic_cannot_be_attached_to_a_draft_plan(client, town, citizen):
     from civitas.testing.factories import PlanFactory
 
     draft = PlanFactory(municipality=town, slug="chernova", status="draft")
-    client.force_login(citizen)
+    sign_in(client, citizen)
     client.post(
         reverse("forum:topic_create", args=["sopot"]) + "?plan=chernova", {"title": "Тема", "body": "Текст"}
     )

@@ -18,6 +18,7 @@ from django.urls import reverse
 from civitas.forum import markup, services, tasks
 from civitas.forum.models import Post, Topic
 from civitas.testing.factories import MunicipalityFactory, UserFactory
+from civitas.testing.signin import sign_in
 
 # --- Finding 2: rendering cost and the write lock -------------------------------------------------
 
@@ -115,7 +116,7 @@ def test_posts_are_rendered_and_photos_processed_outside_any_transaction(
         kind="issue",
         photo=SimpleUploadedFile("a.jpg", image.getvalue()),
     )
-    client.force_login(author)  # and through the page: no transaction around the request either
+    sign_in(client, author)  # and through the page: no transaction around the request either
     response = client.post(
         reverse("forum:topic", args=["sopot", topic.pk]), {"body": "трети", "kind": "comment"}
     )
@@ -220,7 +221,7 @@ def citizen(db):
 def test_a_line_break_in_a_topic_title_is_removed_and_followers_are_still_notified(
     client, town, citizen, django_capture_on_commit_callbacks
 ):
-    client.force_login(citizen)
+    sign_in(client, citizen)
     response = client.post(
         reverse("forum:topic_create", args=["sopot"]),
         {"title": "Велоалея\r\nBcc: x@example.org", "body": "Кога?"},

@@ -23,6 +23,7 @@ from civitas.testing.factories import (
     PlanFactory,
     TargetFactory,
 )
+from civitas.testing.signin import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -282,7 +283,7 @@ def read_staff_dashboard(client, plan) -> dict:
 
     staff = UserFactory(username="verifier")
     MembershipFactory(user=staff, municipality=plan.municipality, role=Role.VERIFIER)
-    client.force_login(staff)
+    sign_in(client, staff)
     page = client.get(f"/en/{plan.municipality.slug}/manage/indicators/dashboard/").content.decode()
     client.logout()
     counts = {key: int(value) for key, value in re.findall(r'data-count="(\w+)">(\d+)<', page)}

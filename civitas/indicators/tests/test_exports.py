@@ -26,6 +26,7 @@ from civitas.testing.factories import (
     TargetFactory,
     UserFactory,
 )
+from civitas.testing.signin import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -156,7 +157,7 @@ def test_public_csv_tables(client, town, plan, rich):
 
 
 def test_staff_xlsx_has_every_sheet_and_the_internal_details(client, town, plan, rich):
-    client.force_login(staff(town, Role.VERIFIER, "verifier"))
+    sign_in(client, staff(town, Role.VERIFIER, "verifier"))
     response = client.get(f"/{town.slug}/manage/indicators/data/export.xlsx?plan=opr")
     assert response.status_code == 200
     assert response["Content-Type"] == data_views.XLSX
@@ -182,7 +183,7 @@ def test_municipality_export_agrees_with_the_plan_export(client, town, plan, ric
         plan=PlanFactory(municipality=town, slug="strategy", period_start=2015, period_end=2025)
     )
     fill(other, 2, prefix="S")
-    client.force_login(staff(town, Role.VERIFIER, "verifier"))
+    sign_in(client, staff(town, Role.VERIFIER, "verifier"))
     whole = read_csv(client.get(f"/{town.slug}/manage/indicators/data/export.csv?table=passports"))
     of_plan = read_csv(client.get(f"/{town.slug}/manage/indicators/data/export.csv?table=passports&plan=opr"))
     assert {r["indicator_code"] for r in whole} == {"N1", "P1", "S000", "S001"}
@@ -197,7 +198,7 @@ def test_municipality_export_agrees_with_the_plan_export(client, town, plan, ric
                                  "/{m}/manage/indicators/data/export.csv?plan=opr",
                                  "/{m}/manage/indicators/data/export.xlsx?plan=opr"])  # fmt: skip
 def test_export_queries_do_not_grow_with_the_indicators(client, town, plan, element, url):
-    client.force_login(staff(town, Role.VERIFIER, "verifier"))
+    sign_in(client, staff(town, Role.VERIFIER, "verifier"))
     url = url.format(m=town.slug)
     fill(element, 5)
 
@@ -231,7 +232,7 @@ def test_anonymous_staff_export_asks_to_sign_in(client, town, plan):
 def test_another_municipalitys_plan_is_not_found(client, town, plan):
     other = MunicipalityFactory(slug="karlovo")
     PlanFactory(municipality=other, slug="their-plan")
-    client.force_login(staff(town, Role.VERIFIER, "verifier"))
+    sign_in(client, staff(town, Role.VERIFIER, "verifier"))
     assert client.get(f"/{town.slug}/manage/indicators/data/export.csv?plan=their-plan").status_code == 404
     assert client.get(f"/{town.slug}/manage/indicators/data/template.csv?plan=their-plan").status_code in (
         403,
@@ -249,7 +250,7 @@ def test_a_draft_plan_has_no_public_export(client, town):
 
 def test_round_trip_export_then_import_gives_the_same_values(client, town, plan, rich):
     """Export the published values, import them into a fresh copy of the indicators: same values."""
-    client.force_login(staff(town, Role.VERIFIER, "verifier"))
+    sign_in(client, staff(town, Role.VERIFIER, "verifier"))
     data = b"".join(client.get(f"/{town.slug}/manage/indicators/data/export.xlsx?plan=opr").streaming_content)
     fresh_town = MunicipalityFactory(slug="fresh")
     fresh_element = PlanElementFactory(

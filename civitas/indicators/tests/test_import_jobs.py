@@ -19,6 +19,7 @@ from civitas.testing.factories import (
     PlanFactory,
     UserFactory,
 )
+from civitas.testing.signin import sign_in
 
 
 @pytest.fixture
@@ -76,7 +77,7 @@ def job_url(town, job) -> str:
 def test_a_large_file_is_imported_in_the_background_and_its_page_shows_the_result(
     client, town, owner, indicator, django_capture_on_commit_callbacks
 ):
-    client.force_login(owner)
+    sign_in(client, owner)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         response = upload(client, town, GOOD, submit="on")
     job = ImportJob.objects.get()
@@ -110,7 +111,7 @@ def test_a_large_file_is_imported_in_the_background_and_its_page_shows_the_resul
 def test_a_failed_background_import_writes_nothing_and_shows_the_report(
     client, town, owner, indicator, django_capture_on_commit_callbacks
 ):
-    client.force_login(owner)
+    sign_in(client, owner)
     with django_capture_on_commit_callbacks(execute=True):
         response = upload(client, town, BAD)
     job = ImportJob.objects.get()
@@ -126,7 +127,7 @@ def test_a_failed_background_import_writes_nothing_and_shows_the_report(
 
 @pytest.mark.django_db
 def test_a_small_file_is_still_imported_in_the_request(client, town, owner, indicator):
-    client.force_login(owner)
+    sign_in(client, owner)
     response = upload(client, town, b"indicator_code,period,value\nN1,2015,1\nN1,2016,2\n")
     assert response.status_code == 302 and response["Location"].endswith("/manage/indicators/data/")
     assert not ImportJob.objects.exists() and Measurement.objects.count() == 2
@@ -136,7 +137,7 @@ def test_a_small_file_is_still_imported_in_the_request(client, town, owner, indi
 def test_the_report_is_in_the_uploaders_language(
     client, town, owner, indicator, django_capture_on_commit_callbacks
 ):
-    client.force_login(owner)
+    sign_in(client, owner)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
             f"/{town.slug}/manage/indicators/data/import/", {"file": SimpleUploadedFile("v.csv", BAD)}
@@ -156,17 +157,17 @@ def test_only_the_uploader_and_staff_who_import_see_the_job(client, town, owner,
     other_town = MunicipalityFactory(slug="karlovo")
     stranger = staff(other_town, Role.INDICATOR_OWNER, "stranger")
     for user, status in ((owner, 200), (colleague, 200), (verifier, 404), (stranger, 404)):
-        client.force_login(user)
+        sign_in(client, user)
         assert client.get(job_url(town, job)).status_code == status, user
     # The uploader sees their own job even without the role any more.
     owner.memberships.all().delete()
-    client.force_login(type(owner).objects.get(pk=owner.pk))
+    sign_in(client, type(owner).objects.get(pk=owner.pk))
     assert client.get(job_url(town, job)).status_code == 200
     client.logout()
     response = client.get(job_url(town, job))
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
     # Another municipality's address does not find the job.
-    client.force_login(owner)
+    sign_in(client, owner)
     assert client.get(f"/en/karlovo/manage/indicators/data/import/{job.pk}/").status_code == 404
 
 

@@ -21,6 +21,7 @@ from civitas.testing.factories import (
     PlanFactory,
     UserFactory,
 )
+from civitas.testing.signin import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -385,7 +386,7 @@ def test_template_has_only_the_users_indicators(town, owner, indicators, element
 
 
 def test_filled_template_imports(town, owner, indicators, client):
-    client.force_login(owner)
+    sign_in(client, owner)
     response = client.get(f"/{town.slug}/manage/indicators/data/template.xlsx")
     assert response.status_code == 200
     workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
@@ -409,7 +410,7 @@ def test_filled_template_imports(town, owner, indicators, client):
 
 
 def test_template_csv(town, owner, indicators, client):
-    client.force_login(owner)
+    sign_in(client, owner)
     response = client.get(f"/{town.slug}/manage/indicators/data/template.csv?plan=opr")
     assert response.status_code == 200 and response.streaming
     text = b"".join(response.streaming_content).decode("utf-8")

@@ -18,6 +18,7 @@ from civitas.testing.factories import (
     PlanFactory,
     UserFactory,
 )
+from civitas.testing.signin import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -61,7 +62,7 @@ BAD = b"indicator_code,period,value,numerator,denominator\nN1,2015,140,,\nNOPE,2
 
 
 def test_upload_saves_drafts_and_says_so(client, town, owner, indicator):
-    client.force_login(owner)
+    sign_in(client, owner)
     response = upload(client, town, GOOD)
     assert response.status_code == 302
     assert response["Location"].endswith(f"/{town.slug}/manage/indicators/data/")
@@ -74,14 +75,14 @@ def test_upload_saves_drafts_and_says_so(client, town, owner, indicator):
 
 
 def test_upload_can_submit_at_once(client, town, owner, indicator):
-    client.force_login(owner)
+    sign_in(client, owner)
     response = upload(client, town, GOOD, submit="on")
     assert response.status_code == 302
     assert set(Measurement.objects.values_list("state", flat=True)) == {MeasurementState.SUBMITTED}
 
 
 def test_upload_with_errors_shows_the_report_and_saves_nothing(client, town, owner, indicator):
-    client.force_login(owner)
+    sign_in(client, owner)
     response = upload(client, town, BAD)
     assert response.status_code == 400
     html = response.content.decode()
@@ -97,7 +98,7 @@ def test_upload_with_errors_shows_the_report_and_saves_nothing(client, town, own
 
 
 def test_report_in_bulgarian(client, town, owner, indicator):
-    client.force_login(owner)
+    sign_in(client, owner)
     response = client.post(
         f"/{town.slug}/manage/indicators/data/import/", {"file": SimpleUploadedFile("v.csv", BAD)}
     )
@@ -107,7 +108,7 @@ def test_report_in_bulgarian(client, town, owner, indicator):
 
 def test_an_oversized_upload_is_refused_before_it_is_read(client, town, owner, indicator, monkeypatch):
     monkeypatch.setattr(imports, "MAX_BYTES", 10)
-    client.force_login(owner)
+    sign_in(client, owner)
     response = upload(client, town, GOOD)
     assert response.status_code == 400
     assert "files up to" in response.content.decode()
@@ -115,14 +116,14 @@ def test_an_oversized_upload_is_refused_before_it_is_read(client, town, owner, i
 
 
 def test_not_a_spreadsheet(client, town, owner, indicator):
-    client.force_login(owner)
+    sign_in(client, owner)
     response = upload(client, town, b"\x89PNG\r\n\x1a\n" + bytes(200), name="photo.png")
     assert response.status_code == 400
     assert "not a spreadsheet" in response.content.decode()
 
 
 def test_the_data_page_lists_templates_and_exports(client, town, owner, indicator):
-    client.force_login(owner)
+    sign_in(client, owner)
     html = client.get(f"/en/{town.slug}/manage/indicators/data/").content.decode()
     assert f"/en/{town.slug}/manage/indicators/data/template.xlsx?plan=opr" in html
     assert f"/en/{town.slug}/manage/indicators/data/export.csv?plan=opr" in html
@@ -133,14 +134,14 @@ def test_the_data_page_lists_templates_and_exports(client, town, owner, indicato
     "role, status", [(Role.VERIFIER, 403), (Role.PLANNER, 403), (Role.ADMINISTRATOR, 200)]
 )
 def test_only_those_who_enter_values_upload(client, town, indicator, role, status):
-    client.force_login(staff(town, role, f"u-{role}"))
+    sign_in(client, staff(town, role, f"u-{role}"))
     assert client.get(f"/{town.slug}/manage/indicators/data/import/").status_code == status
     assert client.get(f"/{town.slug}/manage/indicators/data/template.csv").status_code == status
 
 
 def test_staff_of_another_municipality_are_refused(client, town, indicator):
     other = MunicipalityFactory(slug="karlovo")
-    client.force_login(staff(other, Role.INDICATOR_OWNER, "stranger"))
+    sign_in(client, staff(other, Role.INDICATOR_OWNER, "stranger"))
     assert client.get(f"/{town.slug}/manage/indicators/data/").status_code == 403
     assert upload(client, town, GOOD).status_code == 403
     assert Measurement.objects.count() == 0

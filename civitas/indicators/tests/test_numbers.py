@@ -21,6 +21,7 @@ from civitas.testing.factories import (
     PlanFactory,
     UserFactory,
 )
+from civitas.testing.signin import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -246,7 +247,7 @@ def test_a_correction_is_checked_the_same_way(town, owner, indicator):
 @pytest.mark.parametrize("case", list(BAD))
 def test_the_value_form_refuses_it(client, town, owner, indicator, case):
     raw, message = BAD[case]
-    client.force_login(owner)
+    sign_in(client, owner)
     response = client.post(
         f"/en/{town.slug}/manage/indicators/indicator/N1/value/",
         {"period": "2016", "value": raw, "action": "draft"},
@@ -259,7 +260,7 @@ def test_the_value_form_refuses_it(client, town, owner, indicator, case):
 def test_the_value_form_reads_a_decimal_comma_and_refuses_a_breakdown_that_does_not_fit(
     client, town, owner, indicator
 ):
-    client.force_login(owner)
+    sign_in(client, owner)
     url = f"/en/{town.slug}/manage/indicators/indicator/N1/value/"
     bad = client.post(url, {"period": "2016", "value": "10", "breakdown__settlement__sopot": "١٠",
                             "breakdown__settlement__anevo": "0"})  # fmt: skip

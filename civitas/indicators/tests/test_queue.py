@@ -19,6 +19,7 @@ from civitas.testing.factories import (
     PlanFactory,
     UserFactory,
 )
+from civitas.testing.signin import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -65,7 +66,7 @@ def queue(client, town, query=""):
 
 def test_a_page_of_the_queue_holds_at_most_the_page_size(client, town, verifier, submit):
     submit(QUEUE_PAGE_SIZE + 3)
-    client.force_login(verifier)
+    sign_in(client, verifier)
     first, on_first = queue(client, town)
     assert len(on_first) == QUEUE_PAGE_SIZE
     assert f"{QUEUE_PAGE_SIZE + 3} values" in first
@@ -81,21 +82,21 @@ def test_a_page_of_the_queue_holds_at_most_the_page_size(client, town, verifier,
 
 def test_page_links_keep_the_other_parameters(client, town, verifier, submit):
     submit(QUEUE_PAGE_SIZE + 1)
-    client.force_login(verifier)
+    sign_in(client, verifier)
     page, _rows = queue(client, town, "?indicator=Q&page=2")
     assert 'href="?indicator=Q&amp;page=1" rel="prev"' in page
 
 
 def test_a_small_queue_has_no_page_links(client, town, verifier, submit):
     submit(2)
-    client.force_login(verifier)
+    sign_in(client, verifier)
     page, rows = queue(client, town)
     assert len(rows) == 2 and "govuk-pagination" not in page
 
 
 def test_every_page_costs_the_same_queries_however_long_the_queue(client, town, verifier, submit):
     submit(3)
-    client.force_login(verifier)
+    sign_in(client, verifier)
     queue(client, town)  # warm the session and the role cache
     with CaptureQueriesContext(connection) as small:
         queue(client, town)
@@ -110,7 +111,7 @@ def test_the_dashboard_lists_only_the_oldest_waiting_values_and_counts_all(clien
     from civitas.indicators.selectors import DASHBOARD_WAITING
 
     submit(DASHBOARD_WAITING + 7)
-    client.force_login(verifier)
+    sign_in(client, verifier)
     response = client.get(f"/en/{town.slug}/manage/indicators/dashboard/")
     assert response.status_code == 200
     page = response.content.decode()

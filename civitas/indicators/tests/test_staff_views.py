@@ -22,6 +22,7 @@ from civitas.testing.factories import (
     TargetFactory,
     UserFactory,
 )
+from civitas.testing.signin import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -105,7 +106,7 @@ def state_of(indicator):
 
 
 def test_owner_enters_a_draft_then_submits(client, town, owner, indicator):
-    client.force_login(owner)
+    sign_in(client, owner)
     page = client.get(base(town) + "indicator/N1/")
     assert page.status_code == 200 and "2016" in page.content.decode()
     url = base(town) + "indicator/N1/value/"
@@ -131,7 +132,7 @@ def test_owner_enters_a_draft_then_submits(client, town, owner, indicator):
 
 def test_evidence_file_is_checked_and_stored(client, town, owner, indicator, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    client.force_login(owner)
+    sign_in(client, owner)
     url = base(town) + "indicator/N1/value/"
     bad = client.post(
         url, {"period": "2016", "value": "5", "evidence": SimpleUploadedFile("x.exe", b"MZ\x90\x00\x00\xff")}
@@ -165,7 +166,7 @@ def test_bad_values_are_refused_on_the_page_and_change_nothing(
 ):
     Indicator.objects.filter(pk=indicator.pk).update(**passport)
     before = state_of(indicator)
-    client.force_login(owner)
+    sign_in(client, owner)
     response = client.post(base(town) + "indicator/N1/value/", {**data, "action": "submit"})
     assert response.status_code == 400
     assert message in errors_of(response)
@@ -175,7 +176,7 @@ def test_bad_values_are_refused_on_the_page_and_change_nothing(
 def test_only_the_owner_enters(client, town, indicator, verifier, planner):
     other_owner = staff(town, Role.INDICATOR_OWNER, "other")
     for user in (verifier, planner, other_owner):
-        client.force_login(user)
+        sign_in(client, user)
         response = client.post(base(town) + "indicator/N1/value/", {"period": "2016", "value": "5"})
         assert response.status_code == 403, user
         assert client.get(base(town) + "indicator/N1/value/?period=2016").status_code == 403
@@ -193,7 +194,7 @@ def submitted(indicator, owner):
 
 
 def test_verifier_approves_and_publishes(client, town, verifier, submitted):
-    client.force_login(verifier)
+    sign_in(client, verifier)
     queue = client.get(base(town) + "queue/")
     assert queue.status_code == 200 and "N1" in queue.content.decode()
     response = client.post(base(town) + f"values/{submitted.pk}/review/", {"action": "approve"})
@@ -207,14 +208,14 @@ def test_verifier_approves_and_publishes(client, town, verifier, submitted):
 
 
 def test_verifier_returns_with_a_note_and_the_owner_sees_it(client, town, owner, verifier, submitted):
-    client.force_login(verifier)
+    sign_in(client, verifier)
     refused = client.post(base(town) + f"values/{submitted.pk}/review/", {"action": "return", "note": " "})
     assert refused.status_code == 400
     assert "Say what needs to change when you return a value." in errors_of(refused)
     client.post(base(town) + f"values/{submitted.pk}/review/", {"action": "return", "note": "Провери НСИ"})
     submitted.refresh_from_db()
     assert (submitted.state, submitted.return_note) == ("returned", "Провери НСИ")
-    client.force_login(owner)
+    sign_in(client, owner)
     assert "Провери НСИ" in client.get(base(town) + "indicator/N1/").content.decode()
 
 
@@ -222,7 +223,7 @@ def test_the_person_who_entered_a_value_cannot_approve_it(client, town, submitte
     both = staff(town, Role.VERIFIER, "both")
     MembershipFactory(user=both, municipality=town, role=Role.INDICATOR_OWNER)
     Measurement.objects.filter(pk=submitted.pk).update(entered_by=both)
-    client.force_login(both)
+    sign_in(client, both)
     page = client.get(base(town) + f"values/{submitted.pk}/review/")
     assert "You entered this value" in page.content.decode()
     response = client.post(base(town) + f"values/{submitted.pk}/review/", {"action": "approve_publish"})
@@ -234,7 +235,7 @@ def test_the_person_who_entered_a_value_cannot_approve_it(client, town, submitte
 
 def test_owner_corrects_a_published_value_with_a_reason(client, town, owner, indicator):
     m = MeasurementFactory(indicator=indicator, year=2016, value=Decimal(150), state="published")
-    client.force_login(owner)
+    sign_in(client, owner)
     url = base(town) + f"values/{m.pk}/correct/"
     refused = client.post(url, {"value": "155", "reason": "", "version": m.version})
     assert refused.status_code == 400
@@ -277,7 +278,7 @@ def test_permissions(client, town, owner, verifier, planner, indicator, who, all
     }
     if who == "elsewhere":
         users[who] = staff(MunicipalityFactory(slug="karlovo"), Role.ADMINISTRATOR, "karlovo-admin")
-    client.force_login(users[who])
+    sign_in(client, users[who])
     for page in PAGES:
         code = client.get(base(town) + page).status_code
         assert code == (200 if page in allowed else 403), (who, page, code)
@@ -307,7 +308,7 @@ def passport_data(element, **changes):
 
 
 def test_planner_creates_a_passport_with_targets_and_disaggregation(client, town, planner, element, owner):
-    client.force_login(planner)
+    sign_in(client, planner)
     page = client.get(base(town) + "new/")
     assert page.status_code == 200
     response = client.post(base(town) + "new/", passport_data(element, owner=str(owner.pk)))
@@ -324,7 +325,7 @@ def test_planner_creates_a_passport_with_targets_and_disaggregation(client, town
 
 
 def test_target_year_outside_the_plan_is_refused(client, town, planner, element):
-    client.force_login(planner)
+    sign_in(client, planner)
     response = client.post(base(town) + "new/", passport_data(element, **{"targets-1-period": "2031"}))
     assert response.status_code == 400
     assert "The target year 2031 is outside the plan's period 2014–2020." in errors_of(response)
@@ -344,7 +345,7 @@ def edit_data(indicator, element, **changes):
 
 
 def test_changing_a_target_needs_a_reason_and_is_kept(client, town, planner, element, indicator):
-    client.force_login(planner)
+    sign_in(client, planner)
     before = state_of(indicator)
     refused = client.post(
         base(town) + "indicator/N1/edit/", edit_data(indicator, element, **{"targets-0-value": "250"})
@@ -367,7 +368,7 @@ def test_changing_a_target_needs_a_reason_and_is_kept(client, town, planner, ele
 
 
 def test_removing_a_target_and_changing_the_baseline_need_a_reason(client, town, planner, element, indicator):
-    client.force_login(planner)
+    sign_in(client, planner)
     data = edit_data(indicator, element, baseline_value="90", reason="Коригирани данни на НСИ")
     data["targets-0-DELETE"] = "on"
     TargetFactory(indicator=indicator, year=2017, value=Decimal(150), is_final=False)
@@ -384,7 +385,7 @@ def test_removing_a_target_and_changing_the_baseline_need_a_reason(client, town,
 
 
 def test_a_concurrent_edit_is_refused(client, town, planner, element, indicator):
-    client.force_login(planner)
+    sign_in(client, planner)
     Indicator.objects.filter(pk=indicator.pk).update(version=5)
     response = client.post(
         base(town) + "indicator/N1/edit/", edit_data(indicator, element, name_en="Changed")
@@ -400,7 +401,7 @@ def test_a_concurrent_edit_is_refused(client, town, planner, element, indicator)
 
 def test_staff_list_filters(client, town, planner, indicator, element):
     other = IndicatorFactory(element=element, code="X2", owner=None, responsible_unit_bg="Отдел ФСД")
-    client.force_login(planner)
+    sign_in(client, planner)
 
     def codes(query):
         page = client.get(base(town) + query).content.decode()
@@ -430,7 +431,7 @@ def test_staff_pages_run_a_fixed_number_of_queries(
     client, town, element, owner, page, django_assert_num_queries
 ):
     admin = staff(town, Role.ADMINISTRATOR, "admin")
-    client.force_login(admin)
+    sign_in(client, admin)
     many_indicators(element, owner, 2)
     client.get(base(town) + page)  # warm the session and the role cache
     from django.db import connection
@@ -450,7 +451,7 @@ def test_staff_pages_run_a_fixed_number_of_queries(
 
 @pytest.mark.parametrize("language", ["bg", "en"])
 def test_every_page_in_both_languages(client, town, owner, verifier, indicator, submitted, language):
-    client.force_login(staff(town, Role.ADMINISTRATOR, "admin"))
+    sign_in(client, staff(town, Role.ADMINISTRATOR, "admin"))
     prefix = f"/{town.slug}/manage/indicators/" if language == "bg" else base(town)
     pages = [*PAGES, f"values/{submitted.pk}/review/", f"values/{submitted.pk}/correct/"]
     MeasurementFactory(indicator=indicator, year=2015, value=Decimal(120), state="published")
@@ -470,7 +471,7 @@ def test_dashboard_lists_late_waiting_and_off_track(client, town, owner, element
     off = IndicatorFactory(element=element, owner=owner, code="OFF")
     TargetFactory(indicator=off, year=2020, value=Decimal(300))
     MeasurementFactory(indicator=off, year=2020, value=Decimal(105))
-    client.force_login(owner)
+    sign_in(client, owner)
     page = client.get(base(town) + "dashboard/").content.decode()
     attention = re.findall(r'<tr class="govuk-table__row" data-code="([^"]+)"', page)
     assert attention == ["OFF"]
@@ -481,14 +482,14 @@ def test_dashboard_lists_late_waiting_and_off_track(client, town, owner, element
 
 
 def test_manage_dashboard_links_to_monitoring(client, town, owner):
-    client.force_login(owner)
+    sign_in(client, owner)
     page = client.get(f"/en/{town.slug}/manage/").content.decode()
     assert f"/en/{town.slug}/manage/indicators/dashboard/" in page
 
 
 def test_calendar_groups_by_owner_and_unit(client, town, owner, indicator, element):
     IndicatorFactory(element=element, owner=None, code="X2", responsible_unit_bg="Отдел ФСД")
-    client.force_login(owner)
+    sign_in(client, owner)
     by_owner = client.get(base(town) + "calendar/").content.decode()
     assert "Owner Staff" in by_owner and "No owner" in by_owner
     by_unit = client.get(base(town) + "calendar/?by=unit").content.decode()
@@ -502,7 +503,7 @@ def test_a_period_of_another_frequency_is_refused(client, town, owner, element, 
     """2018-H2 and 2018-02 would both be stored as part 2: for a quarterly indicator they are
     refused, as is a whole year, with a message saying how to write its periods."""
     IndicatorFactory(element=element, owner=owner, code="Q1", frequency="quarterly", disaggregation=[])
-    client.force_login(owner)
+    sign_in(client, owner)
     response = client.post(base(town) + "indicator/Q1/value/", {"period": typed, "value": "5"})
     assert response.status_code == 400
     assert "The periods of this indicator are written like 2020-Q3 (frequency: quarterly)." in errors_of(
@@ -514,7 +515,7 @@ def test_a_period_of_another_frequency_is_refused(client, town, owner, element, 
 
 
 def test_targets_are_for_a_year_or_a_period_of_the_indicators_frequency(client, town, planner, element):
-    client.force_login(planner)
+    sign_in(client, planner)
     data = passport_data(element, frequency="quarterly", **{"targets-0-period": "2017-H1"})
     response = client.post(base(town) + "new/", data)
     assert response.status_code == 400 and not Indicator.objects.filter(code="NEW-1").exists()

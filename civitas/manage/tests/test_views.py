@@ -17,6 +17,7 @@ from civitas.testing.factories import (
     ProjectFactory,
     ProjectPartnerFactory,
 )
+from civitas.testing.signin import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +41,7 @@ def project(town):
 
 def login(client, town, role):
     user = MembershipFactory(municipality=town, role=role).user
-    client.force_login(user)
+    sign_in(client, user)
     return user
 
 

@@ -14,6 +14,7 @@ from civitas.testing.factories import (
     PlanFactory,
     TargetFactory,
 )
+from civitas.testing.signin import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -103,7 +104,7 @@ def test_a_signed_in_user_sees_the_plan_evaluated_once_per_change(client, plan):
 
     goal = PlanElementFactory(plan=plan)
     indicator = add_indicator(goal, "T1", {2016: 110})
-    client.force_login(UserFactory())
+    sign_in(client, UserFactory())
     path = reverse("portal:plan", args=["sopot", "opr"])
     with CaptureQueriesContext(connection) as first:
         before = client.get(path).context["evaluation"]

@@ -16,6 +16,7 @@ from civitas.testing.factories import (
     ProjectFactory,
     UserFactory,
 )
+from civitas.testing.signin import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -40,14 +41,14 @@ def test_evidence_of_an_unpublished_value_is_for_the_municipalitys_staff_only(cl
     submitted = MeasurementFactory(indicator=IndicatorFactory(element=element, code="I-1"), state="submitted")
     name = with_file(submitted, "evidence", "internal-report.pdf")
     assert client.get(f"/media/{name}").status_code == 404
-    client.force_login(UserFactory(username="other"))  # a citizen
+    sign_in(client, UserFactory(username="other"))  # a citizen
     assert client.get(f"/media/{name}").status_code == 404
     karlovo_staff = MembershipFactory(
         municipality=MunicipalityFactory(slug="karlovo"), role=Role.VERIFIER
     ).user
-    client.force_login(karlovo_staff)
+    sign_in(client, karlovo_staff)
     assert client.get(f"/media/{name}").status_code == 404
-    client.force_login(MembershipFactory(municipality=town, role=Role.VERIFIER).user)
+    sign_in(client, MembershipFactory(municipality=town, role=Role.VERIFIER).user)
     assert client.get(f"/media/{name}").status_code == 200
     client.logout()
     submitted.state, submitted.value = "published", Decimal(5)
@@ -66,7 +67,7 @@ def test_a_hidden_posts_photo_is_not_served_and_project_documents_are(client, to
     moderator = MembershipFactory(municipality=town, role=Role.MODERATOR).user
     forum.post_hide(actor=moderator, post=post, reason="Лични данни")
     assert client.get(f"/media/{name}").status_code == 404
-    client.force_login(moderator)
+    sign_in(client, moderator)
     assert client.get(f"/media/{name}").status_code == 200
     client.logout()
     from civitas.projects.models import ProjectDocument

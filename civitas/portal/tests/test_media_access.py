@@ -19,6 +19,7 @@ from civitas.testing.factories import (
     ProjectFactory,
     UserFactory,
 )
+from civitas.testing.signin import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -153,9 +154,9 @@ def test_no_other_spelling_of_a_private_files_name_serves_it(
     for url in bypasses(name):
         assert client.get(url).status_code == 404, url
     assert client.get(f"/media/{name}").status_code == 404  # anonymous, canonical
-    client.force_login(UserFactory(username="citizen"))
+    sign_in(client, UserFactory(username="citizen"))
     assert client.get(f"/media/{name}").status_code == 404
-    client.force_login(admin_of_town)
+    sign_in(client, admin_of_town)
     for url in bypasses(name):
         assert client.get(url).status_code == 404, url  # not even to staff: one name, one answer
     response = client.get(f"/media/{name}")
@@ -177,7 +178,7 @@ def test_a_file_no_record_owns_is_not_served(client, town, media_root, admin_of_
         on_disk(media_root, "notes/readme.txt", b"left here by hand"),
         on_disk(media_root, "projects/2026/old-contract.pdf"),
     ]
-    client.force_login(admin_of_town)
+    sign_in(client, admin_of_town)
     for name in names:
         assert client.get(f"/media/{name}").status_code == 404, name
 
@@ -200,10 +201,10 @@ def test_a_published_evidence_is_public_and_an_unpublished_one_private_for_its_s
     client, town, media_root
 ):
     name = unpublished_evidence(town, media_root)
-    client.force_login(MembershipFactory(municipality=town, role=Role.VERIFIER).user)
+    sign_in(client, MembershipFactory(municipality=town, role=Role.VERIFIER).user)
     assert client.get(f"/media/{name}")["Cache-Control"] == "private, no-store"
-    client.force_login(
-        MembershipFactory(municipality=MunicipalityFactory(slug="karlovo"), role=Role.VERIFIER).user
+    sign_in(
+        client, MembershipFactory(municipality=MunicipalityFactory(slug="karlovo"), role=Role.VERIFIER).user
     )
     assert client.get(f"/media/{name}").status_code == 404  # staff of another municipality
     from civitas.indicators.models import Measurement
@@ -281,7 +282,7 @@ def test_with_accel_redirect_the_web_server_sends_the_bytes(
     private = unpublished_evidence(town, media_root)
     assert client.get(f"/media/./{private}").status_code == 404
     assert client.get(f"/media/{private}").status_code == 404
-    client.force_login(admin_of_town)
+    sign_in(client, admin_of_town)
     response = client.get(f"/media/{private}")
     assert response["X-Accel-Redirect"] == f"/protected-media/{private}"
     settings.CIVITAS_MEDIA_ACCEL_REDIRECT = "protected-media"  # the slashes are optional
@@ -295,7 +296,7 @@ def test_a_media_request_runs_a_fixed_number_of_queries(
 ):
     public = project_document(town, media_root)
     private = unpublished_evidence(town, media_root)
-    client.force_login(admin_of_town)
+    sign_in(client, admin_of_town)
 
     def counted():
         # one query per kind of owner record (two for consultations); for a private file, the

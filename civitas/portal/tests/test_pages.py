@@ -17,6 +17,7 @@ from civitas.testing.factories import (
     ProjectFactory,
     ProjectPartnerFactory,
 )
+from civitas.testing.signin import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -95,7 +96,7 @@ def test_draft_plans_are_hidden_from_the_public(client, town):
 def test_draft_plan_is_visible_to_its_planners(client, town):
     draft = PlanFactory(municipality=town, status=PlanStatus.DRAFT)
     planner = MembershipFactory(municipality=town, role="planner").user
-    client.force_login(planner)
+    sign_in(client, planner)
     response = client.get(url("portal:plan", "sopot", draft.slug))
     assert response.status_code == 200
 
@@ -285,6 +286,6 @@ def test_signed_in_users_are_not_served_cached_pages(client, town):
     project = ProjectFactory(municipality=town)
     path = url("portal:project", "sopot", project.slug)
     client.get(path)  # cached for anonymous visitors
-    client.force_login(planner)
+    sign_in(client, planner)
     content = client.get(path).content.decode()
     assert "Изход" in content  # the page was rendered for this user, with the sign-out button

@@ -18,6 +18,7 @@ from civitas.core.models import AuditEvent
 from civitas.surveys import selectors, services
 from civitas.surveys.models import Answer, Question, Response, Section, Survey
 from civitas.testing.factories import UserFactory
+from civitas.testing.signin import sign_in
 
 from .conftest import build_survey, valid_answers
 
@@ -78,7 +79,7 @@ def test_account_surveys_ask_to_sign_in_and_refuse_a_second_response(client, sop
     url = reverse("surveys:answer", args=["sopot", survey.slug])
     assert reverse("accounts:login") in client.get(url).content.decode()
     citizen = UserFactory()
-    client.force_login(citizen)
+    sign_in(client, citizen)
     assert client.post(url, post_data(survey, valid_answers(survey))).status_code == 303
     page = client.get(url)
     assert "Вече сте отговорили на тази анкета" in page.content.decode()
@@ -200,7 +201,7 @@ def test_query_counts_do_not_grow_with_questions_and_responses(
 def test_responses_export_csv_and_xlsx(client, survey, planner):
     _answer_many(survey, 4)
     services.paper_response_enter(actor=planner, survey=survey, answers=valid_answers(survey))
-    client.force_login(planner)
+    sign_in(client, planner)
     response = client.get(reverse("surveys_manage:export", args=["sopot", survey.slug, "csv"]))
     assert isinstance(response, StreamingHttpResponse)
     lines = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
@@ -229,7 +230,7 @@ def test_exports_never_run_an_answer_as_a_formula_and_survive_control_characters
     for text in texts:
         services.paper_response_enter(actor=planner, survey=survey, answers=valid_answers(survey, text=text))
     assert Answer.objects.filter(text="ред\nдруг").exists()  # stored as the person meant it
-    client.force_login(planner)
+    sign_in(client, planner)
     response = client.get(reverse("surveys_manage:export", args=["sopot", survey.slug, "xlsx"]))
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).worksheets[0]
@@ -250,7 +251,7 @@ def test_csv_export_streams_with_constant_memory(client, survey, planner):
     Answer.objects.bulk_create(
         [Answer(response=r, question=q6, text=text) for r in responses], batch_size=5000
     )
-    client.force_login(planner)
+    sign_in(client, planner)
     response = client.get(reverse("surveys_manage:export", args=["sopot", survey.slug, "csv"]))
     assert isinstance(response, StreamingHttpResponse)
     size = 0
@@ -266,7 +267,7 @@ def test_csv_export_streams_with_constant_memory(client, survey, planner):
 
 
 def test_staff_build_a_survey_through_the_pages(client, sopot, planner):
-    client.force_login(planner)
+    sign_in(client, planner)
     page = client.post(reverse("surveys_manage:create", args=["sopot"]), {
         "title_bg": "Младежка анкета", "title_en": "Youth survey", "slug": "youth", "access": "anonymous",
         "one_response_per": "code", "status": "published", "results_public": "on",
@@ -314,7 +315,7 @@ def test_staff_build_a_survey_through_the_pages(client, sopot, planner):
 
 def test_staff_pages_are_for_planners_only(client, survey):
     url = reverse("surveys_manage:detail", args=["sopot", survey.slug])
-    client.force_login(UserFactory())
+    sign_in(client, UserFactory())
     assert client.get(url).status_code == 403
 
 
@@ -328,7 +329,7 @@ def edit_form(client, path, containing="title_bg"):
 
 def test_a_survey_saved_unchanged_keeps_its_dates_to_the_second(client, survey, planner):
     assert survey.opens_at.second or survey.opens_at.microsecond  # set from "now", to the second
-    client.force_login(planner)
+    sign_in(client, planner)
     path = reverse("surveys_manage:edit", args=["sopot", survey.slug])
     page = client.post(path, edit_form(client, path))
     assert page.status_code == 302, page.content.decode()
@@ -351,7 +352,7 @@ def test_of_two_editors_on_the_page_the_second_is_refused_and_the_firsts_text_st
     else:
         pk, field, model = Section.objects.get(survey=survey).pk, "title_bg", Section
         path = reverse("surveys_manage:section_edit", args=["sopot", survey.slug, pk])
-    client.force_login(planner)
+    sign_in(client, planner)
     first, second = edit_form(client, path, field), edit_form(client, path, field)  # both open the form
     assert client.post(path, first | {field: "Първи"}).status_code == 302
     page = client.post(path, second | {field: "Втори"})
@@ -366,7 +367,7 @@ def test_of_two_editors_on_the_page_the_second_is_refused_and_the_firsts_text_st
 
 
 def test_a_survey_edit_without_the_version_it_was_opened_on_is_refused(client, survey, planner):
-    client.force_login(planner)
+    sign_in(client, planner)
     path = reverse("surveys_manage:edit", args=["sopot", survey.slug])
     data = edit_form(client, path)
     data.pop("version")
