@@ -2,14 +2,17 @@
 file import, the services and the command. A number the database column cannot hold exactly is
 refused with a message, and nothing is stored (issue 8, finding 6)."""
 
+import importlib
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.utils import translation
 
-from civitas.core.models import Role
+from civitas.core.models import AuditEvent, Role
 from civitas.indicators import imports, rules, services
 from civitas.indicators.models import Measurement
 from civitas.testing.factories import (
@@ -268,3 +271,32 @@ def test_the_value_form_reads_a_decimal_comma_and_refuses_a_breakdown_that_does_
     good = client.post(url, {"period": "2016", "value": "12,5"})
     assert good.status_code == 302
     assert Measurement.objects.get().value == Decimal("12.5")
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="only SQLite ever stored such numbers")
+def test_numbers_stored_before_that_cannot_be_read_are_returned_to_their_owner(town, indicator, client):
+    """The migration that repairs values stored before every path checked numbers: an infinity and
+    17 digits made the indicator's pages fail; they are cleared, returned with a note and logged."""
+    from django.apps import apps
+
+    repair = importlib.import_module("civitas.indicators.migrations.0007_unreadable_values")
+    broken = MeasurementFactory(indicator=indicator, year=2015, value=Decimal(1), state="published")
+    long = MeasurementFactory(indicator=indicator, year=2016, value=Decimal(1), state="submitted")
+    fine = MeasurementFactory(indicator=indicator, year=2017, value=Decimal("12.5"), state="published")
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE indicators_measurement SET value = 1e999 WHERE id = %s", [broken.pk])
+        cursor.execute("UPDATE indicators_measurement SET value = 12345678901234567 WHERE id = %s", [long.pk])
+    with pytest.raises(Exception):  # noqa: B017 - what the pages met: Django cannot read it back
+        list(Measurement.objects.filter(pk=broken.pk))
+
+    repair.return_unreadable_values(apps, SimpleNamespace(connection=connection))
+
+    for made in (broken, long):
+        made.refresh_from_db()
+        assert made.value is None and made.state == "returned"
+        assert "enter it again" in made.return_note
+    assert "Inf" in broken.return_note and "12345678901234567" in long.return_note
+    fine.refresh_from_db()
+    assert fine.value == Decimal("12.5") and fine.state == "published"
+    logged = AuditEvent.objects.filter(action="return", object_id=str(broken.pk)).get()
+    assert logged.changes["state"] == ["published", "returned"]
