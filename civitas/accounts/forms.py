@@ -2,8 +2,12 @@ import time
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth.forms import PasswordResetForm
 from django.core import signing
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+
+from . import services
 
 FORM_SALT = "civitas.accounts.form-started"
 MIN_SECONDS = 3  # people take longer than this to fill in a form; simple robots do not
@@ -91,3 +95,15 @@ class NewAuthenticatorCodeForm(forms.Form):
                    "inputmode": "numeric", "spellcheck": "false"}
         ),
     )  # fmt: skip
+
+
+class QueuedPasswordResetForm(PasswordResetForm):
+    """Django's form, but its e-mail goes through ``services.password_reset_request`` (a background
+    task per account), so the request does the same work whether or not the address has one."""
+
+    def save(self, *, request, **kwargs):
+        services.password_reset_request(
+            email=self.cleaned_data["email"],
+            site_url=f"{request.scheme}://{request.get_host()}",
+            language=translation.get_language() or settings.LANGUAGE_CODE,
+        )

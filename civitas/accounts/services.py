@@ -3,17 +3,22 @@ erasure. Validating, transactional, audit-logged."""
 
 import hashlib
 import json
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.hashers import make_password
+from django.contrib.auth.tokens import default_token_generator
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django_otp import devices_for_user
 
@@ -21,6 +26,7 @@ from civitas.core import throttle
 from civitas.core.models import AuditEvent, Membership
 from civitas.core.services import audit_record
 
+from . import tasks
 from .models import Profile, SignInLink
 
 VERIFY_SALT = "civitas.accounts.verify"
@@ -297,3 +303,30 @@ def account_erase(*, user, password: str, remove_posts: bool = False) -> None:
     AuditEvent.objects.filter(object_type=user._meta.label_lower, object_id=str(user.pk)).update(
         object_repr=user.username
     )
+
+
+def password_reset_request(*, email: str, site_url: str, language: str) -> None:
+    """Queue the password-reset e-mail of each active account with this address (none: nothing,
+    and nobody can tell). The task makes the link, so no secret waits in the queue."""
+    for pk in _users().filter(email__iexact=email, is_active=True).values_list("pk", flat=True):
+        transaction.on_commit(lambda pk=pk: tasks.send_password_reset.enqueue(pk, site_url, language))
+
+
+def password_reset_mail(*, user_id: int, site_url: str, language: str) -> int:
+    """Send the password-reset e-mail of an active account (run by ``tasks.send_password_reset``;
+    the link is made here, so it never waits in the task queue). 0 when the account is gone."""
+    user = _users().filter(pk=user_id, is_active=True).first()
+    if user is None or not user.email:
+        return 0
+    address = urlsplit(site_url)
+    context = {
+        "uid": urlsafe_base64_encode(force_bytes(user.pk)),
+        "token": default_token_generator.make_token(user),
+        "protocol": address.scheme,
+        "domain": address.netloc,
+        "user": user,
+    }
+    with translation.override(language):
+        subject = "".join(render_to_string("accounts/password_reset_subject.txt", context).splitlines())
+        body = render_to_string("accounts/password_reset_email.txt", context)
+    return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])

@@ -10,6 +10,7 @@ for its owner, who can have a one-time link e-mailed (for staff it replaces only
 import hashlib
 import secrets
 import time
+import unicodedata
 
 from django.conf import settings
 from django.contrib import admin, messages
@@ -20,11 +21,12 @@ from django.contrib.auth.views import redirect_to_login
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
+from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -33,7 +35,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 
 from civitas.core import second_factor, throttle
 
-from . import forms, twofactor
+from . import forms, tasks, twofactor
 from .models import SignInLink
 
 LOGIN_LIMIT = (10, 900)  # failed sign-ins per address and name per 15 minutes
@@ -61,8 +63,14 @@ def _safe_next(request, url: str | None) -> str:
     return reverse(settings.LOGIN_REDIRECT_URL)
 
 
+def sign_in_name(raw: str) -> str:
+    """A name as the sign-in form looks it up (Django's username field applies NFKC), so that
+    ``ｉvanova`` and ``ivanova``, one account, are also one name for the limits."""
+    return unicodedata.normalize("NFKC", raw or "").strip().lower()
+
+
 def _name_key(name: str) -> str:
-    return f"login-name:{name.strip().lower()}"
+    return f"login-name:{sign_in_name(name)}"
 
 
 # The password step -----------------------------------------------------------------------------
@@ -72,7 +80,7 @@ class SignInView(auth_views.LoginView):
     template_name = "accounts/login.html"
 
     def _name(self) -> str:
-        return (self.request.POST.get("username") or "").strip().lower()
+        return sign_in_name(self.request.POST.get("username"))
 
     def _keys(self) -> list[tuple[str, tuple[int, int]]]:
         """Failed sign-ins count per address and name, per address, and per name."""
@@ -371,29 +379,38 @@ def sign_in_link_use(token: str):
 
 @require_POST
 def sign_in_link_send(request):
-    name = (request.POST.get("username") or "").strip().lower()
-    user = _account_named(name)
-    allowed = throttle.hit(
+    """Queue a sign-in link for the account named. The answer is the same whether or not the account
+    exists and whether or not its own hourly budget is spent (only the client's limit shows), and
+    the e-mail goes out from a background task, so neither the page nor its timing tells."""
+    name = sign_in_name(request.POST.get("username"))
+    if not throttle.hit(
         f"login-link:{throttle.client_address(request)}", limit=LINK_LIMIT[0], window=LINK_LIMIT[1]
-    ) and throttle.hit(
-        f"login-link-email:{(user.email if user else name).lower()}", limit=LINK_EMAIL_LIMIT[0],
-        window=LINK_EMAIL_LIMIT[1],
-    )  # fmt: skip
-    if not allowed:
+    ):
         return render(request, "accounts/throttled.html", status=429)
-    if user is not None:
-        link = request.build_absolute_uri(reverse("accounts:sign_in_link", args=[sign_in_link_token(user)]))
-        send_mail(
-            _("Your sign-in link for Civitas"),
-            _("Open this link to sign in to Civitas as %(name)s:\n\n%(link)s\n\n"
-              "It works once, within 15 minutes. Staff still enter the code of their authenticator app.\n"
-              "If you did not ask for it, ignore this message: somebody typed your account's name, and "
-              "your password is unchanged.") % {"name": user.get_username(), "link": link},
-            settings.DEFAULT_FROM_EMAIL,
-            [user.email],
-        )  # fmt: skip
-    # The same answer whether or not the account exists.
+    user = _account_named(name)
+    if user is not None and throttle.hit(
+        f"login-link-account:{user.pk}", limit=LINK_EMAIL_LIMIT[0], window=LINK_EMAIL_LIMIT[1]
+    ):
+        site_url = f"{request.scheme}://{request.get_host()}"
+        language = translation.get_language() or settings.LANGUAGE_CODE
+        transaction.on_commit(lambda: tasks.send_sign_in_link.enqueue(user.pk, site_url, language))
     return render(request, "accounts/sign_in_link_sent.html")
+
+
+def sign_in_link_mail(*, user_id: int, site_url: str, language: str) -> int:
+    """Send a fresh sign-in link to an active account (run by ``tasks.send_sign_in_link``: the link
+    is made here, so it never waits in the task queue). 0 when the account is gone."""
+    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
+    if user is None or not user.email:
+        return 0
+    link = site_url.rstrip("/") + reverse("accounts:sign_in_link", args=[sign_in_link_token(user)])
+    with translation.override(language):
+        subject = _("Your sign-in link for Civitas")
+        body = _("Open this link to sign in to Civitas as %(name)s:\n\n%(link)s\n\n"
+                 "It works once, within 15 minutes. Staff still enter the code of their authenticator app.\n"
+                 "If you did not ask for it, ignore this message: somebody typed your account's name, and "
+                 "your password is unchanged.") % {"name": user.get_username(), "link": link}  # fmt: skip
+    return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
 
 
 def sign_in_link(request, token):

@@ -120,6 +120,7 @@ def terms(request):
 
 
 password_reset = ThrottledPasswordResetView.as_view(
+    form_class=forms.QueuedPasswordResetForm,
     template_name="accounts/password_reset.html",
     email_template_name="accounts/password_reset_email.txt",
     subject_template_name="accounts/password_reset_subject.txt",
