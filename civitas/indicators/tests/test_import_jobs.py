@@ -189,6 +189,7 @@ def _file_database(path):
     return DatabaseWrapper({**connection.settings_dict, "NAME": str(path)}, "default")
 
 
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the write lock is SQLite's")
 @pytest.mark.django_db(transaction=True)
 def test_another_users_save_goes_through_while_a_large_import_is_checked(monkeypatch, tmp_path):
     """The file is read and checked outside any transaction: on SQLite a transaction holds the
