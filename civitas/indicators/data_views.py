@@ -92,6 +92,7 @@ def _attachment(filename: str, *, lines=None, stream=None):
 @staff_view(Action.VIEW_BACK_OFFICE)
 def data_home(request, municipality):
     plans = Plan.objects.filter(municipality=municipality).order_by("-period_start", "slug")
+    imports.import_jobs_expire(municipality=municipality, created_by=request.user)
     return render(
         request,
         "indicators/data_home.html",
@@ -158,6 +159,7 @@ def import_upload(request, municipality):
 @with_municipality
 def import_job(request, municipality, pk):
     """A background import's progress, refreshing itself until it is done, then its report."""
+    imports.import_jobs_expire(municipality=municipality, pk=pk)  # its worker died: failed
     job = get_object_or_404(ImportJob.objects.select_related("created_by"), municipality=municipality, pk=pk)
     job.municipality = municipality
     if not imports.import_job_visible(request.user, job):

@@ -225,7 +225,9 @@ class MeasurementForm(forms.Form):
     evidence = forms.FileField(
         label=_("Evidence file"), required=False, help_text=_("PDF, office document, text or image.")
     )
-    evidence_url = forms.URLField(label=_("Evidence link"), required=False, assume_scheme="https")
+    evidence_url = forms.URLField(
+        label=_("Evidence link"), required=False, assume_scheme="https", max_length=rules.MAX_URL_LENGTH
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, indicator: Indicator, **kwargs):

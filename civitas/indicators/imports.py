@@ -36,6 +36,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -58,14 +59,21 @@ MAX_COLS = 300
 # element, empty or not, and every row) and the length of a cell's text are capped while reading.
 MAX_CELLS = 1_000_000  # e.g. 20,000 rows of 50 columns
 MAX_CELL_CHARS = 10_000
-MAX_PART_BYTES = {"sheet": 60 * 1024 * 1024, "strings": 20 * 1024 * 1024, "other": 10 * 1024 * 1024}
+MAX_PART_BYTES = {"sheet": 60 * 1024 * 1024, "strings": 5 * 1024 * 1024, "other": 10 * 1024 * 1024}
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024
 MAX_PARTS = 500
 # Spreadsheet XML compresses 5–25 times; a part much denser than that is a zip bomb. Small parts
 # are left alone (their ratio says little and they cost nothing).
 MAX_RATIO, RATIO_FROM_BYTES = 200, 1024 * 1024
+# A background import still "running" this long after it started has lost its worker (20,000 rows
+# take well under a minute or two): it is shown as failed, and a task delivered again reruns it.
+JOB_TIMEOUT = datetime.timedelta(minutes=15)
 PROGRESS_EVERY = 500  # rows checked between two progress reports of a background import
 CELLS_PER_ROW = 25  # a template row's cells, about: to weigh a file by its cells (estimated_rows)
+# Shared strings are parsed before the first row, and a few MB of them take many seconds: their
+# unpacked bytes count as rows too (estimated_rows), so that a workbook full of them runs in the
+# background rather than in the web request.
+STRING_BYTES_PER_ROW = 200
 
 # The columns of the template and of the export's "values" sheet, in order. Disaggregation
 # columns ("dimension:category") come between DENOMINATOR and COLLECTED_ON.
@@ -240,7 +248,13 @@ def _read_xlsx(data: bytes) -> list[list]:
 def _sheet_rows(parser) -> list[list]:
     rows: list[list] = []
     for number, cells in parser.parse():
-        values = [None] * min(max((c["column"] for c in cells), default=0), MAX_COLS)
+        # The row is padded to its last cell's column: that width is work too (one cell at column
+        # 300 makes 300 slots), beyond the cells the parser counted.
+        width = min(max((c["column"] for c in cells), default=0), MAX_COLS)
+        parser.work += max(width - len(cells), 0)
+        if parser.work > MAX_CELLS:
+            raise _too_many_cells()
+        values = [None] * width
         for cell in cells:
             if cell["column"] <= MAX_COLS:
                 values[cell["column"] - 1] = cell["value"]
@@ -251,6 +265,10 @@ def _sheet_rows(parser) -> list[list]:
                 raise _too_many_rows(number - 1)
             continue  # formatted empty rows below the data do no harm
         rows.extend([] for _ in range(len(rows), number - 1))
+        if len(rows) > MAX_ROWS:  # the rows kept, whatever their numbers say (r="2" repeated…)
+            if values:
+                raise _too_many_rows(len(rows))
+            continue
         rows.append(values)
     if parser.uncalculated:
         cells = parser.uncalculated
@@ -585,10 +603,7 @@ def _validate_row(row: _RowReader, lookup: Lookup, seen: dict) -> ParsedRow | No
         )
         collected_on = None
     evidence_url = row.text(EVIDENCE_URL)
-    if evidence_url and not re.match(r"^https?://\S+$", evidence_url):
-        row.error(
-            EVIDENCE_URL, _("The evidence link must be a web address starting with https:// or http://.")
-        )
+    _report(row, rules.check_evidence_url(evidence_url), {})
 
     period_text = _period_text(row.raw(PERIOD))
     year = sub = None
@@ -805,14 +820,18 @@ def _refusal(item: ParsedRow, header: Header, error: Exception) -> list[RowError
 def estimated_rows(data: bytes) -> int:
     """About how many rows a file has, without parsing it: the line breaks of a CSV file; the row
     elements of an XLSX file's sheets, or their cell elements by CELLS_PER_ROW if that is more (a
-    few rows of thousands of cells are as much work). A bound of the work, not a count to report."""
+    few rows of thousands of cells are as much work), plus the shared strings' unpacked bytes by
+    STRING_BYTES_PER_ROW. A bound of the work, not a count to report."""
     if data[:4] != b"PK\x03\x04":
         return data.count(b"\n")
     try:
         _check_parts(data)
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            rows = cells = 0
-            for name in archive.namelist():
+            rows = cells = strings = 0
+            for info in archive.infolist():
+                name = info.filename
+                if "sharedstrings" in name.lower():
+                    strings += info.file_size
                 if name.lower().startswith("xl/worksheets/") and name.lower().endswith(".xml"):
                     with archive.open(name) as part:
                         tail = b""  # a "<row " cut in two by the chunks is counted once
@@ -821,7 +840,7 @@ def estimated_rows(data: bytes) -> int:
                             rows += block.count(b"<row ") + block.count(b"<row>")
                             cells += block.count(b"<c ") + block.count(b"<c>")
                             tail = block[-4:]
-            return max(rows, cells // CELLS_PER_ROW)
+            return max(rows, cells // CELLS_PER_ROW) + strings // STRING_BYTES_PER_ROW
     except (FileError, zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError, zlib.error):
         return 0  # damaged: read_table says so in the page
 
@@ -840,11 +859,35 @@ def import_job_create(
     return job
 
 
+def _stopped_by_error() -> str:
+    return _("The import stopped because of an error in Civitas: nothing was saved. Try again later.")
+
+
+def _stale_running():
+    """Jobs still "running" long after they started: their worker died (killed, out of memory, a
+    task timeout) without a word. Nothing they checked was saved: the save is one transaction."""
+    return Q(state=ImportJobState.RUNNING, started_at__lt=timezone.now() - JOB_TIMEOUT)
+
+
+def import_jobs_expire(**filters) -> int:
+    """Mark as failed (and clear the file kept for) the jobs among ``filters`` whose worker died;
+    the job's page and lists call it, so that no job shows "running" for ever. Returns how many."""
+    expired = 0
+    for job in ImportJob.objects.filter(_stale_running(), **filters).only("pk", "language", "started_at"):
+        with translation.override(job.language):
+            report = [{"row": None, "column": "", "letter": "", "message": _stopped_by_error()}]
+        expired += ImportJob.objects.filter(
+            pk=job.pk, state=ImportJobState.RUNNING, started_at=job.started_at
+        ).update(state=ImportJobState.FAILED, data=b"", finished_at=timezone.now(), report=report)
+    return expired
+
+
 def import_job_run(*, job_id: int) -> str:
     """Run a queued import: read, check (its progress saved as it goes), then write all or
-    nothing, exactly as in the page; the report is kept on the job. Returns the final state."""
-    claimed = ImportJob.objects.filter(pk=job_id, state=ImportJobState.QUEUED).update(
-        state=ImportJobState.RUNNING, started_at=timezone.now()
+    nothing, exactly as in the page; the report is kept on the job. Returns the final state.
+    A job whose worker died (still running after JOB_TIMEOUT) is run again if the task is."""
+    claimed = ImportJob.objects.filter(Q(state=ImportJobState.QUEUED) | _stale_running(), pk=job_id).update(
+        state=ImportJobState.RUNNING, started_at=timezone.now(), rows_done=0
     )
     if not claimed:
         return ImportJob.objects.get(pk=job_id).state  # already run (a task delivered twice)
@@ -869,17 +912,7 @@ def import_job_run(*, job_id: int) -> str:
     except Exception:
         logger.exception("Measurement import %s failed", job_id)
         with translation.override(job.language):
-            result = ImportResult(
-                errors=[
-                    RowError(
-                        None,
-                        "",
-                        _(
-                            "The import stopped because of an error in Civitas: nothing was saved. Try again later."
-                        ),
-                    )
-                ]
-            )
+            result = ImportResult(errors=[RowError(None, "", _stopped_by_error())])
     state = ImportJobState.DONE if result.ok else ImportJobState.FAILED
     ImportJob.objects.filter(pk=job_id).update(
         state=state, saved=result.saved, submitted=result.submitted, data=b"", finished_at=timezone.now(),

@@ -165,6 +165,30 @@ def check_target(*, year: int, sub: int, frequency: str, period: tuple[int, int]
     return errors
 
 
+# The size of Measurement.evidence_url (URLField's default max_length); a test checks the model.
+MAX_URL_LENGTH = 200
+_WEB_ADDRESS = re.compile(r"^https?://\S+$")
+
+
+def check_evidence_url(url: str) -> dict:
+    """A measurement's evidence link: a web address that fits its column (empty is allowed)."""
+    errors: dict = {}
+    if url and not _WEB_ADDRESS.match(url):
+        _add(
+            errors,
+            "evidence_url",
+            _("The evidence link must be a web address starting with https:// or http://."),
+        )
+    elif len(url) > MAX_URL_LENGTH:
+        _add(
+            errors,
+            "evidence_url",
+            _("The evidence link has %(length)s characters; up to %(limit)s are accepted: shorten it.")
+            % {"length": len(url), "limit": MAX_URL_LENGTH},
+        )
+    return errors
+
+
 def check_measurement(
     *,
     year: int,

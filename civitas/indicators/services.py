@@ -371,6 +371,7 @@ def measurement_save(
     _require_enter(actor, indicator)
     values = _values(value, numerator, denominator, breakdown)
     _check_values(indicator, year, sub, values)
+    _raise(rules.check_evidence_url(evidence_url))
     measurement = (
         Measurement.objects.select_for_update().filter(indicator=indicator, year=year, sub=sub).first()
     )
@@ -440,6 +441,7 @@ def measurements_save_many(
             _require_enter(actor, item.indicator)
             values = _values(item.value, item.numerator, item.denominator, item.breakdown)
             _check_values(item.indicator, item.year, item.sub, values)
+            _raise(rules.check_evidence_url(item.evidence_url))
         except (ValidationError, PermissionDenied) as error:
             errors[index] = error
             continue
