@@ -307,28 +307,33 @@ def report_publish(
     return consultation
 
 
-def answers_notify(*, consultation_id: int) -> int:
+def answers_notify(*, consultation_id: int, pending=None) -> int:
     """E-mail each person who sent proposals through the portal the answers to them, in the
     language of their profile, with a link to the published table; returns the e-mails sent.
-    Raises if the mail server refuses."""
+    Only those in ``pending`` (a ``civitas.core.mail.Pending``) when it names them (a retry).
+    Raises if the mail server fails, leaving in ``pending`` those not reached; an address the
+    server refuses is logged and dropped."""
     from django.conf import settings
-    from django.core.mail import send_mass_mail
     from django.template.loader import render_to_string
     from django.urls import reverse
     from django.utils import translation
 
+    from civitas.core import mail
     from civitas.core.text import one_line
 
     from . import selectors
 
     consultation = Consultation.objects.select_related("municipality").get(pk=consultation_id)
+    pending = pending if pending is not None else mail.Pending()
     if consultation.status != ConsultationStatus.PUBLISHED:
+        pending.keys = []
         return 0
+    proposals = consultation.proposals.filter(state=ProposalState.VISIBLE, author__is_active=True)
+    if pending.keys is not None:
+        proposals = proposals.filter(author_id__in=pending.keys)
     authors = {
         proposal.author_id: proposal.author
-        for proposal in consultation.proposals.filter(state=ProposalState.VISIBLE, author__is_active=True)
-        .exclude(author__email="")
-        .select_related("author__profile")
+        for proposal in proposals.exclude(author__email="").select_related("author__profile")
     }
     link = settings.CIVITAS_SITE_URL.rstrip("/") + reverse(
         "consultations:report", args=[consultation.municipality.slug, consultation.slug]
@@ -352,10 +357,17 @@ def answers_notify(*, consultation_id: int) -> int:
                     {"consultation": consultation, "rows": rows, "link": link},
                 )
                 messages.append(
-                    (subject, body.strip() + "\n", settings.DEFAULT_FROM_EMAIL, [authors[author_id].email])
+                    mail.Message(
+                        key=author_id,
+                        subject=subject,
+                        body=body.strip() + "\n",
+                        address=authors[author_id].email,
+                    )
                 )
     # A failure raises: the task logs it and queues the e-mail again (civitas.core.mail).
-    return send_mass_mail(messages) if messages else 0
+    return mail.send_each(
+        messages, pending=pending, description=f"the answers of consultation {consultation_id}"
+    )
 
 
 # The draft's text --------------------------------------------------------------------------------

@@ -1,17 +1,18 @@
 """The consultations' background work, run by django-tasks once the change has committed. A mail
-server that fails is logged and the e-mail queued again later (civitas.core.mail)."""
+server that fails is logged and the e-mail queued again later for those who did not get it
+(civitas.core.mail)."""
 
 from django_tasks import task
 
 
 @task()
-def notify_answers(consultation_id: int, attempt: int = 1) -> int:
+def notify_answers(consultation_id: int, attempt: int = 1, recipients: list[int] | None = None) -> int:
     from civitas.core import mail
 
     from . import services
 
     return mail.send_or_retry(
-        task=notify_answers, args=(consultation_id,), attempt=attempt,
-        send=lambda: services.answers_notify(consultation_id=consultation_id),
+        task=notify_answers, args=(consultation_id,), attempt=attempt, recipients=recipients,
+        send=lambda pending: services.answers_notify(consultation_id=consultation_id, pending=pending),
         description=f"the answers of consultation {consultation_id}",
     )  # fmt: skip

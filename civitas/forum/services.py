@@ -6,13 +6,12 @@ on SQLite a transaction holds the database's only write lock, and everyone else'
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mass_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from civitas.core import text, throttle
+from civitas.core import mail, text, throttle
 from civitas.core.models import Municipality
 from civitas.core.permissions import Action, can
 from civitas.core.services import audit_record
@@ -156,25 +155,35 @@ def _post_write(*, actor, topic, post: Post, notify) -> Post:
     return post
 
 
-def notify_followers(*, post_id: int) -> int:
+def notify_followers(*, post_id: int, pending: "mail.Pending | None" = None) -> int:
     """E-mail everyone following the topic (except the author) about a new post, each in the
-    language of their profile. Raises if the mail server refuses."""
-    post = Post.objects.select_related("topic").get(pk=post_id)
+    language of their profile; only those in ``pending`` when it names them (a retry), and
+    nobody once the post is no longer visible (hidden by a moderator or removed since it was
+    queued). Raises if the mail server fails, leaving in ``pending`` those not reached."""
+    pending = pending if pending is not None else mail.Pending()
+    # Read when sending, not when queued: a retry comes minutes or hours later.
+    post = Post.objects.select_related("topic").filter(pk=post_id, state=PostState.VISIBLE).first()
+    if post is None:
+        pending.keys = []
+        return 0
     followers = (
         Follow.objects.filter(topic=post.topic)
         .exclude(user_id=post.author_id)
         .exclude(user__email="")
-        .values_list("user__email", "user__profile__language")
+        .order_by("pk")
+        .values_list("user_id", "user__email", "user__profile__language")
     )
+    if pending.keys is not None:
+        followers = followers.filter(user_id__in=pending.keys)
     messages = []
-    for email, language in followers:
+    for user_id, email, language in followers:
         with translation.override(language or settings.LANGUAGE_CODE):
             # Titles stored before they were cleaned on input may still hold a line break.
             subject = _("New post in “%(topic)s”") % {"topic": text.one_line(post.topic.title)}
             body = _("There is a new post in a topic you follow:\n\n%(body)s\n") % {"body": post.body[:1000]}
-        messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, [email]))
+        messages.append(mail.Message(key=user_id, subject=subject, body=body, address=email))
     # A failure raises: the task logs it and queues the e-mail again (civitas.core.mail).
-    return send_mass_mail(messages) if messages else 0
+    return mail.send_each(messages, pending=pending, description=f"the notification of forum post {post_id}")
 
 
 @transaction.atomic

@@ -62,3 +62,72 @@ def test_a_failing_mail_server_is_logged_and_the_e_mail_queued_again(published, 
     assert "maria@example.org" not in caplog.text
     [retry] = default_task_backend.results
     assert list(retry.args) == [published.pk] and retry.kwargs == {"attempt": 2}
+
+
+class RefusesOneAddress(BaseEmailBackend):
+    """Like SMTP: sends the messages in order and raises at the first refused recipient; after
+    ``DROP_AFTER`` messages on one connection, the server goes away."""
+
+    DROP_AFTER = None
+
+    def open(self):
+        self.left = self.DROP_AFTER
+
+    def send_messages(self, email_messages):
+        from smtplib import SMTPRecipientsRefused, SMTPServerDisconnected
+
+        for message in email_messages:
+            if "bad@" in message.to[0]:
+                raise SMTPRecipientsRefused({message.to[0]: (550, b"no such user")})
+            if self.left == 0:
+                raise SMTPServerDisconnected("gone")
+            if self.left is not None:
+                self.left -= 1
+            mail.outbox.append(message)
+        return len(email_messages)
+
+
+class RefusesOneAddressAndDropsAfterOne(RefusesOneAddress):
+    DROP_AFTER = 1
+
+
+@pytest.fixture
+def answered_three(sopot, planner):
+    import datetime
+
+    consultation = build_consultation(sopot, planner)
+    for email in ("anna@example.org", "zz-bad@example.org", "vera@example.org"):
+        services.proposal_submit(
+            actor=UserFactory(email=email), consultation=consultation, text=f"Предложение {email}"
+        )
+    services.consultation_close(
+        actor=planner, consultation=consultation, now=consultation.closes_at + datetime.timedelta(minutes=1)
+    )
+    for proposal in consultation.proposals.all():
+        services.proposal_answer(actor=planner, proposal=proposal, decision="accepted", reasons_bg="Мотиви")
+    services.report_publish(actor=planner, consultation=consultation, notify=False)
+    return consultation
+
+
+@pytest.mark.parametrize("backend", ["RefusesOneAddress", "RefusesOneAddressAndDropsAfterOne"])
+def test_a_refused_address_holds_nobody_back_and_a_retry_mails_nobody_twice(
+    answered_three, settings, backend
+):
+    # send_mass_mail stopped at the first refused address: every attempt failed, and those before
+    # it got the answers four times. Now the refusal is logged and dropped, and a retry goes only
+    # to those still waiting.
+    from django_tasks import default_task_backend
+
+    settings.EMAIL_BACKEND = f"{__name__}.{backend}"
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    kwargs = {}
+    for _ in range(10):
+        default_task_backend.results.clear()
+        try:
+            tasks.notify_answers.call(answered_three.pk, **kwargs)
+        except SMTPException:
+            pass
+        if not default_task_backend.results:
+            break
+        kwargs = dict(default_task_backend.results[0].kwargs)
+    assert sorted(message.to[0] for message in mail.outbox) == ["anna@example.org", "vera@example.org"]
