@@ -14,7 +14,7 @@ def send_sign_in_link(user_id: int, site_url: str, language: str, attempt: int =
 
     return mail.send_or_retry(
         task=send_sign_in_link, args=(user_id, site_url, language), attempt=attempt,
-        send=lambda: signin.sign_in_link_mail(user_id=user_id, site_url=site_url, language=language),
+        send=lambda _pending: signin.sign_in_link_mail(user_id=user_id, site_url=site_url, language=language),
         description=f"a sign-in link for account {user_id}",
     )  # fmt: skip
 
@@ -27,6 +27,6 @@ def send_password_reset(user_id: int, site_url: str, language: str, attempt: int
 
     return mail.send_or_retry(
         task=send_password_reset, args=(user_id, site_url, language), attempt=attempt,
-        send=lambda: services.password_reset_mail(user_id=user_id, site_url=site_url, language=language),
+        send=lambda _pending: services.password_reset_mail(user_id=user_id, site_url=site_url, language=language),
         description=f"a password reset for account {user_id}",
     )  # fmt: skip
