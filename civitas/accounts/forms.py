@@ -52,6 +52,14 @@ class RegisterForm(HumanCheckForm):
     field_order = ["display_name", "email", "password", "accepted_terms", "website", "started"]
 
 
+class VerifyForm(forms.Form):
+    password = forms.CharField(
+        label=_("The password you chose when you registered"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        strip=False,
+    )
+
+
 class ProfileForm(forms.Form):
     display_name = forms.CharField(label=_("Public display name"), max_length=80)
     language = forms.ChoiceField(

@@ -156,8 +156,8 @@ def _existing_account_mail(site_url: str) -> tuple[str, str]:
 
 
 @transaction.atomic
-def account_verify(*, token: str):
-    """Activate the account named in a verification token; ValidationError if the token is bad or old."""
+def verification_account(*, token: str):
+    """The account a confirmation link is for; ValidationError if the link is bad or old."""
     try:
         data = signing.loads(token, salt=VERIFY_SALT, max_age=VERIFY_MAX_AGE)
     except signing.SignatureExpired:
@@ -169,6 +169,20 @@ def account_verify(*, token: str):
     user = _users().filter(pk=data.get("user"), email=data.get("email")).select_related("profile").first()
     if user is None or data.get("mark") != _password_mark(user):
         raise ValidationError(_("This confirmation link is not valid."))
+    return user
+
+
+def account_verify(*, token: str, password: str):
+    """Activate the account named in a confirmation link, given the password it was registered
+    with: the mailbox proves the address, the password proves that the registration is the
+    mailbox owner's, so that someone who registered the address first (or again, later) cannot
+    have it confirmed with a password they chose. ValidationError if the link or password is wrong."""
+    user = verification_account(token=token)
+    if not user.check_password(password):
+        raise ValidationError({"password": _(
+            "This is not the password this address was registered with. If you did not register "
+            "it yourself, register again with your own password: this link then stops working."
+        )})  # fmt: skip
     profile = getattr(user, "profile", None)
     if (
         not user.is_active

@@ -16,6 +16,7 @@ from civitas.core.forms import run_service
 from . import forms, services, signin
 
 REGISTER_LIMIT = (5, 3600)  # registrations per address per hour
+VERIFY_LIMIT = (10, 900)  # confirmation attempts (passwords typed) per address per 15 minutes
 RESET_LIMIT = (5, 3600)  # password-reset e-mails per address, and per e-mail address, per hour
 
 
@@ -38,12 +39,24 @@ def register(request):
 
 
 def verify(request, token):
+    """The confirmation link: the person types the password they registered with (see
+    ``services.account_verify``); a bad or old link says so at once."""
     try:
-        services.account_verify(token=token)
+        services.verification_account(token=token)
     except ValidationError as error:
         return render(request, "accounts/verify_failed.html", {"message": error.messages[0]}, status=400)
-    messages.success(request, _("Your e-mail address is confirmed: you can sign in now."))
-    return redirect("accounts:login")
+    form = forms.VerifyForm(request.POST or None)
+    if request.method == "POST":
+        if not throttle.hit(
+            f"verify:{throttle.client_address(request)}", limit=VERIFY_LIMIT[0], window=VERIFY_LIMIT[1]
+        ):
+            return render(request, "accounts/throttled.html", status=429)
+        if form.is_valid() and run_service(
+            form, lambda: services.account_verify(token=token, password=form.cleaned_data["password"])
+        ):
+            messages.success(request, _("Your e-mail address is confirmed: you can sign in now."))
+            return redirect("accounts:login")
+    return render(request, "accounts/verify.html", {"form": form}, status=400 if form.errors else 200)
 
 
 class ThrottledPasswordResetView(auth_views.PasswordResetView):

@@ -35,6 +35,12 @@ def register(client, *, meta: dict | None = None, **changes):
         return client.post(reverse("accounts:register"), register_data(client, **changes), **(meta or {}))
 
 
+def confirm(client, link, password="Sopot-Anevo-2014!"):
+    """Open a confirmation link and confirm with ``password`` (the one registered with)."""
+    assert client.get(link).status_code in (200, 400)
+    return client.post(link, {"password": password})
+
+
 def test_register_verify_and_sign_in(client):
     response = register(client)
     assert response.status_code == 200 and "citizen@example.org" in response.content.decode()
@@ -42,7 +48,9 @@ def test_register_verify_and_sign_in(client):
     assert not user.is_active
     assert Profile.objects.get(user=user).display_name == "Гражданин от Анево"
     link = re.search(r"http://testserver(/\S+)", mail.outbox[0].body).group(1)
-    assert client.get(link).status_code == 302
+    page = client.get(link)
+    assert page.status_code == 200 and not User.objects.get(pk=user.pk).is_active  # opening is not confirming
+    assert confirm(client, link).status_code == 302
     user.refresh_from_db()
     assert user.is_active and user.profile.email_verified_at is not None
     response = client.post(
@@ -61,8 +69,9 @@ def test_an_unconfirmed_address_can_register_again_and_older_links_die(client):
     assert again.status_code == 200 and len(mail.outbox) == 2
     assert User.objects.filter(email="citizen@example.org").count() == 1
     assert client.get(first_link).status_code == 400
+    assert confirm(client, first_link, "Natrapnik-Parola-1!").status_code == 400
     second_link = re.search(r"http://testserver(/\S+)", mail.outbox[1].body).group(1)
-    assert client.get(second_link).status_code == 302
+    assert confirm(client, second_link).status_code == 302
     user = User.objects.get(email="citizen@example.org")
     assert user.is_active and user.check_password("Sopot-Anevo-2014!")
     assert not user.check_password("Natrapnik-Parola-1!") and user.profile.display_name == "Истинският"
@@ -79,11 +88,11 @@ def test_an_unconfirmed_address_can_register_again_and_older_links_die(client):
 def test_a_confirmation_link_does_not_reopen_a_closed_account(client):
     register(client)
     link = re.search(r"http://testserver(/\S+)", mail.outbox[0].body).group(1)
-    assert client.get(link).status_code == 302
+    assert confirm(client, link).status_code == 302
     user = User.objects.get(email="citizen@example.org")
     user.is_active = False  # an administrator closed the account
     user.save()
-    client.get(link)
+    confirm(client, link)
     user.refresh_from_db()
     assert not user.is_active
 
@@ -336,3 +345,29 @@ def test_a_password_reset_is_mailed_by_a_task_that_makes_the_link(client, django
     assert len(queued) == 1 and none == [] and mail.outbox == []
     queued[0]()
     assert len(mail.outbox) == 1 and "/password-reset/" in mail.outbox[0].body
+
+
+def test_a_later_registration_by_someone_else_cannot_choose_the_owners_password(client):
+    """Registering an unconfirmed address again replaces its password and sends a new link to the
+    address; the owner follows the newest link, but confirming asks for the password the
+    registration was made with, which the owner does not know: nobody else's password is
+    activated, and the owner is told to register with their own (found in review)."""
+    register(client)  # the owner, with Sopot-Anevo-2014!
+    register(client, password="Natrapnik-Parola-1!")  # someone else, later, with the same address
+    newest = re.search(r"http://testserver(/\S+)", mail.outbox[-1].body).group(1)
+    refused = confirm(client, "/en" + newest, "Sopot-Anevo-2014!")
+    assert refused.status_code == 400 and "register again with your own password" in refused.content.decode()
+    assert not User.objects.get(email="citizen@example.org").is_active
+    register(client, password="Sobstvena-Parola-2!")  # the owner registers again: their own password
+    own = re.search(r"http://testserver(/\S+)", mail.outbox[-1].body).group(1)
+    assert confirm(client, newest, "Natrapnik-Parola-1!").status_code == 400  # the other link died
+    assert confirm(client, own, "Sobstvena-Parola-2!").status_code == 302
+    user = User.objects.get(email="citizen@example.org")
+    assert user.is_active and user.check_password("Sobstvena-Parola-2!")
+
+
+def test_confirmation_attempts_are_limited(client):
+    register(client)
+    link = re.search(r"http://testserver(/\S+)", mail.outbox[-1].body).group(1)
+    statuses = [client.post(link, {"password": f"guess-{n}"}).status_code for n in range(11)]
+    assert statuses == [400] * 10 + [429]
