@@ -75,7 +75,7 @@ def create_plan(n_indicators: int, years: int, seed: int = 1):
     from django.utils import timezone
 
     from civitas.core.models import Municipality
-    from civitas.core.services import content_changed
+    from civitas.core import content
     from civitas.indicators.models import Indicator, Measurement, MeasurementState, Target
     from civitas.plans import services as plan_services
 
@@ -178,7 +178,7 @@ def create_plan(n_indicators: int, years: int, seed: int = 1):
     Indicator.objects.bulk_update([i for i in indicators if i.measure == "percentage"], ["baseline_value"])
     Target.objects.bulk_create(targets)
     Measurement.objects.bulk_create(values, batch_size=1000)
-    content_changed(municipality=municipality)
+    content.changed(municipality, content.Content.PLANNING)
     return plan, len(values)
 
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from civitas.core.errors import ConflictError
 from civitas.core.forms import edited_version, run_service
 from civitas.core.permissions import Action, can
-from civitas.manage.views import staff_view
+from civitas.core.tenancy import staff_view
 
 from . import forms, selectors, services
 from .models import Consultation, Paragraph, Proposal, Section

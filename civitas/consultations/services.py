@@ -20,7 +20,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from civitas.core import throttle
+from civitas.core import content, throttle
+from civitas.core.content import Content
 from civitas.core.errors import ConflictError
 from civitas.core.models import Municipality
 from civitas.core.permissions import Action, can
@@ -117,7 +118,7 @@ def _check_plan(municipality: Municipality, plan) -> dict:
 
 
 def _store_document(consultation: Consultation, upload, *, field_name: str) -> None:
-    from civitas.projects.uploads import check_upload
+    from civitas.core.uploads import check_upload
 
     try:
         stored, _content_type, _size = check_upload(upload, photo=False)
@@ -159,6 +160,7 @@ def consultation_create(
         _store_document(consultation, document, field_name="document")
     consultation.full_clean(validate_unique=False, validate_constraints=False)
     consultation.save()
+    content.changed(municipality, Content.PARTICIPATION)
     audit_record(actor=actor, municipality=municipality, action="create", obj=consultation)
     return consultation
 
@@ -208,6 +210,7 @@ def consultation_update(
         changes["document"] = [None, consultation.document.name]
     consultation.full_clean(validate_unique=False, validate_constraints=False)
     consultation.save()
+    content.changed(municipality, Content.PARTICIPATION)
     audit_record(actor=actor, municipality=municipality, action="update", obj=consultation, changes=changes)
     return consultation
 
@@ -244,6 +247,7 @@ def consultation_open(
     bump_version(instance=consultation, expected_version=consultation.version)
     consultation.status, consultation.opens_at = ConsultationStatus.OPEN, opens_at
     consultation.save(update_fields=["status", "opens_at", "updated_at"])
+    content.changed(consultation.municipality, Content.PARTICIPATION)
     audit_record(
         actor=actor, municipality=consultation.municipality, action="open", obj=consultation, changes=changes
     )
@@ -273,6 +277,7 @@ def consultation_close(
         )
     consultation.status, consultation.closed_at = ConsultationStatus.CLOSED, now
     consultation.save(update_fields=["status", "closed_at", "updated_at"])
+    content.changed(consultation.municipality, Content.PARTICIPATION)
     audit_record(actor=actor, municipality=consultation.municipality, action="close", obj=consultation)
     return consultation
 
@@ -297,6 +302,7 @@ def report_publish(
     consultation.status = ConsultationStatus.PUBLISHED
     consultation.report_published_at = now or timezone.now()
     consultation.save(update_fields=["status", "report_published_at", "updated_at"])
+    content.changed(consultation.municipality, Content.PARTICIPATION)
     audit_record(
         actor=actor, municipality=consultation.municipality, action="publish_report", obj=consultation
     )
@@ -432,6 +438,7 @@ def draft_replace_text(
     bump_version(instance=consultation, expected_version=expected_version)
     _write_draft(consultation, sections)
     count = sum(len(s[2]) for s in sections)
+    content.changed(consultation.municipality, Content.PARTICIPATION)
     audit_record(actor=actor, municipality=consultation.municipality, action="replace_draft", obj=consultation,
                  changes={"sections": len(sections), "paragraphs": count})  # fmt: skip
     return count
@@ -503,6 +510,7 @@ def draft_from_plan(*, actor, consultation: Consultation, expected_version: int 
     bump_version(instance=consultation, expected_version=expected_version)
     _write_draft(consultation, sections)
     count = sum(len(s[2]) for s in sections)
+    content.changed(consultation.municipality, Content.PARTICIPATION)
     audit_record(actor=actor, municipality=consultation.municipality, action="draft_from_plan", obj=consultation,
                  changes={"plan": plan.slug, "sections": len(sections), "paragraphs": count})  # fmt: skip
     return count
@@ -524,7 +532,7 @@ def _target(consultation: Consultation, paragraph: Paragraph | None, section: Se
 def _attach(proposal: Proposal, attachment) -> None:
     if attachment is None:
         return
-    from civitas.projects.uploads import check_upload
+    from civitas.core.uploads import check_upload
 
     try:
         stored, content_type, _size = check_upload(attachment, photo=False)
@@ -611,6 +619,7 @@ def _proposal_write(*, proposal: Proposal, consultation: Consultation, actor) ->
     if consultation.is_frozen:  # closed by staff while the proposal was being checked
         raise ValidationError({"text": [_(FROZEN_MESSAGE)]})
     proposal.save()
+    content.changed(consultation.municipality, Content.PARTICIPATION)
     audit_record(actor=actor, municipality=consultation.municipality, action="create", obj=proposal)
     return proposal
 
@@ -687,6 +696,7 @@ def proposal_answer(
                                                **data)  # fmt: skip
         except IntegrityError:  # another answer was stored at the same moment
             raise ConflictError() from None
+        content.changed(consultation.municipality, Content.PARTICIPATION)
         audit_record(actor=actor, municipality=consultation.municipality, action="answer", obj=answer,
                      changes={"decision": decision})  # fmt: skip
         return answer
@@ -698,6 +708,7 @@ def proposal_answer(
         setattr(answer, name, value)
     answer.answered_by, answer.answered_at = actor, now or timezone.now()
     answer.save(update_fields=["decision", "reasons_bg", "reasons_en", "answered_by", "answered_at"])
+    content.changed(consultation.municipality, Content.PARTICIPATION)
     audit_record(
         actor=actor, municipality=consultation.municipality, action="update", obj=answer, changes=changes
     )
@@ -749,6 +760,7 @@ def _moderate(
         municipality=consultation.municipality, consultation=consultation, moderator=actor, action=action,
         proposal=proposal, user=proposal.author, reason=reason[:300],
     )  # fmt: skip
+    content.changed(consultation.municipality, Content.PARTICIPATION)
     audit_record(actor=actor, municipality=consultation.municipality, action=action, obj=proposal,
                  changes={"reason": reason} if reason else None)  # fmt: skip
     return proposal

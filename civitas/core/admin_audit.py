@@ -6,8 +6,17 @@ after an edit in the admin either."""
 from django.contrib import admin
 from django.db import models, transaction
 
+from . import content
 from .models import Municipality
 from .services import audit_record, row_content
+
+
+def _record(request, municipality, **event) -> None:
+    """Audit-log an admin change and, since the admin can change anything, mark all of the
+    municipality's public content as changed."""
+    audit_record(actor=request.user, municipality=municipality, **event)
+    if municipality is not None:
+        content.changed(municipality, *content.Content)
 
 
 def municipality_of(obj):
@@ -35,8 +44,8 @@ class AuditedAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         with transaction.atomic():
             super().save_model(request, obj, form, change)
-            audit_record(
-                actor=request.user, municipality=municipality_of(obj), action="admin_change" if change else "admin_add",
+            _record(
+                request, municipality_of(obj), action="admin_change" if change else "admin_add",
                 obj=obj, changes={"fields": sorted(form.changed_data)},
             )  # fmt: skip
 
@@ -44,14 +53,13 @@ class AuditedAdmin(admin.ModelAdmin):
         super().save_related(request, form, formsets, change)
         if any(formset.has_changed() for formset in formsets):
             municipality = municipality_of(form.instance)
-            audit_record(actor=request.user, municipality=municipality, action="admin_change_related",
-                         obj=form.instance, changes={"inlines": [f.prefix for f in formsets if f.has_changed()]})  # fmt: skip
+            _record(request, municipality, action="admin_change_related",
+                    obj=form.instance, changes={"inlines": [f.prefix for f in formsets if f.has_changed()]})  # fmt: skip
 
     def _record_deletion(self, request, obj) -> None:
         # A municipality being deleted cannot own its own deletion record (the log protects it).
         municipality = None if isinstance(obj, Municipality) else municipality_of(obj)
-        audit_record(actor=request.user, municipality=municipality, action="admin_delete", obj=obj,
-                     changes=row_content(obj))  # fmt: skip
+        _record(request, municipality, action="admin_delete", obj=obj, changes=row_content(obj))  # fmt: skip
 
     def delete_model(self, request, obj):
         with transaction.atomic():

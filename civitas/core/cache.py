@@ -1,19 +1,22 @@
 """Cached rendering of public pages that is never stale.
 
-A page is cached under the municipality's ``content_version``, which the request reads anyway
-when it resolves the municipality from the URL; every write to the municipality's content moves
-the version up (core.services.content_changed), so the next request misses the cache and renders
-the current data. Only anonymous GET requests without a session are cached: they see nothing
+A page is cached under the versions of the municipality's content it reads (core.content), which
+the request reads anyway when it resolves the municipality from the URL; every service that
+changes that content moves its version up (core.content.changed), so the next request misses the
+cache and renders the current data. Only anonymous GET requests without a session are cached: they see nothing
 personal.
 """
 
 import hashlib
+from collections import OrderedDict
 from functools import wraps
 from urllib.parse import urlencode
 
 from django.core.cache import cache
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
+
+from .content import Content, versions
 
 CACHE_SECONDS = 600
 MAX_QUERY_LENGTH = 300  # longer query strings are rendered, never cached
@@ -28,7 +31,7 @@ def _cacheable(request) -> bool:
     )
 
 
-def _key(request, municipality, params: tuple[str, ...]) -> str | None:
+def _key(request, municipality, params: tuple[str, ...], reads: tuple[Content, ...]) -> str | None:
     """The cache key, from the path and the parameters the page reads (sorted, so that their order
     does not matter); None when the URL carries anything else: such requests are rendered and not
     stored, so that made-up query strings cannot fill the cache."""
@@ -39,12 +42,16 @@ def _key(request, municipality, params: tuple[str, ...]) -> str | None:
         return None
     known = urlencode(sorted((name, value) for name in params for value in query.getlist(name)))
     digest = hashlib.sha256(f"{request.path}?{known}".encode()).hexdigest()
-    return f"page:{municipality.pk}:{municipality.content_version}:{get_language()}:{digest}"
+    version = ".".join(str(v) for v in versions(municipality, reads))
+    return f"page:{municipality.pk}:{version}:{get_language()}:{digest}"
 
 
-def cached_public_page(view=None, *, params: tuple[str, ...] = ()):
-    """Cache an anonymous visitor's rendered page by municipality content version, language, path
-    and the query parameters the page reads (``params``; a URL with others is not cached).
+def cached_public_page(
+    view=None, *, params: tuple[str, ...] = (), reads: tuple[Content, ...] = (Content.PLANNING,)
+):
+    """Cache an anonymous visitor's rendered page by the versions of the content it ``reads``,
+    language, path and the query parameters the page reads (``params``; a URL with others is not
+    cached).
 
     Must wrap a view already wrapped by ``with_municipality``'s resolution (it reads
     ``request.municipality``): apply it *inside*, i.e. listed after, ``@with_municipality``. A
@@ -54,7 +61,7 @@ def cached_public_page(view=None, *, params: tuple[str, ...] = ()):
     def decorate(view):
         @wraps(view)
         def wrapper(request, municipality, *args, **kwargs):
-            key = _key(request, municipality, params) if _cacheable(request) else None
+            key = _key(request, municipality, params, reads) if _cacheable(request) else None
             if key is None:
                 return view(request, municipality, *args, **kwargs)
             cached = cache.get(key)
@@ -82,8 +89,6 @@ class ProcessCache:
     instances: list["ProcessCache"] = []
 
     def __init__(self, size: int):
-        from collections import OrderedDict
-
         self.size = size
         self._entries: OrderedDict = OrderedDict()
         ProcessCache.instances.append(self)

@@ -49,9 +49,11 @@ class Municipality(models.Model):
     stale_grace_days = models.PositiveSmallIntegerField(
         _("grace period before a value is stale, days"), default=90
     )
-    # Moves up with every change to the municipality's content (see core.services.audit_record);
-    # public pages are cached under it, so a cached page is never older than the data.
-    content_version = models.PositiveBigIntegerField(default=1, editable=False)
+    # Versions of the municipality's public content, moved on by the services that change it
+    # (core.content.changed); cached pages and evaluations are keyed by the versions they read, so
+    # a cached page is never older than the data.
+    planning_version = models.PositiveBigIntegerField(default=1, editable=False)
+    participation_version = models.PositiveBigIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     name = Translated()

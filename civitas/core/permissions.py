@@ -26,6 +26,7 @@ class Action(StrEnum):
     VERIFY_MEASUREMENT = "verify_measurement"
     MODERATE = "moderate"
     MANAGE_CONSULTATION = "manage_consultation"
+    MANAGE_SURVEY = "manage_survey"
 
 
 R = Role
@@ -42,6 +43,7 @@ RULES: dict[Action, frozenset[str]] = {
     Action.VERIFY_MEASUREMENT: frozenset({R.ADMINISTRATOR, R.VERIFIER}),
     Action.MODERATE: frozenset({R.ADMINISTRATOR, R.MODERATOR}),
     Action.MANAGE_CONSULTATION: frozenset({R.ADMINISTRATOR, R.PLANNER}),
+    Action.MANAGE_SURVEY: frozenset({R.ADMINISTRATOR, R.PLANNER}),
 }
 
 

@@ -9,13 +9,11 @@ from .models import AuditEvent, Membership, Municipality
 
 
 def audit_record(*, actor, municipality: Municipality | None, action: str, obj, changes: dict | None = None):
-    """Append one event to the audit log and mark the municipality's public content as changed.
+    """Append one event to the audit log: who did what to which object.
 
-    Every service that writes calls this, so it is also the one place where cached public pages
-    of the municipality are invalidated.
+    The log is written, never read for decisions; which public content changed is said separately
+    (core.content.changed).
     """
-    if municipality is not None:
-        content_changed(municipality=municipality)
     return AuditEvent.objects.create(
         municipality=municipality,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
@@ -38,11 +36,6 @@ class _ContentEncoder(DjangoJSONEncoder):
 def row_content(obj) -> dict:
     """A row's editable fields as JSON, for the audit log's record of what was deleted."""
     return json.loads(json.dumps(model_to_dict(obj), cls=_ContentEncoder))
-
-
-def content_changed(*, municipality: Municipality) -> None:
-    """Invalidate the municipality's cached public pages (they are keyed by content_version)."""
-    Municipality.objects.filter(pk=municipality.pk).update(content_version=models.F("content_version") + 1)
 
 
 def bump_version(*, instance: models.Model, expected_version: int | None) -> None:

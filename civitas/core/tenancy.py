@@ -1,9 +1,11 @@
 from functools import wraps
 
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
 from django.http import Http404
 
 from .models import Municipality
+from .permissions import Action, require
 
 
 def municipality_from_slug(slug: str) -> Municipality:
@@ -34,3 +36,21 @@ def with_municipality(view):
         return view(request, request.municipality, *args, **kwargs)
 
     return wrapper
+
+
+def staff_view(action: Action):
+    """A back-office page: signed-in staff of this municipality allowed to do ``action``; others get
+    403 (or the second-factor step when only that is missing). The view receives the Municipality.
+    The services the view calls check their own permission again, whoever calls them."""
+
+    def decorate(view):
+        @login_required
+        @with_municipality
+        @wraps(view)
+        def wrapper(request, municipality, *args, **kwargs):
+            require(request.user, municipality, action)
+            return view(request, municipality, *args, **kwargs)
+
+        return wrapper
+
+    return decorate

@@ -11,7 +11,8 @@ from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from civitas.core import mail, text, throttle
+from civitas.core import content, mail, text, throttle
+from civitas.core.content import Content
 from civitas.core.models import Municipality
 from civitas.core.permissions import Action, can
 from civitas.core.services import audit_record
@@ -86,6 +87,9 @@ def _topic_write(*, actor, municipality, title, post: Post, plan, project, consu
     )  # fmt: skip
     _save_post(post=post, topic=topic)
     Follow.objects.get_or_create(user=actor, topic=topic)
+    # A plan's or project's page links to its discussion.
+    changed = (Content.PARTICIPATION, Content.PLANNING) if plan or project else (Content.PARTICIPATION,)
+    content.changed(municipality, *changed)
     audit_record(actor=actor, municipality=municipality, action="create", obj=topic)
     return topic
 
@@ -95,7 +99,7 @@ def _prepare_post(*, actor, body: str, parent, kind, photo=None) -> Post:
     run before the write transaction."""
     post = Post(parent=parent, author=actor, body=body, body_html=markup.render(body), kind=kind)
     if photo is not None:
-        from civitas.projects import uploads
+        from civitas.core import uploads
 
         stored, _content_type, _size = uploads.check_upload(photo, photo=True)
         post.photo.save(stored.name, stored, save=False)
@@ -147,6 +151,7 @@ def post_create(
 def _post_write(*, actor, topic, post: Post, notify) -> Post:
     _save_post(post=post, topic=topic)
     Follow.objects.get_or_create(user=actor, topic=topic)
+    content.changed(topic.municipality, Content.PARTICIPATION)
     audit_record(actor=actor, municipality=topic.municipality, action="create", obj=post)
     if notify:
         from . import tasks
@@ -227,6 +232,7 @@ def post_hide(*, actor, post: Post, reason: str) -> Post:
     post.flags.update(resolved=True)
     ModerationAction.objects.create(municipality=municipality, moderator=actor, action="hide", post=post,
                                     user=post.author, reason=reason[:300])  # fmt: skip
+    content.changed(municipality, Content.PARTICIPATION)
     audit_record(actor=actor, municipality=municipality, action="hide", obj=post, changes={"reason": reason})
     return post
 
@@ -246,6 +252,7 @@ def posts_remove_by_author(*, user) -> int:
     )
     for municipality_id, ids in by_municipality.items():
         municipality = Municipality.objects.get(pk=municipality_id)
+        content.changed(municipality, Content.PARTICIPATION)
         audit_record(
             actor=user, municipality=municipality, action="remove_posts_on_request", obj=user,
             changes={"posts": ids},
@@ -267,6 +274,7 @@ def post_restore(*, actor, post: Post) -> Post:
     post.flags.update(resolved=True)
     ModerationAction.objects.create(municipality=municipality, moderator=actor, action="restore", post=post,
                                     user=post.author)  # fmt: skip
+    content.changed(municipality, Content.PARTICIPATION)
     audit_record(actor=actor, municipality=municipality, action="restore", obj=post)
     return post
 
@@ -282,4 +290,5 @@ def user_block(*, actor, municipality: Municipality, user, reason: str, block: b
         Block.objects.filter(municipality=municipality, user=user).delete()
     ModerationAction.objects.create(municipality=municipality, moderator=actor, action="block" if block else "unblock",
                                     user=user, reason=(reason or "")[:300])  # fmt: skip
+    content.changed(municipality, Content.PARTICIPATION)
     audit_record(actor=actor, municipality=municipality, action="block" if block else "unblock", obj=user)

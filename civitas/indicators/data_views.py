@@ -21,7 +21,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from civitas.core.permissions import Action, can, require
-from civitas.core.tenancy import with_municipality
+from civitas.core.tenancy import staff_view, with_municipality
 from civitas.plans import selectors as plan_selectors
 from civitas.plans.models import Plan
 
@@ -31,21 +31,6 @@ from .models import ImportJob, ImportJobState
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV = "text/csv; charset=utf-8"
 
-
-def staff_view(action: Action):
-    """Signed-in staff of this municipality allowed to do ``action``; others get 403."""
-
-    def decorate(view):
-        @login_required
-        @with_municipality
-        @wraps(view)
-        def wrapper(request, municipality, *args, **kwargs):
-            require(request.user, municipality, action)
-            return view(request, municipality, *args, **kwargs)
-
-        return wrapper
-
-    return decorate
 
 
 class UploadForm(forms.Form):

@@ -103,18 +103,18 @@ def plan_evaluation(
     tree: list[ElementNode],
     *,
     today: datetime.date | None = None,
-    content_version: int | None = None,
+    planning_version: int | None = None,
 ) -> PlanEvaluation:
     """Evaluate every indicator of the plan and roll the scores up its goal tree: three queries.
 
     Each node of ``tree`` also gets its ``result`` and its own ``indicators``, for the plan page.
-    Given the municipality's current ``content_version`` (which every write moves on), the
+    Given the municipality's current ``planning_version`` (which every change to what the evaluation reads moves on), the
     evaluation is kept in this process and reused, without a query, until the next change.
     """
     as_of = evaluation_date(plan.period_end, today)
     key = None
-    if content_version is not None:
-        key = (plan.municipality_id, content_version, plan.pk, plan.period_start, plan.period_end, as_of)
+    if planning_version is not None:
+        key = (plan.municipality_id, planning_version, plan.pk, plan.period_start, plan.period_end, as_of)
     found = _EVALUATED_PLANS.get(key) if key else None
     if found is None:
         found = _plan_results(plan, tree, as_of)

@@ -18,10 +18,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from civitas.core import content
+from civitas.core.content import Content
 from civitas.core.errors import ConflictError
 from civitas.core.models import AuditEvent, Membership, Municipality
 from civitas.core.permissions import Action, can
-from civitas.core.services import audit_record, bump_version, content_changed, field_changes
+from civitas.core.services import audit_record, bump_version, field_changes
 from civitas.plans.models import PlanElement
 from civitas.projects.models import Project
 
@@ -102,6 +104,7 @@ def indicator_create(
     for target in targets or []:
         _target_write(indicator=indicator, **target)
     _check_evaluable(indicator)
+    content.changed(municipality, Content.PLANNING)
     audit_record(actor=actor, municipality=municipality, action="create", obj=indicator)
     return indicator
 
@@ -156,6 +159,7 @@ def _update_fields(*, actor, indicator: Indicator, expected_version: int, reason
             indicator=indicator, field=field, old_value=_text(before[field]), new_value=_text(fields[field]),
             reason=reason.strip(), changed_by=_user(actor),
         )  # fmt: skip
+    content.changed(indicator.municipality, Content.PLANNING)
     audit_record(
         actor=actor, municipality=indicator.municipality, action="update", obj=indicator, changes=changes
     )
@@ -195,6 +199,7 @@ def _targets_apply(*, actor, indicator: Indicator, targets: list[dict], reason: 
             is_final=bool(target.get("is_final")),
         )  # fmt: skip
     if changed or set(wanted) - set(existing):
+        content.changed(indicator.municipality, Content.PLANNING)
         audit_record(
             actor=actor, municipality=indicator.municipality, action="set_targets", obj=indicator,
             changes={"targets": [[_period_text(indicator, *key), _text(Decimal(str(t["value"])))]
@@ -230,6 +235,7 @@ def target_set(
             old_value=_text(existing.value), new_value=_text(target.value), reason=reason.strip(),
             changed_by=_user(actor),
         )  # fmt: skip
+    content.changed(indicator.municipality, Content.PLANNING)
     audit_record(
         actor=actor, municipality=indicator.municipality, action="set_target", obj=indicator,
         changes={"period": _period_text(indicator, year, sub), "value": _text(target.value)},
@@ -398,6 +404,7 @@ def measurement_save(
         measurement.evidence = evidence
     measurement.entered_by = _user(actor)
     measurement.save()
+    content.changed(indicator.municipality, Content.PLANNING)
     audit_record(actor=actor, municipality=indicator.municipality, action=action, obj=measurement)
     return measurement
 
@@ -494,7 +501,7 @@ def measurements_save_many(
         events += [("submit", m) for m in created + updated]
     # The audit log as audit_record writes it, one row per event, and the public pages' cache
     # invalidated once rather than once a row.
-    content_changed(municipality=municipality)
+    content.changed(municipality, Content.PLANNING)
     AuditEvent.objects.bulk_create(
         AuditEvent(
             municipality=municipality, actor=user, action=action, object_type=Measurement._meta.label_lower,
@@ -526,6 +533,7 @@ def measurement_submit(*, actor, measurement: Measurement) -> Measurement:
     measurement.submitted_at = timezone.now()
     measurement.return_note = ""
     measurement.save()
+    content.changed(measurement.indicator.municipality, Content.PLANNING)
     audit_record(
         actor=actor, municipality=measurement.indicator.municipality, action="submit", obj=measurement
     )
@@ -541,6 +549,7 @@ def measurement_return(*, actor, measurement: Measurement, note: str) -> Measure
     _transition(measurement, (MeasurementState.SUBMITTED,), MeasurementState.RETURNED)
     measurement.return_note = note.strip()
     measurement.save()
+    content.changed(measurement.indicator.municipality, Content.PLANNING)
     audit_record(
         actor=actor, municipality=measurement.indicator.municipality, action="return", obj=measurement
     )
@@ -558,6 +567,7 @@ def measurement_approve(*, actor, measurement: Measurement, publish: bool = Fals
         measurement.state = MeasurementState.PUBLISHED
         _publish_corrections(measurement)
     measurement.save()
+    content.changed(measurement.indicator.municipality, Content.PLANNING)
     audit_record(
         actor=actor, municipality=measurement.indicator.municipality, action="approve", obj=measurement
     )
@@ -590,6 +600,7 @@ def measurement_publish(*, actor, measurement: Measurement) -> Measurement:
     _transition(measurement, (MeasurementState.APPROVED,), MeasurementState.PUBLISHED)
     _publish_corrections(measurement)
     measurement.save()
+    content.changed(measurement.indicator.municipality, Content.PLANNING)
     audit_record(
         actor=actor, municipality=measurement.indicator.municipality, action="publish", obj=measurement
     )
@@ -633,6 +644,7 @@ def measurement_correct(
     measurement.submitted_at = timezone.now()
     measurement.version += 1
     measurement.save()
+    content.changed(indicator.municipality, Content.PLANNING)
     audit_record(actor=actor, municipality=indicator.municipality, action="correct", obj=measurement)
     return measurement
 

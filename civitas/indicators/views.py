@@ -17,10 +17,10 @@ from civitas.core.forms import edited_version, run_service
 from civitas.core.permissions import Action, can
 from civitas.plans import selectors as plan_selectors
 from civitas.projects.models import Project
-from civitas.projects.uploads import check_upload
+from civitas.core.uploads import check_upload
 
 from . import forms, selectors, services
-from .data_views import staff_view
+from civitas.core.tenancy import staff_view
 from .models import Frequency, Indicator, Measurement
 from .presentation import NOTE_LABELS, STATUS_LABELS
 

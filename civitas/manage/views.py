@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from civitas.core.forms import edited_version, run_service
 from civitas.core.models import Role
 from civitas.core.permissions import Action, allowed_actions, require, roles_of
-from civitas.core.tenancy import with_municipality
+from civitas.core.tenancy import staff_view, with_municipality
 from civitas.plans import selectors as plan_selectors
 from civitas.plans import services as plan_services
 from civitas.plans.models import Plan, PlanElement
@@ -25,21 +25,6 @@ from civitas.projects.models import Activity, FundingLine, Project, ProjectDocum
 
 from . import forms
 
-
-def staff_view(action: Action):
-    """Signed-in staff of this municipality allowed to do ``action``; others get 403."""
-
-    def decorate(view):
-        @login_required
-        @with_municipality
-        @wraps(view)
-        def wrapper(request, municipality, *args, **kwargs):
-            require(request.user, municipality, action)
-            return view(request, municipality, *args, **kwargs)
-
-        return wrapper
-
-    return decorate
 
 
 def _refused(request, call) -> bool:

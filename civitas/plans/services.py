@@ -7,8 +7,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from civitas.core import content
+from civitas.core.content import Content
 from civitas.core.models import AuditEvent, Municipality
-from civitas.core.services import audit_record, bump_version, content_changed, field_changes, row_content
+from civitas.core.services import audit_record, bump_version, field_changes, row_content
 
 from . import rules
 from .models import Plan, PlanElement, PlanStatus
@@ -99,6 +101,7 @@ def plan_create(
     plan = Plan(municipality=municipality, slug=slug, **data)
     plan.full_clean(validate_unique=False, validate_constraints=False)
     plan.save()
+    content.changed(municipality, Content.PLANNING)
     audit_record(actor=actor, municipality=municipality, action="create", obj=plan)
     return plan
 
@@ -123,6 +126,7 @@ def plan_update(*, actor, plan: Plan, expected_version: int, **fields) -> Plan:
         setattr(plan, field, value)
     bump_version(instance=plan, expected_version=expected_version)
     plan.save()
+    content.changed(plan.municipality, Content.PLANNING)
     audit_record(actor=actor, municipality=plan.municipality, action="update", obj=plan, changes=changes)
     return plan
 
@@ -134,6 +138,7 @@ def plan_change_status(*, actor, plan: Plan, status: str, expected_version: int)
     bump_version(instance=plan, expected_version=expected_version)
     plan.status = status
     plan.save(update_fields=["status", "version", "updated_at"])
+    content.changed(plan.municipality, Content.PLANNING)
     audit_record(
         actor=actor,
         municipality=plan.municipality,
@@ -168,8 +173,9 @@ def plan_delete(*, actor, plan: Plan) -> None:
     """Delete a plan and its goal tree; the audit log keeps what was deleted. Refused while
     indicators hang on it."""
     _refuse_if_measured(PlanElement.objects.filter(plan=plan))
-    content = _plan_content(plan)
-    audit_record(actor=actor, municipality=plan.municipality, action="delete", obj=plan, changes=content)
+    deleted = _plan_content(plan)
+    content.changed(plan.municipality, Content.PLANNING)
+    audit_record(actor=actor, municipality=plan.municipality, action="delete", obj=plan, changes=deleted)
     plan.delete()
 
 
@@ -229,6 +235,7 @@ def element_create(
     element.position = 10**6
     element.save()
     _renumber(plan, element.parent_id, insert=element, at=position)
+    content.changed(plan.municipality, Content.PLANNING)
     audit_record(actor=actor, municipality=plan.municipality, action="create", obj=element)
     return element
 
@@ -334,7 +341,7 @@ def element_create_tree(*, actor, plan: Plan, elements: Sequence[NewElement]) ->
 
 def _audit_created(*, actor, municipality: Municipality, objects: list) -> None:
     """What ``audit_record(action="create")`` writes for each object, in one bulk insert."""
-    content_changed(municipality=municipality)
+    content.changed(municipality, Content.PLANNING)
     actor = actor if getattr(actor, "is_authenticated", False) else None
     AuditEvent.objects.bulk_create(
         AuditEvent(
@@ -364,6 +371,7 @@ def element_update(*, actor, element: PlanElement, expected_version: int, **fiel
         setattr(element, field, value)
     bump_version(instance=element, expected_version=expected_version)
     element.save()
+    content.changed(element.plan.municipality, Content.PLANNING)
     audit_record(
         actor=actor, municipality=element.plan.municipality, action="update", obj=element, changes=changes
     )
@@ -394,6 +402,7 @@ def element_move(*, actor, element: PlanElement, parent: PlanElement | None, pos
     if old_parent_id != element.parent_id:
         _renumber(plan, old_parent_id)
     element.refresh_from_db()
+    content.changed(plan.municipality, Content.PLANNING)
     audit_record(
         actor=actor, municipality=plan.municipality, action="move", obj=element,
         changes={"parent": [old_parent_id, element.parent_id], "position": position},
@@ -412,6 +421,7 @@ def element_delete(*, actor, element: PlanElement) -> None:
             "id", "parent_id", "code", "title_bg", "title_en", "description_bg", "description_en", "position"
         )
     )
+    content.changed(plan.municipality, Content.PLANNING)
     audit_record(
         actor=actor,
         municipality=plan.municipality,

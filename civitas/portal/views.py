@@ -60,7 +60,7 @@ def plan_detail(request, municipality, plan):
     include_drafts = can(request.user, municipality, Action.EDIT_PLAN)
     plan = plan_selectors.plan_get(municipality=municipality, slug=plan, include_drafts=include_drafts)
     tree = plan_selectors.plan_tree(plan)
-    evaluation = indicator_selectors.plan_evaluation(plan, tree, content_version=municipality.content_version)
+    evaluation = indicator_selectors.plan_evaluation(plan, tree, planning_version=municipality.planning_version)
     return render(
         request,
         "portal/plan_detail.html",

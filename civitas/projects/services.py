@@ -14,11 +14,13 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from civitas.core import content, uploads
+from civitas.core.content import Content
 from civitas.core.models import Municipality
 from civitas.core.services import audit_record, bump_version, field_changes, row_content
 from civitas.plans.models import PlanElement
 
-from . import rules, uploads
+from . import rules
 from .models import (
     Activity,
     ActivityState,
@@ -119,6 +121,7 @@ def project_create(
     project.save()
     if element_ids:
         _set_elements(project, element_ids)
+    content.changed(municipality, Content.PLANNING)
     audit_record(actor=actor, municipality=municipality, action="create", obj=project)
     return project
 
@@ -148,6 +151,7 @@ def project_update(
         _set_elements(project, element_ids)
         if before != sorted(element_ids):
             changes["element_ids"] = [before, sorted(element_ids)]
+    content.changed(project.municipality, Content.PLANNING)
     audit_record(
         actor=actor, municipality=project.municipality, action="update", obj=project, changes=changes
     )
@@ -174,15 +178,16 @@ def project_delete(*, actor, project: Project) -> None:
     def rows(queryset) -> list[dict]:
         return [row_content(row) for row in queryset]
 
-    content = row_content(project) | {
+    deleted = row_content(project) | {
         "funding": rows(project.funding_lines.all()),
         "activities": rows(project.activities.all()),
         "partners": rows(project.partners.all()),
         "documents": rows(project.documents.all()),
         "elements": list(project.contributions.values_list("element_id", flat=True)),
     }
+    content.changed(project.municipality, Content.PLANNING)
     audit_record(
-        actor=actor, municipality=project.municipality, action="delete", obj=project, changes=content
+        actor=actor, municipality=project.municipality, action="delete", obj=project, changes=deleted
     )
     files = [document.file.name for document in project.documents.all() if document.file]
     project.delete()
@@ -215,6 +220,7 @@ def partner_add(
     partner = ProjectPartner.objects.create(
         project=project, name_bg=name_bg, position=_next_position(project.partners), **fields
     )
+    content.changed(project.municipality, Content.PLANNING)
     audit_record(actor=actor, municipality=project.municipality, action="create", obj=partner)
     return partner
 
@@ -230,6 +236,7 @@ def partner_update(
     for field, value in fields.items():
         setattr(partner, field, value)
     partner.save()
+    content.changed(partner.project.municipality, Content.PLANNING)
     audit_record(
         actor=actor, municipality=partner.project.municipality, action="update", obj=partner, changes=changes
     )
@@ -239,6 +246,7 @@ def partner_update(
 @transaction.atomic
 def partner_delete(*, actor, partner: ProjectPartner, expected_version: int | None = None) -> None:
     _touch(partner.project, expected_version)
+    content.changed(partner.project.municipality, Content.PLANNING)
     audit_record(actor=actor, municipality=partner.project.municipality, action="delete", obj=partner,
                  changes={"name_bg": partner.name_bg})  # fmt: skip
     partner.delete()
@@ -268,6 +276,7 @@ def funding_line_add(
     line = FundingLine.objects.create(
         project=project, position=_next_position(project.funding_lines), **_funding_values(data)
     )
+    content.changed(project.municipality, Content.PLANNING)
     audit_record(actor=actor, municipality=project.municipality, action="create", obj=line)
     return line
 
@@ -285,6 +294,7 @@ def funding_line_update(
     for field, value in values.items():
         setattr(line, field, value)
     line.save()
+    content.changed(line.project.municipality, Content.PLANNING)
     audit_record(
         actor=actor, municipality=line.project.municipality, action="update", obj=line, changes=changes
     )
@@ -294,6 +304,7 @@ def funding_line_update(
 @transaction.atomic
 def funding_line_delete(*, actor, line: FundingLine, expected_version: int | None = None) -> None:
     _touch(line.project, expected_version)
+    content.changed(line.project.municipality, Content.PLANNING)
     audit_record(
         actor=actor, municipality=line.project.municipality, action="delete", obj=line,
         changes={"source": line.source, "amount": str(line.amount), "spent": str(line.spent)},
@@ -319,6 +330,7 @@ def activity_add(
     _raise(rules.check_activity(data, today=timezone.localdate()))
     _touch(project, expected_version)
     activity = Activity.objects.create(project=project, position=_next_position(project.activities), **data)
+    content.changed(project.municipality, Content.PLANNING)
     audit_record(actor=actor, municipality=project.municipality, action="create", obj=activity)
     return activity
 
@@ -333,6 +345,7 @@ def activity_update(*, actor, activity: Activity, expected_version: int | None =
     for field, value in data.items():
         setattr(activity, field, value)
     activity.save()
+    content.changed(activity.project.municipality, Content.PLANNING)
     audit_record(
         actor=actor,
         municipality=activity.project.municipality,
@@ -346,6 +359,7 @@ def activity_update(*, actor, activity: Activity, expected_version: int | None =
 @transaction.atomic
 def activity_delete(*, actor, activity: Activity, expected_version: int | None = None) -> None:
     _touch(activity.project, expected_version)
+    content.changed(activity.project.municipality, Content.PLANNING)
     audit_record(actor=actor, municipality=activity.project.municipality, action="delete", obj=activity,
                  changes={"title_bg": activity.title_bg})  # fmt: skip
     activity.delete()
@@ -361,6 +375,7 @@ def activity_reorder(
     _touch(project, expected_version)
     for position, pk in enumerate(ordered_ids):
         Activity.objects.filter(pk=pk).update(position=position)
+    content.changed(project.municipality, Content.PLANNING)
     audit_record(actor=actor, municipality=project.municipality, action="reorder", obj=project,
                  changes={"activities": ordered_ids})  # fmt: skip
 
@@ -386,6 +401,7 @@ def document_add(
     )
     document.file.save(stored.name, stored, save=False)
     document.save()
+    content.changed(project.municipality, Content.PLANNING)
     audit_record(actor=actor, municipality=project.municipality, action="create", obj=document)
     return document
 
@@ -393,6 +409,7 @@ def document_add(
 @transaction.atomic
 def document_delete(*, actor, document: ProjectDocument, expected_version: int | None = None) -> None:
     _touch(document.project, expected_version)
+    content.changed(document.project.municipality, Content.PLANNING)
     audit_record(actor=actor, municipality=document.project.municipality, action="delete", obj=document,
                  changes={"title_bg": document.title_bg, "file": document.file.name})  # fmt: skip
     name, storage = document.file.name, document.file.storage

@@ -1,6 +1,6 @@
 """The staff's survey pages: surveys, sections and questions (with options and conditions),
 invitation codes to print, paper responses, and the exports of all responses. Planners and
-administrators run surveys (Action.EDIT_PLAN: surveys prepare the plans)."""
+administrators run surveys (Action.MANAGE_SURVEY)."""
 
 import copy
 
@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from civitas.core.forms import edited_version, run_service
-from civitas.manage.views import staff_view
+from civitas.core.tenancy import staff_view
 
 from . import exports, forms, selectors, services
 from .models import OnePer, Question, Section, Survey

@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from civitas.consultations.rules import edited_date
+from civitas.core import content
+from civitas.core.content import Content
 from civitas.core.models import Municipality
 from civitas.core.services import audit_record, bump_version, field_changes
 
@@ -96,6 +98,7 @@ def survey_create(*, actor, municipality: Municipality, slug: str, title_bg: str
     survey = Survey(municipality=municipality, slug=slug, **data)
     survey.full_clean(validate_unique=False, validate_constraints=False)
     survey.save()
+    content.changed(municipality, Content.PARTICIPATION)
     audit_record(actor=actor, municipality=municipality, action="create", obj=survey)
     return survey
 
@@ -128,6 +131,7 @@ def survey_update(
     survey.full_clean(validate_unique=False, validate_constraints=False)
     bump_version(instance=survey, expected_version=expected_version)
     survey.save()
+    content.changed(survey.municipality, Content.PARTICIPATION)
     audit_record(actor=actor, municipality=survey.municipality, action="update", obj=survey, changes=changes)
     return survey
 
@@ -139,6 +143,7 @@ def survey_delete(*, actor, survey: Survey) -> None:
         raise ValidationError(
             {"__all__": [_("The survey has responses and cannot be deleted: archive it instead.")]}
         )
+    content.changed(survey.municipality, Content.PARTICIPATION)
     audit_record(
         actor=actor, municipality=survey.municipality, action="delete", obj=survey,
         changes={"questions": list(survey.questions.values_list("text_bg", flat=True))},
@@ -157,6 +162,7 @@ def section_create(*, actor, survey: Survey, title_bg: str, **fields) -> Section
     position = (survey.sections.aggregate(m=models.Max("position"))["m"] or 0) + 1
     section = Section.objects.create(survey=survey, title_bg=title_bg, position=position, **fields)
     _touch(survey)
+    content.changed(survey.municipality, Content.PARTICIPATION)
     audit_record(actor=actor, municipality=survey.municipality, action="create", obj=section)
     return section
 
@@ -174,6 +180,7 @@ def section_update(*, actor, section: Section, expected_version: int, **fields) 
         setattr(section, name, value)
     section.save(update_fields=[*fields, "version"])
     _touch(section.survey)
+    content.changed(section.survey.municipality, Content.PARTICIPATION)
     audit_record(
         actor=actor, municipality=section.survey.municipality, action="update", obj=section, changes=changes
     )
@@ -184,6 +191,7 @@ def section_update(*, actor, section: Section, expected_version: int, **fields) 
 def section_delete(*, actor, section: Section) -> None:
     """Delete a section; its questions stay in the survey, outside any section."""
     survey = section.survey
+    content.changed(survey.municipality, Content.PARTICIPATION)
     audit_record(actor=actor, municipality=survey.municipality, action="delete", obj=section)
     # Its questions change (they leave the section): an editor who opened one must reload it.
     Question.objects.filter(section=section).update(section=None, version=models.F("version") + 1)
@@ -259,6 +267,7 @@ def question_create(
     question.save()
     _set_options(question, options)
     _touch(survey)
+    content.changed(survey.municipality, Content.PARTICIPATION)
     audit_record(actor=actor, municipality=survey.municipality, action="create", obj=question)
     return question
 
@@ -303,6 +312,7 @@ def question_update(
     if options is not None:
         _set_options(question, _clean_options(options))
     _touch(survey)
+    content.changed(survey.municipality, Content.PARTICIPATION)
     audit_record(
         actor=actor, municipality=survey.municipality, action="update", obj=question, changes=changes
     )
@@ -315,6 +325,7 @@ def question_delete(*, actor, question: Question) -> None:
         raise ValidationError({"__all__": [_("The question has answers and cannot be deleted.")]})
     survey = question.survey
     _clear_conditions(models.Q(condition_option__question=question))
+    content.changed(survey.municipality, Content.PARTICIPATION)
     audit_record(actor=actor, municipality=survey.municipality, action="delete", obj=question)
     question.delete()
     _touch(survey)
@@ -344,6 +355,7 @@ def question_move(*, actor, question: Question, step: int) -> None:
     for position, pk in enumerate(ids, start=1):
         Question.objects.filter(pk=pk).update(position=position)
     _touch(survey)
+    content.changed(survey.municipality, Content.PARTICIPATION)
     audit_record(
         actor=actor, municipality=survey.municipality, action="move", obj=question, changes={"step": step}
     )
@@ -375,6 +387,7 @@ def invitations_generate(*, actor, survey: Survey, count: int, batch: str = "") 
     created = Invitation.objects.bulk_create(
         [Invitation(survey=survey, code=code, batch=batch) for code in sorted(codes)]
     )
+    content.changed(survey.municipality, Content.PARTICIPATION)
     audit_record(
         actor=actor, municipality=survey.municipality, action="generate_codes", obj=survey,
         changes={"count": count, "batch": batch},
@@ -495,6 +508,7 @@ def paper_response_enter(
         user=None, survey=survey, answers=answers, invitation_code=invitation_code, source=Source.PAPER,
         entered_by=actor,
     )  # fmt: skip
+    content.changed(survey.municipality, Content.PARTICIPATION)
     audit_record(actor=actor, municipality=survey.municipality, action="enter_paper_response", obj=response)
     return response
 

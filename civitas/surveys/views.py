@@ -19,7 +19,7 @@ from .models import Access, OnePer, SurveyStatus
 # per hour to a survey without one-response-per-person.
 CODE_ATTEMPTS_PER_HOUR = 30
 OPEN_RESPONSES_PER_HOUR = 30
-STAFF = Action.EDIT_PLAN  # planners and administrators run surveys
+STAFF = Action.MANAGE_SURVEY
 
 
 def _survey(request, municipality, slug):

@@ -26,18 +26,18 @@ def test_deleting_a_plan_in_the_admin_is_recorded_with_its_content_and_refreshes
     visitor = Client()  # anonymous: served from the page cache
     assert visitor.get(f"/sopot/plans/{plan.slug}/").status_code == 200
     assert visitor.get(f"/sopot/plans/{plan.slug}/").status_code == 200
-    version = Municipality.objects.get(pk=town.pk).content_version
+    version = Municipality.objects.get(pk=town.pk).planning_version
     response = superuser_client.post(reverse("admin:plans_plan_delete", args=[plan.pk]), {"post": "yes"})
     assert response.status_code == 302 and not Plan.objects.filter(pk=plan.pk).exists()
     event = AuditEvent.objects.get(action="admin_delete")
     assert event.municipality == town and event.changes["title_bg"] == "План за изтриване"
-    assert Municipality.objects.get(pk=town.pk).content_version > version
+    assert Municipality.objects.get(pk=town.pk).planning_version > version
     assert visitor.get(f"/sopot/plans/{plan.slug}/").status_code == 404
 
 
 def test_changing_the_municipality_in_the_admin_is_recorded(superuser_client):
     town = MunicipalityFactory(slug="sopot", name_bg="Сопот")
-    version = town.content_version
+    version = town.planning_version
     url = reverse("admin:core_municipality_change", args=[town.pk])
     form = superuser_client.get(url).context["adminform"].form
     data = {}
@@ -51,7 +51,7 @@ def test_changing_the_municipality_in_the_admin_is_recorded(superuser_client):
         response.context["adminform"].form.errors if response.context else response
     )
     town.refresh_from_db()
-    assert town.name_bg == "Община Сопот" and town.content_version > version
+    assert town.name_bg == "Община Сопот" and town.planning_version > version
     event = AuditEvent.objects.get(action="admin_change")
     assert "name_bg" in event.changes["fields"]
 

@@ -81,7 +81,7 @@ def test_posts_are_rendered_and_photos_processed_outside_any_transaction(
     from django.core.files.uploadedfile import SimpleUploadedFile
     from PIL import Image
 
-    from civitas.projects import uploads
+    from civitas.core import uploads
     from civitas.testing.factories import ProjectFactory
 
     settings.MEDIA_ROOT = tmp_path

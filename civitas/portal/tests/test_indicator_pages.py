@@ -99,7 +99,7 @@ def test_indicator_page_queries_do_not_grow(client, plan, page):
 def test_a_signed_in_user_sees_the_plan_evaluated_once_per_change(client, plan):
     """Signed-in users get the page rendered for them, with the plan's evaluation kept under the
     municipality's content version: reused until a change, then evaluated anew."""
-    from civitas.core.services import content_changed
+    from civitas.core import content
     from civitas.testing.factories import UserFactory
 
     goal = PlanElementFactory(plan=plan)
@@ -114,7 +114,7 @@ def test_a_signed_in_user_sees_the_plan_evaluated_once_per_change(client, plan):
     assert any(t in q["sql"] for q in first.captured_queries for t in evaluation_tables)
     assert not any(t in q["sql"] for q in second.captured_queries for t in evaluation_tables)
     MeasurementFactory(indicator=indicator, year=2020, value=Decimal(200))
-    content_changed(municipality=plan.municipality)  # what every service does on a write
+    content.changed(plan.municipality, content.Content.PLANNING)  # what every service does on a write
     with CaptureQueriesContext(connection) as third:
         after = client.get(path).context["evaluation"]
     assert any(t in q["sql"] for q in third.captured_queries for t in evaluation_tables)

@@ -81,7 +81,7 @@ def test_a_hidden_posts_photo_is_not_served_and_project_documents_are(client, to
 def test_uploaded_files_get_names_that_cannot_be_guessed(town, settings, tmp_path):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from civitas.projects.uploads import check_upload
+    from civitas.core.uploads import check_upload
 
     stored, _type, _size = check_upload(SimpleUploadedFile("internal-report.pdf", b"%PDF-1.4 x"), photo=False)
     assert stored.name.endswith("-internal-report.pdf") and len(stored.name) > len("internal-report.pdf") + 10

@@ -230,7 +230,7 @@ def test_health_endpoints(client, django_assert_num_queries):
 
 
 def test_public_pages_are_cached_and_never_stale(client, town, django_assert_num_queries):
-    from civitas.core.services import content_changed
+    from civitas.core import content
 
     project = ProjectFactory(municipality=town, title_bg="Стар заглавен текст")
     path = url("portal:project", "sopot", project.slug)
@@ -240,7 +240,7 @@ def test_public_pages_are_cached_and_never_stale(client, town, django_assert_num
         assert "Стар заглавен текст" in client.get(path).content.decode()
     project.title_bg = "Нов заглавен текст"
     project.save()
-    content_changed(municipality=town)  # what every service does on a write
+    content.changed(town, content.Content.PLANNING)  # what every service does on a write
     assert "Нов заглавен текст" in client.get(path).content.decode()
 
 
