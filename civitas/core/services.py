@@ -16,7 +16,7 @@ def audit_record(*, actor, municipality: Municipality | None, action: str, obj, 
     """
     return AuditEvent.objects.create(
         municipality=municipality,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor=actor if getattr(actor, "is_authenticated", False) and actor.pk is not None else None,
         action=action,
         object_type=obj._meta.label_lower,
         object_id=str(obj.pk),
