@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,8 +9,8 @@ class CoreConfig(AppConfig):
     verbose_name = _("Municipalities and roles")
 
     def ready(self):
-        from django.db.models.signals import post_migrate
-
+        # Imported here, not at the top: throttle reads the cache settings, which are ready
+        # only once the app registry is.
         from . import throttle
 
         # A deployment that only runs `migrate` has the rate-limit counters' table too.

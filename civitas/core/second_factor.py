@@ -12,6 +12,8 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 
+from .models import Membership
+
 SESSION_KEY = "civitas_second_factor"  # the primary key of the user who passed it in this session
 CODE_STEP = "accounts:second_factor"
 _ATTRIBUTE = "civitas_second_factor_passed"
@@ -23,8 +25,6 @@ class SecondFactorRequired(PermissionDenied):
 
 def needs_second_factor(user) -> bool:
     """Superusers and everyone with a staff role in any municipality (one query)."""
-    from .models import Membership
-
     if not getattr(user, "is_authenticated", False):
         return False
     return user.is_superuser or Membership.objects.filter(user=user).exists()

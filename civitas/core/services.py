@@ -1,11 +1,13 @@
 import json
 
+from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.forms.models import model_to_dict
+from django.utils.translation import gettext as _
 
 from .errors import ConflictError
-from .models import AuditEvent, Membership, Municipality
+from .models import RESERVED_SLUGS, AuditEvent, Membership, Municipality
 
 
 def audit_record(*, actor, municipality: Municipality | None, action: str, obj, changes: dict | None = None):
@@ -73,11 +75,6 @@ def _jsonable(value):
 
 @transaction.atomic
 def municipality_create(*, slug: str, name_bg: str, name_en: str = "", **fields) -> Municipality:
-    from django.core.exceptions import ValidationError
-    from django.utils.translation import gettext as _
-
-    from .models import RESERVED_SLUGS
-
     if slug in RESERVED_SLUGS:
         raise ValidationError({"slug": _("This address name is reserved by the platform.")})
     if Municipality.objects.filter(slug=slug).exists():

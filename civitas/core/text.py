@@ -9,6 +9,8 @@ spreadsheet of whoever opens the export (CSV injection).
 
 import re
 
+from openpyxl.cell import WriteOnlyCell
+
 _LINE_BREAKS = re.compile(r"[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 _CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f]")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -48,8 +50,6 @@ def csv_cell(value):
 
 def sheet_cell(sheet, value):
     """An openpyxl write-only cell holding ``value``; text stays text even when it starts with "="."""
-    from openpyxl.cell import WriteOnlyCell
-
     cell = WriteOnlyCell(sheet, value=clean(value))
     if cell.data_type == "f":
         cell.data_type = "s"

@@ -13,6 +13,8 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.db import DatabaseCache
+from django.core.cache.backends.redis import RedisCache
+from django.core.management import call_command
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, router, transaction
 from django.utils.timezone import now as tz_now
 
@@ -170,8 +172,6 @@ class CounterCache(DatabaseCache):
 def create_counter_table(*, using: str = DEFAULT_DB_ALIAS, **kwargs) -> None:
     """After ``migrate``: the counters' table, as ``manage.py createcachetable`` creates it (nothing
     when it exists or the counters are in Redis)."""
-    from django.core.management import call_command
-
     call_command("createcachetable", database=using, verbosity=0)
 
 
@@ -179,8 +179,6 @@ def _count(key: str, window: int) -> int:
     store = caches[ALIAS]
     if isinstance(store, CounterCache):
         return store.count(key, window)
-    from django.core.cache.backends.redis import RedisCache
-
     if isinstance(store, RedisCache):
         # SET NX with the expiry and INCR in one MULTI: a counter never outlives its window (an INCR
         # on a key that just expired would create one without expiry).

@@ -3,11 +3,13 @@ photos re-encoded without their metadata (EXIF, GPS)."""
 
 import io
 import secrets
+import zipfile
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 MAX_PHOTO_SIDE = 2400
 
@@ -35,8 +37,6 @@ def sniff(head: bytes, data_for_zip) -> tuple[str, str] | None:
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         return "image/webp", "webp"
     if head.startswith(b"PK\x03\x04"):
-        import zipfile
-
         try:
             with zipfile.ZipFile(data_for_zip()) as archive:
                 names = archive.namelist()
@@ -100,8 +100,6 @@ MAX_PHOTO_PIXELS = 40_000_000
 
 def reencode_image(data: bytes) -> tuple[bytes, str, str]:
     """Decode and re-encode an image: drops EXIF (incl. GPS) and anything hidden in the file."""
-    from PIL import Image, ImageOps, UnidentifiedImageError
-
     try:
         with Image.open(io.BytesIO(data)) as image:
             width, height = image.size  # read from the header, before decoding anything

@@ -6,6 +6,9 @@ from django.urls import translate_url
 from django.utils import numberformat
 from django.utils.formats import get_format, number_format
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from civitas.core.geo import line_length_km
 
 register = template.Library()
 
@@ -65,10 +68,6 @@ def querystring_with(context, **kwargs):
 @register.filter
 def geometry_summary(geometry):
     """A short text for a GeoJSON Point or line: coordinates, or number of points and length."""
-    from django.utils.translation import gettext as _
-
-    from civitas.core.geo import line_length_km
-
     if not isinstance(geometry, dict):
         return ""
     kind, coords = geometry.get("type"), geometry.get("coordinates") or []
