@@ -6,6 +6,7 @@ from django.db import models, transaction
 from django.forms.models import model_to_dict
 from django.utils.translation import gettext as _
 
+from . import permissions
 from .errors import ConflictError
 from .models import RESERVED_SLUGS, AuditEvent, Membership, Municipality
 
@@ -18,13 +19,18 @@ def audit_record(*, actor, municipality: Municipality | None, action: str, obj, 
     """
     return AuditEvent.objects.create(
         municipality=municipality,
-        actor=actor if getattr(actor, "is_authenticated", False) and actor.pk is not None else None,
+        actor=recorded_actor(actor),
         action=action,
         object_type=obj._meta.label_lower,
         object_id=str(obj.pk),
         object_repr=str(obj)[:300],
         changes=changes or {},
     )
+
+
+def recorded_actor(actor):
+    """The user the audit log names for ``actor``: nobody for the anonymous and the operator."""
+    return actor if getattr(actor, "is_authenticated", False) and actor.pk is not None else None
 
 
 class _ContentEncoder(DjangoJSONEncoder):
@@ -86,6 +92,8 @@ def municipality_create(*, slug: str, name_bg: str, name_en: str = "", **fields)
 
 
 def membership_grant(*, actor, user, municipality: Municipality, role: str) -> Membership:
+    """Give ``user`` a staff role in the municipality (its administrators, or the operator)."""
+    permissions.require(actor, municipality, permissions.Action.MANAGE_STAFF)
     membership, created = Membership.objects.get_or_create(user=user, municipality=municipality, role=role)
     if created:
         audit_record(actor=actor, municipality=municipality, action="grant_role", obj=membership)

@@ -20,6 +20,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from civitas.consultations import services
+from civitas.forum import services as forum
 from civitas.consultations.models import Consultation, Paragraph, Section
 from civitas.plans.models import Plan
 
@@ -264,8 +265,6 @@ def _housing(municipality, planner) -> Consultation:
         text="Планът да има срокове и отговорни лица за всяка мярка.",
     )  # fmt: skip
     # A discussion of the draft in the forum (sample data), linked from the consultation's page.
-    from civitas.forum import services as forum
-
     topic = forum.topic_create(
         actor=maria, municipality=municipality, consultation=consultation, address=f"demo-{maria.pk}-forum",
         title="Кои сгради в Анево да бъдат обследвани първи?",

@@ -16,12 +16,17 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from civitas.core.models import Membership, Municipality
+from civitas.core.permissions import OPERATOR
 from civitas.core.services import membership_grant, municipality_create
 from civitas.plans import planfile
 from civitas.plans.imports import PlanImportError, planfile_import
 from civitas.plans.models import Plan
 
 from . import sopot
+from .consultations import load_consultations
+from .forum import CITIZENS, load_forum
+from .indicators import load_indicators
+from .surveys import load_surveys
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -47,7 +52,7 @@ def load_plan_file(municipality: Municipality, name: str) -> Plan:
     try:
         # replace=True: projects of the file that exist already (e.g. after the plan was deleted
         # in the back office) are taken back into the plan instead of refusing the file.
-        return planfile_import(actor=None, municipality=municipality, data=data, name=name, replace=True).plan
+        return planfile_import(actor=OPERATOR, municipality=municipality, data=data, name=name, replace=True).plan
     except PlanImportError as error:
         raise DemoDataError("\n".join([f"{name}:"] + [str(issue) for issue in error.issues])) from None
 
@@ -78,7 +83,7 @@ def load_accounts(municipality: Municipality) -> None:
                 email=f"{username}@sopot.example",
             )  # fmt: skip
         if not Membership.objects.filter(user=user, municipality=municipality, role=role).exists():
-            membership_grant(actor=None, user=user, municipality=municipality, role=role)
+            membership_grant(actor=OPERATOR, user=user, municipality=municipality, role=role)
         demo_authenticator(user)
     admin = users.objects.filter(username="admin").first()
     if admin is None:
@@ -88,11 +93,6 @@ def load_accounts(municipality: Municipality) -> None:
 
 @transaction.atomic
 def demo_load() -> Municipality:
-    from .consultations import load_consultations
-    from .forum import load_forum
-    from .indicators import load_indicators
-    from .surveys import load_surveys
-
     municipality = demo_municipality()
     load_plans(municipality)
     load_accounts(municipality)
@@ -105,8 +105,6 @@ def demo_load() -> Municipality:
 
 def accounts_table() -> list[tuple[str, str, str]]:
     """(username, role, password) of every demo account; reads nothing from the database."""
-    from .forum import CITIZENS
-
     return (
         [(username, role, sopot.DEMO_PASSWORD) for username, role, *_rest in sopot.DEMO_ACCOUNTS]
         + [("admin", "platform superuser", sopot.DEMO_PASSWORD)]

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from civitas.core import content
 from civitas.core.content import Content
 from civitas.core.models import AuditEvent, Municipality
-from civitas.core.services import audit_record, bump_version, field_changes, row_content
+from civitas.core.services import audit_record, bump_version, field_changes, recorded_actor, row_content
 
 from . import rules
 from .models import Plan, PlanElement, PlanStatus
@@ -342,7 +342,7 @@ def element_create_tree(*, actor, plan: Plan, elements: Sequence[NewElement]) ->
 def _audit_created(*, actor, municipality: Municipality, objects: list) -> None:
     """What ``audit_record(action="create")`` writes for each object, in one bulk insert."""
     content.changed(municipality, Content.PLANNING)
-    actor = actor if getattr(actor, "is_authenticated", False) else None
+    actor = recorded_actor(actor)
     AuditEvent.objects.bulk_create(
         AuditEvent(
             municipality=municipality, actor=actor, action="create", object_type=obj._meta.label_lower,
