@@ -63,9 +63,13 @@ bench: install
 test-browser: install-test
 	CIVITAS_TESTING=1 $(PY) -m pytest -m browser tests/browser $(PYTEST_ARGS)
 
+# The pinned linters (pyproject.toml): style, formatting, types, and the one-way dependencies
+# between apps (import-linter's contracts in pyproject.toml). .ci/run runs this.
 lint: install-test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy civitas bench
+	$(VENV)/bin/lint-imports
 
 format: install-test
 	$(VENV)/bin/ruff format .
