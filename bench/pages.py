@@ -40,6 +40,7 @@ import time
 import urllib.parse
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from bench.common import (
     HOST,
@@ -74,8 +75,8 @@ def create_plan(n_indicators: int, years: int, seed: int = 1):
     targets and published values written in bulk (the services' checks are not what is timed)."""
     from django.utils import timezone
 
-    from civitas.core.models import Municipality
     from civitas.core import content
+    from civitas.core.models import Municipality
     from civitas.indicators.models import Indicator, Measurement, MeasurementState, Target
     from civitas.plans import services as plan_services
 
@@ -104,7 +105,7 @@ def create_plan(n_indicators: int, years: int, seed: int = 1):
                     title_en=f"Measure {g}.{m}",
                 )  # fmt: skip
             )
-    kinds = [
+    kinds: list[dict[str, Any]] = [
         dict(direction="increase", accumulation="per_period", measure="number", frequency="annual"),
         dict(direction="decrease", accumulation="latest", measure="number", frequency="quarterly"),
         dict(direction="increase", accumulation="cumulative", measure="number", frequency="annual"),
@@ -135,7 +136,7 @@ def create_plan(n_indicators: int, years: int, seed: int = 1):
     now = timezone.now()
     for i, indicator in enumerate(indicators):
         kind = kinds[i % len(kinds)]
-        base = float(indicator.baseline_value)
+        base = float(indicator.baseline_value or 0)
         factor = {"increase": 1.5, "decrease": 0.6, "maintain": 1.0}[kind["direction"]]
         if kind["measure"] == "percentage":
             indicator.baseline_value = Decimal(40)
@@ -157,12 +158,12 @@ def create_plan(n_indicators: int, years: int, seed: int = 1):
                 expected = base + (base * factor - base) * progress
                 if kind["accumulation"] == "cumulative":
                     expected = base * factor / years
-                value = Decimal(f"{expected * rng.uniform(0.75, 1.2):.2f}")
-                fields = dict(value=value)
+                measured = Decimal(f"{expected * rng.uniform(0.75, 1.2):.2f}")
+                fields: dict[str, Decimal] = dict(value=measured)
                 if kind["measure"] == "percentage":
                     denominator = Decimal(rng.randint(200, 400))
-                    fields = dict(numerator=(value * denominator / 100).quantize(Decimal("0.01")), denominator=denominator,
-                                  value=value)  # fmt: skip
+                    fields = dict(numerator=(measured * denominator / 100).quantize(Decimal("0.01")),
+                                  denominator=denominator, value=measured)  # fmt: skip
                 values.append(
                     Measurement(
                         indicator=indicator,
@@ -284,7 +285,7 @@ def _requests(conn, path: str, headers: dict, stop_at: float, out: list) -> int:
 
 def _process(args) -> tuple[list[float], int]:
     port, path, cookie, threads, stop_at, start_at = args
-    results = [[] for _ in range(threads)]
+    results: list[list[float]] = [[] for _ in range(threads)]
     workers = [
         threading.Thread(target=_client_loop, args=(port, path, cookie, stop_at, start_at, results[i]))
         for i in range(threads)
@@ -429,13 +430,25 @@ def main(argv=None) -> int:
         print(f"evaluation: selector best {min(timing['selector']) * 1000:.1f} ms", flush=True)
 
         project = Project.objects.filter(municipality__slug=MUNICIPALITY).order_by("pk").first()
-        indicator = Indicator.objects.filter(municipality__slug=MUNICIPALITY, measurements__isnull=False)
-        indicator = indicator.exclude(code__startswith="B-").order_by("pk").first()
+        indicator = (
+            Indicator.objects.filter(municipality__slug=MUNICIPALITY, measurements__isnull=False)
+            .exclude(code__startswith="B-")
+            .order_by("pk")
+            .first()
+        )
+        other_plan = (
+            plan.__class__.objects.filter(municipality=plan.municipality)
+            .exclude(pk=plan.pk)
+            .order_by("position", "pk")
+            .first()
+        )
+        if project is None or indicator is None or other_plan is None:
+            raise SystemExit("The Sopot demo is missing: run `manage.py load_demo` first.")
         paths = {
             "trivial view": "/healthz",
             "home": f"/{MUNICIPALITY}/",
             "plan dashboard": f"/{MUNICIPALITY}/plans/{PLAN_SLUG}/",
-            "Sopot development plan": f"/{MUNICIPALITY}/plans/{plan.__class__.objects.filter(municipality=plan.municipality).exclude(pk=plan.pk).order_by('position', 'pk').first().slug}/",
+            "Sopot development plan": f"/{MUNICIPALITY}/plans/{other_plan.slug}/",
             "project": f"/{MUNICIPALITY}/projects/{project.slug}/",
             "projects list": f"/{MUNICIPALITY}/projects/",
             "indicator": f"/{MUNICIPALITY}/indicators/{indicator.code}/",

@@ -43,6 +43,7 @@ import time
 import tracemalloc
 import urllib.parse
 from pathlib import Path
+from typing import Any
 
 from bench.common import (
     HOST,
@@ -117,7 +118,7 @@ def create_data(codes_needed: int, accounts: int) -> dict:
 
     def generate(survey, count: int) -> list[str]:
         """``count`` codes, in the batches staff may generate at once."""
-        out = []
+        out: list[str] = []
         while len(out) < count:
             batch = min(count - len(out), 5000)
             out += [c.code for c in services.invitations_generate(actor=None, survey=survey, count=batch)]
@@ -180,7 +181,10 @@ class Client:
             if header.lower() == "set-cookie":
                 name, _, rest = value.partition("=")
                 self.cookies[name] = rest.split(";", 1)[0]
-        self.token = TOKEN.search(body.decode()).group(1)
+        found = TOKEN.search(body.decode())
+        if found is None:
+            raise RuntimeError(f"GET {path}: no CSRF token in the page")
+        self.token = found.group(1)
 
     def request(self, method: str, path: str, body: bytes | None = None):
         headers = {"Host": f"{HOST}:{self.port}"}
@@ -215,7 +219,9 @@ class Client:
 def throughput(port: int, survey: dict, submitters: int, per_submitter: int, seconds: float) -> dict:
     path, fields = survey["path"], survey["fields"]
     clients = [Client(port, path) for _ in range(submitters)]
-    stats = [{"ok": 0, "refused": 0, "errors": 0, "latencies": []} for _ in range(submitters)]
+    stats: list[dict[str, Any]] = [
+        {"ok": 0, "refused": 0, "errors": 0, "latencies": []} for _ in range(submitters)
+    ]
     barrier = threading.Barrier(submitters + 1)
     deadline = [0.0]
 
@@ -369,7 +375,9 @@ def export_run(survey_id: int, answers: int) -> dict:
 # Report -----------------------------------------------------------------------------------------
 
 
-def report(args, result: dict, proof: dict, races: list[dict], export: dict | None, pg_version: str) -> str:
+def report(
+    args, result: dict, proof: dict, races: list[dict], export: dict | None, pg_version: str
+) -> tuple[str, bool]:
     ok = result["per_second"] >= GOAL_PER_SECOND
     lines = [
         SECTION_TITLE,
