@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from civitas.core.models import Municipality
 
@@ -32,6 +33,15 @@ def plan_list(*, municipality: Municipality, include_drafts: bool = False):
     ).order_by("position", "-period_start", "pk")
 
 
+def staff_plan_list(*, municipality: Municipality):
+    """Every plan of the municipality, drafts too, with its number of elements (the back office)."""
+    return (
+        Plan.objects.filter(municipality=municipality)
+        .annotate(element_count=Count("elements"))
+        .order_by("position", "pk")
+    )
+
+
 def plan_get(*, municipality: Municipality, slug: str, include_drafts: bool = False) -> Plan:
     qs = Plan.objects.filter(municipality=municipality, slug=slug)
     if not include_drafts:
@@ -42,11 +52,16 @@ def plan_get(*, municipality: Municipality, slug: str, include_drafts: bool = Fa
     return plan
 
 
+def element_get(*, plan: Plan, pk) -> PlanElement:
+    """An element of this plan (404 otherwise)."""
+    return get_object_or_404(PlanElement, plan=plan, pk=pk)
+
+
 def build_tree(plan: Plan, elements, contributions=()) -> list[ElementNode]:
     """Arrange a plan's elements (any order) into a tree of nodes, children by position.
 
-    ``contributions`` are ProjectContribution rows with their project loaded; each project is
-    attached to the node of its element.
+    ``contributions`` are the projects' contributions to elements (projects.ProjectContribution)
+    with their project loaded; each project is attached to the node of its element.
     """
     nodes = {}
     for element in sorted(elements, key=lambda e: (e.position, e.pk)):
@@ -69,14 +84,15 @@ def build_tree(plan: Plan, elements, contributions=()) -> list[ElementNode]:
 
 
 def plan_tree(plan: Plan) -> list[ElementNode]:
-    """The plan's goal tree with the projects under each element: two queries, whatever the size."""
-    from civitas.projects.models import ProjectContribution
+    """The plan's goal tree with the projects under each element: three queries, whatever the size.
 
-    elements = list(plan.elements.all())
-    contributions = (
-        ProjectContribution.objects.filter(element__plan=plan)
-        .select_related("project")
-        .order_by("position", "project__code", "pk")
+    The projects come through the elements' relation ``contributions`` (projects builds on plans,
+    not the other way round), under each element by the contribution's position, then by code.
+    """
+    elements = list(plan.elements.prefetch_related("contributions__project"))
+    contributions = sorted(
+        (contribution for element in elements for contribution in element.contributions.all()),
+        key=lambda c: (c.position, c.project.code, c.pk),
     )
     return build_tree(plan, elements, contributions)
 
@@ -102,13 +118,13 @@ def element_choices(*, municipality: Municipality, include_drafts: bool = False)
     by_plan: dict[int, tuple[Plan, list[PlanElement]]] = {}
     for element in qs.order_by("plan__position", "plan_id", "position", "pk"):
         by_plan.setdefault(element.plan_id, (element.plan, []))[1].append(element)
-    return [(plan, _flatten(build_tree(plan, elements))) for plan, elements in by_plan.values()]
+    return [(plan, flatten(build_tree(plan, elements))) for plan, elements in by_plan.values()]
 
 
-def _flatten(nodes: list[ElementNode], depth: int = 0) -> list[tuple[PlanElement, int]]:
+def flatten(nodes: list[ElementNode], depth: int = 0) -> list[tuple[PlanElement, int]]:
     """(element, depth) pairs of a tree in reading order."""
     flat = []
     for node in nodes:
         flat.append((node.element, depth))
-        flat.extend(_flatten(node.children, depth + 1))
+        flat.extend(flatten(node.children, depth + 1))
     return flat

@@ -5,11 +5,15 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from civitas.core.models import Role
+from civitas.core.permissions import RULES
+from civitas.indicators.models import Indicator, Measurement
 from civitas.plans.models import Plan, PlanElement
 from civitas.projects.models import FundingLine, Project
 from civitas.testing.factories import (
     ActivityFactory,
     FundingLineFactory,
+    IndicatorFactory,
+    MeasurementFactory,
     MembershipFactory,
     MunicipalityFactory,
     PlanElementFactory,
@@ -67,8 +71,6 @@ def pages(plan, project):
 
 @pytest.mark.parametrize("role", list(Role))
 def test_pages_by_role(client, town, plan, project, role):
-    from civitas.core.permissions import RULES
-
     login(client, town, role)
     for name, (path, action) in pages(plan, project).items():
         expected = 200 if role in RULES[action] else 403
@@ -241,9 +243,6 @@ def test_contribution_checkboxes_carry_their_element(client, town, plan, project
 def test_plans_elements_and_projects_with_indicators_are_not_deleted(client, town, plan, project):
     """An indicator and its values never go with the plan, element or project they hang on: the
     deletion is refused with a message naming them, and nothing changes."""
-    from civitas.indicators.models import Indicator, Measurement
-    from civitas.testing.factories import IndicatorFactory, MeasurementFactory
-
     element = plan.elements.get()
     MeasurementFactory(indicator=IndicatorFactory(element=element, code="E-1"), year=2016)
     MeasurementFactory(indicator=IndicatorFactory(element=None, project=project, code="P-1"), year=2016)

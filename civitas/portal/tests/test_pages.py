@@ -1,9 +1,15 @@
 import pytest
+from django.contrib.messages import constants
+from django.contrib.messages.storage.base import Message
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import cache
 from django.db import connection
+from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
+from civitas.core import content
 from civitas.plans.models import PlanStatus
 from civitas.projects.models import FundingSource, ProjectStatus
 from civitas.testing.factories import (
@@ -51,8 +57,6 @@ def build_plan(town, *, goals=2, projects_per_goal=2, prefix="P"):
 
 def count_queries(client, path):
     """Queries of one uncached rendering of the page."""
-    from django.core.cache import cache
-
     cache.clear()
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(path)
@@ -230,8 +234,6 @@ def test_health_endpoints(client, django_assert_num_queries):
 
 
 def test_public_pages_are_cached_and_never_stale(client, town, django_assert_num_queries):
-    from civitas.core import content
-
     project = ProjectFactory(municipality=town, title_bg="Стар заглавен текст")
     path = url("portal:project", "sopot", project.slug)
     assert "Стар заглавен текст" in client.get(path).content.decode()
@@ -247,8 +249,6 @@ def test_public_pages_are_cached_and_never_stale(client, town, django_assert_num
 def test_made_up_query_strings_are_rendered_but_never_stored(client, town, django_assert_num_queries):
     """Only the parameters a page reads make cache keys; anything else is rendered and not kept,
     so that junk query strings cannot fill the cache or push real pages out."""
-    from django.core.cache import cache
-
     project = ProjectFactory(municipality=town)
     path = url("portal:project", "sopot", project.slug)
     client.get(path)
@@ -267,11 +267,6 @@ def test_made_up_query_strings_are_rendered_but_never_stored(client, town, djang
 def test_a_message_for_one_visitor_is_never_cached_for_others(client, town):
     """A banner (e.g. after erasing one's account the site shows "your account was erased") is
     rendered for that visitor only, not stored in the shared page cache."""
-    from django.contrib.messages import constants
-    from django.contrib.messages.storage.base import Message
-    from django.contrib.messages.storage.cookie import CookieStorage
-    from django.test import RequestFactory
-
     storage = CookieStorage(RequestFactory().get("/"))
     encoded = storage._encode([Message(constants.SUCCESS, "Профилът ви беше изтрит.")])
     client.cookies["messages"] = encoded
