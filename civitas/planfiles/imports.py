@@ -78,7 +78,7 @@ def planfile_import(
     """
     policy.require_import_plan(actor, municipality, replace=replace)
     checked, issues = planfile.load(data, name)
-    if issues:
+    if checked is None:
         raise PlanImportError(issues)
     issues, skipped = _check_against_database(municipality, checked, replace, skip_missing_plans)
     if issues:

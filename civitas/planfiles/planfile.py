@@ -144,9 +144,12 @@ class _Loader(yaml.SafeLoader):
             return text
         return super().construct_yaml_int(node)
 
+    def construct_yaml_timestamp(self, node):
+        return self.construct_scalar(node)
+
 
 _Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_scalar)
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
 
 
 def _json_int(text: str):

@@ -81,9 +81,11 @@ class MoveForm(forms.Form):
 
     def __init__(self, *args, plan: Plan, element: PlanElement, tree, **kwargs):
         super().__init__(*args, **kwargs)
-        choices = [("", _("— top level —"))]
+        choices: list[tuple[str, str]] = [("", str(_("— top level —")))]
         for item, depth in tree:
             choices.append((str(item.pk), f"{'– ' * depth}{item.code} {item.title_bg[:80]}"))
-        self.fields["parent"].choices = choices
+        parent = self.fields["parent"]
+        assert isinstance(parent, forms.ChoiceField)
+        parent.choices = choices
         self.initial.setdefault("parent", str(element.parent_id or ""))
         self.initial.setdefault("position", element.position + 1)

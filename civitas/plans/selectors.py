@@ -63,10 +63,10 @@ def build_tree(plan: Plan, elements, contributions=()) -> list[ElementNode]:
     ``contributions`` are the projects' contributions to elements (projects.ProjectContribution)
     with their project loaded; each project is attached to the node of its element.
     """
-    nodes = {}
+    nodes: dict[int | None, ElementNode] = {}
     for element in sorted(elements, key=lambda e: (e.position, e.pk)):
         nodes[element.pk] = ElementNode(element=element, depth=0, level_name="")
-    roots = []
+    roots: list[ElementNode] = []
     for node in nodes.values():
         parent = nodes.get(node.element.parent_id)
         (parent.children if parent else roots).append(node)
@@ -77,9 +77,9 @@ def build_tree(plan: Plan, elements, contributions=()) -> list[ElementNode]:
         node.level_name = plan.level_name(depth)
         stack.extend((child, depth + 1) for child in node.children)
     for contribution in contributions:
-        node = nodes.get(contribution.element_id)
-        if node is not None:
-            node.projects.append(contribution.project)
+        attached = nodes.get(contribution.element_id)
+        if attached is not None:
+            attached.projects.append(contribution.project)
     return roots
 
 

@@ -232,10 +232,10 @@ def _depth(element: PlanElement | None) -> int:
 
 
 def _renumber(plan: Plan, parent_id, *, insert: PlanElement | None = None, at: int | None = None) -> None:
-    siblings = list(
-        PlanElement.objects.filter(plan=plan, parent_id=parent_id).exclude(pk=getattr(insert, "pk", None))
-        .order_by("position", "pk")
-    )  # fmt: skip
+    others = PlanElement.objects.filter(plan=plan, parent_id=parent_id)
+    if insert is not None:
+        others = others.exclude(pk=insert.pk)
+    siblings = list(others.order_by("position", "pk"))
     if insert is not None:
         at = len(siblings) if at is None else max(0, min(at, len(siblings)))
         siblings.insert(at, insert)
@@ -310,13 +310,17 @@ def element_create_tree(*, actor, plan: Plan, elements: Sequence[NewElement]) ->
     policy.require_edit_plan(actor, plan)
     existing = list(PlanElement.objects.filter(plan=plan).values_list("code", "parent_id", "position"))
     taken = {code for code, _parent, _position in existing}
-    next_position = {None: max((p + 1 for _c, parent, p in existing if parent is None), default=0)}
+    # The next position under each parent, by the parent's code (None: the top level).
+    next_position: dict[str | None, int] = {
+        None: max((p + 1 for _c, parent, p in existing if parent is None), default=0)
+    }
     levels = len(plan.level_names)
     depth_of: dict[str, int] = {}
     by_depth: dict[int, list[tuple[NewElement, PlanElement]]] = {}
     refused: dict[int, dict] = {}
     for index, new in enumerate(elements):
         errors = rules.check_element({"code": new.code, "title_bg": new.title_bg})
+        depth: int | None
         if new.parent_code is None:
             depth = 0
         elif new.parent_code in depth_of:
@@ -342,7 +346,7 @@ def element_create_tree(*, actor, plan: Plan, elements: Sequence[NewElement]) ->
         except ValidationError as error:
             for name, messages in error.message_dict.items():
                 errors.setdefault(name, []).extend(messages)
-        if errors:
+        if errors or depth is None:
             refused[index] = errors
             continue
         taken.add(new.code)
@@ -356,7 +360,7 @@ def element_create_tree(*, actor, plan: Plan, elements: Sequence[NewElement]) ->
     for depth in sorted(by_depth):
         level = by_depth[depth]
         for new, element in level:
-            element.parent = created.get(new.parent_code)
+            element.parent = created.get(new.parent_code) if new.parent_code is not None else None
         PlanElement.objects.bulk_create([element for _new, element in level])
         if any(element.pk is None for _new, element in level):  # a database that returns no ids
             ids = dict(

@@ -175,7 +175,7 @@ def budget_summary(lines) -> BudgetSummary:
     by_source = [
         (
             source,
-            FundingSource(source).label,
+            str(FundingSource(source).label),
             amount,
             (amount * 100 / total).quantize(Decimal("0.1")) if total else ZERO,
         )

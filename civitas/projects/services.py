@@ -212,11 +212,16 @@ def project_delete(*, actor, project: Project) -> None:
     audit_record(
         actor=actor, municipality=project.municipality, action="delete", obj=project, changes=deleted
     )
-    files = [document.file.name for document in project.documents.all() if document.file]
+    files = [document.file.name for document in project.documents.all() if document.file.name]
     project.delete()
     if files:
         storage = ProjectDocument._meta.get_field("file").storage
-        transaction.on_commit(lambda: [storage.delete(name) for name in files])
+
+        def delete_files() -> None:
+            for name in files:
+                storage.delete(name)
+
+        transaction.on_commit(delete_files)
 
 
 def _touch(project: Project, expected_version: int | None) -> None:
@@ -433,7 +438,7 @@ def document_add(
     document = ProjectDocument(
         project=project, kind=kind, title_bg=title_bg, title_en=title_en, content_type=content_type, size=size
     )
-    document.file.save(stored.name, stored, save=False)
+    document.file.save(stored.name or "upload", stored, save=False)
     document.save()
     content.changed(project.municipality, Content.PLANNING)
     audit_record(actor=actor, municipality=project.municipality, action="create", obj=document)
@@ -449,4 +454,5 @@ def document_delete(*, actor, document: ProjectDocument, expected_version: int |
                  changes={"title_bg": document.title_bg, "file": document.file.name})  # fmt: skip
     name, storage = document.file.name, document.file.storage
     document.delete()
-    transaction.on_commit(lambda: storage.delete(name))
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
