@@ -1,8 +1,9 @@
 """Every read of plans that a page or the API needs, with its prefetching."""
 
 from dataclasses import dataclass, field
+from typing import cast
 
-from django.db.models import Count, Q
+from django.db.models import Count, Model, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -83,16 +84,21 @@ def build_tree(plan: Plan, elements, contributions=()) -> list[ElementNode]:
     return roots
 
 
-def plan_tree(plan: Plan) -> list[ElementNode]:
-    """The plan's goal tree with the projects under each element: three queries, whatever the size.
+def _contributions() -> QuerySet:
+    """The projects' contributions to elements (projects.ProjectContribution), reached through the
+    elements' relation ``contributions``: projects builds on plans, so plans does not import it."""
+    model = cast(type[Model], PlanElement._meta.get_field("contributions").related_model)
+    return model._default_manager.all()
 
-    The projects come through the elements' relation ``contributions`` (projects builds on plans,
-    not the other way round), under each element by the contribution's position, then by code.
-    """
-    elements = list(plan.elements.prefetch_related("contributions__project"))
-    contributions = sorted(
-        (contribution for element in elements for contribution in element.contributions.all()),
-        key=lambda c: (c.position, c.project.code, c.pk),
+
+def plan_tree(plan: Plan) -> list[ElementNode]:
+    """The plan's goal tree with the projects under each element: two queries, whatever the size."""
+    elements = list(plan.elements.all())
+    contributions = (
+        _contributions()
+        .filter(element__plan=plan)
+        .select_related("project")
+        .order_by("position", "project__code", "pk")
     )
     return build_tree(plan, elements, contributions)
 
