@@ -77,6 +77,7 @@ def create_plan(n_indicators: int, years: int, seed: int = 1):
 
     from civitas.core import content
     from civitas.core.models import Municipality
+    from civitas.core.permissions import OPERATOR
     from civitas.indicators.models import Indicator, Measurement, MeasurementState, Target
     from civitas.plans import services as plan_services
 
@@ -84,7 +85,7 @@ def create_plan(n_indicators: int, years: int, seed: int = 1):
     municipality = Municipality.objects.get(slug=MUNICIPALITY)
     last_year = FIRST_YEAR + years - 1
     plan = plan_services.plan_create(
-        actor=None, municipality=municipality, slug=PLAN_SLUG, kind="programme",
+        actor=OPERATOR, municipality=municipality, slug=PLAN_SLUG, kind="programme",
         title_bg=f"Програма за бенчмарк ({n_indicators} индикатора)", title_en=f"Benchmark programme ({n_indicators} indicators)",
         period_start=FIRST_YEAR, period_end=last_year, status="implementation",
         level_names=[{"bg": "Цел", "en": "Goal"}, {"bg": "Мярка", "en": "Measure"}],
@@ -92,12 +93,12 @@ def create_plan(n_indicators: int, years: int, seed: int = 1):
     measures = []
     for g in range(1, 5):
         goal = plan_services.element_create(
-            actor=None, plan=plan, code=f"Ц{g}", title_bg=f"Цел {g}", title_en=f"Goal {g}"
+            actor=OPERATOR, plan=plan, code=f"Ц{g}", title_bg=f"Цел {g}", title_en=f"Goal {g}"
         )
         for m in range(1, 6):
             measures.append(
                 plan_services.element_create(
-                    actor=None,
+                    actor=OPERATOR,
                     plan=plan,
                     parent=goal,
                     code=f"{g}.{m}",

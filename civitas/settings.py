@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "civitas.plans",
     "civitas.projects",
     "civitas.indicators",
+    "civitas.planfiles",
     "civitas.forum",
     "civitas.surveys",
     "civitas.consultations",

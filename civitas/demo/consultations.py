@@ -20,8 +20,8 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from civitas.consultations import services
-from civitas.forum import services as forum
 from civitas.consultations.models import Consultation, Paragraph, Section
+from civitas.forum import services as forum
 from civitas.plans.models import Plan
 
 from .forum import _citizens

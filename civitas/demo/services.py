@@ -1,7 +1,7 @@
 """Loading the Sopot demo through the same code paths staff use. Loading twice changes nothing.
 
 The plans (with their goals, projects, budgets and activities) are plan files in ``data/``,
-imported by the plan-file importer (``plans.imports``) and so through the plan and project
+imported by the plan-file importer (``planfiles.imports``) and so through the plan and project
 services; a plan whose address name exists is left as it is. The municipality is created when its
 slug is missing, accounts when their username is missing, and the indicators and the forum check
 what exists before they write.
@@ -18,8 +18,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from civitas.core.models import Membership, Municipality
 from civitas.core.permissions import OPERATOR
 from civitas.core.services import membership_grant, municipality_create
-from civitas.plans import planfile
-from civitas.plans.imports import PlanImportError, planfile_import
+from civitas.planfiles import planfile
+from civitas.planfiles.imports import PlanImportError, planfile_import
 from civitas.plans.models import Plan
 
 from . import sopot
@@ -52,7 +52,9 @@ def load_plan_file(municipality: Municipality, name: str) -> Plan:
     try:
         # replace=True: projects of the file that exist already (e.g. after the plan was deleted
         # in the back office) are taken back into the plan instead of refusing the file.
-        return planfile_import(actor=OPERATOR, municipality=municipality, data=data, name=name, replace=True).plan
+        return planfile_import(
+            actor=OPERATOR, municipality=municipality, data=data, name=name, replace=True
+        ).plan
     except PlanImportError as error:
         raise DemoDataError("\n".join([f"{name}:"] + [str(issue) for issue in error.issues])) from None
 

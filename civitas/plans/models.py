@@ -1,7 +1,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from civitas.core.i18n import Translated
+from civitas.core.i18n import Translated, active_content_language
 from civitas.core.models import Municipality
 
 
@@ -74,8 +74,6 @@ class Plan(models.Model):
 
     def level_name(self, depth: int) -> str:
         """The name of the level at ``depth`` (0 = top) in the active language."""
-        from civitas.core.i18n import active_content_language
-
         if not self.level_names:
             return ""
         names = self.level_names[min(depth, len(self.level_names) - 1)]

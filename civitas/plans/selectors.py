@@ -1,9 +1,11 @@
 """Every read of plans that a page or the API needs, with its prefetching."""
 
 from dataclasses import dataclass, field
+from typing import cast
 
-from django.db.models import Count, Q
+from django.db.models import Count, Model, Q, QuerySet
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from civitas.core.models import Municipality
 
@@ -32,6 +34,15 @@ def plan_list(*, municipality: Municipality, include_drafts: bool = False):
     ).order_by("position", "-period_start", "pk")
 
 
+def staff_plan_list(*, municipality: Municipality):
+    """Every plan of the municipality, drafts too, with its number of elements (the back office)."""
+    return (
+        Plan.objects.filter(municipality=municipality)
+        .annotate(element_count=Count("elements"))
+        .order_by("position", "pk")
+    )
+
+
 def plan_get(*, municipality: Municipality, slug: str, include_drafts: bool = False) -> Plan:
     qs = Plan.objects.filter(municipality=municipality, slug=slug)
     if not include_drafts:
@@ -42,16 +53,21 @@ def plan_get(*, municipality: Municipality, slug: str, include_drafts: bool = Fa
     return plan
 
 
+def element_get(*, plan: Plan, pk) -> PlanElement:
+    """An element of this plan (404 otherwise)."""
+    return get_object_or_404(PlanElement, plan=plan, pk=pk)
+
+
 def build_tree(plan: Plan, elements, contributions=()) -> list[ElementNode]:
     """Arrange a plan's elements (any order) into a tree of nodes, children by position.
 
-    ``contributions`` are ProjectContribution rows with their project loaded; each project is
-    attached to the node of its element.
+    ``contributions`` are the projects' contributions to elements (projects.ProjectContribution)
+    with their project loaded; each project is attached to the node of its element.
     """
-    nodes = {}
+    nodes: dict[int | None, ElementNode] = {}
     for element in sorted(elements, key=lambda e: (e.position, e.pk)):
         nodes[element.pk] = ElementNode(element=element, depth=0, level_name="")
-    roots = []
+    roots: list[ElementNode] = []
     for node in nodes.values():
         parent = nodes.get(node.element.parent_id)
         (parent.children if parent else roots).append(node)
@@ -62,19 +78,25 @@ def build_tree(plan: Plan, elements, contributions=()) -> list[ElementNode]:
         node.level_name = plan.level_name(depth)
         stack.extend((child, depth + 1) for child in node.children)
     for contribution in contributions:
-        node = nodes.get(contribution.element_id)
-        if node is not None:
-            node.projects.append(contribution.project)
+        attached = nodes.get(contribution.element_id)
+        if attached is not None:
+            attached.projects.append(contribution.project)
     return roots
+
+
+def _contributions() -> QuerySet:
+    """The projects' contributions to elements (projects.ProjectContribution), reached through the
+    elements' relation ``contributions``: projects builds on plans, so plans does not import it."""
+    model = cast(type[Model], PlanElement._meta.get_field("contributions").related_model)
+    return model._default_manager.all()
 
 
 def plan_tree(plan: Plan) -> list[ElementNode]:
     """The plan's goal tree with the projects under each element: two queries, whatever the size."""
-    from civitas.projects.models import ProjectContribution
-
     elements = list(plan.elements.all())
     contributions = (
-        ProjectContribution.objects.filter(element__plan=plan)
+        _contributions()
+        .filter(element__plan=plan)
         .select_related("project")
         .order_by("position", "project__code", "pk")
     )
@@ -102,13 +124,13 @@ def element_choices(*, municipality: Municipality, include_drafts: bool = False)
     by_plan: dict[int, tuple[Plan, list[PlanElement]]] = {}
     for element in qs.order_by("plan__position", "plan_id", "position", "pk"):
         by_plan.setdefault(element.plan_id, (element.plan, []))[1].append(element)
-    return [(plan, _flatten(build_tree(plan, elements))) for plan, elements in by_plan.values()]
+    return [(plan, flatten(build_tree(plan, elements))) for plan, elements in by_plan.values()]
 
 
-def _flatten(nodes: list[ElementNode], depth: int = 0) -> list[tuple[PlanElement, int]]:
+def flatten(nodes: list[ElementNode], depth: int = 0) -> list[tuple[PlanElement, int]]:
     """(element, depth) pairs of a tree in reading order."""
     flat = []
     for node in nodes:
         flat.append((node.element, depth))
-        flat.extend(_flatten(node.children, depth + 1))
+        flat.extend(flatten(node.children, depth + 1))
     return flat

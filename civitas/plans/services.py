@@ -4,6 +4,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_slug
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -12,7 +13,7 @@ from civitas.core.content import Content
 from civitas.core.models import AuditEvent, Municipality
 from civitas.core.services import audit_record, bump_version, field_changes, recorded_actor, row_content
 
-from . import rules
+from . import policy, rules
 from .models import Plan, PlanElement, PlanStatus
 
 DEFAULT_LEVELS = [{"bg": "Стратегическа цел", "en": "Strategic goal"}]
@@ -21,6 +22,9 @@ PLAN_FIELDS = {
     "description_bg", "description_en", "level_names", "adopted_by", "is_sample", "position",
 }  # fmt: skip
 ELEMENT_FIELDS = {"code", "title_bg", "title_en", "description_bg", "description_en"}
+# A plan's fields that pages of other areas show: a consultation on the plan and forum topics about
+# it name and link it.
+SHOWN_BY_PARTICIPATION = {"title_bg", "title_en", "slug"}
 
 
 def _raise(errors: dict) -> None:
@@ -35,8 +39,6 @@ def _check_unknown(fields: dict, allowed: set) -> None:
 
 
 def _check_slug(municipality: Municipality, slug: str, exclude_pk=None) -> dict:
-    from django.core.validators import validate_slug
-
     try:
         validate_slug(slug)
     except ValidationError:
@@ -57,8 +59,6 @@ def _check_slug(municipality: Municipality, slug: str, exclude_pk=None) -> dict:
 def _plan_content(plan: Plan) -> dict:
     """Everything a deleted plan held, for the audit log: its fields, its whole tree and the
     projects linked to its elements (the projects themselves are kept)."""
-    from civitas.projects.models import ProjectContribution
-
     return row_content(plan) | {
         "elements": list(
             plan.elements.values(
@@ -72,8 +72,12 @@ def _plan_content(plan: Plan) -> dict:
                 "position",
             )
         ),
+        # Projects' contributions (projects.ProjectContribution), through their relation to the
+        # elements: projects builds on plans, not the other way round.
         "links": list(
-            ProjectContribution.objects.filter(element__plan=plan).values_list("element_id", "project__code")
+            plan.elements.filter(contributions__isnull=False)
+            .order_by("contributions__position", "contributions__pk")
+            .values_list("pk", "contributions__project__code")
         ),
     }
 
@@ -92,6 +96,7 @@ def plan_create(
     level_names: list[dict] | None = None,
     **fields,
 ) -> Plan:
+    policy.require_create_plan(actor, municipality)
     _check_unknown(fields, PLAN_FIELDS)
     data = {"kind": kind, "title_bg": title_bg, "period_start": period_start, "period_end": period_end,
             "status": status, "level_names": level_names if level_names is not None else DEFAULT_LEVELS, **fields}  # fmt: skip
@@ -101,13 +106,15 @@ def plan_create(
     plan = Plan(municipality=municipality, slug=slug, **data)
     plan.full_clean(validate_unique=False, validate_constraints=False)
     plan.save()
-    content.changed(municipality, Content.PLANNING)
+    if plan.is_public:  # a draft shows on no public page, and has no cached evaluation yet
+        content.changed(municipality, Content.PLANNING)
     audit_record(actor=actor, municipality=municipality, action="create", obj=plan)
     return plan
 
 
 @transaction.atomic
 def plan_update(*, actor, plan: Plan, expected_version: int, **fields) -> Plan:
+    policy.require_edit_plan(actor, plan)
     _check_unknown(fields, PLAN_FIELDS)
     data = {field: getattr(plan, field) for field in PLAN_FIELDS} | {"status": plan.status} | fields
     errors = rules.check_plan(data)
@@ -126,19 +133,30 @@ def plan_update(*, actor, plan: Plan, expected_version: int, **fields) -> Plan:
         setattr(plan, field, value)
     bump_version(instance=plan, expected_version=expected_version)
     plan.save()
-    content.changed(plan.municipality, Content.PLANNING)
+    # A draft's fields show on no public page; its cached evaluation is keyed by its period.
+    areas = [Content.PLANNING] if plan.is_public else []
+    if SHOWN_BY_PARTICIPATION & set(changes):
+        areas.append(Content.PARTICIPATION)
+    if areas:
+        content.changed(plan.municipality, *areas)
     audit_record(actor=actor, municipality=plan.municipality, action="update", obj=plan, changes=changes)
     return plan
 
 
 @transaction.atomic
 def plan_change_status(*, actor, plan: Plan, status: str, expected_version: int) -> Plan:
+    policy.require_edit_plan(actor, plan)
     _raise(rules.check_status_change(plan.status, status))
-    old = plan.status
+    old, was_public = plan.status, plan.is_public
     bump_version(instance=plan, expected_version=expected_version)
     plan.status = status
     plan.save(update_fields=["status", "version", "updated_at"])
-    content.changed(plan.municipality, Content.PLANNING)
+    if was_public or plan.is_public:
+        # A plan that is published or withdrawn also gains or loses the link from its consultation.
+        areas = (
+            [Content.PLANNING] if was_public == plan.is_public else [Content.PLANNING, Content.PARTICIPATION]
+        )
+        content.changed(plan.municipality, *areas)
     audit_record(
         actor=actor,
         municipality=plan.municipality,
@@ -149,12 +167,15 @@ def plan_change_status(*, actor, plan: Plan, status: str, expected_version: int)
     return plan
 
 
-@transaction.atomic
 def _refuse_if_measured(elements) -> None:
     """Indicators and their values are never deleted with the plan or element they hang on."""
-    from civitas.indicators.models import Indicator
-
-    codes = list(Indicator.objects.filter(element__in=elements).values_list("code", flat=True)[:5])
+    # The indicators (indicators.Indicator) through their relation to the elements: indicators
+    # builds on plans, not the other way round. In the indicators' own order.
+    codes = list(
+        elements.filter(indicators__isnull=False)
+        .order_by("indicators__position", "indicators__code", "indicators__pk")
+        .values_list("indicators__code", flat=True)[:5]
+    )
     if codes:
         raise ValidationError(
             {
@@ -169,14 +190,24 @@ def _refuse_if_measured(elements) -> None:
         )
 
 
+@transaction.atomic
 def plan_delete(*, actor, plan: Plan) -> None:
     """Delete a plan and its goal tree; the audit log keeps what was deleted. Refused while
     indicators hang on it."""
+    policy.require_delete_plan(actor, plan)
     _refuse_if_measured(PlanElement.objects.filter(plan=plan))
     deleted = _plan_content(plan)
-    content.changed(plan.municipality, Content.PLANNING)
+    # Consultations and forum topics about the plan lose their link to it.
+    areas = [Content.PLANNING, Content.PARTICIPATION] if plan.is_public else [Content.PARTICIPATION]
+    content.changed(plan.municipality, *areas)
     audit_record(actor=actor, municipality=plan.municipality, action="delete", obj=plan, changes=deleted)
     plan.delete()
+
+
+def _tree_changed(plan: Plan) -> None:
+    """A goal tree changed shape. Even a draft's: its evaluation, which its editors see on the
+    plan's page, is kept under the planning version and rolls scores up the tree."""
+    content.changed(plan.municipality, Content.PLANNING)
 
 
 def _children_map(plan: Plan) -> dict:
@@ -201,10 +232,10 @@ def _depth(element: PlanElement | None) -> int:
 
 
 def _renumber(plan: Plan, parent_id, *, insert: PlanElement | None = None, at: int | None = None) -> None:
-    siblings = list(
-        PlanElement.objects.filter(plan=plan, parent_id=parent_id).exclude(pk=getattr(insert, "pk", None))
-        .order_by("position", "pk")
-    )  # fmt: skip
+    others = PlanElement.objects.filter(plan=plan, parent_id=parent_id)
+    if insert is not None:
+        others = others.exclude(pk=insert.pk)
+    siblings = list(others.order_by("position", "pk"))
     if insert is not None:
         at = len(siblings) if at is None else max(0, min(at, len(siblings)))
         siblings.insert(at, insert)
@@ -219,6 +250,7 @@ def element_create(
     *, actor, plan: Plan, code: str, title_bg: str, parent: PlanElement | None = None,
     position: int | None = None, **fields,
 ) -> PlanElement:  # fmt: skip
+    policy.require_edit_plan(actor, plan)
     _check_unknown(fields, ELEMENT_FIELDS)
     errors = rules.check_element({"code": code, "title_bg": title_bg})
     if parent is not None and parent.plan_id != plan.pk:
@@ -235,7 +267,7 @@ def element_create(
     element.position = 10**6
     element.save()
     _renumber(plan, element.parent_id, insert=element, at=position)
-    content.changed(plan.municipality, Content.PLANNING)
+    _tree_changed(plan)
     audit_record(actor=actor, municipality=plan.municipality, action="create", obj=element)
     return element
 
@@ -275,15 +307,20 @@ def element_create_tree(*, actor, plan: Plan, elements: Sequence[NewElement]) ->
     number of elements, not with its square (an element_create per element renumbers its
     siblings every time).
     """
+    policy.require_edit_plan(actor, plan)
     existing = list(PlanElement.objects.filter(plan=plan).values_list("code", "parent_id", "position"))
     taken = {code for code, _parent, _position in existing}
-    next_position = {None: max((p + 1 for _c, parent, p in existing if parent is None), default=0)}
+    # The next position under each parent, by the parent's code (None: the top level).
+    next_position: dict[str | None, int] = {
+        None: max((p + 1 for _c, parent, p in existing if parent is None), default=0)
+    }
     levels = len(plan.level_names)
     depth_of: dict[str, int] = {}
     by_depth: dict[int, list[tuple[NewElement, PlanElement]]] = {}
     refused: dict[int, dict] = {}
     for index, new in enumerate(elements):
         errors = rules.check_element({"code": new.code, "title_bg": new.title_bg})
+        depth: int | None
         if new.parent_code is None:
             depth = 0
         elif new.parent_code in depth_of:
@@ -309,7 +346,7 @@ def element_create_tree(*, actor, plan: Plan, elements: Sequence[NewElement]) ->
         except ValidationError as error:
             for name, messages in error.message_dict.items():
                 errors.setdefault(name, []).extend(messages)
-        if errors:
+        if errors or depth is None:
             refused[index] = errors
             continue
         taken.add(new.code)
@@ -323,7 +360,7 @@ def element_create_tree(*, actor, plan: Plan, elements: Sequence[NewElement]) ->
     for depth in sorted(by_depth):
         level = by_depth[depth]
         for new, element in level:
-            element.parent = created.get(new.parent_code)
+            element.parent = created.get(new.parent_code) if new.parent_code is not None else None
         PlanElement.objects.bulk_create([element for _new, element in level])
         if any(element.pk is None for _new, element in level):  # a database that returns no ids
             ids = dict(
@@ -335,13 +372,13 @@ def element_create_tree(*, actor, plan: Plan, elements: Sequence[NewElement]) ->
                 element.pk = ids[new.code]
         created.update((new.code, element) for new, element in level)
     if created:
+        _tree_changed(plan)
         _audit_created(actor=actor, municipality=plan.municipality, objects=list(created.values()))
     return created
 
 
 def _audit_created(*, actor, municipality: Municipality, objects: list) -> None:
     """What ``audit_record(action="create")`` writes for each object, in one bulk insert."""
-    content.changed(municipality, Content.PLANNING)
     actor = recorded_actor(actor)
     AuditEvent.objects.bulk_create(
         AuditEvent(
@@ -354,6 +391,7 @@ def _audit_created(*, actor, municipality: Municipality, objects: list) -> None:
 
 @transaction.atomic
 def element_update(*, actor, element: PlanElement, expected_version: int, **fields) -> PlanElement:
+    policy.require_edit_element(actor, element)
     _check_unknown(fields, ELEMENT_FIELDS)
     data = {"code": element.code, "title_bg": element.title_bg} | fields
     errors = rules.check_element(data)
@@ -371,7 +409,8 @@ def element_update(*, actor, element: PlanElement, expected_version: int, **fiel
         setattr(element, field, value)
     bump_version(instance=element, expected_version=expected_version)
     element.save()
-    content.changed(element.plan.municipality, Content.PLANNING)
+    if element.plan.is_public:  # a draft's element texts show on no public page
+        content.changed(element.plan.municipality, Content.PLANNING)
     audit_record(
         actor=actor, municipality=element.plan.municipality, action="update", obj=element, changes=changes
     )
@@ -381,6 +420,7 @@ def element_update(*, actor, element: PlanElement, expected_version: int, **fiel
 @transaction.atomic
 def element_move(*, actor, element: PlanElement, parent: PlanElement | None, position: int) -> PlanElement:
     """Move an element (with its subtree) under another parent of the same plan, or reorder it."""
+    policy.require_edit_element(actor, element)
     plan = element.plan
     children = _children_map(plan)
     errors: dict = {}
@@ -402,7 +442,7 @@ def element_move(*, actor, element: PlanElement, parent: PlanElement | None, pos
     if old_parent_id != element.parent_id:
         _renumber(plan, old_parent_id)
     element.refresh_from_db()
-    content.changed(plan.municipality, Content.PLANNING)
+    _tree_changed(plan)
     audit_record(
         actor=actor, municipality=plan.municipality, action="move", obj=element,
         changes={"parent": [old_parent_id, element.parent_id], "position": position},
@@ -412,6 +452,7 @@ def element_move(*, actor, element: PlanElement, parent: PlanElement | None, pos
 
 @transaction.atomic
 def element_delete(*, actor, element: PlanElement) -> None:
+    policy.require_edit_element(actor, element)
     plan = element.plan
     children = _children_map(plan)
     subtree = PlanElement.objects.filter(pk__in={element.pk} | rules.descendants(element.pk, children))
@@ -421,7 +462,7 @@ def element_delete(*, actor, element: PlanElement) -> None:
             "id", "parent_id", "code", "title_bg", "title_en", "description_bg", "description_en", "position"
         )
     )
-    content.changed(plan.municipality, Content.PLANNING)
+    _tree_changed(plan)
     audit_record(
         actor=actor,
         municipality=plan.municipality,

@@ -29,7 +29,7 @@ import unicodedata
 from urllib.parse import quote
 
 from django.conf import settings
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotModified
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase, HttpResponseNotModified
 from django.utils.http import content_disposition_header, http_date, parse_http_date_safe
 from django.views.decorators.http import require_safe
 
@@ -106,7 +106,8 @@ def content_headers(name: str) -> tuple[str, str]:
     if content_type == "text/plain":
         content_type = "text/plain; charset=utf-8"
     filename = RANDOM_PREFIX.sub("", posixpath.basename(name))
-    return content_type, content_disposition_header(not inline, filename)
+    # Never None: a canonical name ends in a file name, so there is always one to give.
+    return content_type, content_disposition_header(not inline, filename)  # type: ignore[return-value]
 
 
 @require_safe
@@ -122,6 +123,7 @@ def media(request, path: str):
         "private, no-store" if access == FileAccess.PRIVATE else f"public, max-age={PUBLIC_MAX_AGE}"
     )
     since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
+    response: HttpResponseBase
     if since is not None and int(info.st_mtime) <= since:
         file.close()
         response = HttpResponseNotModified()

@@ -1,6 +1,8 @@
 from django.urls import path
 
 from civitas.indicators.data_views import public_urls as indicator_data_urls
+from civitas.plans import urls as plan_urls
+from civitas.projects import urls as project_urls
 
 from . import views
 
@@ -9,10 +11,8 @@ app_name = "portal"
 urlpatterns = [
     path("", views.root, name="root"),
     path("<slug:municipality>/", views.home, name="home"),
-    path("<slug:municipality>/plans/", views.plan_list, name="plans"),
-    path("<slug:municipality>/plans/<slug:plan>/", views.plan_detail, name="plan"),
+    *plan_urls.public_patterns,
     *indicator_data_urls,
     path("<slug:municipality>/indicators/<str:code>/", views.indicator_detail, name="indicator"),
-    path("<slug:municipality>/projects/", views.project_list, name="projects"),
-    path("<slug:municipality>/projects/<slug:project>/", views.project_detail, name="project"),
+    *project_urls.public_patterns,
 ]

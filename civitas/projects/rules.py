@@ -133,3 +133,17 @@ def check_partner(data: dict) -> dict:
     if not (data.get("name_bg") or "").strip():
         return {"name_bg": [_("Give the partner's name in Bulgarian.")]}
     return {}
+
+
+def order_with_one_moved(ids: list[int], pk: int, *, up: bool) -> list[int] | None:
+    """``ids`` with ``pk`` swapped with its neighbour above (or below); None when it cannot move
+    that way or is not among them."""
+    if pk not in ids:
+        return None
+    i = ids.index(pk)
+    j = i - 1 if up else i + 1
+    if not 0 <= j < len(ids):
+        return None
+    moved = list(ids)
+    moved[i], moved[j] = moved[j], moved[i]
+    return moved

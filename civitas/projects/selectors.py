@@ -6,12 +6,23 @@ from decimal import Decimal
 from django.db.models import Count, DecimalField, OuterRef, Prefetch, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from civitas.core.models import Municipality
+from civitas.core.selectors import FileAccess
 from civitas.plans.models import PUBLIC_PLAN_STATUSES, PlanElement
 from civitas.plans.selectors import descendant_ids
 
-from .models import FundingLine, FundingSource, Project, ProjectContribution, ProjectStatus
+from .models import (
+    FundingLine,
+    FundingSource,
+    Project,
+    ProjectContribution,
+    ProjectDocument,
+    ProjectStatus,
+)
+
+STAFF_LIST_LIMIT = 200
 
 ZERO = Decimal("0")
 
@@ -112,6 +123,37 @@ def project_get(*, municipality: Municipality, slug: str) -> Project:
     return project
 
 
+def staff_project_list(*, municipality: Municipality, q: str = ""):
+    """The back office's list of projects: by code, searched by ``q``, at most STAFF_LIST_LIMIT."""
+    projects = Project.objects.filter(municipality=municipality).order_by("code", "pk")
+    if q:
+        projects = projects.filter(search_text__contains=q.casefold())
+    return projects[:STAFF_LIST_LIMIT]
+
+
+def project_find(*, municipality: Municipality, slug: str) -> Project:
+    """A project of the municipality, for a back-office page (404 otherwise)."""
+    return get_object_or_404(Project, municipality=municipality, slug=slug)
+
+
+def project_for_editing(*, municipality: Municipality, slug: str) -> Project:
+    """A project with the parts its edit page lists (404 otherwise)."""
+    return get_object_or_404(
+        Project.objects.prefetch_related("partners", "funding_lines", "activities", "documents"),
+        municipality=municipality, slug=slug,
+    )  # fmt: skip
+
+
+def project_part(*, project: Project, model, pk):
+    """A partner, funding line, activity or document of this project (404 otherwise)."""
+    return get_object_or_404(model, project=project, pk=pk)
+
+
+def activity_order(project: Project) -> list[int]:
+    """The ids of the project's activities in their order."""
+    return list(project.activities.values_list("pk", flat=True))
+
+
 @dataclass(frozen=True)
 class BudgetSummary:
     total: Decimal
@@ -133,7 +175,7 @@ def budget_summary(lines) -> BudgetSummary:
     by_source = [
         (
             source,
-            FundingSource(source).label,
+            str(FundingSource(source).label),
             amount,
             (amount * 100 / total).quantize(Decimal("0.1")) if total else ZERO,
         )
@@ -166,12 +208,17 @@ def latest_projects(*, municipality: Municipality, limit: int = 5):
     return Project.objects.filter(municipality=municipality).order_by("-updated_at", "-pk")[:limit]
 
 
+def recently_updated(*, municipality: Municipality, limit: int = 20):
+    """The back office's dashboard: the projects changed last."""
+    return Project.objects.filter(municipality=municipality).order_by("-updated_at", "pk")[:limit]
+
+
+def project_count(*, municipality: Municipality) -> int:
+    return Project.objects.filter(municipality=municipality).count()
+
+
 def document_access(user, name: str):
     """Project documents and photos are public; None if no project document stores ``name``."""
-    from civitas.core.selectors import FileAccess
-
-    from .models import ProjectDocument
-
     if name and ProjectDocument.objects.filter(file=name).exists():
         return FileAccess.PUBLIC
     return None

@@ -20,7 +20,7 @@ from civitas.core.models import Municipality
 from civitas.core.services import audit_record, bump_version, field_changes, row_content
 from civitas.plans.models import PlanElement
 
-from . import rules
+from . import policy, rules
 from .models import (
     Activity,
     ActivityState,
@@ -41,6 +41,8 @@ FUNDING_FIELDS = {"source", "programme_bg", "programme_en", "amount", "spent", "
                   "contract_date"}  # fmt: skip
 ACTIVITY_FIELDS = {"title_bg", "title_en", "description_bg", "description_en", "is_milestone", "start_date",
                    "due_date", "completed_on", "state"}  # fmt: skip
+# A project's fields that pages of another area show: forum topics about the project name and link it.
+SHOWN_BY_PARTICIPATION = {"title_bg", "title_en", "slug"}
 
 
 def _raise(errors: dict) -> None:
@@ -107,6 +109,7 @@ def project_create(
     *, actor, municipality: Municipality, code: str, title_bg: str, slug: str | None = None,
     element_ids: list[int] | None = None, **fields,
 ) -> Project:  # fmt: skip
+    policy.require_create_project(actor, municipality)
     _check_unknown(fields, PROJECT_FIELDS - {"slug", "code", "title_bg"})
     slug = slug or slugify(code) or "project"
     data = {"code": code, "title_bg": title_bg, **fields}
@@ -130,6 +133,21 @@ def project_create(
 def project_update(
     *, actor, project: Project, expected_version: int, element_ids: list[int] | None = None, **fields
 ) -> Project:
+    policy.require_edit_project(actor, project)
+    return _update(actor=actor, project=project, expected_version=expected_version, element_ids=element_ids,
+                   **fields)  # fmt: skip
+
+
+@transaction.atomic
+def project_touch_progress(*, actor, project: Project, progress: int, expected_version: int) -> Project:
+    """Update only a project's progress (for project managers' quick updates)."""
+    policy.require_update_progress(actor, project)
+    return _update(actor=actor, project=project, expected_version=expected_version, progress=progress)
+
+
+def _update(
+    *, actor, project: Project, expected_version: int, element_ids: list[int] | None = None, **fields
+) -> Project:
     _check_unknown(fields, PROJECT_FIELDS)
     data = {field: getattr(project, field) for field in PROJECT_FIELDS} | fields
     errors = rules.check_project(data)
@@ -151,7 +169,10 @@ def project_update(
         _set_elements(project, element_ids)
         if before != sorted(element_ids):
             changes["element_ids"] = [before, sorted(element_ids)]
-    content.changed(project.municipality, Content.PLANNING)
+    if SHOWN_BY_PARTICIPATION & set(changes):
+        content.changed(project.municipality, Content.PLANNING, Content.PARTICIPATION)
+    else:
+        content.changed(project.municipality, Content.PLANNING)
     audit_record(
         actor=actor, municipality=project.municipality, action="update", obj=project, changes=changes
     )
@@ -162,9 +183,10 @@ def project_update(
 def project_delete(*, actor, project: Project) -> None:
     """Delete a project with its parts; the audit log keeps its content. Refused while indicators
     (with their values) hang on it; its files are removed only once the deletion is committed."""
-    from civitas.indicators.models import Indicator
-
-    codes = list(Indicator.objects.filter(project=project).values_list("code", flat=True)[:5])
+    policy.require_delete_project(actor, project)
+    # The indicators (indicators.Indicator) through their relation to the project: indicators
+    # builds on projects, not the other way round.
+    codes = list(project.indicators.values_list("code", flat=True)[:5])
     if codes:
         raise ValidationError(
             {
@@ -185,15 +207,21 @@ def project_delete(*, actor, project: Project) -> None:
         "documents": rows(project.documents.all()),
         "elements": list(project.contributions.values_list("element_id", flat=True)),
     }
-    content.changed(project.municipality, Content.PLANNING)
+    # Forum topics about the project lose their link to it.
+    content.changed(project.municipality, Content.PLANNING, Content.PARTICIPATION)
     audit_record(
         actor=actor, municipality=project.municipality, action="delete", obj=project, changes=deleted
     )
-    files = [document.file.name for document in project.documents.all() if document.file]
+    files = [document.file.name for document in project.documents.all() if document.file.name]
     project.delete()
     if files:
         storage = ProjectDocument._meta.get_field("file").storage
-        transaction.on_commit(lambda: [storage.delete(name) for name in files])
+
+        def delete_files() -> None:
+            for name in files:
+                storage.delete(name)
+
+        transaction.on_commit(delete_files)
 
 
 def _touch(project: Project, expected_version: int | None) -> None:
@@ -214,6 +242,7 @@ def _next_position(qs) -> int:
 def partner_add(
     *, actor, project: Project, name_bg: str, expected_version: int | None = None, **fields
 ) -> ProjectPartner:
+    policy.require_edit_project(actor, project)
     _check_unknown(fields, PARTNER_FIELDS)
     _raise(rules.check_partner({"name_bg": name_bg}))
     _touch(project, expected_version)
@@ -229,6 +258,7 @@ def partner_add(
 def partner_update(
     *, actor, partner: ProjectPartner, expected_version: int | None = None, **fields
 ) -> ProjectPartner:
+    policy.require_edit_project(actor, partner.project)
     _check_unknown(fields, PARTNER_FIELDS)
     _raise(rules.check_partner({"name_bg": fields.get("name_bg", partner.name_bg)}))
     _touch(partner.project, expected_version)
@@ -245,6 +275,7 @@ def partner_update(
 
 @transaction.atomic
 def partner_delete(*, actor, partner: ProjectPartner, expected_version: int | None = None) -> None:
+    policy.require_edit_project(actor, partner.project)
     _touch(partner.project, expected_version)
     content.changed(partner.project.municipality, Content.PLANNING)
     audit_record(actor=actor, municipality=partner.project.municipality, action="delete", obj=partner,
@@ -269,6 +300,7 @@ def _funding_values(data: dict) -> dict:
 def funding_line_add(
     *, actor, project: Project, source: str, amount, expected_version: int | None = None, **fields
 ) -> FundingLine:
+    policy.require_edit_project(actor, project)
     _check_unknown(fields, FUNDING_FIELDS - {"source", "amount"})
     data = {"source": source, "amount": amount, **fields}
     _raise(rules.check_funding(data))
@@ -285,6 +317,7 @@ def funding_line_add(
 def funding_line_update(
     *, actor, line: FundingLine, expected_version: int | None = None, **fields
 ) -> FundingLine:
+    policy.require_edit_project(actor, line.project)
     _check_unknown(fields, FUNDING_FIELDS)
     data = {field: getattr(line, field) for field in FUNDING_FIELDS} | fields
     _raise(rules.check_funding(data))
@@ -303,6 +336,7 @@ def funding_line_update(
 
 @transaction.atomic
 def funding_line_delete(*, actor, line: FundingLine, expected_version: int | None = None) -> None:
+    policy.require_edit_project(actor, line.project)
     _touch(line.project, expected_version)
     content.changed(line.project.municipality, Content.PLANNING)
     audit_record(
@@ -325,6 +359,7 @@ def _activity_data(data: dict) -> dict:
 def activity_add(
     *, actor, project: Project, title_bg: str, expected_version: int | None = None, **fields
 ) -> Activity:
+    policy.require_edit_project(actor, project)
     _check_unknown(fields, ACTIVITY_FIELDS - {"title_bg"})
     data = _activity_data({"title_bg": title_bg, **fields})
     _raise(rules.check_activity(data, today=timezone.localdate()))
@@ -337,6 +372,7 @@ def activity_add(
 
 @transaction.atomic
 def activity_update(*, actor, activity: Activity, expected_version: int | None = None, **fields) -> Activity:
+    policy.require_edit_project(actor, activity.project)
     _check_unknown(fields, ACTIVITY_FIELDS)
     data = _activity_data({field: getattr(activity, field) for field in ACTIVITY_FIELDS} | fields)
     _raise(rules.check_activity(data, today=timezone.localdate()))
@@ -358,6 +394,7 @@ def activity_update(*, actor, activity: Activity, expected_version: int | None =
 
 @transaction.atomic
 def activity_delete(*, actor, activity: Activity, expected_version: int | None = None) -> None:
+    policy.require_edit_project(actor, activity.project)
     _touch(activity.project, expected_version)
     content.changed(activity.project.municipality, Content.PLANNING)
     audit_record(actor=actor, municipality=activity.project.municipality, action="delete", obj=activity,
@@ -369,6 +406,7 @@ def activity_delete(*, actor, activity: Activity, expected_version: int | None =
 def activity_reorder(
     *, actor, project: Project, ordered_ids: list[int], expected_version: int | None = None
 ) -> None:
+    policy.require_edit_project(actor, project)
     current = set(project.activities.values_list("pk", flat=True))
     if set(ordered_ids) != current or len(ordered_ids) != len(current):
         raise ValidationError({"__all__": [_("The new order must list every activity of the project once.")]})
@@ -388,6 +426,7 @@ def document_add(
     *, actor, project: Project, kind: str, title_bg: str, upload, title_en: str = "",
     expected_version: int | None = None,
 ) -> ProjectDocument:  # fmt: skip
+    policy.require_edit_project(actor, project)
     errors: dict = {}
     if kind not in ("document", "photo"):
         errors["kind"] = [_("Unknown kind of document.")]
@@ -399,7 +438,7 @@ def document_add(
     document = ProjectDocument(
         project=project, kind=kind, title_bg=title_bg, title_en=title_en, content_type=content_type, size=size
     )
-    document.file.save(stored.name, stored, save=False)
+    document.file.save(stored.name or "upload", stored, save=False)
     document.save()
     content.changed(project.municipality, Content.PLANNING)
     audit_record(actor=actor, municipality=project.municipality, action="create", obj=document)
@@ -408,15 +447,12 @@ def document_add(
 
 @transaction.atomic
 def document_delete(*, actor, document: ProjectDocument, expected_version: int | None = None) -> None:
+    policy.require_edit_project(actor, document.project)
     _touch(document.project, expected_version)
     content.changed(document.project.municipality, Content.PLANNING)
     audit_record(actor=actor, municipality=document.project.municipality, action="delete", obj=document,
                  changes={"title_bg": document.title_bg, "file": document.file.name})  # fmt: skip
     name, storage = document.file.name, document.file.storage
     document.delete()
-    transaction.on_commit(lambda: storage.delete(name))
-
-
-def project_touch_progress(*, actor, project: Project, progress: int, expected_version: int) -> Project:
-    """Update only a project's progress (for project managers' quick updates)."""
-    return project_update(actor=actor, project=project, expected_version=expected_version, progress=progress)
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))

@@ -1,15 +1,13 @@
-"""Creating a goal tree in bulk (services.element_create_tree), and what it does for plan imports:
-the same rules as one element at a time, a cost that grows linearly, a short write transaction."""
+"""Creating a goal tree in bulk (services.element_create_tree): the same rules as one element at
+a time, every element audited. What it does for plan imports: planfiles/tests/test_import_cost.py."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
-from civitas.core.models import AuditEvent
-from civitas.plans import imports, planfile, services
-from civitas.plans.imports import planfile_import
+from civitas.core.models import AuditEvent, Role
+from civitas.core.permissions import OPERATOR
+from civitas.plans import services
 from civitas.plans.models import PlanElement
-from civitas.testing.factories import MunicipalityFactory, UserFactory
+from civitas.testing.factories import MembershipFactory, MunicipalityFactory
 
 from .test_services import LEVELS, codes
 
@@ -20,14 +18,14 @@ New = services.NewElement
 @pytest.fixture
 def plan():
     return services.plan_create(
-        actor=None, municipality=MunicipalityFactory(), slug="opr", kind="development_plan", title_bg="ОПР",
+        actor=OPERATOR, municipality=MunicipalityFactory(), slug="opr", kind="development_plan", title_bg="ОПР",
         period_start=2014, period_end=2020, level_names=LEVELS,
     )  # fmt: skip
 
 
 def test_a_tree_is_created_in_order_after_the_existing_elements_and_audited(plan):
-    services.element_create(actor=None, plan=plan, code="A", title_bg="А")
-    editor = UserFactory()
+    services.element_create(actor=OPERATOR, plan=plan, code="A", title_bg="А")
+    editor = MembershipFactory(municipality=plan.municipality, role=Role.PLANNER).user
     created = services.element_create_tree(
         actor=editor,
         plan=plan,
@@ -59,11 +57,11 @@ def test_a_tree_is_created_in_order_after_the_existing_elements_and_audited(plan
 
 
 def test_every_element_is_checked_with_the_rules_of_element_create_and_nothing_is_written(plan):
-    services.element_create(actor=None, plan=plan, code="A", title_bg="А")
+    services.element_create(actor=OPERATOR, plan=plan, code="A", title_bg="А")
     before = PlanElement.objects.count(), AuditEvent.objects.count()
     with pytest.raises(services.ElementsRefused) as refused:
         services.element_create_tree(
-            actor=None,
+            actor=OPERATOR,
             plan=plan,
             elements=[
                 New("A", "дубликат на съществуващ"),  # 0
@@ -86,48 +84,3 @@ def test_every_element_is_checked_with_the_rules_of_element_create_and_nothing_i
     assert list(refused.value.by_index[9]) == ["code"]
     # "B" twice: the first is refused (no title), so the second is not a duplicate of anything written.
     assert (PlanElement.objects.count(), AuditEvent.objects.count()) == before
-
-
-def plan_file(goals: int, children: int) -> bytes:
-    lines = ["format: civitas-plan/1", "plan:", "  slug: big", "  kind: programme", "  title: План",
-             "  period: {start: 2021, end: 2027}", "  levels: [Цел, Мярка]", "goals:"]  # fmt: skip
-    for g in range(goals):
-        lines += [f"  - code: G{g}", f"    title: Цел {g}", "    children:"]
-        lines += [f"      - {{code: G{g}.{c}, title: Мярка {g}.{c}}}" for c in range(children)]
-    return ("\n".join(lines) + "\n").encode()
-
-
-def import_queries(data: bytes) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        result = planfile_import(actor=None, municipality=MunicipalityFactory(), data=data)
-    assert result.elements == data.count(b"code:")
-    return len(queries)
-
-
-def test_importing_twice_as_many_elements_costs_the_same_queries_per_level_and_batch():
-    # 60 and 120 elements fit in one insert per level on every database: the same number of queries.
-    assert import_queries(plan_file(goals=40, children=2)) == import_queries(plan_file(goals=20, children=2))
-    # Beyond one batch (SQLite inserts ~100 rows per statement), a few more inserts, not more per element.
-    small, big = import_queries(plan_file(200, 2)), import_queries(plan_file(400, 2))
-    assert big - small <= 600 // 50, (small, big)
-
-
-@pytest.mark.django_db(transaction=True)
-def test_the_file_is_read_and_checked_before_the_write_transaction(monkeypatch):
-    inside = []
-    for module, name in [(planfile, "load"), (imports, "_check_against_database")]:
-        original = getattr(module, name)
-
-        def spy(*args, _original=original, _name=name, **kwargs):
-            inside.append((_name, connection.in_atomic_block))
-            return _original(*args, **kwargs)
-
-        monkeypatch.setattr(module, name, spy)
-    original_write = imports._write
-    monkeypatch.setattr(
-        imports,
-        "_write",
-        lambda *a: inside.append(("_write", connection.in_atomic_block)) or original_write(*a),
-    )
-    planfile_import(actor=None, municipality=MunicipalityFactory(), data=plan_file(3, 2))
-    assert inside == [("load", False), ("_check_against_database", False), ("_write", True)]

@@ -4,8 +4,12 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from civitas.core.models import Role
+from civitas.core.uploads import check_upload
+from civitas.forum import services as forum
+from civitas.projects.models import ProjectDocument
 from civitas.testing.factories import (
     IndicatorFactory,
     MeasurementFactory,
@@ -57,8 +61,6 @@ def test_evidence_of_an_unpublished_value_is_for_the_municipalitys_staff_only(cl
 
 
 def test_a_hidden_posts_photo_is_not_served_and_project_documents_are(client, town):
-    from civitas.forum import services as forum
-
     author = UserFactory(username="author")
     topic = forum.topic_create(actor=author, municipality=town, title="Велоалея", body="Снимка")
     post = topic.posts.get()
@@ -70,7 +72,6 @@ def test_a_hidden_posts_photo_is_not_served_and_project_documents_are(client, to
     sign_in(client, moderator)
     assert client.get(f"/media/{name}").status_code == 200
     client.logout()
-    from civitas.projects.models import ProjectDocument
 
     document = ProjectDocument(project=ProjectFactory(municipality=town), kind="document", title_bg="Договор")
     name = with_file(document, "file", "contract.pdf")
@@ -79,9 +80,5 @@ def test_a_hidden_posts_photo_is_not_served_and_project_documents_are(client, to
 
 
 def test_uploaded_files_get_names_that_cannot_be_guessed(town, settings, tmp_path):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    from civitas.core.uploads import check_upload
-
     stored, _type, _size = check_upload(SimpleUploadedFile("internal-report.pdf", b"%PDF-1.4 x"), photo=False)
     assert stored.name.endswith("-internal-report.pdf") and len(stored.name) > len("internal-report.pdf") + 10

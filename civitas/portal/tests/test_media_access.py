@@ -6,9 +6,16 @@ import datetime
 from urllib.parse import quote
 
 import pytest
+from django.apps import apps
+from django.db.models import FileField
 from django.utils import timezone
 
+from civitas.consultations.models import Consultation, ConsultationStatus, Proposal, ProposalState
 from civitas.core.models import Role
+from civitas.forum.models import Post, PostState, Topic
+from civitas.indicators.models import Measurement
+from civitas.portal import media
+from civitas.projects.models import ProjectDocument
 from civitas.testing.factories import (
     IndicatorFactory,
     MeasurementFactory,
@@ -60,8 +67,6 @@ def unpublished_evidence(town, root) -> str:
 
 
 def hidden_post_photo(town, root) -> str:
-    from civitas.forum.models import Post, PostState, Topic
-
     name = on_disk(root, "forum/2026/0123456789abcdef-photo.jpg", b"\xff\xd8\xff private face")
     topic = Topic.objects.create(municipality=town, title="Велоалея")
     Post.objects.create(topic=topic, body="Снимка", body_html="", photo=name, state=PostState.HIDDEN)
@@ -69,8 +74,6 @@ def hidden_post_photo(town, root) -> str:
 
 
 def _consultation(town, **fields):
-    from civitas.consultations.models import Consultation
-
     now = timezone.now()
     return Consultation.objects.create(
         municipality=town, slug=f"c{Consultation.objects.count()}", title_bg="Наредба",
@@ -79,8 +82,6 @@ def _consultation(town, **fields):
 
 
 def hidden_proposal_attachment(town, root) -> str:
-    from civitas.consultations.models import ConsultationStatus, Proposal, ProposalState
-
     name = on_disk(root, "consultations/proposals/2026/0123456789abcdef-letter.pdf")
     consultation = _consultation(town, status=ConsultationStatus.OPEN)
     Proposal.objects.create(
@@ -94,16 +95,12 @@ def hidden_proposal_attachment(town, root) -> str:
 
 
 def draft_consultation_document(town, root) -> str:
-    from civitas.consultations.models import ConsultationStatus
-
     name = on_disk(root, "consultations/2026/0123456789abcdef-draft.pdf")
     _consultation(town, status=ConsultationStatus.DRAFT, document=name)
     return name
 
 
 def project_document(town, root, name="projects/2026/0123456789abcdef-contract.pdf", data=b"%PDF-1.4 public"):
-    from civitas.projects.models import ProjectDocument
-
     on_disk(root, name, data)
     ProjectDocument.objects.create(project=ProjectFactory(municipality=town), title_bg="Договор", file=name)
     return name
@@ -207,7 +204,6 @@ def test_a_published_evidence_is_public_and_an_unpublished_one_private_for_its_s
         client, MembershipFactory(municipality=MunicipalityFactory(slug="karlovo"), role=Role.VERIFIER).user
     )
     assert client.get(f"/media/{name}").status_code == 404  # staff of another municipality
-    from civitas.indicators.models import Measurement
 
     Measurement.objects.filter(evidence=name).update(state="published")
     client.logout()
@@ -254,7 +250,6 @@ def test_a_symlink_never_leads_outside_media_root(client, town, media_root, tmp_
     (media_root / "projects").mkdir()
     (media_root / "projects" / "link.pdf").symlink_to(outside)
     (media_root / "projects" / "folder").symlink_to(tmp_path)
-    from civitas.projects.models import ProjectDocument
 
     project = ProjectFactory(municipality=town)
     for name in ("projects/link.pdf", "projects/folder/secret.pdf"):
@@ -320,11 +315,6 @@ def test_a_media_request_runs_a_fixed_number_of_queries(
 def test_every_file_field_has_an_owner_that_finds_its_record_by_index():
     """A new FileField needs its app's *_access selector in portal.media.OWNERS (until then its
     files answer 404) and an index, so that a download never scans a table."""
-    from django.apps import apps
-    from django.db.models import FileField
-
-    from civitas.portal import media
-
     fields = {
         (model._meta.label, field.name): field
         for model in apps.get_models()

@@ -3,7 +3,7 @@ budgets and activities) as YAML or JSON, in the versioned format ``civitas-plan/
 
 This module is pure: it parses and validates a document and reports every error with its path
 (e.g. ``goals[2].projects[0].budget[1].amount``); it never touches the database. The importer
-(``plans.imports``) checks the document against the database and writes it through the services,
+(``planfiles.imports``) checks the document against the database and writes it through the services,
 all or nothing. The format is documented in docs/plan-format.md.
 """
 
@@ -18,11 +18,10 @@ from django.core.validators import validate_slug
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from civitas.plans import rules as plan_rules
+from civitas.plans.models import PlanKind, PlanStatus
 from civitas.projects import rules as project_rules
 from civitas.projects.models import ActivityState, FundingSource, ProjectStatus
-
-from . import rules as plan_rules
-from .models import PlanKind, PlanStatus
 
 FORMAT = "civitas-plan/1"
 MAX_BYTES = 5 * 1024 * 1024
@@ -145,9 +144,12 @@ class _Loader(yaml.SafeLoader):
             return text
         return super().construct_yaml_int(node)
 
+    def construct_yaml_timestamp(self, node):
+        return self.construct_scalar(node)
+
 
 _Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_scalar)
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
 
 
 def _json_int(text: str):

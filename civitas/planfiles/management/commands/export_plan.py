@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from civitas.plans.imports import planfile_export
+from civitas.planfiles.imports import planfile_export
 from civitas.plans.models import Plan
 
 

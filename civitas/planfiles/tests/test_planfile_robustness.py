@@ -11,7 +11,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import translation
 
-from civitas.plans import planfile, rules
+from civitas.planfiles import planfile
+from civitas.plans import rules
 from civitas.plans.models import Plan
 from civitas.testing.factories import MunicipalityFactory
 

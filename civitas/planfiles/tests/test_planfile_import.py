@@ -9,12 +9,14 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import translation
 
+from civitas.core.permissions import OPERATOR
+from civitas.indicators.models import Indicator, Measurement
+from civitas.planfiles.imports import PlanImportError, planfile_export, planfile_import
 from civitas.plans import services as plan_services
-from civitas.plans.imports import PlanImportError, planfile_export, planfile_import
-from civitas.plans.models import Plan
+from civitas.plans.models import Plan, PlanElement
 from civitas.projects import services as project_services
 from civitas.projects.models import Activity, FundingLine, Project, ProjectPartner
-from civitas.testing.factories import MunicipalityFactory
+from civitas.testing.factories import IndicatorFactory, MeasurementFactory, MunicipalityFactory
 
 from .test_planfile import GOOD
 
@@ -87,7 +89,7 @@ def _english():
 
 
 def do_import(municipality, text, **options):
-    return planfile_import(actor=None, municipality=municipality, data=text.encode(), **options)
+    return planfile_import(actor=OPERATOR, municipality=municipality, data=text.encode(), **options)
 
 
 def issues(excinfo) -> list[str]:
@@ -127,13 +129,13 @@ def test_round_trip_is_exact_in_yaml_and_json():
 def test_round_trip_of_data_made_in_the_back_office():
     """Contributions made in any order by staff still export a file that imports back the same."""
     town = MunicipalityFactory()
-    plan = plan_services.plan_create(actor=None, municipality=town, slug="p", kind="programme", title_bg="П",
+    plan = plan_services.plan_create(actor=OPERATOR, municipality=town, slug="p", kind="programme", title_bg="П",
                                      period_start=2020, period_end=2024)  # fmt: skip
-    g1 = plan_services.element_create(actor=None, plan=plan, code="G1", title_bg="Едно")
-    g2 = plan_services.element_create(actor=None, plan=plan, code="G2", title_bg="Две")
+    g1 = plan_services.element_create(actor=OPERATOR, plan=plan, code="G1", title_bg="Едно")
+    g2 = plan_services.element_create(actor=OPERATOR, plan=plan, code="G2", title_bg="Две")
     for code, ids in [("B", [g2.pk, g1.pk]), ("A", [g1.pk]), ("C", [g2.pk])]:
         project_services.project_create(
-            actor=None, municipality=town, code=code, title_bg=code, element_ids=ids
+            actor=OPERATOR, municipality=town, code=code, title_bg=code, element_ids=ids
         )
     exported = planfile_export(plan)
     again = do_import(MunicipalityFactory(), exported).plan
@@ -145,7 +147,7 @@ def test_mutual_links_between_two_plans_round_trip():
     a = do_import(town, GOOD.replace("slug: housing", "slug: a")).plan
     b = do_import(town, FULL.replace("P1", "X")).plan
     shared = Project.objects.get(municipality=town, code="P1")
-    project_services.project_update(actor=None, project=shared, expected_version=shared.version,
+    project_services.project_update(actor=OPERATOR, project=shared, expected_version=shared.version,
                                     element_ids=[*shared.elements.values_list("pk", flat=True),
                                                  b.elements.get(code="G1").pk])  # fmt: skip
     file_a, file_b = planfile_export(a), planfile_export(b)
@@ -245,10 +247,6 @@ def test_replace_replaces_the_plan_and_updates_projects_without_duplicating_thei
 
 def test_replace_is_refused_while_indicators_hang_on_the_plan():
     """Replacing a plan deletes it: its indicators and their values must not go with it."""
-    from civitas.indicators.models import Indicator, Measurement
-    from civitas.plans.models import PlanElement
-    from civitas.testing.factories import IndicatorFactory, MeasurementFactory
-
     town = MunicipalityFactory()
     do_import(town, FULL)
     indicator = IndicatorFactory(

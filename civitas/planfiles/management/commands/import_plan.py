@@ -3,8 +3,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from civitas.core.models import Municipality
-from civitas.plans.imports import PlanImportError, planfile_import
-from civitas.plans.planfile import MAX_BYTES
+from civitas.core.permissions import OPERATOR
+from civitas.planfiles.imports import PlanImportError, planfile_import
+from civitas.planfiles.planfile import MAX_BYTES
 
 
 class Command(BaseCommand):
@@ -43,7 +44,7 @@ class Command(BaseCommand):
             data = handle.read(MAX_BYTES + 1)  # enough to tell that a file is too large
         try:
             result = planfile_import(
-                actor=None,
+                actor=OPERATOR,
                 municipality=town,
                 data=data,
                 name=path.name,

@@ -6,8 +6,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import translation
 
-from civitas.plans import planfile
-from civitas.plans.imports import PlanImportError, planfile_export, planfile_import
+from civitas.core.permissions import OPERATOR
+from civitas.planfiles import planfile
+from civitas.planfiles.imports import PlanImportError, planfile_export, planfile_import
 from civitas.plans.models import Plan
 from civitas.projects.models import Project
 from civitas.testing.factories import MunicipalityFactory
@@ -232,18 +233,18 @@ def test_yaml_and_json_of_the_same_document_check_the_same():
 @pytest.mark.django_db
 def test_import_writes_everything_and_round_trips_exactly():
     sopot = MunicipalityFactory(slug="sopot")
-    result = planfile_import(actor=None, municipality=sopot, data=GOOD.encode())
+    result = planfile_import(actor=OPERATOR, municipality=sopot, data=GOOD.encode())
     assert result.elements == 2 and result.projects_created == 1
     project = Project.objects.get(code="P1")
     assert project.partners.get().name_en == "Karlovo Municipality"
     assert project.elements.count() == 2
     exported = planfile_export(result.plan)
     karlovo = MunicipalityFactory(slug="karlovo")
-    again = planfile_import(actor=None, municipality=karlovo, data=exported.encode())
+    again = planfile_import(actor=OPERATOR, municipality=karlovo, data=exported.encode())
     assert planfile_export(again.plan) == exported
     as_json = planfile_export(result.plan, "json")
     third = planfile_import(
-        actor=None, municipality=MunicipalityFactory(slug="anevo"), data=as_json.encode(), name="p.json"
+        actor=OPERATOR, municipality=MunicipalityFactory(slug="anevo"), data=as_json.encode(), name="p.json"
     )
     assert planfile_export(third.plan) == exported
 
@@ -253,7 +254,7 @@ def test_a_bad_file_imports_nothing():
     sopot = MunicipalityFactory(slug="sopot")
     bad = GOOD.replace("amount: 1000.5", "amount: lots")
     with pytest.raises(PlanImportError) as error:
-        planfile_import(actor=None, municipality=sopot, data=bad.encode())
+        planfile_import(actor=OPERATOR, municipality=sopot, data=bad.encode())
     assert "goals[0].projects[0].budget[0].amount" in str(error.value)
     assert not Plan.objects.exists() and not Project.objects.exists()
 
@@ -261,11 +262,11 @@ def test_a_bad_file_imports_nothing():
 @pytest.mark.django_db
 def test_existing_plan_needs_replace_and_replace_updates_projects():
     sopot = MunicipalityFactory(slug="sopot")
-    planfile_import(actor=None, municipality=sopot, data=GOOD.encode())
+    planfile_import(actor=OPERATOR, municipality=sopot, data=GOOD.encode())
     with pytest.raises(PlanImportError):
-        planfile_import(actor=None, municipality=sopot, data=GOOD.encode())
+        planfile_import(actor=OPERATOR, municipality=sopot, data=GOOD.encode())
     changed = GOOD.replace("progress: 30", "progress: 80")
-    result = planfile_import(actor=None, municipality=sopot, data=changed.encode(), replace=True)
+    result = planfile_import(actor=OPERATOR, municipality=sopot, data=changed.encode(), replace=True)
     assert result.projects_updated == 1
     assert Project.objects.get(code="P1").progress == 80
     assert Plan.objects.count() == 1 and Project.objects.get(code="P1").funding_lines.count() == 1

@@ -1,6 +1,6 @@
 """Import and export of plan files (docs/plan-format.md) through the services: all or nothing.
 
-``planfile_import`` checks the whole document first (``plans.planfile``, pure), then compares it
+``planfile_import`` checks the whole document first (``planfiles.planfile``, pure), then compares it
 with the database (plan address name, project codes and address names, links to other plans),
 and only then writes it in one transaction with the same services staff use. Any error a service
 still raises is reported at the file path it came from and rolls everything back.
@@ -15,12 +15,12 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from civitas.core.models import Municipality
+from civitas.plans import services as plan_services
+from civitas.plans.models import Plan, PlanElement
 from civitas.projects import services as project_services
 from civitas.projects.models import Activity, FundingLine, Project, ProjectContribution, ProjectPartner
 
-from . import planfile
-from . import services as plan_services
-from .models import Plan, PlanElement
+from . import planfile, policy
 from .planfile import Issue
 
 
@@ -76,8 +76,9 @@ def planfile_import(
     everything, then roll it back. ``skip_missing_plans``: leave out links to plans the
     municipality does not have (yet) instead of refusing the file; see docs/plan-format.md.
     """
+    policy.require_import_plan(actor, municipality, replace=replace)
     checked, issues = planfile.load(data, name)
-    if issues:
+    if checked is None:
         raise PlanImportError(issues)
     issues, skipped = _check_against_database(municipality, checked, replace, skip_missing_plans)
     if issues:

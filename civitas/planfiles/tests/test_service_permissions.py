@@ -1,0 +1,64 @@
+"""The role × service matrix of planfiles.imports: an import refuses whoever may not write every part
+of the file here (before the file is read), and replacing a plan needs who may delete plans."""
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from civitas.core.models import Role
+from civitas.core.permissions import OPERATOR, RULES
+from civitas.planfiles import imports, policy
+from civitas.plans.models import Plan
+from civitas.projects.models import Project
+from civitas.testing.factories import MembershipFactory, MunicipalityFactory
+from civitas.testing.service_matrix import ServiceCase, World, assert_covers, build_world, check
+
+from .test_planfile import GOOD
+
+pytestmark = pytest.mark.django_db
+
+
+def may_import(world: World, name: str) -> bool:
+    """Every action the import needs is allowed by the actor's roles here."""
+    roles = world.role_of(name)
+    return all(roles & RULES[action] for action in policy.import_actions(replace=False))
+
+
+def planfile_import(world, actor):
+    imports.planfile_import(actor=actor, municipality=world.municipality, data=GOOD.encode())
+
+
+CASES = {"planfile_import": ServiceCase(planfile_import, may_import)}
+
+
+@pytest.fixture
+def world():
+    return build_world()
+
+
+def test_every_service_has_a_case():
+    assert_covers(imports, CASES)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_only_those_allowed_may_call(world, name):
+    check(world, CASES[name], name)
+
+
+def test_a_file_is_refused_before_it_is_read():
+    """Who may not import learns nothing about the file: not even that it is not a plan file."""
+    town = MunicipalityFactory()
+    manager = MembershipFactory(municipality=town, role=Role.PROJECT_MANAGER).user
+    with pytest.raises(PermissionDenied):
+        imports.planfile_import(actor=manager, municipality=town, data=b"\x00 not a plan file")
+
+
+def test_replacing_a_plan_needs_who_may_delete_plans():
+    town = MunicipalityFactory()
+    imports.planfile_import(actor=OPERATOR, municipality=town, data=GOOD.encode())
+    planner = MembershipFactory(municipality=town, role=Role.PLANNER).user
+    with pytest.raises(PermissionDenied):
+        imports.planfile_import(actor=planner, municipality=town, data=GOOD.encode(), replace=True)
+    administrator = MembershipFactory(municipality=town, role=Role.ADMINISTRATOR).user
+    result = imports.planfile_import(actor=administrator, municipality=town, data=GOOD.encode(), replace=True)
+    assert (result.projects_created, result.projects_updated) == (0, 1)
+    assert Plan.objects.filter(municipality=town).count() == 1 and Project.objects.count() == 1

@@ -1,0 +1,91 @@
+"""The back office's forms for plans and their goal trees: they check types and required fields;
+the services check the rules."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Plan, PlanElement, PlanStatus
+
+
+class VersionedForm(forms.ModelForm):
+    """Carries the version the editor started from, for conflict detection."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class PlanForm(VersionedForm):
+    level_names_text = forms.CharField(
+        label=_("Level names"),
+        help_text=_(
+            "One level per line, top first, as “Bulgarian | English”, e.g. “Стратегическа цел | Strategic goal”."
+        ),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    class Meta:
+        model = Plan
+        fields = [
+            "title_bg", "title_en", "slug", "kind", "period_start", "period_end", "vision_bg", "vision_en",
+            "description_bg", "description_en", "adopted_by", "position", "is_sample",
+        ]  # fmt: skip
+        widgets = {
+            "vision_bg": forms.Textarea(attrs={"rows": 4}),
+            "vision_en": forms.Textarea(attrs={"rows": 4}),
+            "description_bg": forms.Textarea(attrs={"rows": 4}),
+            "description_en": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        levels = (
+            self.instance.level_names
+            if self.instance.pk
+            else [{"bg": "Стратегическа цел", "en": "Strategic goal"}]
+        )
+        self.fields["level_names_text"].initial = "\n".join(
+            f"{lv.get('bg', '')} | {lv.get('en', '')}" for lv in levels
+        )
+
+    def clean_level_names_text(self):
+        levels = []
+        for line in self.cleaned_data["level_names_text"].splitlines():
+            if line.strip():
+                bg, _sep, en = line.partition("|")
+                levels.append({"bg": bg.strip(), "en": en.strip()})
+        return levels
+
+    def service_fields(self) -> dict:
+        data = {field: self.cleaned_data[field] for field in self.Meta.fields}
+        data["level_names"] = self.cleaned_data["level_names_text"]
+        return data
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("New status"), choices=PlanStatus.choices)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ElementForm(VersionedForm):
+    class Meta:
+        model = PlanElement
+        fields = ["code", "title_bg", "title_en", "description_bg", "description_en"]
+        widgets = {
+            "description_bg": forms.Textarea(attrs={"rows": 3}),
+            "description_en": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class MoveForm(forms.Form):
+    parent = forms.ChoiceField(label=_("Place under"), required=False)
+    position = forms.IntegerField(label=_("Position among its siblings (1 = first)"), min_value=1)
+
+    def __init__(self, *args, plan: Plan, element: PlanElement, tree, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices: list[tuple[str, str]] = [("", str(_("— top level —")))]
+        for item, depth in tree:
+            choices.append((str(item.pk), f"{'– ' * depth}{item.code} {item.title_bg[:80]}"))
+        parent = self.fields["parent"]
+        assert isinstance(parent, forms.ChoiceField)
+        parent.choices = choices
+        self.initial.setdefault("parent", str(element.parent_id or ""))
+        self.initial.setdefault("position", element.position + 1)

@@ -1,0 +1,183 @@
+"""The back office's pages for plans and their goal trees. Thin: the forms check types, the
+services check the rules and who may, and write."""
+
+import copy
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from civitas.core.forms import edited_version, run_service
+from civitas.core.permissions import Action
+from civitas.core.tenancy import staff_view
+
+from . import forms, selectors, services
+from .models import Plan, PlanElement
+
+
+def _refused(request, call) -> bool:
+    """Run a deletion; when the service refuses it, show why and report True (nothing deleted)."""
+    try:
+        call()
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return True
+    return False
+
+
+def _render_form(request, *, title, form, back, submit=None, intro="", multipart=False):
+    context = {"title": title, "form": form, "back": back, "submit": submit or _("Save"), "intro": intro,
+               "multipart": multipart, "nav": "manage"}  # fmt: skip
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "manage/form.html", context, status=status)
+
+
+def _plan(municipality, slug) -> Plan:
+    return selectors.plan_get(municipality=municipality, slug=slug, include_drafts=True)
+
+
+def _tree_page(municipality, plan) -> str:
+    return reverse("manage:plan_elements", args=[municipality.slug, plan.slug])
+
+
+@staff_view(Action.EDIT_PLAN)
+def plan_create(request, municipality):
+    form = forms.PlanForm(request.POST or None, instance=Plan(municipality=municipality))
+    if request.method == "POST" and form.is_valid():
+        result = {}
+        fields = form.service_fields()
+        if run_service(form, lambda: result.update(plan=services.plan_create(
+            actor=request.user, municipality=municipality, **fields))):  # fmt: skip
+            messages.success(request, _("The plan was created."))
+            return redirect("manage:plan_elements", municipality.slug, result["plan"].slug)
+    return _render_form(
+        request, title=_("New plan"), form=form, back=reverse("manage:dashboard", args=[municipality.slug])
+    )
+
+
+@staff_view(Action.EDIT_PLAN)
+def plan_edit(request, municipality, plan):
+    plan = _plan(municipality, plan)
+    form = forms.PlanForm(request.POST or None, instance=copy.copy(plan), initial={"version": plan.version})
+    if request.method == "POST" and form.is_valid():
+        fields = form.service_fields()
+        if run_service(form, lambda: services.plan_update(
+            actor=request.user, plan=plan, expected_version=edited_version(form), **fields)):  # fmt: skip
+            messages.success(request, _("The plan was saved."))
+            return redirect("manage:plan_elements", municipality.slug, plan.slug)
+    return _render_form(request, title=_("Edit plan"), form=form, back=_tree_page(municipality, plan))
+
+
+@staff_view(Action.EDIT_PLAN)
+def plan_status(request, municipality, plan):
+    plan = _plan(municipality, plan)
+    form = forms.StatusForm(request.POST or None, initial={"status": plan.status, "version": plan.version})
+    if request.method == "POST" and form.is_valid():
+        if run_service(form, lambda: services.plan_change_status(
+            actor=request.user, plan=plan, status=form.cleaned_data["status"],
+            expected_version=form.cleaned_data["version"])):  # fmt: skip
+            messages.success(request, _("The plan's status was changed."))
+            return redirect("manage:plan_elements", municipality.slug, plan.slug)
+    return _render_form(request, title=_("Change the status of the plan"), form=form, intro=plan.title_bg,
+                        back=_tree_page(municipality, plan))  # fmt: skip
+
+
+@staff_view(Action.DELETE_PLAN)
+def plan_delete(request, municipality, plan):
+    plan = _plan(municipality, plan)
+    if request.method == "POST":
+        if _refused(request, lambda: services.plan_delete(actor=request.user, plan=plan)):
+            return redirect("manage:plan_elements", municipality.slug, plan.slug)
+        messages.success(request, _("The plan was deleted. The audit log keeps what it contained."))
+        return redirect("manage:dashboard", municipality.slug)
+    return render(request, "manage/confirm_delete.html", {"nav": "manage", "object": plan.title_bg,
+                  "back": _tree_page(municipality, plan)})  # fmt: skip
+
+
+@staff_view(Action.EDIT_PLAN)
+def plan_elements(request, municipality, plan):
+    plan = _plan(municipality, plan)
+    tree = selectors.plan_tree(plan)
+    return render(request, "plans/manage/plan_elements.html", {"nav": "manage", "plan": plan, "tree": tree})
+
+
+def _element(plan, pk) -> PlanElement:
+    return selectors.element_get(plan=plan, pk=pk)
+
+
+@staff_view(Action.EDIT_PLAN)
+def element_create(request, municipality, plan):
+    plan = _plan(municipality, plan)
+    parent = _element(plan, request.GET.get("parent")) if request.GET.get("parent", "").isdigit() else None
+    form = forms.ElementForm(request.POST or None, instance=PlanElement(plan=plan))
+    if request.method == "POST" and form.is_valid():
+        fields = {f: form.cleaned_data[f] for f in forms.ElementForm.Meta.fields}
+        if run_service(form, lambda: services.element_create(
+            actor=request.user, plan=plan, parent=parent, **fields)):  # fmt: skip
+            messages.success(request, _("The element was added."))
+            return redirect("manage:plan_elements", municipality.slug, plan.slug)
+    intro = (
+        _("Under: %(parent)s") % {"parent": f"{parent.code} {parent.title_bg}"} if parent else plan.title_bg
+    )
+    return _render_form(request, title=_("New element"), form=form, intro=intro,
+                        back=_tree_page(municipality, plan))  # fmt: skip
+
+
+@staff_view(Action.EDIT_PLAN)
+def element_edit(request, municipality, plan, pk):
+    plan = _plan(municipality, plan)
+    element = _element(plan, pk)
+    form = forms.ElementForm(
+        request.POST or None, instance=copy.copy(element), initial={"version": element.version}
+    )
+    if request.method == "POST" and form.is_valid():
+        fields = {f: form.cleaned_data[f] for f in forms.ElementForm.Meta.fields}
+        if run_service(form, lambda: services.element_update(
+            actor=request.user, element=element, expected_version=edited_version(form), **fields)):  # fmt: skip
+            messages.success(request, _("The element was saved."))
+            return redirect("manage:plan_elements", municipality.slug, plan.slug)
+    return _render_form(request, title=_("Edit element"), form=form, back=_tree_page(municipality, plan))
+
+
+@staff_view(Action.EDIT_PLAN)
+def element_move(request, municipality, plan, pk):
+    plan = _plan(municipality, plan)
+    element = _element(plan, pk)
+    tree = selectors.flatten(selectors.plan_tree(plan))
+    if request.method == "POST" and request.POST.get("direction") in ("up", "down"):
+        step = -1 if request.POST["direction"] == "up" else 1
+        form = forms.MoveForm(plan=plan, element=element, tree=tree)
+        if run_service(form, lambda: services.element_move(
+            actor=request.user, element=element, parent=element.parent,
+            position=max(0, element.position + step))):  # fmt: skip
+            return redirect("manage:plan_elements", municipality.slug, plan.slug)
+        for error in form.non_field_errors():
+            messages.error(request, error)
+        return redirect("manage:plan_elements", municipality.slug, plan.slug)
+    form = forms.MoveForm(request.POST or None, plan=plan, element=element, tree=tree)
+    if request.method == "POST" and form.is_valid():
+        parent_pk = form.cleaned_data["parent"]
+        parent = _element(plan, parent_pk) if parent_pk else None
+        if run_service(form, lambda: services.element_move(
+            actor=request.user, element=element, parent=parent,
+            position=form.cleaned_data["position"] - 1)):  # fmt: skip
+            messages.success(request, _("The element was moved."))
+            return redirect("manage:plan_elements", municipality.slug, plan.slug)
+    return _render_form(request, title=_("Move element"), form=form, intro=f"{element.code} {element.title_bg}",
+                        back=_tree_page(municipality, plan))  # fmt: skip
+
+
+@staff_view(Action.EDIT_PLAN)
+def element_delete(request, municipality, plan, pk):
+    plan = _plan(municipality, plan)
+    element = _element(plan, pk)
+    if request.method == "POST":
+        if _refused(request, lambda: services.element_delete(actor=request.user, element=element)):
+            return redirect("manage:plan_elements", municipality.slug, plan.slug)
+        messages.success(request, _("The element and everything under it were deleted."))
+        return redirect("manage:plan_elements", municipality.slug, plan.slug)
+    return render(request, "manage/confirm_delete.html", {"nav": "manage", "object": f"{element.code} {element.title_bg}",
+                  "back": _tree_page(municipality, plan)})  # fmt: skip

@@ -1,0 +1,55 @@
+"""The back office's pages for plans and their goal trees."""
+
+import pytest
+from django.urls import reverse
+
+from civitas.core.models import Role
+from civitas.plans.models import Plan, PlanElement
+from civitas.testing.factories import (
+    MembershipFactory,
+    MunicipalityFactory,
+    PlanElementFactory,
+    PlanFactory,
+)
+from civitas.testing.signin import sign_in
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def town():
+    return MunicipalityFactory(slug="sopot")
+
+
+@pytest.fixture
+def plan(town):
+    plan = PlanFactory(municipality=town, slug="opr")
+    PlanElementFactory(plan=plan, code="SG1")
+    return plan
+
+
+def login(client, town, role):
+    user = MembershipFactory(municipality=town, role=role).user
+    sign_in(client, user)
+    return user
+
+
+def test_plan_create_taken_slug_and_element_moves(client, town, plan):
+    login(client, town, Role.PLANNER)
+    data = {"title_bg": "Стратегия", "slug": "opr", "kind": "sectoral_strategy", "period_start": 2014,
+            "period_end": 2020, "position": 0, "level_names_text": "Цел | Goal\nМярка | Measure"}  # fmt: skip
+    response = client.post(reverse("manage:plan_create", args=["sopot"]), data)
+    assert response.status_code == 400 and Plan.objects.count() == 1
+    response = client.post(reverse("manage:plan_create", args=["sopot"]), {**data, "slug": "housing"})
+    assert response.status_code == 302
+    housing = Plan.objects.get(slug="housing")
+    assert housing.level_names[1] == {"bg": "Мярка", "en": "Measure"}
+    add = reverse("manage:element_create", args=["sopot", "housing"])
+    client.post(add, {"code": "G1", "title_bg": "Цел 1"})
+    goal = PlanElement.objects.get(plan=housing, code="G1")
+    client.post(add + f"?parent={goal.pk}", {"code": "M1", "title_bg": "Мярка 1"})
+    measure = PlanElement.objects.get(plan=housing, code="M1")
+    move = reverse("manage:element_move", args=["sopot", "housing", goal.pk])
+    response = client.post(move, {"parent": measure.pk, "position": 1})
+    assert response.status_code == 400  # under its own child
+    assert PlanElement.objects.get(pk=goal.pk).parent is None

@@ -1,0 +1,23 @@
+"""The pages of plans: ``public_patterns`` are included by the portal (``portal:plans``,
+``portal:plan``), ``staff_patterns`` by the back office (``manage:plan_edit`` ...)."""
+
+from django.urls import path
+
+from . import manage_views, views
+
+public_patterns = [
+    path("<slug:municipality>/plans/", views.plan_list, name="plans"),
+    path("<slug:municipality>/plans/<slug:plan>/", views.plan_detail, name="plan"),
+]
+
+staff_patterns = [
+    path("plans/new/", manage_views.plan_create, name="plan_create"),
+    path("plans/<slug:plan>/", manage_views.plan_elements, name="plan_elements"),
+    path("plans/<slug:plan>/edit/", manage_views.plan_edit, name="plan_edit"),
+    path("plans/<slug:plan>/status/", manage_views.plan_status, name="plan_status"),
+    path("plans/<slug:plan>/delete/", manage_views.plan_delete, name="plan_delete"),
+    path("plans/<slug:plan>/elements/new/", manage_views.element_create, name="element_create"),
+    path("plans/<slug:plan>/elements/<int:pk>/edit/", manage_views.element_edit, name="element_edit"),
+    path("plans/<slug:plan>/elements/<int:pk>/move/", manage_views.element_move, name="element_move"),
+    path("plans/<slug:plan>/elements/<int:pk>/delete/", manage_views.element_delete, name="element_delete"),
+]

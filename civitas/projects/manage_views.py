@@ -1,0 +1,205 @@
+"""The back office's pages for projects and their parts. Thin: the forms check types, the
+services check the rules and who may, and write."""
+
+import copy
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from civitas.core.forms import edited_version, run_service
+from civitas.core.permissions import Action
+from civitas.core.tenancy import staff_view
+from civitas.plans import selectors as plan_selectors
+
+from . import forms, rules, selectors, services
+from .models import Activity, FundingLine, Project, ProjectDocument, ProjectPartner
+
+
+def _refused(request, call) -> bool:
+    """Run a deletion; when the service refuses it, show why and report True (nothing deleted)."""
+    try:
+        call()
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return True
+    return False
+
+
+def _render_form(request, *, title, form, back, submit=None, intro="", multipart=False):
+    context = {"title": title, "form": form, "back": back, "submit": submit or _("Save"), "intro": intro,
+               "multipart": multipart, "nav": "manage"}  # fmt: skip
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "manage/form.html", context, status=status)
+
+
+def _project(municipality, slug) -> Project:
+    return selectors.project_find(municipality=municipality, slug=slug)
+
+
+def _edit_page(municipality, project) -> str:
+    return reverse("manage:project_edit", args=[municipality.slug, project.slug])
+
+
+def _element_choices(municipality):
+    return plan_selectors.element_choices(municipality=municipality, include_drafts=True)
+
+
+@staff_view(Action.EDIT_PROJECT)
+def project_list(request, municipality):
+    q = request.GET.get("q", "").strip()
+    projects = selectors.staff_project_list(municipality=municipality, q=q)
+    return render(
+        request, "projects/manage/project_list.html", {"nav": "manage", "projects": projects, "q": q}
+    )
+
+
+@staff_view(Action.EDIT_PROJECT)
+def project_create(request, municipality):
+    form = forms.ProjectForm(
+        request.POST or None,
+        instance=Project(municipality=municipality),
+        element_choices=_element_choices(municipality),
+    )
+    if request.method == "POST" and form.is_valid():
+        result = {}
+        fields = form.service_fields()
+        if run_service(form, lambda: result.update(project=services.project_create(
+            actor=request.user, municipality=municipality, **fields))):  # fmt: skip
+            messages.success(request, _("The project was created."))
+            return redirect("manage:project_edit", municipality.slug, result["project"].slug)
+    return _render_form(request, title=_("New project"), form=form,
+                        back=reverse("manage:projects", args=[municipality.slug]))  # fmt: skip
+
+
+@staff_view(Action.EDIT_PROJECT)
+def project_edit(request, municipality, project):
+    project = selectors.project_for_editing(municipality=municipality, slug=project)
+    form = forms.ProjectForm(
+        request.POST or None, instance=copy.copy(project), initial={"version": project.version},
+        element_choices=_element_choices(municipality),
+    )  # fmt: skip
+    if request.method == "POST" and form.is_valid():
+        fields = form.service_fields()
+        if run_service(form, lambda: services.project_update(
+            actor=request.user, project=project, expected_version=edited_version(form), **fields)):  # fmt: skip
+            messages.success(request, _("The project was saved."))
+            return redirect("manage:project_edit", municipality.slug, project.slug)
+    return render(
+        request,
+        "projects/manage/project_edit.html",
+        {"nav": "manage", "project": project, "form": form},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@staff_view(Action.DELETE_PROJECT)
+def project_delete(request, municipality, project):
+    project = _project(municipality, project)
+    if request.method == "POST":
+        if _refused(request, lambda: services.project_delete(actor=request.user, project=project)):
+            return redirect("manage:project_edit", municipality.slug, project.slug)
+        messages.success(request, _("The project was deleted. The audit log keeps what it contained."))
+        return redirect("manage:projects", municipality.slug)
+    return render(request, "manage/confirm_delete.html", {"nav": "manage", "object": project.title_bg,
+                  "back": _edit_page(municipality, project)})  # fmt: skip
+
+
+# A project's parts: one generic add / edit / delete for partners, funding lines and activities:
+# (model, form, add, update, delete, the services' keyword for the part, label).
+PARTS = {
+    "partners": (ProjectPartner, forms.PartnerForm, services.partner_add, services.partner_update,
+                 services.partner_delete, "partner", _("partner")),
+    "funding": (FundingLine, forms.FundingLineForm, services.funding_line_add, services.funding_line_update,
+                services.funding_line_delete, "line", _("funding line")),
+    "activities": (Activity, forms.ActivityForm, services.activity_add, services.activity_update,
+                   services.activity_delete, "activity", _("activity or milestone")),
+}  # fmt: skip
+
+
+@staff_view(Action.EDIT_PROJECT)
+def part_edit(request, municipality, project, part, pk=None):
+    project = _project(municipality, project)
+    if part not in PARTS:
+        raise Http404
+    model, form_class, add, update, _delete, key, label = PARTS[part]
+    obj = selectors.project_part(project=project, model=model, pk=pk) if pk else None
+    form = form_class(
+        request.POST or None, instance=copy.copy(obj) if obj else model(project=project),
+        initial={"version": project.version},
+    )  # fmt: skip
+    if request.method == "POST" and form.is_valid():
+        fields = {f: form.cleaned_data[f] for f in form_class.Meta.fields}
+
+        def call():
+            expected = edited_version(form)
+            if obj is None:
+                return add(actor=request.user, project=project, expected_version=expected, **fields)
+            return update(actor=request.user, expected_version=expected, **{key: obj}, **fields)
+
+        if run_service(form, call):
+            messages.success(request, _("Saved."))
+            return redirect("manage:project_edit", municipality.slug, project.slug)
+    title = (_("Add %(what)s") if obj is None else _("Edit %(what)s")) % {"what": label}
+    return _render_form(request, title=title, form=form, intro=project.title_bg,
+                        back=_edit_page(municipality, project))  # fmt: skip
+
+
+@staff_view(Action.EDIT_PROJECT)
+def part_delete(request, municipality, project, part, pk):
+    project = _project(municipality, project)
+    if part not in PARTS:
+        raise Http404
+    model, _form, _add, _update, delete, key, label = PARTS[part]
+    obj = selectors.project_part(project=project, model=model, pk=pk)
+    if request.method == "POST":
+        delete(actor=request.user, **{key: obj})
+        messages.success(request, _("Deleted."))
+        return redirect("manage:project_edit", municipality.slug, project.slug)
+    return render(request, "manage/confirm_delete.html", {"nav": "manage", "object": f"{label}: {obj}",
+                  "back": _edit_page(municipality, project)})  # fmt: skip
+
+
+@staff_view(Action.EDIT_PROJECT)
+def activity_move(request, municipality, project, pk):
+    project = _project(municipality, project)
+    if request.method == "POST":
+        ids = rules.order_with_one_moved(
+            selectors.activity_order(project), pk, up=request.POST.get("direction") == "up"
+        )
+        if ids is not None:
+            services.activity_reorder(actor=request.user, project=project, ordered_ids=ids)
+    return redirect("manage:project_edit", municipality.slug, project.slug)
+
+
+@staff_view(Action.EDIT_PROJECT)
+def document_add(request, municipality, project):
+    project = _project(municipality, project)
+    form = forms.DocumentForm(
+        request.POST or None, request.FILES or None, initial={"version": project.version}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if run_service(form, lambda: services.document_add(
+            actor=request.user, project=project, kind=data["kind"], title_bg=data["title_bg"],
+            title_en=data["title_en"], upload=data["upload"], expected_version=edited_version(form))):  # fmt: skip
+            messages.success(request, _("The file was added."))
+            return redirect("manage:project_edit", municipality.slug, project.slug)
+    return _render_form(request, title=_("Add a document or photo"), form=form, intro=project.title_bg,
+                        multipart=True, back=_edit_page(municipality, project))  # fmt: skip
+
+
+@staff_view(Action.EDIT_PROJECT)
+def document_delete(request, municipality, project, pk):
+    project = _project(municipality, project)
+    document = selectors.project_part(project=project, model=ProjectDocument, pk=pk)
+    if request.method == "POST":
+        services.document_delete(actor=request.user, document=document)
+        messages.success(request, _("Deleted."))
+        return redirect("manage:project_edit", municipality.slug, project.slug)
+    return render(request, "manage/confirm_delete.html", {"nav": "manage", "object": document.title_bg,
+                  "back": _edit_page(municipality, project)})  # fmt: skip

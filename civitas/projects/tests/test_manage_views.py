@@ -1,0 +1,145 @@
+"""The back office's pages for projects: editing with conflicts detected, bad input refused, parts and files."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from civitas.core.models import Role
+from civitas.projects.models import FundingLine, Project
+from civitas.testing.factories import (
+    MembershipFactory,
+    MunicipalityFactory,
+    PlanElementFactory,
+    PlanFactory,
+    ProjectFactory,
+)
+from civitas.testing.signin import sign_in
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def town():
+    return MunicipalityFactory(slug="sopot")
+
+
+@pytest.fixture
+def plan(town):
+    plan = PlanFactory(municipality=town, slug="opr")
+    PlanElementFactory(plan=plan, code="SG1")
+    return plan
+
+
+@pytest.fixture
+def project(town):
+    return ProjectFactory(municipality=town, code="P1", slug="p1")
+
+
+def login(client, town, role):
+    user = MembershipFactory(municipality=town, role=role).user
+    sign_in(client, user)
+    return user
+
+
+def test_a_karlovo_project_is_not_found_through_sopot(client, town):
+    other = ProjectFactory(municipality=MunicipalityFactory(slug="karlovo"), slug="k1")
+    login(client, town, Role.PLANNER)
+    assert client.get(reverse("manage:project_edit", args=["sopot", other.slug])).status_code == 404
+
+
+def project_post(project, **changes):
+    data = {
+        "version": project.version, "code": project.code, "slug": project.slug, "title_bg": project.title_bg,
+        "title_en": project.title_en, "status": project.status, "progress": project.progress,
+        "planned_start": "2015-01-01", "planned_end": "2017-12-31",
+    }  # fmt: skip
+    data.update(changes)
+    return data
+
+
+def test_project_edit_saves(client, town, plan, project):
+    login(client, town, Role.PROJECT_MANAGER)
+    element = plan.elements.first()
+    path = reverse("manage:project_edit", args=["sopot", "p1"])
+    response = client.post(
+        path, project_post(project, progress=65, title_bg="Ново заглавие", element_ids=[element.pk])
+    )
+    assert response.status_code == 302
+    project.refresh_from_db()
+    assert (project.progress, project.title_bg, project.version) == (65, "Ново заглавие", 2)
+    assert list(project.elements.all()) == [element]
+
+
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"planned_start": "2018-01-01", "planned_end": "2016-01-01"}, "края"),
+        ({"location_text": "{not json"}, "JSON"),
+        ({"location_text": '{"type": "Point", "coordinates": [500, 1]}'}, "дължина"),
+        ({"progress": 140}, "100"),
+    ],
+)
+def test_bad_project_input_changes_nothing(client, town, project, changes, message):
+    login(client, town, Role.PLANNER)
+    response = client.post(
+        reverse("manage:project_edit", args=["sopot", "p1"]), project_post(project, **changes)
+    )
+    assert response.status_code == 400
+    assert "govuk-error-summary" in response.content.decode()
+    fresh = Project.objects.get(pk=project.pk)
+    assert (fresh.version, fresh.progress) == (1, project.progress)
+
+
+def test_second_of_two_editors_gets_a_conflict_and_keeps_their_input(client, town, project):
+    login(client, town, Role.PLANNER)
+    path = reverse("manage:project_edit", args=["sopot", "p1"])
+    assert client.post(path, project_post(project, progress=50)).status_code == 302
+    response = client.post(
+        path, project_post(project, progress=70, title_bg="Мои промени")
+    )  # still version 1
+    content = response.content.decode()
+    assert response.status_code == 400
+    assert "Някой друг" in content and "Мои промени" in content
+    assert Project.objects.get(pk=project.pk).progress == 50
+
+
+def test_an_edit_without_the_version_it_was_opened_on_is_refused(client, town, project):
+    """A form that cannot say which version it was opened on is not saved over the stored one."""
+    login(client, town, Role.PLANNER)
+    path = reverse("manage:project_edit", args=["sopot", "p1"])
+    data = project_post(project, progress=70)
+    data.pop("version")
+    response = client.post(path, data)
+    assert response.status_code == 400 and "Някой друг" in response.content.decode()
+    assert Project.objects.get(pk=project.pk).progress != 70
+
+
+def test_funding_line_bad_input(client, town, project):
+    login(client, town, Role.PLANNER)
+    path = reverse("manage:part_add", args=["sopot", "p1", "funding"])
+    base = {"version": 1, "source": "municipal", "amount": "-10", "spent": "0"}
+    assert client.post(path, base).status_code == 400
+    assert client.post(path, {**base, "amount": "10", "source": "lottery"}).status_code == 400
+    assert FundingLine.objects.count() == 0
+    assert client.post(path, {**base, "amount": "1000"}).status_code == 302
+    assert FundingLine.objects.get().amount == 1000
+
+
+def test_oversize_upload_is_refused(client, town, project, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    settings.CIVITAS_MAX_UPLOAD_BYTES = 1024
+    login(client, town, Role.PLANNER)
+    upload = SimpleUploadedFile("big.pdf", b"%PDF-1.4\n" + b"0" * 4096)
+    response = client.post(
+        reverse("manage:document_add", args=["sopot", "p1"]),
+        {"kind": "document", "title_bg": "Отчет", "upload": upload, "version": 1},
+    )
+    assert response.status_code == 400 and "MB" in response.content.decode()
+    assert project.documents.count() == 0
+
+
+def test_contribution_checkboxes_carry_their_element(client, town, plan, project):
+    login(client, town, Role.PLANNER)
+    element = plan.elements.first()
+    content = client.get(reverse("manage:project_edit", args=["sopot", "p1"])).content.decode()
+    assert f'name="element_ids" value="{element.pk}"' in content

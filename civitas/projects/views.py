@@ -1,0 +1,58 @@
+"""The public pages of projects: the filtered list, and a project with its budget and progress."""
+
+from django.core.paginator import Paginator
+from django.shortcuts import render
+
+from civitas.core.cache import cached_public_page
+from civitas.core.tenancy import with_municipality
+from civitas.evaluation import engine
+from civitas.indicators import selectors as indicator_selectors
+from civitas.plans import selectors as plan_selectors
+
+from . import policy, selectors
+from .models import FundingSource, ProjectStatus
+
+PROJECTS_PER_PAGE = 20
+
+
+@with_municipality
+@cached_public_page(params=("element", "status", "source", "q", "page"))
+def project_list(request, municipality):
+    filters, filter_errors = selectors.project_filters_from(request.GET, municipality=municipality)
+    projects = selectors.project_list(municipality=municipality, filters=filters)
+    page = Paginator(projects, PROJECTS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "projects/project_list.html",
+        {
+            "nav": "projects",
+            "page": page,
+            "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+            "filters": filters,
+            "filter_errors": filter_errors,
+            "element_choices": plan_selectors.element_choices(municipality=municipality),
+            "status_choices": ProjectStatus.choices,
+            "source_choices": FundingSource.choices,
+            "is_filtered": any([filters.element, filters.status, filters.source, filters.q]),
+        },
+    )
+
+
+@with_municipality
+@cached_public_page
+def project_detail(request, municipality, project):
+    project = selectors.project_get(municipality=municipality, slug=project)
+    budget = selectors.budget_summary(list(project.funding_lines.all()))
+    return render(
+        request,
+        "projects/project_detail.html",
+        {
+            "nav": "projects",
+            "project": project,
+            "budget": budget,
+            "execution": engine.budget_execution(float(budget.spent), float(budget.total)),
+            "indicators": indicator_selectors.project_indicators(project),
+            "project_topic": project.topics.order_by("pk").first(),
+            "can_edit": policy.can_edit_projects(request.user, municipality),
+        },
+    )
