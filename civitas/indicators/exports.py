@@ -29,13 +29,19 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+
 from civitas.core import text
 from civitas.plans.models import Plan
 from civitas.plans.selectors import plan_tree
 
 from . import imports, selectors
+from .evaluation import evaluation_date
 from .models import COUNTED_STATES, Indicator, IndicatorChange, Measurement
 from .presentation import STATUS_LABELS
+from .rules import indicator_period, period_of
 from .selectors import EvaluatedIndicator
 
 CHUNK = 2000
@@ -114,21 +120,17 @@ def indicators_export_set(
     and projects: four queries. Each indicator is evaluated with its own plan's or project's years
     and evaluation date, exactly as ``plan_evaluation``, ``indicator_detail`` and
     ``project_indicators`` do it (one engine call per indicator through the selectors' helper)."""
-    from .services import indicator_period
-
     qs = Indicator.objects.filter(municipality=municipality).select_related("element__plan", "project")
     if codes is not None:
         qs = qs.filter(code__in=list(codes))
     indicators = sorted(qs, key=_order)
     for indicator in indicators:
         indicator.municipality = municipality
-    from .evaluation import evaluation_date as date_for
-
     evaluated, as_of = {}, {}
     for item in selectors.indicators_evaluation(indicators, today=today):
         years = indicator_period(item.indicator)
         evaluated[item.indicator.pk] = item
-        as_of[item.indicator.pk] = date_for(years[1] if years else None, today)
+        as_of[item.indicator.pk] = evaluation_date(years[1] if years else None, today)
     plans = {i.element.plan_id: i.element.plan for i in indicators if i.element_id}
     name = "indicators" if codes is None else "indicators-selection"
     return ExportSet(
@@ -204,8 +206,6 @@ def values_rows(export: ExportSet) -> Iterator[list]:
 
 
 def _label(indicator: Indicator, m: Measurement) -> str:
-    from .rules import period_of
-
     period = period_of(m.year, m.sub, indicator.frequency)
     return period.label if period else f"{m.year}/{m.sub}"
 
@@ -363,10 +363,6 @@ def _xlsx_cell(value):
 def write_xlsx(sheets: list[tuple[str, list[str], Iterable[list]]], *, help_rows=None, stream=None):
     """Write sheets (title, header, rows) to a temporary file with openpyxl's write-only mode
     (rows go to disk as they come); return the file, positioned at its start."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
     workbook = Workbook(write_only=True)
     for title, header, rows in sheets:
         sheet = workbook.create_sheet(title)

@@ -3,12 +3,13 @@ services check the rules."""
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from civitas.core.models import Membership, Role
 from civitas.evaluation.engine import Period
 
-from . import rules
+from . import imports, rules
 from .models import Frequency, Indicator
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -343,8 +344,6 @@ class IndicatorFilterForm(forms.Form):
 
 
 def _translated(names: dict) -> str:
-    from django.utils.translation import get_language
-
     return names.get(get_language() or "bg") or names.get("bg", "")
 
 
@@ -357,3 +356,28 @@ def plain(value) -> str:
     if value is None:
         return "–"
     return format(value.normalize(), "f")
+
+
+class UploadForm(forms.Form):
+    """A measurements file to import (the template filled in)."""
+
+    file = forms.FileField(
+        label=_("Measurements file (XLSX or CSV)"),
+        help_text=_("Up to 5 MB. Use the template: one row per indicator and period."),
+    )
+    submit = forms.BooleanField(
+        label=_("Submit the values for approval at once"),
+        required=False,
+        help_text=_("Otherwise they are saved as drafts that you can still change."),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > imports.MAX_BYTES:
+            raise forms.ValidationError(
+                gettext(
+                    "The file is %(size)s MB; files up to %(limit)s MB are accepted: split it into smaller files."
+                )
+                % {"size": f"{upload.size / 1024 / 1024:.1f}", "limit": imports.MAX_BYTES // 1024 // 1024}
+            )
+        return upload

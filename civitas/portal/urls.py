@@ -1,6 +1,6 @@
 from django.urls import path
 
-from civitas.indicators.data_views import public_urls as indicator_data_urls
+from civitas.indicators import urls as indicator_urls
 
 from . import views
 
@@ -11,8 +11,7 @@ urlpatterns = [
     path("<slug:municipality>/", views.home, name="home"),
     path("<slug:municipality>/plans/", views.plan_list, name="plans"),
     path("<slug:municipality>/plans/<slug:plan>/", views.plan_detail, name="plan"),
-    *indicator_data_urls,
-    path("<slug:municipality>/indicators/<str:code>/", views.indicator_detail, name="indicator"),
+    *indicator_urls.public_patterns,
     path("<slug:municipality>/projects/", views.project_list, name="projects"),
     path("<slug:municipality>/projects/<slug:project>/", views.project_detail, name="project"),
 ]
