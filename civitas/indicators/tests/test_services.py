@@ -2,6 +2,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from civitas.core.models import AuditEvent, Role
 from civitas.indicators import selectors, services
@@ -367,3 +368,62 @@ def test_many_values_are_saved_all_or_nothing(town, owner, indicator):
     ) == ["create", "submit"]
     again = services.measurements_save_many(actor=owner, municipality=town, items=[good])
     assert "коригирайте я с основание" in str(again[0])
+
+
+def _planning_version(town) -> int:
+    town.refresh_from_db()
+    return town.planning_version
+
+
+def test_only_what_the_public_sees_moves_the_planning_version(town, indicator, owner, verifier, planner):
+    """Drafts, submitted, returned and approved values are not public: the cached pages and plan
+    evaluations stay; publishing, a correction of a published value, a passport and a target do not."""
+    before = _planning_version(town)
+    m = services.measurement_save(actor=owner, indicator=indicator, year=2016, value="150", submit=True)
+    services.measurement_return(actor=verifier, measurement=m, note="Провери НСИ")
+    m.refresh_from_db()
+    m = services.measurement_save(
+        actor=owner, indicator=indicator, year=2016, value="151", expected_version=m.version
+    )
+    services.measurement_submit(actor=owner, measurement=m)
+    services.measurement_approve(actor=verifier, measurement=m)
+    assert services.measurements_save_many(
+        actor=owner, municipality=town, items=[services.MeasurementInput(indicator=indicator, year=2017, value="5")]
+    ) == {}  # fmt: skip
+    assert _planning_version(town) == before
+    services.measurement_publish(actor=verifier, measurement=m)
+    assert _planning_version(town) == before + 1
+    services.measurement_correct(actor=owner, measurement=m, value="152", reason="НСИ коригира")
+    assert _planning_version(town) == before + 2  # the published value no longer counts
+    m.refresh_from_db()
+    services.measurement_approve(actor=verifier, measurement=m, publish=True)
+    assert _planning_version(town) == before + 3
+    services.target_set(actor=planner, indicator=indicator, year=2018, value=180)
+    assert _planning_version(town) == before + 4
+    services.indicator_update(actor=planner, indicator=indicator, expected_version=indicator.version, name_bg="Ново")
+    assert _planning_version(town) == before + 5
+
+
+def test_an_approved_value_corrected_before_publication_changes_nothing_public(
+    town, indicator, owner, verifier
+):
+    m = services.measurement_save(actor=owner, indicator=indicator, year=2016, value="150", submit=True)
+    services.measurement_approve(actor=verifier, measurement=m)
+    before = _planning_version(town)
+    services.measurement_correct(actor=owner, measurement=m, value="151", reason="печатна грешка")
+    assert _planning_version(town) == before
+
+
+def test_the_evidence_is_checked_before_anything_is_saved(indicator, owner, settings, tmp_path):
+    """measurement_save checks the uploaded file itself (core.uploads), as the entry page's one call."""
+    settings.MEDIA_ROOT = tmp_path
+    upload = SimpleUploadedFile("evidence.exe", b"MZ\x00\x00binary", content_type="application/octet-stream")
+    with pytest.raises(ValidationError) as error:
+        services.measurement_save(actor=owner, indicator=indicator, year=2016, value="150", evidence=upload)
+    assert list(error.value.message_dict) == ["evidence"]
+    assert not Measurement.objects.exists()
+    good = SimpleUploadedFile("evidence.pdf", b"%PDF-1.4 a report", content_type="application/pdf")
+    m = services.measurement_save(
+        actor=owner, indicator=indicator, year=2016, value="150", evidence=good, submit=True
+    )
+    assert m.evidence.name.endswith("-evidence.pdf") and m.state == MeasurementState.SUBMITTED
