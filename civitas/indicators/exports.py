@@ -25,7 +25,7 @@ import csv
 import datetime
 import json
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -34,6 +34,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from civitas.core import text
+from civitas.evaluation import engine
 from civitas.plans.models import Plan
 from civitas.plans.selectors import plan_tree
 
@@ -75,7 +76,7 @@ class ExportSet:
     plans: dict[int, Plan] = field(default_factory=dict)
     # For a plan: its roll-up, and the goal tree's nodes in order with their results.
     plan: Plan | None = None
-    plan_result: object = None
+    plan_result: engine.NodeResult | None = None
     nodes: list = field(default_factory=list)
 
     @property
@@ -131,7 +132,7 @@ def indicators_export_set(
         years = indicator_period(item.indicator)
         evaluated[item.indicator.pk] = item
         as_of[item.indicator.pk] = evaluation_date(years[1] if years else None, today)
-    plans = {i.element.plan_id: i.element.plan for i in indicators if i.element_id}
+    plans = {i.element.plan_id: i.element.plan for i in indicators if i.element is not None}
     name = "indicators" if codes is None else "indicators-selection"
     return ExportSet(
         municipality=municipality, indicators=indicators, evaluated=evaluated, public=False, name=name,
@@ -199,7 +200,7 @@ def values_rows(export: ExportSet) -> Iterator[list]:
                 _float(point.actual), _float(point.expected), _float(point.target), _float(point.ratio),
                 _float(point.score), point.status.value if point.actual is not None else "",
                 str(STATUS_LABELS[point.status]) if point.actual is not None else "",
-                "yes" if result.period == point.period else "",
+                "yes" if result is not None and result.period == point.period else "",
             ]  # fmt: skip
         for label, m in own.items():  # a published value outside the periods evaluated
             yield [*_measured(export, indicator, label, m, pairs), *([None] * len(RESULT_COLUMNS))]
@@ -301,7 +302,7 @@ def elements_rows(export: ExportSet) -> Iterator[list]:
         return
     rows = [(export.plan.slug, export.plan.title, 0, "", export.plan_result)]
     rows += [
-        (node.element.code, node.element.title, node.depth + 1, node.level_name, node.result)
+        (node.element.code, node.element.title, node.depth + 1, node.level_name, _node_result(node.result))
         for node in export.nodes
     ]
     for code, title, depth, level, result in rows:
@@ -311,6 +312,11 @@ def elements_rows(export: ExportSet) -> Iterator[list]:
             _float(result.score) if result else None, _float(result.coverage) if result else None,
             result.indicators_with_data if result else 0, result.indicators_total if result else 0,
         ]  # fmt: skip
+
+
+def _node_result(result: object) -> engine.NodeResult | None:
+    """An element's roll-up as selectors.plan_evaluation attached it to the goal tree's node."""
+    return result if isinstance(result, engine.NodeResult) else None
 
 
 TABLE_FUNCTIONS = {
@@ -360,7 +366,7 @@ def _xlsx_cell(value):
     return text.clean(value)
 
 
-def write_xlsx(sheets: list[tuple[str, list[str], Iterable[list]]], *, help_rows=None, stream=None):
+def write_xlsx(sheets: Sequence[tuple[str, Sequence[str], Iterable[list]]], *, help_rows=None, stream=None):
     """Write sheets (title, header, rows) to a temporary file with openpyxl's write-only mode
     (rows go to disk as they come); return the file, positioned at its start."""
     workbook = Workbook(write_only=True)

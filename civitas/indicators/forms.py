@@ -1,6 +1,8 @@
 """Staff forms for passports, targets and measurements: they check types and required fields; the
 services check the rules."""
 
+from typing import cast
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import get_language, gettext
@@ -134,7 +136,7 @@ def parse_disaggregation(text: str) -> list[dict]:
             continue
         head, sep, tail = line.partition(":")
         parts = [p.strip() for p in head.split("|")]
-        categories = []
+        categories: list[dict[str, str]] = []
         for item in tail.split(";"):
             if not item.strip():
                 continue
@@ -330,12 +332,14 @@ class IndicatorFilterForm(forms.Form):
     def __init__(self, *args, choices: dict, statuses, **kwargs):
         super().__init__(*args, **kwargs)
         everything = ("", _("All"))
-        self.fields["plan"].choices = [everything, *((p.slug, p.title) for p in choices["plans"]),
-                                       ("projects", _("Projects' own indicators"))]  # fmt: skip
-        self.fields["owner"].choices = [everything, *((str(pk), name) for pk, name in choices["owners"]),
-                                        ("none", _("No owner"))]  # fmt: skip
-        self.fields["unit"].choices = [everything, *((u, u) for u in choices["units"])]
-        self.fields["status"].choices = [everything, *statuses]
+        for name, field_choices in (
+            ("plan", [everything, *((p.slug, p.title) for p in choices["plans"]),
+                      ("projects", _("Projects' own indicators"))]),
+            ("owner", [everything, *((str(pk), name) for pk, name in choices["owners"]), ("none", _("No owner"))]),
+            ("unit", [everything, *((u, u) for u in choices["units"])]),
+            ("status", [everything, *statuses]),
+        ):  # fmt: skip
+            cast(forms.ChoiceField, self.fields[name]).choices = field_choices
 
     def filters(self) -> dict:
         if not self.is_valid():

@@ -32,7 +32,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -572,7 +572,7 @@ def _validate_row(row: _RowReader, lookup: Lookup, seen: dict) -> ParsedRow | No
             values[key] = _number(row.raw(key))
         except rules.NumberError as error:
             row.error(key, str(error))
-    breakdown: dict[str, dict[str, Decimal]] = {}
+    breakdown: dict[str, dict[str, Decimal | None]] = {}
     breakdown_columns: dict[str, int] = {}
     for (dim, cat), cell in row.breakdown_cells().items():
         index = row.header.breakdown[(dim, cat)]
@@ -594,7 +594,8 @@ def _validate_row(row: _RowReader, lookup: Lookup, seen: dict) -> ParsedRow | No
     _report(row, rules.check_evidence_url(evidence_url), {})
 
     period_text = _period_text(row.raw(PERIOD))
-    year = sub = None
+    year: int | None = None
+    sub = 0
     if not period_text:
         row.error(PERIOD, _("Give the period, e.g. 2016, 2016-H1, 2016-Q3 or 2016-05."))
     else:
@@ -633,20 +634,20 @@ def _validate_row(row: _RowReader, lookup: Lookup, seen: dict) -> ParsedRow | No
 
     if indicator is None or year is None:
         return None
-    key = (indicator.pk, year, sub)
-    if key in seen:
+    period_key = (indicator.pk, year, sub)
+    if period_key in seen:
         row.error(
             PERIOD,
             _("Row %(row)s of this file already gives %(code)s for %(period)s.")
-            % {"row": seen[key], "code": indicator.code, "period": period_text},
+            % {"row": seen[period_key], "code": indicator.code, "period": period_text},
         )
         return None
-    seen[key] = row.number
+    seen[period_key] = row.number
     if lookup.enterable is not None and indicator.pk not in lookup.enterable:
-        # services.may_enter, asked here too so that it is reported with the file's other errors
+        # policy.can_enter, asked here too so that it is reported with the file's other errors
         row.error(CODE, _("Only the indicator's owner enters its measurements."))
         return None
-    state = lookup.states.get(key)
+    state = lookup.states.get(period_key)
     if state in STATES_CLOSED:
         row.error(
             PERIOD,
@@ -778,8 +779,8 @@ def import_measurements(
         refused = services.measurements_save_many(
             actor=actor, municipality=municipality, items=items, submit=submit
         )
-        for index, error in refused.items():
-            errors.extend(_refusal(parsed[index], header, error))
+        for index, refusal in refused.items():
+            errors.extend(_refusal(parsed[index], header, refusal))
         if not refused:
             result.saved = len(parsed)
             result.submitted = len(parsed) if submit else 0
@@ -787,7 +788,7 @@ def import_measurements(
     return result
 
 
-def _refusal(item: ParsedRow, header: Header, error: Exception) -> list[RowError]:
+def _refusal(item: ParsedRow, header: Header, error: ValidationError | PermissionDenied) -> list[RowError]:
     """A service's refusal of a row, put on the row's columns."""
     row = _RowReader([], header, item.row)
     if isinstance(error, PermissionDenied):
@@ -871,7 +872,7 @@ def due_periods(indicator: Indicator, today: datetime.date) -> list[Period]:
     if years is None:
         return []
     frequency = Frequency(indicator.frequency)
-    periods = []
+    periods: list[Period] = []
     for year in range(years[0], years[1] + 1):
         parts = [Period(year)] if frequency == Frequency.ANNUAL else [
             Period(year, frequency, i) for i in range(1, frequency.parts + 1)

@@ -70,10 +70,10 @@ def parse_number(
                 )
             raise NumberError(_("“%(value)s” is not a number.") % {"value": shown})
         number = Decimal(text)
-    if not number.is_finite():
+    sign, stored, exponent = number.as_tuple()
+    if not number.is_finite() or not isinstance(exponent, int):  # NaN and infinities ("n", "N", "F")
         raise NumberError(_("“%(value)s” is not a number.") % {"value": shown})
-    sign, digits, exponent = number.as_tuple()
-    digits = list(digits)
+    digits = list(stored)
     while exponent < 0 and len(digits) > 1 and digits[-1] == 0:  # 12.50 has two decimals, not three
         digits.pop()
         exponent += 1

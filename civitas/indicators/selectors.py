@@ -154,7 +154,7 @@ def indicator_get(*, municipality, code: str, include_unpublished: bool = False)
     if indicator is None:
         raise Http404("No such indicator")
     if (
-        indicator.element_id
+        indicator.element is not None
         and indicator.element.plan.status not in PUBLIC_PLAN_STATUSES
         and not include_unpublished
     ):
@@ -257,7 +257,9 @@ def _staff_indicators(municipality):
 def staff_indicator_get(*, municipality: Municipality, code: str) -> Indicator:
     """One indicator of the municipality for the staff pages, whatever its plan's status (404 if none)."""
     indicator = get_object_or_404(
-        Indicator.objects.select_related("element__plan", "project", "owner"), municipality=municipality, code=code
+        Indicator.objects.select_related("element__plan", "project", "owner"),
+        municipality=municipality,
+        code=code,
     )
     indicator.municipality = municipality
     return indicator
@@ -450,8 +452,8 @@ def reporting_calendar(
     today = today or timezone.localdate()
     if indicators is None:
         indicators = list(_staff_indicators(municipality).order_by("position", "code", "pk"))
-    states = defaultdict(dict)
-    published = defaultdict(list)
+    states: defaultdict[int, dict[engine.Period, str]] = defaultdict(dict)
+    published: defaultdict[int, list[engine.Period]] = defaultdict(list)
     rows = Measurement.objects.filter(indicator_id__in=[i.pk for i in indicators]).values_list(
         "indicator_id", "year", "sub", "state"
     )
@@ -560,8 +562,8 @@ class MonitoringDashboard:
     def attention(self) -> list[EvaluatedIndicator]:
         """Off track first, then at risk: what the staff should look at."""
         order = {engine.Status.OFF_TRACK: 0, engine.Status.AT_RISK: 1}
-        found = [i for i in self.evaluated if i.result is not None and i.result.status in order]
-        return sorted(found, key=lambda i: order[i.result.status])
+        found = [(i, i.result) for i in self.evaluated if i.result is not None and i.result.status in order]
+        return [i for i, result in sorted(found, key=lambda pair: order[pair[1].status])]
 
     @property
     def counts(self) -> list[tuple[engine.Status, int]]:
@@ -602,7 +604,7 @@ def evidence_access(user, name: str):
 
     def access(measurement: Measurement) -> FileAccess:
         indicator = measurement.indicator
-        public_indicator = not indicator.element_id or indicator.element.plan.status in PUBLIC_PLAN_STATUSES
+        public_indicator = indicator.element is None or indicator.element.plan.status in PUBLIC_PLAN_STATUSES
         if measurement.state in COUNTED_STATES and public_indicator:
             return FileAccess.PUBLIC
         if policy.can_view_back_office(user, indicator.municipality):

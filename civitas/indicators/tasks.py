@@ -8,6 +8,7 @@ queues a task lives here, beside the task.
 
 import datetime
 import logging
+from functools import partial
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -52,8 +53,9 @@ def reminders_send(*, today: datetime.date | None = None) -> int:
             )
         )
         for owner_id in sorted(owners - done):
-            args = (municipality.pk, owner_id, today.isoformat())
-            transaction.on_commit(lambda args=args: send_reminder.enqueue(*args))
+            transaction.on_commit(
+                partial(send_reminder.enqueue, municipality.pk, owner_id, today.isoformat())
+            )
             enqueued += 1
     return enqueued
 
@@ -192,7 +194,9 @@ def import_job_run(*, job_id: int) -> str:
     except PermissionDenied:
         # The uploader lost the right to enter values since: as when they may enter none of its rows.
         with translation.override(job.language):
-            result = ImportResult(errors=[RowError(None, "", _("Only the indicator's owner enters its measurements."))])
+            result = ImportResult(
+                errors=[RowError(None, "", _("Only the indicator's owner enters its measurements."))]
+            )
     except Exception:
         logger.exception("Measurement import %s failed", job_id)
         with translation.override(job.language):

@@ -26,7 +26,9 @@ staff_patterns = (
     [
         # Measurement files: the import template, the upload, background imports, exports.
         path("data/", manage_views.data_home, name="data"),
-        path("data/template.xlsx", manage_views.template_download, {"fmt": "xlsx"}, name="data_template_xlsx"),
+        path(
+            "data/template.xlsx", manage_views.template_download, {"fmt": "xlsx"}, name="data_template_xlsx"
+        ),
         path("data/template.csv", manage_views.template_download, {"fmt": "csv"}, name="data_template_csv"),
         path("data/import/", manage_views.import_upload, name="data_import"),
         path("data/import/<int:pk>/", manage_views.import_job, name="data_import_job"),

@@ -71,8 +71,12 @@ CSV = b"indicator_code,period,value\nFREE,2016,5\n"
 SERVICE_CASES = {
     "indicator_create": ServiceCase(
         call=lambda world, actor: services.indicator_create(
-            actor=actor, municipality=world.municipality, element=_indicator("OWNED").element, code="NEW",
-            targets=[{"year": 2020, "value": 2000, "is_final": True}], **PASSPORT,
+            actor=actor,
+            municipality=world.municipality,
+            element=_indicator("OWNED").element,
+            code="NEW",
+            targets=[{"year": 2020, "value": 2000, "is_final": True}],
+            **PASSPORT,
         ),  # fmt: skip
         allowed=Action.EDIT_PLAN,
     ),
@@ -84,8 +88,12 @@ SERVICE_CASES = {
     ),
     "indicator_edit": ServiceCase(
         call=lambda world, actor: services.indicator_edit(
-            actor=actor, indicator=_indicator("OWNED"), expected_version=1, name_bg="Ново име",
-            targets=[{"year": 2020, "value": 250, "is_final": True}], reason="нова стратегия",
+            actor=actor,
+            indicator=_indicator("OWNED"),
+            expected_version=1,
+            name_bg="Ново име",
+            targets=[{"year": 2020, "value": 250, "is_final": True}],
+            reason="нова стратегия",
         ),  # fmt: skip
         allowed=Action.EDIT_PLAN,
     ),
@@ -104,7 +112,8 @@ SERVICE_CASES = {
     "measurements_save_many": ServiceCase(
         call=lambda world, actor: _ok(
             services.measurements_save_many(
-                actor=actor, municipality=world.municipality,
+                actor=actor,
+                municipality=world.municipality,
                 items=[services.MeasurementInput(indicator=_indicator("FREE"), year=2016, value="5")],
             )  # fmt: skip
         ),
@@ -151,7 +160,11 @@ TASK_CASES = {
     "import_upload": ServiceCase(
         call=lambda world, actor: _ok(
             tasks.import_upload(
-                actor=actor, municipality=world.municipality, file_name="values.csv", data=CSV, submit=False,
+                actor=actor,
+                municipality=world.municipality,
+                file_name="values.csv",
+                data=CSV,
+                submit=False,
                 language="bg",
             )  # fmt: skip
         ),
@@ -159,7 +172,11 @@ TASK_CASES = {
     ),
     "import_job_create": ServiceCase(
         call=lambda world, actor: tasks.import_job_create(
-            actor=actor, municipality=world.municipality, file_name="values.csv", data=CSV, submit=False,
+            actor=actor,
+            municipality=world.municipality,
+            file_name="values.csv",
+            data=CSV,
+            submit=False,
             language="bg",
         ),  # fmt: skip
         allowed=Action.ENTER_MEASUREMENT,

@@ -90,7 +90,11 @@ def test_bad_passport_is_refused_and_changes_nothing(town, element, change, fiel
 def test_target_year_outside_plan_period_is_refused(town, element, planner):
     with pytest.raises(ValidationError) as error:
         services.indicator_create(
-            actor=planner, municipality=town, element=element, targets=[{"year": 2025, "value": 1}], **PASSPORT
+            actor=planner,
+            municipality=town,
+            element=element,
+            targets=[{"year": 2025, "value": 1}],
+            **PASSPORT,
         )
     assert "2025" in str(error.value)
     assert Indicator.objects.count() == 0 and Target.objects.count() == 0
@@ -269,7 +273,11 @@ def test_a_passport_the_engine_cannot_evaluate_is_refused(town, element, planner
     # An increasing indicator with its target below the baseline (1000).
     with pytest.raises(ValidationError) as error:
         services.indicator_create(
-            actor=planner, municipality=town, element=element, targets=[{"year": 2020, "value": 500}], **PASSPORT
+            actor=planner,
+            municipality=town,
+            element=element,
+            targets=[{"year": 2020, "value": 500}],
+            **PASSPORT,
         )
     assert "targets" in error.value.message_dict
     assert Indicator.objects.count() == 0
@@ -280,7 +288,9 @@ def test_enterable_indicators_follow_the_owner_rule(indicator, town, owner):
     free = IndicatorFactory(element=indicator.element, owner=None, code="FREE")
     assert set(selectors.enterable_indicators(user=owner, municipality=town)) == {indicator, free}
     assert set(selectors.enterable_indicators(user=other, municipality=town)) == {free}
-    assert not selectors.enterable_indicators(user=staff(town, Role.VERIFIER, "v2"), municipality=town).exists()
+    assert not selectors.enterable_indicators(
+        user=staff(town, Role.VERIFIER, "v2"), municipality=town
+    ).exists()
 
 
 def test_whoever_typed_a_value_cannot_approve_it_even_if_another_saved_it_last(element, town):
@@ -400,7 +410,9 @@ def test_only_what_the_public_sees_moves_the_planning_version(town, indicator, o
     assert _planning_version(town) == before + 3
     services.target_set(actor=planner, indicator=indicator, year=2018, value=180)
     assert _planning_version(town) == before + 4
-    services.indicator_update(actor=planner, indicator=indicator, expected_version=indicator.version, name_bg="Ново")
+    services.indicator_update(
+        actor=planner, indicator=indicator, expected_version=indicator.version, name_bg="Ново"
+    )
     assert _planning_version(town) == before + 5
 
 

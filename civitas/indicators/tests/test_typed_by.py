@@ -80,7 +80,9 @@ def test_the_migration_fills_it_from_the_audit_log(town, indicator):
     typed, changed, corrected, approver, saved_last = (
         UserFactory(username=name) for name in ("typed", "changed", "corrected", "approver", "last")
     )
-    m = MeasurementFactory(indicator=indicator, year=2016, value=Decimal(5), state="submitted", entered_by=saved_last)
+    m = MeasurementFactory(
+        indicator=indicator, year=2016, value=Decimal(5), state="submitted", entered_by=saved_last
+    )
     other = MeasurementFactory(indicator=indicator, year=2017, value=Decimal(6), state="draft")
     label = "indicators.measurement"
     for actor, action, obj in [

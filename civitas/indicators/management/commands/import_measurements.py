@@ -36,7 +36,9 @@ class Command(BaseCommand):
                 actor=actor, municipality=town, data=file.read_bytes(), submit=submit
             )
         except PermissionDenied:
-            raise CommandError(f"{user} may not enter values in {municipality}: nothing was imported.") from None
+            raise CommandError(
+                f"{user} may not enter values in {municipality}: nothing was imported."
+            ) from None
         if not result.ok:
             for error in result.errors:
                 where = f"row {error.row}" if error.row else "file"
