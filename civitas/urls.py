@@ -6,6 +6,7 @@ from civitas.accounts import signin
 from civitas.consultations import urls as consultation_urls
 from civitas.core import second_factor
 from civitas.core import views as core_views
+from civitas.indicators import urls as indicator_urls
 from civitas.portal import media
 from civitas.surveys import urls as survey_urls
 
@@ -31,7 +32,7 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("accounts/", include("civitas.accounts.urls")),
-    path("<slug:municipality>/manage/indicators/", include("civitas.indicators.urls")),
+    path("<slug:municipality>/manage/indicators/", include(indicator_urls.staff_patterns)),
     path("<slug:municipality>/manage/surveys/", include(survey_urls.manage_patterns)),
     path("<slug:municipality>/surveys/", include(survey_urls.public_patterns)),
     path("<slug:municipality>/manage/consultations/", include(consultation_urls.manage_patterns)),

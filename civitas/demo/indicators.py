@@ -3,8 +3,8 @@ policy areas (tourism, urban planning, housing), with baselines, targets to 2020
 2014–2020 in every state the evaluation knows: on track, at risk, off track, missing and stale.
 
 All values are illustrative (the press release gives none) and every indicator is marked as
-sample data. Passports and values go through the same services staff use: the indicator owner
-enters and submits, the verifier approves and publishes.
+sample data. Passports and values go through the same services staff use: the planner writes the
+passports, the indicator owner enters and submits, the verifier approves and publishes.
 """
 
 from decimal import Decimal
@@ -383,11 +383,15 @@ INDICATORS = [
 
 def _users():
     users = get_user_model().objects
-    return users.get(username="sopot-indicators"), users.get(username="sopot-verifier")
+    return (
+        users.get(username="sopot-planner"),
+        users.get(username="sopot-indicators"),
+        users.get(username="sopot-verifier"),
+    )
 
 
 def load_indicators(municipality) -> None:
-    owner, verifier = _users()
+    planner, owner, verifier = _users()
     if Indicator.objects.filter(municipality=municipality).exists():
         return
     for position, (
@@ -408,7 +412,7 @@ def load_indicators(municipality) -> None:
         else:
             project = Project.objects.get(municipality=municipality, code=project_code)
         indicator = services.indicator_create(
-            actor=owner, municipality=municipality, element=element, project=project, owner=owner, is_sample=True,
+            actor=planner, municipality=municipality, element=element, project=project, owner=owner, is_sample=True,
             position=position, responsible_unit_bg="Община Сопот", responsible_unit_en="Sopot Municipality",
             targets=[{"year": year, "value": value, "is_final": year == max(targets)} for year, value in targets.items()],
             **passport,

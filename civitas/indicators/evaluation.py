@@ -6,6 +6,7 @@ evaluates them; selectors load the data, in a fixed number of queries, and call 
 
 import datetime
 from collections.abc import Iterable
+from decimal import Decimal
 
 from django.utils import timezone
 
@@ -43,16 +44,21 @@ def spec_for(indicator: Indicator, targets: Iterable[Target]) -> engine.Indicato
     )
 
 
+def _float(number: Decimal | None) -> float | None:
+    """A stored number for the engine; a missing one stays missing, for the engine to refuse."""
+    return None if number is None else float(number)
+
+
 def engine_measurement(indicator: Indicator, m: Measurement) -> engine.Measurement:
     period = period_of(m.year, m.sub, indicator.frequency) or engine.Period(m.year)
     if indicator.measure == "percentage":
         return engine.Measurement(
             period=period,
-            numerator=float(m.numerator),
-            denominator=float(m.denominator),
+            numerator=_float(m.numerator),
+            denominator=_float(m.denominator),
             collected=m.collected_on,
         )
-    return engine.Measurement(period=period, value=float(m.value), collected=m.collected_on)
+    return engine.Measurement(period=period, value=_float(m.value), collected=m.collected_on)
 
 
 def evaluation_date(plan_end_year: int | None, today: datetime.date | None = None) -> datetime.date:

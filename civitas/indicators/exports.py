@@ -25,17 +25,24 @@ import csv
 import datetime
 import json
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+
 from civitas.core import text
+from civitas.evaluation import engine
 from civitas.plans.models import Plan
 from civitas.plans.selectors import plan_tree
 
 from . import imports, selectors
+from .evaluation import evaluation_date
 from .models import COUNTED_STATES, Indicator, IndicatorChange, Measurement
 from .presentation import STATUS_LABELS
+from .rules import indicator_period, period_of
 from .selectors import EvaluatedIndicator
 
 CHUNK = 2000
@@ -69,7 +76,7 @@ class ExportSet:
     plans: dict[int, Plan] = field(default_factory=dict)
     # For a plan: its roll-up, and the goal tree's nodes in order with their results.
     plan: Plan | None = None
-    plan_result: object = None
+    plan_result: engine.NodeResult | None = None
     nodes: list = field(default_factory=list)
 
     @property
@@ -114,22 +121,18 @@ def indicators_export_set(
     and projects: four queries. Each indicator is evaluated with its own plan's or project's years
     and evaluation date, exactly as ``plan_evaluation``, ``indicator_detail`` and
     ``project_indicators`` do it (one engine call per indicator through the selectors' helper)."""
-    from .services import indicator_period
-
     qs = Indicator.objects.filter(municipality=municipality).select_related("element__plan", "project")
     if codes is not None:
         qs = qs.filter(code__in=list(codes))
     indicators = sorted(qs, key=_order)
     for indicator in indicators:
         indicator.municipality = municipality
-    from .evaluation import evaluation_date as date_for
-
     evaluated, as_of = {}, {}
     for item in selectors.indicators_evaluation(indicators, today=today):
         years = indicator_period(item.indicator)
         evaluated[item.indicator.pk] = item
-        as_of[item.indicator.pk] = date_for(years[1] if years else None, today)
-    plans = {i.element.plan_id: i.element.plan for i in indicators if i.element_id}
+        as_of[item.indicator.pk] = evaluation_date(years[1] if years else None, today)
+    plans = {i.element.plan_id: i.element.plan for i in indicators if i.element is not None}
     name = "indicators" if codes is None else "indicators-selection"
     return ExportSet(
         municipality=municipality, indicators=indicators, evaluated=evaluated, public=False, name=name,
@@ -197,15 +200,13 @@ def values_rows(export: ExportSet) -> Iterator[list]:
                 _float(point.actual), _float(point.expected), _float(point.target), _float(point.ratio),
                 _float(point.score), point.status.value if point.actual is not None else "",
                 str(STATUS_LABELS[point.status]) if point.actual is not None else "",
-                "yes" if result.period == point.period else "",
+                "yes" if result is not None and result.period == point.period else "",
             ]  # fmt: skip
         for label, m in own.items():  # a published value outside the periods evaluated
             yield [*_measured(export, indicator, label, m, pairs), *([None] * len(RESULT_COLUMNS))]
 
 
 def _label(indicator: Indicator, m: Measurement) -> str:
-    from .rules import period_of
-
     period = period_of(m.year, m.sub, indicator.frequency)
     return period.label if period else f"{m.year}/{m.sub}"
 
@@ -301,7 +302,7 @@ def elements_rows(export: ExportSet) -> Iterator[list]:
         return
     rows = [(export.plan.slug, export.plan.title, 0, "", export.plan_result)]
     rows += [
-        (node.element.code, node.element.title, node.depth + 1, node.level_name, node.result)
+        (node.element.code, node.element.title, node.depth + 1, node.level_name, _node_result(node.result))
         for node in export.nodes
     ]
     for code, title, depth, level, result in rows:
@@ -311,6 +312,11 @@ def elements_rows(export: ExportSet) -> Iterator[list]:
             _float(result.score) if result else None, _float(result.coverage) if result else None,
             result.indicators_with_data if result else 0, result.indicators_total if result else 0,
         ]  # fmt: skip
+
+
+def _node_result(result: object) -> engine.NodeResult | None:
+    """An element's roll-up as selectors.plan_evaluation attached it to the goal tree's node."""
+    return result if isinstance(result, engine.NodeResult) else None
 
 
 TABLE_FUNCTIONS = {
@@ -360,13 +366,9 @@ def _xlsx_cell(value):
     return text.clean(value)
 
 
-def write_xlsx(sheets: list[tuple[str, list[str], Iterable[list]]], *, help_rows=None, stream=None):
+def write_xlsx(sheets: Sequence[tuple[str, Sequence[str], Iterable[list]]], *, help_rows=None, stream=None):
     """Write sheets (title, header, rows) to a temporary file with openpyxl's write-only mode
     (rows go to disk as they come); return the file, positioned at its start."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
     workbook = Workbook(write_only=True)
     for title, header, rows in sheets:
         sheet = workbook.create_sheet(title)

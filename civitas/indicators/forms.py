@@ -1,14 +1,17 @@
 """Staff forms for passports, targets and measurements: they check types and required fields; the
 services check the rules."""
 
+from typing import cast
+
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from civitas.core.models import Membership, Role
 from civitas.evaluation.engine import Period
 
-from . import rules
+from . import imports, rules
 from .models import Frequency, Indicator
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -133,7 +136,7 @@ def parse_disaggregation(text: str) -> list[dict]:
             continue
         head, sep, tail = line.partition(":")
         parts = [p.strip() for p in head.split("|")]
-        categories = []
+        categories: list[dict[str, str]] = []
         for item in tail.split(";"):
             if not item.strip():
                 continue
@@ -329,12 +332,14 @@ class IndicatorFilterForm(forms.Form):
     def __init__(self, *args, choices: dict, statuses, **kwargs):
         super().__init__(*args, **kwargs)
         everything = ("", _("All"))
-        self.fields["plan"].choices = [everything, *((p.slug, p.title) for p in choices["plans"]),
-                                       ("projects", _("Projects' own indicators"))]  # fmt: skip
-        self.fields["owner"].choices = [everything, *((str(pk), name) for pk, name in choices["owners"]),
-                                        ("none", _("No owner"))]  # fmt: skip
-        self.fields["unit"].choices = [everything, *((u, u) for u in choices["units"])]
-        self.fields["status"].choices = [everything, *statuses]
+        for name, field_choices in (
+            ("plan", [everything, *((p.slug, p.title) for p in choices["plans"]),
+                      ("projects", _("Projects' own indicators"))]),
+            ("owner", [everything, *((str(pk), name) for pk, name in choices["owners"]), ("none", _("No owner"))]),
+            ("unit", [everything, *((u, u) for u in choices["units"])]),
+            ("status", [everything, *statuses]),
+        ):  # fmt: skip
+            cast(forms.ChoiceField, self.fields[name]).choices = field_choices
 
     def filters(self) -> dict:
         if not self.is_valid():
@@ -343,8 +348,6 @@ class IndicatorFilterForm(forms.Form):
 
 
 def _translated(names: dict) -> str:
-    from django.utils.translation import get_language
-
     return names.get(get_language() or "bg") or names.get("bg", "")
 
 
@@ -357,3 +360,28 @@ def plain(value) -> str:
     if value is None:
         return "–"
     return format(value.normalize(), "f")
+
+
+class UploadForm(forms.Form):
+    """A measurements file to import (the template filled in)."""
+
+    file = forms.FileField(
+        label=_("Measurements file (XLSX or CSV)"),
+        help_text=_("Up to 5 MB. Use the template: one row per indicator and period."),
+    )
+    submit = forms.BooleanField(
+        label=_("Submit the values for approval at once"),
+        required=False,
+        help_text=_("Otherwise they are saved as drafts that you can still change."),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > imports.MAX_BYTES:
+            raise forms.ValidationError(
+                gettext(
+                    "The file is %(size)s MB; files up to %(limit)s MB are accepted: split it into smaller files."
+                )
+                % {"size": f"{upload.size / 1024 / 1024:.1f}", "limit": imports.MAX_BYTES // 1024 // 1024}
+            )
+        return upload

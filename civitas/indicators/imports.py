@@ -14,9 +14,9 @@ Steps:
 3. ``import_measurements`` then writes every row through ``services.measurements_save_many``,
    which enforces every rule again in one short transaction and writes in batches. If the report
    has a single error, nothing is written, not even the audit log.
-4. Files above settings.CIVITAS_IMPORT_BACKGROUND_ROWS rows are kept as an ``ImportJob`` and
-   imported by a background task (``import_job_run``); the job's page shows the progress and the
-   same report.
+4. Files above settings.CIVITAS_IMPORT_BACKGROUND_ROWS rows (``estimated_rows``) are kept as an
+   ``ImportJob`` and imported by a background task (``tasks.import_upload`` and
+   ``tasks.import_job_run``); the job's page shows the progress and the same report.
 
 The file's columns are described in ``docs/measurement-files.md`` and on the template's second
 sheet; the template itself is built by ``template_rows`` (and written by ``exports``).
@@ -24,9 +24,7 @@ sheet; the template itself is built by ``template_rows`` (and written by ``expor
 
 import csv
 import datetime
-import functools
 import io
-import logging
 import re
 import zipfile
 import zlib
@@ -34,19 +32,22 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.db.models import Q
-from django.utils import timezone, translation
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from openpyxl.reader.excel import ExcelReader
+from openpyxl.styles.stylesheet import apply_stylesheet
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._reader import DATA_TAG, FORMULA_TAG, ROW_TAG, WorkSheetParser
+from openpyxl.xml.functions import iterparse
 
-from civitas.core.permissions import Action, can
+from civitas.core.models import Municipality
 from civitas.evaluation.engine import Frequency, Period
 
-from . import rules, services
-from .models import ImportJob, ImportJobState, Indicator, Measurement, MeasurementState
-
-logger = logging.getLogger(__name__)
+from . import policy, rules, selectors, services
+from .models import Indicator, Measurement, MeasurementState
+from .rules import indicator_period
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
@@ -65,9 +66,6 @@ MAX_PARTS = 500
 # Spreadsheet XML compresses 5–25 times; a part much denser than that is a zip bomb. Small parts
 # are left alone (their ratio says little and they cost nothing).
 MAX_RATIO, RATIO_FROM_BYTES = 200, 1024 * 1024
-# A background import still "running" this long after it started has lost its worker (20,000 rows
-# take well under a minute or two): it is shown as failed, and a task delivered again reruns it.
-JOB_TIMEOUT = datetime.timedelta(minutes=15)
 PROGRESS_EVERY = 500  # rows checked between two progress reports of a background import
 CELLS_PER_ROW = 25  # a template row's cells, about: to weigh a file by its cells (estimated_rows)
 # Shared strings are parsed before the first row, and a few MB of them take many seconds: their
@@ -214,9 +212,6 @@ def _read_xlsx(data: bytes) -> list[list]:
     A formula whose result the file does not hold (a workbook written by a program that does not
     calculate) is refused by its cell, so that no row is silently read as empty."""
     _check_parts(data)
-    from openpyxl.reader.excel import ExcelReader
-    from openpyxl.styles.stylesheet import apply_stylesheet
-
     try:
         # What load_workbook(read_only=True) does, less the worksheets: it would parse every sheet
         # that does not declare its size, in full, just to learn it, before reading it again.
@@ -236,7 +231,7 @@ def _read_xlsx(data: bytes) -> list[list]:
         raise _not_a_spreadsheet() from None
     try:
         with reader.archive.open(path) as source:
-            return _sheet_rows(_sheet_parser_class()(source, reader))
+            return _sheet_rows(SheetParser(source, reader))
     except FileError:
         raise
     except Exception:
@@ -299,59 +294,52 @@ def _too_many_cells() -> FileError:
     )
 
 
-@functools.cache  # built on first use, as openpyxl is imported only when a workbook is read
-def _sheet_parser_class():
+class SheetParser(WorkSheetParser):
     """openpyxl's sheet parser (types, dates, shared strings as openpyxl reads them), made to stream
     rows without keeping them, to count its work and to note formulas that have no value."""
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet._reader import DATA_TAG, FORMULA_TAG, ROW_TAG, WorkSheetParser
-    from openpyxl.xml.functions import iterparse
 
-    class SheetParser(WorkSheetParser):
-        def __init__(self, source, reader):
-            wb = reader.wb
-            super().__init__(
-                source, reader.shared_strings, data_only=True, epoch=wb.epoch,
-                date_formats=wb._date_formats, timedelta_formats=wb._timedelta_formats,
-            )  # fmt: skip
-            self.work = 0
-            self.uncalculated: list[str] = []
+    def __init__(self, source, reader):
+        wb = reader.wb
+        super().__init__(
+            source, reader.shared_strings, data_only=True, epoch=wb.epoch,
+            date_formats=wb._date_formats, timedelta_formats=wb._timedelta_formats,
+        )  # fmt: skip
+        self.work = 0
+        self.uncalculated: list[str] = []
 
-        def parse(self):
-            # Only the rows; each is dropped from the tree once read, so memory stays flat.
-            data = None
-            for event, element in iterparse(self.source, events=("start", "end")):
-                if event == "start":
-                    if element.tag == DATA_TAG:
-                        data = element
-                elif element.tag == ROW_TAG and data is not None:
-                    self._count()
-                    row = self.parse_row(element)
-                    data.clear()
-                    yield row
+    def parse(self):
+        # Only the rows; each is dropped from the tree once read, so memory stays flat.
+        data = None
+        for event, element in iterparse(self.source, events=("start", "end")):
+            if event == "start":
+                if element.tag == DATA_TAG:
+                    data = element
+            elif element.tag == ROW_TAG and data is not None:
+                self._count()
+                row = self.parse_row(element)
+                data.clear()
+                yield row
 
-        def parse_row(self, row):
-            number = row.get("r")
-            self.row_counter = int(number) if number and number.isdigit() else self.row_counter + 1
-            self.col_counter = 0
-            return self.row_counter, [self.parse_cell(cell) for cell in row]
+    def parse_row(self, row):
+        number = row.get("r")
+        self.row_counter = int(number) if number and number.isdigit() else self.row_counter + 1
+        self.col_counter = 0
+        return self.row_counter, [self.parse_cell(cell) for cell in row]
 
-        def parse_cell(self, element):
-            self._count()
-            cell = super().parse_cell(element)
-            value = cell["value"]
-            if value is None and element.find(FORMULA_TAG) is not None:
-                self.uncalculated.append(f"{get_column_letter(cell['column'])}{cell['row']}")
-            elif isinstance(value, str) and len(value) > MAX_CELL_CHARS:
-                raise _cell_too_long(f"{get_column_letter(cell['column'])}{cell['row']}")
-            return cell
+    def parse_cell(self, element):
+        self._count()
+        cell = super().parse_cell(element)
+        value = cell["value"]
+        if value is None and element.find(FORMULA_TAG) is not None:
+            self.uncalculated.append(f"{get_column_letter(cell['column'])}{cell['row']}")
+        elif isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+            raise _cell_too_long(f"{get_column_letter(cell['column'])}{cell['row']}")
+        return cell
 
-        def _count(self):
-            self.work += 1
-            if self.work > MAX_CELLS:
-                raise _too_many_cells()
-
-    return SheetParser
+    def _count(self):
+        self.work += 1
+        if self.work > MAX_CELLS:
+            raise _too_many_cells()
 
 
 def _read_csv(data: bytes) -> list[list]:
@@ -584,7 +572,7 @@ def _validate_row(row: _RowReader, lookup: Lookup, seen: dict) -> ParsedRow | No
             values[key] = _number(row.raw(key))
         except rules.NumberError as error:
             row.error(key, str(error))
-    breakdown: dict[str, dict[str, Decimal]] = {}
+    breakdown: dict[str, dict[str, Decimal | None]] = {}
     breakdown_columns: dict[str, int] = {}
     for (dim, cat), cell in row.breakdown_cells().items():
         index = row.header.breakdown[(dim, cat)]
@@ -606,7 +594,8 @@ def _validate_row(row: _RowReader, lookup: Lookup, seen: dict) -> ParsedRow | No
     _report(row, rules.check_evidence_url(evidence_url), {})
 
     period_text = _period_text(row.raw(PERIOD))
-    year = sub = None
+    year: int | None = None
+    sub = 0
     if not period_text:
         row.error(PERIOD, _("Give the period, e.g. 2016, 2016-H1, 2016-Q3 or 2016-05."))
     else:
@@ -645,20 +634,20 @@ def _validate_row(row: _RowReader, lookup: Lookup, seen: dict) -> ParsedRow | No
 
     if indicator is None or year is None:
         return None
-    key = (indicator.pk, year, sub)
-    if key in seen:
+    period_key = (indicator.pk, year, sub)
+    if period_key in seen:
         row.error(
             PERIOD,
             _("Row %(row)s of this file already gives %(code)s for %(period)s.")
-            % {"row": seen[key], "code": indicator.code, "period": period_text},
+            % {"row": seen[period_key], "code": indicator.code, "period": period_text},
         )
         return None
-    seen[key] = row.number
+    seen[period_key] = row.number
     if lookup.enterable is not None and indicator.pk not in lookup.enterable:
-        # services.may_enter, asked here too so that it is reported with the file's other errors
+        # policy.can_enter, asked here too so that it is reported with the file's other errors
         row.error(CODE, _("Only the indicator's owner enters its measurements."))
         return None
-    state = lookup.states.get(key)
+    state = lookup.states.get(period_key)
     if state in STATES_CLOSED:
         row.error(
             PERIOD,
@@ -722,9 +711,9 @@ def _report(row: _RowReader, errors: dict, breakdown_columns: dict[str, int]) ->
 # --------------------------------------------------------------------------------------------
 
 
-def load_lookup(*, municipality, codes: set[str], actor=None) -> Lookup:
-    """Everything validation needs about the codes in a file, and which of them ``actor`` may
-    enter: three queries at most, whatever its size."""
+def load_lookup(*, municipality, codes: set[str], user=None) -> Lookup:
+    """Everything validation needs about the codes in a file, and which of them ``user`` may
+    enter (policy.can_enter; all when None): three queries at most, whatever its size."""
     indicators = {
         i.code: i
         for i in Indicator.objects.filter(municipality=municipality, code__in=codes).select_related(
@@ -739,11 +728,9 @@ def load_lookup(*, municipality, codes: set[str], actor=None) -> Lookup:
     }
     return Lookup(
         indicators=indicators,
-        years={i.pk: services.indicator_period(i) for i in indicators.values()},
+        years={i.pk: indicator_period(i) for i in indicators.values()},
         states=states,
-        enterable=None
-        if actor is None
-        else {i.pk for i in indicators.values() if services.may_enter(actor, i)},
+        enterable=None if user is None else {i.pk for i in indicators.values() if policy.can_enter(user, i)},
     )
 
 
@@ -759,7 +746,9 @@ def import_measurements(
 
     Reading and checking happen outside any transaction (another person's save is never kept
     waiting by them); only the writes, in batches through ``services.measurements_save_many``, hold
-    one short transaction. ``progress(rows checked, rows)`` is called as the rows are checked."""
+    one short transaction. ``progress(rows checked, rows)`` is called as the rows are checked.
+    Whoever may enter no value here is refused (PermissionDenied) before the file is read."""
+    policy.require_enter_values(actor, municipality)
     result = ImportResult()
     try:
         rows = read_table(data)
@@ -777,7 +766,7 @@ def import_measurements(
     result.rows_read = len(body)
     code_index = header.columns[CODE]
     codes = {_text(cells[code_index]) for cells in body if code_index < len(cells)} - {""}
-    lookup = load_lookup(municipality=municipality, codes=codes, actor=actor)
+    lookup = load_lookup(municipality=municipality, codes=codes, user=actor)
     errors, parsed = validate_rows(body, header, lookup, progress=progress)
     if not parsed and not errors:
         result.errors.append(RowError(None, "", _("The file has no values to import: every row is empty.")))
@@ -790,8 +779,8 @@ def import_measurements(
         refused = services.measurements_save_many(
             actor=actor, municipality=municipality, items=items, submit=submit
         )
-        for index, error in refused.items():
-            errors.extend(_refusal(parsed[index], header, error))
+        for index, refusal in refused.items():
+            errors.extend(_refusal(parsed[index], header, refusal))
         if not refused:
             result.saved = len(parsed)
             result.submitted = len(parsed) if submit else 0
@@ -799,7 +788,7 @@ def import_measurements(
     return result
 
 
-def _refusal(item: ParsedRow, header: Header, error: Exception) -> list[RowError]:
+def _refusal(item: ParsedRow, header: Header, error: ValidationError | PermissionDenied) -> list[RowError]:
     """A service's refusal of a row, put on the row's columns."""
     row = _RowReader([], header, item.row)
     if isinstance(error, PermissionDenied):
@@ -813,7 +802,7 @@ def _refusal(item: ParsedRow, header: Header, error: Exception) -> list[RowError
 
 
 # --------------------------------------------------------------------------------------------
-# 4. Large files: in the background, with a progress page
+# 4. Large files: how much work a file is (the background import itself is in tasks.py)
 # --------------------------------------------------------------------------------------------
 
 
@@ -845,101 +834,17 @@ def estimated_rows(data: bytes) -> int:
         return 0  # damaged: read_table says so in the page
 
 
-def import_job_create(
-    *, actor, municipality, file_name: str, data: bytes, submit: bool, language: str
-) -> ImportJob:
-    """Keep a large file to import it in the background, once this transaction commits."""
-    from .tasks import run_measurement_import
-
-    job = ImportJob.objects.create(
-        municipality=municipality, created_by=actor, file_name=file_name[:255], data=data, submit=submit,
-        language=language, rows_total=estimated_rows(data),
-    )  # fmt: skip
-    transaction.on_commit(lambda: run_measurement_import.enqueue(job.pk))
-    return job
-
-
-def _stopped_by_error() -> str:
-    return _("The import stopped because of an error in Civitas: nothing was saved. Try again later.")
-
-
-def _stale_running():
-    """Jobs still "running" long after they started: their worker died (killed, out of memory, a
-    task timeout) without a word. Nothing they checked was saved: the save is one transaction."""
-    return Q(state=ImportJobState.RUNNING, started_at__lt=timezone.now() - JOB_TIMEOUT)
-
-
-def import_jobs_expire(**filters) -> int:
-    """Mark as failed (and clear the file kept for) the jobs among ``filters`` whose worker died;
-    the job's page and lists call it, so that no job shows "running" for ever. Returns how many."""
-    expired = 0
-    for job in ImportJob.objects.filter(_stale_running(), **filters).only("pk", "language", "started_at"):
-        with translation.override(job.language):
-            report = [{"row": None, "column": "", "letter": "", "message": _stopped_by_error()}]
-        expired += ImportJob.objects.filter(
-            pk=job.pk, state=ImportJobState.RUNNING, started_at=job.started_at
-        ).update(state=ImportJobState.FAILED, data=b"", finished_at=timezone.now(), report=report)
-    return expired
-
-
-def import_job_run(*, job_id: int) -> str:
-    """Run a queued import: read, check (its progress saved as it goes), then write all or
-    nothing, exactly as in the page; the report is kept on the job. Returns the final state.
-    A job whose worker died (still running after JOB_TIMEOUT) is run again if the task is."""
-    claimed = ImportJob.objects.filter(Q(state=ImportJobState.QUEUED) | _stale_running(), pk=job_id).update(
-        state=ImportJobState.RUNNING, started_at=timezone.now(), rows_done=0
-    )
-    if not claimed:
-        return ImportJob.objects.get(pk=job_id).state  # already run (a task delivered twice)
-    job = ImportJob.objects.select_related("municipality", "created_by").get(pk=job_id)
-
-    def progress(done: int, total: int) -> None:
-        ImportJob.objects.filter(pk=job_id).update(rows_done=done, rows_total=total)
-
-    try:
-        with translation.override(job.language):
-            if job.created_by is None or not job.created_by.is_active:
-                result = ImportResult(
-                    errors=[
-                        RowError(None, "", _("The person who uploaded the file no longer has an account."))
-                    ]
-                )
-            else:
-                result = import_measurements(
-                    actor=job.created_by, municipality=job.municipality, data=bytes(job.data), submit=job.submit,
-                    progress=progress,
-                )  # fmt: skip
-    except Exception:
-        logger.exception("Measurement import %s failed", job_id)
-        with translation.override(job.language):
-            result = ImportResult(errors=[RowError(None, "", _stopped_by_error())])
-    state = ImportJobState.DONE if result.ok else ImportJobState.FAILED
-    ImportJob.objects.filter(pk=job_id).update(
-        state=state, saved=result.saved, submitted=result.submitted, data=b"", finished_at=timezone.now(),
-        report=[{"row": e.row, "column": e.column, "letter": e.letter, "message": e.message} for e in result.errors],
-    )  # fmt: skip
-    return state
-
-
-def import_job_visible(user, job: ImportJob) -> bool:
-    """Who sees a background import and its report: the person who uploaded it, and the
-    municipality's staff who may import values themselves."""
-    return job.created_by_id == getattr(user, "pk", None) or can(
-        user, job.municipality, Action.ENTER_MEASUREMENT
-    )
-
-
 # --------------------------------------------------------------------------------------------
 # The template
 # --------------------------------------------------------------------------------------------
 
 
-def enterable_indicators(*, actor, municipality, plan=None):
-    """The indicators whose values the user may enter (services.enterable_indicators), for the
+def enterable_indicators(*, user, municipality: Municipality, plan=None) -> QuerySet[Indicator]:
+    """The indicators whose values the user may enter (selectors.enterable_indicators), for the
     template, optionally of one plan."""
-    from . import services
-
-    qs = services.enterable_indicators(actor, municipality).select_related("element__plan", "project")
+    qs = selectors.enterable_indicators(user=user, municipality=municipality).select_related(
+        "element__plan", "project"
+    )
     if plan is not None:
         qs = qs.filter(element__plan=plan)
     return qs.order_by("position", "code", "pk")
@@ -963,11 +868,11 @@ def template_header(pairs: list[tuple[str, str]]) -> list[str]:
 
 def due_periods(indicator: Indicator, today: datetime.date) -> list[Period]:
     """The indicator's reporting periods in its plan's or project's years that have begun."""
-    years = services.indicator_period(indicator)
+    years = indicator_period(indicator)
     if years is None:
         return []
     frequency = Frequency(indicator.frequency)
-    periods = []
+    periods: list[Period] = []
     for year in range(years[0], years[1] + 1):
         parts = [Period(year)] if frequency == Frequency.ANNUAL else [
             Period(year, frequency, i) for i in range(1, frequency.parts + 1)
@@ -976,11 +881,11 @@ def due_periods(indicator: Indicator, today: datetime.date) -> list[Period]:
     return periods
 
 
-def template_rows(*, actor, municipality, plan=None, today: datetime.date | None = None):
+def template_rows(*, user, municipality, plan=None, today: datetime.date | None = None):
     """(header, rows) of the template: one row per indicator and period due that has no submitted,
     approved or published value; drafts and returned values are filled in. Two queries."""
     today = today or timezone.localdate()
-    indicators = list(enterable_indicators(actor=actor, municipality=municipality, plan=plan))
+    indicators = list(enterable_indicators(user=user, municipality=municipality, plan=plan))
     stored = {
         (m.indicator_id, m.year, m.sub): m
         for m in Measurement.objects.filter(indicator__in=[i.pk for i in indicators])

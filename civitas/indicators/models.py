@@ -209,9 +209,12 @@ class Measurement(models.Model):
     state = models.CharField(
         _("state"), max_length=20, choices=MeasurementState.choices, default=MeasurementState.DRAFT
     )
+    # Who saved the value last; ``typed_by`` is everyone who ever entered, changed or corrected it,
+    # none of whom may approve or return it (policy.typed).
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    typed_by = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -7,10 +7,14 @@ reading of a measurement's number, for the form, the file import and the service
 import math
 import re
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
 from civitas.evaluation.engine import Period
+
+if TYPE_CHECKING:  # the models' module is not needed to run the rules
+    from .models import Indicator
 
 MEASURES = {"number", "percentage", "score"}
 DIRECTIONS = {"increase", "decrease", "maintain"}
@@ -66,10 +70,10 @@ def parse_number(
                 )
             raise NumberError(_("“%(value)s” is not a number.") % {"value": shown})
         number = Decimal(text)
-    if not number.is_finite():
+    sign, stored, exponent = number.as_tuple()
+    if not number.is_finite() or not isinstance(exponent, int):  # NaN and infinities ("n", "N", "F")
         raise NumberError(_("“%(value)s” is not a number.") % {"value": shown})
-    sign, digits, exponent = number.as_tuple()
-    digits = list(digits)
+    digits = list(stored)
     while exponent < 0 and len(digits) > 1 and digits[-1] == 0:  # 12.50 has two decimals, not three
         digits.pop()
         exponent += 1
@@ -149,6 +153,21 @@ def period_of(year: int, sub: int, frequency: str) -> Period | None:
         return Period.of(year, sub, frequency)
     except ValueError:
         return None
+
+
+def indicator_period(indicator: "Indicator") -> tuple[int, int] | None:
+    """The years an indicator's targets and measurements may fall in: its plan's period, or its
+    project's planned years (None when the project has no dates). Reads the plan or project the
+    indicator hangs on (load them with it)."""
+    if indicator.element is not None:
+        plan = indicator.element.plan
+        return (plan.period_start, plan.period_end)
+    project = indicator.project
+    start = project.planned_start or project.actual_start if project else None
+    end = project.actual_end or project.planned_end if project else None
+    if start and end:
+        return (start.year, max(end.year, start.year))
+    return None
 
 
 def check_target(*, year: int, sub: int, frequency: str, period: tuple[int, int] | None) -> dict:

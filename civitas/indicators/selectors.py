@@ -4,18 +4,24 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from civitas.core.cache import ProcessCache
-from civitas.core.permissions import Action, can
+from civitas.core.models import Membership, Municipality
+from civitas.core.selectors import FileAccess, strictest
 from civitas.evaluation import engine
-from civitas.plans.models import PUBLIC_PLAN_STATUSES, Plan
+from civitas.plans.models import PUBLIC_PLAN_STATUSES, Plan, PlanElement
 from civitas.plans.selectors import ElementNode
+from civitas.projects.models import Project
 
+from . import policy, reporting
 from .evaluation import evaluate, evaluation_date, thresholds_for
-from .models import COUNTED_STATES, Indicator, IndicatorChange, Measurement, Target
+from .models import COUNTED_STATES, ImportJob, Indicator, IndicatorChange, Measurement, Target
+from .rules import indicator_period, period_of
 
 
 @dataclass
@@ -148,7 +154,7 @@ def indicator_get(*, municipality, code: str, include_unpublished: bool = False)
     if indicator is None:
         raise Http404("No such indicator")
     if (
-        indicator.element_id
+        indicator.element is not None
         and indicator.element.plan.status not in PUBLIC_PLAN_STATUSES
         and not include_unpublished
     ):
@@ -170,8 +176,6 @@ def indicator_detail(
     indicator: Indicator, *, public: bool = True, today: datetime.date | None = None
 ) -> IndicatorDetail:
     """Everything the indicator page shows: three queries besides the indicator itself."""
-    from .services import indicator_period
-
     years = indicator_period(indicator)
     as_of = evaluation_date(years[1] if years else None, today)
     targets = list(indicator.targets.all())
@@ -191,8 +195,6 @@ def indicator_detail(
 
 def project_indicators(project, *, today: datetime.date | None = None) -> list[EvaluatedIndicator]:
     """A project's own indicators, evaluated: three queries."""
-    from .services import indicator_period
-
     indicators = list(Indicator.objects.filter(project=project).order_by("position", "code", "pk"))
     if not indicators:
         return []
@@ -214,8 +216,6 @@ def project_indicators(project, *, today: datetime.date | None = None) -> list[E
 def indicators_evaluation(indicators, *, today: datetime.date | None = None) -> list[EvaluatedIndicator]:
     """Evaluate any set of indicators (of one municipality), each over its own plan's or
     project's years: two queries besides the indicators themselves."""
-    from .services import indicator_period
-
     indicators = list(indicators)
     if not indicators:
         return []
@@ -252,6 +252,75 @@ def _staff_indicators(municipality):
     return Indicator.objects.filter(municipality=municipality).select_related(
         "element__plan", "project", "owner"
     )
+
+
+def staff_indicator_get(*, municipality: Municipality, code: str) -> Indicator:
+    """One indicator of the municipality for the staff pages, whatever its plan's status (404 if none)."""
+    indicator = get_object_or_404(
+        Indicator.objects.select_related("element__plan", "project", "owner"),
+        municipality=municipality,
+        code=code,
+    )
+    indicator.municipality = municipality
+    return indicator
+
+
+def staff_measurement_get(*, municipality: Municipality, pk: int) -> Measurement:
+    """One value of the municipality's indicators with its indicator, who entered it and who typed
+    it (policy.typed), for the staff pages (404 if none)."""
+    measurement = get_object_or_404(
+        Measurement.objects.select_related("indicator__element__plan", "indicator__project", "entered_by")
+        .prefetch_related("typed_by"),
+        indicator__municipality=municipality, pk=pk,
+    )  # fmt: skip
+    measurement.indicator.municipality = municipality
+    return measurement
+
+
+def measurement_of_period(indicator: Indicator, *, year: int, sub: int) -> Measurement | None:
+    return Measurement.objects.filter(indicator=indicator, year=year, sub=sub).first()
+
+
+def attachable_projects(*, municipality: Municipality) -> QuerySet[Project]:
+    """The projects an indicator may be attached to, for the passport form."""
+    return Project.objects.filter(municipality=municipality).order_by("code", "pk")
+
+
+def attachment(*, municipality: Municipality, kind: str, pk: int) -> dict:
+    """The plan element or project of this municipality the passport form names ("element" or
+    "project" and its id), as the services' ``element`` and ``project`` arguments (None if not found)."""
+    if kind == "element":
+        element = (
+            PlanElement.objects.filter(plan__municipality=municipality, pk=pk).select_related("plan").first()
+        )
+        return {"element": element, "project": None}
+    return {"element": None, "project": Project.objects.filter(municipality=municipality, pk=pk).first()}
+
+
+def indicator_history(indicator: Indicator, *, limit: int = 20) -> list[IndicatorChange]:
+    """The latest changes to an indicator's baseline, targets and values, public or not, for staff."""
+    return list(indicator.changes.select_related("changed_by")[:limit])
+
+
+def file_plans(*, municipality: Municipality) -> QuerySet[Plan]:
+    """The plans whose indicators have their own import template and export, drafts included."""
+    return Plan.objects.filter(municipality=municipality).order_by("-period_start", "slug")
+
+
+def import_jobs_of(*, municipality: Municipality, user, limit: int = 5) -> list[ImportJob]:
+    """The user's latest background imports: the way back to one's import once one left its page."""
+    return list(ImportJob.objects.filter(municipality=municipality, created_by=user)[:limit])
+
+
+def import_job_get(*, municipality: Municipality, pk: int) -> ImportJob:
+    job = get_object_or_404(ImportJob.objects.select_related("created_by"), municipality=municipality, pk=pk)
+    job.municipality = municipality
+    return job
+
+
+def enterable_indicators(*, user, municipality: Municipality) -> QuerySet[Indicator]:
+    """The indicators of the municipality whose values ``user`` may enter (policy.can_enter)."""
+    return Indicator.objects.filter(municipality=municipality).filter(policy.enterable(user, municipality))
 
 
 def staff_indicator_list(*, municipality, plan: str = "", owner: str = "", unit: str = "", status: str = ""):
@@ -309,12 +378,6 @@ class PeriodRow:
 def indicator_periods(indicator: Indicator, *, today: datetime.date | None = None) -> list[PeriodRow]:
     """Every reporting period of the indicator with its stored value (whatever its state) and
     its deadline: one query."""
-    from django.conf import settings
-
-    from . import reporting
-    from .rules import period_of
-    from .services import indicator_period
-
     today = today or timezone.localdate()
     years = indicator_period(indicator)
     stored = {}
@@ -386,17 +449,11 @@ def reporting_calendar(
 ) -> ReportingCalendar:
     """What is due, overdue and stale for each indicator of the municipality (or of
     ``indicators``, already loaded with their plan or project and owner): two queries."""
-    from django.conf import settings
-
-    from . import reporting
-    from .rules import period_of
-    from .services import indicator_period
-
     today = today or timezone.localdate()
     if indicators is None:
         indicators = list(_staff_indicators(municipality).order_by("position", "code", "pk"))
-    states = defaultdict(dict)
-    published = defaultdict(list)
+    states: defaultdict[int, dict[engine.Period, str]] = defaultdict(dict)
+    published: defaultdict[int, list[engine.Period]] = defaultdict(list)
     rows = Measurement.objects.filter(indicator_id__in=[i.pk for i in indicators]).values_list(
         "indicator_id", "year", "sub", "state"
     )
@@ -432,6 +489,36 @@ def reporting_calendar(
     return ReportingCalendar(today=today, deadline_days=days, entries=entries)
 
 
+def reminder_items(
+    municipality: Municipality, *, today: datetime.date, owner=None
+) -> dict[int, list[CalendarEntry]]:
+    """{owner id: [calendar entries]} of what a reporting reminder lists: values due within
+    settings.CIVITAS_REMINDER_DAYS_AHEAD days or overdue, for owners with an e-mail address who
+    still work for the municipality (of ``owner`` only, if given)."""
+    indicators = None
+    if owner is not None:
+        indicators = list(
+            Indicator.objects.filter(municipality=municipality, owner=owner)
+            .select_related("element__plan", "project", "owner")
+            .order_by("position", "code", "pk")
+        )
+    calendar = reporting_calendar(municipality=municipality, indicators=indicators, today=today)
+    days = settings.CIVITAS_REMINDER_DAYS_AHEAD
+    # Only people who still work for the municipality are reminded (a role here, any role).
+    staff = set(Membership.objects.filter(municipality=municipality).values_list("user_id", flat=True))
+    by_owner: dict[int, list[CalendarEntry]] = {}
+    for entry in calendar.entries:
+        owner_of = entry.indicator.owner
+        if entry.kind == "stale" or owner_of is None or not owner_of.email or not owner_of.is_active:
+            continue
+        if owner_of.pk not in staff and not owner_of.is_superuser:
+            continue
+        item = reporting.DueItem(entry.period, entry.deadline, reporting.Due(entry.kind), entry.state)
+        if reporting.due_within([item], today=today, days=days):
+            by_owner.setdefault(owner_of.pk, []).append(entry)
+    return by_owner
+
+
 def verification_queue(*, municipality) -> list[Measurement]:
     """Submitted values waiting for a verifier, then approved ones waiting to be published,
     oldest first: one query."""
@@ -456,8 +543,6 @@ def with_period_labels(measurements) -> list[Measurement]:
 
 def period_label(m: Measurement) -> str:
     """The period of a measurement as pages write it (2020, 2020-Q3, …)."""
-    from .rules import period_of
-
     period = period_of(m.year, m.sub, m.indicator.frequency)
     return period.label if period else f"{m.year}/{m.sub}"
 
@@ -477,8 +562,8 @@ class MonitoringDashboard:
     def attention(self) -> list[EvaluatedIndicator]:
         """Off track first, then at risk: what the staff should look at."""
         order = {engine.Status.OFF_TRACK: 0, engine.Status.AT_RISK: 1}
-        found = [i for i in self.evaluated if i.result is not None and i.result.status in order]
-        return sorted(found, key=lambda i: order[i.result.status])
+        found = [(i, i.result) for i in self.evaluated if i.result is not None and i.result.status in order]
+        return [i for i, result in sorted(found, key=lambda pair: order[pair[1].status])]
 
     @property
     def counts(self) -> list[tuple[engine.Status, int]]:
@@ -514,17 +599,15 @@ def evidence_access(user, name: str):
     """Who may download the uploaded file ``name`` if measurements store it as evidence (None:
     none does): anyone once the value is published and its indicator public (as on the
     indicator's page), the municipality's staff always. One indexed query."""
-    from civitas.core.selectors import FileAccess, strictest
-
     if not name:  # an empty name is every value without evidence
         return None
 
     def access(measurement: Measurement) -> FileAccess:
         indicator = measurement.indicator
-        public_indicator = not indicator.element_id or indicator.element.plan.status in PUBLIC_PLAN_STATUSES
+        public_indicator = indicator.element is None or indicator.element.plan.status in PUBLIC_PLAN_STATUSES
         if measurement.state in COUNTED_STATES and public_indicator:
             return FileAccess.PUBLIC
-        if can(user, indicator.municipality, Action.VIEW_BACK_OFFICE):
+        if policy.can_view_back_office(user, indicator.municipality):
             return FileAccess.PRIVATE
         return FileAccess.DENIED
 

@@ -1,10 +1,13 @@
 """Every write to indicators, targets and measurements, with the measurement workflow.
 
-Workflow: draft → submitted → returned (with a note) | approved → published. Only the
-indicator's owner (or, for an indicator without owner, a user with the indicator-owner role)
-enters and submits; only a verifier returns, approves and publishes, and never the person who
-entered the value. Changes to a baseline, a target or an approved value need a reason and are
-kept in the indicator's history.
+Workflow: draft → submitted → returned (with a note) | approved → published. Who may do each
+step is ``policy``'s to say, and every service asks it first: only the indicator's owner (or, for
+an indicator without owner, a user with the indicator-owner role) enters and submits; only a
+verifier returns, approves and publishes, and never a person who typed the value. Changes to a
+baseline, a target or an approved value need a reason and are kept in the indicator's history.
+
+Only published values, passports and targets are public: a draft, submitted, returned or approved
+value changes no public content (``content.changed`` is not called for it).
 """
 
 import datetime
@@ -12,8 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,15 +24,16 @@ from django.utils.translation import gettext as _
 from civitas.core import content
 from civitas.core.content import Content
 from civitas.core.errors import ConflictError
-from civitas.core.models import AuditEvent, Membership, Municipality
-from civitas.core.permissions import Action, can
+from civitas.core.models import AuditEvent, Municipality
 from civitas.core.services import audit_record, bump_version, field_changes
+from civitas.core.uploads import check_upload
 from civitas.plans.models import PlanElement
 from civitas.projects.models import Project
 
-from . import rules
+from . import policy, rules
+from .evaluation import spec_for
 from .models import Indicator, IndicatorChange, Measurement, MeasurementState, Target
-from .rules import period_of
+from .rules import indicator_period, period_of
 
 PASSPORT_FIELDS = {
     "code", "name_bg", "name_en", "definition_bg", "definition_en", "type", "unit_bg", "unit_en",
@@ -41,20 +45,6 @@ PASSPORT_FIELDS = {
 }  # fmt: skip
 HISTORY_FIELDS = {"baseline_value", "baseline_year"}
 EDITABLE_STATES = (MeasurementState.DRAFT, MeasurementState.RETURNED)
-
-
-def indicator_period(indicator: Indicator) -> tuple[int, int] | None:
-    """The years an indicator's targets and measurements may fall in: its plan's period, or its
-    project's planned years (None when the project has no dates)."""
-    if indicator.element_id:
-        plan = indicator.element.plan
-        return (plan.period_start, plan.period_end)
-    project = indicator.project
-    start = project.planned_start or project.actual_start
-    end = project.actual_end or project.planned_end
-    if start and end:
-        return (start.year, max(end.year, start.year))
-    return None
 
 
 def _raise(errors: dict) -> None:
@@ -85,6 +75,7 @@ def indicator_create(
     targets: list[dict] | None = None,
     **fields,
 ) -> Indicator:
+    policy.require_edit_passports(actor, municipality)
     unknown = set(fields) - PASSPORT_FIELDS
     if unknown:
         raise TypeError(f"unknown indicator fields: {sorted(unknown)}")
@@ -113,6 +104,7 @@ def indicator_create(
 def indicator_update(
     *, actor, indicator: Indicator, expected_version: int, reason: str = "", **fields
 ) -> Indicator:
+    policy.require_edit_passports(actor, indicator.municipality)
     _update_fields(
         actor=actor, indicator=indicator, expected_version=expected_version, reason=reason, **fields
     )
@@ -127,6 +119,7 @@ def indicator_edit(
     """Change a passport and its targets together, as the staff edit page does: ``targets`` is the
     whole new list ({year, sub, value, is_final}); a changed or removed target, like a changed
     baseline, needs the reason and is kept in the history. All or nothing."""
+    policy.require_edit_passports(actor, indicator.municipality)
     _update_fields(
         actor=actor, indicator=indicator, expected_version=expected_version, reason=reason, **fields
     )
@@ -224,6 +217,7 @@ def target_set(
     *, actor, indicator: Indicator, year: int, value, sub: int = 0, is_final: bool = False, reason: str = ""
 ) -> Target:
     """Set the milestone or final target of a period; changing an existing one needs a reason."""
+    policy.require_edit_passports(actor, indicator.municipality)
     existing = Target.objects.filter(indicator=indicator, year=year, sub=sub).first()
     if existing is not None and existing.value != Decimal(str(value)) and not reason.strip():
         raise ValidationError({"reason": [_("A change to a target needs a reason.")]})
@@ -243,66 +237,15 @@ def target_set(
     return target
 
 
-def enterable_indicators(actor, municipality: Municipality):
-    """The indicators of the municipality whose values ``actor`` may enter (the rule of may_enter)."""
-    qs = Indicator.objects.filter(municipality=municipality)
-    if not can(actor, municipality, Action.ENTER_MEASUREMENT):
-        return qs.none()
-    if actor.is_superuser:
-        return qs
-    from django.db.models import Q
-
-    return qs.filter(Q(owner__isnull=True) | Q(owner=actor))
-
-
 def _check_evaluable(indicator: Indicator) -> None:
     """The engine must be able to evaluate the passport with its targets (e.g. a target on the
     wrong side of the baseline for the direction is refused)."""
-    from .evaluation import spec_for
-
     try:
         spec_for(indicator, list(Target.objects.filter(indicator=indicator)))
     except ValueError as exc:
         raise ValidationError(
             {"targets": [_("The passport cannot be evaluated as it stands: %(detail)s") % {"detail": exc}]}
         ) from None
-
-
-def may_enter(actor, indicator: Indicator) -> bool:
-    """Whether ``actor`` enters and submits this indicator's values (its owner; anyone with the
-    indicator-owner role when it has no owner)."""
-    if not can(actor, indicator.municipality, Action.ENTER_MEASUREMENT):
-        return False
-    return indicator.owner_id is None or indicator.owner_id == actor.pk or actor.is_superuser
-
-
-def _require_enter(actor, indicator: Indicator) -> None:
-    if not may_enter(actor, indicator):
-        raise PermissionDenied(_("Only the indicator's owner enters its measurements."))
-
-
-def _has_written(actor, measurement: Measurement) -> bool:
-    """Whether this person ever typed this value (entered, changed or corrected it), even if
-    someone else saved it last: the audit log keeps every save with its author."""
-    from civitas.core.models import AuditEvent
-
-    return AuditEvent.objects.filter(
-        object_type=Measurement._meta.label_lower, object_id=str(measurement.pk), actor_id=actor.pk,
-        action__in=("create", "update", "correct"),
-    ).exists()  # fmt: skip
-
-
-def _require_verify(actor, measurement: Measurement) -> None:
-    if not can(actor, measurement.indicator.municipality, Action.VERIFY_MEASUREMENT):
-        raise PermissionDenied(_("Only a verifier approves or returns measurements."))
-    if measurement.entered_by_id == actor.pk or _has_written(actor, measurement):
-        raise ValidationError(
-            {
-                "__all__": [
-                    _("The person who entered a value cannot approve or return it: ask another verifier.")
-                ]
-            }
-        )
 
 
 def _number(value, field: str):
@@ -356,7 +299,6 @@ def _plain_breakdown(breakdown: dict) -> dict:
     return {dim: {cat: plain(v) for cat, v in values.items()} for dim, values in breakdown.items()}
 
 
-@transaction.atomic
 def measurement_save(
     *,
     actor,
@@ -369,13 +311,36 @@ def measurement_save(
     breakdown: dict | None = None,
     collected_on=None,
     comment: str = "",
-    evidence=None,
+    evidence: UploadedFile | None = None,
     evidence_url: str = "",
     expected_version: int | None = None,
+    submit: bool = False,
 ) -> Measurement:
-    """Enter or change the draft (or returned) value of a period."""
-    _require_enter(actor, indicator)
+    """Enter or change the draft (or returned) value of a period, and with ``submit`` submit it for
+    approval at once: all or nothing. ``evidence`` is the uploaded evidence file as it came: it is
+    checked (core.uploads) before the transaction opens, since that may take a while."""
+    policy.require_enter(actor, indicator)
+    checked = None
+    if evidence is not None:
+        try:
+            checked = check_upload(evidence, photo=False)[0]
+        except ValidationError as error:
+            raise ValidationError({"evidence": error.message_dict["upload"]}) from None
     values = _values(value, numerator, denominator, breakdown)
+    with transaction.atomic():
+        measurement = _save(
+            actor=actor, indicator=indicator, year=year, sub=sub, values=values, collected_on=collected_on,
+            comment=comment, evidence=checked, evidence_url=evidence_url, expected_version=expected_version,
+        )  # fmt: skip
+        if submit:
+            _submit(actor=actor, measurement=measurement)
+    return measurement
+
+
+def _save(
+    *, actor, indicator: Indicator, year: int, sub: int, values: dict, collected_on, comment: str, evidence,
+    evidence_url: str, expected_version: int | None,
+) -> Measurement:  # fmt: skip
     _check_values(indicator, year, sub, values)
     _raise(rules.check_evidence_url(evidence_url))
     measurement = (
@@ -404,9 +369,17 @@ def measurement_save(
         measurement.evidence = evidence
     measurement.entered_by = _user(actor)
     measurement.save()
-    content.changed(indicator.municipality, Content.PLANNING)
+    _typed_by(measurement, actor)
+    # A draft is not public: no public content changed.
     audit_record(actor=actor, municipality=indicator.municipality, action=action, obj=measurement)
     return measurement
+
+
+def _typed_by(measurement: Measurement, actor) -> None:
+    """Remember that ``actor`` typed this value (policy.typed: they never approve it)."""
+    user = _user(actor)
+    if user is not None:
+        measurement.typed_by.add(user)
 
 
 @dataclass(frozen=True)
@@ -432,7 +405,9 @@ def measurements_save_many(
     """Enter many values at once, as a file import does: the rules of ``measurement_save`` (and of
     ``measurement_submit`` with ``submit``) for each item, in a number of queries that does not grow
     with the items (the writes go in batches). All or nothing: returns the refusals by the item's
-    index, and writes nothing unless there is none."""
+    index, and writes nothing unless there is none. Whoever may enter no value here is refused
+    (PermissionDenied) before anything is read."""
+    policy.require_enter_values(actor, municipality)
     errors: dict[int, ValidationError | PermissionDenied] = {}
     checked: list[tuple[int, MeasurementInput, dict]] = []
     seen: set[tuple[int, int, int]] = set()
@@ -444,8 +419,8 @@ def measurements_save_many(
             seen.add(key)
             if item.indicator.municipality_id != municipality.pk:
                 raise PermissionDenied(_("Only the indicator's owner enters its measurements."))
-            item.indicator.municipality = municipality  # may_enter's role check, once per actor
-            _require_enter(actor, item.indicator)
+            item.indicator.municipality = municipality  # policy.can_enter's role check, once per actor
+            policy.require_enter(actor, item.indicator)
             values = _values(item.value, item.numerator, item.denominator, item.breakdown)
             _check_values(item.indicator, item.year, item.sub, values)
             _raise(rules.check_evidence_url(item.evidence_url))
@@ -496,12 +471,16 @@ def measurements_save_many(
         ["value", "numerator", "denominator", "breakdown", "collected_on", "comment", "evidence_url",
          "entered_by", "state", "submitted_at", "return_note", "version", "updated_at"],
     )  # fmt: skip
+    if user is not None:
+        Measurement.typed_by.through.objects.bulk_create(
+            [Measurement.typed_by.through(measurement_id=m.pk, user_id=user.pk) for m in created + updated],
+            ignore_conflicts=True,
+        )
     events = [("create", m) for m in created] + [("update", m) for m in updated]
     if submit:
         events += [("submit", m) for m in created + updated]
-    # The audit log as audit_record writes it, one row per event, and the public pages' cache
-    # invalidated once rather than once a row.
-    content.changed(municipality, Content.PLANNING)
+    # The audit log as audit_record writes it, one row per event. Drafts and submitted values are
+    # not public: no public content changed.
     AuditEvent.objects.bulk_create(
         AuditEvent(
             municipality=municipality, actor=user, action=action, object_type=Measurement._meta.label_lower,
@@ -528,12 +507,16 @@ def _transition(measurement: Measurement, allowed_from, to: str) -> None:
 @transaction.atomic
 def measurement_submit(*, actor, measurement: Measurement) -> Measurement:
     measurement = _locked(measurement)
-    _require_enter(actor, measurement.indicator)
+    policy.require_enter(actor, measurement.indicator)
+    return _submit(actor=actor, measurement=measurement)
+
+
+def _submit(*, actor, measurement: Measurement) -> Measurement:
     _transition(measurement, EDITABLE_STATES, MeasurementState.SUBMITTED)
     measurement.submitted_at = timezone.now()
     measurement.return_note = ""
     measurement.save()
-    content.changed(measurement.indicator.municipality, Content.PLANNING)
+    # Submitted is not public: no public content changed.
     audit_record(
         actor=actor, municipality=measurement.indicator.municipality, action="submit", obj=measurement
     )
@@ -543,13 +526,13 @@ def measurement_submit(*, actor, measurement: Measurement) -> Measurement:
 @transaction.atomic
 def measurement_return(*, actor, measurement: Measurement, note: str) -> Measurement:
     measurement = _locked(measurement)
-    _require_verify(actor, measurement)
+    policy.require_review(actor, measurement)
     if not note.strip():
         raise ValidationError({"note": [_("Say what needs to change when you return a value.")]})
     _transition(measurement, (MeasurementState.SUBMITTED,), MeasurementState.RETURNED)
     measurement.return_note = note.strip()
     measurement.save()
-    content.changed(measurement.indicator.municipality, Content.PLANNING)
+    # A submitted value goes back to its owner: the public saw neither.
     audit_record(
         actor=actor, municipality=measurement.indicator.municipality, action="return", obj=measurement
     )
@@ -559,7 +542,7 @@ def measurement_return(*, actor, measurement: Measurement, note: str) -> Measure
 @transaction.atomic
 def measurement_approve(*, actor, measurement: Measurement, publish: bool = False) -> Measurement:
     measurement = _locked(measurement)
-    _require_verify(actor, measurement)
+    policy.require_review(actor, measurement)
     _transition(measurement, (MeasurementState.SUBMITTED,), MeasurementState.APPROVED)
     measurement.approved_by = _user(actor)
     measurement.approved_at = timezone.now()
@@ -567,7 +550,8 @@ def measurement_approve(*, actor, measurement: Measurement, publish: bool = Fals
         measurement.state = MeasurementState.PUBLISHED
         _publish_corrections(measurement)
     measurement.save()
-    content.changed(measurement.indicator.municipality, Content.PLANNING)
+    if publish:  # approved but not published is not public yet
+        content.changed(measurement.indicator.municipality, Content.PLANNING)
     audit_record(
         actor=actor, municipality=measurement.indicator.municipality, action="approve", obj=measurement
     )
@@ -595,8 +579,7 @@ def _publish_corrections(measurement: Measurement) -> None:
 @transaction.atomic
 def measurement_publish(*, actor, measurement: Measurement) -> Measurement:
     measurement = _locked(measurement)
-    if not can(actor, measurement.indicator.municipality, Action.VERIFY_MEASUREMENT):
-        raise PermissionDenied(_("Only a verifier publishes measurements."))
+    policy.require_publish(actor, measurement)
     _transition(measurement, (MeasurementState.APPROVED,), MeasurementState.PUBLISHED)
     _publish_corrections(measurement)
     measurement.save()
@@ -617,16 +600,17 @@ def measurement_correct(
     value's version the corrector saw: a correction made meanwhile by someone else is not
     overwritten."""
     measurement = _locked(measurement)
+    indicator = measurement.indicator
+    policy.require_enter(actor, indicator)
     if expected_version is not None and measurement.version != expected_version:
         raise ConflictError()
-    indicator = measurement.indicator
-    _require_enter(actor, indicator)
     if measurement.state not in (MeasurementState.APPROVED, MeasurementState.PUBLISHED):
         raise ValidationError({"__all__": [_("Only an approved value is corrected this way.")]})
     if not reason.strip():
         raise ValidationError({"reason": [_("A change to an approved value needs a reason.")]})
     values = _values(value, numerator, denominator, breakdown)
     _check_values(indicator, measurement.year, measurement.sub, values)
+    was_public = measurement.state == MeasurementState.PUBLISHED
     old = _shown(measurement)
     for field, new in values.items():
         setattr(measurement, field, new)
@@ -644,15 +628,19 @@ def measurement_correct(
     measurement.submitted_at = timezone.now()
     measurement.version += 1
     measurement.save()
-    content.changed(indicator.municipality, Content.PLANNING)
+    _typed_by(measurement, actor)
+    if was_public:  # the published value no longer counts until it is published again
+        content.changed(indicator.municipality, Content.PLANNING)
     audit_record(actor=actor, municipality=indicator.municipality, action="correct", obj=measurement)
     return measurement
 
 
 def _locked(measurement: Measurement) -> Measurement:
+    """The value locked for this transaction, with who typed it (policy.typed)."""
     return (
         Measurement.objects.select_for_update()
         .select_related("indicator__municipality")
+        .prefetch_related("typed_by")
         .get(pk=measurement.pk)
     )
 
@@ -677,107 +665,5 @@ def _text(value) -> str:
 
 
 def _user(actor):
-    return actor if getattr(actor, "is_authenticated", False) else None
-
-
-# Reporting reminders --------------------------------------------------------------------------
-
-
-def reminders_send(*, today=None) -> int:
-    """Enqueue one reminder e-mail for each indicator owner, in each municipality, who has values
-    due within settings.CIVITAS_REMINDER_DAYS_AHEAD days or overdue, unless one was already sent
-    to them today. The e-mails go out from a background task after the transaction commits;
-    returns how many were enqueued."""
-
-    from civitas.core.models import Municipality as Municipalities
-
-    from .models import ReminderSent
-    from .tasks import send_reminder
-
-    today = today or timezone.localdate()
-    enqueued = 0
-    for municipality in Municipalities.objects.order_by("pk"):
-        owners = {owner_id for owner_id, _items in _reminder_items(municipality, today=today).items()}
-        done = set(
-            ReminderSent.objects.filter(municipality=municipality, day=today).values_list(
-                "owner_id", flat=True
-            )
-        )
-        for owner_id in sorted(owners - done):
-            args = (municipality.pk, owner_id, today.isoformat())
-            transaction.on_commit(lambda args=args: send_reminder.enqueue(*args))
-            enqueued += 1
-    return enqueued
-
-
-def _reminder_items(municipality: Municipality, *, today, owner=None) -> dict:
-    """{owner id: [calendar entries]} of what a reminder lists (owners with an e-mail address)."""
-    from . import reporting, selectors
-
-    indicators = None
-    if owner is not None:
-        indicators = list(
-            Indicator.objects.filter(municipality=municipality, owner=owner)
-            .select_related("element__plan", "project", "owner")
-            .order_by("position", "code", "pk")
-        )
-    calendar = selectors.reporting_calendar(municipality=municipality, indicators=indicators, today=today)
-    days = settings.CIVITAS_REMINDER_DAYS_AHEAD
-    # Only people who still work for the municipality are reminded (a role here, any role).
-    staff = set(Membership.objects.filter(municipality=municipality).values_list("user_id", flat=True))
-    by_owner: dict = {}
-    for entry in calendar.entries:
-        owner_of = entry.indicator.owner
-        if entry.kind == "stale" or owner_of is None or not owner_of.email or not owner_of.is_active:
-            continue
-        if owner_of.pk not in staff and not owner_of.is_superuser:
-            continue
-        item = reporting.DueItem(entry.period, entry.deadline, reporting.Due(entry.kind), entry.state)
-        if reporting.due_within([item], today=today, days=days):
-            by_owner.setdefault(owner_of.pk, []).append(entry)
-    return by_owner
-
-
-@transaction.atomic
-def reminder_deliver(*, municipality_id: int, owner_id: int, day) -> bool:
-    """E-mail one owner the values due soon and overdue, once a day: in Bulgarian, followed by
-    English when the owner's profile asks for English. False when there is nothing to send or it
-    was already sent."""
-    from django.contrib.auth import get_user_model
-    from django.core.mail import send_mail
-    from django.template.loader import render_to_string
-    from django.urls import reverse
-    from django.utils import translation
-
-    from civitas.core.models import Municipality as Municipalities
-
-    from .models import ReminderSent
-
-    municipality = Municipalities.objects.get(pk=municipality_id)
-    owner = get_user_model().objects.select_related("profile").get(pk=owner_id)
-    items = _reminder_items(municipality, today=day, owner=owner).get(owner.pk, [])
-    if not items:
-        return False
-    record, created = ReminderSent.objects.get_or_create(municipality=municipality, owner=owner, day=day)
-    if not created:
-        return False
-    record.due_count = sum(1 for item in items if item.kind == "due")
-    record.overdue_count = sum(1 for item in items if item.kind == "overdue")
-    record.save(update_fields=["due_count", "overdue_count"])
-    profile = getattr(owner, "profile", None)
-    languages = ["bg", "en"] if profile is not None and profile.language == "en" else ["bg"]
-    subjects, bodies = [], []
-    for language in languages:
-        with translation.override(language):
-            context = {
-                "municipality": municipality, "owner": owner, "items": items, "day": day,
-                "due": [i for i in items if i.kind == "due"], "overdue": [i for i in items if i.kind == "overdue"],
-                "link": settings.CIVITAS_SITE_URL.rstrip("/")
-                + reverse("indicators:calendar", args=[municipality.slug]),
-            }  # fmt: skip
-            subjects.append(
-                _("Indicator values to report: %(municipality)s") % {"municipality": municipality.name}
-            )
-            bodies.append(render_to_string("indicators/reminder_email.txt", context).strip())
-    send_mail(" / ".join(subjects), "\n\n----\n\n".join(bodies), settings.DEFAULT_FROM_EMAIL, [owner.email])
-    return True
+    """The person to record (None for nobody signed in and for the server's operator)."""
+    return actor if getattr(actor, "is_authenticated", False) and actor.pk is not None else None

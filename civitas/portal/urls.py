@@ -1,6 +1,6 @@
 from django.urls import path
 
-from civitas.indicators.data_views import public_urls as indicator_data_urls
+from civitas.indicators import urls as indicator_urls
 from civitas.plans import urls as plan_urls
 from civitas.projects import urls as project_urls
 
@@ -12,7 +12,6 @@ urlpatterns = [
     path("", views.root, name="root"),
     path("<slug:municipality>/", views.home, name="home"),
     *plan_urls.public_patterns,
-    *indicator_data_urls,
-    path("<slug:municipality>/indicators/<str:code>/", views.indicator_detail, name="indicator"),
+    *indicator_urls.public_patterns,
     *project_urls.public_patterns,
 ]

@@ -50,7 +50,7 @@ def password_step(client, username, next_url="/sopot/manage/", **extra):
 
 STAFF_PAGES = [
     "/sopot/manage/",  # manage.views.staff_view
-    "/sopot/manage/indicators/data/",  # indicators.data_views.staff_view
+    "/sopot/manage/indicators/data/",  # indicators.manage_views: staff_view
     "/sopot/manage/surveys/",
     "/sopot/manage/consultations/",
     "/sopot/manage/moderation/",  # forum: require() in the view

@@ -94,18 +94,6 @@ def osm_link(geometry):
     return f"https://www.openstreetmap.org/?mlat={lat:.5f}&mlon={lon:.5f}#map=14/{lat:.5f}/{lon:.5f}"
 
 
-@register.inclusion_tag("components/status.html")
-def status_tag(status):
-    """The traffic light of an evaluation status: colour and words (never colour alone)."""
-    from civitas.indicators.presentation import STATUS_COLOURS, STATUS_LABELS
-
-    return {
-        "status": status,
-        "label": STATUS_LABELS.get(status, ""),
-        "colour": STATUS_COLOURS.get(status, "grey"),
-    }
-
-
 @register.filter
 def ratio_percent(value):
     """A 0..1 share as a whole percentage, e.g. 0.853 → 85 %; empty for None."""

@@ -14,7 +14,7 @@ from django.utils import translation
 from openpyxl import load_workbook
 
 from civitas.core.models import Role
-from civitas.indicators import data_views, exports, imports, services
+from civitas.indicators import exports, imports, services, views
 from civitas.indicators.models import IndicatorChange, Measurement
 from civitas.testing.factories import (
     IndicatorFactory,
@@ -160,7 +160,7 @@ def test_staff_xlsx_has_every_sheet_and_the_internal_details(client, town, plan,
     sign_in(client, staff(town, Role.VERIFIER, "verifier"))
     response = client.get(f"/{town.slug}/manage/indicators/data/export.xlsx?plan=opr")
     assert response.status_code == 200
-    assert response["Content-Type"] == data_views.XLSX
+    assert response["Content-Type"] == views.XLSX
     sheets = read_xlsx(response)
     assert list(sheets) == ["values", "history", "passports", "elements"]
     n1 = {r["period"]: r for r in sheets["values"] if r["indicator_code"] == "N1"}

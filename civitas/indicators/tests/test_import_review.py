@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 
 from civitas.core.models import Role
-from civitas.indicators import imports, rules, services
+from civitas.indicators import imports, rules, services, tasks
 from civitas.indicators.forms import MeasurementForm
 from civitas.indicators.models import ImportJob, ImportJobState, Measurement
 from civitas.indicators.tests import test_import_jobs as jobs
@@ -163,7 +163,7 @@ def _died(town, owner, monkeypatch) -> ImportJob:
 
     monkeypatch.setattr(imports, "import_measurements", die)
     with pytest.raises(WorkerKilled):
-        imports.import_job_run(job_id=job.pk)
+        tasks.import_job_run(job_id=job.pk)
     monkeypatch.undo()
     job.refresh_from_db()
     assert job.state == ImportJobState.RUNNING
@@ -178,7 +178,7 @@ def test_a_job_whose_worker_died_is_shown_failed_after_the_timeout(
     sign_in(client, owner)
     assert client.get(job_url(town, job)).status_code == 200  # still within the timeout: running
     ImportJob.objects.filter(pk=job.pk).update(
-        started_at=timezone.now() - imports.JOB_TIMEOUT - datetime.timedelta(seconds=1)
+        started_at=timezone.now() - tasks.JOB_TIMEOUT - datetime.timedelta(seconds=1)
     )
     page = client.get(job_url(town, job))
     assert page.status_code == 400
@@ -202,9 +202,9 @@ def test_the_import_list_also_shows_it_failed(client, town, owner, indicator, mo
 @pytest.mark.django_db
 def test_a_task_delivered_again_reruns_a_job_whose_worker_died(town, owner, indicator, monkeypatch):
     job = _died(town, owner, monkeypatch)
-    assert imports.import_job_run(job_id=job.pk) == ImportJobState.RUNNING  # within the timeout: left alone
+    assert tasks.import_job_run(job_id=job.pk) == ImportJobState.RUNNING  # within the timeout: left alone
     ImportJob.objects.filter(pk=job.pk).update(started_at=timezone.now() - datetime.timedelta(hours=1))
-    assert imports.import_job_run(job_id=job.pk) == ImportJobState.DONE
+    assert tasks.import_job_run(job_id=job.pk) == ImportJobState.DONE
     assert Measurement.objects.count() == 7
 
 

@@ -6,6 +6,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
@@ -305,9 +306,11 @@ def test_only_the_owner_enters_values(town, owner, indicators, element):
 
 
 def test_a_user_without_the_role_enters_nothing(town, indicators):
+    """Refused before the file is read (policy.require_enter_values), as every service refuses a
+    caller without the right."""
     planner = staff(town, Role.PLANNER, "planner")
-    result = run(town, planner, csv_bytes([row("N1", "2016", "1")]))
-    assert [(e.row, e.column) for e in result.errors] == [(2, "indicator_code")]
+    with pytest.raises(PermissionDenied):
+        run(town, planner, csv_bytes([row("N1", "2016", "1")]))
     assert Measurement.objects.count() == 0
 
 
@@ -362,7 +365,7 @@ def test_template_lists_the_periods_without_a_submitted_value(town, owner, indic
     MeasurementFactory(
         indicator=indicators["N1"], year=2016, value=Decimal(3), state="draft", comment="draft note"
     )
-    header, rows = imports.template_rows(actor=owner, municipality=town, today=datetime.date(2026, 1, 1))
+    header, rows = imports.template_rows(user=owner, municipality=town, today=datetime.date(2026, 1, 1))
     assert header == HEADER
     n1 = [r for r in rows if r[0] == "N1"]
     assert [r[3] for r in n1] == ["2016", "2017", "2018", "2019", "2020"]
@@ -372,7 +375,7 @@ def test_template_lists_the_periods_without_a_submitted_value(town, owner, indic
 
 
 def test_template_stops_at_periods_that_have_begun(town, owner, indicators):
-    _header, rows = imports.template_rows(actor=owner, municipality=town, today=datetime.date(2016, 8, 1))
+    _header, rows = imports.template_rows(user=owner, municipality=town, today=datetime.date(2016, 8, 1))
     assert [r[3] for r in rows if r[0] == "N1"] == ["2014", "2015", "2016"]
     assert [r[3] for r in rows if r[0] == "Q1"][-1] == "2016-Q3"
 
@@ -380,7 +383,7 @@ def test_template_stops_at_periods_that_have_begun(town, owner, indicators):
 def test_template_has_only_the_users_indicators(town, owner, indicators, element):
     someone = staff(town, Role.INDICATOR_OWNER, "someone")
     IndicatorFactory(element=element, owner=someone, code="O1")
-    _header, rows = imports.template_rows(actor=owner, municipality=town)
+    _header, rows = imports.template_rows(user=owner, municipality=town)
     assert "O1" not in {r[0] for r in rows}
     assert {r[0] for r in rows} == {"N1", "P1", "S1", "Q1", "D1"}
 

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from civitas.core.models import Role
-from civitas.indicators.views import QUEUE_PAGE_SIZE
+from civitas.indicators.manage_views import QUEUE_PAGE_SIZE
 from civitas.testing.factories import (
     IndicatorFactory,
     MeasurementFactory,

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from civitas.accounts.models import Profile
 from civitas.core.models import Role
 from civitas.evaluation.engine import Period
-from civitas.indicators import reporting
+from civitas.indicators import reporting, tasks
 from civitas.indicators.models import ReminderSent
 from civitas.testing.factories import (
     IndicatorFactory,
@@ -157,12 +157,10 @@ def test_reminders_are_sent_once_a_day(reminded, django_capture_on_commit_callba
 
 
 def test_delivering_twice_sends_one_mail(reminded):
-    from civitas.indicators import services
-
     town, owner, _english = reminded
     day = datetime.date(2025, 2, 20)
-    assert services.reminder_deliver(municipality_id=town.pk, owner_id=owner.pk, day=day) is True
-    assert services.reminder_deliver(municipality_id=town.pk, owner_id=owner.pk, day=day) is False
+    assert tasks.reminder_deliver(municipality_id=town.pk, owner_id=owner.pk, day=day) is True
+    assert tasks.reminder_deliver(municipality_id=town.pk, owner_id=owner.pk, day=day) is False
     assert len(mail.outbox) == 1
 
 

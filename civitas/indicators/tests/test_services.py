@@ -2,9 +2,10 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from civitas.core.models import AuditEvent, Role
-from civitas.indicators import services
+from civitas.indicators import selectors, services
 from civitas.indicators.models import Indicator, IndicatorChange, Measurement, MeasurementState, Target
 from civitas.testing.factories import (
     IndicatorFactory,
@@ -45,6 +46,11 @@ def verifier(town):
 
 
 @pytest.fixture
+def planner(town):
+    return staff(town, Role.PLANNER, "planner")
+
+
+@pytest.fixture
 def indicator(element, owner):
     return IndicatorFactory(element=element, owner=owner, code="T1")
 
@@ -56,9 +62,9 @@ PASSPORT = dict(
 )  # fmt: skip
 
 
-def test_indicator_create_with_targets(town, element):
+def test_indicator_create_with_targets(town, element, planner):
     indicator = services.indicator_create(
-        actor=None, municipality=town, element=element, targets=[{"year": 2020, "value": 2000, "is_final": True}],
+        actor=planner, municipality=town, element=element, targets=[{"year": 2020, "value": 2000, "is_final": True}],
         **PASSPORT,
     )  # fmt: skip
     assert indicator.targets.get().value == Decimal("2000")
@@ -74,35 +80,39 @@ def test_indicator_create_with_targets(town, element):
         ({"baseline_year": 2030}, "baseline_year"),
     ],
 )
-def test_bad_passport_is_refused_and_changes_nothing(town, element, change, field):
+def test_bad_passport_is_refused_and_changes_nothing(town, element, change, field, planner):
     with pytest.raises(ValidationError) as error:
-        services.indicator_create(actor=None, municipality=town, element=element, **{**PASSPORT, **change})
+        services.indicator_create(actor=planner, municipality=town, element=element, **{**PASSPORT, **change})
     assert field in error.value.message_dict
     assert Indicator.objects.count() == 0
 
 
-def test_target_year_outside_plan_period_is_refused(town, element):
+def test_target_year_outside_plan_period_is_refused(town, element, planner):
     with pytest.raises(ValidationError) as error:
         services.indicator_create(
-            actor=None, municipality=town, element=element, targets=[{"year": 2025, "value": 1}], **PASSPORT
+            actor=planner,
+            municipality=town,
+            element=element,
+            targets=[{"year": 2025, "value": 1}],
+            **PASSPORT,
         )
     assert "2025" in str(error.value)
     assert Indicator.objects.count() == 0 and Target.objects.count() == 0
 
 
-def test_element_of_another_municipality_is_refused(town):
+def test_element_of_another_municipality_is_refused(town, planner):
     foreign = PlanElementFactory(plan=PlanFactory(municipality=MunicipalityFactory(slug="karlovo")))
     with pytest.raises(ValidationError):
-        services.indicator_create(actor=None, municipality=town, element=foreign, **PASSPORT)
+        services.indicator_create(actor=planner, municipality=town, element=foreign, **PASSPORT)
 
 
-def test_baseline_change_needs_a_reason_and_is_kept(indicator, owner):
+def test_baseline_change_needs_a_reason_and_is_kept(indicator, planner):
     with pytest.raises(ValidationError):
         services.indicator_update(
-            actor=owner, indicator=indicator, expected_version=1, baseline_value=Decimal(90)
+            actor=planner, indicator=indicator, expected_version=1, baseline_value=Decimal(90)
         )
     services.indicator_update(
-        actor=owner,
+        actor=planner,
         indicator=indicator,
         expected_version=1,
         baseline_value=Decimal(90),
@@ -114,12 +124,12 @@ def test_baseline_change_needs_a_reason_and_is_kept(indicator, owner):
     )  # fmt: skip
 
 
-def test_target_change_needs_a_reason(indicator, owner):
-    services.target_set(actor=owner, indicator=indicator, year=2020, value=200, is_final=True)
+def test_target_change_needs_a_reason(indicator, planner):
+    services.target_set(actor=planner, indicator=indicator, year=2020, value=200, is_final=True)
     with pytest.raises(ValidationError):
-        services.target_set(actor=owner, indicator=indicator, year=2020, value=250, is_final=True)
+        services.target_set(actor=planner, indicator=indicator, year=2020, value=250, is_final=True)
     services.target_set(
-        actor=owner, indicator=indicator, year=2020, value=250, is_final=True, reason="нова стратегия"
+        actor=planner, indicator=indicator, year=2020, value=250, is_final=True, reason="нова стратегия"
     )
     assert Target.objects.get().value == 250
     assert IndicatorChange.objects.get().period == "2020"
@@ -259,11 +269,15 @@ def test_concurrent_edits_of_a_draft_are_detected(indicator, owner):
     assert Measurement.objects.get().value == Decimal("151")
 
 
-def test_a_passport_the_engine_cannot_evaluate_is_refused(town, element):
+def test_a_passport_the_engine_cannot_evaluate_is_refused(town, element, planner):
     # An increasing indicator with its target below the baseline (1000).
     with pytest.raises(ValidationError) as error:
         services.indicator_create(
-            actor=None, municipality=town, element=element, targets=[{"year": 2020, "value": 500}], **PASSPORT
+            actor=planner,
+            municipality=town,
+            element=element,
+            targets=[{"year": 2020, "value": 500}],
+            **PASSPORT,
         )
     assert "targets" in error.value.message_dict
     assert Indicator.objects.count() == 0
@@ -272,9 +286,11 @@ def test_a_passport_the_engine_cannot_evaluate_is_refused(town, element):
 def test_enterable_indicators_follow_the_owner_rule(indicator, town, owner):
     other = staff(town, Role.INDICATOR_OWNER, "other")
     free = IndicatorFactory(element=indicator.element, owner=None, code="FREE")
-    assert set(services.enterable_indicators(owner, town)) == {indicator, free}
-    assert set(services.enterable_indicators(other, town)) == {free}
-    assert not services.enterable_indicators(staff(town, Role.VERIFIER, "v2"), town).exists()
+    assert set(selectors.enterable_indicators(user=owner, municipality=town)) == {indicator, free}
+    assert set(selectors.enterable_indicators(user=other, municipality=town)) == {free}
+    assert not selectors.enterable_indicators(
+        user=staff(town, Role.VERIFIER, "v2"), municipality=town
+    ).exists()
 
 
 def test_whoever_typed_a_value_cannot_approve_it_even_if_another_saved_it_last(element, town):
@@ -362,3 +378,64 @@ def test_many_values_are_saved_all_or_nothing(town, owner, indicator):
     ) == ["create", "submit"]
     again = services.measurements_save_many(actor=owner, municipality=town, items=[good])
     assert "коригирайте я с основание" in str(again[0])
+
+
+def _planning_version(town) -> int:
+    town.refresh_from_db()
+    return town.planning_version
+
+
+def test_only_what_the_public_sees_moves_the_planning_version(town, indicator, owner, verifier, planner):
+    """Drafts, submitted, returned and approved values are not public: the cached pages and plan
+    evaluations stay; publishing, a correction of a published value, a passport and a target do not."""
+    before = _planning_version(town)
+    m = services.measurement_save(actor=owner, indicator=indicator, year=2016, value="150", submit=True)
+    services.measurement_return(actor=verifier, measurement=m, note="Провери НСИ")
+    m.refresh_from_db()
+    m = services.measurement_save(
+        actor=owner, indicator=indicator, year=2016, value="151", expected_version=m.version
+    )
+    services.measurement_submit(actor=owner, measurement=m)
+    services.measurement_approve(actor=verifier, measurement=m)
+    assert services.measurements_save_many(
+        actor=owner, municipality=town, items=[services.MeasurementInput(indicator=indicator, year=2017, value="5")]
+    ) == {}  # fmt: skip
+    assert _planning_version(town) == before
+    services.measurement_publish(actor=verifier, measurement=m)
+    assert _planning_version(town) == before + 1
+    services.measurement_correct(actor=owner, measurement=m, value="152", reason="НСИ коригира")
+    assert _planning_version(town) == before + 2  # the published value no longer counts
+    m.refresh_from_db()
+    services.measurement_approve(actor=verifier, measurement=m, publish=True)
+    assert _planning_version(town) == before + 3
+    services.target_set(actor=planner, indicator=indicator, year=2018, value=180)
+    assert _planning_version(town) == before + 4
+    services.indicator_update(
+        actor=planner, indicator=indicator, expected_version=indicator.version, name_bg="Ново"
+    )
+    assert _planning_version(town) == before + 5
+
+
+def test_an_approved_value_corrected_before_publication_changes_nothing_public(
+    town, indicator, owner, verifier
+):
+    m = services.measurement_save(actor=owner, indicator=indicator, year=2016, value="150", submit=True)
+    services.measurement_approve(actor=verifier, measurement=m)
+    before = _planning_version(town)
+    services.measurement_correct(actor=owner, measurement=m, value="151", reason="печатна грешка")
+    assert _planning_version(town) == before
+
+
+def test_the_evidence_is_checked_before_anything_is_saved(indicator, owner, settings, tmp_path):
+    """measurement_save checks the uploaded file itself (core.uploads), as the entry page's one call."""
+    settings.MEDIA_ROOT = tmp_path
+    upload = SimpleUploadedFile("evidence.exe", b"MZ\x00\x00binary", content_type="application/octet-stream")
+    with pytest.raises(ValidationError) as error:
+        services.measurement_save(actor=owner, indicator=indicator, year=2016, value="150", evidence=upload)
+    assert list(error.value.message_dict) == ["evidence"]
+    assert not Measurement.objects.exists()
+    good = SimpleUploadedFile("evidence.pdf", b"%PDF-1.4 a report", content_type="application/pdf")
+    m = services.measurement_save(
+        actor=owner, indicator=indicator, year=2016, value="150", evidence=good, submit=True
+    )
+    assert m.evidence.name.endswith("-evidence.pdf") and m.state == MeasurementState.SUBMITTED

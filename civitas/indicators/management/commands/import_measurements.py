@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
 from civitas.core.tenancy import municipality_from_slug
@@ -30,9 +31,14 @@ class Command(BaseCommand):
             raise CommandError(f"No file {file}.")
         if file.stat().st_size > imports.MAX_BYTES:
             raise CommandError(f"{file} is larger than {imports.MAX_BYTES // 1024 // 1024} MB.")
-        result = imports.import_measurements(
-            actor=actor, municipality=town, data=file.read_bytes(), submit=submit
-        )
+        try:
+            result = imports.import_measurements(
+                actor=actor, municipality=town, data=file.read_bytes(), submit=submit
+            )
+        except PermissionDenied:
+            raise CommandError(
+                f"{user} may not enter values in {municipality}: nothing was imported."
+            ) from None
         if not result.ok:
             for error in result.errors:
                 where = f"row {error.row}" if error.row else "file"

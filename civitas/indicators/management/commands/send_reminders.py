@@ -8,7 +8,7 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
-from civitas.indicators import services
+from civitas.indicators import tasks
 
 
 class Command(BaseCommand):
@@ -22,5 +22,5 @@ class Command(BaseCommand):
             today = datetime.date.fromisoformat(date) if date else None
         except ValueError:
             raise CommandError(f"Not a date: {date!r} (expected YYYY-MM-DD).") from None
-        count = services.reminders_send(today=today)
+        count = tasks.reminders_send(today=today)
         self.stdout.write(f"{count} reminder(s) enqueued.")
