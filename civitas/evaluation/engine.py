@@ -24,6 +24,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
+from typing import TypeVar
 
 __all__ = [
     "DEFAULT_THRESHOLDS",
@@ -243,7 +244,7 @@ _ENGLISH: dict[ErrorCode, str] = {
     ErrorCode.NOT_A_NUMBER: "{quantity.words} must be a number, got {value!r}",
     ErrorCode.NOT_FINITE: "{quantity.words} must be a finite number, got {value!r}",
     ErrorCode.PERIOD_YEAR: "period year must be an integer between 1 and 9998, got {year!r}",
-    ErrorCode.PERIOD_FREQUENCY: "unknown period frequency {frequency!r}",
+    ErrorCode.PERIOD_FREQUENCY: "unknown period frequency {value!r} (one of {allowed})",
     ErrorCode.PERIOD_INDEX: "a {frequency} period of {year} has an index from 1 to {parts}, got {index!r}",
     ErrorCode.PERIOD_TEXT: "not a period: {text!r} (expected 2020, 2020-H1, 2020-Q3 or 2020-07)",
     ErrorCode.BASELINE_YEAR: "baseline year must be an integer year, got {year!r}",
@@ -355,6 +356,18 @@ def _engine_error(code: ErrorCode, params: dict[str, object]) -> EngineError:
     return EngineError(code, **params)
 
 
+V = TypeVar("V", bound=StrEnum)
+
+
+def _member(vocabulary: type[V], raw: str, code: ErrorCode, **subject: object) -> V:
+    """The member of the vocabulary that ``raw`` is or names; EngineError with ``code`` otherwise."""
+    try:
+        return vocabulary(raw)
+    except ValueError:
+        allowed = ", ".join(member.value for member in vocabulary)
+        raise EngineError(code, value=raw, allowed=allowed, **subject) from None
+
+
 def _number(value: object, quantity: Quantity, **subject: object) -> float:
     """A finite float from an int, float or Decimal; EngineError otherwise."""
     if isinstance(value, bool):
@@ -391,10 +404,7 @@ class Period:
     def __post_init__(self) -> None:
         if isinstance(self.year, bool) or not isinstance(self.year, int) or not 1 <= self.year <= 9998:
             raise EngineError(ErrorCode.PERIOD_YEAR, year=self.year)
-        try:
-            frequency = Frequency(self.frequency)
-        except ValueError:
-            raise EngineError(ErrorCode.PERIOD_FREQUENCY, frequency=self.frequency) from None
+        frequency = _member(Frequency, self.frequency, ErrorCode.PERIOD_FREQUENCY)
         object.__setattr__(self, "frequency", frequency)
         if (
             isinstance(self.index, bool)
@@ -432,7 +442,7 @@ class Period:
         """From the (year, sub) form used by the indicators app: sub 0 is the whole year."""
         if sub == 0:
             return cls(year)
-        return cls(year, Frequency(frequency), sub)
+        return cls(year, _member(Frequency, frequency, ErrorCode.PERIOD_FREQUENCY), sub)
 
     @classmethod
     def parse(cls, text: str) -> Period:
@@ -594,12 +604,7 @@ class IndicatorSpec:
             ("measure", Measure, ErrorCode.UNKNOWN_MEASURE),
             ("frequency", Frequency, ErrorCode.UNKNOWN_FREQUENCY),
         ):
-            raw = getattr(self, attribute)
-            try:
-                set_(self, attribute, enum(raw))
-            except ValueError:
-                allowed = ", ".join(member.value for member in enum)
-                raise EngineError(unknown, indicator=indicator, value=raw, allowed=allowed) from None
+            set_(self, attribute, _member(enum, getattr(self, attribute), unknown, indicator=indicator))
         if self.baseline is not None and not isinstance(self.baseline, Baseline):
             raise EngineError(ErrorCode.BASELINE_TYPE, indicator=indicator, baseline=self.baseline)
         set_(self, "tolerance", _number(self.tolerance, Quantity.TOLERANCE, indicator=indicator))
@@ -707,7 +712,8 @@ class IndicatorSpec:
     @property
     def final_target(self) -> tuple[Period, float] | None:
         """The latest target (the final target), or None."""
-        return self.targets[-1] if self.targets else None  # type: ignore[index]
+        # After __post_init__, targets is the tuple of (period, value) pairs in order.
+        return self.targets[-1] if self.targets else None  # type: ignore[index,return-value]
 
     def target_for(self, period: Period) -> float | None:
         """The explicit target (milestone or final) of exactly this period, or None."""
@@ -916,7 +922,7 @@ def progress_ratio(actual: float, expected: float, baseline: float, direction: D
     (expected == baseline) the ratio is 1 if the actual is on the right side of the baseline or
     equal to it, else 0.
     """
-    direction = Direction(direction)
+    direction = _member(Direction, direction, ErrorCode.UNKNOWN_DIRECTION)
     if expected == baseline:
         return 1.0 if _right_side(actual, baseline, direction) else 0.0
     return (actual - baseline) / (expected - baseline)
@@ -967,7 +973,8 @@ def status_for_ratio(ratio: float | None, thresholds: Thresholds = DEFAULT_THRES
 def stale_after(last: Period, frequency: Frequency, grace_days: int) -> date:
     """The last day on which a value for ``last`` still counts as current: the end of the next
     period of the indicator's frequency, plus the grace period."""
-    return _month_end(last.end_index + Frequency(frequency).months) + timedelta(days=grace_days)
+    months = _member(Frequency, frequency, ErrorCode.UNKNOWN_FREQUENCY).months
+    return _month_end(last.end_index + months) + timedelta(days=grace_days)
 
 
 # --------------------------------------------------------------------------------------------
