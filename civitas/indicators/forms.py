@@ -10,6 +10,8 @@ from civitas.evaluation.engine import Period
 
 from . import rules
 from .models import Frequency, Indicator
+from .passport import PASSPORT_FIELDS, IndicatorPassport
+from .presentation import FREQUENCY_LABELS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -28,13 +30,8 @@ class NumberField(forms.DecimalField):
             raise forms.ValidationError(str(error), code="invalid") from None
 
 
-PASSPORT_FORM_FIELDS = [
-    "code", "name_bg", "name_en", "definition_bg", "definition_en", "type", "unit_bg", "unit_en", "measure",
-    "scale_min", "scale_max", "direction", "tolerance", "accumulation", "baseline_value", "baseline_year",
-    "baseline_unavailable_reason_bg", "baseline_unavailable_reason_en", "data_source_bg", "data_source_en",
-    "method_bg", "method_en", "frequency", "responsible_unit_bg", "responsible_unit_en", "owner", "eu_code",
-    "weight", "position", "is_sample",
-]  # fmt: skip
+# The passport's fields in its order; the disaggregation is typed as text (disaggregation_text).
+PASSPORT_FORM_FIELDS = [name for name in PASSPORT_FIELDS if name != "disaggregation"]
 
 
 class PassportForm(forms.ModelForm):
@@ -108,10 +105,15 @@ class PassportForm(forms.ModelForm):
         except ValueError as error:
             raise forms.ValidationError(str(error)) from None
 
+    def passport(self) -> IndicatorPassport:
+        return IndicatorPassport(
+            **{field: self.cleaned_data[field] for field in PASSPORT_FORM_FIELDS},
+            disaggregation=self.cleaned_data["disaggregation_text"],
+        )
+
     def service_fields(self) -> dict:
-        data = {field: self.cleaned_data[field] for field in PASSPORT_FORM_FIELDS}
-        data["disaggregation"] = self.cleaned_data["disaggregation_text"]
-        return data
+        """The services' keyword arguments from this form (indicator_create, indicator_edit)."""
+        return {"passport": self.passport()}
 
 
 def disaggregation_text(dimensions: list[dict]) -> str:
@@ -133,7 +135,7 @@ def parse_disaggregation(text: str) -> list[dict]:
             continue
         head, sep, tail = line.partition(":")
         parts = [p.strip() for p in head.split("|")]
-        categories = []
+        categories: list[dict[str, str]] = []
         for item in tail.split(";"):
             if not item.strip():
                 continue
@@ -204,7 +206,10 @@ def parse_period(text: str, *, frequency: str | None = None, allow_year: bool = 
     if frequency is not None and kind != frequency and not (allow_year and kind == "annual"):
         raise forms.ValidationError(
             _("The periods of this indicator are written like %(example)s (frequency: %(frequency)s).")
-            % {"frequency": Frequency(frequency).label.lower(), "example": PERIOD_EXAMPLES[frequency]}
+            % {
+                "frequency": str(FREQUENCY_LABELS[Frequency(frequency)]).lower(),
+                "example": PERIOD_EXAMPLES[frequency],
+            }
         )
     return period.year, 0 if kind == "annual" else period.index
 

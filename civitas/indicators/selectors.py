@@ -16,13 +16,14 @@ from civitas.plans.selectors import ElementNode
 
 from .evaluation import evaluate, evaluation_date, thresholds_for
 from .models import COUNTED_STATES, Indicator, IndicatorChange, Measurement, Target
+from .rules import engine_error_text
 
 
 @dataclass
 class EvaluatedIndicator:
     indicator: Indicator
     result: engine.IndicatorResult | None
-    error: str = ""  # a passport the engine cannot evaluate (shown, never hidden)
+    error: str = ""  # why the engine cannot evaluate the passport (shown, never hidden), translated when shown
 
 
 @dataclass
@@ -63,7 +64,7 @@ def _evaluate_all(indicators, targets, measurements, *, as_of, thresholds, years
             )  # fmt: skip
             evaluated.append(EvaluatedIndicator(indicator, result))
         except ValueError as exc:
-            evaluated.append(EvaluatedIndicator(indicator, None, str(exc)))
+            evaluated.append(EvaluatedIndicator(indicator, None, engine_error_text(exc)))
     return evaluated
 
 

@@ -1,3 +1,4 @@
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -6,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from civitas.core.models import AuditEvent, Role
 from civitas.indicators import services
 from civitas.indicators.models import Indicator, IndicatorChange, Measurement, MeasurementState, Target
+from civitas.indicators.passport import IndicatorPassport
 from civitas.testing.factories import (
     IndicatorFactory,
     MembershipFactory,
@@ -59,7 +61,7 @@ PASSPORT = dict(
 def test_indicator_create_with_targets(town, element):
     indicator = services.indicator_create(
         actor=None, municipality=town, element=element, targets=[{"year": 2020, "value": 2000, "is_final": True}],
-        **PASSPORT,
+        passport=IndicatorPassport(**PASSPORT),
     )  # fmt: skip
     assert indicator.targets.get().value == Decimal("2000")
     assert AuditEvent.objects.filter(action="create", object_type="indicators.indicator").count() == 1
@@ -76,7 +78,12 @@ def test_indicator_create_with_targets(town, element):
 )
 def test_bad_passport_is_refused_and_changes_nothing(town, element, change, field):
     with pytest.raises(ValidationError) as error:
-        services.indicator_create(actor=None, municipality=town, element=element, **{**PASSPORT, **change})
+        services.indicator_create(
+            actor=None,
+            municipality=town,
+            element=element,
+            passport=IndicatorPassport(**{**PASSPORT, **change}),
+        )
     assert field in error.value.message_dict
     assert Indicator.objects.count() == 0
 
@@ -84,8 +91,9 @@ def test_bad_passport_is_refused_and_changes_nothing(town, element, change, fiel
 def test_target_year_outside_plan_period_is_refused(town, element):
     with pytest.raises(ValidationError) as error:
         services.indicator_create(
-            actor=None, municipality=town, element=element, targets=[{"year": 2025, "value": 1}], **PASSPORT
-        )
+            actor=None, municipality=town, element=element, targets=[{"year": 2025, "value": 1}],
+            passport=IndicatorPassport(**PASSPORT),
+        )  # fmt: skip
     assert "2025" in str(error.value)
     assert Indicator.objects.count() == 0 and Target.objects.count() == 0
 
@@ -93,19 +101,22 @@ def test_target_year_outside_plan_period_is_refused(town, element):
 def test_element_of_another_municipality_is_refused(town):
     foreign = PlanElementFactory(plan=PlanFactory(municipality=MunicipalityFactory(slug="karlovo")))
     with pytest.raises(ValidationError):
-        services.indicator_create(actor=None, municipality=town, element=foreign, **PASSPORT)
+        services.indicator_create(
+            actor=None, municipality=town, element=foreign, passport=IndicatorPassport(**PASSPORT)
+        )
 
 
 def test_baseline_change_needs_a_reason_and_is_kept(indicator, owner):
     with pytest.raises(ValidationError):
         services.indicator_update(
-            actor=owner, indicator=indicator, expected_version=1, baseline_value=Decimal(90)
-        )
+            actor=owner, indicator=indicator, expected_version=1,
+            passport=replace(IndicatorPassport.of(indicator), baseline_value=Decimal(90)),
+        )  # fmt: skip
     services.indicator_update(
         actor=owner,
         indicator=indicator,
         expected_version=1,
-        baseline_value=Decimal(90),
+        passport=replace(IndicatorPassport.of(indicator), baseline_value=Decimal(90)),
         reason="НСИ коригира",
     )
     change = IndicatorChange.objects.get()
@@ -263,8 +274,9 @@ def test_a_passport_the_engine_cannot_evaluate_is_refused(town, element):
     # An increasing indicator with its target below the baseline (1000).
     with pytest.raises(ValidationError) as error:
         services.indicator_create(
-            actor=None, municipality=town, element=element, targets=[{"year": 2020, "value": 500}], **PASSPORT
-        )
+            actor=None, municipality=town, element=element, targets=[{"year": 2020, "value": 500}],
+            passport=IndicatorPassport(**PASSPORT),
+        )  # fmt: skip
     assert "targets" in error.value.message_dict
     assert Indicator.objects.count() == 0
 
