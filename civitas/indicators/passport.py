@@ -19,8 +19,9 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
 
 # Metadata of a field, for the export's passports table: left out (the definitions are long texts,
-# the owner is a person, the position is the order of the lists), shown in the reader's language
-# as one column (a pair of a Bulgarian and an English text), or under another name.
+# the owner is a person, the position is the order of the lists, and the English half of a pair is
+# in its Bulgarian half's column), shown in the reader's language as one column (a pair of a
+# Bulgarian and an English text), or under another name. Without metadata: a column of its own.
 NOT_EXPORTED = {"export": None}
 
 
@@ -31,6 +32,9 @@ def _in_language(column: str) -> dict:
 
 @dataclass(frozen=True, kw_only=True)
 class IndicatorPassport:
+    """The fields in the order the passport form asks for them: code, names, definition, type, unit,
+    measure, direction, accumulation, baseline, data source, method, frequency, responsible unit."""
+
     code: str = field(metadata={"export": "indicator_code"})
     name_bg: str
     name_en: str = ""

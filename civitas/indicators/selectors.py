@@ -23,7 +23,7 @@ from .rules import engine_error_text
 class EvaluatedIndicator:
     indicator: Indicator
     result: engine.IndicatorResult | None
-    error: str = ""  # why the engine cannot evaluate the passport (shown, never hidden), translated when shown
+    error: str = ""  # why the engine cannot evaluate the passport (shown; translated when shown)
 
 
 @dataclass
