@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 
 from civitas.indicators import services
 from civitas.indicators.models import Indicator
+from civitas.indicators.passport import IndicatorPassport
 from civitas.plans.models import Plan
 from civitas.projects.models import Project
 
@@ -412,10 +413,12 @@ def load_indicators(municipality) -> None:
         else:
             project = Project.objects.get(municipality=municipality, code=project_code)
         indicator = services.indicator_create(
-            actor=planner, municipality=municipality, element=element, project=project, owner=owner, is_sample=True,
-            position=position, responsible_unit_bg="Община Сопот", responsible_unit_en="Sopot Municipality",
+            actor=planner, municipality=municipality, element=element, project=project,
+            passport=IndicatorPassport(
+                **passport, owner=owner, is_sample=True, position=position,
+                responsible_unit_bg="Община Сопот", responsible_unit_en="Sopot Municipality",
+            ),
             targets=[{"year": year, "value": value, "is_final": year == max(targets)} for year, value in targets.items()],
-            **passport,
         )  # fmt: skip
         for year, value in sorted(values.items()):
             kwargs = (

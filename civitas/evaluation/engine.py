@@ -9,7 +9,9 @@ The rules, with worked examples, are documented in ``docs/evaluation-rules.md``;
 ``civitas/evaluation/tests`` use the same numbers.
 
 Numbers are floats. Sums use ``math.fsum`` (exactly rounded, so the order of the measurements
-never changes a result).
+never changes a result). Bad input raises ``EngineError``, a ValueError with a stable ``code``
+(``ErrorCode``) and the values it names; its text is English for developers, and callers translate
+the code for the people who read it.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
+from typing import TypeVar
 
 __all__ = [
     "DEFAULT_THRESHOLDS",
@@ -29,6 +32,8 @@ __all__ = [
     "Baseline",
     "Direction",
     "Efficiency",
+    "EngineError",
+    "ErrorCode",
     "Forecast",
     "ForecastOutcome",
     "Frequency",
@@ -40,6 +45,7 @@ __all__ = [
     "NodeResult",
     "Note",
     "Period",
+    "Quantity",
     "SeriesPoint",
     "Status",
     "Thresholds",
@@ -138,16 +144,240 @@ class Note(StrEnum):
     STALE = "stale"  # no approved value within the frequency plus the grace period
 
 
-def _number(value: object, what: str) -> float:
-    """A finite float from an int, float or Decimal; ValueError otherwise."""
+# --------------------------------------------------------------------------------------------
+# Errors
+# --------------------------------------------------------------------------------------------
+
+
+class Quantity(StrEnum):
+    """A number the engine reads, named in the errors about it."""
+
+    BASELINE_VALUE = "baseline_value"
+    TOLERANCE = "tolerance"
+    WEIGHT = "weight"
+    SCALE_MIN = "scale_min"
+    SCALE_MAX = "scale_max"
+    TARGET = "target"
+    VALUE = "value"
+    NUMERATOR = "numerator"
+    DENOMINATOR = "denominator"
+    ON_TRACK_THRESHOLD = "on_track_threshold"
+    AT_RISK_THRESHOLD = "at_risk_threshold"
+    ELEMENT_WEIGHT = "element_weight"
+    SPENT = "spent"
+    PLANNED = "planned"
+    COST = "cost"
+    OUTPUT = "output"
+
+    @property
+    def words(self) -> str:
+        """The quantity in English words, for the developer's message."""
+        return self.value.replace("_", " ")
+
+
+class ErrorCode(StrEnum):
+    """Why the engine refused its input. The values are stable: callers translate them."""
+
+    NOT_A_NUMBER = "not_a_number"
+    NOT_FINITE = "not_finite"
+    PERIOD_YEAR = "period_year"
+    PERIOD_FREQUENCY = "period_frequency"
+    PERIOD_INDEX = "period_index"
+    PERIOD_TEXT = "period_text"
+    BASELINE_YEAR = "baseline_year"
+    BASELINE_TYPE = "baseline_type"
+    INDICATOR_KEY = "indicator_key"
+    UNKNOWN_DIRECTION = "unknown_direction"
+    UNKNOWN_ACCUMULATION = "unknown_accumulation"
+    UNKNOWN_MEASURE = "unknown_measure"
+    UNKNOWN_FREQUENCY = "unknown_frequency"
+    TOLERANCE_NEGATIVE = "tolerance_negative"
+    WEIGHT_NEGATIVE = "weight_negative"
+    SCALE_MISSING = "scale_missing"
+    SCALE_ORDER = "scale_order"
+    SCORE_NOT_LATEST = "score_not_latest"
+    SCALE_NOT_SCORE = "scale_not_score"
+    TARGET_PAIR = "target_pair"
+    TARGET_PERIOD_TYPE = "target_period_type"
+    TARGET_TWICE = "target_twice"
+    TARGETS_SAME_MONTH = "targets_same_month"
+    BASELINE_OUTSIDE_SCALE = "baseline_outside_scale"
+    TARGET_OUTSIDE_SCALE = "target_outside_scale"
+    VALUE_OUTSIDE_SCALE = "value_outside_scale"
+    TARGET_NOT_AFTER_BASELINE = "target_not_after_baseline"
+    TARGET_BELOW_BASELINE = "target_below_baseline"
+    TARGET_ABOVE_BASELINE = "target_above_baseline"
+    MEASUREMENT_PERIOD_TYPE = "measurement_period_type"
+    VALUE_AND_RATIO = "value_and_ratio"
+    VALUE_MISSING = "value_missing"
+    RATIO_INCOMPLETE = "ratio_incomplete"
+    DENOMINATOR_ZERO = "denominator_zero"
+    DENOMINATOR_NEGATIVE = "denominator_negative"
+    NUMERATOR_NEGATIVE = "numerator_negative"
+    COLLECTED_TYPE = "collected_type"
+    THRESHOLDS_ORDER = "thresholds_order"
+    GRACE_DAYS = "grace_days"
+    ELEMENT_WEIGHT = "element_weight"
+    PERCENTAGE_NEEDS_RATIO = "percentage_needs_ratio"
+    NUMBER_NEEDS_VALUE = "number_needs_value"
+    MEASUREMENT_TYPE = "measurement_type"
+    MEASUREMENT_TWICE = "measurement_twice"
+    MEASUREMENT_SPANS_PERIODS = "measurement_spans_periods"
+    SPEC_TYPE = "spec_type"
+    AS_OF_TYPE = "as_of_type"
+    PERIODS_ORDER = "periods_order"
+    NODE_TYPE = "node_type"
+    ELEMENT_TWICE = "element_twice"
+    RESULT_TYPE = "result_type"
+    BUDGET_NEGATIVE = "budget_negative"
+    COST_NEGATIVE = "cost_negative"
+    OUTPUT_NEGATIVE = "output_negative"
+    PLAN_PERIOD = "plan_period"
+    TARGET_OUTSIDE_PLAN = "target_outside_plan"
+    BASELINE_AFTER_PLAN = "baseline_after_plan"
+    MEASUREMENT_OUTSIDE_PLAN = "measurement_outside_plan"
+
+
+# The developer's message of each code (``str()`` of the error), filled from its parameters. What
+# a person reads is the caller's translation of the code (civitas.indicators.rules).
+_ENGLISH: dict[ErrorCode, str] = {
+    ErrorCode.NOT_A_NUMBER: "{quantity.words} must be a number, got {value!r}",
+    ErrorCode.NOT_FINITE: "{quantity.words} must be a finite number, got {value!r}",
+    ErrorCode.PERIOD_YEAR: "period year must be an integer between 1 and 9998, got {year!r}",
+    ErrorCode.PERIOD_FREQUENCY: "unknown period frequency {value!r} (one of {allowed})",
+    ErrorCode.PERIOD_INDEX: "a {frequency} period of {year} has an index from 1 to {parts}, got {index!r}",
+    ErrorCode.PERIOD_TEXT: "not a period: {text!r} (expected 2020, 2020-H1, 2020-Q3 or 2020-07)",
+    ErrorCode.BASELINE_YEAR: "baseline year must be an integer year, got {year!r}",
+    ErrorCode.BASELINE_TYPE: "baseline must be a Baseline(value, year) or None, got {baseline!r}",
+    ErrorCode.INDICATOR_KEY: "indicator key must be a non-empty string, got {key!r}",
+    ErrorCode.UNKNOWN_DIRECTION: "unknown direction {value!r} (one of {allowed})",
+    ErrorCode.UNKNOWN_ACCUMULATION: "unknown accumulation {value!r} (one of {allowed})",
+    ErrorCode.UNKNOWN_MEASURE: "unknown measure {value!r} (one of {allowed})",
+    ErrorCode.UNKNOWN_FREQUENCY: "unknown frequency {value!r} (one of {allowed})",
+    ErrorCode.TOLERANCE_NEGATIVE: "tolerance must not be negative, got {tolerance:g}",
+    ErrorCode.WEIGHT_NEGATIVE: "weight must not be negative, got {weight:g}",
+    ErrorCode.SCALE_MISSING: "a qualitative score needs scale_min and scale_max",
+    ErrorCode.SCALE_ORDER: "scale_min must be below scale_max, got {scale_min:g}–{scale_max:g}",
+    ErrorCode.SCORE_NOT_LATEST: (
+        "a qualitative score is a level; its accumulation must be 'latest', not {accumulation.value!r} "
+        "(scores are never added up)"
+    ),
+    ErrorCode.SCALE_NOT_SCORE: "a scale applies only to a qualitative score",
+    ErrorCode.TARGET_PAIR: "targets must be (period, value) pairs, got {pair!r}",
+    ErrorCode.TARGET_PERIOD_TYPE: "target period must be a Period, got {period!r}",
+    ErrorCode.TARGET_TWICE: "two targets for period {period}",
+    ErrorCode.TARGETS_SAME_MONTH: "targets for {earlier} and {later} end in the same month",
+    ErrorCode.BASELINE_OUTSIDE_SCALE: "baseline {value:g} is outside the scale {scale_min:g}–{scale_max:g}",
+    ErrorCode.TARGET_OUTSIDE_SCALE: (
+        "target for {period} {value:g} is outside the scale {scale_min:g}–{scale_max:g}"
+    ),
+    ErrorCode.VALUE_OUTSIDE_SCALE: "value for {period} {value:g} is outside the scale {scale_min:g}–{scale_max:g}",
+    ErrorCode.TARGET_NOT_AFTER_BASELINE: (
+        "target period {period} does not end after the baseline year {baseline_year}"
+    ),
+    ErrorCode.TARGET_BELOW_BASELINE: (
+        "target {target:g} for {period} is below the baseline {baseline:g} of an increasing indicator"
+    ),
+    ErrorCode.TARGET_ABOVE_BASELINE: (
+        "target {target:g} for {period} is above the baseline {baseline:g} of a decreasing indicator"
+    ),
+    ErrorCode.MEASUREMENT_PERIOD_TYPE: "measurement period must be a Period, got {period!r}",
+    ErrorCode.VALUE_AND_RATIO: "give either a value or a numerator and denominator, not both",
+    ErrorCode.VALUE_MISSING: "a value (or a numerator and denominator) is required",
+    ErrorCode.RATIO_INCOMPLETE: "a percentage needs both a numerator and a denominator",
+    ErrorCode.DENOMINATOR_ZERO: "the denominator is 0; a percentage of nothing is undefined",
+    ErrorCode.DENOMINATOR_NEGATIVE: "the denominator must be positive, got {denominator:g}",
+    ErrorCode.NUMERATOR_NEGATIVE: "the numerator must not be negative, got {numerator:g}",
+    ErrorCode.COLLECTED_TYPE: "collected must be a date, got {collected!r}",
+    ErrorCode.THRESHOLDS_ORDER: (
+        "thresholds must satisfy 0 ≤ at_risk ≤ on_track ≤ 1, got at_risk={at_risk}, on_track={on_track}"
+    ),
+    ErrorCode.GRACE_DAYS: "stale grace period must be a whole number of days ≥ 0, got {grace!r}",
+    ErrorCode.ELEMENT_WEIGHT: "weight must be positive, got {weight:g}",
+    ErrorCode.PERCENTAGE_NEEDS_RATIO: (
+        "the percentage for {period} needs a numerator and a denominator (percentages are added up "
+        "as counts, never averaged)"
+    ),
+    ErrorCode.NUMBER_NEEDS_VALUE: "the value for {period} is a number, not a numerator and denominator",
+    ErrorCode.MEASUREMENT_TYPE: "expected a Measurement, got {value!r}",
+    ErrorCode.MEASUREMENT_TWICE: "two approved measurements for {period}",
+    ErrorCode.MEASUREMENT_SPANS_PERIODS: (
+        "the measurement for {period} spans more than one evaluation period"
+    ),
+    ErrorCode.SPEC_TYPE: "expected an IndicatorSpec, got {value!r}",
+    ErrorCode.AS_OF_TYPE: "as_of must be a date, got {value!r}",
+    ErrorCode.PERIODS_ORDER: "evaluation periods must be in order and not overlap: {earlier}, {later}",
+    ErrorCode.NODE_TYPE: "expected a Node, got {value!r}",
+    ErrorCode.ELEMENT_TWICE: "element key {key!r} appears twice in the tree",
+    ErrorCode.RESULT_TYPE: "expected an IndicatorResult, got {value!r}",
+    ErrorCode.BUDGET_NEGATIVE: "budget amounts must not be negative, got spent {spent:g} of planned {planned:g}",
+    ErrorCode.COST_NEGATIVE: "cost must not be negative, got {cost:g}",
+    ErrorCode.OUTPUT_NEGATIVE: "output must not be negative, got {output:g}",
+    ErrorCode.PLAN_PERIOD: "plan period must be two years, first ≤ last, got {start!r}–{end!r}",
+    ErrorCode.TARGET_OUTSIDE_PLAN: "the target for {period} is outside the plan period {start}–{end}",
+    ErrorCode.BASELINE_AFTER_PLAN: "the baseline year {year} is after the plan period {start}–{end}",
+    ErrorCode.MEASUREMENT_OUTSIDE_PLAN: (
+        "the measurement for {period} is outside the plan period {start}–{end}"
+    ),
+}
+
+# Parameters naming what an error is about: the developer's message starts with it.
+_SUBJECTS = (
+    ("indicator", "indicator {}"),
+    ("measurement", "measurement for {}"),
+    ("element", "element {}"),
+)
+
+
+class EngineError(ValueError):
+    """Input the engine refuses: ``code`` says which rule refused it, ``params`` holds the values
+    the message names (periods as Periods, numbers as numbers). ``str()`` is an English sentence
+    for logs and developers; a page shows the caller's translation of the code instead.
+
+    The subject parameters ``indicator`` (the spec's key), ``measurement`` (its period) and
+    ``element`` (the node's key) say what the error is about.
+    """
+
+    def __init__(self, code: ErrorCode, /, **params: object) -> None:
+        self.code = ErrorCode(code)
+        self.params = params
+        message = _ENGLISH[self.code].format(**params)
+        for name, subject in _SUBJECTS:
+            if name in params:
+                message = f"{subject.format(params[name])}: {message}"
+                break
+        super().__init__(message)
+
+    def __reduce__(self):  # pickles by code and parameters (keyword-only, unlike ValueError's)
+        return (_engine_error, (self.code, self.params))
+
+
+def _engine_error(code: ErrorCode, params: dict[str, object]) -> EngineError:
+    return EngineError(code, **params)
+
+
+V = TypeVar("V", bound=StrEnum)
+
+
+def _member(vocabulary: type[V], raw: str, code: ErrorCode, **subject: object) -> V:
+    """The member of the vocabulary that ``raw`` is or names; EngineError with ``code`` otherwise."""
+    try:
+        return vocabulary(raw)
+    except ValueError:
+        allowed = ", ".join(member.value for member in vocabulary)
+        raise EngineError(code, value=raw, allowed=allowed, **subject) from None
+
+
+def _number(value: object, quantity: Quantity, **subject: object) -> float:
+    """A finite float from an int, float or Decimal; EngineError otherwise."""
     if isinstance(value, bool):
-        raise ValueError(f"{what} must be a number, got {value!r}")
+        raise EngineError(ErrorCode.NOT_A_NUMBER, quantity=quantity, value=value, **subject)
     try:
         number = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
-        raise ValueError(f"{what} must be a number, got {value!r}") from None
+        raise EngineError(ErrorCode.NOT_A_NUMBER, quantity=quantity, value=value, **subject) from None
     if not math.isfinite(number):
-        raise ValueError(f"{what} must be a finite number, got {value!r}")
+        raise EngineError(ErrorCode.NOT_FINITE, quantity=quantity, value=value, **subject)
     return number
 
 
@@ -173,20 +403,20 @@ class Period:
 
     def __post_init__(self) -> None:
         if isinstance(self.year, bool) or not isinstance(self.year, int) or not 1 <= self.year <= 9998:
-            raise ValueError(f"period year must be an integer between 1 and 9998, got {self.year!r}")
-        try:
-            frequency = Frequency(self.frequency)
-        except ValueError:
-            raise ValueError(f"unknown period frequency {self.frequency!r}") from None
+            raise EngineError(ErrorCode.PERIOD_YEAR, year=self.year)
+        frequency = _member(Frequency, self.frequency, ErrorCode.PERIOD_FREQUENCY)
         object.__setattr__(self, "frequency", frequency)
         if (
             isinstance(self.index, bool)
             or not isinstance(self.index, int)
             or not 1 <= self.index <= frequency.parts
         ):
-            raise ValueError(
-                f"a {frequency.value} period of {self.year} has an index from 1 to {frequency.parts}, "
-                f"got {self.index!r}"
+            raise EngineError(
+                ErrorCode.PERIOD_INDEX,
+                frequency=frequency,
+                year=self.year,
+                parts=frequency.parts,
+                index=self.index,
             )
 
     # Constructors -----------------------------------------------------------------------------
@@ -212,14 +442,14 @@ class Period:
         """From the (year, sub) form used by the indicators app: sub 0 is the whole year."""
         if sub == 0:
             return cls(year)
-        return cls(year, Frequency(frequency), sub)
+        return cls(year, _member(Frequency, frequency, ErrorCode.PERIOD_FREQUENCY), sub)
 
     @classmethod
     def parse(cls, text: str) -> Period:
-        """'2020', '2020-H1', '2020-Q3', '2020-07' → Period; ValueError otherwise."""
+        """'2020', '2020-H1', '2020-Q3', '2020-07' → Period; EngineError otherwise."""
         match = _PERIOD_RE.match(str(text))
         if not match:
-            raise ValueError(f"not a period: {text!r} (expected 2020, 2020-H1, 2020-Q3 or 2020-07)")
+            raise EngineError(ErrorCode.PERIOD_TEXT, text=text)
         year = int(match.group(1))
         if match.group(2):
             return cls.half(year, int(match.group(3)))
@@ -327,9 +557,9 @@ class Baseline:
     year: int
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "value", _number(self.value, "baseline value"))
+        object.__setattr__(self, "value", _number(self.value, Quantity.BASELINE_VALUE))
         if isinstance(self.year, bool) or not isinstance(self.year, int) or not 1 <= self.year <= 9998:
-            raise ValueError(f"baseline year must be an integer year, got {self.year!r}")
+            raise EngineError(ErrorCode.BASELINE_YEAR, year=self.year)
 
     @property
     def period(self) -> Period:
@@ -366,44 +596,43 @@ class IndicatorSpec:
     def __post_init__(self) -> None:  # noqa: C901 - one place for every passport check
         set_ = object.__setattr__
         if not isinstance(self.key, str) or not self.key.strip():
-            raise ValueError("indicator key must be a non-empty string")
-        name = f"indicator {self.key}"
-        for attribute, enum in (
-            ("direction", Direction),
-            ("accumulation", Accumulation),
-            ("measure", Measure),
-            ("frequency", Frequency),
+            raise EngineError(ErrorCode.INDICATOR_KEY, key=self.key)
+        indicator = self.key
+        for attribute, enum, unknown in (
+            ("direction", Direction, ErrorCode.UNKNOWN_DIRECTION),
+            ("accumulation", Accumulation, ErrorCode.UNKNOWN_ACCUMULATION),
+            ("measure", Measure, ErrorCode.UNKNOWN_MEASURE),
+            ("frequency", Frequency, ErrorCode.UNKNOWN_FREQUENCY),
         ):
-            raw = getattr(self, attribute)
-            try:
-                set_(self, attribute, enum(raw))
-            except ValueError:
-                allowed = ", ".join(member.value for member in enum)
-                raise ValueError(f"{name}: unknown {attribute} {raw!r} (one of {allowed})") from None
+            set_(self, attribute, _member(enum, getattr(self, attribute), unknown, indicator=indicator))
         if self.baseline is not None and not isinstance(self.baseline, Baseline):
-            raise ValueError(f"{name}: baseline must be a Baseline(value, year) or None")
-        set_(self, "tolerance", _number(self.tolerance, f"{name}: tolerance"))
+            raise EngineError(ErrorCode.BASELINE_TYPE, indicator=indicator, baseline=self.baseline)
+        set_(self, "tolerance", _number(self.tolerance, Quantity.TOLERANCE, indicator=indicator))
         if self.tolerance < 0:
-            raise ValueError(f"{name}: tolerance must not be negative, got {self.tolerance}")
-        set_(self, "weight", _number(self.weight, f"{name}: weight"))
+            raise EngineError(ErrorCode.TOLERANCE_NEGATIVE, indicator=indicator, tolerance=self.tolerance)
+        set_(self, "weight", _number(self.weight, Quantity.WEIGHT, indicator=indicator))
         if self.weight < 0:
-            raise ValueError(f"{name}: weight must not be negative, got {self.weight}")
+            raise EngineError(ErrorCode.WEIGHT_NEGATIVE, indicator=indicator, weight=self.weight)
 
         # Scale of a qualitative score.
         if self.measure is Measure.SCORE:
             if self.scale_min is None or self.scale_max is None:
-                raise ValueError(f"{name}: a qualitative score needs scale_min and scale_max")
-            set_(self, "scale_min", _number(self.scale_min, f"{name}: scale_min"))
-            set_(self, "scale_max", _number(self.scale_max, f"{name}: scale_max"))
+                raise EngineError(ErrorCode.SCALE_MISSING, indicator=indicator)
+            set_(self, "scale_min", _number(self.scale_min, Quantity.SCALE_MIN, indicator=indicator))
+            set_(self, "scale_max", _number(self.scale_max, Quantity.SCALE_MAX, indicator=indicator))
             if not self.scale_min < self.scale_max:
-                raise ValueError(f"{name}: scale_min must be below scale_max")
+                raise EngineError(
+                    ErrorCode.SCALE_ORDER,
+                    indicator=indicator,
+                    scale_min=self.scale_min,
+                    scale_max=self.scale_max,
+                )
             if self.accumulation is not Accumulation.LATEST:
-                raise ValueError(
-                    f"{name}: a qualitative score is a level; its accumulation must be 'latest', "
-                    f"not {self.accumulation.value!r} (scores are never added up)"
+                raise EngineError(
+                    ErrorCode.SCORE_NOT_LATEST, indicator=indicator, accumulation=self.accumulation
                 )
         elif self.scale_min is not None or self.scale_max is not None:
-            raise ValueError(f"{name}: a scale applies only to a qualitative score")
+            raise EngineError(ErrorCode.SCALE_NOT_SCORE, indicator=indicator)
 
         # Targets.
         raw_targets = self.targets.items() if isinstance(self.targets, Mapping) else self.targets
@@ -412,63 +641,79 @@ class IndicatorSpec:
             try:
                 period, value = pair
             except (TypeError, ValueError):
-                raise ValueError(f"{name}: targets must be (period, value) pairs, got {pair!r}") from None
+                raise EngineError(ErrorCode.TARGET_PAIR, indicator=indicator, pair=pair) from None
             if not isinstance(period, Period):
-                raise ValueError(f"{name}: target period must be a Period, got {period!r}")
+                raise EngineError(ErrorCode.TARGET_PERIOD_TYPE, indicator=indicator, period=period)
             if period in by_period:
-                raise ValueError(f"{name}: two targets for period {period}")
-            by_period[period] = _number(value, f"{name}: target for {period}")
+                raise EngineError(ErrorCode.TARGET_TWICE, indicator=indicator, period=period)
+            by_period[period] = _number(value, Quantity.TARGET, indicator=indicator, period=period)
         ordered = sorted(by_period.items(), key=lambda item: item[0].sort_key)
         for (earlier, _v1), (later, _v2) in zip(ordered, ordered[1:], strict=False):
             if earlier.end_index == later.end_index:
-                raise ValueError(f"{name}: targets for {earlier} and {later} end in the same month")
+                raise EngineError(
+                    ErrorCode.TARGETS_SAME_MONTH, indicator=indicator, earlier=earlier, later=later
+                )
         set_(self, "targets", tuple(ordered))
         set_(self, "_target_by_period", dict(ordered))
 
-        for label, value in self._values_to_check():
-            self._check_scale(value, label)
+        for code, period, value in self._values_to_check():
+            self._check_scale(value, code, period)
 
         anchors: list[tuple[int, float]] = []
         if self.baseline is not None:
             base_end = self.baseline.period.end_index
             for period, value in ordered:
                 if period.end_index <= base_end:
-                    raise ValueError(
-                        f"{name}: target period {period} does not end after the baseline year "
-                        f"{self.baseline.year}"
+                    raise EngineError(
+                        ErrorCode.TARGET_NOT_AFTER_BASELINE,
+                        indicator=indicator,
+                        period=period,
+                        baseline_year=self.baseline.year,
                     )
                 if self.direction is Direction.INCREASE and value < self.baseline.value:
-                    raise ValueError(
-                        f"{name}: target {value:g} for {period} is below the baseline "
-                        f"{self.baseline.value:g} of an increasing indicator"
+                    raise EngineError(
+                        ErrorCode.TARGET_BELOW_BASELINE,
+                        indicator=indicator,
+                        target=value,
+                        period=period,
+                        baseline=self.baseline.value,
                     )
                 if self.direction is Direction.DECREASE and value > self.baseline.value:
-                    raise ValueError(
-                        f"{name}: target {value:g} for {period} is above the baseline "
-                        f"{self.baseline.value:g} of a decreasing indicator"
+                    raise EngineError(
+                        ErrorCode.TARGET_ABOVE_BASELINE,
+                        indicator=indicator,
+                        target=value,
+                        period=period,
+                        baseline=self.baseline.value,
                     )
             anchors.append((base_end, self.baseline.value))
         anchors.extend((period.end_index, value) for period, value in ordered)
         set_(self, "_anchor_times", tuple(time for time, _value in anchors))
         set_(self, "_anchor_values", tuple(value for _time, value in anchors))
 
-    def _values_to_check(self) -> Iterable[tuple[str, float]]:
+    def _values_to_check(self) -> Iterable[tuple[ErrorCode, Period | None, float]]:
         if self.baseline is not None:
-            yield "baseline", self.baseline.value
+            yield ErrorCode.BASELINE_OUTSIDE_SCALE, None, self.baseline.value
         for period, value in self.targets:  # type: ignore[misc]
-            yield f"target for {period}", value
+            yield ErrorCode.TARGET_OUTSIDE_SCALE, period, value
 
-    def _check_scale(self, value: float, what: str) -> None:
+    def _check_scale(self, value: float, code: ErrorCode, period: Period | None) -> None:
+        """``code`` names the value checked: the baseline, a target or a measurement."""
         if self.measure is Measure.SCORE and not self.scale_min <= value <= self.scale_max:  # type: ignore[operator]
-            raise ValueError(
-                f"indicator {self.key}: {what} {value:g} is outside the scale "
-                f"{self.scale_min:g}–{self.scale_max:g}"
+            raise EngineError(
+                code,
+                indicator=self.key,
+                period=period,
+                value=value,
+                scale_min=self.scale_min,
+                scale_max=self.scale_max,
             )
 
     @property
     def final_target(self) -> tuple[Period, float] | None:
         """The latest target (the final target), or None."""
-        return self.targets[-1] if self.targets else None  # type: ignore[index]
+        # After __post_init__, targets is the tuple of (period, value) pairs in order.
+        return self.targets[-1] if self.targets else None  # type: ignore[index,return-value]
 
     def target_for(self, period: Period) -> float | None:
         """The explicit target (milestone or final) of exactly this period, or None."""
@@ -492,30 +737,30 @@ class Measurement:
 
     def __post_init__(self) -> None:
         if not isinstance(self.period, Period):
-            raise ValueError(f"measurement period must be a Period, got {self.period!r}")
-        where = f"measurement for {self.period}"
+            raise EngineError(ErrorCode.MEASUREMENT_PERIOD_TYPE, period=self.period)
+        where = self.period
         has_ratio = self.numerator is not None or self.denominator is not None
         if self.value is not None and has_ratio:
-            raise ValueError(f"{where}: give either a value or a numerator and denominator, not both")
+            raise EngineError(ErrorCode.VALUE_AND_RATIO, measurement=where)
         if self.value is None and not has_ratio:
-            raise ValueError(f"{where}: a value (or a numerator and denominator) is required")
+            raise EngineError(ErrorCode.VALUE_MISSING, measurement=where)
         if self.value is not None:
-            object.__setattr__(self, "value", _number(self.value, f"{where}: value"))
+            object.__setattr__(self, "value", _number(self.value, Quantity.VALUE, measurement=where))
         else:
             if self.numerator is None or self.denominator is None:
-                raise ValueError(f"{where}: a percentage needs both a numerator and a denominator")
-            numerator = _number(self.numerator, f"{where}: numerator")
-            denominator = _number(self.denominator, f"{where}: denominator")
+                raise EngineError(ErrorCode.RATIO_INCOMPLETE, measurement=where)
+            numerator = _number(self.numerator, Quantity.NUMERATOR, measurement=where)
+            denominator = _number(self.denominator, Quantity.DENOMINATOR, measurement=where)
             if denominator == 0:
-                raise ValueError(f"{where}: the denominator is 0; a percentage of nothing is undefined")
+                raise EngineError(ErrorCode.DENOMINATOR_ZERO, measurement=where)
             if denominator < 0:
-                raise ValueError(f"{where}: the denominator must be positive, got {denominator:g}")
+                raise EngineError(ErrorCode.DENOMINATOR_NEGATIVE, measurement=where, denominator=denominator)
             if numerator < 0:
-                raise ValueError(f"{where}: the numerator must not be negative, got {numerator:g}")
+                raise EngineError(ErrorCode.NUMERATOR_NEGATIVE, measurement=where, numerator=numerator)
             object.__setattr__(self, "numerator", numerator)
             object.__setattr__(self, "denominator", denominator)
         if self.collected is not None and not isinstance(self.collected, date):
-            raise ValueError(f"{where}: collected must be a date, got {self.collected!r}")
+            raise EngineError(ErrorCode.COLLECTED_TYPE, measurement=where, collected=self.collected)
 
     @property
     def level(self) -> float:
@@ -536,17 +781,15 @@ class Thresholds:
     stale_grace_days: int = 90
 
     def __post_init__(self) -> None:
-        on_track = _number(self.on_track, "on-track threshold")
-        at_risk = _number(self.at_risk, "at-risk threshold")
+        on_track = _number(self.on_track, Quantity.ON_TRACK_THRESHOLD)
+        at_risk = _number(self.at_risk, Quantity.AT_RISK_THRESHOLD)
         if not 0 <= at_risk <= on_track <= 1:
-            raise ValueError(
-                f"thresholds must satisfy 0 ≤ at_risk ≤ on_track ≤ 1, got at_risk={at_risk}, on_track={on_track}"
-            )
+            raise EngineError(ErrorCode.THRESHOLDS_ORDER, at_risk=at_risk, on_track=on_track)
         object.__setattr__(self, "on_track", on_track)
         object.__setattr__(self, "at_risk", at_risk)
         grace = self.stale_grace_days
         if isinstance(grace, bool) or not isinstance(grace, int) or grace < 0:
-            raise ValueError(f"stale grace period must be a whole number of days ≥ 0, got {grace!r}")
+            raise EngineError(ErrorCode.GRACE_DAYS, grace=grace)
 
 
 DEFAULT_THRESHOLDS = Thresholds()
@@ -631,9 +874,9 @@ class Node:
     def __post_init__(self) -> None:
         object.__setattr__(self, "children", tuple(self.children))
         object.__setattr__(self, "indicators", tuple(self.indicators))
-        weight = _number(self.weight, f"weight of element {self.key}")
+        weight = _number(self.weight, Quantity.ELEMENT_WEIGHT, element=self.key)
         if weight <= 0:
-            raise ValueError(f"element {self.key}: weight must be positive, got {weight:g}")
+            raise EngineError(ErrorCode.ELEMENT_WEIGHT, element=self.key, weight=weight)
         object.__setattr__(self, "weight", weight)
 
 
@@ -679,7 +922,7 @@ def progress_ratio(actual: float, expected: float, baseline: float, direction: D
     (expected == baseline) the ratio is 1 if the actual is on the right side of the baseline or
     equal to it, else 0.
     """
-    direction = Direction(direction)
+    direction = _member(Direction, direction, ErrorCode.UNKNOWN_DIRECTION)
     if expected == baseline:
         return 1.0 if _right_side(actual, baseline, direction) else 0.0
     return (actual - baseline) / (expected - baseline)
@@ -730,7 +973,8 @@ def status_for_ratio(ratio: float | None, thresholds: Thresholds = DEFAULT_THRES
 def stale_after(last: Period, frequency: Frequency, grace_days: int) -> date:
     """The last day on which a value for ``last`` still counts as current: the end of the next
     period of the indicator's frequency, plus the grace period."""
-    return _month_end(last.end_index + Frequency(frequency).months) + timedelta(days=grace_days)
+    months = _member(Frequency, frequency, ErrorCode.UNKNOWN_FREQUENCY).months
+    return _month_end(last.end_index + months) + timedelta(days=grace_days)
 
 
 # --------------------------------------------------------------------------------------------
@@ -779,16 +1023,11 @@ def expected_value(spec: IndicatorSpec, period: Period) -> float | None:
 def _check_measurement(spec: IndicatorSpec, m: Measurement) -> None:
     if spec.measure is Measure.PERCENTAGE:
         if m.value is not None:
-            raise ValueError(
-                f"indicator {spec.key}: the percentage for {m.period} needs a numerator and a "
-                "denominator (percentages are added up as counts, never averaged)"
-            )
+            raise EngineError(ErrorCode.PERCENTAGE_NEEDS_RATIO, indicator=spec.key, period=m.period)
     elif m.value is None:
-        raise ValueError(
-            f"indicator {spec.key}: the value for {m.period} is a number, not a numerator and denominator"
-        )
+        raise EngineError(ErrorCode.NUMBER_NEEDS_VALUE, indicator=spec.key, period=m.period)
     if spec.measure is Measure.SCORE:
-        spec._check_scale(m.value, f"value for {m.period}")  # type: ignore[arg-type]
+        spec._check_scale(m.value, ErrorCode.VALUE_OUTSIDE_SCALE, m.period)  # type: ignore[arg-type]
 
 
 def _usable(
@@ -799,7 +1038,7 @@ def _usable(
     seen: set[Period] = set()
     for m in measurements:
         if not isinstance(m, Measurement):
-            raise ValueError(f"indicator {spec.key}: expected a Measurement, got {m!r}")
+            raise EngineError(ErrorCode.MEASUREMENT_TYPE, indicator=spec.key, value=m)
         if not m.approved:
             continue
         if as_of is not None and (
@@ -808,7 +1047,7 @@ def _usable(
             continue
         _check_measurement(spec, m)
         if m.period in seen:
-            raise ValueError(f"indicator {spec.key}: two approved measurements for {m.period}")
+            raise EngineError(ErrorCode.MEASUREMENT_TWICE, indicator=spec.key, period=m.period)
         seen.add(m.period)
         kept.append(m)
     kept.sort(key=lambda m: m.period.sort_key)
@@ -838,9 +1077,7 @@ def _actuals(
             (i < len(periods) and periods[i].overlaps(m.period))
             or (i > 0 and periods[i - 1].overlaps(m.period))
         ):
-            raise ValueError(
-                f"indicator {spec.key}: the measurement for {m.period} spans more than one evaluation period"
-            )
+            raise EngineError(ErrorCode.MEASUREMENT_SPANS_PERIODS, indicator=spec.key, period=m.period)
     result: list[tuple[float | None, bool]] = []
     if spec.accumulation is Accumulation.PER_PERIOD:
         for bucket in buckets:
@@ -959,9 +1196,9 @@ def evaluate_indicator(
     that has ended by ``as_of`` (else of the latest period with a value, noted as partial).
     """
     if not isinstance(spec, IndicatorSpec):
-        raise ValueError(f"expected an IndicatorSpec, got {spec!r}")
+        raise EngineError(ErrorCode.SPEC_TYPE, value=spec)
     if not isinstance(as_of, date):
-        raise ValueError(f"as_of must be a date, got {as_of!r}")
+        raise EngineError(ErrorCode.AS_OF_TYPE, value=as_of)
     ms = _usable(spec, measurements, as_of)
     if periods is None:
         periods = default_periods(spec, ms)
@@ -969,7 +1206,7 @@ def evaluate_indicator(
         periods = tuple(periods)
         for earlier, later in zip(periods, periods[1:], strict=False):
             if not earlier.end_index < later.start_index:
-                raise ValueError(f"evaluation periods must be in order and not overlap: {earlier}, {later}")
+                raise EngineError(ErrorCode.PERIODS_ORDER, earlier=earlier, later=later)
 
     series: list[SeriesPoint] = []
     for period, (actual, measured) in zip(periods, _actuals(spec, ms, periods), strict=True):
@@ -1075,9 +1312,9 @@ def evaluate_tree(root: Node, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> di
 
     def visit(node: Node) -> NodeResult:
         if not isinstance(node, Node):
-            raise ValueError(f"expected a Node, got {node!r}")
+            raise EngineError(ErrorCode.NODE_TYPE, value=node)
         if node.key in results or node.key in order:
-            raise ValueError(f"element key {node.key!r} appears twice in the tree")
+            raise EngineError(ErrorCode.ELEMENT_TWICE, key=node.key)
         order.append(node.key)
         counts = dict.fromkeys(Status, 0)
         total = with_data = 0
@@ -1085,7 +1322,7 @@ def evaluate_tree(root: Node, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> di
         covered: list[tuple[float, float]] = []
         for indicator in node.indicators:
             if not isinstance(indicator, IndicatorResult):
-                raise ValueError(f"element {node.key}: expected an IndicatorResult, got {indicator!r}")
+                raise EngineError(ErrorCode.RESULT_TYPE, element=node.key, value=indicator)
             counts[indicator.status] += 1
             total += 1
             has = indicator.score is not None
@@ -1129,10 +1366,10 @@ def evaluate_tree(root: Node, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> di
 
 def budget_execution(spent: float, planned: float) -> float | None:
     """spent / planned (1.0 = 100 %); None when nothing was planned."""
-    spent = _number(spent, "spent amount")
-    planned = _number(planned, "planned amount")
+    spent = _number(spent, Quantity.SPENT)
+    planned = _number(planned, Quantity.PLANNED)
     if spent < 0 or planned < 0:
-        raise ValueError("budget amounts must not be negative")
+        raise EngineError(ErrorCode.BUDGET_NEGATIVE, spent=spent, planned=planned)
     if planned == 0:
         return None
     return spent / planned
@@ -1140,14 +1377,14 @@ def budget_execution(spent: float, planned: float) -> float | None:
 
 def cost_per_unit(cost: float, units: float | None) -> float | None:
     """cost / units of output; None when there is no output (yet)."""
-    cost = _number(cost, "cost")
+    cost = _number(cost, Quantity.COST)
     if cost < 0:
-        raise ValueError("cost must not be negative")
+        raise EngineError(ErrorCode.COST_NEGATIVE, cost=cost)
     if units is None:
         return None
-    units = _number(units, "output")
+    units = _number(units, Quantity.OUTPUT)
     if units < 0:
-        raise ValueError("output must not be negative")
+        raise EngineError(ErrorCode.OUTPUT_NEGATIVE, output=units)
     if units == 0:
         return None
     return cost / units
@@ -1159,7 +1396,7 @@ def evaluate_efficiency(*, planned: float, spent: float, output: float | None = 
         planned=float(planned),
         spent=float(spent),
         execution=execution,
-        output=None if output is None else _number(output, "output"),
+        output=None if output is None else _number(output, Quantity.OUTPUT),
         cost_per_unit=cost_per_unit(spent, output),
     )
 
@@ -1171,36 +1408,46 @@ def evaluate_efficiency(*, planned: float, spent: float, output: float | None = 
 
 def _check_plan(plan_start: int, plan_end: int) -> None:
     if not (isinstance(plan_start, int) and isinstance(plan_end, int)) or plan_start > plan_end:
-        raise ValueError(f"plan period must be two years, first ≤ last, got {plan_start!r}–{plan_end!r}")
+        raise EngineError(ErrorCode.PLAN_PERIOD, start=plan_start, end=plan_end)
 
 
 def validate_spec(spec: IndicatorSpec, *, plan_start: int, plan_end: int) -> None:
-    """ValueError when a target lies outside the plan period or the baseline after it."""
+    """EngineError when a target lies outside the plan period or the baseline after it."""
     _check_plan(plan_start, plan_end)
     for period, _value in spec.targets:  # type: ignore[misc]
         if not plan_start <= period.year <= plan_end:
-            raise ValueError(
-                f"indicator {spec.key}: the target for {period} is outside the plan period {plan_start}–{plan_end}"
+            raise EngineError(
+                ErrorCode.TARGET_OUTSIDE_PLAN,
+                indicator=spec.key,
+                period=period,
+                start=plan_start,
+                end=plan_end,
             )
     if spec.baseline is not None and spec.baseline.year > plan_end:
-        raise ValueError(
-            f"indicator {spec.key}: the baseline year {spec.baseline.year} is after the plan period "
-            f"{plan_start}–{plan_end}"
+        raise EngineError(
+            ErrorCode.BASELINE_AFTER_PLAN,
+            indicator=spec.key,
+            year=spec.baseline.year,
+            start=plan_start,
+            end=plan_end,
         )
 
 
 def validate_measurements(
     spec: IndicatorSpec, measurements: Iterable[Measurement], *, plan_start: int, plan_end: int
 ) -> None:
-    """ValueError for a measurement outside the plan period (the baseline year is allowed), of
+    """EngineError for a measurement outside the plan period (the baseline year is allowed), of
     the wrong kind (a plain value for a percentage), outside a score's scale, or a duplicate."""
     _check_plan(plan_start, plan_end)
     first = plan_start if spec.baseline is None else min(plan_start, spec.baseline.year)
     items = list(measurements)
     for m in items:
         if not first <= m.period.year <= plan_end:
-            raise ValueError(
-                f"indicator {spec.key}: the measurement for {m.period} is outside the plan period "
-                f"{plan_start}–{plan_end}"
+            raise EngineError(
+                ErrorCode.MEASUREMENT_OUTSIDE_PLAN,
+                indicator=spec.key,
+                period=m.period,
+                start=plan_start,
+                end=plan_end,
             )
     _usable(spec, items, None)

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from civitas.evaluation import engine
 
-from .models import COUNTED_STATES, Indicator, Measurement, Target
+from .models import COUNTED_STATES, Indicator, IndicatorType, Measurement, Target
 from .rules import period_of
 
 
@@ -31,16 +31,16 @@ def spec_for(indicator: Indicator, targets: Iterable[Target]) -> engine.Indicato
         baseline = engine.Baseline(float(indicator.baseline_value), indicator.baseline_year)
     return engine.IndicatorSpec(
         key=str(indicator.pk or indicator.code),
-        direction=indicator.direction,
-        accumulation=indicator.accumulation,
-        measure=indicator.measure,
+        direction=engine.Direction(indicator.direction),
+        accumulation=engine.Accumulation(indicator.accumulation),
+        measure=engine.Measure(indicator.measure),
         baseline=baseline,
         targets=[(engine.Period.of(t.year, t.sub, indicator.frequency), float(t.value)) for t in targets],
-        frequency=indicator.frequency,
+        frequency=engine.Frequency(indicator.frequency),
         tolerance=float(indicator.tolerance or 0),
         scale_min=None if indicator.scale_min is None else float(indicator.scale_min),
         scale_max=None if indicator.scale_max is None else float(indicator.scale_max),
-        weight=0.0 if indicator.type == "context" else float(indicator.weight),
+        weight=0.0 if indicator.type == IndicatorType.CONTEXT else float(indicator.weight),
     )
 
 
@@ -50,8 +50,9 @@ def _float(number: Decimal | None) -> float | None:
 
 
 def engine_measurement(indicator: Indicator, m: Measurement) -> engine.Measurement:
+    """The engine's view of a value (a missing number is the engine's to refuse, with its code)."""
     period = period_of(m.year, m.sub, indicator.frequency) or engine.Period(m.year)
-    if indicator.measure == "percentage":
+    if indicator.measure == engine.Measure.PERCENTAGE:
         return engine.Measurement(
             period=period,
             numerator=_float(m.numerator),
@@ -86,12 +87,13 @@ def evaluate(
     periods = None
     if years is not None:
         first = min(years[0], indicator.baseline_year or years[0])
-        if indicator.frequency == "annual":
+        frequency = engine.Frequency(indicator.frequency)
+        if frequency is engine.Frequency.ANNUAL:
             periods = [engine.Period(y) for y in range(first, years[1] + 1)]
         else:
-            parts = engine.Frequency(indicator.frequency).parts
+            parts = frequency.parts
             periods = [
-                engine.Period(y, indicator.frequency, i)
+                engine.Period(y, frequency, i)
                 for y in range(first, years[1] + 1)
                 for i in range(1, parts + 1)
             ]

@@ -38,7 +38,7 @@ from civitas.evaluation import engine
 from civitas.plans.models import Plan
 from civitas.plans.selectors import plan_tree
 
-from . import imports, selectors
+from . import imports, passport, selectors
 from .evaluation import evaluation_date
 from .models import COUNTED_STATES, Indicator, IndicatorChange, Measurement
 from .presentation import STATUS_LABELS
@@ -54,11 +54,11 @@ ELEMENT_COLUMNS = (
     "indicators_total",
 )  # fmt: skip
 HISTORY_COLUMNS = ("indicator_code", "changed_at", "field", "period", "old_value", "new_value", "reason")
+# The passport's own columns come from passport.IndicatorPassport; then where it is attached, its
+# targets and its current assessment.
 PASSPORT_COLUMNS = (
-    "indicator_code", "name_bg", "name_en", "plan", "element", "project", "type", "measure", "unit_bg",
-    "unit_en", "direction", "tolerance", "accumulation", "frequency", "baseline_value", "baseline_year",
-    "baseline_unavailable_reason", "targets", "scale_min", "scale_max", "disaggregation", "weight",
-    "data_source", "method", "responsible_unit", "eu_code", "is_sample", "as_of", "assessed_period",
+    *(column.name for column in passport.EXPORT_COLUMNS),
+    "plan", "element", "project", "targets", "as_of", "assessed_period",
     "actual", "expected", "ratio", "score", "status", "status_name", "forecast", "evaluation_error",
 )  # fmt: skip
 
@@ -262,25 +262,29 @@ def passports_rows(export: ExportSet) -> Iterator[list]:
     for indicator in export.indicators:
         item = export.evaluated.get(indicator.pk)
         result = item.result if item else None
-        plan = export.plans.get(indicator.element.plan_id) if indicator.element_id else None
+        element, project = indicator.element, indicator.project  # loaded with the indicators
+        plan = export.plans.get(element.plan_id) if element else None
         yield [
-            indicator.code, indicator.name_bg, indicator.name_en, plan.slug if plan else "",
-            indicator.element.code if indicator.element_id else "",
-            indicator.project.code if indicator.project_id else "",
-            indicator.type, indicator.measure, indicator.unit_bg, indicator.unit_en, indicator.direction,
-            _decimal(indicator.tolerance), indicator.accumulation, indicator.frequency,
-            _decimal(indicator.baseline_value), indicator.baseline_year, indicator.baseline_unavailable_reason,
-            _targets(indicator, item), _decimal(indicator.scale_min), _decimal(indicator.scale_max),
-            json.dumps(indicator.disaggregation, ensure_ascii=False) if indicator.disaggregation else "",
-            _decimal(indicator.weight), indicator.data_source, indicator.method, indicator.responsible_unit,
-            indicator.eu_code, "yes" if indicator.is_sample else "",
-            _iso(export.as_of.get(indicator.pk)),
+            *(_passport_cell(getattr(indicator, column.attribute)) for column in passport.EXPORT_COLUMNS),
+            plan.slug if plan else "", element.code if element else "", project.code if project else "",
+            _targets(indicator, item), _iso(export.as_of.get(indicator.pk)),
             result.period.label if result and result.period else "",
             _float(result.actual) if result else None, _float(result.expected) if result else None,
             _float(result.ratio) if result else None, _float(result.score) if result else None,
             result.status.value if result else "", str(STATUS_LABELS[result.status]) if result else "",
-            result.forecast.outcome.value if result else "", item.error if item else "",
+            result.forecast.outcome.value if result else "", str(item.error) if item else "",
         ]  # fmt: skip
+
+
+def _passport_cell(value):
+    """A passport field as the passports table writes it."""
+    if isinstance(value, bool):
+        return "yes" if value else ""
+    if isinstance(value, Decimal):
+        return _decimal(value)
+    if isinstance(value, list):  # the disaggregation
+        return json.dumps(value, ensure_ascii=False) if value else ""
+    return value
 
 
 def _targets(indicator: Indicator, item: EvaluatedIndicator | None) -> str:

@@ -12,7 +12,9 @@ from civitas.core.models import Membership, Role
 from civitas.evaluation.engine import Period
 
 from . import imports, rules
-from .models import Frequency, Indicator
+from .models import Frequency, Indicator, Measure
+from .passport import PASSPORT_FIELDS, IndicatorPassport
+from .presentation import FREQUENCY_LABELS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -31,13 +33,8 @@ class NumberField(forms.DecimalField):
             raise forms.ValidationError(str(error), code="invalid") from None
 
 
-PASSPORT_FORM_FIELDS = [
-    "code", "name_bg", "name_en", "definition_bg", "definition_en", "type", "unit_bg", "unit_en", "measure",
-    "scale_min", "scale_max", "direction", "tolerance", "accumulation", "baseline_value", "baseline_year",
-    "baseline_unavailable_reason_bg", "baseline_unavailable_reason_en", "data_source_bg", "data_source_en",
-    "method_bg", "method_en", "frequency", "responsible_unit_bg", "responsible_unit_en", "owner", "eu_code",
-    "weight", "position", "is_sample",
-]  # fmt: skip
+# The passport's fields in its order; the disaggregation is typed as text (disaggregation_text).
+PASSPORT_FORM_FIELDS = [name for name in PASSPORT_FIELDS if name != "disaggregation"]
 
 
 class PassportForm(forms.ModelForm):
@@ -111,10 +108,15 @@ class PassportForm(forms.ModelForm):
         except ValueError as error:
             raise forms.ValidationError(str(error)) from None
 
+    def passport(self) -> IndicatorPassport:
+        return IndicatorPassport(
+            **{field: self.cleaned_data[field] for field in PASSPORT_FORM_FIELDS},
+            disaggregation=self.cleaned_data["disaggregation_text"],
+        )
+
     def service_fields(self) -> dict:
-        data = {field: self.cleaned_data[field] for field in PASSPORT_FORM_FIELDS}
-        data["disaggregation"] = self.cleaned_data["disaggregation_text"]
-        return data
+        """The services' keyword arguments from this form (indicator_create, indicator_edit)."""
+        return {"passport": self.passport()}
 
 
 def disaggregation_text(dimensions: list[dict]) -> str:
@@ -179,7 +181,7 @@ class TargetForm(forms.Form):
     value = forms.DecimalField(label=_("Target value"), max_digits=18, decimal_places=4)
     is_final = forms.BooleanField(label=_("Final target"), required=False)
 
-    def __init__(self, *args, frequency: str = "annual", **kwargs):
+    def __init__(self, *args, frequency: str = Frequency.ANNUAL, **kwargs):
         super().__init__(*args, **kwargs)
         self.frequency = frequency
 
@@ -190,7 +192,12 @@ class TargetForm(forms.Form):
 
 TargetFormSet = forms.formset_factory(TargetForm, extra=2, can_delete=True)
 
-PERIOD_EXAMPLES = {"annual": "2020", "semiannual": "2020-H1", "quarterly": "2020-Q3", "monthly": "2020-07"}
+PERIOD_EXAMPLES = {
+    Frequency.ANNUAL: "2020",
+    Frequency.SEMIANNUAL: "2020-H1",
+    Frequency.QUARTERLY: "2020-Q3",
+    Frequency.MONTHLY: "2020-07",
+}
 
 
 def parse_period(text: str, *, frequency: str | None = None, allow_year: bool = False) -> tuple[int, int]:
@@ -203,13 +210,16 @@ def parse_period(text: str, *, frequency: str | None = None, allow_year: bool = 
         raise forms.ValidationError(
             _("Write the period as a year (2020) or a part of it: 2020-H1, 2020-Q3 or 2020-07.")
         ) from None
-    kind = str(period.frequency)
-    if frequency is not None and kind != frequency and not (allow_year and kind == "annual"):
+    kind = period.frequency
+    if frequency is not None and kind != frequency and not (allow_year and kind is Frequency.ANNUAL):
         raise forms.ValidationError(
             _("The periods of this indicator are written like %(example)s (frequency: %(frequency)s).")
-            % {"frequency": Frequency(frequency).label.lower(), "example": PERIOD_EXAMPLES[frequency]}
+            % {
+                "frequency": str(FREQUENCY_LABELS[Frequency(frequency)]).lower(),
+                "example": PERIOD_EXAMPLES[Frequency(frequency)],
+            }
         )
-    return period.year, 0 if kind == "annual" else period.index
+    return period.year, 0 if kind is Frequency.ANNUAL else period.index
 
 
 def period_text(year: int, sub: int, frequency: str) -> str:
@@ -236,12 +246,12 @@ class MeasurementForm(forms.Form):
     def __init__(self, *args, indicator: Indicator, **kwargs):
         super().__init__(*args, **kwargs)
         self.indicator = indicator
-        if indicator.measure == "percentage":
+        if indicator.measure == Measure.PERCENTAGE:
             del self.fields["value"]
             self.fields["numerator"].required = self.fields["denominator"].required = False
         else:
             del self.fields["numerator"], self.fields["denominator"]
-            if indicator.measure == "score":
+            if indicator.measure == Measure.SCORE:
                 self.fields["value"].label = _("Score")
                 self.fields["value"].help_text = _("On the scale from %(lo)s to %(hi)s.") % {
                     "lo": plain(indicator.scale_min),

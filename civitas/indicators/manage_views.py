@@ -54,7 +54,7 @@ def _attachment(municipality, attached_to) -> dict:
 def _frequency(request, default: str) -> str:
     """The frequency the passport form says (its targets' periods follow it)."""
     chosen = request.POST.get("frequency", default)
-    return chosen if chosen in Frequency.values else default
+    return chosen if chosen in {frequency.value for frequency in Frequency} else default
 
 
 def _targets(formset) -> list[dict]:

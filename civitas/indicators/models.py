@@ -1,5 +1,9 @@
 """Indicator passports, their targets, measurements and change history.
 
+Directions, accumulations, measures and frequencies are the evaluation engine's vocabularies
+(``civitas.evaluation.engine``); the fields' choices are made from them with the names in
+``presentation``, so a member added to an engine enum is a choice here without a change.
+
 Periods: a measurement or target belongs to a year and, for indicators reported more often than
 once a year, a part of it (``sub``): 0 = the whole year; 1–2 = half-years; 1–4 = quarters;
 1–12 = months, as the indicator's frequency says.
@@ -12,8 +16,11 @@ from django.utils.translation import pgettext_lazy
 
 from civitas.core.i18n import Translated
 from civitas.core.models import Municipality
+from civitas.evaluation.engine import Accumulation, Direction, Frequency, Measure
 from civitas.plans.models import PlanElement
 from civitas.projects.models import Project
+
+from .presentation import ACCUMULATION_LABELS, DIRECTION_LABELS, FREQUENCY_LABELS, MEASURE_LABELS, choices
 
 
 class IndicatorType(models.TextChoices):
@@ -21,39 +28,6 @@ class IndicatorType(models.TextChoices):
     RESULT = "result", _("Result")
     IMPACT = "impact", _("Impact")
     CONTEXT = "context", _("Context")
-
-
-class Measure(models.TextChoices):
-    NUMBER = "number", _("Number")
-    PERCENTAGE = "percentage", _("Percentage (numerator / denominator)")
-    SCORE = "score", _("Qualitative score on a scale")
-
-
-class Direction(models.TextChoices):
-    INCREASE = "increase", _("Increase")
-    DECREASE = "decrease", _("Decrease")
-    MAINTAIN = "maintain", _("Maintain")
-
-
-class Accumulation(models.TextChoices):
-    PER_PERIOD = "per_period", _("Per period")
-    CUMULATIVE = "cumulative", _("Cumulative")
-    LATEST = "latest", _("Latest level")
-
-
-class Frequency(models.TextChoices):
-    ANNUAL = "annual", _("Annual")
-    SEMIANNUAL = "semiannual", _("Semi-annual")
-    QUARTERLY = "quarterly", _("Quarterly")
-    MONTHLY = "monthly", _("Monthly")
-
-
-PERIODS_PER_YEAR = {
-    Frequency.ANNUAL: 1,
-    Frequency.SEMIANNUAL: 2,
-    Frequency.QUARTERLY: 4,
-    Frequency.MONTHLY: 12,
-}
 
 
 class MeasurementState(models.TextChoices):
@@ -87,7 +61,9 @@ class Indicator(models.Model):
     type = models.CharField(_("type"), max_length=20, choices=IndicatorType.choices)
     unit_bg = models.CharField(_("unit (Bulgarian)"), max_length=60, blank=True)
     unit_en = models.CharField(_("unit (English)"), max_length=60, blank=True)
-    measure = models.CharField(_("measure"), max_length=20, choices=Measure.choices, default=Measure.NUMBER)
+    measure = models.CharField(
+        _("measure"), max_length=20, choices=choices(Measure, MEASURE_LABELS), default=Measure.NUMBER.value
+    )
     scale_min = models.DecimalField(
         _("scale minimum"), max_digits=12, decimal_places=4, null=True, blank=True
     )
@@ -95,13 +71,19 @@ class Indicator(models.Model):
         _("scale maximum"), max_digits=12, decimal_places=4, null=True, blank=True
     )
     direction = models.CharField(
-        _("direction"), max_length=20, choices=Direction.choices, default=Direction.INCREASE
+        _("direction"),
+        max_length=20,
+        choices=choices(Direction, DIRECTION_LABELS),
+        default=Direction.INCREASE.value,
     )
     tolerance = models.DecimalField(
         _("tolerance band (for maintain)"), max_digits=16, decimal_places=4, null=True, blank=True
     )
     accumulation = models.CharField(
-        _("accumulation"), max_length=20, choices=Accumulation.choices, default=Accumulation.PER_PERIOD
+        _("accumulation"),
+        max_length=20,
+        choices=choices(Accumulation, ACCUMULATION_LABELS),
+        default=Accumulation.PER_PERIOD.value,
     )
     baseline_value = models.DecimalField(
         _("baseline value"), max_digits=18, decimal_places=4, null=True, blank=True
@@ -118,7 +100,10 @@ class Indicator(models.Model):
     method_bg = models.TextField(_("collection method (Bulgarian)"), blank=True)
     method_en = models.TextField(_("collection method (English)"), blank=True)
     frequency = models.CharField(
-        _("frequency"), max_length=20, choices=Frequency.choices, default=Frequency.ANNUAL
+        _("frequency"),
+        max_length=20,
+        choices=choices(Frequency, FREQUENCY_LABELS),
+        default=Frequency.ANNUAL.value,
     )
     responsible_unit_bg = models.CharField(_("responsible unit (Bulgarian)"), max_length=300, blank=True)
     responsible_unit_en = models.CharField(_("responsible unit (English)"), max_length=300, blank=True)

@@ -1,13 +1,59 @@
-"""How evaluation results are shown: status names and colours, note texts, the indicator chart.
+"""How the engine's vocabularies and results are shown: the names of directions, accumulations,
+measures and frequencies (the model fields' choices are made from them), status names and colours,
+note texts, the indicator chart.
 
-The figures themselves come from the engine; this module only names and draws them.
+The engine's enums are the vocabularies; this module only names and draws them. A member added to
+an enum needs its name here (a test checks that every member has one).
 """
 
+from collections.abc import Mapping
+from enum import StrEnum
+from typing import TypeVar
+
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from civitas.core.charts import Chart, Series
-from civitas.evaluation.engine import IndicatorResult, Note, Status
+from civitas.evaluation.engine import (
+    Accumulation,
+    Direction,
+    Frequency,
+    IndicatorResult,
+    Measure,
+    Note,
+    Status,
+)
+
+E = TypeVar("E", bound=StrEnum)
+
+DIRECTION_LABELS = {
+    Direction.INCREASE: gettext_lazy("Increase"),
+    Direction.DECREASE: gettext_lazy("Decrease"),
+    Direction.MAINTAIN: gettext_lazy("Maintain"),
+}
+ACCUMULATION_LABELS = {
+    Accumulation.PER_PERIOD: gettext_lazy("Per period"),
+    Accumulation.CUMULATIVE: gettext_lazy("Cumulative"),
+    Accumulation.LATEST: gettext_lazy("Latest level"),
+}
+MEASURE_LABELS = {
+    Measure.NUMBER: gettext_lazy("Number"),
+    Measure.PERCENTAGE: gettext_lazy("Percentage (numerator / denominator)"),
+    Measure.SCORE: gettext_lazy("Qualitative score on a scale"),
+}
+FREQUENCY_LABELS = {
+    Frequency.ANNUAL: gettext_lazy("Annual"),
+    Frequency.SEMIANNUAL: gettext_lazy("Semi-annual"),
+    Frequency.QUARTERLY: gettext_lazy("Quarterly"),
+    Frequency.MONTHLY: gettext_lazy("Monthly"),
+}
+
+
+def choices(vocabulary: type[E], labels: Mapping[E, Promise]) -> list[tuple[str, Promise]]:
+    """A model field's choices: the vocabulary's values, in its order, with their names."""
+    return [(member.value, labels[member]) for member in vocabulary]
+
 
 STATUS_LABELS = {
     Status.ON_TRACK: gettext_lazy("On track"),

@@ -2,23 +2,37 @@
 
 Each ``check_*`` returns a dict {field: [messages]}; empty means valid. ``parse_number`` is the one
 reading of a measurement's number, for the form, the file import and the services alike.
+``engine_error_message`` says in the user's language why the evaluation engine refused its input.
 """
 
+import datetime
 import math
 import re
+from collections import defaultdict
 from decimal import Decimal
+from enum import Enum
 from typing import TYPE_CHECKING
 
+from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from civitas.evaluation.engine import Period
+from civitas.evaluation.engine import (
+    Accumulation,
+    Direction,
+    EngineError,
+    ErrorCode,
+    Frequency,
+    Measure,
+    Period,
+    Quantity,
+)
 
 if TYPE_CHECKING:  # the models' module is not needed to run the rules
     from .models import Indicator
 
-MEASURES = {"number", "percentage", "score"}
-DIRECTIONS = {"increase", "decrease", "maintain"}
-
+from .passport import IndicatorPassport
+from .presentation import ACCUMULATION_LABELS, DIRECTION_LABELS, FREQUENCY_LABELS, MEASURE_LABELS
 
 # The size of Measurement.value, numerator and denominator (DecimalField(max_digits=18,
 # decimal_places=4)); a test checks that the model agrees.
@@ -99,24 +113,24 @@ def _add(errors: dict, field: str, message: str) -> None:
     errors.setdefault(field, []).append(message)
 
 
-def check_passport(data: dict, *, period: tuple[int, int] | None) -> dict:
+def check_passport(passport: IndicatorPassport, *, period: tuple[int, int] | None) -> dict:
     """A passport's fields: scale for scores, tolerance for "maintain", baseline, weight."""
     errors: dict = {}
-    if data.get("measure") == "score":
-        lo, hi = data.get("scale_min"), data.get("scale_max")
+    if passport.measure is Measure.SCORE:
+        lo, hi = passport.scale_min, passport.scale_max
         if lo is None or hi is None:
             _add(
                 errors, "scale_max", _("A qualitative score needs the lowest and highest value of its scale.")
             )
         elif lo >= hi:
             _add(errors, "scale_max", _("The highest value of the scale must be above the lowest."))
-    if data.get("direction") == "maintain":
-        tolerance = data.get("tolerance")
+    if passport.direction is Direction.MAINTAIN:
+        tolerance = passport.tolerance
         if tolerance is None or tolerance < 0:
             _add(errors, "tolerance", _("An indicator to maintain needs a tolerance band of zero or more."))
-    baseline, year = data.get("baseline_value"), data.get("baseline_year")
+    baseline, year = passport.baseline_value, passport.baseline_year
     if baseline is None:
-        if not (data.get("baseline_unavailable_reason_bg") or "").strip():
+        if not (passport.baseline_unavailable_reason_bg or "").strip():
             _add(errors, "baseline_value", _("Give a baseline value and year, or say why there is none."))
     elif year is None:
         _add(errors, "baseline_year", _("Give the year of the baseline value."))
@@ -127,13 +141,11 @@ def check_passport(data: dict, *, period: tuple[int, int] | None) -> dict:
             _("The baseline year must fall before or within the plan's period %(start)s–%(end)s.")
             % {"start": period[0], "end": period[1]},
         )
-    weight = data.get("weight")
+    weight = passport.weight
     if weight is not None and weight <= 0:
         _add(errors, "weight", _("The weight must be above zero."))
-    if data.get("measure") == "score" and baseline is not None and not errors.get("scale_max"):
-        errors.update(
-            check_score(baseline, data.get("scale_min"), data.get("scale_max"), field="baseline_value")
-        )
+    if passport.measure is Measure.SCORE and baseline is not None and not errors.get("scale_max"):
+        errors.update(check_score(baseline, passport.scale_min, passport.scale_max, field="baseline_value"))
     return errors
 
 
@@ -147,7 +159,7 @@ def period_of(year: int, sub: int, frequency: str) -> Period | None:
     """The reporting period (year, part of the year) of an indicator of this frequency, or None if
     there is no such period: an annual indicator has only whole years (sub 0), the others only
     their parts (halves 1–2, quarters 1–4, months 1–12)."""
-    if (sub == 0) != (frequency == "annual"):
+    if (sub == 0) != (frequency == Frequency.ANNUAL):
         return None
     try:
         return Period.of(year, sub, frequency)
@@ -228,7 +240,7 @@ def check_measurement(
         period is not None and not (period[0] <= year <= period[1])
     ):
         _add(errors, "period", _("There is no such reporting period for this indicator."))
-    if measure == "percentage":
+    if measure == Measure.PERCENTAGE:
         if numerator is None or denominator is None:
             _add(errors, "denominator", _("A percentage needs a numerator and a denominator."))
         elif denominator == 0:
@@ -237,9 +249,9 @@ def check_measurement(
             _add(errors, "numerator", _("The numerator and denominator cannot be negative."))
     elif value is None:
         _add(errors, "value", _("Enter a value."))
-    elif measure == "score":
+    elif measure == Measure.SCORE:
         errors.update(check_score(value, *scale))
-    total = value if measure != "percentage" else numerator
+    total = value if measure != Measure.PERCENTAGE else numerator
     if breakdown:
         errors.update(check_breakdown(breakdown, dimensions, total))
     return errors
@@ -275,3 +287,197 @@ def check_breakdown(breakdown: dict, dimensions: list[dict], total) -> dict:
                 % {"dim": dim, "sum": parts, "total": total},
             )
     return errors
+
+
+# --------------------------------------------------------------------------------------------
+# The evaluation engine's refusals, in the user's language
+# --------------------------------------------------------------------------------------------
+
+# The numbers an engine error names (ErrorCode.NOT_A_NUMBER, NOT_FINITE), as a sentence starts.
+QUANTITY_LABELS: dict[Quantity, Promise] = {
+    Quantity.BASELINE_VALUE: pgettext_lazy("evaluation error", "The baseline value"),
+    Quantity.TOLERANCE: pgettext_lazy("evaluation error", "The tolerance band"),
+    Quantity.WEIGHT: pgettext_lazy("evaluation error", "The weight"),
+    Quantity.SCALE_MIN: pgettext_lazy("evaluation error", "The lowest value of the scale"),
+    Quantity.SCALE_MAX: pgettext_lazy("evaluation error", "The highest value of the scale"),
+    Quantity.TARGET: pgettext_lazy("evaluation error", "A target value"),
+    Quantity.VALUE: pgettext_lazy("evaluation error", "The value"),
+    Quantity.NUMERATOR: pgettext_lazy("evaluation error", "The numerator"),
+    Quantity.DENOMINATOR: pgettext_lazy("evaluation error", "The denominator"),
+    Quantity.ON_TRACK_THRESHOLD: pgettext_lazy("evaluation error", "The on-track threshold"),
+    Quantity.AT_RISK_THRESHOLD: pgettext_lazy("evaluation error", "The at-risk threshold"),
+    Quantity.ELEMENT_WEIGHT: pgettext_lazy("evaluation error", "The weight of a plan element"),
+    Quantity.SPENT: pgettext_lazy("evaluation error", "The amount spent"),
+    Quantity.PLANNED: pgettext_lazy("evaluation error", "The planned amount"),
+    Quantity.COST: pgettext_lazy("evaluation error", "The cost"),
+    Quantity.OUTPUT: pgettext_lazy("evaluation error", "The output"),
+}
+
+# One message per code, filled with the error's parameters (see ErrorCode and the engine's
+# English messages for what each one names). The subject of an error (``indicator``,
+# ``measurement``, ``element``) is a parameter too; the pages show which indicator it is about.
+ENGINE_ERROR_MESSAGES: dict[ErrorCode, Promise] = {
+    ErrorCode.NOT_A_NUMBER: gettext_lazy("%(quantity)s must be a number, not “%(value)s”."),
+    ErrorCode.NOT_FINITE: gettext_lazy("%(quantity)s must be a finite number, not “%(value)s”."),
+    ErrorCode.PERIOD_YEAR: gettext_lazy("“%(year)s” is not a year from 1 to 9998."),
+    ErrorCode.PERIOD_FREQUENCY: gettext_lazy("“%(value)s” is not a reporting frequency."),
+    ErrorCode.PERIOD_INDEX: gettext_lazy(
+        "A year has no period %(index)s of this frequency (%(frequency)s): its periods are numbered "
+        "1 to %(parts)s."
+    ),
+    ErrorCode.PERIOD_TEXT: gettext_lazy(
+        "“%(text)s” is not a period: write 2020, 2020-H1, 2020-Q3 or 2020-07."
+    ),
+    ErrorCode.BASELINE_YEAR: gettext_lazy("The baseline year “%(year)s” is not a year."),
+    ErrorCode.BASELINE_TYPE: gettext_lazy("The baseline is not a value with its year."),
+    ErrorCode.INDICATOR_KEY: gettext_lazy("The indicator has no code."),
+    ErrorCode.UNKNOWN_DIRECTION: gettext_lazy("“%(value)s” is not a direction."),
+    ErrorCode.UNKNOWN_ACCUMULATION: gettext_lazy("“%(value)s” is not a kind of accumulation."),
+    ErrorCode.UNKNOWN_MEASURE: gettext_lazy("“%(value)s” is not a kind of measure."),
+    ErrorCode.UNKNOWN_FREQUENCY: gettext_lazy("“%(value)s” is not a reporting frequency."),
+    ErrorCode.TOLERANCE_NEGATIVE: gettext_lazy(
+        "The tolerance band must not be negative (it is %(tolerance)s)."
+    ),
+    ErrorCode.WEIGHT_NEGATIVE: gettext_lazy("The weight must not be negative (it is %(weight)s)."),
+    ErrorCode.SCALE_MISSING: gettext_lazy(
+        "A qualitative score needs the lowest and highest value of its scale."
+    ),
+    ErrorCode.SCALE_ORDER: gettext_lazy("The highest value of the scale must be above the lowest."),
+    ErrorCode.SCORE_NOT_LATEST: gettext_lazy(
+        "A qualitative score is a level and is never added up: its accumulation cannot be “%(accumulation)s”."
+    ),
+    ErrorCode.SCALE_NOT_SCORE: gettext_lazy("Only a qualitative score has a scale: leave the scale empty."),
+    ErrorCode.TARGET_PAIR: gettext_lazy("A target is not a period with its value."),
+    ErrorCode.TARGET_PERIOD_TYPE: gettext_lazy("The period of a target, “%(period)s”, is not a period."),
+    ErrorCode.TARGET_TWICE: gettext_lazy("Two targets are given for the period %(period)s."),
+    ErrorCode.TARGETS_SAME_MONTH: gettext_lazy(
+        "The targets for %(earlier)s and %(later)s end in the same month: keep one of them."
+    ),
+    ErrorCode.BASELINE_OUTSIDE_SCALE: gettext_lazy(
+        "The baseline value %(value)s is outside the scale from %(scale_min)s to %(scale_max)s."
+    ),
+    ErrorCode.TARGET_OUTSIDE_SCALE: gettext_lazy(
+        "The target value %(value)s for %(period)s is outside the scale from %(scale_min)s to %(scale_max)s."
+    ),
+    ErrorCode.VALUE_OUTSIDE_SCALE: gettext_lazy(
+        "The value %(value)s for %(period)s is outside the scale from %(scale_min)s to %(scale_max)s."
+    ),
+    ErrorCode.TARGET_NOT_AFTER_BASELINE: gettext_lazy(
+        "The target for %(period)s does not come after the baseline year %(baseline_year)s."
+    ),
+    ErrorCode.TARGET_BELOW_BASELINE: gettext_lazy(
+        "The target value %(target)s for %(period)s is below the baseline value %(baseline)s, and the "
+        "indicator should increase."
+    ),
+    ErrorCode.TARGET_ABOVE_BASELINE: gettext_lazy(
+        "The target value %(target)s for %(period)s is above the baseline value %(baseline)s, and the "
+        "indicator should decrease."
+    ),
+    ErrorCode.MEASUREMENT_PERIOD_TYPE: gettext_lazy("The period of a value, “%(period)s”, is not a period."),
+    ErrorCode.VALUE_AND_RATIO: gettext_lazy(
+        "The value for %(measurement)s is given both as a number and as a numerator and denominator: "
+        "give one of them."
+    ),
+    ErrorCode.VALUE_MISSING: gettext_lazy("The value for %(measurement)s is missing."),
+    ErrorCode.RATIO_INCOMPLETE: gettext_lazy(
+        "The percentage for %(measurement)s needs a numerator and a denominator."
+    ),
+    ErrorCode.DENOMINATOR_ZERO: gettext_lazy(
+        "The denominator for %(measurement)s is zero: a percentage of nothing is undefined."
+    ),
+    ErrorCode.DENOMINATOR_NEGATIVE: gettext_lazy(
+        "The denominator for %(measurement)s must be above zero (it is %(denominator)s)."
+    ),
+    ErrorCode.NUMERATOR_NEGATIVE: gettext_lazy(
+        "The numerator for %(measurement)s must not be negative (it is %(numerator)s)."
+    ),
+    ErrorCode.COLLECTED_TYPE: gettext_lazy("The date collected for %(measurement)s is not a date."),
+    ErrorCode.THRESHOLDS_ORDER: gettext_lazy(
+        "The status thresholds must satisfy 0 ≤ at risk ≤ on track ≤ 1 (they are %(at_risk)s and "
+        "%(on_track)s)."
+    ),
+    ErrorCode.GRACE_DAYS: gettext_lazy(
+        "The grace period must be a whole number of days, zero or more (it is “%(grace)s”)."
+    ),
+    ErrorCode.ELEMENT_WEIGHT: gettext_lazy(
+        "The weight of a plan element must be above zero (it is %(weight)s)."
+    ),
+    ErrorCode.PERCENTAGE_NEEDS_RATIO: gettext_lazy(
+        "The percentage for %(period)s needs a numerator and a denominator: percentages are added up "
+        "as counts, never averaged."
+    ),
+    ErrorCode.NUMBER_NEEDS_VALUE: gettext_lazy(
+        "The value for %(period)s is a number, not a numerator and denominator."
+    ),
+    ErrorCode.MEASUREMENT_TYPE: gettext_lazy("A value could not be read."),
+    ErrorCode.MEASUREMENT_TWICE: gettext_lazy("There are two approved values for %(period)s."),
+    ErrorCode.MEASUREMENT_SPANS_PERIODS: gettext_lazy(
+        "The value for %(period)s spans more than one of the periods assessed."
+    ),
+    ErrorCode.SPEC_TYPE: gettext_lazy("The indicator's passport could not be read."),
+    ErrorCode.AS_OF_TYPE: gettext_lazy("The evaluation date “%(value)s” is not a date."),
+    ErrorCode.PERIODS_ORDER: gettext_lazy(
+        "The periods assessed must be in order and must not overlap: %(earlier)s, %(later)s."
+    ),
+    ErrorCode.NODE_TYPE: gettext_lazy("A plan element could not be read."),
+    ErrorCode.ELEMENT_TWICE: gettext_lazy("The plan element “%(key)s” appears twice in the goal tree."),
+    ErrorCode.RESULT_TYPE: gettext_lazy("An indicator's evaluation could not be read."),
+    ErrorCode.BUDGET_NEGATIVE: gettext_lazy(
+        "Budget amounts must not be negative (spent %(spent)s of %(planned)s planned)."
+    ),
+    ErrorCode.COST_NEGATIVE: gettext_lazy("The cost must not be negative (it is %(cost)s)."),
+    ErrorCode.OUTPUT_NEGATIVE: gettext_lazy("The output must not be negative (it is %(output)s)."),
+    ErrorCode.PLAN_PERIOD: gettext_lazy(
+        "The plan's period must be two years, the first not after the last (it is %(start)s–%(end)s)."
+    ),
+    ErrorCode.TARGET_OUTSIDE_PLAN: gettext_lazy(
+        "The target for %(period)s is outside the plan's period %(start)s–%(end)s."
+    ),
+    ErrorCode.BASELINE_AFTER_PLAN: gettext_lazy(
+        "The baseline year %(year)s is after the plan's period %(start)s–%(end)s."
+    ),
+    ErrorCode.MEASUREMENT_OUTSIDE_PLAN: gettext_lazy(
+        "The value for %(period)s is outside the plan's period %(start)s–%(end)s."
+    ),
+}
+
+# The names of the engine's vocabularies, when an error names a member of one.
+_VOCABULARY_LABELS: dict[type[Enum], dict] = {
+    Direction: DIRECTION_LABELS,
+    Accumulation: ACCUMULATION_LABELS,
+    Measure: MEASURE_LABELS,
+    Frequency: FREQUENCY_LABELS,
+    Quantity: QUANTITY_LABELS,
+}
+
+
+def _shown(value: object) -> str:
+    """A parameter of an engine error as the message shows it."""
+    if value is None:
+        return "–"
+    if isinstance(value, Enum):
+        labels = _VOCABULARY_LABELS.get(type(value), {})
+        return str(labels.get(value, value.value))
+    if isinstance(value, Period):
+        return value.label
+    if isinstance(value, float):
+        return f"{value:.15g}"  # the number as it was entered, not the float's last digits
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+def engine_error_message(error: ValueError) -> str:
+    """Why the evaluation engine refused its input, in the active language. An EngineError is
+    told by its code; any other ValueError (none is expected) by its own text."""
+    if not isinstance(error, EngineError):
+        return str(error)
+    # A parameter a message names but the error does not carry shows as "–", never as an error.
+    params: defaultdict[str, str] = defaultdict(lambda: "–")
+    params.update((name, _shown(value)) for name, value in error.params.items())
+    return str(ENGINE_ERROR_MESSAGES[error.code]) % params
+
+
+# The same, translated when it is shown, in the language of the page that shows it: for results
+# kept across requests (the plan evaluations cached in the process).
+engine_error_text = lazy(engine_error_message, str)

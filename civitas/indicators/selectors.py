@@ -21,14 +21,14 @@ from civitas.projects.models import Project
 from . import policy, reporting
 from .evaluation import evaluate, evaluation_date, thresholds_for
 from .models import COUNTED_STATES, ImportJob, Indicator, IndicatorChange, Measurement, Target
-from .rules import indicator_period, period_of
+from .rules import engine_error_text, indicator_period, period_of
 
 
 @dataclass
 class EvaluatedIndicator:
     indicator: Indicator
     result: engine.IndicatorResult | None
-    error: str = ""  # a passport the engine cannot evaluate (shown, never hidden)
+    error: str = ""  # why the engine cannot evaluate the passport (shown; translated when shown)
 
 
 @dataclass
@@ -69,7 +69,7 @@ def _evaluate_all(indicators, targets, measurements, *, as_of, thresholds, years
             )  # fmt: skip
             evaluated.append(EvaluatedIndicator(indicator, result))
         except ValueError as exc:
-            evaluated.append(EvaluatedIndicator(indicator, None, str(exc)))
+            evaluated.append(EvaluatedIndicator(indicator, None, engine_error_text(exc)))
     return evaluated
 
 

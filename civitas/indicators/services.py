@@ -33,16 +33,9 @@ from civitas.projects.models import Project
 from . import policy, rules
 from .evaluation import spec_for
 from .models import Indicator, IndicatorChange, Measurement, MeasurementState, Target
+from .passport import IndicatorPassport
 from .rules import indicator_period, period_of
 
-PASSPORT_FIELDS = {
-    "code", "name_bg", "name_en", "definition_bg", "definition_en", "type", "unit_bg", "unit_en",
-    "measure", "scale_min", "scale_max", "direction", "tolerance", "accumulation", "baseline_value",
-    "baseline_year", "baseline_unavailable_reason_bg", "baseline_unavailable_reason_en",
-    "data_source_bg", "data_source_en", "method_bg", "method_en", "frequency",
-    "responsible_unit_bg", "responsible_unit_en", "owner", "eu_code", "weight", "disaggregation",
-    "position", "is_sample",
-}  # fmt: skip
 HISTORY_FIELDS = {"baseline_value", "baseline_year"}
 EDITABLE_STATES = (MeasurementState.DRAFT, MeasurementState.RETURNED)
 
@@ -52,9 +45,8 @@ def _raise(errors: dict) -> None:
         raise ValidationError(errors)
 
 
-def _clean_passport(indicator: Indicator) -> None:
-    data = {field: getattr(indicator, field) for field in PASSPORT_FIELDS if field != "owner"}
-    errors = rules.check_passport(data, period=indicator_period(indicator))
+def _clean_passport(indicator: Indicator, passport: IndicatorPassport) -> None:
+    errors = rules.check_passport(passport, period=indicator_period(indicator))
     try:
         indicator.full_clean(
             exclude=["municipality", "element", "project", "owner"], validate_constraints=False
@@ -72,13 +64,10 @@ def indicator_create(
     municipality: Municipality,
     element: PlanElement | None = None,
     project: Project | None = None,
+    passport: IndicatorPassport,
     targets: list[dict] | None = None,
-    **fields,
 ) -> Indicator:
     policy.require_edit_passports(actor, municipality)
-    unknown = set(fields) - PASSPORT_FIELDS
-    if unknown:
-        raise TypeError(f"unknown indicator fields: {sorted(unknown)}")
     errors: dict = {}
     if (element is None) == (project is None):
         errors["element"] = [_("Attach the indicator to one plan element or to one project.")]
@@ -86,11 +75,11 @@ def indicator_create(
         errors["element"] = [_("This plan element belongs to another municipality.")]
     elif project is not None and project.municipality_id != municipality.pk:
         errors["project"] = [_("This project belongs to another municipality.")]
-    if Indicator.objects.filter(municipality=municipality, code=fields.get("code", "")).exists():
+    if Indicator.objects.filter(municipality=municipality, code=passport.code).exists():
         errors["code"] = [_("Another indicator of the municipality already has this code.")]
     _raise(errors)
-    indicator = Indicator(municipality=municipality, element=element, project=project, **fields)
-    _clean_passport(indicator)
+    indicator = Indicator(municipality=municipality, element=element, project=project, **passport.values())
+    _clean_passport(indicator, passport)
     indicator.save()
     for target in targets or []:
         _target_write(indicator=indicator, **target)
@@ -102,11 +91,13 @@ def indicator_create(
 
 @transaction.atomic
 def indicator_update(
-    *, actor, indicator: Indicator, expected_version: int, reason: str = "", **fields
+    *, actor, indicator: Indicator, expected_version: int, passport: IndicatorPassport, reason: str = ""
 ) -> Indicator:
+    """Change a passport; a changed baseline needs the reason and is kept in the history. To change
+    a few fields: ``passport=dataclasses.replace(IndicatorPassport.of(indicator), field=value)``."""
     policy.require_edit_passports(actor, indicator.municipality)
     _update_fields(
-        actor=actor, indicator=indicator, expected_version=expected_version, reason=reason, **fields
+        actor=actor, indicator=indicator, expected_version=expected_version, reason=reason, passport=passport
     )
     _check_evaluable(indicator)
     return indicator
@@ -114,24 +105,30 @@ def indicator_update(
 
 @transaction.atomic
 def indicator_edit(
-    *, actor, indicator: Indicator, expected_version: int, targets: list[dict], reason: str = "", **fields
+    *,
+    actor,
+    indicator: Indicator,
+    expected_version: int,
+    passport: IndicatorPassport,
+    targets: list[dict],
+    reason: str = "",
 ) -> Indicator:
     """Change a passport and its targets together, as the staff edit page does: ``targets`` is the
     whole new list ({year, sub, value, is_final}); a changed or removed target, like a changed
     baseline, needs the reason and is kept in the history. All or nothing."""
     policy.require_edit_passports(actor, indicator.municipality)
     _update_fields(
-        actor=actor, indicator=indicator, expected_version=expected_version, reason=reason, **fields
+        actor=actor, indicator=indicator, expected_version=expected_version, reason=reason, passport=passport
     )
     _targets_apply(actor=actor, indicator=indicator, targets=targets, reason=reason)
     _check_evaluable(indicator)
     return indicator
 
 
-def _update_fields(*, actor, indicator: Indicator, expected_version: int, reason: str, **fields) -> None:
-    unknown = set(fields) - PASSPORT_FIELDS
-    if unknown:
-        raise TypeError(f"unknown indicator fields: {sorted(unknown)}")
+def _update_fields(
+    *, actor, indicator: Indicator, expected_version: int, reason: str, passport: IndicatorPassport
+) -> None:
+    fields = passport.values()
     changes = field_changes(indicator, fields)
     if "code" in changes and (
         Indicator.objects.filter(municipality_id=indicator.municipality_id, code=fields["code"])
@@ -144,7 +141,7 @@ def _update_fields(*, actor, indicator: Indicator, expected_version: int, reason
     before = {field: getattr(indicator, field) for field in HISTORY_FIELDS}
     for field, value in fields.items():
         setattr(indicator, field, value)
-    _clean_passport(indicator)
+    _clean_passport(indicator, passport)
     bump_version(instance=indicator, expected_version=expected_version)
     indicator.save()
     for field in sorted(set(changes) & HISTORY_FIELDS):
@@ -243,8 +240,9 @@ def _check_evaluable(indicator: Indicator) -> None:
     try:
         spec_for(indicator, list(Target.objects.filter(indicator=indicator)))
     except ValueError as exc:
+        detail = rules.engine_error_message(exc)
         raise ValidationError(
-            {"targets": [_("The passport cannot be evaluated as it stands: %(detail)s") % {"detail": exc}]}
+            {"targets": [_("The passport cannot be evaluated as it stands: %(detail)s") % {"detail": detail}]}
         ) from None
 
 

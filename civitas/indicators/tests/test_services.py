@@ -1,3 +1,4 @@
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -7,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from civitas.core.models import AuditEvent, Role
 from civitas.indicators import selectors, services
 from civitas.indicators.models import Indicator, IndicatorChange, Measurement, MeasurementState, Target
+from civitas.indicators.passport import IndicatorPassport
 from civitas.testing.factories import (
     IndicatorFactory,
     MembershipFactory,
@@ -65,7 +67,7 @@ PASSPORT = dict(
 def test_indicator_create_with_targets(town, element, planner):
     indicator = services.indicator_create(
         actor=planner, municipality=town, element=element, targets=[{"year": 2020, "value": 2000, "is_final": True}],
-        **PASSPORT,
+        passport=IndicatorPassport(**PASSPORT),
     )  # fmt: skip
     assert indicator.targets.get().value == Decimal("2000")
     assert AuditEvent.objects.filter(action="create", object_type="indicators.indicator").count() == 1
@@ -82,7 +84,12 @@ def test_indicator_create_with_targets(town, element, planner):
 )
 def test_bad_passport_is_refused_and_changes_nothing(town, element, change, field, planner):
     with pytest.raises(ValidationError) as error:
-        services.indicator_create(actor=planner, municipality=town, element=element, **{**PASSPORT, **change})
+        services.indicator_create(
+            actor=planner,
+            municipality=town,
+            element=element,
+            passport=IndicatorPassport(**{**PASSPORT, **change}),
+        )
     assert field in error.value.message_dict
     assert Indicator.objects.count() == 0
 
@@ -90,12 +97,9 @@ def test_bad_passport_is_refused_and_changes_nothing(town, element, change, fiel
 def test_target_year_outside_plan_period_is_refused(town, element, planner):
     with pytest.raises(ValidationError) as error:
         services.indicator_create(
-            actor=planner,
-            municipality=town,
-            element=element,
-            targets=[{"year": 2025, "value": 1}],
-            **PASSPORT,
-        )
+            actor=planner, municipality=town, element=element, targets=[{"year": 2025, "value": 1}],
+            passport=IndicatorPassport(**PASSPORT),
+        )  # fmt: skip
     assert "2025" in str(error.value)
     assert Indicator.objects.count() == 0 and Target.objects.count() == 0
 
@@ -103,19 +107,22 @@ def test_target_year_outside_plan_period_is_refused(town, element, planner):
 def test_element_of_another_municipality_is_refused(town, planner):
     foreign = PlanElementFactory(plan=PlanFactory(municipality=MunicipalityFactory(slug="karlovo")))
     with pytest.raises(ValidationError):
-        services.indicator_create(actor=planner, municipality=town, element=foreign, **PASSPORT)
+        services.indicator_create(
+            actor=planner, municipality=town, element=foreign, passport=IndicatorPassport(**PASSPORT)
+        )
 
 
 def test_baseline_change_needs_a_reason_and_is_kept(indicator, planner):
     with pytest.raises(ValidationError):
         services.indicator_update(
-            actor=planner, indicator=indicator, expected_version=1, baseline_value=Decimal(90)
-        )
+            actor=planner, indicator=indicator, expected_version=1,
+            passport=replace(IndicatorPassport.of(indicator), baseline_value=Decimal(90)),
+        )  # fmt: skip
     services.indicator_update(
         actor=planner,
         indicator=indicator,
         expected_version=1,
-        baseline_value=Decimal(90),
+        passport=replace(IndicatorPassport.of(indicator), baseline_value=Decimal(90)),
         reason="НСИ коригира",
     )
     change = IndicatorChange.objects.get()
@@ -273,12 +280,9 @@ def test_a_passport_the_engine_cannot_evaluate_is_refused(town, element, planner
     # An increasing indicator with its target below the baseline (1000).
     with pytest.raises(ValidationError) as error:
         services.indicator_create(
-            actor=planner,
-            municipality=town,
-            element=element,
-            targets=[{"year": 2020, "value": 500}],
-            **PASSPORT,
-        )
+            actor=planner, municipality=town, element=element, targets=[{"year": 2020, "value": 500}],
+            passport=IndicatorPassport(**PASSPORT),
+        )  # fmt: skip
     assert "targets" in error.value.message_dict
     assert Indicator.objects.count() == 0
 
