@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
+from civitas.core.permissions import OPERATOR
 from civitas.evaluation.engine import EngineError, ErrorCode, Measurement, Period, Quantity
 from civitas.evaluation.tests.refusals import REFUSALS
 from civitas.indicators import rules, services
@@ -85,7 +86,7 @@ def test_a_passport_the_engine_refuses_is_explained_in_bulgarian():
     )
     with translation.override("bg"), pytest.raises(ValidationError) as refused:
         services.indicator_create(
-            actor=None,
+            actor=OPERATOR,
             municipality=element.plan.municipality,
             element=element,
             passport=passport,

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
+from civitas.core.permissions import OPERATOR
 from civitas.evaluation.engine import Direction, Frequency, Measure
 from civitas.indicators import exports, forms, services
 from civitas.indicators.models import Indicator, IndicatorType
@@ -64,7 +65,7 @@ def test_the_form_builds_the_passport_the_services_take():
     assert passport.type is IndicatorType.RESULT and passport.owner == owner
     assert passport.disaggregation[0]["categories"][0]["key"] == "sopot"
     made = services.indicator_create(
-        actor=None, municipality=element.plan.municipality, element=element, passport=passport
+        actor=OPERATOR, municipality=element.plan.municipality, element=element, passport=passport
     )
     assert IndicatorPassport.of(Indicator.objects.get(pk=made.pk)) == passport
 

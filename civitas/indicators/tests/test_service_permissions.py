@@ -2,6 +2,7 @@
 imports.py, tasks.py), called by every kind of caller, succeeds for those ``policy`` allows and
 refuses the others with PermissionDenied."""
 
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -12,6 +13,7 @@ from civitas.core.models import Role
 from civitas.core.permissions import Action
 from civitas.indicators import imports, services, tasks
 from civitas.indicators.models import Indicator, Measurement
+from civitas.indicators.passport import IndicatorPassport
 from civitas.testing.factories import (
     IndicatorFactory,
     MeasurementFactory,
@@ -74,16 +76,16 @@ SERVICE_CASES = {
             actor=actor,
             municipality=world.municipality,
             element=_indicator("OWNED").element,
-            code="NEW",
             targets=[{"year": 2020, "value": 2000, "is_final": True}],
-            **PASSPORT,
+            passport=IndicatorPassport(**{**PASSPORT, "code": "NEW"}),
         ),  # fmt: skip
         allowed=Action.EDIT_PLAN,
     ),
     "indicator_update": ServiceCase(
         call=lambda world, actor: services.indicator_update(
-            actor=actor, indicator=_indicator("OWNED"), expected_version=1, name_bg="Ново име"
-        ),
+            actor=actor, indicator=(found := _indicator("OWNED")), expected_version=1,
+            passport=replace(IndicatorPassport.of(found), name_bg="Ново име"),
+        ),  # fmt: skip
         allowed=Action.EDIT_PLAN,
     ),
     "indicator_edit": ServiceCase(
@@ -91,7 +93,7 @@ SERVICE_CASES = {
             actor=actor,
             indicator=_indicator("OWNED"),
             expected_version=1,
-            name_bg="Ново име",
+            passport=replace(IndicatorPassport.of(_indicator("OWNED")), name_bg="Ново име"),
             targets=[{"year": 2020, "value": 250, "is_final": True}],
             reason="нова стратегия",
         ),  # fmt: skip

@@ -415,8 +415,9 @@ def test_only_what_the_public_sees_moves_the_planning_version(town, indicator, o
     services.target_set(actor=planner, indicator=indicator, year=2018, value=180)
     assert _planning_version(town) == before + 4
     services.indicator_update(
-        actor=planner, indicator=indicator, expected_version=indicator.version, name_bg="Ново"
-    )
+        actor=planner, indicator=indicator, expected_version=indicator.version,
+        passport=replace(IndicatorPassport.of(indicator), name_bg="Ново"),
+    )  # fmt: skip
     assert _planning_version(town) == before + 5
 
 
