@@ -11,6 +11,7 @@ from django.db.models.functions import RowNumber
 from django.http import Http404
 
 from civitas.core.cache import ProcessCache
+from civitas.core.i18n import active_content_language
 from civitas.core.models import Municipality
 
 from .models import (
@@ -196,8 +197,6 @@ def _percent(count: int, base: int) -> float | None:
 
 
 def likert_labels(question: Question) -> list[str]:
-    from civitas.core.i18n import active_content_language
-
     lang = active_content_language()
     size = question.scale_size or 5
     labels = question.scale_labels or []
@@ -385,8 +384,6 @@ def crosstab(survey: Survey, row: Question, column: Question) -> Crosstab:
 
 def personal_data(user) -> dict:
     """A person's answers to surveys that recorded who answered, for the download of their data."""
-    from .models import Answer, Response
-
     responses = list(Response.objects.filter(user=user).select_related("survey").order_by("submitted_at"))
     answers = defaultdict(list)
     for a in (

@@ -11,6 +11,7 @@ from django.urls import reverse
 from civitas.accounts import forms as account_forms
 from civitas.accounts.models import Profile
 from civitas.core.models import AuditEvent, Role
+from civitas.core.permissions import OPERATOR
 from civitas.testing.factories import MembershipFactory, MunicipalityFactory, UserFactory
 from civitas.testing.signin import sign_in
 
@@ -266,7 +267,7 @@ def test_erasure_without_the_request_keeps_posts_under_deleted_user(client):
 def _survey(town):
     from civitas.surveys import services as surveys
 
-    return surveys.survey_create(actor=None, municipality=town, slug="anketa", title_bg="Анкета")
+    return surveys.survey_create(actor=OPERATOR, municipality=town, slug="anketa", title_bg="Анкета")
 
 
 def test_the_data_download_holds_what_the_person_contributed(client):
@@ -300,7 +301,7 @@ def test_the_data_download_holds_what_the_person_contributed(client):
         opens_at=now - datetime.timedelta(hours=1), closes_at=now + datetime.timedelta(days=1),
     )  # fmt: skip
     question = surveys.question_create(actor=planner, survey=survey, kind="short_text", text_bg="Идея?")
-    surveys.survey_submit(user=user, survey=survey, answers={question.pk: "Детска площадка"})
+    surveys.survey_submit(actor=user, survey=survey, answers={question.pk: "Детска площадка"})
     sign_in(client, user)
     data = json.loads(client.get(reverse("accounts:data")).content)
     assert data["forum"]["topics_started"][0]["title"] == topic.title

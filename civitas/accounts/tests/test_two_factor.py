@@ -362,13 +362,13 @@ def test_another_spelling_of_a_name_counts_for_the_same_name(client, planner):
 def test_erasing_an_account_removes_its_authenticators_and_links(client):
     from civitas.accounts import services, twofactor
     from civitas.accounts.models import SignInLink
-    from civitas.accounts.signin import sign_in_link_token
+    from civitas.accounts.links import sign_in_link_token
 
     former_staff = UserFactory(username="former")
     authenticator(former_staff)
     twofactor.recovery_codes_regenerate(user=former_staff)
     sign_in_link_token(former_staff)
-    services.account_erase(user=former_staff, password=PASSWORD, remove_posts=False)
+    services.account_erase(actor=former_staff, user=former_staff, password=PASSWORD, remove_posts=False)
     assert not TOTPDevice.objects.filter(user=former_staff).exists()
     assert not StaticToken.objects.filter(device__user=former_staff).exists()
     assert not SignInLink.objects.filter(user=former_staff).exists()

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from civitas.consultations import selectors, services
+from civitas.consultations import notifications, selectors, services
 from civitas.consultations.models import (
     Answer,
     ConsultationStatus,
@@ -18,7 +18,7 @@ from civitas.consultations.models import (
     ProposalState,
 )
 from civitas.core.errors import ConflictError
-from civitas.core.models import AuditEvent
+from civitas.core.models import AuditEvent, Block
 from civitas.testing.factories import MembershipFactory, MunicipalityFactory, UserFactory
 
 from .conftest import build_consultation, paragraphs
@@ -126,13 +126,15 @@ def test_one_person_cannot_flood(consultation, citizen):
         submit(consultation, citizen, address="10.0.0.99")
 
 
-def test_anonymous_and_blocked_users_are_refused(consultation, citizen, moderator):
+def test_anonymous_and_blocked_users_are_refused(consultation, citizen):
     from django.contrib.auth.models import AnonymousUser
 
     with pytest.raises(PermissionDenied):
         submit(consultation, AnonymousUser())
     proposal = submit(consultation, citizen)
-    services.user_block(actor=moderator, consultation=consultation, user=citizen, reason="Спам")
+    # Blocked by the moderators (the forum's moderation writes the block: forum/tests, and the
+    # consultation's moderation page in test_views).
+    Block.objects.create(municipality=consultation.municipality, user=citizen, reason="Спам")
     with pytest.raises(PermissionDenied):
         submit(consultation, citizen)
     assert Proposal.objects.count() == 1 and proposal.pk
@@ -446,7 +448,7 @@ def test_the_answers_e_mail_takes_the_same_queries_for_any_number_of_proposers(
     services.report_publish(actor=planner, consultation=consultation, notify=False)
     # the consultation, the proposers, then the table (municipality, sections, paragraphs, proposals)
     with django_assert_num_queries(5):
-        assert services.answers_notify(consultation_id=consultation.pk) == proposers
+        assert notifications.answers_notify(consultation_id=consultation.pk) == proposers
 
 
 def test_a_proposal_hidden_since_the_page_was_loaded_is_not_answered(consultation, planner, moderator):

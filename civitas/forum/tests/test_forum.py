@@ -257,7 +257,7 @@ def test_moderators_cannot_bring_back_a_post_removed_at_its_authors_request(topi
     moderator = UserFactory(username="moderator")
     MembershipFactory(user=moderator, municipality=town, role=Role.MODERATOR)
     post = topic.posts.get()
-    services.posts_remove_by_author(user=citizen)
+    services.posts_remove_by_author(actor=citizen, user=citizen)
     post.refresh_from_db()
     for call in (
         lambda: services.post_hide(actor=moderator, post=post, reason="Обидно"),

@@ -127,7 +127,7 @@ def test_closed_and_draft_surveys(client, sopot, planner):
 def _answer_many(survey, n):
     for i in range(n):
         services.survey_submit(
-            user=None, survey=survey,
+            actor=None, survey=survey,
             answers=valid_answers(survey, settlement=i % 2, likert=1 + i % 5, age=20 + i, goals=(i % 3,), text=f"Т{i}"),
         )  # fmt: skip
 
