@@ -28,6 +28,7 @@ from civitas.core.content import Content
 from civitas.core.dates import edited_date
 from civitas.core.errors import ConflictError
 from civitas.core.models import Municipality
+from civitas.core.policy import person
 from civitas.core.services import audit_record, bump_version, field_changes
 from civitas.core.uploads import check_upload
 from civitas.plans.models import PlanElement
@@ -575,7 +576,7 @@ def proposal_record(
     proposal = Proposal(
         consultation=consultation, section=section, paragraph=paragraph, source=source,
         submitter_name=submitter_name[:200], organisation=organisation[:200], received_at=received_at, text=text,
-        state=ProposalState.VISIBLE, entered_by=actor, is_sample=is_sample,
+        state=ProposalState.VISIBLE, entered_by=person(actor), is_sample=is_sample,
     )  # fmt: skip
     _attach(proposal, attachment)
     return _proposal_write(proposal=proposal, consultation=consultation, actor=actor)
@@ -613,7 +614,7 @@ def proposal_answer(
             raise ConflictError()
         try:
             with transaction.atomic():
-                answer = Answer.objects.create(proposal=proposal, answered_by=actor, answered_at=now or timezone.now(),
+                answer = Answer.objects.create(proposal=proposal, answered_by=person(actor), answered_at=now or timezone.now(),
                                                **data)  # fmt: skip
         except IntegrityError:  # another answer was stored at the same moment
             raise ConflictError() from None
@@ -626,7 +627,7 @@ def proposal_answer(
     changes = field_changes(answer, data)
     for name, value in data.items():
         setattr(answer, name, value)
-    answer.answered_by, answer.answered_at = actor, now or timezone.now()
+    answer.answered_by, answer.answered_at = person(actor), now or timezone.now()
     answer.save(update_fields=["decision", "reasons_bg", "reasons_en", "answered_by", "answered_at"])
     audit_record(
         actor=actor, municipality=consultation.municipality, action="update", obj=answer, changes=changes
@@ -675,7 +676,7 @@ def _moderate(
     proposal.save(update_fields=["state", "hidden_reason"])
     proposal.flags.update(resolved=True)
     ModerationEntry.objects.create(
-        municipality=consultation.municipality, consultation=consultation, moderator=actor, action=action,
+        municipality=consultation.municipality, consultation=consultation, moderator=person(actor), action=action,
         proposal=proposal, user=proposal.author, reason=reason[:300],
     )  # fmt: skip
     content.changed(consultation.municipality, Content.PARTICIPATION)
@@ -720,6 +721,6 @@ def block_record(*, actor, consultation: Consultation, user, reason: str) -> Mod
     it bars the person from the municipality's forum and consultations alike."""
     policy.require_moderate(actor, consultation.municipality)
     return ModerationEntry.objects.create(
-        municipality=consultation.municipality, consultation=consultation, moderator=actor, action="block",
+        municipality=consultation.municipality, consultation=consultation, moderator=person(actor), action="block",
         user=user, reason=(reason or "")[:300],
     )  # fmt: skip

@@ -16,6 +16,7 @@ from civitas.consultations.models import Consultation
 from civitas.core import content, text, throttle, uploads
 from civitas.core.content import Content
 from civitas.core.models import Block, Municipality
+from civitas.core.policy import person
 from civitas.core.services import audit_record
 
 from . import markup, policy, tasks
@@ -199,7 +200,7 @@ def post_hide(*, actor, post: Post, reason: str) -> Post:
     post.state, post.hidden_reason = PostState.HIDDEN, reason[:300]
     post.save(update_fields=["state", "hidden_reason"])
     post.flags.update(resolved=True)
-    ModerationAction.objects.create(municipality=municipality, moderator=actor, action="hide", post=post,
+    ModerationAction.objects.create(municipality=municipality, moderator=person(actor), action="hide", post=post,
                                     user=post.author, reason=reason[:300])  # fmt: skip
     content.changed(municipality, Content.PARTICIPATION)
     audit_record(actor=actor, municipality=municipality, action="hide", obj=post, changes={"reason": reason})
@@ -242,7 +243,7 @@ def post_restore(*, actor, post: Post) -> Post:
     post.state, post.hidden_reason = PostState.VISIBLE, ""
     post.save(update_fields=["state", "hidden_reason"])
     post.flags.update(resolved=True)
-    ModerationAction.objects.create(municipality=municipality, moderator=actor, action="restore", post=post,
+    ModerationAction.objects.create(municipality=municipality, moderator=person(actor), action="restore", post=post,
                                     user=post.author)  # fmt: skip
     content.changed(municipality, Content.PARTICIPATION)
     audit_record(actor=actor, municipality=municipality, action="restore", obj=post)
@@ -267,7 +268,7 @@ def user_block(
         Block.objects.get_or_create(municipality=municipality, user=user, defaults={"reason": reason[:300]})
     else:
         Block.objects.filter(municipality=municipality, user=user).delete()
-    ModerationAction.objects.create(municipality=municipality, moderator=actor, action="block" if block else "unblock",
+    ModerationAction.objects.create(municipality=municipality, moderator=person(actor), action="block" if block else "unblock",
                                     user=user, reason=(reason or "")[:300])  # fmt: skip
     audit_record(actor=actor, municipality=municipality, action="block" if block else "unblock", obj=user)
     if consultation is not None and block:

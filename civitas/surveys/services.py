@@ -24,6 +24,7 @@ from civitas.core import content
 from civitas.core.content import Content
 from civitas.core.dates import edited_date
 from civitas.core.models import Municipality
+from civitas.core.policy import person
 from civitas.core.services import audit_record, bump_version, field_changes
 
 from . import policy, rules, selectors
@@ -481,10 +482,9 @@ def survey_submit(
     refusal = policy.answer_refusal(actor, survey, now)
     if refusal:
         raise ValidationError({"__all__": [policy.refusal_message(refusal)]})
-    authenticated = getattr(actor, "is_authenticated", False)
     return _response_store(
         survey=survey, answers=answers, invitation_code=invitation_code, source=Source.ONLINE, now=now,
-        respondent=actor if authenticated and survey.access == Access.ACCOUNT else None,
+        respondent=person(actor) if survey.access == Access.ACCOUNT else None,
         dedupe_key=f"user:{getattr(actor, 'pk', None)}" if survey.one_response_per == OnePer.ACCOUNT else None,
     )  # fmt: skip
 
@@ -531,7 +531,7 @@ def paper_response_enter(
     policy.require_manage(actor, survey.municipality)
     response = _response_store(
         survey=survey, answers=answers, invitation_code=invitation_code, source=Source.PAPER,
-        now=timezone.now(), entered_by=actor,
+        now=timezone.now(), entered_by=person(actor),
     )  # fmt: skip
     if survey.results_public:  # what the public results show (read live; see survey_submit)
         _public_changed(survey)

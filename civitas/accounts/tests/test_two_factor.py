@@ -361,8 +361,8 @@ def test_another_spelling_of_a_name_counts_for_the_same_name(client, planner):
 
 def test_erasing_an_account_removes_its_authenticators_and_links(client):
     from civitas.accounts import services, twofactor
-    from civitas.accounts.models import SignInLink
     from civitas.accounts.links import sign_in_link_token
+    from civitas.accounts.models import SignInLink
 
     former_staff = UserFactory(username="former")
     authenticator(former_staff)
