@@ -13,7 +13,7 @@ from civitas.core.errors import ConflictError
 from civitas.core.models import AuditEvent
 from civitas.surveys import selectors, services
 from civitas.surveys.models import Answer, Invitation, Question, Response, Section
-from civitas.testing.factories import UserFactory
+from civitas.testing.factories import MembershipFactory, MunicipalityFactory, UserFactory
 
 from .conftest import build_survey, valid_answers
 
@@ -191,8 +191,6 @@ needs_concurrent_db = pytest.mark.skipif(
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("rule", ["account", "code"])
 def test_concurrent_double_submission_stores_exactly_one(rule, transactional_db):
-    from civitas.testing.factories import MembershipFactory, MunicipalityFactory
-
     sopot = MunicipalityFactory(slug="sopot")
     planner = MembershipFactory(municipality=sopot, role="planner").user
     citizen = UserFactory()

@@ -2,7 +2,9 @@
 shown on re-render, errors in the summary, codes), results and cross-tab numbers, exports, pinned
 query counts, and the staff building a survey."""
 
+import csv
 import datetime
+import io
 import tracemalloc
 
 import pytest
@@ -12,6 +14,7 @@ from django.http import StreamingHttpResponse
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from civitas.consultations.tests.form_page import form_data
 from civitas.core.models import AuditEvent
@@ -209,9 +212,6 @@ def test_responses_export_csv_and_xlsx(client, survey, planner):
     assert (
         "Икономика" in lines[1] and "Втора > Първа > Трета" in lines[1] and lines[5].split(",")[2] == "paper"
     )
-    import io
-
-    from openpyxl import load_workbook
 
     response = client.get(reverse("surveys_manage:export", args=["sopot", survey.slug, "xlsx"]))
     workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
@@ -221,10 +221,6 @@ def test_responses_export_csv_and_xlsx(client, survey, planner):
 
 def test_exports_never_run_an_answer_as_a_formula_and_survive_control_characters(client, survey, planner):
     """CSV injection and control characters: a respondent's text stays text in both exports."""
-    import csv
-    import io
-
-    from openpyxl import load_workbook
 
     texts = ['=HYPERLINK("http://example.org","x")', "@SUM(1)", "ред\x01\x0bдруг"]
     for text in texts:
