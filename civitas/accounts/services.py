@@ -4,6 +4,7 @@ account checks the accounts' policy first (the person themselves, signed in)."""
 
 import hashlib
 import json
+from functools import partial
 
 from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
@@ -318,4 +319,4 @@ def password_reset_request(*, email: str, site_url: str, language: str) -> None:
     """Queue the password-reset e-mail of each active account with this address (none: nothing,
     and nobody can tell). The task makes the link, so no secret waits in the queue."""
     for pk in _users().filter(email__iexact=email, is_active=True).values_list("pk", flat=True):
-        transaction.on_commit(lambda pk=pk: tasks.send_password_reset.enqueue(pk, site_url, language))
+        transaction.on_commit(partial(tasks.send_password_reset.enqueue, pk, site_url, language))

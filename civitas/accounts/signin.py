@@ -56,7 +56,7 @@ def _safe_next(request, url: str | None) -> str:
     return reverse(settings.LOGIN_REDIRECT_URL)
 
 
-def sign_in_name(raw: str) -> str:
+def sign_in_name(raw: str | None) -> str:
     """A name as the sign-in form looks it up (Django's username field applies NFKC), so that
     ``ｉvanova`` and ``ivanova``, one account, are also one name for the limits."""
     return unicodedata.normalize("NFKC", raw or "").strip().lower()

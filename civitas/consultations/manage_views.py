@@ -162,7 +162,9 @@ def draft_from_plan(request, municipality, slug):
 @staff_view(STAFF)
 def proposal_record(request, municipality, slug):
     consultation = _consultation(municipality, slug)
-    form = forms.RecordForm(request.POST or None, request.FILES or None, targets=selectors.draft_targets(consultation))
+    form = forms.RecordForm(
+        request.POST or None, request.FILES or None, targets=selectors.draft_targets(consultation)
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
 

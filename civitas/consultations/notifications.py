@@ -30,8 +30,9 @@ def answers_notify(*, consultation_id: int, pending=None) -> int:
     if pending.keys is not None:
         proposals = proposals.filter(author_id__in=pending.keys)
     authors = {
-        proposal.author_id: proposal.author
+        proposal.author.pk: proposal.author
         for proposal in proposals.exclude(author__email="").select_related("author__profile")
+        if proposal.author is not None  # always: the proposals are those of active accounts
     }
     link = settings.CIVITAS_SITE_URL.rstrip("/") + reverse(
         "consultations:report", args=[consultation.municipality.slug, consultation.slug]
@@ -45,8 +46,9 @@ def answers_notify(*, consultation_id: int, pending=None) -> int:
         with translation.override(language):
             rows_of: dict[int, list] = {}
             for row in selectors.report(consultation).rows:
-                if not row.hidden and language_of.get(row.proposal.author_id) == language:
-                    rows_of.setdefault(row.proposal.author_id, []).append(row)
+                author_id = row.proposal.author_id
+                if author_id is not None and not row.hidden and language_of.get(author_id) == language:
+                    rows_of.setdefault(author_id, []).append(row)
             # A line break in a title would break the Subject header (and stop the e-mail).
             subject = _("Answers to your proposals: %(title)s") % {"title": one_line(consultation.title)}
             for author_id, rows in rows_of.items():

@@ -49,6 +49,12 @@ def require_propose(user, municipality: Municipality) -> None:
         raise PermissionDenied(_("Your account is blocked from taking part here by the moderators."))
 
 
+def offers_proposal_forms(user, consultation: Consultation) -> bool:
+    """Whether the consultation's page shows the proposal forms: while it accepts proposals, to
+    anyone signed in (someone blocked is told why when they send one)."""
+    return consultation.accepts_proposals() and core_policy.is_signed_in(user)
+
+
 def can_flag(user) -> bool:
     return core_policy.is_signed_in(user)
 

@@ -90,7 +90,7 @@ def refusal_record(
     """Write a refused submission to the moderation log (outside any transaction that rolls back)."""
     return ModerationEntry.objects.create(
         municipality=municipality, consultation=consultation, action=action,
-        user=user if getattr(user, "is_authenticated", False) else None, reason=reason[:300], address=address[:64],
+        user=person(user), reason=reason[:300], address=address[:64],
     )  # fmt: skip
 
 
@@ -463,7 +463,7 @@ def _attach(proposal: Proposal, attachment) -> None:
         stored, content_type, _size = check_upload(attachment, photo=False)
     except ValidationError as error:
         raise ValidationError({"attachment": error.message_dict["upload"]}) from None
-    proposal.attachment.save(stored.name, stored, save=False)
+    proposal.attachment.save(stored.name or "", stored, save=False)
     proposal.attachment_type = content_type
 
 

@@ -112,7 +112,7 @@ def consultation_detail(request, municipality, slug):
     def form_for(target):
         return bound if bound is not None and bound_target == target else _fresh(target)
 
-    accepts = consultation.accepts_proposals() and request.user.is_authenticated
+    accepts = policy.offers_proposal_forms(request.user, consultation)
     if accepts:
         for section_view in draft.sections:
             section_view.form = form_for(f"s:{section_view.section.pk}")

@@ -21,10 +21,11 @@ def notify_followers(*, post_id: int, pending: "mail.Pending | None" = None) -> 
     if post is None:
         pending.keys = []
         return 0
+    following = Follow.objects.filter(topic=post.topic)
+    if post.author_id is not None:  # an erased author follows nothing
+        following = following.exclude(user_id=post.author_id)
     followers = (
-        Follow.objects.filter(topic=post.topic)
-        .exclude(user_id=post.author_id)
-        .exclude(user__email="")
+        following.exclude(user__email="")
         .order_by("pk")
         .values_list("user_id", "user__email", "user__profile__language")
     )

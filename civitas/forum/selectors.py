@@ -37,9 +37,9 @@ def thread(topic: Topic) -> list[PostNode]:
         Post.objects.filter(topic=topic).select_related("author__profile").order_by("created_at", "pk")
     )
     nodes = {post.pk: PostNode(post) for post in posts}
-    roots = []
+    roots: list[PostNode] = []
     for node in nodes.values():
-        parent = nodes.get(node.post.parent_id)
+        parent = nodes.get(node.post.parent_id) if node.post.parent_id is not None else None
         (parent.replies if parent else roots).append(node)
     return roots
 
@@ -57,17 +57,16 @@ class Subjects:
 def topic_subjects(*, municipality, plan: str = "", project: str = "", consultation: str = "") -> Subjects:
     """The subjects named by their address names; a draft plan or consultation is not public, so
     no topic is started on it. Three queries at most."""
-    return Subjects(
-        plan=Plan.objects.filter(municipality=municipality, slug=plan, status__in=PUBLIC_PLAN_STATUSES).first()
-        if plan
-        else None,
-        project=Project.objects.filter(municipality=municipality, slug=project).first() if project else None,
-        consultation=Consultation.objects.filter(municipality=municipality, slug=consultation)
-        .exclude(status=ConsultationStatus.DRAFT)
-        .first()
-        if consultation
-        else None,
-    )
+    subjects = Subjects()
+    if plan:
+        plans = Plan.objects.filter(municipality=municipality, slug=plan, status__in=PUBLIC_PLAN_STATUSES)
+        subjects.plan = plans.first()
+    if project:
+        subjects.project = Project.objects.filter(municipality=municipality, slug=project).first()
+    if consultation:
+        consultations = Consultation.objects.filter(municipality=municipality, slug=consultation)
+        subjects.consultation = consultations.exclude(status=ConsultationStatus.DRAFT).first()
+    return subjects
 
 
 def is_following(user, topic: Topic) -> bool:
@@ -96,7 +95,8 @@ def open_flags(posts) -> dict[int, list[Flag]]:
 
 
 def moderation_log(*, municipality, limit: int = 50):
-    return ModerationAction.objects.filter(municipality=municipality).select_related("moderator", "user")[:limit]
+    log = ModerationAction.objects.filter(municipality=municipality).select_related("moderator", "user")
+    return log[:limit]
 
 
 def blocked_users(*, municipality):

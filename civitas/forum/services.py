@@ -101,13 +101,13 @@ def _prepare_post(*, actor, body: str, parent, kind, photo=None) -> Post:
     post = Post(parent=parent, author=actor, body=body, body_html=markup.render(body), kind=kind)
     if photo is not None:
         stored, _content_type, _size = uploads.check_upload(photo, photo=True)
-        post.photo.save(stored.name, stored, save=False)
+        post.photo.save(stored.name or "", stored, save=False)
     return post
 
 
 def _discard_photo(post: Post) -> None:
     """A photo stored for a post that was not saved after all."""
-    if post.photo:
+    if post.photo.name:
         post.photo.storage.delete(post.photo.name)
 
 
@@ -214,7 +214,7 @@ def posts_remove_by_author(*, actor, user) -> int:
     at the author's request. The removal is recorded per municipality, without the removed text."""
     policy.require_own_account(actor, user)
     posts = list(Post.objects.filter(author=user).exclude(state=PostState.REMOVED).select_related("topic"))
-    photos = [post.photo.name for post in posts if post.photo]
+    photos = [post.photo.name for post in posts if post.photo.name]
     by_municipality: dict[int, list[int]] = {}
     for post in posts:
         by_municipality.setdefault(post.topic.municipality_id, []).append(post.pk)
@@ -230,7 +230,12 @@ def posts_remove_by_author(*, actor, user) -> int:
         )  # fmt: skip
     if photos:
         storage = Post._meta.get_field("photo").storage
-        transaction.on_commit(lambda: [storage.delete(name) for name in photos])
+
+        def delete_photos() -> None:
+            for name in photos:
+                storage.delete(name)
+
+        transaction.on_commit(delete_photos)
     return len(posts)
 
 
