@@ -164,11 +164,9 @@ def topic_follow(*, actor, topic: Topic, follow: bool = True) -> None:
     the public sees."""
     if follow:
         policy.require_take_part(actor, topic.municipality)
-    else:
-        policy.require_signed_in(actor)
-    if follow:
         Follow.objects.get_or_create(user=actor, topic=topic)
     else:
+        policy.require_signed_in(actor)  # someone blocked can still stop the e-mails
         Follow.objects.filter(user=actor, topic=topic).delete()
 
 
