@@ -8,6 +8,7 @@ import io
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -19,6 +20,7 @@ from openpyxl import load_workbook
 
 from civitas.consultations import selectors, services
 from civitas.consultations.models import Answer, Consultation, ModerationEntry, Proposal
+from civitas.core.models import Block
 from civitas.testing.factories import MembershipFactory, MunicipalityFactory, PlanFactory, UserFactory
 from civitas.testing.signin import sign_in
 
@@ -161,6 +163,28 @@ def test_flag_a_proposal_and_moderate_it(client, consultation, moderator):
     assert "Това предложение е скрито от модератор: Лични нападки" in html and "Обидно" not in html
     client.post(url("consultations_manage:moderate", proposal.pk, "restore"))
     assert "Обидно" in client.get(url("consultations:detail", consultation.slug)).content.decode()
+
+
+def test_blocking_an_author_from_the_moderation_page_bars_them_from_proposals_and_the_forum(
+    client, consultation, moderator
+):
+    """The block is the forum's moderation (one block list for the forum and consultations; the
+    forum's log: forum/tests), logged in the consultations' moderation log too."""
+    author = UserFactory()
+    proposal = services.proposal_submit(actor=author, consultation=consultation, text="Спам", address="a")
+    sign_in(client, moderator)
+    page = client.post(url("consultations_manage:moderate", proposal.pk, "block"), {"reason": "Спам"})
+    assert page.status_code == 302
+    assert Block.objects.filter(municipality=consultation.municipality, user=author).exists()
+    entry = ModerationEntry.objects.get(action="block")
+    assert (entry.consultation, entry.user, entry.moderator, entry.reason) == (
+        consultation,
+        author,
+        moderator,
+        "Спам",
+    )
+    with pytest.raises(PermissionDenied):
+        services.proposal_submit(actor=author, consultation=consultation, text="Пак", address="a")
 
 
 def test_staff_run_a_consultation_through_the_pages(client, sopot, planner):

@@ -16,7 +16,8 @@ from PIL import Image
 
 from civitas.accounts.services import profile_of
 from civitas.consultations import services as consultations
-from civitas.core.models import Role
+from civitas.consultations.models import ModerationEntry
+from civitas.core.models import Block, Role
 from civitas.forum import services, tasks
 from civitas.forum.models import ModerationAction, Post, PostState, Topic
 from civitas.testing.factories import (
@@ -277,3 +278,26 @@ def test_a_topic_cannot_be_attached_to_a_draft_plan(client, town, citizen):
     )
     topic = Topic.objects.get(title="Тема")
     assert topic.plan is None and draft.topics.count() == 0
+
+
+def test_a_block_from_a_consultations_page_is_logged_in_both_moderation_logs(town, citizen):
+    moderator = MembershipFactory(municipality=town, role=Role.MODERATOR).user
+    planner = MembershipFactory(municipality=town, role=Role.PLANNER).user
+    now = timezone.now()
+    consultation = consultations.consultation_create(
+        actor=planner, municipality=town, slug="naredba", title_bg="Наредба",
+        opens_at=now, closes_at=now + datetime.timedelta(days=30),
+    )  # fmt: skip
+    services.user_block(
+        actor=moderator, municipality=town, user=citizen, reason="Спам", consultation=consultation
+    )
+    assert Block.objects.filter(municipality=town, user=citizen).exists()
+    logged = ModerationAction.objects.get(action="block")
+    assert (logged.user, logged.moderator, logged.reason) == (citizen, moderator, "Спам")
+    entry = ModerationEntry.objects.get(action="block")
+    assert (entry.consultation, entry.user, entry.moderator, entry.reason) == (
+        consultation,
+        citizen,
+        moderator,
+        "Спам",
+    )
