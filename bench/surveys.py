@@ -76,6 +76,7 @@ def create_data(codes_needed: int, accounts: int) -> dict:
     from django.contrib.sessions.backends.db import SessionStore
     from django.utils import timezone
 
+    from civitas.core.permissions import OPERATOR
     from civitas.core.services import municipality_create
     from civitas.surveys import services
 
@@ -84,27 +85,27 @@ def create_data(codes_needed: int, accounts: int) -> dict:
 
     def survey(slug, **fields):
         s = services.survey_create(
-            actor=None, municipality=municipality, slug=slug, title_bg="Приоритети", status="published",
+            actor=OPERATOR, municipality=municipality, slug=slug, title_bg="Приоритети", status="published",
             opens_at=now - datetime.timedelta(hours=1), closes_at=now + datetime.timedelta(days=1), **fields,
         )  # fmt: skip
         q = [
-            services.question_create(actor=None, survey=s, kind="single", text_bg="Къде живеете?", required=True,
+            services.question_create(actor=OPERATOR, survey=s, kind="single", text_bg="Къде живеете?", required=True,
                                      options=[("Сопот", ""), ("Анево", "")]),
-            services.question_create(actor=None, survey=s, kind="multiple", text_bg="Кои проекти?",
+            services.question_create(actor=OPERATOR, survey=s, kind="multiple", text_bg="Кои проекти?",
                                      options=[("Кале", ""), ("Велоалея", ""), ("Център", "")]),
-            services.question_create(actor=None, survey=s, kind="likert", text_bg="Доволни ли сте?", required=True,
+            services.question_create(actor=OPERATOR, survey=s, kind="likert", text_bg="Доволни ли сте?", required=True,
                                      scale_size=5),
-            services.question_create(actor=None, survey=s, kind="ranking", text_bg="Подредете целите",
+            services.question_create(actor=OPERATOR, survey=s, kind="ranking", text_bg="Подредете целите",
                                      options=[("СЦ1", ""), ("СЦ2", ""), ("СЦ3", ""), ("СЦ4", "")]),
-            services.question_create(actor=None, survey=s, kind="number", text_bg="Възраст", min_value=14,
+            services.question_create(actor=OPERATOR, survey=s, kind="number", text_bg="Възраст", min_value=14,
                                      max_value=120),
-            services.question_create(actor=None, survey=s, kind="short_text", text_bg="Една дума"),
-            services.question_create(actor=None, survey=s, kind="long_text", text_bg="Идеи"),
+            services.question_create(actor=OPERATOR, survey=s, kind="short_text", text_bg="Една дума"),
+            services.question_create(actor=OPERATOR, survey=s, kind="long_text", text_bg="Идеи"),
         ]  # fmt: skip
         anevo = q[0].options.order_by("position")[1]
         q.append(
             services.question_create(
-                actor=None,
+                actor=OPERATOR,
                 survey=s,
                 kind="short_text",
                 text_bg="Какво липсва в Анево?",
@@ -121,7 +122,7 @@ def create_data(codes_needed: int, accounts: int) -> dict:
         out: list[str] = []
         while len(out) < count:
             batch = min(count - len(out), 5000)
-            out += [c.code for c in services.invitations_generate(actor=None, survey=survey, count=batch)]
+            out += [c.code for c in services.invitations_generate(actor=OPERATOR, survey=survey, count=batch)]
         return out
 
     codes = {

@@ -33,9 +33,9 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("accounts/", include("civitas.accounts.urls")),
     path("<slug:municipality>/manage/indicators/", include(indicator_urls.staff_patterns)),
-    path("<slug:municipality>/manage/surveys/", include(survey_urls.manage_patterns)),
+    path("<slug:municipality>/manage/surveys/", include(survey_urls.staff_patterns)),
     path("<slug:municipality>/surveys/", include(survey_urls.public_patterns)),
-    path("<slug:municipality>/manage/consultations/", include(consultation_urls.manage_patterns)),
+    path("<slug:municipality>/manage/consultations/", include(consultation_urls.staff_patterns)),
     path("<slug:municipality>/consultations/", include(consultation_urls.public_patterns)),
     path("", include("civitas.forum.urls")),
     path("<slug:municipality>/manage/", include("civitas.manage.urls")),

@@ -1,32 +1,35 @@
-"""Accounts of citizens and staff: registration with e-mail verification, personal data export and
-erasure. Validating, transactional, audit-logged."""
+"""Accounts of citizens and staff: registration with e-mail verification, the profile, personal
+data export and erasure. Validating, transactional, audit-logged; a service that acts on an
+account checks the accounts' policy first (the person themselves, signed in)."""
 
 import hashlib
 import json
-from urllib.parse import urlsplit
+from functools import partial
 
 from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.hashers import make_password
-from django.contrib.auth.tokens import default_token_generator
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
+from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django_otp import devices_for_user
 
+from civitas.consultations import selectors as consultation_selectors
 from civitas.core import throttle
 from civitas.core.models import AuditEvent, Membership
 from civitas.core.services import audit_record
+from civitas.forum import selectors as forum_selectors
+from civitas.forum import services as forum_services
+from civitas.surveys import selectors as survey_selectors
+from civitas.surveys import services as survey_services
 
-from . import tasks
+from . import policy, tasks
 from .models import Profile, SignInLink
 
 VERIFY_SALT = "civitas.accounts.verify"
@@ -57,8 +60,6 @@ def account_register(
         errors["accepted_terms"] = [_("Accept the terms and the privacy notice to register.")]
     if not display_name.strip():
         errors["display_name"] = [_("Give a name to show with your contributions.")]
-    from django.core.validators import validate_email
-
     try:
         validate_email(email)
     except ValidationError:
@@ -208,6 +209,8 @@ def profile_of(user) -> Profile:
 
 @transaction.atomic
 def profile_update(*, actor, display_name: str, language: str | None = None) -> Profile:
+    """Change one's own public display name and the language of one's e-mails."""
+    policy.require_signed_in(actor)
     errors = {}
     if not display_name.strip():
         errors["display_name"] = [_("Give a name to show with your contributions.")]
@@ -258,24 +261,21 @@ def account_data(*, user) -> str:
             for e in AuditEvent.objects.filter(actor=user).order_by("at")
         ],
     }
-    # What the person contributed, from the apps that keep it (they build on accounts).
-    from civitas.consultations.selectors import personal_data as consultation_data
-    from civitas.forum.selectors import personal_data as forum_data
-    from civitas.surveys.selectors import personal_data as survey_data
-
-    data["forum"] = forum_data(user)
-    data["consultations"] = consultation_data(user)
-    data["surveys"] = survey_data(user)
+    # What the person contributed, from the apps that keep it.
+    data["forum"] = forum_selectors.personal_data(user)
+    data["consultations"] = consultation_selectors.personal_data(user)
+    data["surveys"] = survey_selectors.personal_data(user)
     return json.dumps(data, ensure_ascii=False, indent=2)
 
 
 @transaction.atomic
-def account_erase(*, user, password: str, remove_posts: bool = False) -> None:
-    """Erase a person's account (GDPR art. 17): personal data removed, public contributions kept
-    under "deleted user" — or, for forum posts and when the person asks, removed (proposals to
-    consultations stay: the law makes them part of the consultation's record). Survey responses
-    lose their link to the person. Needs the current password. Staff with roles must hand them
-    over first."""
+def account_erase(*, actor, user, password: str, remove_posts: bool = False) -> None:
+    """Erase a person's account at their request (GDPR art. 17; ``actor`` is the person, signed in
+    as ``user``): personal data removed, public contributions kept under "deleted user" — or, for
+    forum posts and when the person asks, removed (proposals to consultations stay: the law makes
+    them part of the consultation's record). Survey responses lose their link to the person.
+    Needs the current password. Staff with roles must hand them over first."""
+    policy.require_own_account(actor, user)
     if not user.check_password(password):
         raise ValidationError({"password": [_("The password is not correct.")]})
     if Membership.objects.filter(user=user).exists():
@@ -288,13 +288,9 @@ def account_erase(*, user, password: str, remove_posts: bool = False) -> None:
                 ]
             }
         )
-    # The apps that hold a person's contributions; imported here, since they build on accounts.
-    from civitas.forum.services import posts_remove_by_author
-    from civitas.surveys.services import responses_unlink
-
     if remove_posts:
-        posts_remove_by_author(user=user)
-    responses_unlink(user=user)
+        forum_services.posts_remove_by_author(actor=actor, user=user)
+    survey_services.responses_unlink(actor=actor, user=user)
     profile = profile_of(user)
     audit_record(
         actor=None, municipality=None, action="erase_account", obj=user,
@@ -323,24 +319,4 @@ def password_reset_request(*, email: str, site_url: str, language: str) -> None:
     """Queue the password-reset e-mail of each active account with this address (none: nothing,
     and nobody can tell). The task makes the link, so no secret waits in the queue."""
     for pk in _users().filter(email__iexact=email, is_active=True).values_list("pk", flat=True):
-        transaction.on_commit(lambda pk=pk: tasks.send_password_reset.enqueue(pk, site_url, language))
-
-
-def password_reset_mail(*, user_id: int, site_url: str, language: str) -> int:
-    """Send the password-reset e-mail of an active account (run by ``tasks.send_password_reset``;
-    the link is made here, so it never waits in the task queue). 0 when the account is gone."""
-    user = _users().filter(pk=user_id, is_active=True).first()
-    if user is None or not user.email:
-        return 0
-    address = urlsplit(site_url)
-    context = {
-        "uid": urlsafe_base64_encode(force_bytes(user.pk)),
-        "token": default_token_generator.make_token(user),
-        "protocol": address.scheme,
-        "domain": address.netloc,
-        "user": user,
-    }
-    with translation.override(language):
-        subject = "".join(render_to_string("accounts/password_reset_subject.txt", context).splitlines())
-        body = render_to_string("accounts/password_reset_email.txt", context)
-    return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+        transaction.on_commit(partial(tasks.send_password_reset.enqueue, pk, site_url, language))

@@ -7,8 +7,6 @@ failures per address and name, per address, and per name; a name over its limit 
 for its owner, who can have a one-time link e-mailed (for staff it replaces only the password).
 """
 
-import hashlib
-import secrets
 import time
 import unicodedata
 
@@ -18,15 +16,13 @@ from django.contrib.auth import get_user_model, login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -35,8 +31,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 
 from civitas.core import second_factor, throttle
 
-from . import forms, tasks, twofactor
-from .models import SignInLink
+from . import forms, links, tasks, twofactor
 
 LOGIN_LIMIT = (10, 900)  # failed sign-ins per address and name per 15 minutes
 LOGIN_ADDRESS_LIMIT = (30, 900)  # failed sign-ins per address, whatever the names (password spraying)
@@ -48,8 +43,6 @@ CODE_LIMIT = (5, 900)  # wrong second-factor codes per account per 15 minutes
 CODE_ADDRESS_LIMIT = (20, 900)  # wrong second-factor codes per address, whatever the account
 LINK_LIMIT = (5, 3600)  # sign-in links asked for per address per hour
 LINK_EMAIL_LIMIT = (3, 3600)  # sign-in links sent to one account per hour
-LINK_MAX_AGE = 15 * 60
-LINK_SALT = "civitas.accounts.sign-in-link"
 PENDING_KEY = "civitas_signing_in"  # who passed the password (or the link) and still owes the code
 PENDING_SECONDS = 10 * 60
 REPLACE_KEY = "civitas_replace_authenticator_until"
@@ -63,7 +56,7 @@ def _safe_next(request, url: str | None) -> str:
     return reverse(settings.LOGIN_REDIRECT_URL)
 
 
-def sign_in_name(raw: str) -> str:
+def sign_in_name(raw: str | None) -> str:
     """A name as the sign-in form looks it up (Django's username field applies NFKC), so that
     ``ｉvanova`` and ``ivanova``, one account, are also one name for the limits."""
     return unicodedata.normalize("NFKC", raw or "").strip().lower()
@@ -335,10 +328,6 @@ def two_factor_replace(request):
 # The e-mailed sign-in link ---------------------------------------------------------------------
 
 
-def _hash(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
-
-
 def _account_named(name: str):
     name = (name or "").strip()
     if not name:
@@ -349,32 +338,6 @@ def _account_named(name: str):
         .exclude(email="")[:2]
     )
     return found[0] if len(found) == 1 else None
-
-
-def sign_in_link_token(user) -> str:
-    secret = secrets.token_urlsafe(24)
-    link = SignInLink.objects.create(user=user, secret_hash=_hash(secret))
-    return signing.dumps({"l": link.pk, "s": secret}, salt=LINK_SALT)
-
-
-def sign_in_link_use(token: str):
-    """The account a link signs in to, using the link up; ValidationError when it is bad, old or used."""
-    invalid = ValidationError(
-        _("This sign-in link is not valid, was used already or has expired. Ask for a new one.")
-    )
-    try:
-        data = signing.loads(token, salt=LINK_SALT, max_age=LINK_MAX_AGE)
-    except signing.BadSignature:
-        raise invalid from None
-    link = SignInLink.objects.filter(pk=data.get("l"), used_at__isnull=True).select_related("user").first()
-    if link is None or not secrets.compare_digest(link.secret_hash, _hash(str(data.get("s")))):
-        raise invalid
-    # Single use even when two requests race: only one UPDATE finds it unused.
-    if not SignInLink.objects.filter(pk=link.pk, used_at__isnull=True).update(used_at=timezone.now()):
-        raise invalid
-    if not link.user.is_active:
-        raise invalid
-    return link.user
 
 
 @require_POST
@@ -397,28 +360,12 @@ def sign_in_link_send(request):
     return render(request, "accounts/sign_in_link_sent.html")
 
 
-def sign_in_link_mail(*, user_id: int, site_url: str, language: str) -> int:
-    """Send a fresh sign-in link to an active account (run by ``tasks.send_sign_in_link``: the link
-    is made here, so it never waits in the task queue). 0 when the account is gone."""
-    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
-    if user is None or not user.email:
-        return 0
-    link = site_url.rstrip("/") + reverse("accounts:sign_in_link", args=[sign_in_link_token(user)])
-    with translation.override(language):
-        subject = _("Your sign-in link for Civitas")
-        body = _("Open this link to sign in to Civitas as %(name)s:\n\n%(link)s\n\n"
-                 "It works once, within 15 minutes. Staff still enter the code of their authenticator app.\n"
-                 "If you did not ask for it, ignore this message: somebody typed your account's name, and "
-                 "your password is unchanged.") % {"name": user.get_username(), "link": link}  # fmt: skip
-    return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
-
-
 def sign_in_link(request, token):
     """GET asks to confirm (mail scanners that open links use nothing up); POST signs in."""
     if request.method != "POST":
         return render(request, "accounts/sign_in_link.html")
     try:
-        user = sign_in_link_use(token)
+        user = links.sign_in_link_use(token)
     except ValidationError as error:
         return render(request, "accounts/sign_in_link.html", {"message": error.messages[0]}, status=400)
     next_url = reverse(settings.LOGIN_REDIRECT_URL)

@@ -5,28 +5,24 @@ the queue. A mail server that fails is logged and the e-mail queued again (civit
 
 from django_tasks import task
 
+from civitas.core import mail
+
+from . import notifications
+
 
 @task()
 def send_sign_in_link(user_id: int, site_url: str, language: str, attempt: int = 1) -> int:
-    from civitas.core import mail
-
-    from . import signin
-
     return mail.send_or_retry(
         task=send_sign_in_link, args=(user_id, site_url, language), attempt=attempt,
-        send=lambda _pending: signin.sign_in_link_mail(user_id=user_id, site_url=site_url, language=language),
+        send=lambda _pending: notifications.sign_in_link_mail(user_id=user_id, site_url=site_url, language=language),
         description=f"a sign-in link for account {user_id}",
     )  # fmt: skip
 
 
 @task()
 def send_password_reset(user_id: int, site_url: str, language: str, attempt: int = 1) -> int:
-    from civitas.core import mail
-
-    from . import services
-
     return mail.send_or_retry(
         task=send_password_reset, args=(user_id, site_url, language), attempt=attempt,
-        send=lambda _pending: services.password_reset_mail(user_id=user_id, site_url=site_url, language=language),
+        send=lambda _pending: notifications.password_reset_mail(user_id=user_id, site_url=site_url, language=language),
         description=f"a password reset for account {user_id}",
     )  # fmt: skip

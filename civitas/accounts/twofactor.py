@@ -9,7 +9,7 @@ from base64 import b32encode
 import segno
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.html import mark_safe
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken

@@ -111,6 +111,7 @@ def erase(request):
         if run_service(
             form,
             lambda: services.account_erase(
+                actor=user,
                 user=user,
                 password=form.cleaned_data["password"],
                 remove_posts=form.cleaned_data["remove_posts"],

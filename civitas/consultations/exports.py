@@ -8,6 +8,11 @@ import io
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.shared import Cm, Pt
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
 
 from civitas.core.text import clean as _clean
 from civitas.core.text import csv_cell as _csv_cell
@@ -41,9 +46,6 @@ def report_csv(report: selectors.Report) -> bytes:
 
 
 def report_xlsx(report: selectors.Report) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("Proposals")[:31]
@@ -70,10 +72,6 @@ def report_xlsx(report: selectors.Report) -> bytes:
 
 
 def report_docx(report: selectors.Report) -> bytes:
-    from docx import Document
-    from docx.enum.section import WD_ORIENT
-    from docx.shared import Cm, Pt
-
     document = Document()
     section = document.sections[0]
     section.orientation = WD_ORIENT.LANDSCAPE

@@ -2,6 +2,7 @@
 rules."""
 
 import uuid
+from typing import cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -35,8 +36,8 @@ class ProposalForm(forms.Form):
     key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
     website = forms.CharField(required=False, label=_("Leave this field empty"))
 
-    def __init__(self, *args, target: str = "", prefix=None, **kwargs):
-        super().__init__(*args, prefix=prefix, **kwargs)
+    def __init__(self, *args, target: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
         self.fields["target"].initial = target
         self.fields["key"].initial = uuid.uuid4().hex
 
@@ -122,11 +123,11 @@ class RecordForm(forms.Form):
 
     def __init__(self, *args, targets: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["target"].choices = targets
+        cast(forms.ChoiceField, self.fields["target"]).choices = targets
 
 
 class AnswerForm(forms.Form):
-    decision = forms.ChoiceField(label=_("Decision"), choices=[("", "—")] + Decision.choices)
+    decision = forms.ChoiceField(label=_("Decision"), choices=[("", "—"), *Decision.choices])
     reasons_bg = forms.CharField(
         label=_("Reasons (Bulgarian)"), required=False, widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("Required unless the proposal is accepted; published in the table of proposals and answers."),

@@ -14,11 +14,12 @@ from django.utils.translation import gettext as _
 
 from civitas.core.errors import ConflictError
 from civitas.core.forms import edited_version, run_service
-from civitas.core.permissions import Action, can
+from civitas.core.permissions import Action
 from civitas.core.tenancy import staff_view
+from civitas.forum import services as forum_services
 
-from . import forms, selectors, services
-from .models import Consultation, Paragraph, Proposal, Section
+from . import forms, policy, selectors, services
+from .models import Consultation, Proposal
 
 STAFF = Action.MANAGE_CONSULTATION
 
@@ -94,7 +95,7 @@ def consultation_detail(request, municipality, slug):
         {
             "nav": "manage", "consultation": consultation, "draft": draft,
             "counts": selectors.proposal_counts(consultation),
-            "can_moderate": can(request.user, municipality, Action.MODERATE),
+            "can_moderate": policy.can_moderate(request.user, municipality),
             "period_over": timezone.now() >= consultation.closes_at,
         },
     )  # fmt: skip
@@ -158,34 +159,17 @@ def draft_from_plan(request, municipality, slug):
     return redirect("consultations_manage:detail", municipality.slug, consultation.slug)
 
 
-def _targets(consultation) -> list[tuple[str, str]]:
-    """Choices of what a recorded proposal is about: the whole draft, a section or a paragraph."""
-    choices = [("", _("The draft as a whole"))]
-    sections = Section.objects.filter(consultation=consultation).order_by("position")
-    paragraphs = Paragraph.objects.filter(section__consultation=consultation).order_by("position")
-    by_section: dict[int, list] = {}
-    for paragraph in paragraphs:
-        by_section.setdefault(paragraph.section_id, []).append(paragraph)
-    for section in sections:
-        choices.append((f"s:{section.pk}", f"{section.position}. {selectors.section_title(section)}"[:120]))
-        for paragraph in by_section.get(section.pk, []):
-            choices.append(
-                (f"p:{paragraph.pk}", f"  {section.position}.{paragraph.position} {paragraph.text_bg}"[:120])
-            )
-    return choices
-
-
 @staff_view(STAFF)
 def proposal_record(request, municipality, slug):
-    from .views import _target_of
-
     consultation = _consultation(municipality, slug)
-    form = forms.RecordForm(request.POST or None, request.FILES or None, targets=_targets(consultation))
+    form = forms.RecordForm(
+        request.POST or None, request.FILES or None, targets=selectors.draft_targets(consultation)
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
 
         def call():
-            paragraph, section = _target_of(consultation, data["target"])
+            paragraph, section = selectors.draft_target(consultation, data["target"])
             services.proposal_record(
                 actor=request.user, consultation=consultation, source=data["source"], text=data["text"],
                 received_at=data["received_at"], submitter_name=data["submitter_name"],
@@ -270,8 +254,12 @@ def proposal_moderate(request, municipality, pk, action):
         if action == "hide":
             call = lambda: services.proposal_hide(actor=request.user, proposal=proposal, reason=reason)  # noqa: E731
         else:
-            call = lambda: services.user_block(actor=request.user, consultation=proposal.consultation,  # noqa: E731
-                                               user=proposal.author, reason=reason)  # fmt: skip
+            # The block bars the author from the forum too: the forum's moderation does it, and
+            # logs it in this consultation's moderation log as well.
+            call = lambda: forum_services.user_block(  # noqa: E731
+                actor=request.user, municipality=municipality, user=proposal.author, reason=reason,
+                consultation=proposal.consultation,
+            )  # fmt: skip
         try:
             ok = run_service(form, call)
         except PermissionDenied as denied:

@@ -177,6 +177,9 @@ class Proposal(models.Model):
     is_sample = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    # Set by selectors.moderation_queue on the proposals it reads; not stored.
+    open_flags: list["Flag"]
+
     class Meta:
         ordering = ["consultation", "received_at", "pk"]
         indexes = [models.Index(fields=["consultation", "state"])]

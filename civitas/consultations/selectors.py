@@ -8,11 +8,15 @@ DOCX, XLSX and CSV downloads all read their rows from it.
 import datetime
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from civitas.core.selectors import FileAccess, strictest
+
+from . import policy
 from .models import (
     Consultation,
     ConsultationStatus,
@@ -105,6 +109,46 @@ class Draft:
     @property
     def proposal_count(self) -> int:
         return len(self.general) + sum(s.proposal_count for s in self.sections)
+
+
+def draft_target(consultation: Consultation, target: str) -> tuple[Paragraph | None, Section | None]:
+    """(paragraph, section) named by a proposal form's target: "p:<id>", "s:<id>" or "" (the whole
+    draft); ValidationError when it names no part of this consultation's draft (any more)."""
+    kind, _sep, pk = (target or "").partition(":")
+    if not target:
+        return None, None
+    if not pk.isdigit():
+        raise ValidationError({"text": [_("The part of the draft you commented on no longer exists.")]})
+    if kind == "p":
+        paragraph = (
+            Paragraph.objects.select_related("section")
+            .filter(section__consultation=consultation, pk=pk)
+            .first()
+        )
+        if paragraph is not None:
+            return paragraph, paragraph.section
+    elif kind == "s":
+        section = Section.objects.filter(consultation=consultation, pk=pk).first()
+        if section is not None:
+            return None, section
+    raise ValidationError({"text": [_("The part of the draft you commented on no longer exists.")]})
+
+
+def draft_targets(consultation: Consultation) -> list[tuple[str, str]]:
+    """Choices of what a recorded proposal is about: the whole draft, a section or a paragraph."""
+    choices = [("", _("The draft as a whole"))]
+    sections = Section.objects.filter(consultation=consultation).order_by("position")
+    paragraphs = Paragraph.objects.filter(section__consultation=consultation).order_by("position")
+    by_section: dict[int, list] = {}
+    for paragraph in paragraphs:
+        by_section.setdefault(paragraph.section_id, []).append(paragraph)
+    for section in sections:
+        choices.append((f"s:{section.pk}", f"{section.position}. {section_title(section)}"[:120]))
+        for paragraph in by_section.get(section.pk, []):
+            choices.append(
+                (f"p:{paragraph.pk}", f"  {section.position}.{paragraph.position} {paragraph.text_bg}"[:120])
+            )
+    return choices
 
 
 def _proposals(consultation: Consultation, states):
@@ -311,8 +355,6 @@ def moderation_log(*, municipality, limit: int = 100):
 
 def personal_data(user) -> dict:
     """A person's proposals and flags, for the download of their data (GDPR art. 15 and 20)."""
-    from .models import Flag
-
     proposals = (
         Proposal.objects.filter(author=user).select_related("consultation", "answer").order_by("received_at")
     )
@@ -345,9 +387,6 @@ def file_access(user, name: str):
     proposal's attachment while the proposal is visible in a published consultation, the draft
     document once the consultation is published; the municipality's planners and moderators
     always (planners only, for the draft document). Two indexed queries."""
-    from civitas.core.permissions import Action, can
-    from civitas.core.selectors import FileAccess, strictest
-
     if not name:  # an empty name is every record without a file
         return None
 
@@ -358,14 +397,14 @@ def file_access(user, name: str):
         ):
             return FileAccess.PUBLIC
         municipality = proposal.consultation.municipality
-        if can(user, municipality, Action.MODERATE) or can(user, municipality, Action.MANAGE_CONSULTATION):
+        if policy.can_moderate(user, municipality) or policy.can_manage(user, municipality):
             return FileAccess.PRIVATE
         return FileAccess.DENIED
 
     def document_access(consultation: Consultation) -> FileAccess:
         if consultation.status != ConsultationStatus.DRAFT:
             return FileAccess.PUBLIC
-        if can(user, consultation.municipality, Action.MANAGE_CONSULTATION):
+        if policy.can_manage(user, consultation.municipality):
             return FileAccess.PRIVATE
         return FileAccess.DENIED
 

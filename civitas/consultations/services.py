@@ -9,25 +9,32 @@ The rules of the life cycle:
   moderation) cannot change afterwards; answers are still written until the report is published;
 - the report is published only when every visible proposal has an answer; then the answers are
   frozen too.
-Staff actions are audit-logged; refusals that matter to moderators (floods, late proposals,
-markup, robots) go to the consultations' moderation log.
+Every service checks the consultations' policy first, whoever calls it. Staff actions are
+audit-logged; refusals that matter to moderators (floods, late proposals, markup, robots) go to the
+consultations' moderation log. A change the public can see (a consultation that is not a draft,
+its visible proposals, the published report) moves the municipality's participation content on.
 """
 
 import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_slug
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civitas.core import content, throttle
 from civitas.core.content import Content
+from civitas.core.dates import edited_date
 from civitas.core.errors import ConflictError
 from civitas.core.models import Municipality
-from civitas.core.permissions import Action, can
+from civitas.core.policy import person
 from civitas.core.services import audit_record, bump_version, field_changes
+from civitas.core.uploads import check_upload
+from civitas.plans.models import PlanElement
+from civitas.projects.models import ProjectContribution
 
-from . import rules
+from . import policy, rules, tasks
 from .models import (
     Answer,
     Consultation,
@@ -56,17 +63,10 @@ def _raise(errors: dict) -> None:
         raise ValidationError(errors)
 
 
-def _require(actor, municipality: Municipality, action: Action, message: str) -> None:
-    if not can(actor, municipality, action):
-        raise PermissionDenied(message)
-
-
-def _require_manager(actor, municipality) -> None:
-    _require(actor, municipality, Action.MANAGE_CONSULTATION, _("Only the municipality's planners do this."))
-
-
-def _require_moderator(actor, municipality) -> None:
-    _require(actor, municipality, Action.MODERATE, _("Only moderators do this."))
+def _public_changed(consultation: Consultation) -> None:
+    """The consultation's public page changed, unless it is a draft, which the public does not see."""
+    if consultation.is_public:
+        content.changed(consultation.municipality, Content.PARTICIPATION)
 
 
 def _lock(consultation: Consultation) -> Consultation:
@@ -90,13 +90,11 @@ def refusal_record(
     """Write a refused submission to the moderation log (outside any transaction that rolls back)."""
     return ModerationEntry.objects.create(
         municipality=municipality, consultation=consultation, action=action,
-        user=user if getattr(user, "is_authenticated", False) else None, reason=reason[:300], address=address[:64],
+        user=person(user), reason=reason[:300], address=address[:64],
     )  # fmt: skip
 
 
 def _check_slug(municipality: Municipality, slug: str, exclude_pk=None) -> dict:
-    from django.core.validators import validate_slug
-
     try:
         validate_slug(slug or "")
     except ValidationError:
@@ -118,8 +116,6 @@ def _check_plan(municipality: Municipality, plan) -> dict:
 
 
 def _store_document(consultation: Consultation, upload, *, field_name: str) -> None:
-    from civitas.core.uploads import check_upload
-
     try:
         stored, _content_type, _size = check_upload(upload, photo=False)
     except ValidationError as error:
@@ -142,7 +138,7 @@ def consultation_create(
     document=None,
     **fields,
 ) -> Consultation:
-    _require_manager(actor, municipality)
+    policy.require_manage(actor, municipality)
     unknown = set(fields) - CONSULTATION_FIELDS
     if unknown:
         raise TypeError(f"unknown fields: {sorted(unknown)}")
@@ -159,8 +155,7 @@ def consultation_create(
     if document is not None:
         _store_document(consultation, document, field_name="document")
     consultation.full_clean(validate_unique=False, validate_constraints=False)
-    consultation.save()
-    content.changed(municipality, Content.PARTICIPATION)
+    consultation.save()  # a draft: nothing public yet
     audit_record(actor=actor, municipality=municipality, action="create", obj=consultation)
     return consultation
 
@@ -176,7 +171,7 @@ def consultation_update(
     **fields,
 ) -> Consultation:
     municipality = consultation.municipality
-    _require_manager(actor, municipality)
+    policy.require_manage(actor, municipality)
     _lock(consultation)
     _refuse_if_frozen(consultation)
     unknown = set(fields) - CONSULTATION_FIELDS
@@ -184,7 +179,7 @@ def consultation_update(
         raise TypeError(f"unknown fields: {sorted(unknown)}")
     for name in ("opens_at", "closes_at"):
         if name in fields:  # a date left as the form showed it (to the minute) is unchanged
-            fields[name] = rules.edited_date(stored=getattr(consultation, name), submitted=fields[name])
+            fields[name] = edited_date(stored=getattr(consultation, name), submitted=fields[name])
     data = {f: getattr(consultation, f) for f in CONSULTATION_FIELDS} | fields
     errors = rules.period_errors(data["opens_at"], data["closes_at"], data["short_period_reason"])
     if slug is not None and slug != consultation.slug:
@@ -210,7 +205,7 @@ def consultation_update(
         changes["document"] = [None, consultation.document.name]
     consultation.full_clean(validate_unique=False, validate_constraints=False)
     consultation.save()
-    content.changed(municipality, Content.PARTICIPATION)
+    _public_changed(consultation)
     audit_record(actor=actor, municipality=municipality, action="update", obj=consultation, changes=changes)
     return consultation
 
@@ -223,7 +218,7 @@ def consultation_open(
     that counts is the one the public really gets: from now, if the planned opening has passed,
     to the closing date, which must be ahead; it lasts 30 days unless a reason is given."""
     now = now or timezone.now()
-    _require_manager(actor, consultation.municipality)
+    policy.require_manage(actor, consultation.municipality)
     _lock(consultation)
     if consultation.status != ConsultationStatus.DRAFT:
         raise ValidationError(_("Only a draft consultation can be opened."))
@@ -260,7 +255,7 @@ def consultation_close(
 ) -> Consultation:
     """Close the consultation after its period: the record of proposals is frozen from now on."""
     now = now or timezone.now()
-    _require_manager(actor, consultation.municipality)
+    policy.require_manage(actor, consultation.municipality)
     _lock(consultation)
     if consultation.status != ConsultationStatus.OPEN:
         raise ValidationError(_("Only an open consultation can be closed."))
@@ -289,7 +284,7 @@ def report_publish(
     """Publish the table of proposals and answers; every visible proposal must have its answer.
     Everyone who sent a proposal through the portal is then e-mailed the answers (a background
     task after the commit), unless ``notify`` is off (sample data)."""
-    _require_manager(actor, consultation.municipality)
+    policy.require_manage(actor, consultation.municipality)
     _lock(consultation)
     if consultation.status != ConsultationStatus.CLOSED:
         raise ValidationError(_("Close the consultation before publishing its report."))
@@ -307,73 +302,8 @@ def report_publish(
         actor=actor, municipality=consultation.municipality, action="publish_report", obj=consultation
     )
     if notify:
-        from . import tasks
-
         transaction.on_commit(lambda: tasks.notify_answers.enqueue(consultation.pk))
     return consultation
-
-
-def answers_notify(*, consultation_id: int, pending=None) -> int:
-    """E-mail each person who sent proposals through the portal the answers to them, in the
-    language of their profile, with a link to the published table; returns the e-mails sent.
-    Only those in ``pending`` (a ``civitas.core.mail.Pending``) when it names them (a retry).
-    Raises if the mail server fails, leaving in ``pending`` those not reached; an address the
-    server refuses is logged and dropped."""
-    from django.conf import settings
-    from django.template.loader import render_to_string
-    from django.urls import reverse
-    from django.utils import translation
-
-    from civitas.core import mail
-    from civitas.core.text import one_line
-
-    from . import selectors
-
-    consultation = Consultation.objects.select_related("municipality").get(pk=consultation_id)
-    pending = pending if pending is not None else mail.Pending()
-    if consultation.status != ConsultationStatus.PUBLISHED:
-        pending.keys = []
-        return 0
-    proposals = consultation.proposals.filter(state=ProposalState.VISIBLE, author__is_active=True)
-    if pending.keys is not None:
-        proposals = proposals.filter(author_id__in=pending.keys)
-    authors = {
-        proposal.author_id: proposal.author
-        for proposal in proposals.exclude(author__email="").select_related("author__profile")
-    }
-    link = settings.CIVITAS_SITE_URL.rstrip("/") + reverse(
-        "consultations:report", args=[consultation.municipality.slug, consultation.slug]
-    )
-    language_of = {
-        author_id: getattr(getattr(author, "profile", None), "language", "") or settings.LANGUAGE_CODE
-        for author_id, author in authors.items()
-    }
-    messages = []
-    for language in sorted(set(language_of.values())):  # the table once per language, not per person
-        with translation.override(language):
-            rows_of: dict[int, list] = {}
-            for row in selectors.report(consultation).rows:
-                if not row.hidden and language_of.get(row.proposal.author_id) == language:
-                    rows_of.setdefault(row.proposal.author_id, []).append(row)
-            # A line break in a title would break the Subject header (and stop the e-mail).
-            subject = _("Answers to your proposals: %(title)s") % {"title": one_line(consultation.title)}
-            for author_id, rows in rows_of.items():
-                body = render_to_string(
-                    "consultations/answers_email.txt",
-                    {"consultation": consultation, "rows": rows, "link": link},
-                )
-                messages.append(
-                    mail.Message(
-                        key=author_id,
-                        subject=subject,
-                        body=body.strip() + "\n",
-                        address=authors[author_id].email,
-                    )
-                )
-    # A failure raises: the task logs it and queues the e-mail again (civitas.core.mail).
-    return mail.send_each(
-        messages, pending=pending, description=f"the answers of consultation {consultation_id}"
-    )
 
 
 # The draft's text --------------------------------------------------------------------------------
@@ -412,7 +342,7 @@ def draft_replace_text(
     """Replace the draft's text by the pasted text, split into sections by headings and into
     paragraphs by blank lines; the English text, if given, must split the same way. Returns the
     number of paragraphs."""
-    _require_manager(actor, consultation.municipality)
+    policy.require_manage(actor, consultation.municipality)
     if expected_version is None:  # the version of the object passed in, before _lock refreshes it
         expected_version = consultation.version
     _lock(consultation)
@@ -438,7 +368,7 @@ def draft_replace_text(
     bump_version(instance=consultation, expected_version=expected_version)
     _write_draft(consultation, sections)
     count = sum(len(s[2]) for s in sections)
-    content.changed(consultation.municipality, Content.PARTICIPATION)
+    _public_changed(consultation)
     audit_record(actor=actor, municipality=consultation.municipality, action="replace_draft", obj=consultation,
                  changes={"sections": len(sections), "paragraphs": count})  # fmt: skip
     return count
@@ -449,10 +379,7 @@ def draft_from_plan(*, actor, consultation: Consultation, expected_version: int 
     """Generate the draft's text from the linked plan: its vision, then one section per top-level
     element (strategic goal) with its description, its sub-elements and the projects under it.
     Returns the number of paragraphs."""
-    from civitas.plans.models import PlanElement
-    from civitas.projects.models import ProjectContribution
-
-    _require_manager(actor, consultation.municipality)
+    policy.require_manage(actor, consultation.municipality)
     if expected_version is None:  # the version of the object passed in, before _lock refreshes it
         expected_version = consultation.version
     _lock(consultation)
@@ -510,7 +437,7 @@ def draft_from_plan(*, actor, consultation: Consultation, expected_version: int 
     bump_version(instance=consultation, expected_version=expected_version)
     _write_draft(consultation, sections)
     count = sum(len(s[2]) for s in sections)
-    content.changed(consultation.municipality, Content.PARTICIPATION)
+    _public_changed(consultation)
     audit_record(actor=actor, municipality=consultation.municipality, action="draft_from_plan", obj=consultation,
                  changes={"plan": plan.slug, "sections": len(sections), "paragraphs": count})  # fmt: skip
     return count
@@ -532,13 +459,11 @@ def _target(consultation: Consultation, paragraph: Paragraph | None, section: Se
 def _attach(proposal: Proposal, attachment) -> None:
     if attachment is None:
         return
-    from civitas.core.uploads import check_upload
-
     try:
         stored, content_type, _size = check_upload(attachment, photo=False)
     except ValidationError as error:
         raise ValidationError({"attachment": error.message_dict["upload"]}) from None
-    proposal.attachment.save(stored.name, stored, save=False)
+    proposal.attachment.save(stored.name or "", stored, save=False)
     proposal.attachment_type = content_type
 
 
@@ -555,13 +480,8 @@ def proposal_submit(
     matter to moderators are logged (outside the transaction). Sending the same form twice
     (``submission_key``) stores one proposal. ``now`` is the moment of sending (the demo's
     historical consultation passes its own dates)."""
-    from civitas.forum.models import Block
-
     municipality = consultation.municipality
-    if not getattr(actor, "is_authenticated", False):
-        raise PermissionDenied(_("Sign in to send a proposal."))
-    if Block.objects.filter(municipality=municipality, user=actor).exists():
-        raise PermissionDenied(_("Your account is blocked from taking part here by the moderators."))
+    policy.require_propose(actor, municipality)
     now = now or timezone.now()
     refusal = rules.proposal_refusal(
         status=consultation.status, opens_at=consultation.opens_at, closes_at=consultation.closes_at, now=now
@@ -619,7 +539,8 @@ def _proposal_write(*, proposal: Proposal, consultation: Consultation, actor) ->
     if consultation.is_frozen:  # closed by staff while the proposal was being checked
         raise ValidationError({"text": [_(FROZEN_MESSAGE)]})
     proposal.save()
-    content.changed(consultation.municipality, Content.PARTICIPATION)
+    if proposal.state == ProposalState.VISIBLE:  # one awaiting moderation is not public yet
+        content.changed(consultation.municipality, Content.PARTICIPATION)
     audit_record(actor=actor, municipality=consultation.municipality, action="create", obj=proposal)
     return proposal
 
@@ -633,7 +554,7 @@ def proposal_record(
     proposal sent another way), with who sent it and when it was received. Possible until the
     consultation is closed; the date received must fall within the consultation's period."""
     municipality = consultation.municipality
-    _require_manager(actor, municipality)
+    policy.require_manage(actor, municipality)
     _refuse_if_frozen(consultation)
     errors = {}
     if consultation.status == ConsultationStatus.DRAFT:
@@ -655,7 +576,7 @@ def proposal_record(
     proposal = Proposal(
         consultation=consultation, section=section, paragraph=paragraph, source=source,
         submitter_name=submitter_name[:200], organisation=organisation[:200], received_at=received_at, text=text,
-        state=ProposalState.VISIBLE, entered_by=actor, is_sample=is_sample,
+        state=ProposalState.VISIBLE, entered_by=person(actor), is_sample=is_sample,
     )  # fmt: skip
     _attach(proposal, attachment)
     return _proposal_write(proposal=proposal, consultation=consultation, actor=actor)
@@ -670,9 +591,10 @@ def proposal_answer(
     expected_version: int | None = None, now: datetime.datetime | None = None,
 ) -> Answer:  # fmt: skip
     """Give or change the official answer to a proposal. ``expected_version`` is the answer's
-    version the editor saw (None when they saw no answer): a concurrent edit is refused."""
+    version the editor saw (None when they saw no answer): a concurrent edit is refused. The
+    public sees answers only with the published report, after which they cannot change."""
     consultation = proposal.consultation
-    _require_manager(actor, consultation.municipality)
+    policy.require_manage(actor, consultation.municipality)
     _lock(consultation)
     if consultation.status == ConsultationStatus.PUBLISHED:
         raise ValidationError(_("The report is published: its answers are frozen and cannot be changed."))
@@ -692,11 +614,10 @@ def proposal_answer(
             raise ConflictError()
         try:
             with transaction.atomic():
-                answer = Answer.objects.create(proposal=proposal, answered_by=actor, answered_at=now or timezone.now(),
+                answer = Answer.objects.create(proposal=proposal, answered_by=person(actor), answered_at=now or timezone.now(),
                                                **data)  # fmt: skip
         except IntegrityError:  # another answer was stored at the same moment
             raise ConflictError() from None
-        content.changed(consultation.municipality, Content.PARTICIPATION)
         audit_record(actor=actor, municipality=consultation.municipality, action="answer", obj=answer,
                      changes={"decision": decision})  # fmt: skip
         return answer
@@ -706,9 +627,8 @@ def proposal_answer(
     changes = field_changes(answer, data)
     for name, value in data.items():
         setattr(answer, name, value)
-    answer.answered_by, answer.answered_at = actor, now or timezone.now()
+    answer.answered_by, answer.answered_at = person(actor), now or timezone.now()
     answer.save(update_fields=["decision", "reasons_bg", "reasons_en", "answered_by", "answered_at"])
-    content.changed(consultation.municipality, Content.PARTICIPATION)
     audit_record(
         actor=actor, municipality=consultation.municipality, action="update", obj=answer, changes=changes
     )
@@ -720,8 +640,8 @@ def proposal_answer(
 
 @transaction.atomic
 def proposal_flag(*, actor, proposal: Proposal, reason: str) -> Flag:
-    if not getattr(actor, "is_authenticated", False):
-        raise PermissionDenied(_("Sign in to flag a proposal."))
+    """Ask the moderators to look at a proposal; the public sees nothing of it."""
+    policy.require_flag(actor)
     _refuse_if_frozen(proposal.consultation)
     reason = (reason or "").strip()
     if not reason:
@@ -747,7 +667,6 @@ def _moderate(
     of two moderators acting on the same page, the second is refused (``refusal``) instead of
     logging the action twice or replacing the first one's public reason."""
     consultation = proposal.consultation
-    _require_moderator(actor, consultation.municipality)
     _lock(consultation)
     _refuse_if_frozen(consultation)
     proposal.state = Proposal.objects.values_list("state", flat=True).get(pk=proposal.pk)
@@ -757,7 +676,7 @@ def _moderate(
     proposal.save(update_fields=["state", "hidden_reason"])
     proposal.flags.update(resolved=True)
     ModerationEntry.objects.create(
-        municipality=consultation.municipality, consultation=consultation, moderator=actor, action=action,
+        municipality=consultation.municipality, consultation=consultation, moderator=person(actor), action=action,
         proposal=proposal, user=proposal.author, reason=reason[:300],
     )  # fmt: skip
     content.changed(consultation.municipality, Content.PARTICIPATION)
@@ -768,12 +687,14 @@ def _moderate(
 
 @transaction.atomic
 def proposal_approve(*, actor, proposal: Proposal) -> Proposal:
+    policy.require_moderate(actor, proposal.consultation.municipality)
     return _moderate(actor=actor, proposal=proposal, state=ProposalState.VISIBLE, reason="", action="approve",
                      from_states=(ProposalState.PENDING,), refusal=_("The proposal does not await moderation."))  # fmt: skip
 
 
 @transaction.atomic
 def proposal_hide(*, actor, proposal: Proposal, reason: str) -> Proposal:
+    policy.require_moderate(actor, proposal.consultation.municipality)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": [_("Give the public reason for hiding the proposal.")]})
@@ -787,17 +708,19 @@ def proposal_hide(*, actor, proposal: Proposal, reason: str) -> Proposal:
 
 @transaction.atomic
 def proposal_restore(*, actor, proposal: Proposal) -> Proposal:
+    policy.require_moderate(actor, proposal.consultation.municipality)
     return _moderate(actor=actor, proposal=proposal, state=ProposalState.VISIBLE, reason="", action="restore",
                      from_states=(ProposalState.HIDDEN,), refusal=_("The proposal is not hidden."))  # fmt: skip
 
 
-def user_block(*, actor, consultation: Consultation, user, reason: str) -> None:
-    """Block the author of a proposal from taking part in the municipality's forum and
-    consultations (the forum's block list), logged in both moderation logs."""
-    from civitas.forum import services as forum_services
-
-    forum_services.user_block(actor=actor, municipality=consultation.municipality, user=user, reason=reason)
-    ModerationEntry.objects.create(
-        municipality=consultation.municipality, consultation=consultation, moderator=actor, action="block",
+@transaction.atomic
+def block_record(*, actor, consultation: Consultation, user, reason: str) -> ModerationEntry:
+    """Record in the consultations' moderation log that a moderator blocked the author of one of
+    the consultation's proposals. The block itself is the forum's moderation
+    (forum.services.user_block, which calls this when the block comes from a consultation's page):
+    it bars the person from the municipality's forum and consultations alike."""
+    policy.require_moderate(actor, consultation.municipality)
+    return ModerationEntry.objects.create(
+        municipality=consultation.municipality, consultation=consultation, moderator=person(actor), action="block",
         user=user, reason=(reason or "")[:300],
     )  # fmt: skip

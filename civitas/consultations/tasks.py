@@ -4,15 +4,15 @@ server that fails is logged and the e-mail queued again later for those who did 
 
 from django_tasks import task
 
+from civitas.core import mail
+
+from . import notifications
+
 
 @task()
 def notify_answers(consultation_id: int, attempt: int = 1, recipients: list[int] | None = None) -> int:
-    from civitas.core import mail
-
-    from . import services
-
     return mail.send_or_retry(
         task=notify_answers, args=(consultation_id,), attempt=attempt, recipients=recipients,
-        send=lambda pending: services.answers_notify(consultation_id=consultation_id, pending=pending),
+        send=lambda pending: notifications.answers_notify(consultation_id=consultation_id, pending=pending),
         description=f"the answers of consultation {consultation_id}",
     )  # fmt: skip

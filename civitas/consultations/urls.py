@@ -1,5 +1,5 @@
 """The public consultation pages (``public_patterns``, namespace "consultations", under
-<municipality>/consultations/) and the staff's (``manage_patterns``, namespace
+<municipality>/consultations/) and the staff's (``staff_patterns``, namespace
 "consultations_manage", under <municipality>/manage/consultations/)."""
 
 from django.urls import path
@@ -17,7 +17,7 @@ public_patterns = (
     "consultations",
 )
 
-manage_patterns = (
+staff_patterns = (
     [
         path("", manage_views.consultation_list, name="list"),
         path("new/", manage_views.consultation_create, name="create"),

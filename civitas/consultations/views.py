@@ -14,19 +14,16 @@ from django.utils.translation import gettext as _
 
 from civitas.core import throttle
 from civitas.core.forms import run_service
-from civitas.core.permissions import Action, can
 from civitas.core.tenancy import with_municipality
 from civitas.forum import selectors as forum_selectors
 
-from . import exports, forms, rules, selectors, services
-from .models import Paragraph, Proposal, ProposalState, Section
-
-STAFF = Action.MANAGE_CONSULTATION
+from . import exports, forms, policy, rules, selectors, services
+from .models import Proposal, ProposalState
 
 
 def _consultation(request, municipality, slug):
     return selectors.consultation_get(
-        municipality=municipality, slug=slug, include_drafts=can(request.user, municipality, STAFF)
+        municipality=municipality, slug=slug, include_drafts=policy.can_see_drafts(request.user, municipality)
     )
 
 
@@ -42,28 +39,6 @@ def consultation_list(request, municipality):
             "other": [c for c in consultations if not c.accepts_proposals()],
         },
     )
-
-
-def _target_of(consultation, target: str):
-    """(paragraph, section) named by a form's target: "p<id>", "s<id>" or "" (the whole draft)."""
-    kind, _sep, pk = (target or "").partition(":")
-    if not target:
-        return None, None
-    if not pk.isdigit():
-        raise ValidationError({"text": [_("The part of the draft you commented on no longer exists.")]})
-    if kind == "p":
-        paragraph = (
-            Paragraph.objects.select_related("section")
-            .filter(section__consultation=consultation, pk=pk)
-            .first()
-        )
-        if paragraph is not None:
-            return paragraph, paragraph.section
-    elif kind == "s":
-        section = Section.objects.filter(consultation=consultation, pk=pk).first()
-        if section is not None:
-            return None, section
-    raise ValidationError({"text": [_("The part of the draft you commented on no longer exists.")]})
 
 
 def _anchor(paragraph, section) -> str:
@@ -87,7 +62,7 @@ def _submit(request, consultation, form) -> tuple[bool, str]:
         return False, ""
     data = form.cleaned_data
     try:
-        paragraph, section = _target_of(consultation, data["target"])
+        paragraph, section = selectors.draft_target(consultation, data["target"])
         proposal = services.proposal_submit(
             actor=request.user, consultation=consultation, text=data["text"], paragraph=paragraph,
             section=section, organisation=data["organisation"], attachment=data.get("attachment"),
@@ -137,7 +112,7 @@ def consultation_detail(request, municipality, slug):
     def form_for(target):
         return bound if bound is not None and bound_target == target else _fresh(target)
 
-    accepts = consultation.accepts_proposals() and request.user.is_authenticated
+    accepts = policy.offers_proposal_forms(request.user, consultation)
     if accepts:
         for section_view in draft.sections:
             section_view.form = form_for(f"s:{section_view.section.pk}")
@@ -154,22 +129,18 @@ def consultation_detail(request, municipality, slug):
                 now=timezone.now(),
             ),
             "topics": list(forum_selectors.topic_list(municipality=municipality, consultation=consultation)[:20]),
-            "is_staff": can(request.user, municipality, STAFF),
-            "can_moderate": can(request.user, municipality, Action.MODERATE),
+            "is_staff": policy.can_manage(request.user, municipality),
+            "can_moderate": policy.can_moderate(request.user, municipality),
             "days": rules.period_days(consultation.opens_at, consultation.closes_at),
         },
         status=400 if bound is not None and bound.errors else 200,
     )  # fmt: skip
 
 
-def _report_visible(request, municipality, consultation) -> bool:
-    return consultation.report_is_published or can(request.user, municipality, STAFF)
-
-
 @with_municipality
 def report(request, municipality, slug):
     consultation = _consultation(request, municipality, slug)
-    if not _report_visible(request, municipality, consultation):
+    if not policy.can_see_report(request.user, consultation):
         raise Http404("The report is not published")
     result = selectors.report(consultation)
     return render(
@@ -183,7 +154,7 @@ def report(request, municipality, slug):
 @with_municipality
 def report_download(request, municipality, slug, fmt):
     consultation = _consultation(request, municipality, slug)
-    if not _report_visible(request, municipality, consultation):
+    if not policy.can_see_report(request.user, consultation):
         raise Http404("The report is not published")
     builders = {
         "csv": (exports.report_csv, exports.CSV),

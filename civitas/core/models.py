@@ -110,3 +110,22 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type} {self.object_repr}"
+
+
+class Block(models.Model):
+    """A person blocked by the municipality's moderators from taking part in its forum and its
+    consultations. The forum's moderation writes it (forum.services.user_block); every
+    participation app asks ``core.selectors.is_blocked``. The table kept its name from when the
+    forum held it."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(_("reason"), max_length=300)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "forum_block"
+        constraints = [models.UniqueConstraint(fields=["municipality", "user"], name="block_unique")]
+
+    def __str__(self):
+        return f"{self.user_id}: {self.reason}"

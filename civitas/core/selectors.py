@@ -1,10 +1,11 @@
-"""Who may download an uploaded file: the answer every app gives for the files its records store
-(portal.media asks them in turn), and core's own answer for municipalities' logos."""
+"""Reads that several apps share: who may download an uploaded file (the answer every app gives for
+the files its records store, which portal.media asks in turn, and core's own for municipalities'
+logos), and whether a person is blocked from taking part in a municipality."""
 
 from collections.abc import Iterable
 from enum import IntEnum
 
-from .models import Municipality
+from .models import Block, Municipality
 
 
 class FileAccess(IntEnum):
@@ -26,3 +27,11 @@ def logo_access(user, name: str) -> FileAccess | None:
     if name and Municipality.objects.filter(logo=name).exists():
         return FileAccess.PUBLIC
     return None
+
+
+def is_blocked(user, municipality: Municipality) -> bool:
+    """Whether the municipality's moderators blocked ``user`` from its forum and consultations (one
+    indexed query; False, without a query, for someone not signed in)."""
+    if not getattr(user, "is_authenticated", False) or user.pk is None:
+        return False
+    return Block.objects.filter(municipality=municipality, user=user).exists()

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from civitas.core.permissions import OPERATOR
 from civitas.surveys import services
 from civitas.surveys.models import Answer, Response, Source, Survey
 
@@ -83,8 +84,9 @@ def load_surveys(municipality) -> Survey:
     if existing is not None:
         return existing
     planner = get_user_model().objects.filter(username="sopot-planner").first()
+    actor = planner or OPERATOR  # without the demo's accounts, the operator loading it
     survey = services.survey_create(
-        actor=planner, municipality=municipality, slug=SLUG,
+        actor=actor, municipality=municipality, slug=SLUG,
         title_bg="Анкета за приоритетите на Общинския план за развитие 2014–2020",
         title_en="Survey on the priorities of the Municipal Development Plan 2014–2020",
         intro_bg="Общината подготвя своя план за развитие за периода 2014–2020 г. Кажете ни кои цели и проекти "
@@ -94,44 +96,44 @@ def load_surveys(municipality) -> Survey:
         access="account", one_response_per="account", status="published", results_public=True, is_sample=True,
     )  # fmt: skip
     priorities = services.section_create(
-        actor=planner, survey=survey, title_bg="Приоритети", title_en="Priorities"
+        actor=actor, survey=survey, title_bg="Приоритети", title_en="Priorities"
     )
-    about = services.section_create(actor=planner, survey=survey, title_bg="За вас", title_en="About you")
+    about = services.section_create(actor=actor, survey=survey, title_bg="За вас", title_en="About you")
     q_rank = services.question_create(
-        actor=planner, survey=survey, section=priorities, kind="ranking", options=GOALS,
+        actor=actor, survey=survey, section=priorities, kind="ranking", options=GOALS,
         text_bg="Подредете четирите стратегически цели по важност за вас",
         text_en="Rank the four strategic goals by their importance to you",
     )  # fmt: skip
     q_projects = services.question_create(
-        actor=planner, survey=survey, section=priorities, kind="multiple", options=PROJECTS,
+        actor=actor, survey=survey, section=priorities, kind="multiple", options=PROJECTS,
         text_bg="Кои проекти подкрепяте?", text_en="Which projects do you support?",
     )  # fmt: skip
     scale = [{"bg": bg, "en": en} for bg, en in SATISFACTION]
     q_development = services.question_create(
-        actor=planner, survey=survey, section=priorities, kind="likert", required=True, scale_size=5,
+        actor=actor, survey=survey, section=priorities, kind="likert", required=True, scale_size=5,
         scale_labels=scale, text_bg="Доволни ли сте от развитието на общината през последните години?",
         text_en="Are you satisfied with how the municipality has developed in recent years?",
     )  # fmt: skip
     q_services = services.question_create(
-        actor=planner, survey=survey, section=priorities, kind="likert", required=True, scale_size=5,
+        actor=actor, survey=survey, section=priorities, kind="likert", required=True, scale_size=5,
         scale_labels=scale, text_bg="Доволни ли сте от административното обслужване в общината?",
         text_en="Are you satisfied with the municipality's administrative services?",
     )  # fmt: skip
     q_place = services.question_create(
-        actor=planner, survey=survey, section=about, kind="single", required=True,
+        actor=actor, survey=survey, section=about, kind="single", required=True,
         options=[("Сопот", "Sopot"), ("Анево", "Anevo")], text_bg="Къде живеете?", text_en="Where do you live?",
     )  # fmt: skip
     q_age = services.question_create(
-        actor=planner, survey=survey, section=about, kind="single", options=AGES,
+        actor=actor, survey=survey, section=about, kind="single", options=AGES,
         text_bg="Възрастова група", text_en="Age group",
     )  # fmt: skip
     anevo = q_place.options.get(label_bg="Анево")
     q_anevo = services.question_create(
-        actor=planner, survey=survey, section=about, kind="short_text", condition_option=anevo, max_length=200,
+        actor=actor, survey=survey, section=about, kind="short_text", condition_option=anevo, max_length=200,
         text_bg="Какво е най-нужно на село Анево?", text_en="What does the village of Anevo need most?",
     )  # fmt: skip
     q_ideas = services.question_create(
-        actor=planner, survey=survey, section=about, kind="long_text",
+        actor=actor, survey=survey, section=about, kind="long_text",
         text_bg="Какво друго трябва да включи планът?", text_en="What else should the plan include?",
     )  # fmt: skip
     questions = {

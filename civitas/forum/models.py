@@ -103,19 +103,6 @@ class Flag(models.Model):
         return self.reason
 
 
-class Block(models.Model):
-    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    reason = models.CharField(_("reason"), max_length=300)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["municipality", "user"], name="block_unique")]
-
-    def __str__(self):
-        return f"{self.user_id}: {self.reason}"
-
-
 class ModerationAction(models.Model):
     """The moderation log: every hide, restore, block, unblock and refused flood, with its reason."""
 

@@ -4,7 +4,14 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
 
-from .models import Block, Flag, Follow, Post, Topic
+from civitas.consultations.models import Consultation, ConsultationStatus
+from civitas.core.models import Block
+from civitas.core.selectors import FileAccess, strictest
+from civitas.plans.models import PUBLIC_PLAN_STATUSES, Plan
+from civitas.projects.models import Project
+
+from . import policy
+from .models import Flag, Follow, ModerationAction, Post, PostState, Topic
 
 
 @dataclass
@@ -30,11 +37,36 @@ def thread(topic: Topic) -> list[PostNode]:
         Post.objects.filter(topic=topic).select_related("author__profile").order_by("created_at", "pk")
     )
     nodes = {post.pk: PostNode(post) for post in posts}
-    roots = []
+    roots: list[PostNode] = []
     for node in nodes.values():
-        parent = nodes.get(node.post.parent_id)
+        parent = nodes.get(node.post.parent_id) if node.post.parent_id is not None else None
         (parent.replies if parent else roots).append(node)
     return roots
+
+
+@dataclass
+class Subjects:
+    """What a new topic is about, as named in its page's address: a public plan, a project, a
+    consultation that is not a draft (each None if not named or not found)."""
+
+    plan: Plan | None = None
+    project: Project | None = None
+    consultation: Consultation | None = None
+
+
+def topic_subjects(*, municipality, plan: str = "", project: str = "", consultation: str = "") -> Subjects:
+    """The subjects named by their address names; a draft plan or consultation is not public, so
+    no topic is started on it. Three queries at most."""
+    subjects = Subjects()
+    if plan:
+        plans = Plan.objects.filter(municipality=municipality, slug=plan, status__in=PUBLIC_PLAN_STATUSES)
+        subjects.plan = plans.first()
+    if project:
+        subjects.project = Project.objects.filter(municipality=municipality, slug=project).first()
+    if consultation:
+        consultations = Consultation.objects.filter(municipality=municipality, slug=consultation)
+        subjects.consultation = consultations.exclude(status=ConsultationStatus.DRAFT).first()
+    return subjects
 
 
 def is_following(user, topic: Topic) -> bool:
@@ -62,14 +94,17 @@ def open_flags(posts) -> dict[int, list[Flag]]:
     return by_post
 
 
+def moderation_log(*, municipality, limit: int = 50):
+    log = ModerationAction.objects.filter(municipality=municipality).select_related("moderator", "user")
+    return log[:limit]
+
+
 def blocked_users(*, municipality):
     return Block.objects.filter(municipality=municipality).select_related("user").order_by("-created_at")
 
 
 def personal_data(user) -> dict:
     """A person's forum contributions, for the download of their data (GDPR art. 15 and 20)."""
-    from .models import Flag, Follow, Post
-
     return {
         "topics_started": [
             {"municipality": t.municipality.slug, "title": t.title, "created_at": t.created_at.isoformat()}
@@ -98,18 +133,13 @@ def photo_access(user, name: str):
     """Who may download the uploaded file ``name`` if forum posts store it as their photo (None:
     none does): anyone while its post is visible; the municipality's moderators always. One
     indexed query."""
-    from civitas.core.permissions import Action, can
-    from civitas.core.selectors import FileAccess, strictest
-
-    from .models import PostState
-
     if not name:  # an empty name is every post without a photo
         return None
 
     def access(post: Post) -> FileAccess:
         if post.state == PostState.VISIBLE:
             return FileAccess.PUBLIC
-        if can(user, post.topic.municipality, Action.MODERATE):
+        if policy.can_moderate(user, post.topic.municipality):
             return FileAccess.PRIVATE
         return FileAccess.DENIED
 

@@ -1,35 +1,35 @@
-"""Every write to the forum: topics, posts (with flood limits), follows, flags and moderation.
-Notifications to followers are sent after the transaction commits.
+"""Every write to the forum: topics, posts (with flood limits), follows, flags and moderation,
+each checking the forum's policy first, whoever calls it. Notifications to followers are sent
+after the transaction commits (tasks.py, notifications.py).
 
 Slow work (rendering Markdown, re-encoding a photo) is done before the write transaction opens:
 on SQLite a transaction holds the database's only write lock, and everyone else's saves wait."""
 
-from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from civitas.core import content, mail, text, throttle
+from civitas.consultations import services as consultation_services
+from civitas.consultations.models import Consultation
+from civitas.core import content, text, throttle, uploads
 from civitas.core.content import Content
-from civitas.core.models import Municipality
-from civitas.core.permissions import Action, can
+from civitas.core.models import Block, Municipality
+from civitas.core.policy import person
 from civitas.core.services import audit_record
 
-from . import markup
-from .models import Block, Flag, Follow, ModerationAction, Post, PostKind, PostState, Topic
+from . import markup, policy, tasks
+from .models import Flag, Follow, ModerationAction, Post, PostKind, PostState, Topic
 
 MAX_BODY = 10_000
 POST_LIMIT = (5, 60)  # posts per person per minute
 ADDRESS_LIMIT = (20, 600)  # posts per network address per 10 minutes
 
 
-def _check_can_post(*, user, municipality: Municipality, address: str) -> None:
-    if not getattr(user, "is_authenticated", False):
-        raise PermissionDenied(_("Sign in to take part in the forum."))
-    if Block.objects.filter(municipality=municipality, user=user).exists():
-        raise PermissionDenied(_("Your account is blocked from posting here by the moderators."))
+def _check_flood(*, user, municipality: Municipality, address: str) -> None:
+    """Refuse a post beyond the limits per person and per address, and log the refusal (call it
+    outside the write transaction, so that the log entry stays)."""
     if not (
         throttle.hit(f"post:user:{user.pk}", limit=POST_LIMIT[0], window=POST_LIMIT[1])
         and throttle.hit(f"post:addr:{address}", limit=ADDRESS_LIMIT[0], window=ADDRESS_LIMIT[1])
@@ -63,6 +63,7 @@ def topic_create(
     consultation=None,
     address: str = "",
 ) -> Topic:
+    policy.require_take_part(actor, municipality)
     title = text.one_line(title)
     if not title:
         raise ValidationError({"title": [_("Give the topic a title.")]})
@@ -71,7 +72,7 @@ def topic_create(
         if subject is not None and subject.municipality_id != municipality.pk:
             raise ValidationError({"title": [_("The subject belongs to another municipality.")]})
     # Outside the transaction, so that a refused flood stays in the moderation log.
-    _check_can_post(user=actor, municipality=municipality, address=address)
+    _check_flood(user=actor, municipality=municipality, address=address)
     post = _prepare_post(actor=actor, body=body, parent=None, kind=PostKind.COMMENT)
     return _topic_write(
         actor=actor, municipality=municipality, title=title, post=post, plan=plan, project=project,
@@ -99,16 +100,14 @@ def _prepare_post(*, actor, body: str, parent, kind, photo=None) -> Post:
     run before the write transaction."""
     post = Post(parent=parent, author=actor, body=body, body_html=markup.render(body), kind=kind)
     if photo is not None:
-        from civitas.core import uploads
-
         stored, _content_type, _size = uploads.check_upload(photo, photo=True)
-        post.photo.save(stored.name, stored, save=False)
+        post.photo.save(stored.name or "", stored, save=False)
     return post
 
 
 def _discard_photo(post: Post) -> None:
     """A photo stored for a post that was not saved after all."""
-    if post.photo:
+    if post.photo.name:
         post.photo.storage.delete(post.photo.name)
 
 
@@ -126,6 +125,9 @@ def post_create(
 ) -> Post:  # fmt: skip
     """A reply (or, on a project's topic, an issue report with an optional photo, or the project
     manager's official answer)."""
+    policy.require_take_part(actor, topic.municipality)
+    if kind == PostKind.OFFICIAL:
+        policy.require_answer_officially(actor, topic.municipality)
     body = _check_body(body)
     if topic.is_locked:
         raise ValidationError({"body": [_("This topic is closed for new posts.")]})
@@ -133,12 +135,10 @@ def post_create(
         raise ValidationError({"body": [_("You can only reply to a post of the same topic.")]})
     if kind not in PostKind.values:
         raise ValidationError({"kind": [_("Unknown kind of post.")]})
-    if kind == PostKind.OFFICIAL and not can(actor, topic.municipality, Action.UPDATE_PROJECT_PROGRESS):
-        raise PermissionDenied(_("Only the municipality's staff give official answers."))
     if kind == PostKind.ISSUE and topic.project_id is None:
         raise ValidationError({"kind": [_("Issues are reported on a project's discussion.")]})
     # Outside the transaction, so that a refused flood stays in the moderation log.
-    _check_can_post(user=actor, municipality=topic.municipality, address=address)
+    _check_flood(user=actor, municipality=topic.municipality, address=address)
     post = _prepare_post(actor=actor, body=body, parent=parent, kind=kind, photo=photo)
     try:
         return _post_write(actor=actor, topic=topic, post=post, notify=notify)
@@ -154,53 +154,26 @@ def _post_write(*, actor, topic, post: Post, notify) -> Post:
     content.changed(topic.municipality, Content.PARTICIPATION)
     audit_record(actor=actor, municipality=topic.municipality, action="create", obj=post)
     if notify:
-        from . import tasks
-
         transaction.on_commit(lambda: tasks.notify_followers.enqueue(post.pk))
     return post
 
 
-def notify_followers(*, post_id: int, pending: "mail.Pending | None" = None) -> int:
-    """E-mail everyone following the topic (except the author) about a new post, each in the
-    language of their profile; only those in ``pending`` when it names them (a retry), and
-    nobody once the post is no longer visible (hidden by a moderator or removed since it was
-    queued). Raises if the mail server fails, leaving in ``pending`` those not reached."""
-    pending = pending if pending is not None else mail.Pending()
-    # Read when sending, not when queued: a retry comes minutes or hours later.
-    post = Post.objects.select_related("topic").filter(pk=post_id, state=PostState.VISIBLE).first()
-    if post is None:
-        pending.keys = []
-        return 0
-    followers = (
-        Follow.objects.filter(topic=post.topic)
-        .exclude(user_id=post.author_id)
-        .exclude(user__email="")
-        .order_by("pk")
-        .values_list("user_id", "user__email", "user__profile__language")
-    )
-    if pending.keys is not None:
-        followers = followers.filter(user_id__in=pending.keys)
-    messages = []
-    for user_id, email, language in followers:
-        with translation.override(language or settings.LANGUAGE_CODE):
-            # Titles stored before they were cleaned on input may still hold a line break.
-            subject = _("New post in “%(topic)s”") % {"topic": text.one_line(post.topic.title)}
-            body = _("There is a new post in a topic you follow:\n\n%(body)s\n") % {"body": post.body[:1000]}
-        messages.append(mail.Message(key=user_id, subject=subject, body=body, address=email))
-    # A failure raises: the task logs it and queues the e-mail again (civitas.core.mail).
-    return mail.send_each(messages, pending=pending, description=f"the notification of forum post {post_id}")
-
-
 @transaction.atomic
 def topic_follow(*, actor, topic: Topic, follow: bool = True) -> None:
+    """Follow a topic (its new posts are e-mailed) or stop following it. Following changes nothing
+    the public sees."""
     if follow:
+        policy.require_take_part(actor, topic.municipality)
         Follow.objects.get_or_create(user=actor, topic=topic)
     else:
+        policy.require_signed_in(actor)  # someone blocked can still stop the e-mails
         Follow.objects.filter(user=actor, topic=topic).delete()
 
 
 @transaction.atomic
 def post_flag(*, actor, post: Post, reason: str) -> Flag:
+    """Ask the moderators to look at a post; the public sees nothing of it."""
+    policy.require_take_part(actor, post.topic.municipality)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": [_("Say what is wrong with the post.")]})
@@ -211,15 +184,10 @@ def post_flag(*, actor, post: Post, reason: str) -> Flag:
         raise ValidationError({"reason": [_("You have already flagged this post.")]}) from None
 
 
-def _require_moderator(actor, municipality) -> None:
-    if not can(actor, municipality, Action.MODERATE):
-        raise PermissionDenied(_("Only moderators do this."))
-
-
 @transaction.atomic
 def post_hide(*, actor, post: Post, reason: str) -> Post:
     municipality = post.topic.municipality
-    _require_moderator(actor, municipality)
+    policy.require_moderate(actor, municipality)
     if post.state == PostState.REMOVED:
         raise ValidationError(
             {"reason": [_("The post was removed at its author's request: there is nothing to hide.")]}
@@ -230,7 +198,7 @@ def post_hide(*, actor, post: Post, reason: str) -> Post:
     post.state, post.hidden_reason = PostState.HIDDEN, reason[:300]
     post.save(update_fields=["state", "hidden_reason"])
     post.flags.update(resolved=True)
-    ModerationAction.objects.create(municipality=municipality, moderator=actor, action="hide", post=post,
+    ModerationAction.objects.create(municipality=municipality, moderator=person(actor), action="hide", post=post,
                                     user=post.author, reason=reason[:300])  # fmt: skip
     content.changed(municipality, Content.PARTICIPATION)
     audit_record(actor=actor, municipality=municipality, action="hide", obj=post, changes={"reason": reason})
@@ -238,12 +206,13 @@ def post_hide(*, actor, post: Post, reason: str) -> Post:
 
 
 @transaction.atomic
-def posts_remove_by_author(*, user) -> int:
+def posts_remove_by_author(*, actor, user) -> int:
     """Remove the text and photos of a person's posts at their request (erasure of their account,
     GDPR art. 17): the posts stay in their threads, so replies keep their place, shown as removed
     at the author's request. The removal is recorded per municipality, without the removed text."""
+    policy.require_own_account(actor, user)
     posts = list(Post.objects.filter(author=user).exclude(state=PostState.REMOVED).select_related("topic"))
-    photos = [post.photo.name for post in posts if post.photo]
+    photos = [post.photo.name for post in posts if post.photo.name]
     by_municipality: dict[int, list[int]] = {}
     for post in posts:
         by_municipality.setdefault(post.topic.municipality_id, []).append(post.pk)
@@ -254,25 +223,30 @@ def posts_remove_by_author(*, user) -> int:
         municipality = Municipality.objects.get(pk=municipality_id)
         content.changed(municipality, Content.PARTICIPATION)
         audit_record(
-            actor=user, municipality=municipality, action="remove_posts_on_request", obj=user,
+            actor=actor, municipality=municipality, action="remove_posts_on_request", obj=user,
             changes={"posts": ids},
         )  # fmt: skip
     if photos:
         storage = Post._meta.get_field("photo").storage
-        transaction.on_commit(lambda: [storage.delete(name) for name in photos])
+
+        def delete_photos() -> None:
+            for name in photos:
+                storage.delete(name)
+
+        transaction.on_commit(delete_photos)
     return len(posts)
 
 
 @transaction.atomic
 def post_restore(*, actor, post: Post) -> Post:
     municipality = post.topic.municipality
-    _require_moderator(actor, municipality)
+    policy.require_moderate(actor, municipality)
     if post.state != PostState.HIDDEN:
         raise ValidationError(_("Only a hidden post can be restored."))
     post.state, post.hidden_reason = PostState.VISIBLE, ""
     post.save(update_fields=["state", "hidden_reason"])
     post.flags.update(resolved=True)
-    ModerationAction.objects.create(municipality=municipality, moderator=actor, action="restore", post=post,
+    ModerationAction.objects.create(municipality=municipality, moderator=person(actor), action="restore", post=post,
                                     user=post.author)  # fmt: skip
     content.changed(municipality, Content.PARTICIPATION)
     audit_record(actor=actor, municipality=municipality, action="restore", obj=post)
@@ -280,15 +254,25 @@ def post_restore(*, actor, post: Post) -> Post:
 
 
 @transaction.atomic
-def user_block(*, actor, municipality: Municipality, user, reason: str, block: bool = True) -> None:
-    _require_moderator(actor, municipality)
+def user_block(
+    *, actor, municipality: Municipality, user, reason: str, block: bool = True,
+    consultation: Consultation | None = None,
+) -> None:  # fmt: skip
+    """Block a person from taking part in the municipality's forum and consultations (or lift the
+    block), logged in the forum's moderation log; when the moderator blocks the author of a
+    proposal from a consultation's moderation page (``consultation``), in that consultation's log
+    too. A block changes nothing the public sees."""
+    policy.require_moderate(actor, municipality)
+    if consultation is not None and consultation.municipality_id != municipality.pk:
+        raise ValidationError(_("The subject belongs to another municipality."))
     if block:
         if not (reason or "").strip():
             raise ValidationError({"reason": [_("Give the reason for blocking.")]})
         Block.objects.get_or_create(municipality=municipality, user=user, defaults={"reason": reason[:300]})
     else:
         Block.objects.filter(municipality=municipality, user=user).delete()
-    ModerationAction.objects.create(municipality=municipality, moderator=actor, action="block" if block else "unblock",
+    ModerationAction.objects.create(municipality=municipality, moderator=person(actor), action="block" if block else "unblock",
                                     user=user, reason=(reason or "")[:300])  # fmt: skip
-    content.changed(municipality, Content.PARTICIPATION)
     audit_record(actor=actor, municipality=municipality, action="block" if block else "unblock", obj=user)
+    if consultation is not None and block:
+        consultation_services.block_record(actor=actor, consultation=consultation, user=user, reason=reason)

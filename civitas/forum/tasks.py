@@ -5,15 +5,15 @@ server that fails is logged and the e-mail queued again later for those who did 
 
 from django_tasks import task
 
+from civitas.core import mail
+
+from . import notifications
+
 
 @task()
 def notify_followers(post_id: int, attempt: int = 1, recipients: list[int] | None = None) -> int:
-    from civitas.core import mail
-
-    from . import services
-
     return mail.send_or_retry(
         task=notify_followers, args=(post_id,), attempt=attempt, recipients=recipients,
-        send=lambda pending: services.notify_followers(post_id=post_id, pending=pending),
+        send=lambda pending: notifications.notify_followers(post_id=post_id, pending=pending),
         description=f"the notification of forum post {post_id}",
     )  # fmt: skip

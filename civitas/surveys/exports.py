@@ -13,6 +13,8 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
 
 from civitas.core.text import csv_cell, sheet_cell
 
@@ -99,9 +101,6 @@ def responses_csv_lines(survey: Survey) -> Iterator[str]:
 def responses_xlsx(survey: Survey, stream=None):
     """The responses as an XLSX workbook written row by row (openpyxl write-only) to a temporary
     file; returns the file positioned at its start."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("responses"))
     sheet.freeze_panes = "A2"

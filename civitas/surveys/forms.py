@@ -3,12 +3,13 @@ survey, section, question and invitation-code forms. The forms check types; the 
 ``rules`` check the rules."""
 
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from . import rules
-from .models import Option, QuestionKind, Section, Survey
+from .models import Option, Question, QuestionKind, Section, Survey
 from .selectors import Questionnaire, likert_labels
 
 # The questionnaire -------------------------------------------------------------------------------
@@ -42,7 +43,7 @@ class Choice:
 class Field:
     """One question as the template draws it."""
 
-    question: object
+    question: Question
     name: str
     id: str  # the id of the first input, which the error summary links to
     errors: list[str] = field(default_factory=list)
@@ -89,7 +90,7 @@ class QuestionnaireForm:
 
     def _field(self, question) -> Field:
         name = f"q{question.pk}"
-        value = self.answers.get(question.pk)
+        value: Any = self.answers.get(question.pk)
         f = Field(question=question, name=name, id=name, errors=self.errors.get(name, []))
         if question.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
             chosen = {str(v) for v in value} if isinstance(value, list) else {str(value)} if value else set()
@@ -233,14 +234,14 @@ class QuestionForm(forms.Form):
                 "version": question.version,
             }  # fmt: skip
         super().__init__(*args, **kwargs)
-        self.fields["section"].choices = [("", _("No section"))] + [
+        cast(forms.ChoiceField, self.fields["section"]).choices = [("", _("No section"))] + [
             (block.section.pk, block.section.title_bg) for block in questionnaire.blocks if block.section
         ]
-        conditions = [("", _("Always show"))]
+        conditions: list[tuple[int | str, Any]] = [("", _("Always show"))]
         for q in questionnaire.questions:
             if q.kind in rules.CONDITION_KINDS and (question is None or q.position < question.position):
                 conditions += [(o.pk, f"{q.number}. {q.text_bg} = {o.label_bg}") for o in q.option_list]
-        self.fields["condition_option"].choices = conditions
+        cast(forms.ChoiceField, self.fields["condition_option"]).choices = conditions
 
     def service_fields(self) -> dict:
         data = self.cleaned_data

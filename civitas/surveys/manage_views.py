@@ -12,11 +12,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from civitas.core.forms import edited_version, run_service
+from civitas.core.permissions import Action
 from civitas.core.tenancy import staff_view
 
 from . import exports, forms, selectors, services
 from .models import OnePer, Question, Section, Survey
-from .views import STAFF
+
+STAFF = Action.MANAGE_SURVEY
 
 
 def _survey(municipality, slug) -> Survey:

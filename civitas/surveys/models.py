@@ -162,6 +162,12 @@ class Question(models.Model):
     text = Translated()
     help = Translated()
 
+    # Set by selectors.build_questionnaire on the questions it reads; not stored.
+    option_list: list["Option"]
+    number: int
+    condition_on: "Question | None"
+    condition_label: "Option | None"
+
     class Meta:
         ordering = ["survey", "position", "pk"]
         verbose_name = _("question")

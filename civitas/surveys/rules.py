@@ -167,7 +167,7 @@ def _check_ranking(question: QuestionSpec, value) -> tuple[object, list[str]]:
         given = sorted(rank if rank is not None else 0 for rank in ranks.values())
         if set(ranks) != set(question.options) or given != list(range(1, n + 1)):
             return None, [message]
-        return tuple(sorted(ranks, key=ranks.get)), []
+        return tuple(sorted(ranks, key=lambda option: ranks[option] or 0)), []
     if isinstance(value, (list, tuple)):
         order = tuple(_int(v) for v in value)
         if not set(order) <= set(question.options):

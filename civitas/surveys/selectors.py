@@ -11,6 +11,7 @@ from django.db.models.functions import RowNumber
 from django.http import Http404
 
 from civitas.core.cache import ProcessCache
+from civitas.core.i18n import active_content_language
 from civitas.core.models import Municipality
 
 from .models import (
@@ -111,8 +112,10 @@ def build_questionnaire(survey: Survey) -> Questionnaire:
     for number, question in enumerate(questions, start=1):
         question.option_list = options.get(question.pk, [])
         question.number = numbers[question.pk] = number
-        question.condition_on = by_pk.get(option_question.get(question.condition_option_id))
-        question.condition_label = option_by_pk.get(question.condition_option_id)
+        condition = question.condition_option_id
+        on = option_question.get(condition) if condition is not None else None
+        question.condition_on = by_pk.get(on) if on is not None else None
+        question.condition_label = option_by_pk.get(condition) if condition is not None else None
         blocks.get(question.section_id, blocks[None]).questions.append(question)
     ordered = [blocks[None]] + [blocks[s.pk] for s in sections]
     return Questionnaire(
@@ -196,8 +199,6 @@ def _percent(count: int, base: int) -> float | None:
 
 
 def likert_labels(question: Question) -> list[str]:
-    from civitas.core.i18n import active_content_language
-
     lang = active_content_language()
     size = question.scale_size or 5
     labels = question.scale_labels or []
@@ -329,9 +330,10 @@ def crosstab(survey: Survey, row: Question, column: Question) -> Crosstab:
     """Respondents by the answers to two choice or Likert questions: one query (after the cached
     questionnaire), four when a multiple-choice question is involved (totals of people)."""
     q = questionnaire(survey)
-    row, column = q.question(row.pk), q.question(column.pk)
-    if row is None or column is None:
+    found_row, found_column = q.question(row.pk), q.question(column.pk)
+    if found_row is None or found_column is None:
         raise Http404("No such question in the survey")
+    row, column = found_row, found_column
     row_keys, row_labels = _categories(row)
     col_keys, col_labels = _categories(column)
     row_field = "number" if row.kind == QuestionKind.LIKERT else "option_id"
@@ -385,14 +387,15 @@ def crosstab(survey: Survey, row: Question, column: Question) -> Crosstab:
 
 def personal_data(user) -> dict:
     """A person's answers to surveys that recorded who answered, for the download of their data."""
-    from .models import Answer, Response
-
     responses = list(Response.objects.filter(user=user).select_related("survey").order_by("submitted_at"))
     answers = defaultdict(list)
     for a in (
         Answer.objects.filter(response__in=responses).select_related("question", "option").order_by("pk")
     ):
-        value = a.option.label_bg if a.option_id else (str(a.number) if a.number is not None else a.text)
+        if a.option is not None:
+            value = a.option.label_bg
+        else:
+            value = str(a.number) if a.number is not None else a.text
         answers[a.response_id].append({"question": a.question.text_bg, "answer": value, "rank": a.rank})
     return {
         "responses": [

@@ -1,27 +1,33 @@
-"""Every write to surveys: the questionnaire as staff build it, invitation codes, and responses.
+"""Every write to surveys: the questionnaire as staff build it, invitation codes, and responses,
+each checking the surveys' policy first, whoever calls it.
 
-Staff edits are validated by ``rules``, transactional and audit-logged. ``survey_submit`` is the
-hot path: it checks the answers against the cached questionnaire and writes the response and all
-its answers in one transaction with one bulk insert. It writes no audit event (responses are
-anonymous and many) and does not touch the municipality's row, so concurrent submissions never
-wait for each other; one response per person is guaranteed by the unique ``dedupe_key``.
+Staff edits are validated by ``rules``, transactional and audit-logged; a change to a survey the
+public sees (one that is not a draft) moves the municipality's participation content on.
+``survey_submit`` is the hot path: it checks the answers against the cached questionnaire and
+writes the response and all its answers in one transaction with one bulk insert. It writes no
+audit event (responses are anonymous and many) and does not touch the municipality's row, so
+concurrent submissions never wait for each other (the results are read live, never from a cache
+keyed by the content's version); one response per person is guaranteed by the unique
+``dedupe_key``.
 """
 
 import secrets
 
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_slug
 from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from civitas.consultations.rules import edited_date
 from civitas.core import content
 from civitas.core.content import Content
+from civitas.core.dates import edited_date
 from civitas.core.models import Municipality
+from civitas.core.policy import person
 from civitas.core.services import audit_record, bump_version, field_changes
 
-from . import rules, selectors
+from . import policy, rules, selectors
 from .models import (
     Access,
     Answer,
@@ -67,9 +73,13 @@ def _touch(survey: Survey) -> None:
     survey.version, survey.updated_at = Survey.objects.values_list("version", "updated_at").get(pk=survey.pk)
 
 
-def _check_slug(municipality: Municipality, slug: str, exclude_pk=None) -> dict:
-    from django.core.validators import validate_slug
+def _public_changed(survey: Survey, *, was_public: bool = False) -> None:
+    """The survey's public pages changed, unless it is (and was) a draft, which the public does not see."""
+    if was_public or survey.is_public:
+        content.changed(survey.municipality, Content.PARTICIPATION)
 
+
+def _check_slug(municipality: Municipality, slug: str, exclude_pk=None) -> dict:
     try:
         validate_slug(slug)
     except ValidationError:
@@ -90,6 +100,7 @@ def _check_slug(municipality: Municipality, slug: str, exclude_pk=None) -> dict:
 
 @transaction.atomic
 def survey_create(*, actor, municipality: Municipality, slug: str, title_bg: str, **fields) -> Survey:
+    policy.require_manage(actor, municipality)
     _check_unknown(fields, SURVEY_FIELDS)
     data = {"title_bg": title_bg, "access": Access.ANONYMOUS, "one_response_per": OnePer.NONE} | fields
     errors = rules.check_survey(data)
@@ -98,7 +109,7 @@ def survey_create(*, actor, municipality: Municipality, slug: str, title_bg: str
     survey = Survey(municipality=municipality, slug=slug, **data)
     survey.full_clean(validate_unique=False, validate_constraints=False)
     survey.save()
-    content.changed(municipality, Content.PARTICIPATION)
+    _public_changed(survey)
     audit_record(actor=actor, municipality=municipality, action="create", obj=survey)
     return survey
 
@@ -107,7 +118,9 @@ def survey_create(*, actor, municipality: Municipality, slug: str, title_bg: str
 def survey_update(
     *, actor, survey: Survey, expected_version: int, slug: str | None = None, **fields
 ) -> Survey:
+    policy.require_manage(actor, survey.municipality)
     _check_unknown(fields, SURVEY_FIELDS)
+    was_public = survey.is_public
     for name in ("opens_at", "closes_at"):
         if name in fields:  # a date left as the form showed it (to the minute) is unchanged
             fields[name] = edited_date(stored=getattr(survey, name), submitted=fields[name])
@@ -131,7 +144,7 @@ def survey_update(
     survey.full_clean(validate_unique=False, validate_constraints=False)
     bump_version(instance=survey, expected_version=expected_version)
     survey.save()
-    content.changed(survey.municipality, Content.PARTICIPATION)
+    _public_changed(survey, was_public=was_public)
     audit_record(actor=actor, municipality=survey.municipality, action="update", obj=survey, changes=changes)
     return survey
 
@@ -139,11 +152,12 @@ def survey_update(
 @transaction.atomic
 def survey_delete(*, actor, survey: Survey) -> None:
     """Delete a survey without responses; a survey with responses is archived instead."""
+    policy.require_manage(actor, survey.municipality)
     if survey.responses.exists():
         raise ValidationError(
             {"__all__": [_("The survey has responses and cannot be deleted: archive it instead.")]}
         )
-    content.changed(survey.municipality, Content.PARTICIPATION)
+    _public_changed(survey)
     audit_record(
         actor=actor, municipality=survey.municipality, action="delete", obj=survey,
         changes={"questions": list(survey.questions.values_list("text_bg", flat=True))},
@@ -156,13 +170,14 @@ def survey_delete(*, actor, survey: Survey) -> None:
 
 @transaction.atomic
 def section_create(*, actor, survey: Survey, title_bg: str, **fields) -> Section:
+    policy.require_manage(actor, survey.municipality)
     _check_unknown(fields, SECTION_FIELDS)
     if not title_bg.strip():
         raise ValidationError({"title_bg": [_("Give the section's title in Bulgarian.")]})
     position = (survey.sections.aggregate(m=models.Max("position"))["m"] or 0) + 1
     section = Section.objects.create(survey=survey, title_bg=title_bg, position=position, **fields)
     _touch(survey)
-    content.changed(survey.municipality, Content.PARTICIPATION)
+    _public_changed(survey)
     audit_record(actor=actor, municipality=survey.municipality, action="create", obj=section)
     return section
 
@@ -171,6 +186,7 @@ def section_create(*, actor, survey: Survey, title_bg: str, **fields) -> Section
 def section_update(*, actor, section: Section, expected_version: int, **fields) -> Section:
     """Change a section; ``expected_version`` is the version the editor opened: a concurrent edit
     is refused (ConflictError) and nothing changes."""
+    policy.require_manage(actor, section.survey.municipality)
     _check_unknown(fields, SECTION_FIELDS)
     if "title_bg" in fields and not fields["title_bg"].strip():
         raise ValidationError({"title_bg": [_("Give the section's title in Bulgarian.")]})
@@ -180,7 +196,7 @@ def section_update(*, actor, section: Section, expected_version: int, **fields) 
         setattr(section, name, value)
     section.save(update_fields=[*fields, "version"])
     _touch(section.survey)
-    content.changed(section.survey.municipality, Content.PARTICIPATION)
+    _public_changed(section.survey)
     audit_record(
         actor=actor, municipality=section.survey.municipality, action="update", obj=section, changes=changes
     )
@@ -191,7 +207,8 @@ def section_update(*, actor, section: Section, expected_version: int, **fields) 
 def section_delete(*, actor, section: Section) -> None:
     """Delete a section; its questions stay in the survey, outside any section."""
     survey = section.survey
-    content.changed(survey.municipality, Content.PARTICIPATION)
+    policy.require_manage(actor, survey.municipality)
+    _public_changed(survey)
     audit_record(actor=actor, municipality=survey.municipality, action="delete", obj=section)
     # Its questions change (they leave the section): an editor who opened one must reload it.
     Question.objects.filter(section=section).update(section=None, version=models.F("version") + 1)
@@ -248,6 +265,7 @@ def question_create(
     *, actor, survey: Survey, kind: str, text_bg: str, section: Section | None = None,
     options: list[tuple[str, str]] | None = None, condition_option: Option | None = None, **fields,
 ) -> Question:  # fmt: skip
+    policy.require_manage(actor, survey.municipality)
     _check_unknown(fields, QUESTION_FIELDS)
     options = _clean_options(options)
     if kind == QuestionKind.LIKERT:
@@ -267,7 +285,7 @@ def question_create(
     question.save()
     _set_options(question, options)
     _touch(survey)
-    content.changed(survey.municipality, Content.PARTICIPATION)
+    _public_changed(survey)
     audit_record(actor=actor, municipality=survey.municipality, action="create", obj=question)
     return question
 
@@ -282,8 +300,9 @@ def question_update(
 ) -> Question:  # fmt: skip
     """Change a question, its options and its condition; ``expected_version`` is the version the
     editor opened: a concurrent edit is refused (ConflictError) and nothing changes."""
-    _check_unknown(fields, QUESTION_FIELDS)
     survey = question.survey
+    policy.require_manage(actor, survey.municipality)
+    _check_unknown(fields, QUESTION_FIELDS)
     answered = question.answers.exists()
     errors: dict = {}
     if kind is not None and kind != question.kind:
@@ -312,7 +331,7 @@ def question_update(
     if options is not None:
         _set_options(question, _clean_options(options))
     _touch(survey)
-    content.changed(survey.municipality, Content.PARTICIPATION)
+    _public_changed(survey)
     audit_record(
         actor=actor, municipality=survey.municipality, action="update", obj=question, changes=changes
     )
@@ -321,11 +340,12 @@ def question_update(
 
 @transaction.atomic
 def question_delete(*, actor, question: Question) -> None:
+    survey = question.survey
+    policy.require_manage(actor, survey.municipality)
     if question.answers.exists():
         raise ValidationError({"__all__": [_("The question has answers and cannot be deleted.")]})
-    survey = question.survey
     _clear_conditions(models.Q(condition_option__question=question))
-    content.changed(survey.municipality, Content.PARTICIPATION)
+    _public_changed(survey)
     audit_record(actor=actor, municipality=survey.municipality, action="delete", obj=question)
     question.delete()
     _touch(survey)
@@ -336,6 +356,7 @@ def question_move(*, actor, question: Question, step: int) -> None:
     """Move a question one place up (step -1) or down (+1); a condition must stay after the
     question it depends on."""
     survey = question.survey
+    policy.require_manage(actor, survey.municipality)
     ids = list(survey.questions.order_by("position", "pk").values_list("pk", flat=True))
     i = ids.index(question.pk)
     j = i + step
@@ -355,7 +376,7 @@ def question_move(*, actor, question: Question, step: int) -> None:
     for position, pk in enumerate(ids, start=1):
         Question.objects.filter(pk=pk).update(position=position)
     _touch(survey)
-    content.changed(survey.municipality, Content.PARTICIPATION)
+    _public_changed(survey)
     audit_record(
         actor=actor, municipality=survey.municipality, action="move", obj=question, changes={"step": step}
     )
@@ -374,6 +395,8 @@ def format_code(code: str) -> str:
 
 @transaction.atomic
 def invitations_generate(*, actor, survey: Survey, count: int, batch: str = "") -> list[Invitation]:
+    """Generate ``count`` one-time invitation codes (to print and hand out); nothing the public sees."""
+    policy.require_manage(actor, survey.municipality)
     if not 1 <= count <= MAX_CODES_AT_ONCE:
         raise ValidationError(
             {"count": [_("Generate from 1 to %(max)s codes at a time.") % {"max": MAX_CODES_AT_ONCE}]}
@@ -387,7 +410,6 @@ def invitations_generate(*, actor, survey: Survey, count: int, batch: str = "") 
     created = Invitation.objects.bulk_create(
         [Invitation(survey=survey, code=code, batch=batch) for code in sorted(codes)]
     )
-    content.changed(survey.municipality, Content.PARTICIPATION)
     audit_record(
         actor=actor, municipality=survey.municipality, action="generate_codes", obj=survey,
         changes={"count": count, "batch": batch},
@@ -449,22 +471,28 @@ ALREADY_ANSWERED = gettext_noop(
 
 
 def survey_submit(
-    *, user, survey: Survey, answers: dict, invitation_code: str | None = None, source: str = Source.ONLINE,
-    entered_by=None, now=None,
-) -> Response:  # fmt: skip
-    """Check and store one response. Refuses, with messages by field (``q<id>``, ``invitation_code``
-    or ``__all__``) and storing nothing: a survey not open (online), a missing sign-in, answers that
-    break the questionnaire's rules, an unknown or used code, a second response of the same
-    person. Answers to questions hidden by a condition are dropped."""
+    *, actor, survey: Survey, answers: dict, invitation_code: str | None = None, now=None
+) -> Response:
+    """Check and store one response sent online by ``actor`` (anyone, signed in or not). Refuses,
+    with messages by field (``q<id>``, ``invitation_code`` or ``__all__``) and storing nothing: a
+    survey not open, a missing sign-in (policy.answer_refusal), answers that break the
+    questionnaire's rules, an unknown or used code, a second response of the same person. Answers
+    to questions hidden by a condition are dropped."""
     now = now or timezone.now()
-    authenticated = getattr(user, "is_authenticated", False)
-    if source == Source.ONLINE:
-        if not survey.is_open(now):
-            if survey.opens_at and now < survey.opens_at and survey.status == "published":
-                raise ValidationError({"__all__": [_("The survey is not open yet.")]})
-            raise ValidationError({"__all__": [_("The survey is closed: responses are no longer accepted.")]})
-        if survey.access == Access.ACCOUNT and not authenticated:
-            raise ValidationError({"__all__": [_("Sign in to answer this survey.")]})
+    refusal = policy.answer_refusal(actor, survey, now)
+    if refusal:
+        raise ValidationError({"__all__": [policy.refusal_message(refusal)]})
+    return _response_store(
+        survey=survey, answers=answers, invitation_code=invitation_code, source=Source.ONLINE, now=now,
+        respondent=person(actor) if survey.access == Access.ACCOUNT else None,
+        dedupe_key=f"user:{getattr(actor, 'pk', None)}" if survey.one_response_per == OnePer.ACCOUNT else None,
+    )  # fmt: skip
+
+
+def _response_store(
+    *, survey: Survey, answers: dict, invitation_code: str | None, source: str, now, respondent=None,
+    dedupe_key: str | None = None, entered_by=None,
+) -> Response:  # fmt: skip
     questionnaire = selectors.questionnaire(survey)
     cleaned, errors = rules.check_answers(questionnaire.specs, answers)
     if not cleaned and not errors:
@@ -473,9 +501,6 @@ def survey_submit(
     if survey.one_response_per == OnePer.CODE and not code and source == Source.ONLINE:
         errors.setdefault("invitation_code", []).append(_("Enter the invitation code you received."))
     _raise(errors)
-    dedupe_key = None
-    if survey.one_response_per == OnePer.ACCOUNT and source == Source.ONLINE:
-        dedupe_key = f"user:{user.pk}"
     rows = _answer_rows(questionnaire, cleaned)
     try:
         with transaction.atomic():
@@ -484,9 +509,8 @@ def survey_submit(
                 invitation_id = _use_invitation(survey, code, now)
                 dedupe_key = f"code:{invitation_id}"
             response = Response.objects.create(
-                survey=survey, user=user if authenticated and survey.access == Access.ACCOUNT else None,
-                invitation_id=invitation_id, source=source, entered_by=entered_by, submitted_at=now,
-                dedupe_key=dedupe_key,
+                survey=survey, user=respondent, invitation_id=invitation_id, source=source, entered_by=entered_by,
+                submitted_at=now, dedupe_key=dedupe_key,
             )  # fmt: skip
             for row in rows:
                 row.response = response
@@ -504,17 +528,20 @@ def paper_response_enter(
 ) -> Response:
     """Staff enter a response received on paper (also after the survey closed); the code printed
     on the form, if any, is used up as if answered online."""
-    response = survey_submit(
-        user=None, survey=survey, answers=answers, invitation_code=invitation_code, source=Source.PAPER,
-        entered_by=actor,
+    policy.require_manage(actor, survey.municipality)
+    response = _response_store(
+        survey=survey, answers=answers, invitation_code=invitation_code, source=Source.PAPER,
+        now=timezone.now(), entered_by=person(actor),
     )  # fmt: skip
-    content.changed(survey.municipality, Content.PARTICIPATION)
+    if survey.results_public:  # what the public results show (read live; see survey_submit)
+        _public_changed(survey)
     audit_record(actor=actor, municipality=survey.municipality, action="enter_paper_response", obj=response)
     return response
 
 
 @transaction.atomic
-def responses_unlink(*, user) -> int:
+def responses_unlink(*, actor, user) -> int:
     """A person erased their account: their responses stay in the results, no longer linked to
-    them (the one-response key stays, so nothing is counted twice)."""
+    them (the one-response key stays, so nothing is counted twice). Nothing public changes."""
+    policy.require_own_account(actor, user)
     return Response.objects.filter(user=user).update(user=None)

@@ -1,5 +1,5 @@
 """The public survey pages (``public_patterns``, namespace "surveys", under
-<municipality>/surveys/) and the staff's (``manage_patterns``, namespace "surveys_manage", under
+<municipality>/surveys/) and the staff's (``staff_patterns``, namespace "surveys_manage", under
 <municipality>/manage/surveys/)."""
 
 from django.urls import path
@@ -17,7 +17,7 @@ public_patterns = (
     "surveys",
 )
 
-manage_patterns = (
+staff_patterns = (
     [
         path("", manage_views.survey_list, name="list"),
         path("new/", manage_views.survey_create, name="create"),

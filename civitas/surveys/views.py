@@ -9,22 +9,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civitas.core import throttle
-from civitas.core.permissions import Action, can
 from civitas.core.tenancy import with_municipality
 
-from . import charts, exports, forms, selectors, services
-from .models import Access, OnePer, SurveyStatus
+from . import charts, exports, forms, policy, selectors, services
+from .models import OnePer, SurveyStatus
 
 # Wrong invitation codes an address may try per hour (guessing codes), and responses it may send
 # per hour to a survey without one-response-per-person.
 CODE_ATTEMPTS_PER_HOUR = 30
 OPEN_RESPONSES_PER_HOUR = 30
-STAFF = Action.MANAGE_SURVEY
 
 
 def _survey(request, municipality, slug):
     return selectors.survey_get(
-        municipality=municipality, slug=slug, include_drafts=can(request.user, municipality, STAFF)
+        municipality=municipality, slug=slug, include_drafts=policy.can_see_drafts(request.user, municipality)
     )
 
 
@@ -43,14 +41,13 @@ def survey_list(request, municipality):
 
 
 def _refusal(request, survey) -> str | None:
-    """Why this visitor cannot answer now, or None."""
-    now = timezone.now()
-    if not survey.is_open(now):
-        if survey.status == SurveyStatus.PUBLISHED and survey.opens_at and now < survey.opens_at:
-            return _("The survey is not open yet.")
-        return _("The survey is closed: responses are no longer accepted.")
-    if survey.access == Access.ACCOUNT and not request.user.is_authenticated:
+    """Why this visitor cannot answer now (a message, or "sign_in": the page offers to sign in),
+    or None."""
+    refusal = policy.answer_refusal(request.user, survey, timezone.now())
+    if refusal == policy.SIGN_IN:
         return "sign_in"
+    if refusal:
+        return policy.refusal_message(refusal)
     if selectors.has_answered(survey=survey, user=request.user):
         return _(services.ALREADY_ANSWERED)
     return None
@@ -60,7 +57,7 @@ def survey_answer(request, municipality, slug):
     # The hot path: the municipality and the survey in one query (instead of with_municipality's).
     survey = selectors.survey_by_address(municipality_slug=municipality, slug=slug)
     request.municipality = municipality = survey.municipality
-    if survey.status == SurveyStatus.DRAFT and not can(request.user, municipality, STAFF):
+    if survey.status == SurveyStatus.DRAFT and not policy.can_see_drafts(request.user, municipality):
         raise Http404("No such survey")
     refusal = _refusal(request, survey)
     context = {"nav": "surveys", "survey": survey, "refusal": refusal}
@@ -86,7 +83,7 @@ def survey_answer(request, municipality, slug):
         else:
             try:
                 services.survey_submit(
-                    user=request.user, survey=survey, answers=form.answers, invitation_code=form.code or None
+                    actor=request.user, survey=survey, answers=form.answers, invitation_code=form.code or None
                 )
             except ValidationError as error:
                 errors = error.message_dict
@@ -110,14 +107,10 @@ def survey_thanks(request, municipality, slug):
     return render(request, "surveys/survey_thanks.html", {"nav": "surveys", "survey": survey})
 
 
-def _results_visible(request, municipality, survey) -> bool:
-    return can(request.user, municipality, STAFF) or (survey.results_public and survey.is_public)
-
-
 @with_municipality
 def survey_results(request, municipality, slug):
     survey = _survey(request, municipality, slug)
-    if not _results_visible(request, municipality, survey):
+    if not policy.can_see_results(request.user, municipality, survey):
         raise Http404("Results not public")
     results = selectors.survey_results(survey)
     items = []
@@ -144,7 +137,7 @@ def survey_results(request, municipality, slug):
         {
             "nav": "surveys", "survey": survey, "results": results, "items": items,
             "crosstab_form": crosstab_form, "crosstab": crosstab,
-            "is_staff": can(request.user, municipality, STAFF),
+            "is_staff": policy.can_manage(request.user, municipality),
         },
     )  # fmt: skip
 
@@ -152,7 +145,7 @@ def survey_results(request, municipality, slug):
 @with_municipality
 def results_csv(request, municipality, slug):
     survey = _survey(request, municipality, slug)
-    if not _results_visible(request, municipality, survey):
+    if not policy.can_see_results(request.user, municipality, survey):
         raise Http404("Results not public")
     response = StreamingHttpResponse(exports.results_csv_lines(survey), content_type=exports.CSV)
     response["Content-Disposition"] = f'attachment; filename="{municipality.slug}-{survey.slug}-results.csv"'

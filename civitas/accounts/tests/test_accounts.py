@@ -1,3 +1,4 @@
+import datetime
 import json
 import re
 import time
@@ -7,11 +8,19 @@ from django.contrib.auth import get_user_model
 from django.core import mail, signing
 from django.test import TestCase
 from django.urls import reverse
+from django.utils import timezone
 
 from civitas.accounts import forms as account_forms
 from civitas.accounts.models import Profile
+from civitas.consultations import services as consultations
 from civitas.core.models import AuditEvent, Role
+from civitas.core.permissions import OPERATOR
+from civitas.forum import services as forum
+from civitas.forum.models import Post
+from civitas.surveys import services as surveys
+from civitas.surveys.models import Response
 from civitas.testing.factories import MembershipFactory, MunicipalityFactory, UserFactory
+from civitas.testing.factories import MembershipFactory as Membership
 from civitas.testing.signin import sign_in
 
 pytestmark = pytest.mark.django_db
@@ -219,12 +228,6 @@ def test_account_pages_answer(client, name):
 
 
 def test_erasure_removes_forum_posts_on_request_and_keeps_proposals_and_answers(client):
-
-    from civitas.forum import services as forum
-    from civitas.forum.models import Post
-    from civitas.surveys.models import Response
-    from civitas.testing.factories import MunicipalityFactory
-
     town = MunicipalityFactory(slug="sopot")
     user = UserFactory(username="petar", email="petar@example.org")
     other = UserFactory(username="maria", email="maria@example.org")
@@ -250,9 +253,6 @@ def test_erasure_removes_forum_posts_on_request_and_keeps_proposals_and_answers(
 
 
 def test_erasure_without_the_request_keeps_posts_under_deleted_user(client):
-    from civitas.forum import services as forum
-    from civitas.testing.factories import MunicipalityFactory
-
     town = MunicipalityFactory(slug="sopot")
     user = UserFactory(username="petar", email="petar@example.org")
     topic = forum.topic_create(actor=user, municipality=town, title="Велоалея", body="Кога ще е готова?")
@@ -264,21 +264,10 @@ def test_erasure_without_the_request_keeps_posts_under_deleted_user(client):
 
 
 def _survey(town):
-    from civitas.surveys import services as surveys
-
-    return surveys.survey_create(actor=None, municipality=town, slug="anketa", title_bg="Анкета")
+    return surveys.survey_create(actor=OPERATOR, municipality=town, slug="anketa", title_bg="Анкета")
 
 
 def test_the_data_download_holds_what_the_person_contributed(client):
-    import datetime
-
-    from django.utils import timezone
-
-    from civitas.consultations import services as consultations
-    from civitas.forum import services as forum
-    from civitas.surveys import services as surveys
-    from civitas.testing.factories import MembershipFactory as Membership
-
     town = MunicipalityFactory(slug="sopot")
     planner = UserFactory(username="planner")
     Membership(user=planner, municipality=town, role=Role.PLANNER)
@@ -300,7 +289,7 @@ def test_the_data_download_holds_what_the_person_contributed(client):
         opens_at=now - datetime.timedelta(hours=1), closes_at=now + datetime.timedelta(days=1),
     )  # fmt: skip
     question = surveys.question_create(actor=planner, survey=survey, kind="short_text", text_bg="Идея?")
-    surveys.survey_submit(user=user, survey=survey, answers={question.pk: "Детска площадка"})
+    surveys.survey_submit(actor=user, survey=survey, answers={question.pk: "Детска площадка"})
     sign_in(client, user)
     data = json.loads(client.get(reverse("accounts:data")).content)
     assert data["forum"]["topics_started"][0]["title"] == topic.title

@@ -2,17 +2,22 @@
 it their session is sent to the code step from every staff page and from Django's admin."""
 
 import re
+import time
+from base64 import b32decode
 
 import pytest
-from django.core import mail
+from django.core import mail, signing
 from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from civitas.accounts import services, twofactor
+from civitas.accounts.links import sign_in_link_token
+from civitas.accounts.models import SignInLink
 from civitas.core import second_factor
 from civitas.core.models import Role
-from civitas.testing.factories import MembershipFactory, MunicipalityFactory, UserFactory
+from civitas.testing.factories import MembershipFactory, MunicipalityFactory, PlanFactory, UserFactory
 from civitas.testing.signin import sign_in
 
 pytestmark = pytest.mark.django_db
@@ -79,8 +84,6 @@ def test_a_verified_staff_session_gets_in(client, administrator, path):
 
 
 def test_an_unverified_session_sees_no_drafts_and_no_back_office_link(client, planner, town):
-    from civitas.testing.factories import PlanFactory
-
     PlanFactory(municipality=town, slug="draft", status="draft")
     client.force_login(planner)
     assert client.get("/sopot/plans/draft/").status_code == 404
@@ -122,7 +125,6 @@ def test_first_sign_in_of_staff_sets_up_an_authenticator_and_shows_recovery_code
     assert "<svg" in page and "otpauth" not in page  # the QR code is drawn inline
     device = TOTPDevice.objects.get(user=planner, confirmed=False)
     secret = re.search(r'id="totp-secret">([A-Z2-7 ]+)<', page).group(1)
-    from base64 import b32decode
 
     assert b32decode(secret.replace(" ", "")) == device.bin_key
     wrong = client.post(
@@ -152,7 +154,6 @@ def test_the_code_step_takes_the_apps_code(client, planner):
 
 def test_a_recovery_code_works_once(client, planner):
     authenticator(planner)
-    from civitas.accounts import twofactor
 
     first, *_rest = twofactor.recovery_codes_regenerate(user=planner)
     password_step(client, "planner")
@@ -214,8 +215,6 @@ def test_a_citizen_made_staff_later_is_asked_for_the_second_factor(client, town)
 
 
 def test_the_account_page_shows_recovery_codes_left_and_makes_new_ones_after_a_code(client, planner):
-    from civitas.accounts import twofactor
-
     device = authenticator(planner)
     old = twofactor.recovery_codes_regenerate(user=planner)
     sign_in(client, planner)  # uses one code of its own
@@ -228,8 +227,6 @@ def test_the_account_page_shows_recovery_codes_left_and_makes_new_ones_after_a_c
 
 
 def test_replacing_the_authenticator_needs_a_fresh_code_and_the_new_apps_code(client, planner):
-    from civitas.accounts import twofactor
-
     old = authenticator(planner)
     codes = twofactor.recovery_codes_regenerate(user=planner)
     sign_in(client, planner)
@@ -302,8 +299,6 @@ def test_a_citizen_signs_in_with_the_link_and_unknown_names_get_the_same_answer(
 
 
 def test_a_forged_or_old_link_signs_nobody_in(client, monkeypatch, send_link):
-    from django.core import signing
-
     UserFactory(username="maria@example.org")
     assert client.post(reverse("accounts:sign_in_link", args=["forged"])).status_code == 400
     send_link("maria@example.org")
@@ -312,7 +307,6 @@ def test_a_forged_or_old_link_signs_nobody_in(client, monkeypatch, send_link):
     data = signing.loads(token, salt="civitas.accounts.sign-in-link")
     tampered = signing.dumps({"l": data["l"], "s": "x" + data["s"][1:]}, salt="civitas.accounts.sign-in-link")
     assert client.post(reverse("accounts:sign_in_link", args=[tampered])).status_code == 400
-    import time
 
     later = time.time() + 16 * 60
     monkeypatch.setattr(signing.time, "time", lambda: later)
@@ -360,15 +354,11 @@ def test_another_spelling_of_a_name_counts_for_the_same_name(client, planner):
 
 
 def test_erasing_an_account_removes_its_authenticators_and_links(client):
-    from civitas.accounts import services, twofactor
-    from civitas.accounts.models import SignInLink
-    from civitas.accounts.signin import sign_in_link_token
-
     former_staff = UserFactory(username="former")
     authenticator(former_staff)
     twofactor.recovery_codes_regenerate(user=former_staff)
     sign_in_link_token(former_staff)
-    services.account_erase(user=former_staff, password=PASSWORD, remove_posts=False)
+    services.account_erase(actor=former_staff, user=former_staff, password=PASSWORD, remove_posts=False)
     assert not TOTPDevice.objects.filter(user=former_staff).exists()
     assert not StaticToken.objects.filter(device__user=former_staff).exists()
     assert not SignInLink.objects.filter(user=former_staff).exists()

@@ -5,6 +5,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from civitas.consultations import services
+from civitas.consultations.models import Paragraph
 from civitas.testing.factories import MembershipFactory, MunicipalityFactory, UserFactory
 
 DRAFT = """Увод към проекта.
@@ -64,8 +65,6 @@ def build_consultation(municipality, actor, *, slug="draft", days=30, open_=True
 
 
 def paragraphs(consultation):
-    from civitas.consultations.models import Paragraph
-
     return list(
         Paragraph.objects.filter(section__consultation=consultation).order_by("section__position", "position")
     )

@@ -1,12 +1,14 @@
 """The e-mail with the answers to a consultation's proposals: a title cannot break its subject,
 and a mail server that fails is logged and retried, never ignored."""
 
+import datetime
 import logging
-from smtplib import SMTPException
+from smtplib import SMTPException, SMTPRecipientsRefused, SMTPServerDisconnected
 
 import pytest
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
+from django_tasks import default_task_backend
 
 from civitas.consultations import services, tasks
 from civitas.consultations.models import Consultation
@@ -26,8 +28,6 @@ class FailingBackend(BaseEmailBackend):
 
 @pytest.fixture
 def published(sopot, planner):
-    import datetime
-
     consultation = build_consultation(sopot, planner)
     services.proposal_submit(
         actor=UserFactory(email="maria@example.org"), consultation=consultation, text="Повече пейки"
@@ -51,8 +51,6 @@ def test_a_line_break_in_the_title_does_not_stop_the_e_mail(published):
 
 
 def test_a_failing_mail_server_is_logged_and_the_e_mail_queued_again(published, settings, caplog):
-    from django_tasks import default_task_backend
-
     settings.EMAIL_BACKEND = f"{__name__}.FailingBackend"
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
     with caplog.at_level(logging.ERROR), pytest.raises(SMTPException):
@@ -74,8 +72,6 @@ class RefusesOneAddress(BaseEmailBackend):
         self.left = self.DROP_AFTER
 
     def send_messages(self, email_messages):
-        from smtplib import SMTPRecipientsRefused, SMTPServerDisconnected
-
         for message in email_messages:
             if "bad@" in message.to[0]:
                 raise SMTPRecipientsRefused({message.to[0]: (550, b"no such user")})
@@ -93,8 +89,6 @@ class RefusesOneAddressAndDropsAfterOne(RefusesOneAddress):
 
 @pytest.fixture
 def answered_three(sopot, planner):
-    import datetime
-
     consultation = build_consultation(sopot, planner)
     for email in ("anna@example.org", "zz-bad@example.org", "vera@example.org"):
         services.proposal_submit(
@@ -116,8 +110,6 @@ def test_a_refused_address_holds_nobody_back_and_a_retry_mails_nobody_twice(
     # send_mass_mail stopped at the first refused address: every attempt failed, and those before
     # it got the answers four times. Now the refusal is logged and dropped, and a retry goes only
     # to those still waiting.
-    from django_tasks import default_task_backend
-
     settings.EMAIL_BACKEND = f"{__name__}.{backend}"
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
     kwargs = {}

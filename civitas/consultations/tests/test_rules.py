@@ -1,7 +1,6 @@
 """The pure rules: the period, plain text, splitting a pasted draft, when proposals are accepted."""
 
 import datetime
-import zoneinfo
 
 import pytest
 from django.utils import timezone
@@ -19,35 +18,6 @@ NOW = timezone.now()
 def test_period_is_30_days_unless_a_reason_is_given(days, reason, error):
     errors = rules.period_errors(NOW, NOW + datetime.timedelta(days=days), reason)
     assert (next(iter(errors)) if errors else None) == error
-
-
-STORED = datetime.datetime(2026, 3, 2, 10, 4, 37, 512000, tzinfo=datetime.UTC)
-
-
-@pytest.mark.parametrize(
-    ("submitted", "kept"),
-    [(STORED.replace(second=0, microsecond=0), STORED),  # sent back as the form showed it: unchanged
-     (STORED, STORED),
-     (STORED.replace(minute=5, second=0, microsecond=0), STORED.replace(minute=5, second=0, microsecond=0)),
-     (STORED.replace(minute=3, second=0, microsecond=0), STORED.replace(minute=3, second=0, microsecond=0)),
-     (STORED.replace(second=12), STORED.replace(second=12)),  # seconds given on purpose are a change
-     (None, None)],
-)  # fmt: skip
-def test_a_date_left_as_the_form_showed_it_is_unchanged(submitted, kept):
-    assert rules.edited_date(stored=STORED, submitted=submitted) == kept
-    assert rules.edited_date(stored=None, submitted=submitted) == submitted
-
-
-def test_the_repeated_hour_when_summer_time_ends_shown_on_the_form_is_unchanged():
-    """25 October 2026, Sofia: 03:30 comes twice; the form shows both as 03:30 and reads it back as
-    the first."""
-    with timezone.override(zoneinfo.ZoneInfo("Europe/Sofia")):
-        second = datetime.datetime(2026, 10, 25, 1, 30, 20, tzinfo=datetime.UTC)  # the second 03:30:20
-        shown = timezone.make_aware(datetime.datetime(2026, 10, 25, 3, 30))  # what the form sends back
-        assert shown != second.replace(second=0)
-        assert rules.edited_date(stored=second, submitted=shown) == second
-        moved = timezone.make_aware(datetime.datetime(2026, 10, 25, 3, 31))
-        assert rules.edited_date(stored=second, submitted=moved) == moved
 
 
 @pytest.mark.parametrize(

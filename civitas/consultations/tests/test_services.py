@@ -5,11 +5,14 @@ report only with every answer, and concurrent answers."""
 import datetime
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from civitas.consultations import selectors, services
+from civitas.accounts.services import profile_of
+from civitas.consultations import notifications, selectors, services
 from civitas.consultations.models import (
     Answer,
     ConsultationStatus,
@@ -18,10 +21,17 @@ from civitas.consultations.models import (
     ProposalState,
 )
 from civitas.core.errors import ConflictError
-from civitas.core.models import AuditEvent
-from civitas.testing.factories import MembershipFactory, MunicipalityFactory, UserFactory
+from civitas.core.models import AuditEvent, Block
+from civitas.testing.factories import (
+    MembershipFactory,
+    MunicipalityFactory,
+    PlanElementFactory,
+    PlanFactory,
+    ProjectContributionFactory,
+    UserFactory,
+)
 
-from .conftest import build_consultation, paragraphs
+from .conftest import DRAFT, build_consultation, paragraphs
 
 pytestmark = pytest.mark.django_db
 
@@ -126,13 +136,13 @@ def test_one_person_cannot_flood(consultation, citizen):
         submit(consultation, citizen, address="10.0.0.99")
 
 
-def test_anonymous_and_blocked_users_are_refused(consultation, citizen, moderator):
-    from django.contrib.auth.models import AnonymousUser
-
+def test_anonymous_and_blocked_users_are_refused(consultation, citizen):
     with pytest.raises(PermissionDenied):
         submit(consultation, AnonymousUser())
     proposal = submit(consultation, citizen)
-    services.user_block(actor=moderator, consultation=consultation, user=citizen, reason="Спам")
+    # Blocked by the moderators (the forum's moderation writes the block: forum/tests, and the
+    # consultation's moderation page in test_views).
+    Block.objects.create(municipality=consultation.municipality, user=citizen, reason="Спам")
     with pytest.raises(PermissionDenied):
         submit(consultation, citizen)
     assert Proposal.objects.count() == 1 and proposal.pk
@@ -319,8 +329,6 @@ def test_the_english_text_must_have_the_same_shape(sopot, planner):
 
 
 def test_the_draft_from_the_plan(sopot, planner):
-    from civitas.testing.factories import PlanElementFactory, PlanFactory, ProjectContributionFactory
-
     plan = PlanFactory(municipality=sopot, vision_bg="Визия на общината.")
     goal = PlanElementFactory(plan=plan, code="СЦ1", title_bg="Икономика", description_bg="Описание.")
     contribution = ProjectContributionFactory(element=goal)
@@ -335,8 +343,6 @@ def test_the_draft_from_the_plan(sopot, planner):
 
 
 def test_a_plan_of_another_municipality_is_refused(sopot, planner):
-    from civitas.testing.factories import PlanFactory
-
     other = PlanFactory(municipality=MunicipalityFactory(slug="karlovo"))
     with pytest.raises(ValidationError) as error:
         build_consultation(sopot, planner, plan=other)
@@ -355,10 +361,6 @@ def test_other_municipalities_staff_cannot_act(consultation, citizen):
 def test_publishing_the_report_e_mails_each_portal_author_their_answers(
     consultation, planner, django_capture_on_commit_callbacks
 ):
-    from django.core import mail
-
-    from civitas.accounts.services import profile_of
-
     maria, john = UserFactory(email="maria@example.org"), UserFactory(email="john@example.org")
     profile = profile_of(john)
     profile.language = "en"
@@ -384,8 +386,6 @@ def test_publishing_the_report_e_mails_each_portal_author_their_answers(
 
 
 def test_sample_data_publishes_without_e_mail(consultation, planner, django_capture_on_commit_callbacks):
-    from django.core import mail
-
     submit(consultation, UserFactory(email="maria@example.org"), text="Предложение")
     close(consultation, planner)
     services.proposal_answer(
@@ -401,7 +401,6 @@ def test_the_public_gets_the_whole_period_even_when_opened_late(sopot, planner):
     """Opening after the planned date starts the period then: 30 days must remain (or a reason be
     given), a period that has passed cannot be opened, and an open consultation's closing date
     cannot be moved into the past."""
-    from .conftest import DRAFT
 
     now = timezone.now()
     late = services.consultation_create(
@@ -446,7 +445,7 @@ def test_the_answers_e_mail_takes_the_same_queries_for_any_number_of_proposers(
     services.report_publish(actor=planner, consultation=consultation, notify=False)
     # the consultation, the proposers, then the table (municipality, sections, paragraphs, proposals)
     with django_assert_num_queries(5):
-        assert services.answers_notify(consultation_id=consultation.pk) == proposers
+        assert notifications.answers_notify(consultation_id=consultation.pk) == proposers
 
 
 def test_a_proposal_hidden_since_the_page_was_loaded_is_not_answered(consultation, planner, moderator):
@@ -463,8 +462,6 @@ def test_a_proposal_hidden_since_the_page_was_loaded_is_not_answered(consultatio
 
 
 def test_of_two_editors_replacing_the_draft_the_second_is_refused_and_the_firsts_text_stays(sopot, planner):
-    from civitas.testing.factories import PlanFactory
-
     consultation = build_consultation(sopot, planner, open_=False)
     services.consultation_update(actor=planner, consultation=consultation, expected_version=consultation.version,
                                  plan=PlanFactory(municipality=sopot, vision_bg="Визия."))  # fmt: skip

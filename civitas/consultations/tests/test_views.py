@@ -5,17 +5,23 @@ downloads with the same rows, permissions, and pinned query counts."""
 import csv
 import datetime
 import io
+from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
+from docx import Document
+from openpyxl import load_workbook
 
 from civitas.consultations import selectors, services
 from civitas.consultations.models import Answer, Consultation, ModerationEntry, Proposal
-from civitas.testing.factories import MembershipFactory, MunicipalityFactory, UserFactory
+from civitas.core.models import Block
+from civitas.testing.factories import MembershipFactory, MunicipalityFactory, PlanFactory, UserFactory
 from civitas.testing.signin import sign_in
 
 from .conftest import build_consultation, paragraphs
@@ -159,6 +165,28 @@ def test_flag_a_proposal_and_moderate_it(client, consultation, moderator):
     assert "Обидно" in client.get(url("consultations:detail", consultation.slug)).content.decode()
 
 
+def test_blocking_an_author_from_the_moderation_page_bars_them_from_proposals_and_the_forum(
+    client, consultation, moderator
+):
+    """The block is the forum's moderation (one block list for the forum and consultations; the
+    forum's log: forum/tests), logged in the consultations' moderation log too."""
+    author = UserFactory()
+    proposal = services.proposal_submit(actor=author, consultation=consultation, text="Спам", address="a")
+    sign_in(client, moderator)
+    page = client.post(url("consultations_manage:moderate", proposal.pk, "block"), {"reason": "Спам"})
+    assert page.status_code == 302
+    assert Block.objects.filter(municipality=consultation.municipality, user=author).exists()
+    entry = ModerationEntry.objects.get(action="block")
+    assert (entry.consultation, entry.user, entry.moderator, entry.reason) == (
+        consultation,
+        author,
+        moderator,
+        "Спам",
+    )
+    with pytest.raises(PermissionDenied):
+        services.proposal_submit(actor=author, consultation=consultation, text="Пак", address="a")
+
+
 def test_staff_run_a_consultation_through_the_pages(client, sopot, planner):
     sign_in(client, planner)
     page = client.post(url("consultations_manage:create"), {
@@ -224,16 +252,12 @@ def test_the_downloads_have_the_same_rows_as_the_page(client, consultation, plan
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0][:3] == ["Раздел", "№", "Част от проекта"] and rows[1:] == expected
 
-    from openpyxl import load_workbook
-
     response = client.get(url("consultations:report_download", consultation.slug, "xlsx"))
     sheet = load_workbook(io.BytesIO(response.content)).active
     cells = [
         [("" if v is None else str(v)) for v in row] for row in sheet.iter_rows(min_row=4, values_only=True)
     ]
     assert cells == expected
-
-    from docx import Document
 
     response = client.get(url("consultations:report_download", consultation.slug, "docx"))
     document = Document(io.BytesIO(response.content))
@@ -285,7 +309,6 @@ def test_list_and_staff_page_queries_do_not_grow(client, sopot, planner, page):
 def test_downloads_never_run_a_proposal_as_a_formula(client, consultation, planner):
     """CSV injection: text a spreadsheet would run as a formula stays text, in the XLSX unchanged,
     in the CSV behind an apostrophe."""
-    from openpyxl import load_workbook
 
     texts = ['=HYPERLINK("http://example.org","x")', "+1+1", "@SUM(1)", "-2+3", "Обикновен текст"]
     for text in texts:
@@ -324,7 +347,6 @@ def test_downloads_never_run_a_proposal_as_a_formula(client, consultation, plann
 def test_pasted_control_characters_do_not_break_the_downloads(client, consultation, planner):
     """A vertical tab or form feed pasted from a word processor becomes a line break; other control
     characters are dropped; the DOCX and XLSX are written."""
-    from docx import Document
 
     services.proposal_submit(actor=UserFactory(), consultation=consultation, text="Първи ред\x0bвтори ред\x01",
                              organisation="НПО\x0c")  # fmt: skip
@@ -345,7 +367,6 @@ def test_pasted_control_characters_do_not_break_the_downloads(client, consultati
 
 def test_downloads_date_proposals_in_the_municipalitys_time(consultation, planner):
     """A letter received at 01:30 in Sofia is dated that day, not the previous one (UTC)."""
-    from zoneinfo import ZoneInfo
 
     sofia = ZoneInfo("Europe/Sofia")
     day = timezone.localtime(consultation.opens_at, sofia).date() + datetime.timedelta(days=1)
@@ -360,7 +381,6 @@ def test_attachments_follow_their_proposal_and_drafts_their_consultation(
     client, sopot, planner, moderator, settings, tmp_path
 ):
     """A hidden proposal's attachment and a draft consultation's document are not public files."""
-    from django.core.files.base import ContentFile
 
     settings.MEDIA_ROOT = tmp_path
     consultation = build_consultation(sopot, planner, slug="files")
@@ -479,8 +499,6 @@ def test_of_two_editors_of_a_consultation_on_the_page_the_second_is_refused(clie
 
 
 def test_generating_the_draft_from_a_stale_page_is_refused(client, sopot, planner):
-    from civitas.testing.factories import PlanFactory
-
     consultation = build_consultation(sopot, planner, slug="plan", open_=False)
     services.consultation_update(actor=planner, consultation=consultation, expected_version=consultation.version,
                                  plan=PlanFactory(municipality=sopot, vision_bg="Визия."))  # fmt: skip

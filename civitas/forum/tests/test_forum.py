@@ -1,15 +1,33 @@
+import datetime
+import io
+
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
+from django_tasks import default_task_backend
+from django_tasks_db.models import DBTaskResult
+from PIL import Image
 
-from civitas.core.models import Role
-from civitas.forum import services
+from civitas.accounts.services import profile_of
+from civitas.consultations import services as consultations
+from civitas.consultations.models import ModerationEntry
+from civitas.core.models import Block, Role
+from civitas.forum import services, tasks
 from civitas.forum.models import ModerationAction, Post, PostState, Topic
-from civitas.testing.factories import MembershipFactory, MunicipalityFactory, ProjectFactory, UserFactory
+from civitas.testing.factories import (
+    MembershipFactory,
+    MunicipalityFactory,
+    PlanFactory,
+    ProjectFactory,
+    UserFactory,
+)
+from civitas.testing.factories import MembershipFactory as Membership
 from civitas.testing.signin import sign_in
 
 pytestmark = pytest.mark.django_db
@@ -61,8 +79,6 @@ def test_followers_get_an_email_on_reply(topic, citizen, django_capture_on_commi
 def test_each_follower_is_notified_in_the_language_of_their_profile(
     topic, django_capture_on_commit_callbacks
 ):
-    from civitas.accounts.services import profile_of
-
     english = UserFactory(username="visitor", email="visitor@example.org")
     profile = profile_of(english)
     profile.language = "en"
@@ -81,9 +97,6 @@ def test_notification_is_a_background_task_enqueued_after_commit(
 ):
     """With a queue instead of the inline backend, the post enqueues the task and sends nothing
     itself; the worker's run of the task sends the e-mail."""
-    from django_tasks import default_task_backend
-
-    from civitas.forum import tasks
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
     other = UserFactory(username="other", email="other@example.org")
@@ -143,9 +156,6 @@ def test_civic_monitoring_issue_with_photo_and_official_answer(town, citizen, se
     topic = services.topic_create(
         actor=citizen, municipality=town, title="Велоалея", body="Следя", project=project
     )
-    import io
-
-    from PIL import Image
 
     image = io.BytesIO()
     Image.new("RGB", (10, 10), "green").save(image, format="JPEG")
@@ -202,8 +212,6 @@ def test_posts_written_without_notification_send_no_mail(topic, django_capture_o
 @pytest.mark.django_db(transaction=True)
 def test_with_the_database_backend_the_worker_sends_what_was_queued(settings):
     """Production: the task waits in the database until `manage.py db_worker` runs it."""
-    from django.core.management import call_command
-    from django_tasks_db.models import DBTaskResult
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     municipality = MunicipalityFactory(slug="sopot")
@@ -217,13 +225,6 @@ def test_with_the_database_backend_the_worker_sends_what_was_queued(settings):
 
 
 def test_a_topic_on_a_consultation_is_listed_on_the_consultation_page(client, town, citizen):
-    import datetime
-
-    from django.utils import timezone
-
-    from civitas.consultations import services as consultations
-    from civitas.testing.factories import MembershipFactory as Membership
-
     planner = UserFactory(username="planner")
     Membership(user=planner, municipality=town, role=Role.PLANNER)
     now = timezone.now()
@@ -257,7 +258,7 @@ def test_moderators_cannot_bring_back_a_post_removed_at_its_authors_request(topi
     moderator = UserFactory(username="moderator")
     MembershipFactory(user=moderator, municipality=town, role=Role.MODERATOR)
     post = topic.posts.get()
-    services.posts_remove_by_author(user=citizen)
+    services.posts_remove_by_author(actor=citizen, user=citizen)
     post.refresh_from_db()
     for call in (
         lambda: services.post_hide(actor=moderator, post=post, reason="Обидно"),
@@ -270,8 +271,6 @@ def test_moderators_cannot_bring_back_a_post_removed_at_its_authors_request(topi
 
 
 def test_a_topic_cannot_be_attached_to_a_draft_plan(client, town, citizen):
-    from civitas.testing.factories import PlanFactory
-
     draft = PlanFactory(municipality=town, slug="chernova", status="draft")
     sign_in(client, citizen)
     client.post(
@@ -279,3 +278,26 @@ def test_a_topic_cannot_be_attached_to_a_draft_plan(client, town, citizen):
     )
     topic = Topic.objects.get(title="Тема")
     assert topic.plan is None and draft.topics.count() == 0
+
+
+def test_a_block_from_a_consultations_page_is_logged_in_both_moderation_logs(town, citizen):
+    moderator = MembershipFactory(municipality=town, role=Role.MODERATOR).user
+    planner = MembershipFactory(municipality=town, role=Role.PLANNER).user
+    now = timezone.now()
+    consultation = consultations.consultation_create(
+        actor=planner, municipality=town, slug="naredba", title_bg="Наредба",
+        opens_at=now, closes_at=now + datetime.timedelta(days=30),
+    )  # fmt: skip
+    services.user_block(
+        actor=moderator, municipality=town, user=citizen, reason="Спам", consultation=consultation
+    )
+    assert Block.objects.filter(municipality=town, user=citizen).exists()
+    logged = ModerationAction.objects.get(action="block")
+    assert (logged.user, logged.moderator, logged.reason) == (citizen, moderator, "Спам")
+    entry = ModerationEntry.objects.get(action="block")
+    assert (entry.consultation, entry.user, entry.moderator, entry.reason) == (
+        consultation,
+        citizen,
+        moderator,
+        "Спам",
+    )

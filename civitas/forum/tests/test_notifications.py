@@ -7,6 +7,7 @@ from smtplib import SMTPRecipientsRefused, SMTPServerDisconnected
 import pytest
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
+from django_tasks import default_task_backend
 
 from civitas.forum import services, tasks
 from civitas.forum.models import Follow, PostState
@@ -44,8 +45,6 @@ class DropsAfterOne(EmailBackend):
 
 @pytest.fixture
 def dummy_tasks(settings):
-    from django_tasks import default_task_backend
-
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
     default_task_backend.results.clear()
     return default_task_backend

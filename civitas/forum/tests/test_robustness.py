@@ -2,6 +2,7 @@
 stall other people's saves (rendering grows linearly and runs outside any write transaction),
 and a topic title cannot smuggle e-mail headers or make notifications fail unnoticed."""
 
+import io
 import logging
 import sqlite3
 import sys
@@ -11,13 +12,22 @@ from smtplib import SMTPException
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.mail.backends.base import BaseEmailBackend
+from django.core.management import call_command
 from django.db import connection, transaction
 from django.urls import reverse
+from django.utils import timezone
+from django_tasks import default_task_backend
+from django_tasks_db.models import DBTaskResult
+from PIL import Image
 
+from civitas.core import mail as core_mail
+from civitas.core import uploads
 from civitas.forum import markup, services, tasks
+from civitas.forum.forms import PostForm, TopicForm
 from civitas.forum.models import Post, Topic
-from civitas.testing.factories import MunicipalityFactory, UserFactory
+from civitas.testing.factories import MunicipalityFactory, ProjectFactory, UserFactory
 from civitas.testing.signin import sign_in
 
 # --- Finding 2: rendering cost and the write lock -------------------------------------------------
@@ -65,8 +75,6 @@ def test_ordinary_markdown_still_renders():
 
 
 def test_a_body_longer_than_the_limit_is_refused_by_the_form():
-    from civitas.forum.forms import PostForm, TopicForm
-
     long_body = "[" * (services.MAX_BODY + 1)
     assert "body" in PostForm({"body": long_body}).errors
     assert "body" in TopicForm({"title": "Тема", "body": long_body}).errors
@@ -76,14 +84,6 @@ def test_a_body_longer_than_the_limit_is_refused_by_the_form():
 def test_posts_are_rendered_and_photos_processed_outside_any_transaction(
     client, monkeypatch, settings, tmp_path
 ):
-    import io
-
-    from django.core.files.uploadedfile import SimpleUploadedFile
-    from PIL import Image
-
-    from civitas.core import uploads
-    from civitas.testing.factories import ProjectFactory
-
     settings.MEDIA_ROOT = tmp_path
     outside = []
     render, check_upload = markup.render, uploads.check_upload
@@ -274,11 +274,6 @@ def test_a_failing_mail_server_is_logged_not_swallowed(
 
 
 def test_a_failed_notification_is_queued_again_later_a_bounded_number_of_times(town, citizen, settings):
-    from django.utils import timezone
-    from django_tasks import default_task_backend
-
-    from civitas.core import mail as core_mail
-
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
     settings.EMAIL_BACKEND = f"{__name__}.FailingBackend"
     topic = services.topic_create(actor=citizen, municipality=town, title="Тема", body="Текст")
@@ -303,9 +298,6 @@ def test_a_failed_notification_is_queued_again_later_a_bounded_number_of_times(t
 @pytest.mark.django_db(transaction=True)
 def test_with_the_database_backend_a_failed_e_mail_is_recorded_and_retried_later(settings, caplog):
     """Production: the worker records the failed attempt, and the retry waits in the queue."""
-    from django.core.management import call_command
-    from django.utils import timezone
-    from django_tasks_db.models import DBTaskResult
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     settings.EMAIL_BACKEND = f"{__name__}.FailingBackend"

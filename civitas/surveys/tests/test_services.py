@@ -13,7 +13,7 @@ from civitas.core.errors import ConflictError
 from civitas.core.models import AuditEvent
 from civitas.surveys import selectors, services
 from civitas.surveys.models import Answer, Invitation, Question, Response, Section
-from civitas.testing.factories import UserFactory
+from civitas.testing.factories import MembershipFactory, MunicipalityFactory, UserFactory
 
 from .conftest import build_survey, valid_answers
 
@@ -34,7 +34,7 @@ def test_a_response_and_its_answers_are_stored_in_one_go(survey, django_assert_m
     answers = valid_answers(survey, settlement=1)
     selectors.questionnaire(survey)  # cached, as on a page that showed the form
     with django_assert_max_num_queries(4):  # savepoint handling aside: insert response, insert answers
-        response = services.survey_submit(user=None, survey=survey, answers=answers)
+        response = services.survey_submit(actor=None, survey=survey, answers=answers)
     q1, q2, q3, q4, q5, q6, q7 = survey.q
     stored = list(Answer.objects.filter(response=response).order_by("question__position", "rank", "pk"))
     assert [(a.question_id, a.option_id is not None, a.rank) for a in stored] == [
@@ -70,9 +70,9 @@ def test_bad_input_is_refused_and_nothing_is_stored(sopot, planner):
     open_to_all = build_survey(sopot, planner, slug="all")
     codes = services.invitations_generate(actor=planner, survey=by_code, count=2)
     other_survey_code = services.invitations_generate(actor=planner, survey=by_account, count=1)[0].code
-    services.survey_submit(user=citizen, survey=by_account, answers=valid_answers(by_account))
+    services.survey_submit(actor=citizen, survey=by_account, answers=valid_answers(by_account))
     services.survey_submit(
-        user=None, survey=by_code, answers=valid_answers(by_code), invitation_code=codes[0].code
+        actor=None, survey=by_code, answers=valid_answers(by_code), invitation_code=codes[0].code
     )
     q1, q2, q3 = open_to_all.q[:3]
     wrong = valid_answers(open_to_all)
@@ -87,31 +87,31 @@ def test_bad_input_is_refused_and_nothing_is_stored(sopot, planner):
     draft = build_survey(sopot, planner, slug="draft", status="draft")
 
     cases = [
-        (lambda: services.survey_submit(user=None, survey=open_to_all, answers=wrong | {q1.pk: str(q2.options.first().pk)}),
+        (lambda: services.survey_submit(actor=None, survey=open_to_all, answers=wrong | {q1.pk: str(q2.options.first().pk)}),
          {f"q{q1.pk}": ["Choose one of the options given."]}),
-        (lambda: services.survey_submit(user=None, survey=open_to_all, answers=wrong | {q1.pk: ""}),
+        (lambda: services.survey_submit(actor=None, survey=open_to_all, answers=wrong | {q1.pk: ""}),
          {f"q{q1.pk}": ["Answer this question."]}),
-        (lambda: services.survey_submit(user=None, survey=open_to_all, answers=wrong | {q3.pk: "7"}),
+        (lambda: services.survey_submit(actor=None, survey=open_to_all, answers=wrong | {q3.pk: "7"}),
          {f"q{q3.pk}": ["Choose a point of the scale from 1 to 5."]}),
-        (lambda: services.survey_submit(user=None, survey=open_to_all, answers={}),
+        (lambda: services.survey_submit(actor=None, survey=open_to_all, answers={}),
          {f"q{q1.pk}": ["Answer this question."], f"q{q3.pk}": ["Answer this question."]}),
-        (lambda: services.survey_submit(user=citizen, survey=by_account, answers=valid_answers(by_account)),
+        (lambda: services.survey_submit(actor=citizen, survey=by_account, answers=valid_answers(by_account)),
          {"__all__": ["You have already answered this survey: only one response per person is counted."]}),
-        (lambda: services.survey_submit(user=None, survey=by_account, answers=valid_answers(by_account)),
+        (lambda: services.survey_submit(actor=None, survey=by_account, answers=valid_answers(by_account)),
          {"__all__": ["Sign in to answer this survey."]}),
-        (lambda: services.survey_submit(user=None, survey=by_code, answers=valid_answers(by_code), invitation_code=codes[0].code),
+        (lambda: services.survey_submit(actor=None, survey=by_code, answers=valid_answers(by_code), invitation_code=codes[0].code),
          {"invitation_code": ["This invitation code has already been used to answer the survey."]}),
-        (lambda: services.survey_submit(user=None, survey=by_code, answers=valid_answers(by_code), invitation_code="NOPE-NOPE"),
+        (lambda: services.survey_submit(actor=None, survey=by_code, answers=valid_answers(by_code), invitation_code="NOPE-NOPE"),
          {"invitation_code": ["This invitation code is not valid for this survey."]}),
-        (lambda: services.survey_submit(user=None, survey=by_code, answers=valid_answers(by_code), invitation_code=other_survey_code),
+        (lambda: services.survey_submit(actor=None, survey=by_code, answers=valid_answers(by_code), invitation_code=other_survey_code),
          {"invitation_code": ["This invitation code is not valid for this survey."]}),
-        (lambda: services.survey_submit(user=None, survey=by_code, answers=valid_answers(by_code)),
+        (lambda: services.survey_submit(actor=None, survey=by_code, answers=valid_answers(by_code)),
          {"invitation_code": ["Enter the invitation code you received."]}),
-        (lambda: services.survey_submit(user=None, survey=closed, answers=valid_answers(closed)),
+        (lambda: services.survey_submit(actor=None, survey=closed, answers=valid_answers(closed)),
          {"__all__": ["The survey is closed: responses are no longer accepted."]}),
-        (lambda: services.survey_submit(user=None, survey=draft, answers=valid_answers(draft)),
+        (lambda: services.survey_submit(actor=None, survey=draft, answers=valid_answers(draft)),
          {"__all__": ["The survey is closed: responses are no longer accepted."]}),
-        (lambda: services.survey_submit(user=None, survey=future, answers=valid_answers(future)),
+        (lambda: services.survey_submit(actor=None, survey=future, answers=valid_answers(future)),
          {"__all__": ["The survey is not open yet."]}),
     ]  # fmt: skip
     for call, expected in cases:
@@ -119,7 +119,7 @@ def test_bad_input_is_refused_and_nothing_is_stored(sopot, planner):
     # The unused code still works; the code is accepted in lower case and without its hyphen.
     formatted = services.format_code(codes[1].code).lower()
     services.survey_submit(
-        user=None, survey=by_code, answers=valid_answers(by_code), invitation_code=formatted
+        actor=None, survey=by_code, answers=valid_answers(by_code), invitation_code=formatted
     )
     assert Invitation.objects.get(pk=codes[1].pk).used_at is not None
 
@@ -127,13 +127,13 @@ def test_bad_input_is_refused_and_nothing_is_stored(sopot, planner):
 def test_one_response_per_account_and_per_code_is_recorded(sopot, planner):
     citizen = UserFactory()
     by_account = build_survey(sopot, planner, slug="accounts", access="account", one_response_per="account")
-    response = services.survey_submit(user=citizen, survey=by_account, answers=valid_answers(by_account))
+    response = services.survey_submit(actor=citizen, survey=by_account, answers=valid_answers(by_account))
     assert response.user == citizen and response.dedupe_key == f"user:{citizen.pk}"
     assert selectors.has_answered(survey=by_account, user=citizen)
     by_code = build_survey(sopot, planner, slug="codes", one_response_per="code")
     code = services.invitations_generate(actor=planner, survey=by_code, count=1)[0]
     response = services.survey_submit(
-        user=citizen, survey=by_code, answers=valid_answers(by_code), invitation_code=code.code
+        actor=citizen, survey=by_code, answers=valid_answers(by_code), invitation_code=code.code
     )
     assert response.invitation_id == code.pk and response.dedupe_key == f"code:{code.pk}"
     assert response.user is None  # an anonymous survey does not record who answered
@@ -191,8 +191,6 @@ needs_concurrent_db = pytest.mark.skipif(
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("rule", ["account", "code"])
 def test_concurrent_double_submission_stores_exactly_one(rule, transactional_db):
-    from civitas.testing.factories import MembershipFactory, MunicipalityFactory
-
     sopot = MunicipalityFactory(slug="sopot")
     planner = MembershipFactory(municipality=sopot, role="planner").user
     citizen = UserFactory()
@@ -213,7 +211,7 @@ def test_concurrent_double_submission_stores_exactly_one(rule, transactional_db)
         outcomes = _race(
             [
                 lambda: services.survey_submit(
-                    user=citizen, survey=survey, answers=valid_answers(survey), invitation_code=code
+                    actor=citizen, survey=survey, answers=valid_answers(survey), invitation_code=code
                 )
             ]
             * 4
@@ -244,7 +242,7 @@ def test_editing_the_questionnaire_moves_the_version_and_refreshes_the_cache(sur
 
 
 def test_questions_with_answers_keep_their_kind_and_options(survey, planner):
-    services.survey_submit(user=None, survey=survey, answers=valid_answers(survey))
+    services.survey_submit(actor=None, survey=survey, answers=valid_answers(survey))
     q1 = survey.q[0]
     with pytest.raises(ValidationError) as error:
         services.question_update(actor=planner, question=q1, expected_version=q1.version, kind="multiple")
@@ -297,7 +295,7 @@ def test_survey_slug_and_one_response_rules(sopot, planner, survey):
     with pytest.raises(ValidationError) as error:
         services.survey_create(actor=planner, municipality=sopot, slug="priorities", title_bg="Пак")
     assert "slug" in error.value.message_dict
-    services.survey_submit(user=None, survey=survey, answers=valid_answers(survey))
+    services.survey_submit(actor=None, survey=survey, answers=valid_answers(survey))
     with pytest.raises(ValidationError) as error:
         services.survey_update(
             actor=planner, survey=survey, expected_version=survey.version, one_response_per="code"

@@ -2,7 +2,9 @@
 shown on re-render, errors in the summary, codes), results and cross-tab numbers, exports, pinned
 query counts, and the staff building a survey."""
 
+import csv
 import datetime
+import io
 import tracemalloc
 
 import pytest
@@ -12,6 +14,7 @@ from django.http import StreamingHttpResponse
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from civitas.consultations.tests.form_page import form_data
 from civitas.core.models import AuditEvent
@@ -127,7 +130,7 @@ def test_closed_and_draft_surveys(client, sopot, planner):
 def _answer_many(survey, n):
     for i in range(n):
         services.survey_submit(
-            user=None, survey=survey,
+            actor=None, survey=survey,
             answers=valid_answers(survey, settlement=i % 2, likert=1 + i % 5, age=20 + i, goals=(i % 3,), text=f"Т{i}"),
         )  # fmt: skip
 
@@ -209,9 +212,6 @@ def test_responses_export_csv_and_xlsx(client, survey, planner):
     assert (
         "Икономика" in lines[1] and "Втора > Първа > Трета" in lines[1] and lines[5].split(",")[2] == "paper"
     )
-    import io
-
-    from openpyxl import load_workbook
 
     response = client.get(reverse("surveys_manage:export", args=["sopot", survey.slug, "xlsx"]))
     workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
@@ -221,10 +221,6 @@ def test_responses_export_csv_and_xlsx(client, survey, planner):
 
 def test_exports_never_run_an_answer_as_a_formula_and_survive_control_characters(client, survey, planner):
     """CSV injection and control characters: a respondent's text stays text in both exports."""
-    import csv
-    import io
-
-    from openpyxl import load_workbook
 
     texts = ['=HYPERLINK("http://example.org","x")', "@SUM(1)", "ред\x01\x0bдруг"]
     for text in texts:
