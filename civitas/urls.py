@@ -19,8 +19,8 @@ def superuser_only(request):
 
 # Django's admin is for platform superusers; municipality staff work in /<municipality>/manage/.
 # Its sign-in is Civitas's own (throttled, with the second factor).
-admin.site.has_permission = superuser_only
-admin.site.login = signin.admin_login
+admin.site.has_permission = superuser_only  # type: ignore[method-assign]  # the admin's hook
+admin.site.login = signin.admin_login  # type: ignore[method-assign]  # the admin's hook
 admin.site.site_header = "Civitas"
 
 urlpatterns = [

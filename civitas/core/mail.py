@@ -92,7 +92,7 @@ def send_or_retry(
         logger.exception("Sending %s failed (attempt %s of %s).", description, attempt, MAX_ATTEMPTS)
         if attempt < MAX_ATTEMPTS and pending.keys != [] and task.get_backend().supports_defer:
             delay = RETRY_DELAYS[min(attempt, len(RETRY_DELAYS)) - 1]
-            kwargs = {"attempt": attempt + 1}
+            kwargs: dict[str, object] = {"attempt": attempt + 1}
             if pending.keys is not None:
                 kwargs["recipients"] = pending.keys
             task.using(run_after=timezone.now() + delay).enqueue(*args, **kwargs)

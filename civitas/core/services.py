@@ -1,4 +1,5 @@
 import json
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
@@ -52,15 +53,15 @@ def bump_version(*, instance: models.Model, expected_version: int | None) -> Non
     Moves the stored version one up in the same statement, so of two concurrent saves exactly one
     passes.
     """
-    model = type(instance)
+    model: Any = type(instance)  # a model with a ``version`` field
     if expected_version is None:
-        expected_version = instance.version
+        expected_version = instance.version  # type: ignore[attr-defined]
     updated = model.objects.filter(pk=instance.pk, version=expected_version).update(
         version=models.F("version") + 1
     )
     if updated != 1:
         raise ConflictError()
-    instance.version = expected_version + 1
+    instance.version = expected_version + 1  # type: ignore[attr-defined]
 
 
 def field_changes(instance, data: dict) -> dict:

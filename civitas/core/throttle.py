@@ -117,7 +117,8 @@ class CounterCache(DatabaseCache):
         db = router.db_for_write(self.cache_model_class)
         connection = connections[db]
         quote = connection.ops.quote_name
-        table, cache_key, value, expires = (quote(self._table), quote("cache_key"), quote("value"),
+        table_name: str = self._table  # type: ignore[attr-defined]  # set by DatabaseCache
+        table, cache_key, value, expires = (quote(table_name), quote("cache_key"), quote("value"),
                                             quote("expires"))  # fmt: skip
         for _attempt in range(ATTEMPTS):
             moment = tz_now().replace(microsecond=0)

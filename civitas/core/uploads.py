@@ -115,7 +115,7 @@ def reencode_image(data: bytes) -> tuple[bytes, str, str]:
             if image.format == "JPEG":
                 image.draft("RGB", (MAX_PHOTO_SIDE, MAX_PHOTO_SIDE))  # decode at a reduced size
             image.load()
-            image = ImageOps.exif_transpose(image)
+            image = ImageOps.exif_transpose(image)  # type: ignore[assignment]  # an Image, used as one
             image.thumbnail((MAX_PHOTO_SIDE, MAX_PHOTO_SIDE))
             has_alpha = image.mode in ("RGBA", "LA") or "transparency" in image.info
             out = io.BytesIO()

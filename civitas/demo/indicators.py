@@ -8,6 +8,7 @@ passports, the indicator owner enters and submits, the verifier approves and pub
 """
 
 from decimal import Decimal
+from typing import Any
 
 from django.contrib.auth import get_user_model
 
@@ -30,7 +31,7 @@ SETTLEMENTS = [
 
 # (plan slug, element code or None, project code or None, passport, targets {year: value},
 #  values {year: value or (numerator, denominator)}, breakdown share of Sopot or None, pending {year: state})
-INDICATORS = [
+INDICATORS: list[tuple[Any, ...]] = [
     # Tourism ----------------------------------------------------------------------------------
     (
         "pravila-monitoring-ocenka",

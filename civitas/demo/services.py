@@ -44,7 +44,7 @@ def load_plan_file(municipality: Municipality, name: str) -> Plan:
     """Import one demo plan file unless the municipality has its plan already."""
     data = (DATA / name).read_bytes()
     checked, issues = planfile.load(data, name)
-    if issues:
+    if issues or checked is None:
         raise DemoDataError("\n".join([f"{name}:"] + [str(issue) for issue in issues]))
     existing = Plan.objects.filter(municipality=municipality, slug=checked.plan["slug"]).first()
     if existing is not None:

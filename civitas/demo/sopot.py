@@ -6,13 +6,15 @@ Public facts only: NUTS BG421 (Plovdiv), population 8,375 at the 2021 census. No
 set here (the demo does not invent one).
 """
 
+from typing import Any
+
 PLAN_FILES = [  # in loading order; each file's plan.position puts the development plan first
     "opr-2014-2020.yaml",
     "strategia-gradoustroistvo-zhilishta.yaml",
     "pravila-monitoring-ocenka.yaml",
 ]
 
-SOPOT = {
+SOPOT: dict[str, Any] = {
     "slug": "sopot",
     "name_bg": "Община Сопот",
     "name_en": "Sopot Municipality",

@@ -11,6 +11,7 @@ every service; those who may must succeed, the others must get PermissionDenied,
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from inspect import Parameter, getmembers, isfunction, signature
+from typing import Any, cast
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
@@ -24,7 +25,14 @@ from .factories import MembershipFactory, MunicipalityFactory, UserFactory
 ROLES = tuple(Role)
 # Who calls: nobody signed in, a citizen, each staff role here, an administrator of another
 # municipality, a superuser, and an administrator here whose web session lacks the second factor.
-ACTORS = ("anonymous", "citizen", *ROLES, "administrator_elsewhere", "superuser", "administrator_without_second_factor")
+ACTORS = (
+    "anonymous",
+    "citizen",
+    *ROLES,
+    "administrator_elsewhere",
+    "superuser",
+    "administrator_without_second_factor",
+)
 
 
 @dataclass
@@ -41,14 +49,19 @@ class World:
 
 
 def build_world() -> World:
-    world = World(municipality=MunicipalityFactory(slug="sopot"), other=MunicipalityFactory(slug="karlovo"))
+    world = World(
+        municipality=cast(Municipality, MunicipalityFactory(slug="sopot")),
+        other=cast(Municipality, MunicipalityFactory(slug="karlovo")),
+    )
     world.actors["anonymous"] = AnonymousUser()
     world.actors["citizen"] = UserFactory(username="citizen")
     for role in ROLES:
         world.actors[role] = MembershipFactory(municipality=world.municipality, role=role).user
-    world.actors["administrator_elsewhere"] = MembershipFactory(municipality=world.other, role=Role.ADMINISTRATOR).user
+    world.actors["administrator_elsewhere"] = MembershipFactory(
+        municipality=world.other, role=Role.ADMINISTRATOR
+    ).user
     world.actors["superuser"] = UserFactory(username="platform", is_superuser=True, is_staff=True)
-    lacking = MembershipFactory(municipality=world.municipality, role=Role.ADMINISTRATOR).user
+    lacking: Any = MembershipFactory(municipality=world.municipality, role=Role.ADMINISTRATOR).user
     lacking.civitas_second_factor_passed = False  # as SecondFactorMiddleware marks such a session
     world.actors["administrator_without_second_factor"] = lacking
     return world

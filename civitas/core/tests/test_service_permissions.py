@@ -21,7 +21,9 @@ CASES = {
 
 
 def test_every_service_has_a_case():
-    assert_covers(services, CASES, exempt={"audit_record": "the log itself, written by services after their check"})
+    assert_covers(
+        services, CASES, exempt={"audit_record": "the log itself, written by services after their check"}
+    )
 
 
 @pytest.mark.parametrize("name", sorted(CASES))

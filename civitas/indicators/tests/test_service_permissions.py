@@ -83,7 +83,9 @@ SERVICE_CASES = {
     ),
     "indicator_update": ServiceCase(
         call=lambda world, actor: services.indicator_update(
-            actor=actor, indicator=(found := _indicator("OWNED")), expected_version=1,
+            actor=actor,
+            indicator=(found := _indicator("OWNED")),
+            expected_version=1,
             passport=replace(IndicatorPassport.of(found), name_bg="Ново име"),
         ),  # fmt: skip
         allowed=Action.EDIT_PLAN,
