@@ -77,7 +77,7 @@ format: install-test
 
 # Extract and compile translations (needs GNU gettext). Compiled .mo files are committed.
 messages: install
-	cd civitas && ../$(PY) ../manage.py makemessages -l bg -l en --no-obsolete --ignore '*/tests/*'
+	cd civitas && ../$(PY) ../manage.py makemessages -l bg --no-obsolete --ignore '*/tests/*'
 	cd civitas && ../$(PY) ../manage.py compilemessages
 
 # Rebuild the vendored front-end assets from npm packages (needs Node.js; output is committed).
