@@ -126,7 +126,9 @@ def indicator_create(request, municipality):
         attach_choices=_attach_choices(municipality),
     )  # fmt: skip
     formset = forms.TargetFormSet(
-        request.POST or None, prefix="targets", form_kwargs={"frequency": _frequency(request, "annual")}
+        request.POST or None,
+        prefix="targets",
+        form_kwargs={"frequency": _frequency(request, Frequency.ANNUAL)},
     )
     back = reverse("indicators:list", args=[municipality.slug])
     if request.method == "POST" and form.is_valid() and formset.is_valid():
