@@ -20,7 +20,15 @@ from civitas.projects.models import Project
 
 from . import policy, reporting
 from .evaluation import evaluate, evaluation_date, thresholds_for
-from .models import COUNTED_STATES, ImportJob, Indicator, IndicatorChange, Measurement, Target
+from .models import (
+    COUNTED_STATES,
+    ImportJob,
+    Indicator,
+    IndicatorChange,
+    Measurement,
+    MeasurementState,
+    Target,
+)
 from .reporting import CalendarKind
 from .rules import engine_error_text, indicator_period, period_of
 
@@ -592,7 +600,7 @@ def monitoring_dashboard(*, municipality, today: datetime.date | None = None) ->
     indicators = list(_staff_indicators(municipality).order_by("position", "code", "pk"))
     for indicator in indicators:
         indicator.municipality = municipality
-    submitted = pending_measurements(municipality=municipality).filter(state="submitted")
+    submitted = pending_measurements(municipality=municipality).filter(state=MeasurementState.SUBMITTED)
     return MonitoringDashboard(
         calendar=reporting_calendar(municipality=municipality, indicators=indicators, today=today),
         waiting=with_period_labels(submitted[:DASHBOARD_WAITING]),
