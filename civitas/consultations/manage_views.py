@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from civitas.core.errors import ConflictError
 from civitas.core.forms import edited_version, run_service
 from civitas.core.permissions import Action
+from civitas.core.staff import form_status, render_form
 from civitas.core.tenancy import staff_view
 from civitas.forum import services as forum_services
 
@@ -30,12 +31,6 @@ def _consultation(municipality, slug) -> Consultation:
     )
     consultation.municipality = municipality
     return consultation
-
-
-def _render_form(request, *, title, form, back, submit=None, intro="", multipart=False):
-    context = {"title": title, "form": form, "back": back, "submit": submit or _("Save"), "intro": intro,
-               "multipart": multipart, "nav": "manage"}  # fmt: skip
-    return render(request, "manage/form.html", context, status=400 if form.is_bound and form.errors else 200)
 
 
 def _detail_url(municipality, consultation) -> str:
@@ -64,8 +59,8 @@ def consultation_create(request, municipality):
             actor=request.user, municipality=municipality, **fields))):  # fmt: skip
             messages.success(request, _("The consultation was created: add the draft's text, then open it."))
             return redirect("consultations_manage:detail", municipality.slug, result["consultation"].slug)
-    return _render_form(request, title=_("New consultation"), form=form, multipart=True,
-                        back=reverse("consultations_manage:list", args=[municipality.slug]))  # fmt: skip
+    return render_form(request, title=_("New consultation"), form=form, multipart=True,
+                       back=reverse("consultations_manage:list", args=[municipality.slug]))  # fmt: skip
 
 
 @staff_view(STAFF)
@@ -81,8 +76,8 @@ def consultation_edit(request, municipality, slug):
             actor=request.user, consultation=consultation, expected_version=edited_version(form), **fields)):  # fmt: skip
             messages.success(request, _("The consultation was saved."))
             return redirect("consultations_manage:detail", municipality.slug, consultation.slug)
-    return _render_form(request, title=_("Edit consultation"), form=form, multipart=True,
-                        back=_detail_url(municipality, consultation))  # fmt: skip
+    return render_form(request, title=_("Edit consultation"), form=form, multipart=True,
+                       back=_detail_url(municipality, consultation))  # fmt: skip
 
 
 @staff_view(STAFF)
@@ -133,8 +128,8 @@ def draft_text(request, municipality, slug):
             text_en=form.cleaned_data["text_en"], expected_version=edited_version(form))):  # fmt: skip
             messages.success(request, _("The draft's text was split into sections and paragraphs."))
             return redirect("consultations_manage:detail", municipality.slug, consultation.slug)
-    return _render_form(request, title=_("The draft's text"), form=form, intro=consultation.title_bg,
-                        submit=_("Split and save"), back=_detail_url(municipality, consultation))  # fmt: skip
+    return render_form(request, title=_("The draft's text"), form=form, intro=consultation.title_bg,
+                       submit=_("Split and save"), back=_detail_url(municipality, consultation))  # fmt: skip
 
 
 @staff_view(STAFF)
@@ -180,8 +175,8 @@ def proposal_record(request, municipality, slug):
         if run_service(form, call):
             messages.success(request, _("The proposal was recorded. Record the next one."))
             return redirect("consultations_manage:record", municipality.slug, consultation.slug)
-    return _render_form(request, title=_("Record a proposal"), form=form, intro=consultation.title_bg, multipart=True,
-                        back=_detail_url(municipality, consultation))  # fmt: skip
+    return render_form(request, title=_("Record a proposal"), form=form, intro=consultation.title_bg, multipart=True,
+                       back=_detail_url(municipality, consultation))  # fmt: skip
 
 
 @staff_view(STAFF)
@@ -206,8 +201,8 @@ def proposal_answer(request, municipality, slug, pk):
             messages.success(request, _("The answer was saved."))
             return redirect(_detail_url(municipality, consultation) + f"#proposal-{proposal.pk}")
     intro = f"{selectors.submitter(proposal)}: {proposal.text}"
-    return _render_form(request, title=_("Answer the proposal"), form=form, intro=intro[:1000],
-                        back=_detail_url(municipality, consultation))  # fmt: skip
+    return render_form(request, title=_("Answer the proposal"), form=form, intro=intro[:1000],
+                       back=_detail_url(municipality, consultation))  # fmt: skip
 
 
 # Moderation --------------------------------------------------------------------------------------
@@ -273,5 +268,5 @@ def proposal_moderate(request, municipality, pk, action):
         request, "consultations/reason_form.html",
         {"nav": "manage", "form": form, "proposal": proposal, "consultation": proposal.consultation, "title": title,
          "submit": title, "public_reason": action == "hide", "back": back},
-        status=400 if form.errors else 200,
+        status=form_status(form),
     )  # fmt: skip

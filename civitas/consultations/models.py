@@ -190,7 +190,7 @@ class Proposal(models.Model):
                 name="proposal_paragraph_has_section",
             ),
             models.CheckConstraint(
-                condition=~models.Q(state="hidden") | models.Q(hidden_reason__gt=""),
+                condition=~models.Q(state=ProposalState.HIDDEN) | models.Q(hidden_reason__gt=""),
                 name="proposal_hidden_has_reason",
             ),
         ]
@@ -232,7 +232,7 @@ class Answer(models.Model):
     class Meta:
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(decision="accepted") | models.Q(reasons_bg__gt=""),
+                condition=models.Q(decision=Decision.ACCEPTED) | models.Q(reasons_bg__gt=""),
                 name="answer_reasons_unless_accepted",
             ),
         ]

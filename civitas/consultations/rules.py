@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 
 from civitas.core.text import plain  # noqa: F401 - used here and by the services as rules.plain
 
+from .models import FROZEN_STATUSES, ConsultationStatus, Decision
+
 MIN_DAYS = 30
 MAX_TEXT = 5000
 MAX_REASONS = 5000
@@ -74,7 +76,7 @@ def text_errors(text: str, *, field_name: str = "text", limit: int = MAX_TEXT) -
 def answer_errors(decision: str, reasons: str, decisions) -> dict:
     if decision not in decisions:
         return {"decision": [_("Choose the decision.")]}
-    if decision != "accepted" and not (reasons or "").strip():
+    if decision != Decision.ACCEPTED and not (reasons or "").strip():
         return {"reasons_bg": [_("Give the reasons: every proposal not fully accepted needs them.")]}
     if len(reasons or "") > MAX_REASONS:
         return {"reasons_bg": [_("The text can be at most %(max)s characters long.") % {"max": MAX_REASONS}]}
@@ -126,9 +128,9 @@ def same_shape(first: list[DraftSection], second: list[DraftSection]) -> bool:
 
 def proposal_refusal(*, status: str, opens_at, closes_at, now) -> str | None:
     """Why a proposal from the portal is not accepted now, or None."""
-    if status == "draft":
+    if status == ConsultationStatus.DRAFT:
         return _("This consultation is not open yet.")
-    if status in ("closed", "published") or now >= closes_at:
+    if status in FROZEN_STATUSES or now >= closes_at:
         return _("The consultation closed on %(date)s: proposals are no longer accepted.") % {
             "date": _when(closes_at)
         }

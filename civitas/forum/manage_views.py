@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from civitas.core.forms import run_service
 from civitas.core.permissions import Action
+from civitas.core.staff import form_status
 from civitas.core.tenancy import staff_view
 
 from . import forms, selectors, services
@@ -50,7 +51,7 @@ def post_moderate(request, municipality, pk, action):
             return redirect("forum:moderation", municipality.slug)
     title = _("Hide the post") if action == "hide" else _("Block the author")
     return render(request, "forum/reason_form.html", {"nav": "manage", "form": form, "post": post, "title": title,
-                  "submit": title, "public_reason": action == "hide"}, status=400 if form.errors else 200)  # fmt: skip
+                  "submit": title, "public_reason": action == "hide"}, status=form_status(form))  # fmt: skip
 
 
 @staff_view(Action.MODERATE)

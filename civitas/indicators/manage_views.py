@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from civitas.core.forms import edited_version, run_service
 from civitas.core.permissions import Action
+from civitas.core.staff import form_status, refused
 from civitas.core.tenancy import staff_view, with_municipality
 from civitas.plans import selectors as plan_selectors
 from civitas.plans.models import Plan
@@ -125,7 +126,9 @@ def indicator_create(request, municipality):
         attach_choices=_attach_choices(municipality),
     )  # fmt: skip
     formset = forms.TargetFormSet(
-        request.POST or None, prefix="targets", form_kwargs={"frequency": _frequency(request, "annual")}
+        request.POST or None,
+        prefix="targets",
+        form_kwargs={"frequency": _frequency(request, Frequency.ANNUAL)},
     )
     back = reverse("indicators:list", args=[municipality.slug])
     if request.method == "POST" and form.is_valid() and formset.is_valid():
@@ -231,7 +234,7 @@ def measurement_edit(request, municipality, code):
         request,
         "indicators/measurement_form.html",
         {"nav": "manage", "indicator": indicator, "form": form, "measurement": measurement, "back": back},
-        status=400 if form.is_bound and form.errors else 200,
+        status=form_status(form),
     )
 
 
@@ -240,12 +243,10 @@ def measurement_submit(request, municipality, pk):
     measurement = selectors.staff_measurement_get(municipality=municipality, pk=pk)
     back = reverse("indicators:values", args=[municipality.slug, measurement.indicator.code])
     if request.method == "POST":
-        try:
-            services.measurement_submit(actor=request.user, measurement=measurement)
+        if not refused(
+            request, lambda: services.measurement_submit(actor=request.user, measurement=measurement)
+        ):
             messages.success(request, _("The value was submitted for approval."))
-        except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
     return redirect(back)
 
 
@@ -269,7 +270,7 @@ def measurement_correct(request, municipality, pk):
         "indicators/measurement_form.html",
         {"nav": "manage", "indicator": indicator, "form": form, "measurement": measurement, "back": back,
          "correction": True},
-        status=400 if form.is_bound and form.errors else 200,
+        status=form_status(form),
     )  # fmt: skip
 
 
@@ -332,7 +333,7 @@ def measurement_review(request, municipality, pk):
         "indicators/review.html",
         {"nav": "manage", "measurement": measurement, "indicator": indicator, "form": form,
          "self_entered": policy.typed(request.user, measurement)},
-        status=400 if form.is_bound and form.errors else 200,
+        status=form_status(form),
     )  # fmt: skip
 
 

@@ -20,20 +20,28 @@ from enum import StrEnum
 
 from civitas.evaluation import engine
 
+from .models import MeasurementState
+
 # A value in one of these states has been reported: it is with the verifier or already counts.
-REPORTED_STATES = frozenset({"submitted", "approved", "published"})
+REPORTED_STATES = frozenset(
+    {MeasurementState.SUBMITTED, MeasurementState.APPROVED, MeasurementState.PUBLISHED}
+)
 
 
-class Due(StrEnum):
+class CalendarKind(StrEnum):
+    """What the reporting calendar says of a period of an indicator (see above): its value is due,
+    overdue (both from ``due_items``), or the indicator is stale (``is_stale``)."""
+
     DUE = "due"
     OVERDUE = "overdue"
+    STALE = "stale"
 
 
 @dataclass(frozen=True)
 class DueItem:
     period: engine.Period
     deadline: datetime.date
-    kind: Due
+    kind: CalendarKind  # DUE or OVERDUE
     state: str  # the stored value's state ("" when there is none)
 
     def days_left(self, today: datetime.date) -> int:
@@ -79,7 +87,9 @@ def due_items(
         if state in REPORTED_STATES:
             continue
         last_day = deadline(period, deadline_days)
-        items.append(DueItem(period, last_day, Due.OVERDUE if last_day < today else Due.DUE, state))
+        items.append(
+            DueItem(period, last_day, CalendarKind.OVERDUE if last_day < today else CalendarKind.DUE, state)
+        )
     return items
 
 
@@ -96,4 +106,4 @@ def is_stale(
 def due_within(items: Iterable[DueItem], *, today: datetime.date, days: int) -> list[DueItem]:
     """What a reminder lists: every overdue item, and the due ones whose deadline is at most
     ``days`` away."""
-    return [item for item in items if item.kind is Due.OVERDUE or item.days_left(today) <= days]
+    return [item for item in items if item.kind is CalendarKind.OVERDUE or item.days_left(today) <= days]

@@ -20,7 +20,16 @@ from civitas.projects.models import Project
 
 from . import policy, reporting
 from .evaluation import evaluate, evaluation_date, thresholds_for
-from .models import COUNTED_STATES, ImportJob, Indicator, IndicatorChange, Measurement, Target
+from .models import (
+    COUNTED_STATES,
+    ImportJob,
+    Indicator,
+    IndicatorChange,
+    Measurement,
+    MeasurementState,
+    Target,
+)
+from .reporting import CalendarKind
 from .rules import engine_error_text, indicator_period, period_of
 
 
@@ -372,7 +381,7 @@ class PeriodRow:
     period: engine.Period
     measurement: Measurement | None
     deadline: datetime.date
-    due: str  # "due", "overdue" or ""
+    due: str  # CalendarKind.DUE or .OVERDUE, or ""
 
 
 def indicator_periods(indicator: Indicator, *, today: datetime.date | None = None) -> list[PeriodRow]:
@@ -406,7 +415,7 @@ class CalendarEntry:
     indicator: Indicator
     period: engine.Period
     deadline: datetime.date
-    kind: str  # "due", "overdue" or "stale"
+    kind: CalendarKind
     state: str = ""  # of the stored value, when there is one (a draft or a returned value)
 
 
@@ -416,20 +425,20 @@ class ReportingCalendar:
     deadline_days: int
     entries: list[CalendarEntry]
 
-    def of_kind(self, kind: str) -> list[CalendarEntry]:
+    def of_kind(self, kind: CalendarKind) -> list[CalendarEntry]:
         return [entry for entry in self.entries if entry.kind == kind]
 
     @property
     def due(self) -> list[CalendarEntry]:
-        return self.of_kind("due")
+        return self.of_kind(CalendarKind.DUE)
 
     @property
     def overdue(self) -> list[CalendarEntry]:
-        return self.of_kind("overdue")
+        return self.of_kind(CalendarKind.OVERDUE)
 
     @property
     def stale(self) -> list[CalendarEntry]:
-        return self.of_kind("stale")
+        return self.of_kind(CalendarKind.STALE)
 
     def _grouped(self, key) -> list[tuple[str, list[CalendarEntry]]]:
         groups = defaultdict(list)
@@ -474,7 +483,7 @@ def reporting_calendar(
             frequency=indicator.frequency, years=years, states=states[indicator.pk], today=today,
             deadline_days=days,
         ):  # fmt: skip
-            entries.append(CalendarEntry(indicator, item.period, item.deadline, item.kind.value, item.state))
+            entries.append(CalendarEntry(indicator, item.period, item.deadline, item.kind, item.state))
         as_of = evaluation_date(years[1] if years else None, today)
         if reporting.is_stale(
             frequency=indicator.frequency, published=published[indicator.pk], as_of=as_of, grace_days=grace
@@ -482,8 +491,8 @@ def reporting_calendar(
             last = max(published[indicator.pk])
             entries.append(
                 CalendarEntry(
-                    indicator, last,
-                    engine.stale_after(last, engine.Frequency(indicator.frequency), grace), "stale",
+                    indicator, last, engine.stale_after(last, engine.Frequency(indicator.frequency), grace),
+                    CalendarKind.STALE,
                 )
             )  # fmt: skip
     return ReportingCalendar(today=today, deadline_days=days, entries=entries)
@@ -509,11 +518,16 @@ def reminder_items(
     by_owner: dict[int, list[CalendarEntry]] = {}
     for entry in calendar.entries:
         owner_of = entry.indicator.owner
-        if entry.kind == "stale" or owner_of is None or not owner_of.email or not owner_of.is_active:
+        if (
+            entry.kind == CalendarKind.STALE
+            or owner_of is None
+            or not owner_of.email
+            or not owner_of.is_active
+        ):
             continue
         if owner_of.pk not in staff and not owner_of.is_superuser:
             continue
-        item = reporting.DueItem(entry.period, entry.deadline, reporting.Due(entry.kind), entry.state)
+        item = reporting.DueItem(entry.period, entry.deadline, entry.kind, entry.state)
         if reporting.due_within([item], today=today, days=days):
             by_owner.setdefault(owner_of.pk, []).append(entry)
     return by_owner
@@ -586,7 +600,7 @@ def monitoring_dashboard(*, municipality, today: datetime.date | None = None) ->
     indicators = list(_staff_indicators(municipality).order_by("position", "code", "pk"))
     for indicator in indicators:
         indicator.municipality = municipality
-    submitted = pending_measurements(municipality=municipality).filter(state="submitted")
+    submitted = pending_measurements(municipality=municipality).filter(state=MeasurementState.SUBMITTED)
     return MonitoringDashboard(
         calendar=reporting_calendar(municipality=municipality, indicators=indicators, today=today),
         waiting=with_period_labels(submitted[:DASHBOARD_WAITING]),

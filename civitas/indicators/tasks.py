@@ -27,6 +27,7 @@ from civitas.core.models import Municipality
 from . import imports, policy, selectors
 from .imports import ImportResult, RowError
 from .models import ImportJob, ImportJobState, ReminderSent
+from .reporting import CalendarKind
 
 logger = logging.getLogger(__name__)
 
@@ -81,8 +82,8 @@ def reminder_deliver(*, municipality_id: int, owner_id: int, day: datetime.date)
     record, created = ReminderSent.objects.get_or_create(municipality=municipality, owner=owner, day=day)
     if not created:
         return False
-    record.due_count = sum(1 for item in items if item.kind == "due")
-    record.overdue_count = sum(1 for item in items if item.kind == "overdue")
+    record.due_count = sum(1 for item in items if item.kind == CalendarKind.DUE)
+    record.overdue_count = sum(1 for item in items if item.kind == CalendarKind.OVERDUE)
     record.save(update_fields=["due_count", "overdue_count"])
     profile = getattr(owner, "profile", None)
     languages = ["bg", "en"] if profile is not None and profile.language == "en" else ["bg"]
@@ -91,7 +92,8 @@ def reminder_deliver(*, municipality_id: int, owner_id: int, day: datetime.date)
         with translation.override(language):
             context = {
                 "municipality": municipality, "owner": owner, "items": items, "day": day,
-                "due": [i for i in items if i.kind == "due"], "overdue": [i for i in items if i.kind == "overdue"],
+                "due": [i for i in items if i.kind == CalendarKind.DUE],
+                "overdue": [i for i in items if i.kind == CalendarKind.OVERDUE],
                 "link": settings.CIVITAS_SITE_URL.rstrip("/")
                 + reverse("indicators:calendar", args=[municipality.slug]),
             }  # fmt: skip

@@ -583,7 +583,8 @@ def _check_plan(c: _Checker, data: dict) -> dict:
     plan = {
         "slug": c.text(data, "slug", "plan", required=True, max_length=LENGTHS["plan.slug"]),
         "kind": c.choice(data, "kind", "plan", PlanKind.values, what=_("kind of plan")),
-        "status": c.choice(data, "status", "plan", PlanStatus.values, default="draft", what=_("plan status")),
+        "status": c.choice(data, "status", "plan", PlanStatus.values, default=PlanStatus.DRAFT,
+                           what=_("plan status")),
         "title_bg": title_bg, "title_en": title_en, "vision_bg": vision_bg, "vision_en": vision_en,
         "description_bg": description_bg, "description_en": description_en,
         "period_start": c.integer(period, "start", "plan.period", required=True),
@@ -635,7 +636,8 @@ def _check_project(c: _Checker, data: dict, path: str) -> dict:
         "code": c.text(data, "code", path, required=True, max_length=L["project.code"]),
         "slug": c.text(data, "slug", path, max_length=L["project.slug"]),
         "title_bg": title_bg, "title_en": title_en, "description_bg": description_bg, "description_en": description_en,
-        "status": c.choice(data, "status", path, ProjectStatus.values, default="idea", what=_("project status")),
+        "status": c.choice(data, "status", path, ProjectStatus.values, default=ProjectStatus.IDEA,
+                           what=_("project status")),
         "progress": c.integer(data, "progress", path, default=0),
         "planned_start": c.date(planned, "start", join(path, "planned")),
         "planned_end": c.date(planned, "end", join(path, "planned")),
@@ -705,10 +707,14 @@ def _check_project(c: _Checker, data: dict, path: str) -> dict:
             "description_en": a_description_en, "is_milestone": c.boolean(item, "milestone", here),
             "start_date": c.date(item, "start", here), "due_date": c.date(item, "due", here),
             "completed_on": c.date(item, "completed", here),
-            "state": c.choice(item, "state", here, ActivityState.values, default="planned",
+            "state": c.choice(item, "state", here, ActivityState.values, default=ActivityState.PLANNED,
                               what=_("activity state")),
         }  # fmt: skip
-        stand_in = {**activity, "title_bg": a_title_bg or "?", "state": activity["state"] or "planned"}
+        stand_in = {
+            **activity,
+            "title_bg": a_title_bg or "?",
+            "state": activity["state"] or ActivityState.PLANNED,
+        }
         c.rule_errors(project_rules.check_activity(stand_in, today=datetime.date.today()), "activity", here)
         activities.append(activity)
 

@@ -4,35 +4,17 @@ services check the rules and who may, and write."""
 import copy
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from civitas.core.forms import edited_version, run_service
 from civitas.core.permissions import Action
+from civitas.core.staff import refused, render_confirm_delete, render_form
 from civitas.core.tenancy import staff_view
 
 from . import forms, selectors, services
 from .models import Plan, PlanElement
-
-
-def _refused(request, call) -> bool:
-    """Run a deletion; when the service refuses it, show why and report True (nothing deleted)."""
-    try:
-        call()
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-        return True
-    return False
-
-
-def _render_form(request, *, title, form, back, submit=None, intro="", multipart=False):
-    context = {"title": title, "form": form, "back": back, "submit": submit or _("Save"), "intro": intro,
-               "multipart": multipart, "nav": "manage"}  # fmt: skip
-    status = 400 if form.is_bound and form.errors else 200
-    return render(request, "manage/form.html", context, status=status)
 
 
 def _plan(municipality, slug) -> Plan:
@@ -53,7 +35,7 @@ def plan_create(request, municipality):
             actor=request.user, municipality=municipality, **fields))):  # fmt: skip
             messages.success(request, _("The plan was created."))
             return redirect("manage:plan_elements", municipality.slug, result["plan"].slug)
-    return _render_form(
+    return render_form(
         request, title=_("New plan"), form=form, back=reverse("manage:dashboard", args=[municipality.slug])
     )
 
@@ -68,7 +50,7 @@ def plan_edit(request, municipality, plan):
             actor=request.user, plan=plan, expected_version=edited_version(form), **fields)):  # fmt: skip
             messages.success(request, _("The plan was saved."))
             return redirect("manage:plan_elements", municipality.slug, plan.slug)
-    return _render_form(request, title=_("Edit plan"), form=form, back=_tree_page(municipality, plan))
+    return render_form(request, title=_("Edit plan"), form=form, back=_tree_page(municipality, plan))
 
 
 @staff_view(Action.EDIT_PLAN)
@@ -81,20 +63,19 @@ def plan_status(request, municipality, plan):
             expected_version=form.cleaned_data["version"])):  # fmt: skip
             messages.success(request, _("The plan's status was changed."))
             return redirect("manage:plan_elements", municipality.slug, plan.slug)
-    return _render_form(request, title=_("Change the status of the plan"), form=form, intro=plan.title_bg,
-                        back=_tree_page(municipality, plan))  # fmt: skip
+    return render_form(request, title=_("Change the status of the plan"), form=form, intro=plan.title_bg,
+                       back=_tree_page(municipality, plan))  # fmt: skip
 
 
 @staff_view(Action.DELETE_PLAN)
 def plan_delete(request, municipality, plan):
     plan = _plan(municipality, plan)
     if request.method == "POST":
-        if _refused(request, lambda: services.plan_delete(actor=request.user, plan=plan)):
+        if refused(request, lambda: services.plan_delete(actor=request.user, plan=plan)):
             return redirect("manage:plan_elements", municipality.slug, plan.slug)
         messages.success(request, _("The plan was deleted. The audit log keeps what it contained."))
         return redirect("manage:dashboard", municipality.slug)
-    return render(request, "manage/confirm_delete.html", {"nav": "manage", "object": plan.title_bg,
-                  "back": _tree_page(municipality, plan)})  # fmt: skip
+    return render_confirm_delete(request, name=plan.title_bg, back=_tree_page(municipality, plan))
 
 
 @staff_view(Action.EDIT_PLAN)
@@ -122,8 +103,8 @@ def element_create(request, municipality, plan):
     intro = (
         _("Under: %(parent)s") % {"parent": f"{parent.code} {parent.title_bg}"} if parent else plan.title_bg
     )
-    return _render_form(request, title=_("New element"), form=form, intro=intro,
-                        back=_tree_page(municipality, plan))  # fmt: skip
+    return render_form(request, title=_("New element"), form=form, intro=intro,
+                       back=_tree_page(municipality, plan))  # fmt: skip
 
 
 @staff_view(Action.EDIT_PLAN)
@@ -139,7 +120,7 @@ def element_edit(request, municipality, plan, pk):
             actor=request.user, element=element, expected_version=edited_version(form), **fields)):  # fmt: skip
             messages.success(request, _("The element was saved."))
             return redirect("manage:plan_elements", municipality.slug, plan.slug)
-    return _render_form(request, title=_("Edit element"), form=form, back=_tree_page(municipality, plan))
+    return render_form(request, title=_("Edit element"), form=form, back=_tree_page(municipality, plan))
 
 
 @staff_view(Action.EDIT_PLAN)
@@ -166,8 +147,8 @@ def element_move(request, municipality, plan, pk):
             position=form.cleaned_data["position"] - 1)):  # fmt: skip
             messages.success(request, _("The element was moved."))
             return redirect("manage:plan_elements", municipality.slug, plan.slug)
-    return _render_form(request, title=_("Move element"), form=form, intro=f"{element.code} {element.title_bg}",
-                        back=_tree_page(municipality, plan))  # fmt: skip
+    return render_form(request, title=_("Move element"), form=form, intro=f"{element.code} {element.title_bg}",
+                       back=_tree_page(municipality, plan))  # fmt: skip
 
 
 @staff_view(Action.EDIT_PLAN)
@@ -175,9 +156,10 @@ def element_delete(request, municipality, plan, pk):
     plan = _plan(municipality, plan)
     element = _element(plan, pk)
     if request.method == "POST":
-        if _refused(request, lambda: services.element_delete(actor=request.user, element=element)):
+        if refused(request, lambda: services.element_delete(actor=request.user, element=element)):
             return redirect("manage:plan_elements", municipality.slug, plan.slug)
         messages.success(request, _("The element and everything under it were deleted."))
         return redirect("manage:plan_elements", municipality.slug, plan.slug)
-    return render(request, "manage/confirm_delete.html", {"nav": "manage", "object": f"{element.code} {element.title_bg}",
-                  "back": _tree_page(municipality, plan)})  # fmt: skip
+    return render_confirm_delete(
+        request, name=f"{element.code} {element.title_bg}", back=_tree_page(municipality, plan)
+    )

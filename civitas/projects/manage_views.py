@@ -4,7 +4,6 @@ services check the rules and who may, and write."""
 import copy
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,29 +11,12 @@ from django.utils.translation import gettext as _
 
 from civitas.core.forms import edited_version, run_service
 from civitas.core.permissions import Action
+from civitas.core.staff import form_status, refused, render_confirm_delete, render_form
 from civitas.core.tenancy import staff_view
 from civitas.plans import selectors as plan_selectors
 
 from . import forms, rules, selectors, services
 from .models import Activity, FundingLine, Project, ProjectDocument, ProjectPartner
-
-
-def _refused(request, call) -> bool:
-    """Run a deletion; when the service refuses it, show why and report True (nothing deleted)."""
-    try:
-        call()
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-        return True
-    return False
-
-
-def _render_form(request, *, title, form, back, submit=None, intro="", multipart=False):
-    context = {"title": title, "form": form, "back": back, "submit": submit or _("Save"), "intro": intro,
-               "multipart": multipart, "nav": "manage"}  # fmt: skip
-    status = 400 if form.is_bound and form.errors else 200
-    return render(request, "manage/form.html", context, status=status)
 
 
 def _project(municipality, slug) -> Project:
@@ -72,8 +54,8 @@ def project_create(request, municipality):
             actor=request.user, municipality=municipality, **fields))):  # fmt: skip
             messages.success(request, _("The project was created."))
             return redirect("manage:project_edit", municipality.slug, result["project"].slug)
-    return _render_form(request, title=_("New project"), form=form,
-                        back=reverse("manage:projects", args=[municipality.slug]))  # fmt: skip
+    return render_form(request, title=_("New project"), form=form,
+                       back=reverse("manage:projects", args=[municipality.slug]))  # fmt: skip
 
 
 @staff_view(Action.EDIT_PROJECT)
@@ -93,7 +75,7 @@ def project_edit(request, municipality, project):
         request,
         "projects/manage/project_edit.html",
         {"nav": "manage", "project": project, "form": form},
-        status=400 if form.is_bound and form.errors else 200,
+        status=form_status(form),
     )
 
 
@@ -101,12 +83,11 @@ def project_edit(request, municipality, project):
 def project_delete(request, municipality, project):
     project = _project(municipality, project)
     if request.method == "POST":
-        if _refused(request, lambda: services.project_delete(actor=request.user, project=project)):
+        if refused(request, lambda: services.project_delete(actor=request.user, project=project)):
             return redirect("manage:project_edit", municipality.slug, project.slug)
         messages.success(request, _("The project was deleted. The audit log keeps what it contained."))
         return redirect("manage:projects", municipality.slug)
-    return render(request, "manage/confirm_delete.html", {"nav": "manage", "object": project.title_bg,
-                  "back": _edit_page(municipality, project)})  # fmt: skip
+    return render_confirm_delete(request, name=project.title_bg, back=_edit_page(municipality, project))
 
 
 # A project's parts: one generic add / edit / delete for partners, funding lines and activities:
@@ -145,8 +126,8 @@ def part_edit(request, municipality, project, part, pk=None):
             messages.success(request, _("Saved."))
             return redirect("manage:project_edit", municipality.slug, project.slug)
     title = (_("Add %(what)s") if obj is None else _("Edit %(what)s")) % {"what": label}
-    return _render_form(request, title=title, form=form, intro=project.title_bg,
-                        back=_edit_page(municipality, project))  # fmt: skip
+    return render_form(request, title=title, form=form, intro=project.title_bg,
+                       back=_edit_page(municipality, project))  # fmt: skip
 
 
 @staff_view(Action.EDIT_PROJECT)
@@ -160,8 +141,7 @@ def part_delete(request, municipality, project, part, pk):
         delete(actor=request.user, **{key: obj})
         messages.success(request, _("Deleted."))
         return redirect("manage:project_edit", municipality.slug, project.slug)
-    return render(request, "manage/confirm_delete.html", {"nav": "manage", "object": f"{label}: {obj}",
-                  "back": _edit_page(municipality, project)})  # fmt: skip
+    return render_confirm_delete(request, name=f"{label}: {obj}", back=_edit_page(municipality, project))
 
 
 @staff_view(Action.EDIT_PROJECT)
@@ -189,8 +169,8 @@ def document_add(request, municipality, project):
             title_en=data["title_en"], upload=data["upload"], expected_version=edited_version(form))):  # fmt: skip
             messages.success(request, _("The file was added."))
             return redirect("manage:project_edit", municipality.slug, project.slug)
-    return _render_form(request, title=_("Add a document or photo"), form=form, intro=project.title_bg,
-                        multipart=True, back=_edit_page(municipality, project))  # fmt: skip
+    return render_form(request, title=_("Add a document or photo"), form=form, intro=project.title_bg,
+                       multipart=True, back=_edit_page(municipality, project))  # fmt: skip
 
 
 @staff_view(Action.EDIT_PROJECT)
@@ -201,5 +181,4 @@ def document_delete(request, municipality, project, pk):
         services.document_delete(actor=request.user, document=document)
         messages.success(request, _("Deleted."))
         return redirect("manage:project_edit", municipality.slug, project.slug)
-    return render(request, "manage/confirm_delete.html", {"nav": "manage", "object": document.title_bg,
-                  "back": _edit_page(municipality, project)})  # fmt: skip
+    return render_confirm_delete(request, name=document.title_bg, back=_edit_page(municipality, project))

@@ -24,6 +24,7 @@ from . import policy, rules
 from .models import (
     Activity,
     ActivityState,
+    DocumentKind,
     FundingLine,
     Project,
     ProjectContribution,
@@ -428,12 +429,12 @@ def document_add(
 ) -> ProjectDocument:  # fmt: skip
     policy.require_edit_project(actor, project)
     errors: dict = {}
-    if kind not in ("document", "photo"):
+    if kind not in DocumentKind.values:
         errors["kind"] = [_("Unknown kind of document.")]
     if not title_bg.strip():
         errors["title_bg"] = [_("Give the document's title in Bulgarian.")]
     _raise(errors)
-    stored, content_type, size = uploads.check_upload(upload, photo=kind == "photo")
+    stored, content_type, size = uploads.check_upload(upload, photo=kind == DocumentKind.PHOTO)
     _touch(project, expected_version)
     document = ProjectDocument(
         project=project, kind=kind, title_bg=title_bg, title_en=title_en, content_type=content_type, size=size

@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 
 from civitas.core.charts import Chart, Series
 
+from .models import QuestionKind
+
 BAR = "#1d5a8c"
 TRACK = "#f3f2f1"
 TEXT = "#0b0c0c"
@@ -23,7 +25,7 @@ def result_chart(result) -> Chart | None:
     question = result.question
     labels = tuple(option.label for option in result.options)
     values = tuple(option.percent if option.percent is not None else 0.0 for option in result.options)
-    if question.kind == "ranking":
+    if question.kind == QuestionKind.RANKING:
         description = _("Share of %(n)s respondents who ranked each option first.") % {
             "n": result.respondents
         }

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from civitas.core.forms import edited_version, run_service
 from civitas.core.permissions import Action
+from civitas.core.staff import form_status, render_confirm_delete, render_form
 from civitas.core.tenancy import staff_view
 
 from . import exports, forms, selectors, services
@@ -23,12 +24,6 @@ STAFF = Action.MANAGE_SURVEY
 
 def _survey(municipality, slug) -> Survey:
     return get_object_or_404(Survey, municipality=municipality, slug=slug)
-
-
-def _render_form(request, *, title, form, back, submit=None, intro=""):
-    context = {"title": title, "form": form, "back": back, "submit": submit or _("Save"), "intro": intro,
-               "nav": "manage"}  # fmt: skip
-    return render(request, "manage/form.html", context, status=400 if form.is_bound and form.errors else 200)
 
 
 def _detail_url(municipality, survey) -> str:
@@ -51,8 +46,8 @@ def survey_create(request, municipality):
             actor=request.user, municipality=municipality, **fields))):  # fmt: skip
             messages.success(request, _("The survey was created: add its questions."))
             return redirect("surveys_manage:detail", municipality.slug, result["survey"].slug)
-    return _render_form(request, title=_("New survey"), form=form,
-                        back=reverse("surveys_manage:list", args=[municipality.slug]))  # fmt: skip
+    return render_form(request, title=_("New survey"), form=form,
+                       back=reverse("surveys_manage:list", args=[municipality.slug]))  # fmt: skip
 
 
 @staff_view(STAFF)
@@ -67,7 +62,7 @@ def survey_edit(request, municipality, slug):
             actor=request.user, survey=survey, expected_version=edited_version(form), **fields)):  # fmt: skip
             messages.success(request, _("The survey was saved."))
             return redirect("surveys_manage:detail", municipality.slug, survey.slug)
-    return _render_form(request, title=_("Edit survey"), form=form, back=_detail_url(municipality, survey))
+    return render_form(request, title=_("Edit survey"), form=form, back=_detail_url(municipality, survey))
 
 
 @staff_view(STAFF)
@@ -81,8 +76,7 @@ def survey_delete(request, municipality, slug):
             return redirect("surveys_manage:detail", municipality.slug, survey.slug)
         messages.success(request, _("The survey was deleted."))
         return redirect("surveys_manage:list", municipality.slug)
-    return render(request, "manage/confirm_delete.html", {"nav": "manage", "object": survey.title_bg,
-                  "back": _detail_url(municipality, survey)})  # fmt: skip
+    return render_confirm_delete(request, name=survey.title_bg, back=_detail_url(municipality, survey))
 
 
 @staff_view(STAFF)
@@ -122,8 +116,8 @@ def section_edit(request, municipality, slug, pk=None):
         if run_service(form, call):
             messages.success(request, _("Saved."))
             return redirect("surveys_manage:detail", municipality.slug, survey.slug)
-    return _render_form(request, title=_("New section") if section is None else _("Edit section"), form=form,
-                        intro=survey.title_bg, back=_detail_url(municipality, survey))  # fmt: skip
+    return render_form(request, title=_("New section") if section is None else _("Edit section"), form=form,
+                       intro=survey.title_bg, back=_detail_url(municipality, survey))  # fmt: skip
 
 
 @staff_view(STAFF)
@@ -134,8 +128,7 @@ def section_delete(request, municipality, slug, pk):
         services.section_delete(actor=request.user, section=section)
         messages.success(request, _("The section was deleted; its questions stay in the survey."))
         return redirect("surveys_manage:detail", municipality.slug, survey.slug)
-    return render(request, "manage/confirm_delete.html", {"nav": "manage", "object": section.title_bg,
-                  "back": _detail_url(municipality, survey)})  # fmt: skip
+    return render_confirm_delete(request, name=section.title_bg, back=_detail_url(municipality, survey))
 
 
 # Questions ---------------------------------------------------------------------------------------
@@ -170,7 +163,7 @@ def question_edit(request, municipality, slug, pk=None):
     title = (
         _("New question") if question is None else _("Edit question %(number)s") % {"number": question.number}
     )
-    return _render_form(
+    return render_form(
         request, title=title, form=form, intro=survey.title_bg, back=_detail_url(municipality, survey)
     )
 
@@ -186,8 +179,7 @@ def question_delete(request, municipality, slug, pk):
         except ValidationError as error:
             messages.error(request, error.messages[0])
         return redirect("surveys_manage:detail", municipality.slug, survey.slug)
-    return render(request, "manage/confirm_delete.html", {"nav": "manage", "object": question.text_bg,
-                  "back": _detail_url(municipality, survey)})  # fmt: skip
+    return render_confirm_delete(request, name=question.text_bg, back=_detail_url(municipality, survey))
 
 
 @staff_view(STAFF)
@@ -221,7 +213,7 @@ def invitations(request, municipality, slug):
         request, "surveys/manage/invitations.html",
         {"nav": "manage", "survey": survey, "form": form, "codes": codes[:2000], "code_count": codes.count(),
          "uses_codes": survey.one_response_per == OnePer.CODE},
-        status=400 if form.is_bound and form.errors else 200,
+        status=form_status(form),
     )  # fmt: skip
 
 

@@ -14,12 +14,11 @@ from django.utils.translation import gettext as _
 
 from civitas.core.text import plain
 
-SINGLE, MULTIPLE, LIKERT, RANKING = "single", "multiple", "likert", "ranking"
-NUMBER, SHORT_TEXT, LONG_TEXT = "number", "short_text", "long_text"
-KINDS = (SINGLE, MULTIPLE, LIKERT, RANKING, NUMBER, SHORT_TEXT, LONG_TEXT)
-OPTION_KINDS = (SINGLE, MULTIPLE, RANKING)
-CONDITION_KINDS = (SINGLE, MULTIPLE)  # a condition reads the chosen option(s) of one of these
-DEFAULT_MAX_LENGTH = {SHORT_TEXT: 300, LONG_TEXT: 5000}
+from .models import CHOICE_KINDS, TEXT_KINDS, Access, OnePer, QuestionKind
+
+# A condition reads the chosen option(s) of a question of one of these kinds.
+CONDITION_KINDS = frozenset({QuestionKind.SINGLE, QuestionKind.MULTIPLE})
+DEFAULT_MAX_LENGTH: dict[str, int] = {QuestionKind.SHORT_TEXT: 300, QuestionKind.LONG_TEXT: 5000}
 MAX_TEXT_LENGTH = 20000
 LIKERT_SIZES = range(2, 12)
 NUMBER_LIMIT = Decimal("1e10")  # the database keeps 10 digits before the decimal point
@@ -114,26 +113,26 @@ def check_answer(question: QuestionSpec, value) -> tuple[object, list[str]]:
             return None, [_("Answer this question.")]
         return None, []
     kind = question.kind
-    if kind == SINGLE:
+    if kind == QuestionKind.SINGLE:
         option = _int(value)
         if option not in question.options:
             return None, [_("Choose one of the options given.")]
         return option, []
-    if kind == MULTIPLE:
+    if kind == QuestionKind.MULTIPLE:
         values = value if isinstance(value, (list, tuple, set, frozenset)) else [value]
         chosen = {_int(v) for v in values if not is_empty(v)}
         if not chosen <= set(question.options):
             return None, [_("Choose only among the options given.")]
         return tuple(o for o in question.options if o in chosen), []
-    if kind == LIKERT:
+    if kind == QuestionKind.LIKERT:
         point = _int(value)
         size = question.scale_size or 5
         if point is None or not 1 <= point <= size:
             return None, [_("Choose a point of the scale from 1 to %(size)s.") % {"size": size}]
         return point, []
-    if kind == RANKING:
+    if kind == QuestionKind.RANKING:
         return _check_ranking(question, value)
-    if kind == NUMBER:
+    if kind == QuestionKind.NUMBER:
         number = _decimal(value)
         if number is None or abs(number) >= NUMBER_LIMIT:
             return None, [_("Enter a number, e.g. 12 or 3.5.")]
@@ -142,7 +141,7 @@ def check_answer(question: QuestionSpec, value) -> tuple[object, list[str]]:
         if question.max_value is not None and number > question.max_value:
             return None, [_("Enter a number of at most %(max)s.") % {"max": _fmt(question.max_value)}]
         return number, []
-    if kind in (SHORT_TEXT, LONG_TEXT):
+    if kind in TEXT_KINDS:
         if not isinstance(value, str):
             return None, [_("Enter text.")]
         text = plain(value).strip()  # pasted line breaks kept, control characters dropped
@@ -212,7 +211,7 @@ def check_survey(data: dict) -> dict:
     opens, closes = data.get("opens_at"), data.get("closes_at")
     if opens and closes and closes <= opens:
         _add(errors, "closes_at", _("The survey must close after it opens."))
-    if data.get("one_response_per") == "account" and data.get("access") != "account":
+    if data.get("one_response_per") == OnePer.ACCOUNT and data.get("access") != Access.ACCOUNT:
         _add(
             errors,
             "one_response_per",
@@ -224,15 +223,15 @@ def check_survey(data: dict) -> dict:
 def check_question(data: dict, *, option_count: int) -> dict:
     errors: dict = {}
     kind = data.get("kind")
-    if kind not in KINDS:
+    if kind not in QuestionKind.values:
         _add(errors, "kind", _("Unknown kind of question “%(kind)s”.") % {"kind": kind})
     if not (data.get("text_bg") or "").strip():
         _add(errors, "text_bg", _("Write the question in Bulgarian."))
-    if kind in OPTION_KINDS and option_count < 2:
+    if kind in CHOICE_KINDS and option_count < 2:
         _add(errors, "options", _("A choice or ranking question needs at least two options."))
-    if kind not in OPTION_KINDS and option_count:
+    if kind not in CHOICE_KINDS and option_count:
         _add(errors, "options", _("Only choice and ranking questions have options."))
-    if kind == LIKERT:
+    if kind == QuestionKind.LIKERT:
         size = data.get("scale_size")
         if size not in LIKERT_SIZES:
             _add(

@@ -17,6 +17,7 @@ from civitas.core.models import Municipality
 from .models import (
     Answer,
     Invitation,
+    OnePer,
     Option,
     Question,
     QuestionKind,
@@ -148,7 +149,7 @@ def questionnaire(survey: Survey) -> Questionnaire:
 
 
 def has_answered(*, survey: Survey, user) -> bool:
-    if not getattr(user, "is_authenticated", False) or survey.one_response_per != "account":
+    if not getattr(user, "is_authenticated", False) or survey.one_response_per != OnePer.ACCOUNT:
         return False
     return Response.objects.filter(survey=survey, dedupe_key=f"user:{user.pk}").exists()
 
