@@ -1,5 +1,9 @@
 import pytest
 
+# Sopot with one plan and one project, for the staff pages' tests (a test module's own fixture of
+# the same name wins).
+pytest_plugins = ["civitas.testing.staff_pages"]
+
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings):

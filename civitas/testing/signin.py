@@ -8,6 +8,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from civitas.core import second_factor
 
+from .factories import MembershipFactory
+
 
 def sign_in(client, user) -> None:
     """Sign ``user`` in; if they need the second factor, pass the code step with a one-time recovery
@@ -31,3 +33,10 @@ def sign_in(client, user) -> None:
     assert client.session.get(second_factor.SESSION_KEY) == user.pk
     # The page after a recovery code says how many are left; that message is not what tests look at.
     client.cookies.pop("messages", None)
+
+
+def sign_in_with_role(client, municipality, role):
+    """A new member of staff with ``role`` in ``municipality``, signed in; returns the user."""
+    user = MembershipFactory(municipality=municipality, role=role).user
+    sign_in(client, user)
+    return user

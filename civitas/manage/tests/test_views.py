@@ -13,39 +13,14 @@ from civitas.testing.factories import (
     FundingLineFactory,
     IndicatorFactory,
     MeasurementFactory,
-    MembershipFactory,
     MunicipalityFactory,
     PlanElementFactory,
-    PlanFactory,
     ProjectFactory,
     ProjectPartnerFactory,
 )
-from civitas.testing.signin import sign_in
+from civitas.testing.signin import sign_in_with_role
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def town():
-    return MunicipalityFactory(slug="sopot")
-
-
-@pytest.fixture
-def plan(town):
-    plan = PlanFactory(municipality=town, slug="opr")
-    PlanElementFactory(plan=plan, code="SG1")
-    return plan
-
-
-@pytest.fixture
-def project(town):
-    return ProjectFactory(municipality=town, code="P1", slug="p1")
-
-
-def login(client, town, role):
-    user = MembershipFactory(municipality=town, role=role).user
-    sign_in(client, user)
-    return user
 
 
 def pages(plan, project):
@@ -70,7 +45,7 @@ def pages(plan, project):
 
 @pytest.mark.parametrize("role", list(Role))
 def test_pages_by_role(client, town, plan, project, role):
-    login(client, town, role)
+    sign_in_with_role(client, town, role)
     for name, (path, action) in pages(plan, project).items():
         expected = 200 if role in RULES[action] else 403
         assert client.get(path).status_code == expected, (name, role)
@@ -84,7 +59,7 @@ def test_anonymous_is_sent_to_sign_in(client, plan, project):
 
 def test_staff_of_another_municipality_can_change_nothing_here(client, town, plan, project):
     karlovo = MunicipalityFactory(slug="karlovo")
-    login(client, karlovo, Role.ADMINISTRATOR)
+    sign_in_with_role(client, karlovo, Role.ADMINISTRATOR)
     for path, _action in pages(plan, project).values():
         assert client.get(path).status_code == 403
     response = client.post(
@@ -96,7 +71,7 @@ def test_staff_of_another_municipality_can_change_nothing_here(client, town, pla
 
 @pytest.mark.parametrize("page", ["dashboard", "project_edit", "plan_elements"])
 def test_back_office_query_counts_do_not_grow(client, town, plan, project, page):
-    login(client, town, Role.ADMINISTRATOR)
+    sign_in_with_role(client, town, Role.ADMINISTRATOR)
 
     def count():
         path = pages(plan, project)[page][0]
@@ -120,7 +95,7 @@ def test_plans_elements_and_projects_with_indicators_are_not_deleted(client, tow
     element = plan.elements.get()
     MeasurementFactory(indicator=IndicatorFactory(element=element, code="E-1"), year=2016)
     MeasurementFactory(indicator=IndicatorFactory(element=None, project=project, code="P-1"), year=2016)
-    login(client, town, Role.ADMINISTRATOR)
+    sign_in_with_role(client, town, Role.ADMINISTRATOR)
     for path, code in (
         (reverse("manage:plan_delete", args=["sopot", "opr"]), "E-1"),
         (reverse("manage:element_delete", args=["sopot", "opr", element.pk]), "E-1"),

@@ -5,37 +5,13 @@ from django.urls import reverse
 
 from civitas.core.models import Role
 from civitas.plans.models import Plan, PlanElement
-from civitas.testing.factories import (
-    MembershipFactory,
-    MunicipalityFactory,
-    PlanElementFactory,
-    PlanFactory,
-)
-from civitas.testing.signin import sign_in
+from civitas.testing.signin import sign_in_with_role
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def town():
-    return MunicipalityFactory(slug="sopot")
-
-
-@pytest.fixture
-def plan(town):
-    plan = PlanFactory(municipality=town, slug="opr")
-    PlanElementFactory(plan=plan, code="SG1")
-    return plan
-
-
-def login(client, town, role):
-    user = MembershipFactory(municipality=town, role=role).user
-    sign_in(client, user)
-    return user
-
-
 def test_plan_create_taken_slug_and_element_moves(client, town, plan):
-    login(client, town, Role.PLANNER)
+    sign_in_with_role(client, town, Role.PLANNER)
     data = {"title_bg": "Стратегия", "slug": "opr", "kind": "sectoral_strategy", "period_start": 2014,
             "period_end": 2020, "position": 0, "level_names_text": "Цел | Goal\nМярка | Measure"}  # fmt: skip
     response = client.post(reverse("manage:plan_create", args=["sopot"]), data)

@@ -7,43 +7,17 @@ from django.urls import reverse
 from civitas.core.models import Role
 from civitas.projects.models import FundingLine, Project
 from civitas.testing.factories import (
-    MembershipFactory,
     MunicipalityFactory,
-    PlanElementFactory,
-    PlanFactory,
     ProjectFactory,
 )
-from civitas.testing.signin import sign_in
+from civitas.testing.signin import sign_in_with_role
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def town():
-    return MunicipalityFactory(slug="sopot")
-
-
-@pytest.fixture
-def plan(town):
-    plan = PlanFactory(municipality=town, slug="opr")
-    PlanElementFactory(plan=plan, code="SG1")
-    return plan
-
-
-@pytest.fixture
-def project(town):
-    return ProjectFactory(municipality=town, code="P1", slug="p1")
-
-
-def login(client, town, role):
-    user = MembershipFactory(municipality=town, role=role).user
-    sign_in(client, user)
-    return user
-
-
 def test_a_karlovo_project_is_not_found_through_sopot(client, town):
     other = ProjectFactory(municipality=MunicipalityFactory(slug="karlovo"), slug="k1")
-    login(client, town, Role.PLANNER)
+    sign_in_with_role(client, town, Role.PLANNER)
     assert client.get(reverse("manage:project_edit", args=["sopot", other.slug])).status_code == 404
 
 
@@ -58,7 +32,7 @@ def project_post(project, **changes):
 
 
 def test_project_edit_saves(client, town, plan, project):
-    login(client, town, Role.PROJECT_MANAGER)
+    sign_in_with_role(client, town, Role.PROJECT_MANAGER)
     element = plan.elements.first()
     path = reverse("manage:project_edit", args=["sopot", "p1"])
     response = client.post(
@@ -80,7 +54,7 @@ def test_project_edit_saves(client, town, plan, project):
     ],
 )
 def test_bad_project_input_changes_nothing(client, town, project, changes, message):
-    login(client, town, Role.PLANNER)
+    sign_in_with_role(client, town, Role.PLANNER)
     response = client.post(
         reverse("manage:project_edit", args=["sopot", "p1"]), project_post(project, **changes)
     )
@@ -91,7 +65,7 @@ def test_bad_project_input_changes_nothing(client, town, project, changes, messa
 
 
 def test_second_of_two_editors_gets_a_conflict_and_keeps_their_input(client, town, project):
-    login(client, town, Role.PLANNER)
+    sign_in_with_role(client, town, Role.PLANNER)
     path = reverse("manage:project_edit", args=["sopot", "p1"])
     assert client.post(path, project_post(project, progress=50)).status_code == 302
     response = client.post(
@@ -105,7 +79,7 @@ def test_second_of_two_editors_gets_a_conflict_and_keeps_their_input(client, tow
 
 def test_an_edit_without_the_version_it_was_opened_on_is_refused(client, town, project):
     """A form that cannot say which version it was opened on is not saved over the stored one."""
-    login(client, town, Role.PLANNER)
+    sign_in_with_role(client, town, Role.PLANNER)
     path = reverse("manage:project_edit", args=["sopot", "p1"])
     data = project_post(project, progress=70)
     data.pop("version")
@@ -115,7 +89,7 @@ def test_an_edit_without_the_version_it_was_opened_on_is_refused(client, town, p
 
 
 def test_funding_line_bad_input(client, town, project):
-    login(client, town, Role.PLANNER)
+    sign_in_with_role(client, town, Role.PLANNER)
     path = reverse("manage:part_add", args=["sopot", "p1", "funding"])
     base = {"version": 1, "source": "municipal", "amount": "-10", "spent": "0"}
     assert client.post(path, base).status_code == 400
@@ -128,7 +102,7 @@ def test_funding_line_bad_input(client, town, project):
 def test_oversize_upload_is_refused(client, town, project, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     settings.CIVITAS_MAX_UPLOAD_BYTES = 1024
-    login(client, town, Role.PLANNER)
+    sign_in_with_role(client, town, Role.PLANNER)
     upload = SimpleUploadedFile("big.pdf", b"%PDF-1.4\n" + b"0" * 4096)
     response = client.post(
         reverse("manage:document_add", args=["sopot", "p1"]),
@@ -139,7 +113,7 @@ def test_oversize_upload_is_refused(client, town, project, settings, tmp_path):
 
 
 def test_contribution_checkboxes_carry_their_element(client, town, plan, project):
-    login(client, town, Role.PLANNER)
+    sign_in_with_role(client, town, Role.PLANNER)
     element = plan.elements.first()
     content = client.get(reverse("manage:project_edit", args=["sopot", "p1"])).content.decode()
     assert f'name="element_ids" value="{element.pk}"' in content
