@@ -1349,9 +1349,9 @@ def _aggregate(spec: IndicatorSpec, items: Sequence[Measurement], period: Period
     if not items:
         return None
     if spec.measure is Measure.PERCENTAGE:
-        if any(m.value is not None for m in items):
-            only = items[0]
-            return only.value if len(items) == 1 and only.period.span == period.span else None
+        if any(m.value is not None for m in items):  # a period needs its own value then
+            own = [m for m in items if m.period.span == period.span]
+            return own[0].level if own else None
         return 100.0 * math.fsum(m.numerator for m in items) / math.fsum(m.denominator for m in items)  # type: ignore[misc]
     return math.fsum(m.value for m in items)  # type: ignore[misc]
 
