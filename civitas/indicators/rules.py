@@ -26,13 +26,24 @@ from civitas.evaluation.engine import (
     Measure,
     Period,
     Quantity,
+    Status,
+    TargetKind,
+    ToleranceUnit,
 )
 
 if TYPE_CHECKING:  # the models' module is not needed to run the rules
     from .models import Indicator
 
 from .passport import IndicatorPassport
-from .presentation import ACCUMULATION_LABELS, DIRECTION_LABELS, FREQUENCY_LABELS, MEASURE_LABELS
+from .presentation import (
+    ACCUMULATION_LABELS,
+    DIRECTION_LABELS,
+    FREQUENCY_LABELS,
+    MEASURE_LABELS,
+    STATUS_LABELS,
+    TARGET_KIND_LABELS,
+    TOLERANCE_UNIT_LABELS,
+)
 
 # The size of Measurement.value, numerator and denominator (DecimalField(max_digits=18,
 # decimal_places=4)); a test checks that the model agrees.
@@ -439,6 +450,38 @@ ENGINE_ERROR_MESSAGES: dict[ErrorCode, Promise] = {
     ErrorCode.MEASUREMENT_OUTSIDE_PLAN: gettext_lazy(
         "The value for %(period)s is outside the plan's period %(start)s–%(end)s."
     ),
+    ErrorCode.UNKNOWN_TARGET_KIND: gettext_lazy("“%(value)s” is not a kind of target."),
+    ErrorCode.UNKNOWN_TOLERANCE_UNIT: gettext_lazy(
+        "“%(value)s” is not a unit of tolerance: give it in the indicator's unit or in percent of the target."
+    ),
+    ErrorCode.TOLERANCE_TYPE: gettext_lazy("The tolerance is not an amount with its unit."),
+    ErrorCode.CONTEXT_TARGETS: gettext_lazy("A context indicator has no targets: it is shown, never rated."),
+    ErrorCode.OVERRIDE_TYPE: gettext_lazy("A status override could not be read."),
+    ErrorCode.OVERRIDE_STATUS: gettext_lazy(
+        "A status can be overridden only as on track, at risk or off track (not “%(value)s”)."
+    ),
+    ErrorCode.OVERRIDE_REASON: gettext_lazy("An override of the status for %(period)s needs a public reason."),
+    ErrorCode.OVERRIDE_TWICE: gettext_lazy("There are two status overrides for %(period)s."),
+    ErrorCode.OVERRIDE_CONTEXT: gettext_lazy(
+        "A context indicator is not rated, so its status cannot be overridden."
+    ),
+    ErrorCode.PLAN_END_TYPE: gettext_lazy("The plan's end date “%(value)s” is not a date."),
+    ErrorCode.REPORTING_DEADLINE: gettext_lazy(
+        "The reporting deadline must be a whole number of months, zero or more (it is “%(months)s”)."
+    ),
+    ErrorCode.YEAR_START: gettext_lazy("A reporting year starts in a month from 1 to 12 (not “%(value)s”)."),
+    ErrorCode.PERIOD_TEXT_REPORTING_YEAR: gettext_lazy(
+        "“%(text)s” is not a period of a reporting year starting in month %(year_start)s: write 2023/24, "
+        "2023/24-H1, 2023/24-Q3 or 2023-07."
+    ),
+    ErrorCode.MEASUREMENT_SPANS_YEARS: gettext_lazy(
+        "The value for %(period)s spans two reporting years: year-to-date values restart each year (in "
+        "month %(year_start)s)."
+    ),
+    ErrorCode.YEAR_TO_DATE_NOT_CUMULATIVE: gettext_lazy(
+        "A year-to-date sum accumulates within each reporting year: its accumulation must be cumulative, "
+        "not “%(accumulation)s”."
+    ),
 }
 
 # The names of the engine's vocabularies, when an error names a member of one.
@@ -448,6 +491,9 @@ _VOCABULARY_LABELS: dict[type[Enum], dict] = {
     Measure: MEASURE_LABELS,
     Frequency: FREQUENCY_LABELS,
     Quantity: QUANTITY_LABELS,
+    TargetKind: TARGET_KIND_LABELS,
+    ToleranceUnit: TOLERANCE_UNIT_LABELS,
+    Status: STATUS_LABELS,
 }
 
 
