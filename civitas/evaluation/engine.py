@@ -1182,7 +1182,9 @@ def _miss_ratio(miss: float, tolerance: float, thresholds: Thresholds) -> float:
     on, at = thresholds.on_track, thresholds.at_risk
     if share <= 1:
         ratio = at + (on - at) * (1 - share)  # exactly the at-risk threshold at one tolerance
-        return min(ratio, math.nextafter(on, -math.inf))  # strictly below on-track once missed
+        # Strictly below on-track once missed, but never below 0 (an on-track threshold of 0 has
+        # nothing below it): a larger miss never gets a higher ratio.
+        return max(0.0, min(ratio, math.nextafter(on, -math.inf)))
     if share <= 2:
         return at * (2 - share)
     return 0.0

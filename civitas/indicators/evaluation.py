@@ -25,22 +25,29 @@ def thresholds_for(municipality) -> engine.Thresholds:
 
 
 def spec_for(indicator: Indicator, targets: Iterable[Target]) -> engine.IndicatorSpec:
-    """The engine's view of a passport. ValueError when the passport cannot be evaluated."""
+    """The engine's view of a passport. ValueError when the passport cannot be evaluated.
+
+    A context-type indicator without targets is a context indicator for the engine: shown with
+    its values and trend, never rated, never "no data". One with targets is rated as before (with
+    weight 0, so it stays out of the roll-up)."""
     baseline = None
     if indicator.baseline_value is not None and indicator.baseline_year is not None:
         baseline = engine.Baseline(float(indicator.baseline_value), indicator.baseline_year)
+    pairs = [(engine.Period.of(t.year, t.sub, indicator.frequency), float(t.value)) for t in targets]
+    is_context_type = indicator.type == IndicatorType.CONTEXT
     return engine.IndicatorSpec(
         key=str(indicator.pk or indicator.code),
         direction=engine.Direction(indicator.direction),
         accumulation=engine.Accumulation(indicator.accumulation),
         measure=engine.Measure(indicator.measure),
         baseline=baseline,
-        targets=[(engine.Period.of(t.year, t.sub, indicator.frequency), float(t.value)) for t in targets],
+        targets=pairs,
         frequency=engine.Frequency(indicator.frequency),
         tolerance=float(indicator.tolerance or 0),
         scale_min=None if indicator.scale_min is None else float(indicator.scale_min),
         scale_max=None if indicator.scale_max is None else float(indicator.scale_max),
-        weight=0.0 if indicator.type == IndicatorType.CONTEXT else float(indicator.weight),
+        weight=0.0 if is_context_type else float(indicator.weight),
+        context=is_context_type and not pairs,
     )
 
 

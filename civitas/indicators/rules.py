@@ -460,7 +460,9 @@ ENGINE_ERROR_MESSAGES: dict[ErrorCode, Promise] = {
     ErrorCode.OVERRIDE_STATUS: gettext_lazy(
         "A status can be overridden only as on track, at risk or off track (not “%(value)s”)."
     ),
-    ErrorCode.OVERRIDE_REASON: gettext_lazy("An override of the status for %(period)s needs a public reason."),
+    ErrorCode.OVERRIDE_REASON: gettext_lazy(
+        "An override of the status for %(period)s needs a public reason."
+    ),
     ErrorCode.OVERRIDE_TWICE: gettext_lazy("There are two status overrides for %(period)s."),
     ErrorCode.OVERRIDE_CONTEXT: gettext_lazy(
         "A context indicator is not rated, so its status cannot be overridden."
