@@ -20,6 +20,7 @@ from civitas.evaluation.engine import (
     Status,
     StatusOverride,
     TargetKind,
+    Thresholds,
     Tolerance,
     ToleranceUnit,
     actual_value,
@@ -29,6 +30,7 @@ from civitas.evaluation.engine import (
     evaluate_indicator,
     evaluate_tree,
     expected_value,
+    maintain_ratio,
 )
 
 Y = Period
@@ -83,6 +85,16 @@ def test_a_decreasing_target_only_indicator_misses_upwards():
     assert attainment_ratio(9, 10, Direction.DECREASE, 1) == 1.0
     assert attainment_ratio(10.5, 10, Direction.DECREASE, 1) == pytest.approx(0.725)
     assert attainment_ratio(11, 10, Direction.DECREASE, 1) == pytest.approx(0.60)
+
+
+def test_a_miss_never_gets_a_negative_ratio_even_with_thresholds_of_zero():
+    # Found by test_doing_better_is_never_penalised: "strictly below on-track" went below 0, so
+    # a small miss rated lower (off track) than a larger one (0, on track at a threshold of 0).
+    zero = Thresholds(on_track=0.0, at_risk=0.0, stale_grace_days=0)
+    small = attainment_ratio(8_458, 9_379, Direction.INCREASE, 937.9, zero)
+    large = attainment_ratio(-4_095, 9_379, Direction.INCREASE, 937.9, zero)
+    assert small == large == 0.0
+    assert maintain_ratio(10.5, 10, 0.25, zero) == 0.0
 
 
 def test_target_only_scores_count_in_the_roll_up():  # example 11.3
