@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from civitas.evaluation import engine
+from civitas.plans.models import Plan
 
 from .models import COUNTED_STATES, Indicator, IndicatorType, Measurement, Target
 from .rules import period_of
@@ -22,6 +23,27 @@ def thresholds_for(municipality) -> engine.Thresholds:
         at_risk=float(municipality.at_risk_threshold),
         stale_grace_days=municipality.stale_grace_days,
     )
+
+
+def _tolerance(amount: Decimal | None, unit: str) -> engine.Tolerance | None:
+    """A stored tolerance for missing a target; None when no amount is set."""
+    if amount is None:
+        return None
+    return engine.Tolerance(float(amount), engine.ToleranceUnit(unit or engine.ToleranceUnit.UNIT))
+
+
+def plan_tolerance(plan: Plan | None) -> engine.Tolerance:
+    """A plan's tolerance for missing a target, for every indicator rated by attainment that has
+    none of its own; none for a project's indicators (no plan) and a plan without one."""
+    if plan is None:
+        return engine.NO_TOLERANCE
+    return _tolerance(plan.tolerance_amount, plan.tolerance_unit) or engine.NO_TOLERANCE
+
+
+def plan_tolerance_of(indicator: Indicator) -> engine.Tolerance:
+    """The tolerance of the plan the indicator hangs on (reads its element and plan: load them
+    with it); none for a project's indicator."""
+    return plan_tolerance(indicator.element.plan if indicator.element_id is not None else None)
 
 
 def spec_for(indicator: Indicator, targets: Iterable[Target]) -> engine.IndicatorSpec:
@@ -48,6 +70,8 @@ def spec_for(indicator: Indicator, targets: Iterable[Target]) -> engine.Indicato
         scale_max=None if indicator.scale_max is None else float(indicator.scale_max),
         weight=0.0 if is_context_type else float(indicator.weight),
         context=is_context_type and not pairs,
+        target_kind=engine.TargetKind(indicator.target_kind),
+        target_tolerance=_tolerance(indicator.tolerance_amount, indicator.tolerance_unit),
     )
 
 
@@ -87,8 +111,11 @@ def evaluate(
     as_of: datetime.date,
     thresholds: engine.Thresholds,
     years: tuple[int, int] | None = None,
+    tolerance: engine.Tolerance = engine.NO_TOLERANCE,
 ) -> engine.IndicatorResult:
-    """Evaluate one indicator with its targets and measurements (only approved values count)."""
+    """Evaluate one indicator with its targets and measurements (only approved values count).
+    ``tolerance``: its plan's tolerance for missing a target (``plan_tolerance``); the indicator's
+    own wins."""
     spec = spec_for(indicator, targets)
     counted = [engine_measurement(indicator, m) for m in measurements if m.state in COUNTED_STATES]
     periods = None
@@ -104,4 +131,6 @@ def evaluate(
                 for y in range(first, years[1] + 1)
                 for i in range(1, parts + 1)
             ]
-    return engine.evaluate_indicator(spec, counted, as_of=as_of, thresholds=thresholds, periods=periods)
+    return engine.evaluate_indicator(
+        spec, counted, as_of=as_of, thresholds=thresholds, periods=periods, tolerance=tolerance
+    )

@@ -9,7 +9,7 @@ from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from civitas.core.models import Membership, Role
-from civitas.evaluation.engine import Period
+from civitas.evaluation.engine import Period, TargetKind
 
 from . import imports, rules
 from .models import Frequency, Indicator, Measure
@@ -95,6 +95,11 @@ class PassportForm(forms.ModelForm):
             self.initial.setdefault("disaggregation_text", disaggregation_text(self.instance.disaggregation))
         else:
             del self.fields["reason"]
+        # Not asked before issue 9: a form sent without it keeps the default, a trajectory.
+        self.fields["target_kind"].required = False
+
+    def clean_target_kind(self):
+        return self.cleaned_data["target_kind"] or TargetKind.TRAJECTORY.value
 
     def clean_attached_to(self):
         kind, _sep, pk = self.cleaned_data["attached_to"].partition(":")

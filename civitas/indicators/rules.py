@@ -30,6 +30,7 @@ from civitas.evaluation.engine import (
     TargetKind,
     ToleranceUnit,
 )
+from civitas.plans import rules as plan_rules
 
 if TYPE_CHECKING:  # the models' module is not needed to run the rules
     from .models import Indicator
@@ -139,6 +140,12 @@ def check_passport(passport: IndicatorPassport, *, period: tuple[int, int] | Non
         tolerance = passport.tolerance
         if tolerance is None or tolerance < 0:
             _add(errors, "tolerance", _("An indicator to maintain needs a tolerance band of zero or more."))
+    # The tolerance for missing a target, checked as a plan's is (none: the plan's).
+    for field, messages in plan_rules.check_tolerance(
+        passport.tolerance_amount, passport.tolerance_unit
+    ).items():
+        for message in messages:
+            _add(errors, field, message)
     baseline, year = passport.baseline_value, passport.baseline_year
     if baseline is None:
         if not (passport.baseline_unavailable_reason_bg or "").strip():
