@@ -71,6 +71,16 @@ class PassportForm(forms.ModelForm):
             "method_bg": forms.Textarea(attrs={"rows": 2}),
             "method_en": forms.Textarea(attrs={"rows": 2}),
         }
+        help_texts = {
+            "target_kind": _(
+                "A threshold is a standard to meet or stay within (e.g. “at least 90 %”): it may lie on "
+                "either side of the baseline, and doing better than it is never marked down."
+            ),
+            "tolerance_amount": _(
+                "How far a target may be missed and still be “at risk” rather than “off track”, when "
+                "the indicator has no baseline or a threshold. Leave it empty to use the plan's."
+            ),
+        }
 
     def __init__(self, *args, municipality, attach_choices, **kwargs):
         super().__init__(*args, **kwargs)
