@@ -43,7 +43,7 @@ def plan_tolerance(plan: Plan | None) -> engine.Tolerance:
 def plan_tolerance_of(indicator: Indicator) -> engine.Tolerance:
     """The tolerance of the plan the indicator hangs on (reads its element and plan: load them
     with it); none for a project's indicator."""
-    return plan_tolerance(indicator.element.plan if indicator.element_id is not None else None)
+    return plan_tolerance(indicator.element.plan if indicator.element is not None else None)
 
 
 def spec_for(indicator: Indicator, targets: Iterable[Target]) -> engine.IndicatorSpec:
