@@ -81,9 +81,12 @@ def _float(number: Decimal | None) -> float | None:
 
 
 def engine_measurement(indicator: Indicator, m: Measurement) -> engine.Measurement:
-    """The engine's view of a value (a missing number is the engine's to refuse, with its code)."""
+    """The engine's view of a value (a missing number is the engine's to refuse, with its code). A
+    percentage without counts is a rate as reported: the engine takes it as the period's value."""
     period = period_of(m.year, m.sub, indicator.frequency) or engine.Period(m.year)
-    if indicator.measure == engine.Measure.PERCENTAGE:
+    if indicator.measure == engine.Measure.PERCENTAGE and (
+        m.numerator is not None or m.denominator is not None
+    ):
         return engine.Measurement(
             period=period,
             numerator=_float(m.numerator),

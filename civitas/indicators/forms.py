@@ -262,7 +262,11 @@ class MeasurementForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.indicator = indicator
         if indicator.measure == Measure.PERCENTAGE:
-            del self.fields["value"]
+            # A rate as reported, or its counts (docs/evaluation-rules.md §16).
+            self.fields["value"].label = _("Percentage")
+            self.fields["value"].help_text = _(
+                "The percentage as reported, or leave it empty and give the numerator and denominator."
+            )
             self.fields["numerator"].required = self.fields["denominator"].required = False
         else:
             del self.fields["numerator"], self.fields["denominator"]

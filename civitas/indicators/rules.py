@@ -29,6 +29,7 @@ from civitas.evaluation.engine import (
     Status,
     TargetKind,
     ToleranceUnit,
+    breakdown_adds_up,
 )
 from civitas.plans import rules as plan_rules
 
@@ -251,32 +252,57 @@ def check_measurement(
     scale: tuple[Decimal | None, Decimal | None],
     breakdown: dict,
     dimensions: list[dict],
+    accumulation: str | None = None,
 ) -> dict:
-    """A measurement's period, value and disaggregation."""
+    """A measurement's period, value and disaggregation.
+
+    A percentage is given either with its numerator and denominator or as a rate as reported (a
+    value without counts, docs/evaluation-rules.md §16); a cumulative one adds its counts up, so it
+    needs them. A breakdown adds up to the total only where the engine says its parts are counts
+    (``breakdown_adds_up``): not for rates or scores."""
     errors: dict = {}
     if period_of(year, sub, frequency) is None or (
         period is not None and not (period[0] <= year <= period[1])
     ):
         _add(errors, "period", _("There is no such reporting period for this indicator."))
+    with_counts = numerator is not None or denominator is not None
     if measure == Measure.PERCENTAGE:
-        if numerator is None or denominator is None:
-            _add(errors, "denominator", _("A percentage needs a numerator and a denominator."))
-        elif denominator == 0:
-            _add(errors, "denominator", _("The denominator cannot be zero."))
-        elif numerator < 0 or denominator < 0:
-            _add(errors, "numerator", _("The numerator and denominator cannot be negative."))
+        if with_counts and value is not None:
+            _add(
+                errors,
+                "value",
+                _("Give either the percentage or its numerator and denominator, not both."),
+            )
+        elif with_counts:
+            if numerator is None or denominator is None:
+                _add(errors, "denominator", _("A percentage needs a numerator and a denominator."))
+            elif denominator == 0:
+                _add(errors, "denominator", _("The denominator cannot be zero."))
+            elif numerator < 0 or denominator < 0:
+                _add(errors, "numerator", _("The numerator and denominator cannot be negative."))
+        elif value is None:
+            _add(errors, "value", _("Enter the percentage, or its numerator and denominator."))
+        elif accumulation == Accumulation.CUMULATIVE:
+            _add(
+                errors,
+                "denominator",
+                _("A cumulative percentage adds up its counts: give the numerator and denominator."),
+            )
     elif value is None:
         _add(errors, "value", _("Enter a value."))
     elif measure == Measure.SCORE:
         errors.update(check_score(value, *scale))
-    total = value if measure != Measure.PERCENTAGE else numerator
+    total = numerator if measure == Measure.PERCENTAGE and with_counts else value
     if breakdown:
-        errors.update(check_breakdown(breakdown, dimensions, total))
+        known = measure in {m.value for m in Measure}
+        adds_up = not known or breakdown_adds_up(Measure(measure), with_counts=with_counts)
+        errors.update(check_breakdown(breakdown, dimensions, total, adds_up=adds_up))
     return errors
 
 
-def check_breakdown(breakdown: dict, dimensions: list[dict], total) -> dict:
-    """Each dimension's values use its categories and add up to the total."""
+def check_breakdown(breakdown: dict, dimensions: list[dict], total, *, adds_up: bool = True) -> dict:
+    """Each dimension's values use its categories and, when ``adds_up`` (counts, not rates or
+    scores), add up to the total."""
     errors: dict = {}
     known = {d["key"]: {c["key"] for c in d.get("categories", [])} for d in dimensions}
     for dim, values in breakdown.items():
@@ -297,7 +323,7 @@ def check_breakdown(breakdown: dict, dimensions: list[dict], total) -> dict:
         except ArithmeticError:
             _add(errors, "breakdown", _("The values for “%(dim)s” must be numbers.") % {"dim": dim})
             continue
-        if total is not None and parts != Decimal(str(total)):
+        if adds_up and total is not None and parts != Decimal(str(total)):
             _add(
                 errors,
                 "breakdown",
