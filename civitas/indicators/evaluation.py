@@ -96,14 +96,25 @@ def engine_measurement(indicator: Indicator, m: Measurement) -> engine.Measureme
     return engine.Measurement(period=period, value=_float(m.value), collected=m.collected_on)
 
 
+# Months after a plan's last month by which its last values are in (docs/evaluation-rules.md §14):
+# a completed plan is evaluated as of its end plus these, the end of the next year for a calendar-year plan.
+REPORTING_DEADLINE_MONTHS = 12
+
+
+def plan_end_date(plan_end_year: int | None) -> datetime.date | None:
+    """The last day of a plan (or project) whose last year is ``plan_end_year``."""
+    return None if plan_end_year is None else datetime.date(plan_end_year, 12, 31)
+
+
 def evaluation_date(plan_end_year: int | None, today: datetime.date | None = None) -> datetime.date:
-    """The date a plan is evaluated on: today, but no later than the end of the year after the
-    plan's last year (when the last year's values are in), so a finished plan keeps its final
-    assessment instead of turning stale."""
-    today = today or timezone.localdate()
-    if plan_end_year is None:
-        return today
-    return min(today, datetime.date(plan_end_year + 1, 12, 31))
+    """The date a plan is evaluated on (the engine's ``default_as_of``): today while the plan is in
+    force or its last values are still due; for a completed plan its end plus the reporting
+    deadline, so it keeps its final assessment instead of turning stale."""
+    return engine.default_as_of(
+        today=today or timezone.localdate(),
+        plan_end=plan_end_date(plan_end_year),
+        reporting_deadline_months=REPORTING_DEADLINE_MONTHS,
+    )
 
 
 def evaluate(
@@ -118,7 +129,8 @@ def evaluate(
 ) -> engine.IndicatorResult:
     """Evaluate one indicator with its targets and measurements (only approved values count).
     ``tolerance``: its plan's tolerance for missing a target (``plan_tolerance``); the indicator's
-    own wins."""
+    own wins. ``years``: its plan's (or project's) years; nothing is due after their end, so a
+    value reaching it is never stale."""
     spec = spec_for(indicator, targets)
     counted = [engine_measurement(indicator, m) for m in measurements if m.state in COUNTED_STATES]
     periods = None
@@ -135,5 +147,11 @@ def evaluate(
                 for i in range(1, parts + 1)
             ]
     return engine.evaluate_indicator(
-        spec, counted, as_of=as_of, thresholds=thresholds, periods=periods, tolerance=tolerance
+        spec,
+        counted,
+        as_of=as_of,
+        thresholds=thresholds,
+        periods=periods,
+        tolerance=tolerance,
+        plan_end=plan_end_date(years[1] if years is not None else None),
     )

@@ -19,7 +19,14 @@ from civitas.plans.selectors import ElementNode
 from civitas.projects.models import Project
 
 from . import policy, reporting
-from .evaluation import evaluate, evaluation_date, plan_tolerance, plan_tolerance_of, thresholds_for
+from .evaluation import (
+    evaluate,
+    evaluation_date,
+    plan_end_date,
+    plan_tolerance,
+    plan_tolerance_of,
+    thresholds_for,
+)
 from .models import (
     COUNTED_STATES,
     ImportJob,
@@ -495,8 +502,9 @@ def reporting_calendar(
             entries.append(CalendarEntry(indicator, item.period, item.deadline, item.kind, item.state))
         as_of = evaluation_date(years[1] if years else None, today)
         if reporting.is_stale(
-            frequency=indicator.frequency, published=published[indicator.pk], as_of=as_of, grace_days=grace
-        ):
+            frequency=indicator.frequency, published=published[indicator.pk], as_of=as_of, grace_days=grace,
+            plan_end=plan_end_date(years[1] if years else None),
+        ):  # fmt: skip
             last = max(published[indicator.pk])
             entries.append(
                 CalendarEntry(
