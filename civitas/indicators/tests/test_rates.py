@@ -15,6 +15,7 @@ from civitas.core.models import Role
 from civitas.evaluation import engine
 from civitas.indicators import imports, rules, services
 from civitas.indicators.evaluation import engine_measurement
+from civitas.indicators.forms import MeasurementForm
 from civitas.indicators.models import Indicator, Measurement
 from civitas.indicators.selectors import indicator_detail
 from civitas.testing.factories import (
@@ -180,3 +181,11 @@ def test_the_file_import_refuses_counts_that_do_not_add_up():
     with translation.override("en"):
         result = imports.import_measurements(actor=owner, municipality=town, data=data.encode())
     assert result.errors and not Measurement.objects.filter(indicator=indicator).exists()
+
+
+def test_the_entry_form_offers_the_percentage_beside_its_counts():
+    indicator = unemployment()
+    form = MeasurementForm(data={"period": "2020", "value": "5,7"}, indicator=indicator)
+    assert {"value", "numerator", "denominator"} <= set(form.fields)
+    assert form.is_valid(), form.errors
+    assert form.service_values()["value"] == Decimal("5.7")
