@@ -41,17 +41,27 @@ __all__ = [
     "IndicatorSpec",
     "Measure",
     "Measurement",
+    "NO_TOLERANCE",
     "Node",
     "NodeResult",
+    "OVERRIDE_STATUSES",
     "Note",
     "Period",
     "Quantity",
+    "RATED_STATUSES",
     "SeriesPoint",
     "Status",
+    "StatusOverride",
+    "TargetKind",
     "Thresholds",
+    "Tolerance",
+    "ToleranceUnit",
     "actual_value",
+    "attainment_ratio",
+    "breakdown_adds_up",
     "budget_execution",
     "cost_per_unit",
+    "default_as_of",
     "default_periods",
     "evaluate_efficiency",
     "evaluate_indicator",
@@ -83,6 +93,18 @@ class Accumulation(StrEnum):
     PER_PERIOD = "per_period"
     CUMULATIVE = "cumulative"
     LATEST = "latest"
+
+
+class TargetKind(StrEnum):
+    """What a target is: a point on the line from the baseline, or a standard to meet."""
+
+    TRAJECTORY = "trajectory"  # baseline → target; rated by the progress ratio
+    THRESHOLD = "threshold"  # a standard to meet or stay within; rated by attainment
+
+
+class ToleranceUnit(StrEnum):
+    UNIT = "unit"  # in the indicator's own unit
+    PERCENT = "percent"  # in percent of the target (the expected value of the period)
 
 
 class Measure(StrEnum):
@@ -124,6 +146,14 @@ class Status(StrEnum):
     OFF_TRACK = "off_track"
     NO_DATA = "no_data"
     STALE = "stale"
+    CONTEXT = "context"  # a context indicator: values and trend, never rated
+
+
+# The statuses of rated indicators, the keys of a roll-up's counts (context indicators are
+# counted apart).
+RATED_STATUSES = (Status.ON_TRACK, Status.AT_RISK, Status.OFF_TRACK, Status.NO_DATA, Status.STALE)
+# The statuses a verifier may set in an override.
+OVERRIDE_STATUSES = (Status.ON_TRACK, Status.AT_RISK, Status.OFF_TRACK)
 
 
 class ForecastOutcome(StrEnum):
@@ -139,9 +169,10 @@ class Note(StrEnum):
     NO_MEASUREMENTS = "no_measurements"  # no approved value at all
     NO_TARGET = "no_target"  # nothing to compare with (no target; no baseline for "maintain")
     BEFORE_START = "before_start"  # the period ends before the baseline (or the first target)
-    NO_BASELINE = "no_baseline"  # baseline not available: status by attainment, no ratio/score
+    NO_BASELINE = "no_baseline"  # baseline not available: rated by attainment with the tolerance
     PARTIAL_PERIOD = "partial_period"  # the period evaluated has not ended on the as-of date
     STALE = "stale"  # no approved value within the frequency plus the grace period
+    RATES_NOT_COMBINED = "rates_not_combined"  # rates without counts for parts of the period only
 
 
 # --------------------------------------------------------------------------------------------
@@ -236,6 +267,21 @@ class ErrorCode(StrEnum):
     TARGET_OUTSIDE_PLAN = "target_outside_plan"
     BASELINE_AFTER_PLAN = "baseline_after_plan"
     MEASUREMENT_OUTSIDE_PLAN = "measurement_outside_plan"
+    UNKNOWN_TARGET_KIND = "unknown_target_kind"
+    UNKNOWN_TOLERANCE_UNIT = "unknown_tolerance_unit"
+    TOLERANCE_TYPE = "tolerance_type"
+    CONTEXT_TARGETS = "context_targets"
+    OVERRIDE_TYPE = "override_type"
+    OVERRIDE_STATUS = "override_status"
+    OVERRIDE_REASON = "override_reason"
+    OVERRIDE_TWICE = "override_twice"
+    OVERRIDE_CONTEXT = "override_context"
+    PLAN_END_TYPE = "plan_end_type"
+    REPORTING_DEADLINE = "reporting_deadline"
+    YEAR_START = "year_start"
+    PERIOD_TEXT_REPORTING_YEAR = "period_text_reporting_year"
+    MEASUREMENT_SPANS_YEARS = "measurement_spans_years"
+    YEAR_TO_DATE_NOT_CUMULATIVE = "year_to_date_not_cumulative"
 
 
 # The developer's message of each code (``str()`` of the error), filled from its parameters. What
@@ -319,6 +365,35 @@ _ENGLISH: dict[ErrorCode, str] = {
     ErrorCode.MEASUREMENT_OUTSIDE_PLAN: (
         "the measurement for {period} is outside the plan period {start}–{end}"
     ),
+    ErrorCode.UNKNOWN_TARGET_KIND: "unknown target kind {value!r} (one of {allowed})",
+    ErrorCode.UNKNOWN_TOLERANCE_UNIT: "unknown tolerance unit {value!r} (one of {allowed})",
+    ErrorCode.TOLERANCE_TYPE: "a target tolerance must be a Tolerance(amount, unit) or None, got {value!r}",
+    ErrorCode.CONTEXT_TARGETS: "a context indicator has no targets (it is shown, never rated)",
+    ErrorCode.OVERRIDE_TYPE: (
+        "expected a StatusOverride(period, status, reason, decided=None) with a Period and a date, "
+        "got {value!r}"
+    ),
+    ErrorCode.OVERRIDE_STATUS: "an override sets on_track, at_risk or off_track, got {value!r}",
+    ErrorCode.OVERRIDE_REASON: "an override of the status for {period} needs a public reason",
+    ErrorCode.OVERRIDE_TWICE: "two status overrides for {period}",
+    ErrorCode.OVERRIDE_CONTEXT: "a context indicator is not rated, so its status cannot be overridden",
+    ErrorCode.PLAN_END_TYPE: "plan_end must be a date or None, got {value!r}",
+    ErrorCode.REPORTING_DEADLINE: (
+        "the reporting deadline must be a whole number of months ≥ 0, got {months!r}"
+    ),
+    ErrorCode.YEAR_START: "a reporting year starts in a month from 1 to 12, got {value!r}",
+    ErrorCode.PERIOD_TEXT_REPORTING_YEAR: (
+        "not a period of a reporting year starting in month {year_start}: {text!r} "
+        "(expected 2023/24, 2023/24-H1, 2023/24-Q3 or 2023-07)"
+    ),
+    ErrorCode.MEASUREMENT_SPANS_YEARS: (
+        "the measurement for {period} spans two reporting years (each starts in month {year_start}); "
+        "year-to-date values restart each year"
+    ),
+    ErrorCode.YEAR_TO_DATE_NOT_CUMULATIVE: (
+        "a year-to-date sum is cumulative within each reporting year; its accumulation must be "
+        "'cumulative', not {accumulation.value!r}"
+    ),
 }
 
 # Parameters naming what an error is about: the developer's message starts with it.
@@ -385,21 +460,32 @@ def _number(value: object, quantity: Quantity, **subject: object) -> float:
 # Periods
 # --------------------------------------------------------------------------------------------
 
-_PERIOD_RE = re.compile(r"^\s*(\d{4})(?:-(?:(H)([12])|(Q)([1-4])|(\d{2})))?\s*$", re.IGNORECASE)
+_PERIOD_RE = re.compile(r"^\s*(\d{4})(?:/(\d{2}))?(?:-(?:(H)([12])|(Q)([1-4])|(\d{2})))?\s*$", re.IGNORECASE)
+
+
+def _year_start(value: object, **subject: object) -> int:
+    """The month (1–12) a reporting year starts in; EngineError otherwise."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 12:
+        raise EngineError(ErrorCode.YEAR_START, value=value, **subject)
+    return value
 
 
 @dataclass(frozen=True, slots=True)
 class Period:
-    """A calendar period: a whole year, or a half, quarter or month of it.
+    """A period of a reporting year: the whole year, or a half, quarter or month of it.
 
-    ``Period(2020)`` is the year 2020; ``Period(2020, Frequency.QUARTERLY, 3)`` is July–September
-    2020. Periods are calendar-aligned, so two periods either nest or do not overlap. They sort
-    by end, then by start (so Q4 2020 sorts after the year 2020, which starts earlier).
+    ``Period(2020)`` is the calendar year 2020; ``Period(2020, Frequency.QUARTERLY, 3)`` is
+    July–September 2020. A reporting year may start in another month: with ``year_start=4``,
+    ``Period(2023, year_start=4)`` is April 2023 – March 2024 ("2023/24") and its first quarter
+    is April–June 2023 ("2023/24-Q1"). A month is always stored as the calendar month it is.
+    Periods of one reporting year either nest or do not overlap. They sort by end, then by
+    start (so Q4 2020 sorts after the year 2020, which starts earlier).
     """
 
     year: int
     frequency: Frequency = Frequency.ANNUAL
     index: int = 1
+    year_start: int = 1
 
     def __post_init__(self) -> None:
         if isinstance(self.year, bool) or not isinstance(self.year, int) or not 1 <= self.year <= 9998:
@@ -418,74 +504,114 @@ class Period:
                 parts=frequency.parts,
                 index=self.index,
             )
+        year_start = _year_start(self.year_start)
+        if frequency is Frequency.MONTHLY and year_start != 1:
+            # A month is the same month in every reporting year: keep one form of it.
+            year, month0 = divmod(year_start - 1 + self.index - 1, 12)
+            object.__setattr__(self, "year", self.year + year)
+            object.__setattr__(self, "index", month0 + 1)
+            year_start = 1
+        object.__setattr__(self, "year_start", year_start)
 
     # Constructors -----------------------------------------------------------------------------
 
     @classmethod
-    def of_year(cls, year: int) -> Period:
-        return cls(year)
+    def of_year(cls, year: int, year_start: int = 1) -> Period:
+        return cls(year, year_start=year_start)
 
     @classmethod
-    def half(cls, year: int, half: int) -> Period:
-        return cls(year, Frequency.SEMIANNUAL, half)
+    def half(cls, year: int, half: int, year_start: int = 1) -> Period:
+        return cls(year, Frequency.SEMIANNUAL, half, year_start)
 
     @classmethod
-    def quarter(cls, year: int, quarter: int) -> Period:
-        return cls(year, Frequency.QUARTERLY, quarter)
+    def quarter(cls, year: int, quarter: int, year_start: int = 1) -> Period:
+        return cls(year, Frequency.QUARTERLY, quarter, year_start)
 
     @classmethod
     def month(cls, year: int, month: int) -> Period:
         return cls(year, Frequency.MONTHLY, month)
 
     @classmethod
-    def of(cls, year: int, sub: int = 0, frequency: Frequency | str = Frequency.ANNUAL) -> Period:
+    def of(
+        cls, year: int, sub: int = 0, frequency: Frequency | str = Frequency.ANNUAL, year_start: int = 1
+    ) -> Period:
         """From the (year, sub) form used by the indicators app: sub 0 is the whole year."""
         if sub == 0:
-            return cls(year)
-        return cls(year, _member(Frequency, frequency, ErrorCode.PERIOD_FREQUENCY), sub)
+            return cls(year, year_start=year_start)
+        return cls(year, _member(Frequency, frequency, ErrorCode.PERIOD_FREQUENCY), sub, year_start)
 
     @classmethod
-    def parse(cls, text: str) -> Period:
-        """'2020', '2020-H1', '2020-Q3', '2020-07' → Period; EngineError otherwise."""
+    def containing(cls, day: date, frequency: Frequency = Frequency.ANNUAL, year_start: int = 1) -> Period:
+        """The period of this frequency, in reporting years starting in ``year_start``, that
+        contains ``day``: ``Period.containing(date(2024, 2, 10), year_start=4)`` is 2023/24."""
+        frequency = _member(Frequency, frequency, ErrorCode.PERIOD_FREQUENCY)
+        months_in = (day.year * 12 + day.month - 1) - (_year_start(year_start) - 1)
+        year, month0 = divmod(months_in, 12)
+        return cls(year, frequency, month0 // frequency.months + 1, year_start)
+
+    @classmethod
+    def parse(cls, text: str, year_start: int = 1) -> Period:
+        """'2020', '2020-H1', '2020-Q3', '2020-07' → Period; with a reporting year starting in
+        another month, '2023/24', '2023/24-H1', '2023/24-Q3' or a month '2023-07'. EngineError
+        otherwise."""
+        year_start = _year_start(year_start)
         match = _PERIOD_RE.match(str(text))
+        calendar_year = year_start == 1
         if not match:
-            raise EngineError(ErrorCode.PERIOD_TEXT, text=text)
+            if calendar_year:
+                raise EngineError(ErrorCode.PERIOD_TEXT, text=text)
+            raise EngineError(ErrorCode.PERIOD_TEXT_REPORTING_YEAR, text=text, year_start=year_start)
         year = int(match.group(1))
-        if match.group(2):
-            return cls.half(year, int(match.group(3)))
-        if match.group(4):
-            return cls.quarter(year, int(match.group(5)))
-        if match.group(6):
-            return cls.month(year, int(match.group(6)))
-        return cls(year)
+        second, month = match.group(2), match.group(7)
+        if month:
+            if second is not None:  # a month is written as the calendar month it is
+                raise EngineError(ErrorCode.PERIOD_TEXT_REPORTING_YEAR, text=text, year_start=year_start)
+            return cls.month(year, int(month))
+        if calendar_year and second is not None:
+            raise EngineError(ErrorCode.PERIOD_TEXT, text=text)
+        if not calendar_year and (second is None or int(second) != (year + 1) % 100):
+            raise EngineError(ErrorCode.PERIOD_TEXT_REPORTING_YEAR, text=text, year_start=year_start)
+        if match.group(3):
+            return cls.half(year, int(match.group(4)), year_start)
+        if match.group(5):
+            return cls.quarter(year, int(match.group(6)), year_start)
+        return cls(year, year_start=year_start)
 
     # Calendar ---------------------------------------------------------------------------------
 
     @property
-    def first_month(self) -> int:
-        return (self.index - 1) * self.frequency.months + 1
-
-    @property
-    def last_month(self) -> int:
-        return self.index * self.frequency.months
-
-    @property
     def start_index(self) -> int:
         """Months since year 0 of the period's first month (an integer timeline)."""
-        return self.year * 12 + self.first_month
+        return self.year * 12 + self.year_start - 1 + (self.index - 1) * self.frequency.months + 1
 
     @property
     def end_index(self) -> int:
         """Months since year 0 of the period's last month: the time point the period stands for."""
-        return self.year * 12 + self.last_month
+        return self.start_index + self.frequency.months - 1
+
+    @property
+    def first_month(self) -> int:
+        """The calendar month (1–12) the period starts in."""
+        return (self.start_index - 1) % 12 + 1
+
+    @property
+    def last_month(self) -> int:
+        """The calendar month (1–12) the period ends in."""
+        return (self.end_index - 1) % 12 + 1
 
     @property
     def start(self) -> date:
-        return date(self.year, self.first_month, 1)
+        year, month0 = divmod(self.start_index - 1, 12)
+        return date(year, month0 + 1, 1)
 
     @property
     def end(self) -> date:
-        return date(self.year, self.last_month, calendar.monthrange(self.year, self.last_month)[1])
+        return _month_end(self.end_index)
+
+    @property
+    def span(self) -> tuple[int, int]:
+        """(start_index, end_index): the months the period covers, whatever its reporting year."""
+        return (self.start_index, self.end_index)
 
     @property
     def time(self) -> float:
@@ -493,13 +619,20 @@ class Period:
         return self.end_index / 12
 
     @property
+    def year_label(self) -> str:
+        """The reporting year: '2020', or '2023/24' for a year starting in another month."""
+        if self.year_start == 1:
+            return f"{self.year:04d}"
+        return f"{self.year:04d}/{(self.year + 1) % 100:02d}"
+
+    @property
     def label(self) -> str:
         if self.frequency is Frequency.ANNUAL:
-            return f"{self.year:04d}"
+            return self.year_label
         if self.frequency is Frequency.SEMIANNUAL:
-            return f"{self.year:04d}-H{self.index}"
+            return f"{self.year_label}-H{self.index}"
         if self.frequency is Frequency.QUARTERLY:
-            return f"{self.year:04d}-Q{self.index}"
+            return f"{self.year_label}-Q{self.index}"
         return f"{self.year:04d}-{self.index:02d}"
 
     def __str__(self) -> str:
@@ -566,6 +699,32 @@ class Baseline:
         return Period(self.year)
 
 
+@dataclass(frozen=True, slots=True)
+class Tolerance:
+    """How far a target may be missed and still be "at risk" rather than "off track", for the
+    indicators rated by attainment (no baseline, a threshold, or year to date): ``amount`` in the
+    indicator's unit, or in percent of the target. Set per plan, overridable per indicator."""
+
+    amount: float = 0.0
+    unit: ToleranceUnit = ToleranceUnit.UNIT
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "unit", _member(ToleranceUnit, self.unit, ErrorCode.UNKNOWN_TOLERANCE_UNIT))
+        amount = _number(self.amount, Quantity.TOLERANCE)
+        if amount < 0:
+            raise EngineError(ErrorCode.TOLERANCE_NEGATIVE, tolerance=amount)
+        object.__setattr__(self, "amount", amount)
+
+    def absolute(self, target: float) -> float:
+        """The tolerance in the indicator's unit, for a target (expected value) of ``target``."""
+        if self.unit is ToleranceUnit.PERCENT:
+            return self.amount / 100 * abs(target)
+        return self.amount
+
+
+NO_TOLERANCE = Tolerance()
+
+
 @dataclass(frozen=True)
 class IndicatorSpec:
     """An indicator's passport, as far as evaluation needs it.
@@ -574,7 +733,14 @@ class IndicatorSpec:
     latest one); pass a mapping or (period, value) pairs. ``tolerance`` is the half-width of the
     band around the target of a "maintain" indicator, in the indicator's unit. ``scale_min`` and
     ``scale_max`` bound a qualitative score. ``weight`` is the indicator's weight in the roll-up
-    (0 = shown but not rolled up, e.g. context indicators).
+    (0 = shown but not rolled up).
+
+    ``target_kind``: a trajectory from the baseline (the default) or a threshold, a standard to
+    meet or stay within. ``target_tolerance`` overrides the plan's tolerance for missing a target
+    (indicators rated by attainment). ``context``: a context indicator, with values and a trend
+    but no target, never rated (its direction is not used). ``year_start``: the month its
+    reporting year starts in (1 = the calendar year), for year-to-date sums and default periods.
+    ``year_to_date`` (with cumulative accumulation): the sum restarts each reporting year.
     """
 
     key: str
@@ -588,8 +754,14 @@ class IndicatorSpec:
     scale_min: float | None = None
     scale_max: float | None = None
     weight: float = 1.0
+    target_kind: TargetKind = TargetKind.TRAJECTORY
+    target_tolerance: Tolerance | None = None
+    context: bool = False
+    year_start: int = 1
+    year_to_date: bool = False
     # Derived, for fast lookups (not compared, not part of the hash).
-    _target_by_period: dict[Period, float] = field(init=False, repr=False, compare=False, hash=False)
+    _target_by_span: dict[tuple[int, int], float] = field(init=False, repr=False, compare=False, hash=False)
+    _target_times: tuple[int, ...] = field(init=False, repr=False, compare=False, hash=False)
     _anchor_times: tuple[int, ...] = field(init=False, repr=False, compare=False, hash=False)
     _anchor_values: tuple[float, ...] = field(init=False, repr=False, compare=False, hash=False)
 
@@ -603,6 +775,7 @@ class IndicatorSpec:
             ("accumulation", Accumulation, ErrorCode.UNKNOWN_ACCUMULATION),
             ("measure", Measure, ErrorCode.UNKNOWN_MEASURE),
             ("frequency", Frequency, ErrorCode.UNKNOWN_FREQUENCY),
+            ("target_kind", TargetKind, ErrorCode.UNKNOWN_TARGET_KIND),
         ):
             set_(self, attribute, _member(enum, getattr(self, attribute), unknown, indicator=indicator))
         if self.baseline is not None and not isinstance(self.baseline, Baseline):
@@ -613,6 +786,15 @@ class IndicatorSpec:
         set_(self, "weight", _number(self.weight, Quantity.WEIGHT, indicator=indicator))
         if self.weight < 0:
             raise EngineError(ErrorCode.WEIGHT_NEGATIVE, indicator=indicator, weight=self.weight)
+        if self.target_tolerance is not None and not isinstance(self.target_tolerance, Tolerance):
+            raise EngineError(ErrorCode.TOLERANCE_TYPE, indicator=indicator, value=self.target_tolerance)
+        set_(self, "context", bool(self.context))
+        set_(self, "year_start", _year_start(self.year_start, indicator=indicator))
+        set_(self, "year_to_date", bool(self.year_to_date))
+        if self.year_to_date and self.accumulation is not Accumulation.CUMULATIVE:
+            raise EngineError(
+                ErrorCode.YEAR_TO_DATE_NOT_CUMULATIVE, indicator=indicator, accumulation=self.accumulation
+            )
 
         # Scale of a qualitative score.
         if self.measure is Measure.SCORE:
@@ -653,15 +835,20 @@ class IndicatorSpec:
                 raise EngineError(
                     ErrorCode.TARGETS_SAME_MONTH, indicator=indicator, earlier=earlier, later=later
                 )
+        if self.context and ordered:
+            raise EngineError(ErrorCode.CONTEXT_TARGETS, indicator=indicator)
         set_(self, "targets", tuple(ordered))
-        set_(self, "_target_by_period", dict(ordered))
+        set_(self, "_target_by_span", {period.span: value for period, value in ordered})
+        set_(self, "_target_times", tuple(period.end_index for period, _value in ordered))
 
         for code, period, value in self._values_to_check():
             self._check_scale(value, code, period)
 
         anchors: list[tuple[int, float]] = []
-        if self.baseline is not None:
-            base_end = self.baseline.period.end_index
+        # A threshold is a standard, not a point on a line from the baseline: the baseline is
+        # shown, but neither anchors the targets nor limits them.
+        if self.baseline is not None and self.target_kind is TargetKind.TRAJECTORY:
+            base_end = self.baseline_period.end_index
             for period, value in ordered:
                 if period.end_index <= base_end:
                     raise EngineError(
@@ -691,6 +878,23 @@ class IndicatorSpec:
         set_(self, "_anchor_times", tuple(time for time, _value in anchors))
         set_(self, "_anchor_values", tuple(value for _time, value in anchors))
 
+    @property
+    def baseline_period(self) -> Period:
+        """The reporting year of the baseline (the baseline stands for its end)."""
+        return Period(self.baseline.year, year_start=self.year_start)  # type: ignore[union-attr]
+
+    @property
+    def rated_by_attainment(self) -> bool:
+        """Rated by whether the target is met (within the tolerance), not by progress from the
+        baseline: a target without a baseline, a threshold, and a year-to-date sum."""
+        return self.direction is not Direction.MAINTAIN and (
+            self.baseline is None or self.target_kind is TargetKind.THRESHOLD or self.year_to_date
+        )
+
+    def reporting_year(self, period: Period) -> Period:
+        """The indicator's reporting year that contains the end of ``period``."""
+        return Period.containing(period.end, year_start=self.year_start)
+
     def _values_to_check(self) -> Iterable[tuple[ErrorCode, Period | None, float]]:
         if self.baseline is not None:
             yield ErrorCode.BASELINE_OUTSIDE_SCALE, None, self.baseline.value
@@ -717,7 +921,7 @@ class IndicatorSpec:
 
     def target_for(self, period: Period) -> float | None:
         """The explicit target (milestone or final) of exactly this period, or None."""
-        return self._target_by_period.get(period)
+        return self._target_by_span.get(period.span)
 
 
 @dataclass(frozen=True, slots=True)
@@ -771,6 +975,30 @@ class Measurement:
 
 
 @dataclass(frozen=True, slots=True)
+class StatusOverride:
+    """A verifier's judgement of an indicator's status for one period, with its public reason.
+    It is shown beside the computed status and never replaces it (nor the roll-up's score).
+    ``decided`` is the date it was made: an override made after the as-of date is not yet known."""
+
+    period: Period
+    status: Status
+    reason: str
+    decided: date | None = None
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.period, Period) or not (
+            self.decided is None or isinstance(self.decided, date)
+        ):
+            raise EngineError(ErrorCode.OVERRIDE_TYPE, value=self)
+        status = _member(Status, self.status, ErrorCode.OVERRIDE_STATUS)
+        if status not in OVERRIDE_STATUSES:
+            raise EngineError(ErrorCode.OVERRIDE_STATUS, value=status.value)
+        object.__setattr__(self, "status", status)
+        if not isinstance(self.reason, str) or not self.reason.strip():
+            raise EngineError(ErrorCode.OVERRIDE_REASON, period=self.period)
+
+
+@dataclass(frozen=True, slots=True)
 class Thresholds:
     """Configurable per municipality. Ratios at or above ``on_track`` are on track, at or above
     ``at_risk`` at risk, below it off track. A value is stale ``stale_grace_days`` after the next
@@ -813,6 +1041,7 @@ class SeriesPoint:
     score: float | None
     status: Status  # of this period alone (no staleness)
     note: Note | None = None
+    override: StatusOverride | None = None  # a verifier's status for this period, beside ``status``
 
 
 @dataclass(frozen=True, slots=True)
@@ -849,10 +1078,20 @@ class IndicatorResult:
     stale_after: date | None  # after this date, without a newer value, the indicator is stale
     forecast: Forecast
     series: tuple[SeriesPoint, ...]
+    target_kind: TargetKind = TargetKind.TRAJECTORY
+    context: bool = False  # a context indicator: status ``context``, counted apart in roll-ups
+    year_to_date: bool = False  # cumulative since the start of each reporting year
+    target_tolerance: float | None = None  # the tolerance applied to the period evaluated, in the unit
+    override: StatusOverride | None = None  # the verifier's status for the period evaluated
 
     @property
     def has_data(self) -> bool:
         return self.score is not None
+
+    @property
+    def published_status(self) -> Status:
+        """The status the authority publishes: the override's, else the computed one."""
+        return self.override.status if self.override is not None else self.status
 
     @property
     def deviation(self) -> float | None:
@@ -888,8 +1127,10 @@ class NodeResult:
     coverage: float  # weighted share of the element that has data, 0..1 (see the docs)
     indicators_total: int  # indicators in the subtree (including weight 0)
     indicators_with_data: int  # of which with a score
-    counts: dict[Status, int]  # indicators in the subtree by status (all five keys)
+    counts: dict[Status, int]  # rated indicators in the subtree by status (RATED_STATUSES)
     children: tuple[str, ...]
+    context_total: int = 0  # context indicators in the subtree, counted apart
+    context_with_values: int = 0  # of which with a value
 
 
 @dataclass(frozen=True, slots=True)
@@ -928,6 +1169,27 @@ def progress_ratio(actual: float, expected: float, baseline: float, direction: D
     return (actual - baseline) / (expected - baseline)
 
 
+def _miss_ratio(miss: float, tolerance: float, thresholds: Thresholds) -> float:
+    """Ratio for a value that misses its mark by ``miss`` (≤ 0: not missed) with a tolerance:
+    1 when not missed; from just under the on-track threshold down to the at-risk threshold
+    while the miss is at most one tolerance (at risk); then down to 0 at two tolerances (off
+    track); 0 beyond. With tolerance 0 any miss gives 0."""
+    if miss <= 0:
+        return 1.0
+    if tolerance == 0:
+        return 0.0
+    share = miss / tolerance
+    on, at = thresholds.on_track, thresholds.at_risk
+    if share <= 1:
+        ratio = at + (on - at) * (1 - share)  # exactly the at-risk threshold at one tolerance
+        # Strictly below on-track once missed, but never below 0 (an on-track threshold of 0 has
+        # nothing below it): a larger miss never gets a higher ratio.
+        return max(0.0, min(ratio, math.nextafter(on, -math.inf)))
+    if share <= 2:
+        return at * (2 - share)
+    return 0.0
+
+
 def maintain_ratio(
     actual: float, expected: float, tolerance: float, thresholds: Thresholds = DEFAULT_THRESHOLDS
 ) -> float:
@@ -938,19 +1200,24 @@ def maintain_ratio(
     threshold down to the at-risk threshold while d ≤ tolerance (at risk), then down to 0 at
     d = 2 × tolerance (off track), 0 beyond. With tolerance 0 any deviation gives 0.
     """
-    distance = abs(actual - expected) - tolerance
-    if distance <= 0:
-        return 1.0
-    if tolerance == 0:
-        return 0.0
-    share = distance / tolerance
-    on, at = thresholds.on_track, thresholds.at_risk
-    if share <= 1:
-        ratio = on - (on - at) * share
-        return min(ratio, math.nextafter(on, -math.inf))  # strictly below on-track outside the band
-    if share <= 2:
-        return at * (2 - share)
-    return 0.0
+    return _miss_ratio(abs(actual - expected) - tolerance, tolerance, thresholds)
+
+
+def attainment_ratio(
+    actual: float,
+    expected: float,
+    direction: Direction,
+    tolerance: float,
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
+) -> float:
+    """Ratio of an indicator rated by attainment (a target without a baseline, a threshold, a
+    year-to-date sum), as authorities rate them: 1 when the target is met or beaten (doing
+    better is never penalised); missed by no more than ``tolerance`` (in the indicator's unit):
+    at risk; beyond: off track. The same curve as a "maintain" band (:func:`maintain_ratio`),
+    on one side only."""
+    direction = _member(Direction, direction, ErrorCode.UNKNOWN_DIRECTION)
+    miss = actual - expected if direction is Direction.DECREASE else expected - actual
+    return _miss_ratio(miss, tolerance, thresholds)
 
 
 def score_for_ratio(ratio: float | None) -> float | None:
@@ -983,9 +1250,26 @@ def stale_after(last: Period, frequency: Frequency, grace_days: int) -> date:
 
 
 def _expected(spec: IndicatorSpec, period: Period) -> tuple[float | None, Note | None]:
-    explicit = spec._target_by_period.get(period)
+    if spec.context:
+        return None, Note.NO_TARGET
+    explicit = spec._target_by_span.get(period.span)
     if explicit is not None:
         return explicit, None
+    if spec.year_to_date:
+        year = spec.reporting_year(period)
+        if year.span != period.span:
+            # Part of a year: the year's expected value, pro rata of the months gone.
+            annual, note = _expected(spec, year)
+            if annual is None:
+                return None, note
+            months = period.end_index - year.start_index + 1
+            return (annual if months == 12 else annual * months / 12), None
+    if spec.target_kind is TargetKind.THRESHOLD:
+        # A standard holds from the start until the next one replaces it.
+        if not spec.targets:
+            return None, Note.NO_TARGET
+        i = bisect.bisect_right(spec._target_times, period.end_index)
+        return spec.targets[max(i - 1, 0)][1], None  # type: ignore[index]
     times = spec._anchor_times
     if not times:
         return None, Note.NO_TARGET
@@ -1011,7 +1295,8 @@ def expected_value(spec: IndicatorSpec, period: Period) -> float | None:
     """The period's explicit target, else the linear interpolation (in months) between the
     anchors around it: the baseline (at the end of its year) and the targets. None before the
     first anchor (except for "maintain"), and when there is no target; after the final target,
-    the final target."""
+    the final target. A threshold: the latest target at or before the period (the first before
+    it). Year to date: part of a year gets the year's expected value pro rata of its months."""
     return _expected(spec, period)[0]
 
 
@@ -1022,12 +1307,18 @@ def expected_value(spec: IndicatorSpec, period: Period) -> float | None:
 
 def _check_measurement(spec: IndicatorSpec, m: Measurement) -> None:
     if spec.measure is Measure.PERCENTAGE:
-        if m.value is not None:
+        # A percentage without its counts is a rate as reported: taken as it is, never added up,
+        # so a cumulative or year-to-date percentage still needs the counts.
+        if m.value is not None and spec.accumulation is Accumulation.CUMULATIVE:
             raise EngineError(ErrorCode.PERCENTAGE_NEEDS_RATIO, indicator=spec.key, period=m.period)
     elif m.value is None:
         raise EngineError(ErrorCode.NUMBER_NEEDS_VALUE, indicator=spec.key, period=m.period)
     if spec.measure is Measure.SCORE:
         spec._check_scale(m.value, ErrorCode.VALUE_OUTSIDE_SCALE, m.period)  # type: ignore[arg-type]
+    if spec.year_to_date and spec.reporting_year(m.period).start > m.period.start:
+        raise EngineError(
+            ErrorCode.MEASUREMENT_SPANS_YEARS, indicator=spec.key, period=m.period, year_start=spec.year_start
+        )
 
 
 def _usable(
@@ -1035,7 +1326,7 @@ def _usable(
 ) -> list[Measurement]:
     """Approved measurements known on ``as_of``, checked and in canonical order."""
     kept: list[Measurement] = []
-    seen: set[Period] = set()
+    seen: set[tuple[int, int]] = set()
     for m in measurements:
         if not isinstance(m, Measurement):
             raise EngineError(ErrorCode.MEASUREMENT_TYPE, indicator=spec.key, value=m)
@@ -1046,18 +1337,23 @@ def _usable(
         ):
             continue
         _check_measurement(spec, m)
-        if m.period in seen:
+        if m.period.span in seen:  # the same months, whatever reporting year they are named in
             raise EngineError(ErrorCode.MEASUREMENT_TWICE, indicator=spec.key, period=m.period)
-        seen.add(m.period)
+        seen.add(m.period.span)
         kept.append(m)
     kept.sort(key=lambda m: m.period.sort_key)
     return kept
 
 
-def _aggregate(spec: IndicatorSpec, items: Sequence[Measurement]) -> float | None:
+def _aggregate(spec: IndicatorSpec, items: Sequence[Measurement], period: Period) -> float | None:
+    """The sum of ``items`` for ``period``; percentages add their counts. A rate reported without
+    counts is never added or averaged: it is the actual only of the very period it is for."""
     if not items:
         return None
     if spec.measure is Measure.PERCENTAGE:
+        if any(m.value is not None for m in items):  # a period needs its own value then
+            own = [m for m in items if m.period.span == period.span]
+            return own[0].level if own else None
         return 100.0 * math.fsum(m.numerator for m in items) / math.fsum(m.denominator for m in items)  # type: ignore[misc]
     return math.fsum(m.value for m in items)  # type: ignore[misc]
 
@@ -1080,15 +1376,20 @@ def _actuals(
             raise EngineError(ErrorCode.MEASUREMENT_SPANS_PERIODS, indicator=spec.key, period=m.period)
     result: list[tuple[float | None, bool]] = []
     if spec.accumulation is Accumulation.PER_PERIOD:
-        for bucket in buckets:
-            result.append((_aggregate(spec, bucket), bool(bucket)))
+        for period, bucket in zip(periods, buckets, strict=True):
+            result.append((_aggregate(spec, bucket, period), bool(bucket)))
         return result
+    ms_ends = [m.period.end_index for m in ms]
     j = 0
     for period, bucket in zip(periods, buckets, strict=True):
         while j < len(ms) and ms[j].period.end_index <= period.end_index:
             j += 1
-        if spec.accumulation is Accumulation.CUMULATIVE:
-            actual = _aggregate(spec, ms[:j])
+        if spec.accumulation is Accumulation.CUMULATIVE and spec.year_to_date:
+            # Since the start of the reporting year (values never straddle it: _check_measurement).
+            first = bisect.bisect_left(ms_ends, spec.reporting_year(period).start_index, 0, j)
+            actual = _aggregate(spec, ms[first:j], period)
+        elif spec.accumulation is Accumulation.CUMULATIVE:
+            actual = _aggregate(spec, ms[:j], period)
         else:  # LATEST: the last value at or before the period's end
             actual = ms[j - 1].level if j else None
         result.append((actual, bool(bucket)))
@@ -1099,23 +1400,26 @@ def actual_value(
     spec: IndicatorSpec, measurements: Iterable[Measurement], period: Period, *, as_of: date | None = None
 ) -> float | None:
     """Actual of one period. Per period: the sum of the approved values within it. Cumulative:
-    the sum of those up to and including it. Latest level: the last approved value at or before
-    its end. Percentages add numerators and denominators, then divide. None = no data."""
+    the sum of those up to and including it. Year to date: the sum of those since the start of
+    its reporting year. Latest level: the last approved value at or before its end. Percentages
+    add numerators and denominators, then divide; a rate without counts counts only for its own
+    period. None = no data."""
     ms = _usable(spec, measurements, as_of)
     return _actuals(spec, ms, (period,))[0][0]
 
 
 def default_periods(spec: IndicatorSpec, measurements: Iterable[Measurement] = ()) -> tuple[Period, ...]:
-    """The years of an indicator's series: from the year after the baseline (or the first target
-    or value, if earlier) to the final target's year (or the last value's, if later)."""
+    """The reporting years of an indicator's series: from the year after the baseline (or the
+    first target or value, if earlier) to the final target's year (or the last value's, if
+    later)."""
     years: list[int] = []
     if spec.baseline is not None:
         years.append(spec.baseline.year + 1)
-    years.extend(period.year for period, _value in spec.targets)  # type: ignore[misc]
-    years.extend(m.period.year for m in measurements)
+    years.extend(spec.reporting_year(period).year for period, _value in spec.targets)  # type: ignore[misc]
+    years.extend(spec.reporting_year(m.period).year for m in measurements)
     if not years:
         return ()
-    return tuple(Period(year) for year in range(min(years), max(years) + 1))
+    return tuple(Period(year, year_start=spec.year_start) for year in range(min(years), max(years) + 1))
 
 
 # --------------------------------------------------------------------------------------------
@@ -1126,22 +1430,25 @@ def default_periods(spec: IndicatorSpec, measurements: Iterable[Measurement] = (
 def forecast(spec: IndicatorSpec, points: Iterable[tuple[Period, float]]) -> Forecast:
     """Least-squares line through the (period end, actual) points, projected to the final
     target's period: likely when the projection reaches the target (within the band for
-    "maintain"). Needs two points in different periods."""
+    "maintain"). Needs two points in different periods. Without a target (a context indicator)
+    the outcome is ``no_target`` and the line's slope is the trend."""
     final = spec.final_target
-    if final is None:
-        return Forecast(ForecastOutcome.NO_TARGET)
-    target_period, target_value = final
     pts = sorted(((p.time, v) for p, v in points))
     xs = [x for x, _y in pts]
     ys = [y for _x, y in pts]
     n = len(pts)
     if n < 2 or xs[0] == xs[-1]:
-        return Forecast(ForecastOutcome.INSUFFICIENT_DATA, target_period, target_value, points_used=n)
+        if final is None:
+            return Forecast(ForecastOutcome.NO_TARGET, points_used=n)
+        return Forecast(ForecastOutcome.INSUFFICIENT_DATA, final[0], final[1], points_used=n)
     x_mean = math.fsum(xs) / n
     y_mean = math.fsum(ys) / n
     sxx = math.fsum((x - x_mean) * (x - x_mean) for x in xs)
     sxy = math.fsum((x - x_mean) * (y - y_mean) for x, y in pts)
     slope = sxy / sxx
+    if final is None:
+        return Forecast(ForecastOutcome.NO_TARGET, slope_per_year=slope, points_used=n)
+    target_period, target_value = final
     projected = y_mean + slope * (target_period.time - x_mean)
     if spec.direction is Direction.MAINTAIN:
         likely = abs(projected - target_value) <= spec.tolerance
@@ -1162,22 +1469,57 @@ def forecast(spec: IndicatorSpec, points: Iterable[tuple[Period, float]]) -> For
 # --------------------------------------------------------------------------------------------
 
 
+def _tolerance(spec: IndicatorSpec, expected: float | None, plan_tolerance: Tolerance) -> float | None:
+    """The tolerance for missing the target, in the indicator's unit, of an indicator rated by
+    attainment: the indicator's own, else the plan's. None for the others."""
+    if expected is None or not spec.rated_by_attainment or spec.context:
+        return None
+    return (spec.target_tolerance or plan_tolerance).absolute(expected)
+
+
 def _assess(
-    spec: IndicatorSpec, actual: float | None, expected: float | None, thresholds: Thresholds
+    spec: IndicatorSpec,
+    actual: float | None,
+    expected: float | None,
+    thresholds: Thresholds,
+    tolerance: float | None,
 ) -> tuple[float | None, float | None, Status, Note | None]:
     """(ratio, score, status, note) of one period, staleness aside."""
     if actual is None:
         return None, None, Status.NO_DATA, None
+    if spec.context:
+        return None, None, Status.CONTEXT, None
     if expected is None:
         return None, None, Status.NO_DATA, None
     if spec.direction is Direction.MAINTAIN:
         ratio = maintain_ratio(actual, expected, spec.tolerance, thresholds)
         return ratio, score_for_ratio(ratio), status_for_ratio(ratio, thresholds), None
-    if spec.baseline is None:
-        met = _right_side(actual, expected, spec.direction)
-        return None, None, Status.ON_TRACK if met else Status.OFF_TRACK, Note.NO_BASELINE
-    ratio = progress_ratio(actual, expected, spec.baseline.value, spec.direction)
+    if tolerance is not None:  # rated by attainment
+        ratio = attainment_ratio(actual, expected, spec.direction, tolerance, thresholds)
+        note = (
+            Note.NO_BASELINE if spec.baseline is None and spec.target_kind is TargetKind.TRAJECTORY else None
+        )
+        return ratio, score_for_ratio(ratio), status_for_ratio(ratio, thresholds), note
+    ratio = progress_ratio(actual, expected, spec.baseline.value, spec.direction)  # type: ignore[union-attr]
     return ratio, score_for_ratio(ratio), status_for_ratio(ratio, thresholds), None
+
+
+def _overrides_by_span(
+    spec: IndicatorSpec, overrides: Iterable[StatusOverride], as_of: date
+) -> dict[tuple[int, int], StatusOverride]:
+    """The overrides known on ``as_of``, by the months of their period."""
+    by_span: dict[tuple[int, int], StatusOverride] = {}
+    for override in overrides:
+        if not isinstance(override, StatusOverride):
+            raise EngineError(ErrorCode.OVERRIDE_TYPE, indicator=spec.key, value=override)
+        if spec.context:
+            raise EngineError(ErrorCode.OVERRIDE_CONTEXT, indicator=spec.key)
+        if override.decided is not None and override.decided > as_of:
+            continue
+        if override.period.span in by_span:
+            raise EngineError(ErrorCode.OVERRIDE_TWICE, indicator=spec.key, period=override.period)
+        by_span[override.period.span] = override
+    return by_span
 
 
 def evaluate_indicator(
@@ -1187,18 +1529,32 @@ def evaluate_indicator(
     as_of: date,
     thresholds: Thresholds = DEFAULT_THRESHOLDS,
     periods: Sequence[Period] | None = None,
+    tolerance: Tolerance = NO_TOLERANCE,
+    plan_end: date | None = None,
+    overrides: Iterable[StatusOverride] = (),
 ) -> IndicatorResult:
     """Evaluate one indicator on ``as_of``.
 
     Only approved measurements whose period has started by ``as_of`` (and which were collected
     by then, when the date is known) count. The series covers ``periods`` (default: the years of
-    :func:`default_periods`). The headline figures are those of the latest period with a value
-    that has ended by ``as_of`` (else of the latest period with a value, noted as partial).
+    :func:`default_periods`). The headline figures are those of the latest period with an
+    actual that has ended by ``as_of`` (else of the latest period with one, noted as partial).
+
+    ``tolerance`` is the plan's tolerance for missing a target (indicators rated by attainment;
+    the indicator's own ``target_tolerance`` wins). ``plan_end``: the last day of the plan; no
+    value is due for a period after it, so an indicator whose last value reaches it never turns
+    stale. ``overrides``: verifiers' statuses with their reasons, carried beside the computed
+    status of their period.
     """
     if not isinstance(spec, IndicatorSpec):
         raise EngineError(ErrorCode.SPEC_TYPE, value=spec)
     if not isinstance(as_of, date):
         raise EngineError(ErrorCode.AS_OF_TYPE, value=as_of)
+    if plan_end is not None and not isinstance(plan_end, date):
+        raise EngineError(ErrorCode.PLAN_END_TYPE, value=plan_end)
+    if not isinstance(tolerance, Tolerance):
+        raise EngineError(ErrorCode.TOLERANCE_TYPE, value=tolerance)
+    judged = _overrides_by_span(spec, overrides, as_of)
     ms = _usable(spec, measurements, as_of)
     if periods is None:
         periods = default_periods(spec, ms)
@@ -1211,36 +1567,44 @@ def evaluate_indicator(
     series: list[SeriesPoint] = []
     for period, (actual, measured) in zip(periods, _actuals(spec, ms, periods), strict=True):
         expected, note = _expected(spec, period)
-        ratio, score, status, assess_note = _assess(spec, actual, expected, thresholds)
+        allowed = _tolerance(spec, expected, tolerance)
+        ratio, score, status, assess_note = _assess(spec, actual, expected, thresholds, allowed)
+        if measured and actual is None:
+            note = Note.RATES_NOT_COMBINED
+        elif actual is None or spec.context:
+            note = None
         series.append(
             SeriesPoint(
                 period=period,
                 actual=actual,
                 expected=expected,
-                target=spec._target_by_period.get(period),
+                target=spec.target_for(period),
                 measured=measured,
                 ratio=ratio,
                 score=score,
                 status=status,
-                note=(note if actual is not None else None) or assess_note,
+                note=note or assess_note,
+                override=judged.get(period.span),
             )
         )
 
     current: SeriesPoint | None = None
     partial = False
     for point in reversed(series):
-        if point.measured and point.period.end <= as_of:
+        if point.measured and point.actual is not None and point.period.end <= as_of:
             current = point
             break
     if current is None:
         for point in reversed(series):
-            if point.measured:
+            if point.measured and point.actual is not None:
                 current, partial = point, True
                 break
 
     notes: list[Note] = []
     last = ms[-1].period if ms else None
     stale_date = stale_after(last, spec.frequency, thresholds.stale_grace_days) if last else None
+    if last is not None and plan_end is not None and last.end >= plan_end:
+        stale_date = None  # nothing is due for a period after the plan's end
     if not ms:
         notes.append(Note.NO_MEASUREMENTS)
     if current is not None:
@@ -1248,13 +1612,23 @@ def evaluate_indicator(
             notes.append(Note.PARTIAL_PERIOD)
         if current.note is not None:
             notes.append(current.note)
-    if spec.baseline is None and spec.direction is not Direction.MAINTAIN and Note.NO_BASELINE not in notes:
+    elif any(point.note is Note.RATES_NOT_COMBINED for point in series):
+        notes.append(Note.RATES_NOT_COMBINED)
+    if (
+        spec.baseline is None
+        and spec.direction is not Direction.MAINTAIN
+        and spec.target_kind is TargetKind.TRAJECTORY
+        and not spec.context
+        and Note.NO_BASELINE not in notes
+    ):
         notes.append(Note.NO_BASELINE)
     stale = stale_date is not None and as_of > stale_date
     if stale:
         notes.append(Note.STALE)
 
-    if current is None:
+    if spec.context:
+        status = Status.CONTEXT  # shown with its values and trend, never rated, never "no data"
+    elif current is None:
         status = Status.NO_DATA
     elif stale:
         status = Status.STALE
@@ -1284,6 +1658,11 @@ def evaluate_indicator(
             spec, ((p.period, p.actual) for p in series if p.measured and p.actual is not None)
         ),
         series=tuple(series),
+        target_kind=spec.target_kind,
+        context=spec.context,
+        year_to_date=spec.year_to_date,
+        target_tolerance=_tolerance(spec, current.expected, tolerance) if current else None,
+        override=current.override if current else None,
     )
 
 
@@ -1305,41 +1684,51 @@ def evaluate_tree(root: Node, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> di
     An element's score is the weighted mean of the scores of its child elements and of its own
     indicators that have a score; items without data are left out, never counted as zero.
     Coverage is the weighted share of the element that has data: an indicator counts 1 or 0, a
-    child element its own coverage; weight-0 indicators are left out of both.
+    child element its own coverage; weight-0 indicators are left out of both. Context indicators
+    are counted apart, never scored, never in the coverage. An indicator (by key) that
+    contributes to several elements counts in each of them, and once in each count.
     """
     results: dict[str, NodeResult] = {}
     order: list[str] = []
 
-    def visit(node: Node) -> NodeResult:
+    def visit(node: Node) -> tuple[NodeResult, dict[str, IndicatorResult]]:
         if not isinstance(node, Node):
             raise EngineError(ErrorCode.NODE_TYPE, value=node)
         if node.key in results or node.key in order:
             raise EngineError(ErrorCode.ELEMENT_TWICE, key=node.key)
         order.append(node.key)
-        counts = dict.fromkeys(Status, 0)
-        total = with_data = 0
-        scored: list[tuple[float, float]] = []
-        covered: list[tuple[float, float]] = []
+        own: dict[str, IndicatorResult] = {}
         for indicator in node.indicators:
             if not isinstance(indicator, IndicatorResult):
                 raise EngineError(ErrorCode.RESULT_TYPE, element=node.key, value=indicator)
-            counts[indicator.status] += 1
-            total += 1
+            own.setdefault(indicator.key, indicator)
+        below = dict(own)  # every distinct indicator in the subtree, by key
+        scored: list[tuple[float, float]] = []
+        covered: list[tuple[float, float]] = []
+        for indicator in own.values():
+            if indicator.context or indicator.weight <= 0:
+                continue
             has = indicator.score is not None
-            with_data += has
-            if indicator.weight > 0:
-                covered.append((indicator.weight, 1.0 if has else 0.0))
-                if has:
-                    scored.append((indicator.weight, indicator.score))  # type: ignore[arg-type]
+            covered.append((indicator.weight, 1.0 if has else 0.0))
+            if has:
+                scored.append((indicator.weight, indicator.score))  # type: ignore[arg-type]
         for child in node.children:
-            result = visit(child)
-            for status, count in result.counts.items():
-                counts[status] += count
-            total += result.indicators_total
-            with_data += result.indicators_with_data
+            result, child_below = visit(child)
+            for key, indicator in child_below.items():
+                below.setdefault(key, indicator)
             covered.append((child.weight, result.coverage))
             if result.score is not None:
                 scored.append((child.weight, result.score))
+        counts = dict.fromkeys(RATED_STATUSES, 0)
+        total = with_data = context_total = context_with_values = 0
+        for indicator in below.values():
+            if indicator.context:
+                context_total += 1
+                context_with_values += indicator.actual is not None
+            else:
+                counts[indicator.status] += 1
+                total += 1
+                with_data += indicator.score is not None
         score = score_for_ratio(_weighted_mean(scored)) if scored else None
         coverage = min(1.0, max(0.0, _weighted_mean(covered))) if covered else 0.0
         result = NodeResult(
@@ -1351,9 +1740,11 @@ def evaluate_tree(root: Node, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> di
             indicators_with_data=with_data,
             counts=counts,
             children=tuple(child.key for child in node.children),
+            context_total=context_total,
+            context_with_values=context_with_values,
         )
         results[node.key] = result
-        return result
+        return result, below
 
     visit(root)
     return {key: results[key] for key in order}
@@ -1406,16 +1797,44 @@ def evaluate_efficiency(*, planned: float, spent: float, output: float | None = 
 # --------------------------------------------------------------------------------------------
 
 
+def default_as_of(*, today: date, plan_end: date | None, reporting_deadline_months: int = 12) -> date:
+    """The date a plan is evaluated on unless one is chosen: today while the plan is in force
+    and its last values are still due; for a completed plan, its end plus the reporting deadline
+    (the last day of the month that many months after the plan's last month), so a plan that
+    ended long ago keeps its final assessment."""
+    if not isinstance(today, date):
+        raise EngineError(ErrorCode.AS_OF_TYPE, value=today)
+    if plan_end is None:
+        return today
+    if not isinstance(plan_end, date):
+        raise EngineError(ErrorCode.PLAN_END_TYPE, value=plan_end)
+    months = reporting_deadline_months
+    if isinstance(months, bool) or not isinstance(months, int) or months < 0:
+        raise EngineError(ErrorCode.REPORTING_DEADLINE, months=months)
+    return min(today, _month_end(plan_end.year * 12 + plan_end.month + months))
+
+
+def breakdown_adds_up(measure: Measure, *, with_counts: bool) -> bool:
+    """Must a value's breakdown (by sex, age …) add up to its total? Only counts do: a number,
+    or the numerators of a percentage given with its counts. Rates as reported (unemployment of
+    men and of women) and scores are levels and never add up."""
+    measure = _member(Measure, measure, ErrorCode.UNKNOWN_MEASURE)
+    if measure is Measure.NUMBER:
+        return True
+    return measure is Measure.PERCENTAGE and with_counts
+
+
 def _check_plan(plan_start: int, plan_end: int) -> None:
     if not (isinstance(plan_start, int) and isinstance(plan_end, int)) or plan_start > plan_end:
         raise EngineError(ErrorCode.PLAN_PERIOD, start=plan_start, end=plan_end)
 
 
 def validate_spec(spec: IndicatorSpec, *, plan_start: int, plan_end: int) -> None:
-    """EngineError when a target lies outside the plan period or the baseline after it."""
+    """EngineError when a target lies outside the plan period or the baseline after it. The plan's
+    years are reporting years of the indicator (2021 is 2021/22 for a year starting in April)."""
     _check_plan(plan_start, plan_end)
     for period, _value in spec.targets:  # type: ignore[misc]
-        if not plan_start <= period.year <= plan_end:
+        if not plan_start <= spec.reporting_year(period).year <= plan_end:
             raise EngineError(
                 ErrorCode.TARGET_OUTSIDE_PLAN,
                 indicator=spec.key,
@@ -1442,7 +1861,7 @@ def validate_measurements(
     first = plan_start if spec.baseline is None else min(plan_start, spec.baseline.year)
     items = list(measurements)
     for m in items:
-        if not first <= m.period.year <= plan_end:
+        if not first <= spec.reporting_year(m.period).year <= plan_end:
             raise EngineError(
                 ErrorCode.MEASUREMENT_OUTSIDE_PLAN,
                 indicator=spec.key,

@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from civitas.evaluation import engine
+from civitas.plans.models import Plan
 
 from .models import COUNTED_STATES, Indicator, IndicatorType, Measurement, Target
 from .rules import period_of
@@ -24,23 +25,53 @@ def thresholds_for(municipality) -> engine.Thresholds:
     )
 
 
+def _tolerance(amount: Decimal | None, unit: str) -> engine.Tolerance | None:
+    """A stored tolerance for missing a target; None when no amount is set."""
+    if amount is None:
+        return None
+    return engine.Tolerance(float(amount), engine.ToleranceUnit(unit or engine.ToleranceUnit.UNIT))
+
+
+def plan_tolerance(plan: Plan | None) -> engine.Tolerance:
+    """A plan's tolerance for missing a target, for every indicator rated by attainment that has
+    none of its own; none for a project's indicators (no plan) and a plan without one."""
+    if plan is None:
+        return engine.NO_TOLERANCE
+    return _tolerance(plan.tolerance_amount, plan.tolerance_unit) or engine.NO_TOLERANCE
+
+
+def plan_tolerance_of(indicator: Indicator) -> engine.Tolerance:
+    """The tolerance of the plan the indicator hangs on (reads its element and plan: load them
+    with it); none for a project's indicator."""
+    return plan_tolerance(indicator.element.plan if indicator.element is not None else None)
+
+
 def spec_for(indicator: Indicator, targets: Iterable[Target]) -> engine.IndicatorSpec:
-    """The engine's view of a passport. ValueError when the passport cannot be evaluated."""
+    """The engine's view of a passport. ValueError when the passport cannot be evaluated.
+
+    A context-type indicator without targets is a context indicator for the engine: shown with
+    its values and trend, never rated, never "no data". One with targets is rated as before (with
+    weight 0, so it stays out of the roll-up)."""
     baseline = None
     if indicator.baseline_value is not None and indicator.baseline_year is not None:
         baseline = engine.Baseline(float(indicator.baseline_value), indicator.baseline_year)
+    pairs = [(engine.Period.of(t.year, t.sub, indicator.frequency), float(t.value)) for t in targets]
+    is_context_type = indicator.type == IndicatorType.CONTEXT
     return engine.IndicatorSpec(
         key=str(indicator.pk or indicator.code),
         direction=engine.Direction(indicator.direction),
         accumulation=engine.Accumulation(indicator.accumulation),
         measure=engine.Measure(indicator.measure),
         baseline=baseline,
-        targets=[(engine.Period.of(t.year, t.sub, indicator.frequency), float(t.value)) for t in targets],
+        targets=pairs,
         frequency=engine.Frequency(indicator.frequency),
         tolerance=float(indicator.tolerance or 0),
         scale_min=None if indicator.scale_min is None else float(indicator.scale_min),
         scale_max=None if indicator.scale_max is None else float(indicator.scale_max),
-        weight=0.0 if indicator.type == IndicatorType.CONTEXT else float(indicator.weight),
+        weight=0.0 if is_context_type else float(indicator.weight),
+        context=is_context_type and not pairs,
+        target_kind=engine.TargetKind(indicator.target_kind),
+        target_tolerance=_tolerance(indicator.tolerance_amount, indicator.tolerance_unit),
     )
 
 
@@ -50,9 +81,12 @@ def _float(number: Decimal | None) -> float | None:
 
 
 def engine_measurement(indicator: Indicator, m: Measurement) -> engine.Measurement:
-    """The engine's view of a value (a missing number is the engine's to refuse, with its code)."""
+    """The engine's view of a value (a missing number is the engine's to refuse, with its code). A
+    percentage without counts is a rate as reported: the engine takes it as the period's value."""
     period = period_of(m.year, m.sub, indicator.frequency) or engine.Period(m.year)
-    if indicator.measure == engine.Measure.PERCENTAGE:
+    if indicator.measure == engine.Measure.PERCENTAGE and (
+        m.numerator is not None or m.denominator is not None
+    ):
         return engine.Measurement(
             period=period,
             numerator=_float(m.numerator),
@@ -62,14 +96,25 @@ def engine_measurement(indicator: Indicator, m: Measurement) -> engine.Measureme
     return engine.Measurement(period=period, value=_float(m.value), collected=m.collected_on)
 
 
+# Months after a plan's last month by which its last values are in (docs/evaluation-rules.md §14):
+# a completed plan is evaluated as of its end plus these, the end of the next year for a calendar-year plan.
+REPORTING_DEADLINE_MONTHS = 12
+
+
+def plan_end_date(plan_end_year: int | None) -> datetime.date | None:
+    """The last day of a plan (or project) whose last year is ``plan_end_year``."""
+    return None if plan_end_year is None else datetime.date(plan_end_year, 12, 31)
+
+
 def evaluation_date(plan_end_year: int | None, today: datetime.date | None = None) -> datetime.date:
-    """The date a plan is evaluated on: today, but no later than the end of the year after the
-    plan's last year (when the last year's values are in), so a finished plan keeps its final
-    assessment instead of turning stale."""
-    today = today or timezone.localdate()
-    if plan_end_year is None:
-        return today
-    return min(today, datetime.date(plan_end_year + 1, 12, 31))
+    """The date a plan is evaluated on (the engine's ``default_as_of``): today while the plan is in
+    force or its last values are still due; for a completed plan its end plus the reporting
+    deadline, so it keeps its final assessment instead of turning stale."""
+    return engine.default_as_of(
+        today=today or timezone.localdate(),
+        plan_end=plan_end_date(plan_end_year),
+        reporting_deadline_months=REPORTING_DEADLINE_MONTHS,
+    )
 
 
 def evaluate(
@@ -80,8 +125,12 @@ def evaluate(
     as_of: datetime.date,
     thresholds: engine.Thresholds,
     years: tuple[int, int] | None = None,
+    tolerance: engine.Tolerance = engine.NO_TOLERANCE,
 ) -> engine.IndicatorResult:
-    """Evaluate one indicator with its targets and measurements (only approved values count)."""
+    """Evaluate one indicator with its targets and measurements (only approved values count).
+    ``tolerance``: its plan's tolerance for missing a target (``plan_tolerance``); the indicator's
+    own wins. ``years``: its plan's (or project's) years; nothing is due after their end, so a
+    value reaching it is never stale."""
     spec = spec_for(indicator, targets)
     counted = [engine_measurement(indicator, m) for m in measurements if m.state in COUNTED_STATES]
     periods = None
@@ -97,4 +146,12 @@ def evaluate(
                 for y in range(first, years[1] + 1)
                 for i in range(1, parts + 1)
             ]
-    return engine.evaluate_indicator(spec, counted, as_of=as_of, thresholds=thresholds, periods=periods)
+    return engine.evaluate_indicator(
+        spec,
+        counted,
+        as_of=as_of,
+        thresholds=thresholds,
+        periods=periods,
+        tolerance=tolerance,
+        plan_end=plan_end_date(years[1] if years is not None else None),
+    )

@@ -51,7 +51,7 @@ TABLES = ("values", "history", "passports", "elements")
 RESULT_COLUMNS = ("actual", "expected", "target", "ratio", "score", "status", "status_name", "assessed")
 ELEMENT_COLUMNS = (
     "code", "title", "depth", "level", "status", "status_name", "score", "coverage", "indicators_with_data",
-    "indicators_total",
+    "indicators_total", "context_total", "context_with_values",
 )  # fmt: skip
 HISTORY_COLUMNS = ("indicator_code", "changed_at", "field", "period", "old_value", "new_value", "reason")
 # The passport's own columns come from passport.IndicatorPassport; then where it is attached, its
@@ -315,6 +315,7 @@ def elements_rows(export: ExportSet) -> Iterator[list]:
             result.status.value if result else "", str(STATUS_LABELS[result.status]) if result else "",
             _float(result.score) if result else None, _float(result.coverage) if result else None,
             result.indicators_with_data if result else 0, result.indicators_total if result else 0,
+            result.context_total if result else 0, result.context_with_values if result else 0,
         ]  # fmt: skip
 
 
@@ -427,12 +428,14 @@ def help_rows(header: list[str]) -> list[list[str]]:
             "indicator's frequency says.",
         ),
         imports.VALUE: (
-            "Стойност (число; десетична точка или запетая). За качествена оценка: число от скалата.",
-            "Value (a number; decimal point or comma). For a qualitative score: a number on its scale.",
+            "Стойност (число; десетична точка или запетая). За качествена оценка: число от скалата. "
+            "За процент: процентът, както е отчетен, или празно и числител и знаменател.",
+            "Value (a number; decimal point or comma). For a qualitative score: a number on its scale. "
+            "For a percentage: the percentage as reported, or empty with a numerator and denominator.",
         ),
         imports.NUMERATOR: (
-            "Числител (само за индикатори в проценти).",
-            "Numerator (percentage indicators only).",
+            "Числител (само за индикатори в проценти, ако не е даден самият процент).",
+            "Numerator (percentage indicators only, when the percentage itself is not given).",
         ),
         imports.DENOMINATOR: (
             "Знаменател (само за индикатори в проценти; не може да е 0).",
@@ -462,9 +465,11 @@ def help_rows(header: list[str]) -> list[list[str]]:
             rows.append([
                 column,
                 "Разбивка (измерение:категория). Стойностите на едно измерение трябва да дават сбора "
-                "на стойността (или на числителя).",
+                "на стойността (или на числителя); проценти, дадени без числител и знаменател, и "
+                "оценки не се сумират.",
                 "Disaggregation (dimension:category). The values of one dimension must add up to the "
-                "value (or to the numerator).",
+                "value (or to the numerator); percentages given without counts, and scores, are not "
+                "added up.",
             ])  # fmt: skip
     return rows
 

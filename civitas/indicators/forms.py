@@ -9,7 +9,7 @@ from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from civitas.core.models import Membership, Role
-from civitas.evaluation.engine import Period
+from civitas.evaluation.engine import Period, TargetKind
 
 from . import imports, rules
 from .models import Frequency, Indicator, Measure
@@ -71,6 +71,16 @@ class PassportForm(forms.ModelForm):
             "method_bg": forms.Textarea(attrs={"rows": 2}),
             "method_en": forms.Textarea(attrs={"rows": 2}),
         }
+        help_texts = {
+            "target_kind": _(
+                "A threshold is a standard to meet or stay within (e.g. “at least 90 %”): it may lie on "
+                "either side of the baseline, and doing better than it is never marked down."
+            ),
+            "tolerance_amount": _(
+                "How far a target may be missed and still be “at risk” rather than “off track”, when "
+                "the indicator has no baseline or a threshold. Leave it empty to use the plan's."
+            ),
+        }
 
     def __init__(self, *args, municipality, attach_choices, **kwargs):
         super().__init__(*args, **kwargs)
@@ -95,6 +105,11 @@ class PassportForm(forms.ModelForm):
             self.initial.setdefault("disaggregation_text", disaggregation_text(self.instance.disaggregation))
         else:
             del self.fields["reason"]
+        # Not asked before issue 9: a form sent without it keeps the default, a trajectory.
+        self.fields["target_kind"].required = False
+
+    def clean_target_kind(self):
+        return self.cleaned_data["target_kind"] or TargetKind.TRAJECTORY.value
 
     def clean_attached_to(self):
         kind, _sep, pk = self.cleaned_data["attached_to"].partition(":")
@@ -247,7 +262,11 @@ class MeasurementForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.indicator = indicator
         if indicator.measure == Measure.PERCENTAGE:
-            del self.fields["value"]
+            # A rate as reported, or its counts (docs/evaluation-rules.md §16).
+            self.fields["value"].label = _("Percentage")
+            self.fields["value"].help_text = _(
+                "The percentage as reported, or leave it empty and give the numerator and denominator."
+            )
             self.fields["numerator"].required = self.fields["denominator"].required = False
         else:
             del self.fields["numerator"], self.fields["denominator"]

@@ -664,6 +664,7 @@ def _validate_row(row: _RowReader, lookup: Lookup, seen: dict) -> ParsedRow | No
         measure=indicator.measure, value=values.get(VALUE), numerator=values.get(NUMERATOR),
         denominator=values.get(DENOMINATOR), scale=(indicator.scale_min, indicator.scale_max),
         breakdown=breakdown, dimensions=indicator.disaggregation,
+        accumulation=indicator.accumulation,
     )  # fmt: skip
     _report(row, found, breakdown_columns)
     return ParsedRow(

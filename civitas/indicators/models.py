@@ -16,11 +16,19 @@ from django.utils.translation import pgettext_lazy
 
 from civitas.core.i18n import Translated
 from civitas.core.models import Municipality
-from civitas.evaluation.engine import Accumulation, Direction, Frequency, Measure
+from civitas.evaluation.engine import Accumulation, Direction, Frequency, Measure, TargetKind, ToleranceUnit
 from civitas.plans.models import PlanElement
 from civitas.projects.models import Project
 
-from .presentation import ACCUMULATION_LABELS, DIRECTION_LABELS, FREQUENCY_LABELS, MEASURE_LABELS, choices
+from .presentation import (
+    ACCUMULATION_LABELS,
+    DIRECTION_LABELS,
+    FREQUENCY_LABELS,
+    MEASURE_LABELS,
+    TARGET_KIND_LABELS,
+    TOLERANCE_UNIT_LABELS,
+    choices,
+)
 
 
 class IndicatorType(models.TextChoices):
@@ -78,6 +86,27 @@ class Indicator(models.Model):
     )
     tolerance = models.DecimalField(
         _("tolerance band (for maintain)"), max_digits=16, decimal_places=4, null=True, blank=True
+    )
+    # What the targets are: a trajectory from the baseline, or a threshold (a standard to meet or
+    # stay within, on either side of the baseline).
+    target_kind = models.CharField(
+        _("kind of target"),
+        max_length=20,
+        choices=choices(TargetKind, TARGET_KIND_LABELS),
+        default=TargetKind.TRAJECTORY.value,
+    )
+    # How far a target may be missed and still be "at risk", for the indicators rated by attainment
+    # (no baseline, a threshold): none = the plan's tolerance. Not the band of "maintain" above,
+    # which is always in the indicator's unit and has no plan-wide default.
+    tolerance_amount = models.DecimalField(
+        _("tolerance for missing a target"), max_digits=16, decimal_places=4, null=True, blank=True
+    )
+    tolerance_unit = models.CharField(
+        _("unit of the tolerance"),
+        max_length=20,
+        choices=choices(ToleranceUnit, TOLERANCE_UNIT_LABELS),
+        blank=True,
+        default="",
     )
     accumulation = models.CharField(
         _("accumulation"),

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Self
 
-from civitas.evaluation.engine import Accumulation, Direction, Frequency, Measure
+from civitas.evaluation.engine import Accumulation, Direction, Frequency, Measure, TargetKind, ToleranceUnit
 
 from .models import Indicator, IndicatorType
 
@@ -33,7 +33,8 @@ def _in_language(column: str) -> dict:
 @dataclass(frozen=True, kw_only=True)
 class IndicatorPassport:
     """The fields in the order the passport form asks for them: code, names, definition, type, unit,
-    measure, direction, accumulation, baseline, data source, method, frequency, responsible unit."""
+    measure, direction (with the band of "maintain"), kind of target, tolerance for missing a target,
+    accumulation, baseline, data source, method, frequency, responsible unit."""
 
     code: str = field(metadata={"export": "indicator_code"})
     name_bg: str
@@ -48,6 +49,10 @@ class IndicatorPassport:
     scale_max: Decimal | None = None
     direction: Direction = Direction.INCREASE
     tolerance: Decimal | None = None
+    target_kind: TargetKind = TargetKind.TRAJECTORY
+    # The tolerance for missing a target (no amount: the plan's); the unit is blank without one.
+    tolerance_amount: Decimal | None = None
+    tolerance_unit: ToleranceUnit | str = ""
     accumulation: Accumulation = Accumulation.PER_PERIOD
     baseline_value: Decimal | None = None
     baseline_year: int | None = None
@@ -79,8 +84,11 @@ class IndicatorPassport:
             ("direction", Direction),
             ("accumulation", Accumulation),
             ("frequency", Frequency),
+            ("target_kind", TargetKind),
         ):
             object.__setattr__(self, name, vocabulary(getattr(self, name)))
+        if self.tolerance_unit:
+            object.__setattr__(self, "tolerance_unit", ToleranceUnit(self.tolerance_unit))
 
     @classmethod
     def of(cls, indicator: Indicator) -> Self:

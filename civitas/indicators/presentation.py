@@ -12,7 +12,7 @@ from typing import TypeVar
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from civitas.core.charts import Chart, Series
 from civitas.evaluation.engine import (
@@ -23,6 +23,8 @@ from civitas.evaluation.engine import (
     Measure,
     Note,
     Status,
+    TargetKind,
+    ToleranceUnit,
 )
 
 E = TypeVar("E", bound=StrEnum)
@@ -49,6 +51,15 @@ FREQUENCY_LABELS = {
     Frequency.MONTHLY: gettext_lazy("Monthly"),
 }
 
+TARGET_KIND_LABELS = {
+    TargetKind.TRAJECTORY: gettext_lazy("Trajectory from the baseline"),
+    TargetKind.THRESHOLD: gettext_lazy("Threshold: a standard to meet or stay within"),
+}
+TOLERANCE_UNIT_LABELS = {
+    ToleranceUnit.UNIT: gettext_lazy("In the indicator's unit"),
+    ToleranceUnit.PERCENT: gettext_lazy("In percent of the target"),
+}
+
 
 def choices(vocabulary: type[E], labels: Mapping[E, Promise]) -> list[tuple[str, Promise]]:
     """A model field's choices: the vocabulary's values, in its order, with their names."""
@@ -61,6 +72,8 @@ STATUS_LABELS = {
     Status.OFF_TRACK: gettext_lazy("Off track"),
     Status.NO_DATA: gettext_lazy("No data"),
     Status.STALE: gettext_lazy("Stale"),
+    # "Context" alone names the indicator type (IndicatorType.CONTEXT), in another form.
+    Status.CONTEXT: pgettext_lazy("status", "Context"),
 }
 STATUS_COLOURS = {
     Status.ON_TRACK: "green",
@@ -68,6 +81,7 @@ STATUS_COLOURS = {
     Status.OFF_TRACK: "red",
     Status.NO_DATA: "grey",
     Status.STALE: "orange",
+    Status.CONTEXT: "blue",  # shown, never rated: neither a rating colour nor "no data" grey
 }
 NOTE_LABELS = {
     Note.NO_MEASUREMENTS: gettext_lazy("No published value yet."),
@@ -76,6 +90,7 @@ NOTE_LABELS = {
     Note.NO_BASELINE: gettext_lazy("No baseline: assessed by whether the target is reached."),
     Note.PARTIAL_PERIOD: gettext_lazy("The period assessed has not ended yet."),
     Note.STALE: gettext_lazy("No value has been published within the reporting frequency and grace period."),
+    Note.RATES_NOT_COMBINED: gettext_lazy("Rates only for parts of the period"),
 }
 
 

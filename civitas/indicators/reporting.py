@@ -94,13 +94,22 @@ def due_items(
 
 
 def is_stale(
-    *, frequency: str, published: Iterable[engine.Period], as_of: datetime.date, grace_days: int
+    *,
+    frequency: str,
+    published: Iterable[engine.Period],
+    as_of: datetime.date,
+    grace_days: int,
+    plan_end: datetime.date | None = None,
 ) -> bool:
-    """No published value within the frequency plus the grace period: the engine's rule."""
+    """No published value within the frequency plus the grace period: the engine's rule. Nothing
+    is due after ``plan_end`` (the plan's last day), so a last value reaching it is never stale."""
     published = list(published)
     if not published:
         return False
-    return as_of > engine.stale_after(max(published), engine.Frequency(frequency), grace_days)
+    last = max(published)
+    if plan_end is not None and last.end >= plan_end:
+        return False
+    return as_of > engine.stale_after(last, engine.Frequency(frequency), grace_days)
 
 
 def due_within(items: Iterable[DueItem], *, today: datetime.date, days: int) -> list[DueItem]:

@@ -26,13 +26,26 @@ from civitas.evaluation.engine import (
     Measure,
     Period,
     Quantity,
+    Status,
+    TargetKind,
+    ToleranceUnit,
+    breakdown_adds_up,
 )
+from civitas.plans import rules as plan_rules
 
 if TYPE_CHECKING:  # the models' module is not needed to run the rules
     from .models import Indicator
 
 from .passport import IndicatorPassport
-from .presentation import ACCUMULATION_LABELS, DIRECTION_LABELS, FREQUENCY_LABELS, MEASURE_LABELS
+from .presentation import (
+    ACCUMULATION_LABELS,
+    DIRECTION_LABELS,
+    FREQUENCY_LABELS,
+    MEASURE_LABELS,
+    STATUS_LABELS,
+    TARGET_KIND_LABELS,
+    TOLERANCE_UNIT_LABELS,
+)
 
 # The size of Measurement.value, numerator and denominator (DecimalField(max_digits=18,
 # decimal_places=4)); a test checks that the model agrees.
@@ -128,6 +141,12 @@ def check_passport(passport: IndicatorPassport, *, period: tuple[int, int] | Non
         tolerance = passport.tolerance
         if tolerance is None or tolerance < 0:
             _add(errors, "tolerance", _("An indicator to maintain needs a tolerance band of zero or more."))
+    # The tolerance for missing a target, checked as a plan's is (none: the plan's).
+    for field, messages in plan_rules.check_tolerance(
+        passport.tolerance_amount, passport.tolerance_unit
+    ).items():
+        for message in messages:
+            _add(errors, field, message)
     baseline, year = passport.baseline_value, passport.baseline_year
     if baseline is None:
         if not (passport.baseline_unavailable_reason_bg or "").strip():
@@ -233,32 +252,57 @@ def check_measurement(
     scale: tuple[Decimal | None, Decimal | None],
     breakdown: dict,
     dimensions: list[dict],
+    accumulation: str | None = None,
 ) -> dict:
-    """A measurement's period, value and disaggregation."""
+    """A measurement's period, value and disaggregation.
+
+    A percentage is given either with its numerator and denominator or as a rate as reported (a
+    value without counts, docs/evaluation-rules.md §16); a cumulative one adds its counts up, so it
+    needs them. A breakdown adds up to the total only where the engine says its parts are counts
+    (``breakdown_adds_up``): not for rates or scores."""
     errors: dict = {}
     if period_of(year, sub, frequency) is None or (
         period is not None and not (period[0] <= year <= period[1])
     ):
         _add(errors, "period", _("There is no such reporting period for this indicator."))
+    with_counts = numerator is not None or denominator is not None
     if measure == Measure.PERCENTAGE:
-        if numerator is None or denominator is None:
-            _add(errors, "denominator", _("A percentage needs a numerator and a denominator."))
-        elif denominator == 0:
-            _add(errors, "denominator", _("The denominator cannot be zero."))
-        elif numerator < 0 or denominator < 0:
-            _add(errors, "numerator", _("The numerator and denominator cannot be negative."))
+        if with_counts and value is not None:
+            _add(
+                errors,
+                "value",
+                _("Give either the percentage or its numerator and denominator, not both."),
+            )
+        elif with_counts:
+            if numerator is None or denominator is None:
+                _add(errors, "denominator", _("A percentage needs a numerator and a denominator."))
+            elif denominator == 0:
+                _add(errors, "denominator", _("The denominator cannot be zero."))
+            elif numerator < 0 or denominator < 0:
+                _add(errors, "numerator", _("The numerator and denominator cannot be negative."))
+        elif value is None:
+            _add(errors, "value", _("Enter the percentage, or its numerator and denominator."))
+        elif accumulation == Accumulation.CUMULATIVE:
+            _add(
+                errors,
+                "denominator",
+                _("A cumulative percentage adds up its counts: give the numerator and denominator."),
+            )
     elif value is None:
         _add(errors, "value", _("Enter a value."))
     elif measure == Measure.SCORE:
         errors.update(check_score(value, *scale))
-    total = value if measure != Measure.PERCENTAGE else numerator
+    total = numerator if measure == Measure.PERCENTAGE and with_counts else value
     if breakdown:
-        errors.update(check_breakdown(breakdown, dimensions, total))
+        known = measure in {m.value for m in Measure}
+        adds_up = not known or breakdown_adds_up(Measure(measure), with_counts=with_counts)
+        errors.update(check_breakdown(breakdown, dimensions, total, adds_up=adds_up))
     return errors
 
 
-def check_breakdown(breakdown: dict, dimensions: list[dict], total) -> dict:
-    """Each dimension's values use its categories and add up to the total."""
+def check_breakdown(breakdown: dict, dimensions: list[dict], total, *, adds_up: bool = True) -> dict:
+    """Each dimension's values use its categories and, when ``adds_up`` (counts, not rates or
+    scores), add up to the total."""
     errors: dict = {}
     known = {d["key"]: {c["key"] for c in d.get("categories", [])} for d in dimensions}
     for dim, values in breakdown.items():
@@ -279,7 +323,7 @@ def check_breakdown(breakdown: dict, dimensions: list[dict], total) -> dict:
         except ArithmeticError:
             _add(errors, "breakdown", _("The values for “%(dim)s” must be numbers.") % {"dim": dim})
             continue
-        if total is not None and parts != Decimal(str(total)):
+        if adds_up and total is not None and parts != Decimal(str(total)):
             _add(
                 errors,
                 "breakdown",
@@ -439,6 +483,40 @@ ENGINE_ERROR_MESSAGES: dict[ErrorCode, Promise] = {
     ErrorCode.MEASUREMENT_OUTSIDE_PLAN: gettext_lazy(
         "The value for %(period)s is outside the plan's period %(start)s–%(end)s."
     ),
+    ErrorCode.UNKNOWN_TARGET_KIND: gettext_lazy("“%(value)s” is not a kind of target."),
+    ErrorCode.UNKNOWN_TOLERANCE_UNIT: gettext_lazy(
+        "“%(value)s” is not a unit of tolerance: give it in the indicator's unit or in percent of the target."
+    ),
+    ErrorCode.TOLERANCE_TYPE: gettext_lazy("The tolerance is not an amount with its unit."),
+    ErrorCode.CONTEXT_TARGETS: gettext_lazy("A context indicator has no targets: it is shown, never rated."),
+    ErrorCode.OVERRIDE_TYPE: gettext_lazy("A status override could not be read."),
+    ErrorCode.OVERRIDE_STATUS: gettext_lazy(
+        "A status can be overridden only as on track, at risk or off track (not “%(value)s”)."
+    ),
+    ErrorCode.OVERRIDE_REASON: gettext_lazy(
+        "An override of the status for %(period)s needs a public reason."
+    ),
+    ErrorCode.OVERRIDE_TWICE: gettext_lazy("There are two status overrides for %(period)s."),
+    ErrorCode.OVERRIDE_CONTEXT: gettext_lazy(
+        "A context indicator is not rated, so its status cannot be overridden."
+    ),
+    ErrorCode.PLAN_END_TYPE: gettext_lazy("The plan's end date “%(value)s” is not a date."),
+    ErrorCode.REPORTING_DEADLINE: gettext_lazy(
+        "The reporting deadline must be a whole number of months, zero or more (it is “%(months)s”)."
+    ),
+    ErrorCode.YEAR_START: gettext_lazy("A reporting year starts in a month from 1 to 12 (not “%(value)s”)."),
+    ErrorCode.PERIOD_TEXT_REPORTING_YEAR: gettext_lazy(
+        "“%(text)s” is not a period of a reporting year starting in month %(year_start)s: write 2023/24, "
+        "2023/24-H1, 2023/24-Q3 or 2023-07."
+    ),
+    ErrorCode.MEASUREMENT_SPANS_YEARS: gettext_lazy(
+        "The value for %(period)s spans two reporting years: year-to-date values restart each year (in "
+        "month %(year_start)s)."
+    ),
+    ErrorCode.YEAR_TO_DATE_NOT_CUMULATIVE: gettext_lazy(
+        "A year-to-date sum accumulates within each reporting year: its accumulation must be cumulative, "
+        "not “%(accumulation)s”."
+    ),
 }
 
 # The names of the engine's vocabularies, when an error names a member of one.
@@ -448,6 +526,9 @@ _VOCABULARY_LABELS: dict[type[Enum], dict] = {
     Measure: MEASURE_LABELS,
     Frequency: FREQUENCY_LABELS,
     Quantity: QUANTITY_LABELS,
+    TargetKind: TARGET_KIND_LABELS,
+    ToleranceUnit: TOLERANCE_UNIT_LABELS,
+    Status: STATUS_LABELS,
 }
 
 

@@ -19,7 +19,14 @@ from civitas.plans.selectors import ElementNode
 from civitas.projects.models import Project
 
 from . import policy, reporting
-from .evaluation import evaluate, evaluation_date, thresholds_for
+from .evaluation import (
+    evaluate,
+    evaluation_date,
+    plan_end_date,
+    plan_tolerance,
+    plan_tolerance_of,
+    thresholds_for,
+)
 from .models import (
     COUNTED_STATES,
     ImportJob,
@@ -62,7 +69,10 @@ EVALUATED_FIELDS = (
 )
 
 
-def _evaluate_all(indicators, targets, measurements, *, as_of, thresholds, years) -> list[EvaluatedIndicator]:
+def _evaluate_all(
+    indicators, targets, measurements, *, as_of, thresholds, years, tolerance: engine.Tolerance
+) -> list[EvaluatedIndicator]:
+    """``tolerance``: the plan's tolerance for missing a target (evaluation.plan_tolerance)."""
     targets_by = defaultdict(list)
     for target in targets:
         targets_by[target.indicator_id].append(target)
@@ -74,7 +84,7 @@ def _evaluate_all(indicators, targets, measurements, *, as_of, thresholds, years
         try:
             result = evaluate(
                 indicator, targets_by[indicator.pk], measurements_by[indicator.pk],
-                as_of=as_of, thresholds=thresholds, years=years,
+                as_of=as_of, thresholds=thresholds, years=years, tolerance=tolerance,
             )  # fmt: skip
             evaluated.append(EvaluatedIndicator(indicator, result))
         except ValueError as exc:
@@ -96,7 +106,7 @@ def _plan_results(plan: Plan, tree: list[ElementNode], as_of: datetime.date):
     )
     evaluated = _evaluate_all(
         indicators, targets, measurements, as_of=as_of, thresholds=thresholds,
-        years=(plan.period_start, plan.period_end),
+        years=(plan.period_start, plan.period_end), tolerance=plan_tolerance(plan),
     )  # fmt: skip
     by_element = defaultdict(list)
     for item in evaluated:
@@ -129,7 +139,11 @@ def plan_evaluation(
     as_of = evaluation_date(plan.period_end, today)
     key = None
     if planning_version is not None:
-        key = (plan.municipality_id, planning_version, plan.pk, plan.period_start, plan.period_end, as_of)
+        # A draft's changes do not move the version: its fields the evaluation reads are in the key.
+        key = (
+            plan.municipality_id, planning_version, plan.pk, plan.period_start, plan.period_end,
+            plan.tolerance_amount, plan.tolerance_unit, as_of,
+        )  # fmt: skip
     found = _EVALUATED_PLANS.get(key) if key else None
     if found is None:
         found = _plan_results(plan, tree, as_of)
@@ -194,7 +208,7 @@ def indicator_detail(
         history = history.filter(is_public=True)
     evaluated = _evaluate_all(
         [indicator], targets, measurements, as_of=as_of, thresholds=thresholds_for(indicator.municipality),
-        years=years,
+        years=years, tolerance=plan_tolerance_of(indicator),
     )[0]  # fmt: skip
     return IndicatorDetail(
         indicator=indicator, evaluated=evaluated, targets=targets, measurements=measurements,
@@ -219,6 +233,7 @@ def project_indicators(project, *, today: datetime.date | None = None) -> list[E
         as_of=evaluation_date(years[1] if years else None, today),
         thresholds=thresholds_for(project.municipality),
         years=years,
+        tolerance=plan_tolerance(None),  # a project has no plan
     )
 
 
@@ -249,6 +264,7 @@ def indicators_evaluation(indicators, *, today: datetime.date | None = None) -> 
                 as_of=evaluation_date(years[1] if years else None, today),
                 thresholds=thresholds,
                 years=years,
+                tolerance=plan_tolerance_of(indicator),
             )  # fmt: skip
         )
     return evaluated
@@ -486,8 +502,9 @@ def reporting_calendar(
             entries.append(CalendarEntry(indicator, item.period, item.deadline, item.kind, item.state))
         as_of = evaluation_date(years[1] if years else None, today)
         if reporting.is_stale(
-            frequency=indicator.frequency, published=published[indicator.pk], as_of=as_of, grace_days=grace
-        ):
+            frequency=indicator.frequency, published=published[indicator.pk], as_of=as_of, grace_days=grace,
+            plan_end=plan_end_date(years[1] if years else None),
+        ):  # fmt: skip
             last = max(published[indicator.pk])
             entries.append(
                 CalendarEntry(

@@ -262,6 +262,7 @@ def _check_values(indicator: Indicator, year: int, sub: int, values: dict) -> No
             measure=indicator.measure, value=values["value"], numerator=values["numerator"],
             denominator=values["denominator"], scale=(indicator.scale_min, indicator.scale_max),
             breakdown=values["breakdown"], dimensions=indicator.disaggregation,
+            accumulation=indicator.accumulation,
         )
     )  # fmt: skip
 

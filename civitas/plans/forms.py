@@ -26,13 +26,21 @@ class PlanForm(VersionedForm):
         model = Plan
         fields = [
             "title_bg", "title_en", "slug", "kind", "period_start", "period_end", "vision_bg", "vision_en",
-            "description_bg", "description_en", "adopted_by", "position", "is_sample",
+            "description_bg", "description_en", "adopted_by", "tolerance_amount", "tolerance_unit",
+            "position", "is_sample",
         ]  # fmt: skip
         widgets = {
             "vision_bg": forms.Textarea(attrs={"rows": 4}),
             "vision_en": forms.Textarea(attrs={"rows": 4}),
             "description_bg": forms.Textarea(attrs={"rows": 4}),
             "description_en": forms.Textarea(attrs={"rows": 4}),
+        }
+        help_texts = {
+            "tolerance_amount": _(
+                "How far an indicator without a baseline, or with a threshold, may miss its target and "
+                "still be “at risk” rather than “off track”. An indicator's own tolerance wins. Leave "
+                "it empty for none."
+            ),
         }
 
     def __init__(self, *args, **kwargs):

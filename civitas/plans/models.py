@@ -27,6 +27,14 @@ PLAN_STATUS_ORDER = [s.value for s in PlanStatus]
 PUBLIC_PLAN_STATUSES = [s for s in PLAN_STATUS_ORDER if s != PlanStatus.DRAFT]
 
 
+class PlanToleranceUnit(models.TextChoices):
+    """The unit of a plan's tolerance for missing a target: the values are the evaluation engine's
+    ``ToleranceUnit`` (indicators.evaluation passes them on; plans does not import the engine)."""
+
+    UNIT = "unit", _("In each indicator's unit")
+    PERCENT = "percent", _("In percent of the target")
+
+
 class Plan(models.Model):
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="plans")
     slug = models.SlugField(_("address name"), max_length=80)
@@ -45,6 +53,15 @@ class Plan(models.Model):
     # Names of the tree's levels, top first: [{"bg": "Стратегическа цел", "en": "Strategic goal"}, ...]
     level_names = models.JSONField(_("level names"), default=list)
     adopted_by = models.CharField(_("adopted by (council decision)"), max_length=300, blank=True)
+    # How far a target may be missed and still be "at risk" rather than "off track", for the
+    # indicators rated by attainment (target without a baseline, threshold); an indicator's own
+    # tolerance wins. No amount: no tolerance (any miss is off track).
+    tolerance_amount = models.DecimalField(
+        _("tolerance for missing a target"), max_digits=16, decimal_places=4, null=True, blank=True
+    )
+    tolerance_unit = models.CharField(
+        _("unit of the tolerance"), max_length=20, choices=PlanToleranceUnit.choices, blank=True, default=""
+    )
     position = models.PositiveIntegerField(_("position"), default=0)
     is_sample = models.BooleanField(_("contains sample data"), default=False)
     version = models.PositiveIntegerField(default=1)

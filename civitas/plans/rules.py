@@ -5,7 +5,7 @@ Each ``check_*`` returns a dict {field: [messages]}; an empty dict means valid.
 
 from django.utils.translation import gettext as _
 
-from .models import PLAN_STATUS_ORDER, PlanKind, PlanStatus
+from .models import PLAN_STATUS_ORDER, PlanKind, PlanStatus, PlanToleranceUnit
 
 MIN_YEAR, MAX_YEAR = 1990, 2100
 # Pages draw the goal tree recursively; no real plan has more levels than this.
@@ -16,8 +16,24 @@ def _add(errors: dict, field: str, message: str) -> None:
     errors.setdefault(field, []).append(message)
 
 
-def check_plan(data: dict) -> dict:
+def check_tolerance(amount, unit: str, *, prefix: str = "") -> dict:
+    """A tolerance for missing a target (a plan's or an indicator's): none, or an amount of zero or
+    more with its unit, at most 100 in percent. The fields are ``{prefix}tolerance_amount`` and
+    ``{prefix}tolerance_unit``."""
     errors: dict = {}
+    if amount is None:
+        return errors
+    if unit not in PlanToleranceUnit.values:
+        _add(errors, f"{prefix}tolerance_unit", _("Choose the unit of the tolerance."))
+    if amount < 0:
+        _add(errors, f"{prefix}tolerance_amount", _("The tolerance must be zero or more."))
+    elif unit == PlanToleranceUnit.PERCENT and amount > 100:
+        _add(errors, f"{prefix}tolerance_amount", _("A tolerance in percent must be between 0 and 100."))
+    return errors
+
+
+def check_plan(data: dict) -> dict:
+    errors: dict = check_tolerance(data.get("tolerance_amount"), data.get("tolerance_unit") or "")
     if not (data.get("title_bg") or "").strip():
         _add(errors, "title_bg", _("Give the plan's title in Bulgarian."))
     kind = data.get("kind")

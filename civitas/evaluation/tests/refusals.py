@@ -15,9 +15,13 @@ from civitas.evaluation.engine import (
     Measurement,
     Node,
     Period,
+    Status,
+    StatusOverride,
     Thresholds,
+    Tolerance,
     budget_execution,
     cost_per_unit,
+    default_as_of,
     evaluate_indicator,
     evaluate_tree,
     progress_ratio,
@@ -29,6 +33,15 @@ from civitas.evaluation.engine import (
 AS_OF = date(2030, 1, 1)
 SCORE = dict(accumulation=Accumulation.LATEST, measure=Measure.SCORE, scale_min=1, scale_max=5)
 PERCENT = IndicatorSpec("online", Direction.INCREASE, measure=Measure.PERCENTAGE)
+# A rate without its counts is taken as reported, but never added up: a cumulative one is refused.
+CUMULATIVE_PERCENT = IndicatorSpec(
+    "online", Direction.INCREASE, measure=Measure.PERCENTAGE, accumulation=Accumulation.CUMULATIVE
+)
+CONTEXT = IndicatorSpec("incidents", Direction.INCREASE, context=True)
+YEAR_TO_DATE = IndicatorSpec(
+    "calls", Direction.INCREASE, accumulation=Accumulation.CUMULATIVE, year_to_date=True, year_start=4
+)
+JUDGED = StatusOverride(Period(2016), Status.AT_RISK, "the survey changed its method")
 NUMBER = IndicatorSpec("n", Direction.INCREASE)
 PLAN = IndicatorSpec("x", Direction.INCREASE, baseline=Baseline(1, 2013), targets={Period(2021): 3})
 
@@ -116,7 +129,7 @@ REFUSALS: list[tuple[ErrorCode, Callable[[], object]]] = [
     (ErrorCode.ELEMENT_WEIGHT, lambda: Node("n", weight=0)),
     (
         ErrorCode.PERCENTAGE_NEEDS_RATIO,
-        lambda: evaluate_indicator(PERCENT, [Measurement(Period(2016), 45.0)], as_of=AS_OF),
+        lambda: evaluate_indicator(CUMULATIVE_PERCENT, [Measurement(Period(2016), 45.0)], as_of=AS_OF),
     ),
     (
         ErrorCode.NUMBER_NEEDS_VALUE,
@@ -168,4 +181,43 @@ REFUSALS: list[tuple[ErrorCode, Callable[[], object]]] = [
     (ErrorCode.UNKNOWN_DIRECTION, lambda: progress_ratio(1, 2, 0, "sideways")),  # type: ignore[arg-type]
     (ErrorCode.UNKNOWN_FREQUENCY, lambda: stale_after(Period(2016), "weekly", 90)),  # type: ignore[arg-type]
     (ErrorCode.PERIOD_FREQUENCY, lambda: Period.of(2016, 1, "weekly")),
+    # Target kinds, tolerances, context indicators, overrides, as-of dates, reporting years.
+    (ErrorCode.UNKNOWN_TARGET_KIND, lambda: IndicatorSpec("x", Direction.INCREASE, target_kind="standard")),  # type: ignore[arg-type]
+    (ErrorCode.UNKNOWN_TOLERANCE_UNIT, lambda: Tolerance(5, "points")),  # type: ignore[arg-type]
+    (ErrorCode.TOLERANCE_NEGATIVE, lambda: Tolerance(-5)),
+    (ErrorCode.NOT_A_NUMBER, lambda: Tolerance("five")),  # type: ignore[arg-type]
+    (ErrorCode.TOLERANCE_TYPE, lambda: IndicatorSpec("x", Direction.INCREASE, target_tolerance=5)),  # type: ignore[arg-type]
+    (ErrorCode.TOLERANCE_TYPE, lambda: evaluate_indicator(NUMBER, [], as_of=AS_OF, tolerance=0.5)),  # type: ignore[arg-type]
+    (
+        ErrorCode.CONTEXT_TARGETS,
+        lambda: IndicatorSpec("x", Direction.INCREASE, context=True, targets={Period(2020): 1}),
+    ),
+    (ErrorCode.OVERRIDE_TYPE, lambda: StatusOverride(2016, Status.AT_RISK, "why")),  # type: ignore[arg-type]
+    (ErrorCode.OVERRIDE_TYPE, lambda: evaluate_indicator(NUMBER, [], as_of=AS_OF, overrides=["at risk"])),  # type: ignore[list-item]
+    (ErrorCode.OVERRIDE_STATUS, lambda: StatusOverride(Period(2016), Status.STALE, "why")),
+    (ErrorCode.OVERRIDE_STATUS, lambda: StatusOverride(Period(2016), "amber", "why")),  # type: ignore[arg-type]
+    (ErrorCode.OVERRIDE_REASON, lambda: StatusOverride(Period(2016), Status.AT_RISK, "  ")),
+    (
+        ErrorCode.OVERRIDE_TWICE,
+        lambda: evaluate_indicator(NUMBER, [], as_of=AS_OF, overrides=[JUDGED, JUDGED]),
+    ),
+    (ErrorCode.OVERRIDE_CONTEXT, lambda: evaluate_indicator(CONTEXT, [], as_of=AS_OF, overrides=[JUDGED])),
+    (ErrorCode.PLAN_END_TYPE, lambda: evaluate_indicator(NUMBER, [], as_of=AS_OF, plan_end=2020)),  # type: ignore[arg-type]
+    (
+        ErrorCode.REPORTING_DEADLINE,
+        lambda: default_as_of(today=AS_OF, plan_end=date(2020, 12, 31), reporting_deadline_months=-1),
+    ),
+    (ErrorCode.YEAR_START, lambda: Period(2023, year_start=13)),
+    (ErrorCode.YEAR_START, lambda: IndicatorSpec("x", Direction.INCREASE, year_start=0)),
+    (ErrorCode.PERIOD_TEXT_REPORTING_YEAR, lambda: Period.parse("2023", year_start=4)),
+    (ErrorCode.PERIOD_TEXT_REPORTING_YEAR, lambda: Period.parse("2023/25", year_start=4)),
+    (ErrorCode.PERIOD_TEXT, lambda: Period.parse("2023/24")),
+    (
+        ErrorCode.MEASUREMENT_SPANS_YEARS,
+        lambda: evaluate_indicator(YEAR_TO_DATE, [Measurement(Period(2023), 5)], as_of=AS_OF),
+    ),
+    (
+        ErrorCode.YEAR_TO_DATE_NOT_CUMULATIVE,
+        lambda: IndicatorSpec("x", Direction.INCREASE, year_to_date=True),
+    ),
 ]

@@ -11,13 +11,19 @@ from civitas.evaluation.engine import (
     Accumulation,
     Baseline,
     Direction,
+    Frequency,
     IndicatorResult,
     IndicatorSpec,
     Measurement,
     Node,
     Period,
     Status,
+    TargetKind,
     Thresholds,
+    Tolerance,
+    ToleranceUnit,
+    actual_value,
+    attainment_ratio,
     evaluate_indicator,
     evaluate_tree,
     expected_value,
@@ -315,3 +321,144 @@ def test_missing_data_is_never_counted_as_zero(shape):
     filled = evaluate_tree(zero_filled(root))[root.key]
     assume(real.score is not None)
     assert filled.score <= real.score + 1e-12
+
+
+# Issue 9: attainment, reporting years, context indicators, shared indicators ----------------
+
+tolerances = st.one_of(
+    st.builds(Tolerance, st.sampled_from([0.0, 0.5, 10.0, 1000.0])),
+    st.builds(Tolerance, st.sampled_from([0.0, 5.0, 10.0, 50.0]), st.just(ToleranceUnit.PERCENT)),
+)
+
+
+@st.composite
+def attainment_cases(draw):
+    """(spec, measurements, as_of, plan tolerance) of an indicator rated by attainment: targets
+    without a baseline, or a threshold on either side of its baseline."""
+    threshold = draw(st.booleans())
+    base_year = draw(st.integers(2005, 2015))
+    years = sorted(draw(st.lists(st.integers(base_year + 1, base_year + 10), unique=True, max_size=3)))
+    spec = IndicatorSpec(
+        "t",
+        draw(st.sampled_from([Direction.INCREASE, Direction.DECREASE])),
+        accumulation=draw(st.sampled_from(list(Accumulation))),
+        baseline=Baseline(draw(values), base_year) if threshold and draw(st.booleans()) else None,
+        targets={Period(year): draw(values) for year in years},
+        target_kind=TargetKind.THRESHOLD if threshold else TargetKind.TRAJECTORY,
+        target_tolerance=draw(st.one_of(st.none(), tolerances)),
+    )
+    measurements = draw(measurement_lists(base_year - 1, base_year + 12))
+    as_of = date(draw(st.integers(base_year, base_year + 14)), draw(st.integers(1, 12)), 1)
+    return spec, measurements, as_of, draw(tolerances)
+
+
+@PROPERTY
+@given(attainment_cases(), thresholds)
+def test_attainment_mirrored_and_status_follows_the_ratio(case, limits):
+    spec, measurements, as_of, tolerance = case
+    spec_m, measurements_m = mirror(spec, measurements)
+    a = evaluate_indicator(spec, measurements, as_of=as_of, thresholds=limits, tolerance=tolerance)
+    b = evaluate_indicator(spec_m, measurements_m, as_of=as_of, thresholds=limits, tolerance=tolerance)
+    assert (a.status, a.ratio, a.score, a.period, a.notes) == (b.status, b.ratio, b.score, b.period, b.notes)
+    for point in a.series:
+        if point.ratio is not None:
+            assert point.status is status_for_ratio(point.ratio, limits)
+            assert 0.0 <= point.score <= 1.0
+        elif point.actual is not None and point.expected is not None:
+            raise AssertionError("a period with an actual and an expected value has a ratio")
+
+
+@PROPERTY
+@given(values, values, non_negative, st.sampled_from([Direction.INCREASE, Direction.DECREASE]), thresholds)
+def test_doing_better_is_never_penalised(actual, expected, better, direction, limits):
+    tolerance = abs(expected) / 10
+    improved = actual + better if direction is Direction.INCREASE else actual - better
+    assert attainment_ratio(improved, expected, direction, tolerance, limits) >= attainment_ratio(
+        actual, expected, direction, tolerance, limits
+    )
+
+
+@PROPERTY
+@given(
+    st.integers(1, 9997),
+    st.integers(2, 12),
+    st.sampled_from(["", "-H1", "-H2", "-Q1", "-Q4"]),
+)
+def test_reporting_year_labels_round_trip(year, year_start, suffix):
+    text = f"{year:04d}/{(year + 1) % 100:02d}{suffix}"
+    period = Period.parse(text, year_start=year_start)
+    assert period.label == text
+    if suffix in ("", "-H1", "-Q1"):  # the year, its first half and quarter start with it
+        assert period.start.month == year_start
+
+
+@PROPERTY
+@given(
+    st.dates(date(2, 1, 1), date(9997, 12, 31)),
+    st.sampled_from(list(Frequency)),
+    st.integers(1, 12),
+)
+def test_the_period_containing_a_day_contains_it(day, frequency, year_start):
+    period = Period.containing(day, frequency, year_start)
+    assert period.start <= day <= period.end
+    year = Period.containing(day, year_start=year_start)
+    assert year.contains(period) and year.start.month == year_start
+
+
+@PROPERTY
+@given(st.integers(2, 12), st.lists(st.integers(0, 1000), min_size=1, max_size=12))
+def test_year_to_date_at_the_years_end_is_the_years_sum(year_start, monthly):
+    year = Period(2020, year_start=year_start)
+    months = [
+        Period.containing(
+            date(2020 + (year_start - 1 + i) // 12, (year_start - 1 + i) % 12 + 1, 1), Frequency.MONTHLY
+        )
+        for i in range(len(monthly))
+    ]
+    ms = [Measurement(p, v) for p, v in zip(months, monthly, strict=True)]
+    ytd = IndicatorSpec(
+        "y",
+        Direction.INCREASE,
+        accumulation=Accumulation.CUMULATIVE,
+        year_to_date=True,
+        year_start=year_start,
+    )
+    per_period = IndicatorSpec("y", Direction.INCREASE, year_start=year_start)
+    assert actual_value(ytd, ms, year) == actual_value(per_period, ms, year) == sum(monthly)
+    next_year = Period(2021, year_start=year_start)
+    assert actual_value(ytd, ms, next_year) is None  # restarts: nothing yet in the next year
+
+
+@PROPERTY
+@given(measurement_lists(2010, 2020), st.integers(2011, 2030))
+def test_a_context_indicator_is_never_no_data(measurements, year):
+    spec = IndicatorSpec("c", Direction.INCREASE, context=True)
+    result = evaluate_indicator(spec, measurements, as_of=date(year, 6, 1))
+    assert result.status is Status.CONTEXT and result.score is None
+
+
+@PROPERTY
+@given(tree_shapes, st.data())
+def test_an_indicator_shared_by_elements_counts_once(shape, data):
+    root = build(shape)
+    nodes = []
+
+    def walk(node):
+        nodes.append(node.key)
+        for child in node.children:
+            walk(child)
+
+    walk(root)
+    before = evaluate_tree(root)[root.key]
+    shared = indicator_result("shared", data.draw(st.one_of(st.none(), st.floats(0, 1))), 1.0)
+    chosen = set(data.draw(st.lists(st.sampled_from(nodes), min_size=1, max_size=3)))
+
+    def add(node):
+        extra = (shared,) if node.key in chosen else ()
+        return dataclasses.replace(
+            node, indicators=(*node.indicators, *extra), children=tuple(add(c) for c in node.children)
+        )
+
+    after = evaluate_tree(add(root))[root.key]
+    assert after.indicators_total == before.indicators_total + 1
+    assert sum(after.counts.values()) == after.indicators_total

@@ -218,12 +218,15 @@ E_SERVICES = number("e-services", targets={Y(2020): 20})
 
 
 @pytest.mark.parametrize(
-    ("actual", "status"), [(22, Status.ON_TRACK), (20, Status.ON_TRACK), (15, Status.OFF_TRACK)]
+    ("actual", "status", "score"),
+    [(22, Status.ON_TRACK, 1.0), (20, Status.ON_TRACK, 1.0), (15, Status.OFF_TRACK, 0.0)],
 )
-def test_no_baseline_is_assessed_by_attainment(actual, status):  # example 3.4
+def test_no_baseline_is_assessed_by_attainment(actual, status, score):  # example 3.4
+    # Issue 9 changed this rule: a target-only indicator now has a score (1 met, 0 missed without a
+    # tolerance) that counts in the roll-up; it used to have no ratio and no score.
     result = evaluate_indicator(E_SERVICES, [Measurement(Y(2020), actual)], as_of=date(2021, 2, 1))
     assert result.status is status
-    assert result.ratio is None and result.score is None
+    assert result.ratio == score and result.score == score
     assert Note.NO_BASELINE in result.notes
 
 
@@ -295,7 +298,8 @@ def test_status_for_ratio(ratio, thresholds, status):
 
 
 def test_status_values_are_stable():
-    assert [s.value for s in Status] == ["on_track", "at_risk", "off_track", "no_data", "stale"]
+    # Issue 9 added "context" (context indicators are never "no data"); the others are unchanged.
+    assert [s.value for s in Status] == ["on_track", "at_risk", "off_track", "no_data", "stale", "context"]
 
 
 @pytest.mark.parametrize(

@@ -30,7 +30,9 @@ SCORE = IndicatorSpec(
     baseline=Baseline(2, 2013),
     targets={Period(2020): 4},
 )
-PERCENT = IndicatorSpec("online", Direction.INCREASE, measure=Measure.PERCENTAGE)
+PERCENT = IndicatorSpec(
+    "online", Direction.INCREASE, measure=Measure.PERCENTAGE, accumulation=Accumulation.CUMULATIVE
+)
 
 
 @pytest.mark.parametrize(

@@ -29,3 +29,16 @@ def test_plan_create_taken_slug_and_element_moves(client, town, plan):
     response = client.post(move, {"parent": measure.pk, "position": 1})
     assert response.status_code == 400  # under its own child
     assert PlanElement.objects.get(pk=goal.pk).parent is None
+
+
+def test_plan_edit_sets_and_checks_the_plans_tolerance(client, town, plan):
+    login(client, town, Role.PLANNER)
+    url = reverse("manage:plan_edit", args=["sopot", "opr"])
+    assert "tolerance_amount" in client.get(url).content.decode()
+    data = {"title_bg": plan.title_bg, "slug": "opr", "kind": plan.kind, "period_start": 2014,
+            "period_end": 2020, "position": 0, "level_names_text": "Цел | Goal", "version": plan.version,
+            "tolerance_amount": "150", "tolerance_unit": "percent"}  # fmt: skip
+    assert client.post(url, data).status_code == 400  # more than 100 %
+    assert client.post(url, {**data, "tolerance_amount": "10"}).status_code == 302
+    plan.refresh_from_db()
+    assert (plan.tolerance_amount, plan.tolerance_unit) == (10, "percent")
