@@ -1,7 +1,7 @@
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -48,6 +48,13 @@ class Municipality(models.Model):
     )
     stale_grace_days = models.PositiveSmallIntegerField(
         _("grace period before a value is stale, days"), default=90
+    )
+    # The month the municipality's reporting year starts in (1 = January: the calendar year; 4 =
+    # April: April–March). A plan may set its own.
+    year_start_month = models.PositiveSmallIntegerField(
+        _("reporting year starts in month"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
     )
     # Versions of the municipality's public content, moved on by the services that change it
     # (core.content.changed); cached pages and evaluations are keyed by the versions they read, so

@@ -16,7 +16,15 @@ from django.utils.translation import pgettext_lazy
 
 from civitas.core.i18n import Translated
 from civitas.core.models import Municipality
-from civitas.evaluation.engine import Accumulation, Direction, Frequency, Measure, TargetKind, ToleranceUnit
+from civitas.evaluation.engine import (
+    OVERRIDE_STATUSES,
+    Accumulation,
+    Direction,
+    Frequency,
+    Measure,
+    TargetKind,
+    ToleranceUnit,
+)
 from civitas.plans.models import PlanElement
 from civitas.projects.models import Project
 
@@ -25,6 +33,7 @@ from .presentation import (
     DIRECTION_LABELS,
     FREQUENCY_LABELS,
     MEASURE_LABELS,
+    STATUS_LABELS,
     TARGET_KIND_LABELS,
     TOLERANCE_UNIT_LABELS,
     choices,
@@ -108,6 +117,9 @@ class Indicator(models.Model):
         blank=True,
         default="",
     )
+    # Values are cumulative since the start of each reporting year (quarterly figures "year to
+    # date"): the engine restarts the sum every year.
+    year_to_date = models.BooleanField(_("year to date"), default=False)
     accumulation = models.CharField(
         _("accumulation"),
         max_length=20,
@@ -150,6 +162,11 @@ class Indicator(models.Model):
     # [{"key": "settlement", "name": {"bg": "Населено място", "en": "Settlement"},
     #   "categories": [{"key": "sopot", "bg": "Сопот", "en": "Sopot"}, ...]}]
     disaggregation = models.JSONField(_("disaggregation"), default=list, blank=True)
+    # Other elements (of any plan of the municipality) the indicator also serves: it is counted once
+    # in each of their roll-ups and stored once.
+    also_elements = models.ManyToManyField(
+        PlanElement, blank=True, related_name="shared_indicators", verbose_name=_("also serves")
+    )
     position = models.PositiveIntegerField(default=0)
     is_sample = models.BooleanField(_("contains sample data"), default=False)
     version = models.PositiveIntegerField(default=1)
@@ -253,6 +270,38 @@ class Measurement(models.Model):
 
     def __str__(self):
         return f"{self.indicator.code} {self.year}/{self.sub}"
+
+
+class StatusOverride(models.Model):
+    """A verifier's judgement of an indicator's status for one period, with its public reason. Shown
+    beside the computed status, never replacing it in the data (the engine's ``StatusOverride``)."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="overrides")
+    year = models.PositiveSmallIntegerField(_("year"))
+    sub = models.PositiveSmallIntegerField(_("part of the year"), default=0)
+    status = models.CharField(
+        _("status"), max_length=20, choices=[(s.value, STATUS_LABELS[s]) for s in OVERRIDE_STATUSES]
+    )
+    reason_bg = models.TextField(_("reason (Bulgarian)"))
+    reason_en = models.TextField(_("reason (English)"), blank=True)
+    decided_on = models.DateField(_("decided on"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    reason = Translated()
+
+    class Meta:
+        ordering = ["indicator", "year", "sub"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "year", "sub"], name="override_unique_per_period"),
+        ]
+        verbose_name = _("status override")
+        verbose_name_plural = _("status overrides")
+
+    def __str__(self):
+        return f"{self.indicator_id} {self.year}/{self.sub}: {self.status}"
 
 
 class IndicatorChange(models.Model):

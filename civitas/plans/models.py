@@ -1,8 +1,13 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from civitas.core.i18n import Translated, active_content_language
 from civitas.core.models import Municipality
+from civitas.core.money import DEFAULT_CURRENCY, Currency, Money
 
 
 class PlanKind(models.TextChoices):
@@ -25,6 +30,15 @@ class PlanStatus(models.TextChoices):
 # from consultation (a draft withdrawn for rework). See services.plan_change_status.
 PLAN_STATUS_ORDER = [s.value for s in PlanStatus]
 PUBLIC_PLAN_STATUSES = [s for s in PLAN_STATUS_ORDER if s != PlanStatus.DRAFT]
+
+
+class FundingSource(models.TextChoices):
+    """Where money comes from: a plan's indicative financial table and a project's funding lines."""
+
+    MUNICIPAL = "municipal", _("Municipal budget")
+    NATIONAL = "national", _("National budget")
+    EU = "eu", _("EU programme")
+    OTHER = "other", _("Other")
 
 
 class PlanToleranceUnit(models.TextChoices):
@@ -61,6 +75,17 @@ class Plan(models.Model):
     )
     tolerance_unit = models.CharField(
         _("unit of the tolerance"), max_length=20, choices=PlanToleranceUnit.choices, blank=True, default=""
+    )
+    # The month the plan's reporting year starts in; none = the municipality's.
+    year_start_month = models.PositiveSmallIntegerField(
+        _("reporting year starts in month"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+    )
+    # The currency new amounts of the plan are entered in (its financial table, its projects).
+    currency = models.CharField(
+        _("currency"), max_length=3, choices=Currency.choices, default=DEFAULT_CURRENCY
     )
     position = models.PositiveIntegerField(_("position"), default=0)
     is_sample = models.BooleanField(_("contains sample data"), default=False)
@@ -125,3 +150,77 @@ class PlanElement(models.Model):
 
     def __str__(self):
         return f"{self.code} {self.title_bg}"
+
+
+class FinancialLine(models.Model):
+    """A cell of a plan's indicative financial table: how much the plan expects for an element
+    (a priority or measure; none = the plan as a whole) from a funding source in a year. It exists
+    apart from the plan's projects; pages show it beside the sum of the projects' funding."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="financial_lines")
+    element = models.ForeignKey(
+        PlanElement, on_delete=models.CASCADE, null=True, blank=True, related_name="financial_lines"
+    )
+    source = models.CharField(_("funding source"), max_length=20, choices=FundingSource.choices)
+    # None: for the whole period of the plan.
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+    amount = models.DecimalField(
+        _("amount"), max_digits=16, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
+    )
+    currency = models.CharField(
+        _("currency"), max_length=3, choices=Currency.choices, default=DEFAULT_CURRENCY
+    )
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gte=0), name="financial_amount_not_negative"),
+            # Lines with no element or no year are kept unique by the services (NULLs are distinct
+            # here on every database).
+            models.UniqueConstraint(
+                fields=["plan", "element", "source", "year"], name="financial_line_unique"
+            ),
+        ]
+        verbose_name = _("line of the indicative financial table")
+        verbose_name_plural = _("indicative financial table")
+
+    def __str__(self):
+        return f"{self.plan_id} {self.element_id} {self.source} {self.year}: {self.amount} {self.currency}"
+
+    @property
+    def money(self) -> Money:
+        return Money(self.amount, self.currency)
+
+
+class ElementAssessment(models.Model):
+    """The authority's own judgement of an element (a priority, a measure) for one year: what was
+    done and what held it back. Entered by staff, public once published; the annual report uses it."""
+
+    element = models.ForeignKey(PlanElement, on_delete=models.CASCADE, related_name="assessments")
+    year = models.PositiveSmallIntegerField(_("year"))
+    achieved_bg = models.TextField(_("what was done (Bulgarian)"), blank=True)
+    achieved_en = models.TextField(_("what was done (English)"), blank=True)
+    obstacles_bg = models.TextField(_("what held it back (Bulgarian)"), blank=True)
+    obstacles_en = models.TextField(_("what held it back (English)"), blank=True)
+    is_published = models.BooleanField(_("published"), default=False)
+    published_at = models.DateTimeField(null=True, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    achieved = Translated()
+    obstacles = Translated()
+
+    class Meta:
+        ordering = ["element", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["element", "year"], name="assessment_unique_per_year"),
+        ]
+        verbose_name = _("annual assessment")
+        verbose_name_plural = _("annual assessments")
+
+    def __str__(self):
+        return f"{self.element_id} {self.year}"

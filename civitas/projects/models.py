@@ -7,6 +7,8 @@ from django.utils.translation import pgettext_lazy
 
 from civitas.core.i18n import Translated
 from civitas.core.models import Municipality
+from civitas.core.money import DEFAULT_CURRENCY, Currency, Money
+from civitas.plans.models import FundingSource as FundingSource  # defined with the plans' financial table
 from civitas.plans.models import PlanElement
 
 
@@ -20,13 +22,6 @@ class ProjectStatus(models.TextChoices):
     COMPLETED = "completed", _("Completed")
     SUSPENDED = "suspended", _("Suspended")
     CANCELLED = "cancelled", _("Cancelled")
-
-
-class FundingSource(models.TextChoices):
-    MUNICIPAL = "municipal", _("Municipal budget")
-    NATIONAL = "national", _("National budget")
-    EU = "eu", _("EU programme")
-    OTHER = "other", _("Other")
 
 
 class ActivityState(models.TextChoices):
@@ -55,8 +50,22 @@ class Project(models.Model):
     planned_end = models.DateField(_("planned end"), null=True, blank=True)
     actual_start = models.DateField(_("actual start"), null=True, blank=True)
     actual_end = models.DateField(_("actual end"), null=True, blank=True)
+    # None: not reported (never shown or counted as 0 %).
     progress = models.PositiveSmallIntegerField(
-        _("progress, %"), default=0, validators=[MinValueValidator(0), MaxValueValidator(100)]
+        _("progress, %"), null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    # The project's total as its documents declare it; the pages flag a total that differs from
+    # the sum of its funding lines. None: not declared.
+    declared_total = models.DecimalField(
+        _("declared total budget"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    declared_currency = models.CharField(
+        _("currency of the declared total"), max_length=3, choices=Currency.choices, default=DEFAULT_CURRENCY
     )
     # A GeoJSON geometry: {"type": "Point", "coordinates": [lon, lat]} or a LineString.
     location = models.JSONField(_("location (GeoJSON)"), null=True, blank=True)
@@ -142,13 +151,20 @@ class FundingLine(models.Model):
     programme_bg = models.CharField(_("programme (Bulgarian)"), max_length=300, blank=True)
     programme_en = models.CharField(_("programme (English)"), max_length=300, blank=True)
     amount = models.DecimalField(
-        _("amount, BGN"), max_digits=14, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
+        _("amount"), max_digits=14, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
     )
+    currency = models.CharField(
+        _("currency"), max_length=3, choices=Currency.choices, default=DEFAULT_CURRENCY
+    )
+    # The funder's ceiling ("up to EUR 1 million"): the amount is the most that may be granted.
+    is_ceiling = models.BooleanField(_("up to (a ceiling)"), default=False)
+    # In the line's currency; None: not reported (never shown or counted as 0).
     spent = models.DecimalField(
-        _("spent, BGN"),
+        _("spent"),
         max_digits=14,
         decimal_places=2,
-        default=Decimal("0"),
+        null=True,
+        blank=True,
         validators=[MinValueValidator(Decimal("0"))],
     )
     grant_share = models.DecimalField(
@@ -175,7 +191,15 @@ class FundingLine(models.Model):
         verbose_name_plural = _("funding lines")
 
     def __str__(self):
-        return f"{self.get_source_display()} {self.amount}"
+        return f"{self.get_source_display()} {self.amount} {self.currency}"
+
+    @property
+    def money(self) -> Money:
+        return Money(self.amount, self.currency)
+
+    @property
+    def spent_money(self) -> Money | None:
+        return None if self.spent is None else Money(self.spent, self.currency)
 
 
 class Activity(models.Model):

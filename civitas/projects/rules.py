@@ -30,8 +30,10 @@ def check_project(data: dict) -> dict:
         _add(errors, "status", _("Unknown project status “%(value)s”.") % {"value": status})
     check_dates(errors, data.get("planned_start"), data.get("planned_end"), end_field="planned_end")
     check_dates(errors, data.get("actual_start"), data.get("actual_end"), end_field="actual_end")
-    progress = data.get("progress", 0)
-    if not isinstance(progress, int) or isinstance(progress, bool) or not 0 <= progress <= 100:
+    progress = data.get("progress")
+    if progress is not None and (
+        not isinstance(progress, int) or isinstance(progress, bool) or not 0 <= progress <= 100
+    ):
         _add(errors, "progress", _("Progress is a whole number from 0 to 100."))
     if data.get("location") is not None:
         message = check_geometry(data["location"])

@@ -32,7 +32,7 @@ def test_plan_create_taken_slug_and_element_moves(client, town, plan):
 
 
 def test_plan_edit_sets_and_checks_the_plans_tolerance(client, town, plan):
-    login(client, town, Role.PLANNER)
+    sign_in_with_role(client, town, Role.PLANNER)
     url = reverse("manage:plan_edit", args=["sopot", "opr"])
     assert "tolerance_amount" in client.get(url).content.decode()
     data = {"title_bg": plan.title_bg, "slug": "opr", "kind": plan.kind, "period_start": 2014,
