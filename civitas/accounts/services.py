@@ -1,9 +1,10 @@
-"""Accounts of citizens and staff: registration with e-mail verification, the profile, personal
-data export and erasure. Validating, transactional, audit-logged; a service that acts on an
+"""Accounts of citizens and staff: registration with e-mail verification, staff invitations, the
+profile, personal data export and erasure. Validating, transactional, audit-logged; a service that acts on an
 account checks the accounts' policy first (the person themselves, signed in)."""
 
 import hashlib
 import json
+from dataclasses import dataclass
 from functools import partial
 
 from django.conf import settings
@@ -22,8 +23,8 @@ from django_otp import devices_for_user
 
 from civitas.consultations import selectors as consultation_selectors
 from civitas.core import throttle
-from civitas.core.models import AuditEvent, Membership
-from civitas.core.services import audit_record
+from civitas.core.models import AuditEvent, Membership, Municipality, Role
+from civitas.core.services import audit_record, membership_grant
 from civitas.forum import selectors as forum_selectors
 from civitas.forum import services as forum_services
 from civitas.surveys import selectors as survey_selectors
@@ -320,3 +321,113 @@ def password_reset_request(*, email: str, site_url: str, language: str) -> None:
     and nobody can tell). The task makes the link, so no secret waits in the queue."""
     for pk in _users().filter(email__iexact=email, is_active=True).values_list("pk", flat=True):
         transaction.on_commit(partial(tasks.send_password_reset.enqueue, pk, site_url, language))
+
+
+# Staff invitations --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StaffInvitation:
+    """What ``staff_invite`` did: the account (``created`` when it is new), and whether an
+    invitation e-mail goes out."""
+
+    user: object
+    created: bool
+    invited: bool
+
+
+@transaction.atomic
+def staff_invite(
+    *,
+    actor,
+    municipality: Municipality,
+    email: str,
+    role: str,
+    name: str = "",
+    password: str | None = None,
+    invite: bool | None = None,
+    site_url: str = "",
+    language: str = "",
+) -> StaffInvitation:
+    """Give the person with this e-mail address a staff role here: their account (made now when
+    there is none, ``name`` its display name), and the role (``core.services.membership_grant``).
+
+    With ``invite`` (the default when no ``password`` is given) an e-mail tells them of the role,
+    with a one-time link to set their password if they have none (Django's password-reset token:
+    it works once, within PASSWORD_RESET_TIMEOUT); no password is ever e-mailed. An address whose
+    registration was never confirmed is taken over: the password it was registered with stops
+    working, so only the mailbox's owner, through the link, sets one. A closed account is refused.
+    The municipality's administrators (MANAGE_STAFF), or the operator (the command
+    ``create_staff``)."""
+    policy.require_manage_staff(actor, municipality)
+    email = (email or "").strip().lower()
+    errors: dict = {}
+    try:
+        validate_email(email)
+    except ValidationError:
+        errors["email"] = [_("Enter a valid e-mail address.")]
+    if role not in Role.values:
+        errors["role"] = [_("Choose one of the roles offered.")]
+    users = _users()
+    existing = (
+        users.filter(Q(email__iexact=email) | Q(username__iexact=email))
+        .select_related("profile")
+        .order_by("pk")
+        .first()
+        if "email" not in errors
+        else None
+    )
+    if password is not None:
+        try:
+            password_validation.validate_password(
+                password, existing or get_user_model()(username=email, email=email)
+            )
+        except ValidationError as exc:
+            errors["password"] = list(exc.messages)
+    unconfirmed = existing is not None and not existing.is_active and _never_confirmed(existing)
+    if existing is not None and not existing.is_active and not unconfirmed:
+        errors["email"] = [
+            _("The account with this address is closed: a platform administrator may reopen it.")
+        ]
+    if errors:
+        raise ValidationError(errors)
+    created = existing is None
+    if existing is None:
+        user = users.create_user(username=email, email=email, password=password)
+        if password is None:
+            user.set_unusable_password()
+            user.save(update_fields=["password"])
+        Profile.objects.create(user=user, display_name=(name.strip() or email.split("@")[0])[:80])
+        audit_record(actor=actor, municipality=municipality, action="create_staff_account", obj=user)
+    else:
+        user = existing
+        if unconfirmed:
+            # Whoever registered the address never proved it is theirs: their password goes.
+            if password is None:
+                user.set_unusable_password()
+            else:
+                user.set_password(password)
+            user.is_active = True
+            user.save(update_fields=["password", "is_active"])
+            audit_record(actor=actor, municipality=municipality, action="take_over_unconfirmed", obj=user)
+        elif password is not None:
+            raise ValidationError({"password": [_(
+                "This address already has an account with its own password: invite it without a password."
+            )]})  # fmt: skip
+        profile_of(user)
+    membership_grant(actor=actor, user=user, municipality=municipality, role=role)
+    invited = password is None if invite is None else invite
+    if invited:
+        profile = Profile.objects.filter(user=user).values_list("language", flat=True).first()
+        transaction.on_commit(
+            partial(
+                tasks.send_staff_invitation.enqueue, user.pk, municipality.pk, role,
+                site_url or settings.CIVITAS_SITE_URL, language or profile or settings.LANGUAGE_CODE,
+            )
+        )  # fmt: skip
+    return StaffInvitation(user=user, created=created, invited=invited)
+
+
+def _never_confirmed(user) -> bool:
+    profile = getattr(user, "profile", None)
+    return profile is not None and profile.email_verified_at is None and profile.erased_at is None

@@ -26,3 +26,16 @@ def send_password_reset(user_id: int, site_url: str, language: str, attempt: int
         send=lambda _pending: notifications.password_reset_mail(user_id=user_id, site_url=site_url, language=language),
         description=f"a password reset for account {user_id}",
     )  # fmt: skip
+
+
+@task()
+def send_staff_invitation(
+    user_id: int, municipality_id: int, role: str, site_url: str, language: str, attempt: int = 1
+) -> int:
+    return mail.send_or_retry(
+        task=send_staff_invitation, args=(user_id, municipality_id, role, site_url, language), attempt=attempt,
+        send=lambda _pending: notifications.staff_invitation_mail(
+            user_id=user_id, municipality_id=municipality_id, role=role, site_url=site_url, language=language
+        ),
+        description=f"a staff invitation for account {user_id}",
+    )  # fmt: skip

@@ -1,11 +1,14 @@
 """Per-object questions that several apps' policies share, beside the role table of
 ``permissions``: whether a person may take part in a municipality's participation (signed in and
-not blocked by its moderators), whether an actor acts on their own account, and which person a
-service records as having acted (none for the operator)."""
+not blocked by its moderators), whether an actor acts on their own account, which person a
+service records as having acted (none for the operator), and who runs the platform itself
+(creates municipalities): a platform superuser whose session passed the second factor, or the
+operator at the server's command line."""
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
+from . import second_factor
 from .models import Municipality
 from .selectors import is_blocked
 
@@ -36,3 +39,23 @@ def is_own_account(actor, user) -> bool:
 def require_own_account(actor, user) -> None:
     if not is_own_account(actor, user):
         raise PermissionDenied(_("Only the account's holder does this."))
+
+
+def runs_platform(user) -> bool:
+    """A platform superuser (in a web session only once it passed the second factor), or the
+    operator: who creates municipalities."""
+    return (
+        bool(getattr(user, "is_authenticated", False))
+        and bool(getattr(user, "is_superuser", False))
+        and bool(getattr(user, "is_active", False))
+        and second_factor.passed(user)
+    )
+
+
+def require_runs_platform(user) -> None:
+    """PermissionDenied; SecondFactorRequired (the code step) for a superuser whose session lacks it."""
+    if runs_platform(user):
+        return
+    if getattr(user, "is_authenticated", False) and getattr(user, "is_superuser", False) and user.is_active:
+        raise second_factor.SecondFactorRequired("runs_platform")
+    raise PermissionDenied(_("Only a platform administrator creates municipalities."))

@@ -1,4 +1,5 @@
 import json
+import re
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -7,9 +8,9 @@ from django.db import models, transaction
 from django.forms.models import model_to_dict
 from django.utils.translation import gettext as _
 
-from . import permissions
+from . import permissions, policy
 from .errors import ConflictError
-from .models import RESERVED_SLUGS, AuditEvent, Membership, Municipality
+from .models import RESERVED_SLUGS, AuditEvent, Membership, Municipality, Role
 
 
 def audit_record(*, actor, municipality: Municipality | None, action: str, obj, changes: dict | None = None):
@@ -80,22 +81,129 @@ def _jsonable(value):
     return str(value)
 
 
+EKATTE_PATTERN = re.compile(r"\d{5}")
+NUTS_PATTERN = re.compile(r"[A-Z]{2}[0-9A-Z]{1,3}")
+
+
 @transaction.atomic
-def municipality_create(*, slug: str, name_bg: str, name_en: str = "", **fields) -> Municipality:
-    if slug in RESERVED_SLUGS:
-        raise ValidationError({"slug": _("This address name is reserved by the platform.")})
-    if Municipality.objects.filter(slug=slug).exists():
-        raise ValidationError({"slug": _("A municipality with this address name already exists.")})
-    municipality = Municipality(slug=slug, name_bg=name_bg, name_en=name_en, **fields)
-    municipality.full_clean()
+def municipality_create(
+    *,
+    actor,
+    slug: str,
+    name_bg: str,
+    name_en: str = "",
+    ekatte: str = "",
+    nuts: str = "",
+    year_start_month: int = 1,
+    email: str = "",
+    **fields,
+) -> Municipality:
+    """Create a municipality: a platform superuser or the operator (the command
+    ``create_municipality``). Every refusal at once, by field, and nothing created on any."""
+    policy.require_runs_platform(actor)
+    slug, name_bg, name_en = (slug or "").strip(), (name_bg or "").strip(), (name_en or "").strip()
+    ekatte, nuts, email = (ekatte or "").strip(), (nuts or "").strip().upper(), (email or "").strip()
+    errors: dict[str, list] = {}
+    if not slug:
+        errors["slug"] = [_("Give the address name, e.g. sopot.")]
+    elif not re.fullmatch(r"[a-z0-9][a-z0-9-]*", slug):
+        errors["slug"] = [
+            _("The address name may hold only small Latin letters, digits and hyphens, e.g. stara-zagora.")
+        ]
+    elif slug in RESERVED_SLUGS:
+        errors["slug"] = [_("This address name is reserved by the platform.")]
+    elif Municipality.objects.filter(slug=slug).exists():
+        errors["slug"] = [_("A municipality with this address name already exists.")]
+    if not name_bg:
+        errors["name_bg"] = [_("Give the municipality's name in Bulgarian.")]
+    if ekatte and not EKATTE_PATTERN.fullmatch(ekatte):
+        errors["ekatte"] = [_("The EKATTE code is five digits, e.g. 68080.")]
+    if nuts and not NUTS_PATTERN.fullmatch(nuts):
+        errors["nuts"] = [_("The NUTS code is two letters and up to three letters or digits, e.g. BG421.")]
+    if not isinstance(year_start_month, int) or not 1 <= year_start_month <= 12:
+        errors["year_start_month"] = [_("The reporting year starts in a month from 1 to 12.")]
+    municipality = Municipality(
+        slug=slug, name_bg=name_bg, name_en=name_en, ekatte=ekatte, nuts=nuts,
+        year_start_month=year_start_month, email=email, **fields,
+    )  # fmt: skip
+    try:
+        municipality.full_clean(exclude=list(errors))
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
     municipality.save()
+    audit_record(
+        actor=actor, municipality=municipality, action="create_municipality", obj=municipality,
+        changes={"slug": slug, "name_bg": name_bg},
+    )  # fmt: skip
     return municipality
 
 
 def membership_grant(*, actor, user, municipality: Municipality, role: str) -> Membership:
     """Give ``user`` a staff role in the municipality (its administrators, or the operator)."""
     permissions.require(actor, municipality, permissions.Action.MANAGE_STAFF)
+    if role not in Role.values:
+        raise ValidationError({"role": [_("Choose one of the roles offered.")]})
     membership, created = Membership.objects.get_or_create(user=user, municipality=municipality, role=role)
     if created:
-        audit_record(actor=actor, municipality=municipality, action="grant_role", obj=membership)
+        audit_record(
+            actor=actor, municipality=municipality, action="grant_role", obj=membership,
+            changes={"user": user.pk, "role": role},
+        )  # fmt: skip
     return membership
+
+
+def _keeps_an_administrator(membership: Membership) -> None:
+    """Refuse to take away the municipality's last administrator role: nobody could then give roles."""
+    if membership.role != Role.ADMINISTRATOR:
+        return
+    others = (
+        Membership.objects.select_for_update()
+        .filter(municipality_id=membership.municipality_id, role=Role.ADMINISTRATOR)
+        .exclude(pk=membership.pk)
+    )
+    if not others.exists():
+        raise ValidationError(
+            {
+                "role": [
+                    _("This is the municipality's last administrator: make someone else administrator first.")
+                ]
+            }
+        )
+
+
+@transaction.atomic
+def membership_revoke(*, actor, membership: Membership) -> None:
+    """Take a staff role away (its administrators, or the operator); the revocation is recorded.
+    The last administrator of a municipality keeps the role."""
+    municipality = membership.municipality
+    permissions.require(actor, municipality, permissions.Action.MANAGE_STAFF)
+    _keeps_an_administrator(membership)
+    audit_record(
+        actor=actor, municipality=municipality, action="revoke_role", obj=membership,
+        changes={"user": membership.user_id, "role": membership.role},
+    )  # fmt: skip
+    membership.delete()
+
+
+@transaction.atomic
+def membership_change(*, actor, membership: Membership, role: str) -> Membership:
+    """Replace a staff role by another for the same person (revoking the old one, recorded)."""
+    municipality = membership.municipality
+    permissions.require(actor, municipality, permissions.Action.MANAGE_STAFF)
+    if role not in Role.values:
+        raise ValidationError({"role": [_("Choose one of the roles offered.")]})
+    if role == membership.role:
+        return membership
+    _keeps_an_administrator(membership)
+    new, _created = Membership.objects.get_or_create(
+        user_id=membership.user_id, municipality=municipality, role=role
+    )
+    audit_record(
+        actor=actor, municipality=municipality, action="change_role", obj=new,
+        changes={"user": membership.user_id, "role": [membership.role, role]},
+    )  # fmt: skip
+    membership.delete()
+    return new

@@ -37,7 +37,7 @@ class DemoDataError(Exception):
 
 def demo_municipality() -> Municipality:
     existing = Municipality.objects.filter(slug=sopot.SOPOT["slug"]).first()
-    return existing or municipality_create(**sopot.SOPOT)
+    return existing or municipality_create(actor=OPERATOR, **sopot.SOPOT)
 
 
 def load_plan_file(municipality: Municipality, name: str) -> Plan:

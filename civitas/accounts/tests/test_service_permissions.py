@@ -6,6 +6,8 @@ actor: the address or the link proves who asks."""
 import pytest
 
 from civitas.accounts import links, notifications, services, signin, tasks, twofactor
+from civitas.core.models import Role
+from civitas.core.permissions import Action
 from civitas.testing.service_matrix import ServiceCase, assert_covers, build_world, check
 
 PASSWORD = "correct horse battery staple"
@@ -29,6 +31,12 @@ CASES = {
             actor=actor, user=world.actors["citizen"], password=PASSWORD
         ),
         allowed=own_account,
+    ),
+    "staff_invite": ServiceCase(
+        call=lambda world, actor: services.staff_invite(
+            actor=actor, municipality=world.municipality, email="new.planner@example.org", role=Role.PLANNER
+        ),
+        allowed=Action.MANAGE_STAFF,
     ),
 }
 

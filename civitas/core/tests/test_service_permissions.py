@@ -11,7 +11,7 @@ import civitas
 from civitas.core import services
 from civitas.core.models import Role
 from civitas.core.permissions import Action
-from civitas.testing.factories import UserFactory
+from civitas.testing.factories import MembershipFactory, UserFactory
 from civitas.testing.service_matrix import (
     ServiceCase,
     assert_covers,
@@ -28,6 +28,27 @@ CASES = {
             actor=actor, user=UserFactory(), municipality=world.municipality, role=Role.VERIFIER
         ),
         allowed=Action.MANAGE_STAFF,
+    ),
+    "membership_revoke": ServiceCase(
+        call=lambda world, actor: services.membership_revoke(
+            actor=actor, membership=MembershipFactory(municipality=world.municipality, role=Role.VERIFIER)
+        ),
+        allowed=Action.MANAGE_STAFF,
+    ),
+    "membership_change": ServiceCase(
+        call=lambda world, actor: services.membership_change(
+            actor=actor,
+            membership=MembershipFactory(municipality=world.municipality, role=Role.VERIFIER),
+            role=Role.PLANNER,
+        ),
+        allowed=Action.MANAGE_STAFF,
+    ),
+    # Platform superusers (with the second factor) and the operator only: no municipality's role.
+    "municipality_create": ServiceCase(
+        call=lambda world, actor: services.municipality_create(
+            actor=actor, slug="karlovo2", name_bg="Карлово"
+        ),
+        allowed=lambda world, name: name == "superuser",
     ),
 }
 
