@@ -14,6 +14,9 @@ Steps:
 3. ``import_measurements`` then writes every row through ``services.measurements_save_many``,
    which enforces every rule again in one short transaction and writes in batches. If the report
    has a single error, nothing is written, not even the audit log.
+   ``import_published_measurements`` instead records the values of a file taken from an already
+   published document as published at once, by a verifier, with the document as their evidence
+   (``services.measurements_publish_from_document``): the same reading, checks and report.
 4. Files above settings.CIVITAS_IMPORT_BACKGROUND_ROWS rows (``estimated_rows``) are kept as an
    ``ImportJob`` and imported by a background task (``tasks.import_upload`` and
    ``tasks.import_job_run``); the job's page shows the progress and the same report.
@@ -124,6 +127,7 @@ class ImportResult:
     errors: list[RowError] = field(default_factory=list)
     saved: int = 0
     submitted: int = 0
+    published: int = 0  # recorded as published from a published document
     rows_read: int = 0
 
     @property
@@ -751,32 +755,14 @@ def import_measurements(
     Whoever may enter no value here is refused (PermissionDenied) before the file is read."""
     policy.require_enter_values(actor, municipality)
     result = ImportResult()
-    try:
-        rows = read_table(data)
-    except FileError as error:
-        result.errors.append(RowError(None, "", str(error)))
+    checked = _read_and_validate(
+        municipality=municipality, data=data, user=actor, result=result, progress=progress
+    )
+    if checked is None:
         return result
-    if not rows:
-        result.errors.append(RowError(None, "", _("The file is empty.")))
-        return result
-    header, header_errors = read_header(rows[0])
-    if header_errors:
-        result.errors.extend(header_errors)
-        return result
-    body = rows[1:]
-    result.rows_read = len(body)
-    code_index = header.columns[CODE]
-    codes = {_text(cells[code_index]) for cells in body if code_index < len(cells)} - {""}
-    lookup = load_lookup(municipality=municipality, codes=codes, user=actor)
-    errors, parsed = validate_rows(body, header, lookup, progress=progress)
-    if not parsed and not errors:
-        result.errors.append(RowError(None, "", _("The file has no values to import: every row is empty.")))
-        return result
+    header, parsed, errors = checked
     if not errors:
-        items = [
-            services.MeasurementInput(indicator=item.indicator, year=item.year, sub=item.sub, **item.values)
-            for item in parsed
-        ]
+        items = _inputs(parsed)
         refused = services.measurements_save_many(
             actor=actor, municipality=municipality, items=items, submit=submit
         )
@@ -787,6 +773,89 @@ def import_measurements(
             result.submitted = len(parsed) if submit else 0
     result.errors = sorted(errors, key=lambda e: (e.row or 0, e.letter))
     return result
+
+
+def import_published_measurements(
+    *,
+    actor,
+    municipality,
+    data: bytes,
+    evidence=None,
+    evidence_url: str = "",
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportResult:
+    """Read, validate and record a file of values that a document has already published: every
+    value published at once by ``actor``, a verifier, with the document (``evidence``, an uploaded
+    file, or ``evidence_url``) as its evidence (``services.measurements_publish_from_document``).
+    The same file, checks and report as ``import_measurements``, except that no owner is asked
+    (the verifier records for every indicator); every row or none. Whoever is no verifier here is
+    refused (PermissionDenied) before the file is read."""
+    policy.require_publish_from_document(actor, municipality)
+    result = ImportResult()
+    if evidence is None and not (evidence_url or "").strip():
+        result.errors.append(
+            RowError(
+                None, "", _("Give the published document the values come from: upload it or give its link.")
+            )
+        )
+    checked = _read_and_validate(
+        municipality=municipality, data=data, user=None, result=result, progress=progress
+    )
+    if checked is None:
+        return result
+    header, parsed, errors = checked
+    if not errors and not result.errors:
+        try:
+            refused = services.measurements_publish_from_document(
+                actor=actor, municipality=municipality, items=_inputs(parsed), evidence=evidence,
+                evidence_url=evidence_url,
+            )  # fmt: skip
+        except ValidationError as error:  # the document itself (its type, its size, its link)
+            result.errors.extend(RowError(None, "", message) for message in error.messages)
+            return result
+        for index, refusal in refused.items():
+            errors.extend(_refusal(parsed[index], header, refusal))
+        if not refused:
+            result.saved = result.published = len(parsed)
+    result.errors += sorted(errors, key=lambda e: (e.row or 0, e.letter))
+    return result
+
+
+def _read_and_validate(
+    *, municipality, data: bytes, user, result: ImportResult, progress
+) -> tuple[Header, list[ParsedRow], list[RowError]] | None:
+    """Steps 1 and 2 for both imports: the header, the rows that passed and the rows' errors; None
+    when the file as a whole is refused (its error put on ``result``). ``user``: whose right to
+    enter each indicator is asked (None: not asked)."""
+    try:
+        rows = read_table(data)
+    except FileError as error:
+        result.errors.append(RowError(None, "", str(error)))
+        return None
+    if not rows:
+        result.errors.append(RowError(None, "", _("The file is empty.")))
+        return None
+    header, header_errors = read_header(rows[0])
+    if header_errors:
+        result.errors.extend(header_errors)
+        return None
+    body = rows[1:]
+    result.rows_read = len(body)
+    code_index = header.columns[CODE]
+    codes = {_text(cells[code_index]) for cells in body if code_index < len(cells)} - {""}
+    lookup = load_lookup(municipality=municipality, codes=codes, user=user)
+    errors, parsed = validate_rows(body, header, lookup, progress=progress)
+    if not parsed and not errors:
+        result.errors.append(RowError(None, "", _("The file has no values to import: every row is empty.")))
+        return None
+    return header, parsed, errors
+
+
+def _inputs(parsed: list[ParsedRow]) -> list:
+    return [
+        services.MeasurementInput(indicator=item.indicator, year=item.year, sub=item.sub, **item.values)
+        for item in parsed
+    ]
 
 
 def _refusal(item: ParsedRow, header: Header, error: ValidationError | PermissionDenied) -> list[RowError]:

@@ -124,3 +124,16 @@ def can_view_import(user, job: ImportJob) -> bool:
     """A background import and its report: the person who uploaded it, and the municipality's staff
     who may import values themselves."""
     return job.created_by_id == getattr(user, "pk", None) or can_enter_values(user, job.municipality)
+
+
+# Values taken from a published document -------------------------------------------------------------
+
+
+def can_publish_from_document(user, municipality: Municipality) -> bool:
+    """Recording values that a document of the municipality already published, as published at
+    once (the document is their evidence): a verifier (VERIFY_MEASUREMENT)."""
+    return can(user, municipality, Action.VERIFY_MEASUREMENT)
+
+
+def require_publish_from_document(user, municipality: Municipality) -> None:
+    require(user, municipality, Action.VERIFY_MEASUREMENT)

@@ -666,3 +666,141 @@ def _text(value) -> str:
 def _user(actor):
     """The person to record (None for nobody signed in and for the server's operator)."""
     return actor if getattr(actor, "is_authenticated", False) and actor.pk is not None else None
+
+
+# Values from an already published document (the set-up task: imports.import_published_measurements,
+# the command import_measurements --published) ------------------------------------------------------
+
+
+def _document_evidence(evidence: UploadedFile | None, evidence_url: str):
+    """The published document, checked before any transaction opens: its file as it will be stored
+    (core.uploads), or its link. One of them is needed."""
+    evidence_url = (evidence_url or "").strip()
+    if evidence is None and not evidence_url:
+        raise ValidationError(
+            {"evidence": [_("Give the published document the values come from: upload it or give its link.")]}
+        )
+    _raise(
+        {
+            "evidence" if k == "evidence_url" else k: v
+            for k, v in rules.check_evidence_url(evidence_url).items()
+        }
+    )
+    if evidence is None:
+        return None, evidence_url
+    try:
+        return check_upload(evidence, photo=False)[0], evidence_url
+    except ValidationError as error:
+        raise ValidationError({"evidence": error.message_dict["upload"]}) from None
+
+
+def measurements_publish_from_document(
+    *,
+    actor,
+    municipality: Municipality,
+    items: Sequence[MeasurementInput],
+    evidence: UploadedFile | None = None,
+    evidence_url: str = "",
+) -> dict[int, ValidationError | PermissionDenied]:
+    """Record values that a document of the municipality has already published (its annual report,
+    a published KPI report) as published at once, by ``actor``, a verifier, with the document as
+    their evidence: its file, stored once and shared by every value, or its link (a row's own
+    link stays). The rules of ``measurements_save_many`` for each item; a period whose value is
+    already submitted, approved or published is refused (correct it with a reason instead). All or
+    nothing: returns the refusals by the item's index and writes nothing unless there is none.
+    Audited per value as "publish_from_document", naming the document. ValidationError (on
+    ``evidence``) when the document is missing or not accepted, before anything is read."""
+    policy.require_publish_from_document(actor, municipality)
+    document, document_url = _document_evidence(evidence, evidence_url)
+    with transaction.atomic():
+        return _publish_from_document(
+            actor=actor, municipality=municipality, items=items, document=document, document_url=document_url
+        )
+
+
+def _publish_from_document(*, actor, municipality, items, document, document_url) -> dict:  # noqa: C901
+    errors: dict[int, ValidationError | PermissionDenied] = {}
+    checked: list[tuple[int, MeasurementInput, dict]] = []
+    seen: set[tuple[int, int, int]] = set()
+    for index, item in enumerate(items):
+        try:
+            key = (item.indicator.pk, item.year, item.sub)
+            if key in seen:
+                raise ValidationError({"period": [_("This period's value is given twice.")]})
+            seen.add(key)
+            if item.indicator.municipality_id != municipality.pk:
+                raise PermissionDenied(_("Only a verifier publishes measurements."))
+            values = _values(item.value, item.numerator, item.denominator, item.breakdown)
+            _check_values(item.indicator, item.year, item.sub, values)
+            _raise(rules.check_evidence_url(item.evidence_url))
+        except (ValidationError, PermissionDenied) as error:
+            errors[index] = error
+            continue
+        checked.append((index, item, values))
+    stored = {
+        (m.indicator_id, m.year, m.sub): m
+        for m in Measurement.objects.select_for_update().filter(
+            indicator__in={item.indicator.pk for _index, item, _values in checked}
+        )
+    }
+    now, user = timezone.now(), _user(actor)
+    created, updated = [], []
+    for index, item, values in checked:
+        measurement = stored.get((item.indicator.pk, item.year, item.sub))
+        if measurement is None:
+            measurement = Measurement(indicator=item.indicator, year=item.year, sub=item.sub)
+            created.append(measurement)
+        elif measurement.state not in EDITABLE_STATES:
+            errors[index] = ValidationError(
+                {
+                    "__all__": [
+                        _("This value is already submitted or approved: correct it with a reason instead.")
+                    ]
+                }
+            )
+            continue
+        else:
+            measurement.version += 1  # locked above
+            measurement.indicator = item.indicator
+            updated.append(measurement)
+        for field, new in values.items():
+            setattr(measurement, field, new)
+        measurement.collected_on, measurement.comment = item.collected_on, item.comment
+        measurement.evidence_url = item.evidence_url or document_url
+        measurement.entered_by = measurement.approved_by = user
+        measurement.state = MeasurementState.PUBLISHED
+        measurement.submitted_at = measurement.approved_at = measurement.updated_at = now
+        measurement.return_note = ""
+        measurement.published_text = _shown(measurement)
+    if errors:
+        return errors
+    source = document_url
+    if document is not None:
+        # Stored once (as an evidence upload is), shared by every value: one file, one document.
+        field = Measurement._meta.get_field("evidence")
+        source = field.storage.save(field.generate_filename(None, document.name), document)
+        for measurement in created + updated:
+            measurement.evidence = source
+    Measurement.objects.bulk_create(created)
+    Measurement.objects.bulk_update(
+        updated,
+        ["value", "numerator", "denominator", "breakdown", "collected_on", "comment", "evidence", "evidence_url",
+         "entered_by", "approved_by", "state", "submitted_at", "approved_at", "return_note", "published_text",
+         "version", "updated_at"],
+    )  # fmt: skip
+    if user is not None:
+        Measurement.typed_by.through.objects.bulk_create(
+            [Measurement.typed_by.through(measurement_id=m.pk, user_id=user.pk) for m in created + updated],
+            ignore_conflicts=True,
+        )
+    AuditEvent.objects.bulk_create(
+        AuditEvent(
+            municipality=municipality, actor=user, action="publish_from_document",
+            object_type=Measurement._meta.label_lower, object_id=str(m.pk), object_repr=str(m)[:300],
+            changes={"document": source, "value": m.published_text},
+        )
+        for m in created + updated
+    )  # fmt: skip
+    if created or updated:
+        content.changed(municipality, Content.PLANNING)
+    return {}

@@ -149,6 +149,16 @@ SERVICE_CASES = {
         call=lambda world, actor: services.measurement_publish(actor=actor, measurement=_value("approved")),
         allowed=Action.VERIFY_MEASUREMENT,
     ),
+    "measurements_publish_from_document": ServiceCase(
+        call=lambda world, actor: _ok(
+            services.measurements_publish_from_document(
+                actor=actor, municipality=world.municipality,
+                items=[services.MeasurementInput(indicator=_indicator("OWNED"), year=2016, value=Decimal(5))],
+                evidence_url="https://sopot.example/report-2016.pdf",
+            )
+        ),
+        allowed=Action.VERIFY_MEASUREMENT,
+    ),  # fmt: skip
 }
 
 IMPORT_CASES = {
@@ -158,6 +168,15 @@ IMPORT_CASES = {
         ),
         allowed=Action.ENTER_MEASUREMENT,
     ),
+    "import_published_measurements": ServiceCase(
+        call=lambda world, actor: _ok(
+            imports.import_published_measurements(
+                actor=actor, municipality=world.municipality, data=CSV,
+                evidence_url="https://sopot.example/report-2016.pdf",
+            )
+        ),
+        allowed=Action.VERIFY_MEASUREMENT,
+    ),  # fmt: skip
 }
 
 TASK_CASES = {
