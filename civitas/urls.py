@@ -7,6 +7,7 @@ from civitas.consultations import urls as consultation_urls
 from civitas.core import second_factor
 from civitas.core import views as core_views
 from civitas.indicators import urls as indicator_urls
+from civitas.manage import urls as manage_urls
 from civitas.portal import media
 from civitas.surveys import urls as survey_urls
 
@@ -32,6 +33,7 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("accounts/", include("civitas.accounts.urls")),
+    path("manage/", include(manage_urls.platform_patterns)),  # "manage" names no municipality
     path("<slug:municipality>/manage/indicators/", include(indicator_urls.staff_patterns)),
     path("<slug:municipality>/manage/surveys/", include(survey_urls.staff_patterns)),
     path("<slug:municipality>/surveys/", include(survey_urls.public_patterns)),

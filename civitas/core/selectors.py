@@ -5,7 +5,9 @@ logos), and whether a person is blocked from taking part in a municipality."""
 from collections.abc import Iterable
 from enum import IntEnum
 
-from .models import Block, Municipality
+from django.db.models import Count
+
+from .models import Block, Membership, Municipality
 
 
 class FileAccess(IntEnum):
@@ -35,3 +37,18 @@ def is_blocked(user, municipality: Municipality) -> bool:
     if not getattr(user, "is_authenticated", False) or user.pk is None:
         return False
     return Block.objects.filter(municipality=municipality, user=user).exists()
+
+
+def staff_memberships(*, municipality: Municipality):
+    """The municipality's staff roles with their people (the staff page), in one query whatever
+    their number; ``user__profile`` is the accounts' profile (the display name), read by name."""
+    return (
+        Membership.objects.filter(municipality=municipality)
+        .select_related("user", "user__profile")
+        .order_by("user__email", "user__username", "role")
+    )
+
+
+def platform_municipalities():
+    """Every municipality, by name, with its number of staff roles (the platform's page): one query."""
+    return Municipality.objects.annotate(staff_count=Count("memberships")).order_by("name_bg", "slug")
