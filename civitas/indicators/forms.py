@@ -414,3 +414,36 @@ class UploadForm(forms.Form):
                 % {"size": f"{upload.size / 1024 / 1024:.1f}", "limit": imports.MAX_BYTES // 1024 // 1024}
             )
         return upload
+
+
+class PublishedUploadForm(forms.Form):
+    """A file of values that a document of the municipality has already published (the set-up of a
+    municipality: its last report's values), with that document: they are recorded as published."""
+
+    file = UploadForm.base_fields["file"]
+    document = forms.FileField(
+        label=_("The published document"),
+        required=False,
+        help_text=_(
+            "The report the values are published in (PDF, DOCX, XLSX, ODT …): every value's evidence."
+        ),
+    )
+    document_url = forms.URLField(
+        label=_("Or its link"), required=False, assume_scheme="https",
+        help_text=_("The document's address on the municipality's site, if you do not upload it."),
+    )  # fmt: skip
+    confirm = forms.BooleanField(
+        label=_("These values are already published in this document"),
+        help_text=_("They are published at once, in your name, with the document as their evidence."),
+    )
+
+    clean_file = UploadForm.clean_file
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("document") and not data.get("document_url") and "document_url" not in self.errors:
+            self.add_error(
+                "document",
+                gettext("Give the published document the values come from: upload it or give its link."),
+            )
+        return data

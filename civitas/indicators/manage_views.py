@@ -7,6 +7,7 @@ the public pages and the exports); the policy says only what to show."""
 
 import copy
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -388,6 +389,7 @@ def data_home(request, municipality):
             "nav": "manage",
             "plans": selectors.file_plans(municipality=municipality),
             "can_enter": policy.can_enter_values(request.user, municipality),
+            "can_publish_from_document": policy.can_publish_from_document(request.user, municipality),
             # The way back to a background import's page once one has left it.
             "jobs": selectors.import_jobs_of(municipality=municipality, user=request.user),
             "form": forms.UploadForm(),
@@ -453,6 +455,38 @@ def import_job(request, municipality, pk):
         {"nav": "manage", "job": job},
         status=400 if job.state == ImportJobState.FAILED else 200,
     )
+
+
+@staff_view(Action.VERIFY_MEASUREMENT)
+def import_published(request, municipality):
+    """Values already published in a document (a municipality's last report, at its set-up): a
+    verifier records them as published at once, with the document as their evidence
+    (imports.import_published_measurements). A file that needs a background import is refused
+    here: the command import_measurements --published takes it."""
+    result: ImportResult | None = None
+    form = forms.PublishedUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data["file"].read()
+        if imports.estimated_rows(data) > settings.CIVITAS_IMPORT_BACKGROUND_ROWS:
+            form.add_error("file", _(
+                "The file is too large to record here at once: split it, or ask the server's operator to "
+                "run import_measurements --published."
+            ))  # fmt: skip
+        else:
+            result = imports.import_published_measurements(
+                actor=request.user, municipality=municipality, data=data, evidence=form.cleaned_data["document"],
+                evidence_url=form.cleaned_data["document_url"],
+            )  # fmt: skip
+            if result.ok:
+                messages.success(
+                    request,
+                    _("%(count)s values were recorded as published, with the document as their evidence.")
+                    % {"count": result.published},
+                )
+                return redirect("indicators:data", municipality=municipality.slug)
+    context = {"nav": "manage", "form": form, "result": result, "max_mb": imports.MAX_BYTES // 1024 // 1024}
+    failed = request.method == "POST"
+    return render(request, "indicators/data_import_published.html", context, status=400 if failed else 200)
 
 
 @staff_view(Action.VIEW_BACK_OFFICE)

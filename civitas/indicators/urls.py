@@ -32,6 +32,7 @@ staff_patterns = (
         path("data/template.csv", manage_views.template_download, {"fmt": "csv"}, name="data_template_csv"),
         path("data/import/", manage_views.import_upload, name="data_import"),
         path("data/import/<int:pk>/", manage_views.import_job, name="data_import_job"),
+        path("data/import-published/", manage_views.import_published, name="data_import_published"),
         path("data/export.xlsx", manage_views.export_download, {"fmt": "xlsx"}, name="data_export_xlsx"),
         path("data/export.csv", manage_views.export_download, {"fmt": "csv"}, name="data_export_csv"),
         # Monitoring: the list, passports, values, the queue, the calendar, the dashboard.
