@@ -778,7 +778,7 @@ def _publish_from_document(*, actor, municipality, items, document, document_url
     if document is not None:
         # Stored once (as an evidence upload is), shared by every value: one file, one document.
         field = Measurement._meta.get_field("evidence")
-        source = field.storage.save(field.generate_filename(None, document.name), document)
+        source = field.storage.save(field.generate_filename(Measurement(), document.name), document)
         for measurement in created + updated:
             measurement.evidence = source
     Measurement.objects.bulk_create(created)
