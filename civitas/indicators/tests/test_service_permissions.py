@@ -152,13 +152,14 @@ SERVICE_CASES = {
     "measurements_publish_from_document": ServiceCase(
         call=lambda world, actor: _ok(
             services.measurements_publish_from_document(
-                actor=actor, municipality=world.municipality,
+                actor=actor,
+                municipality=world.municipality,
                 items=[services.MeasurementInput(indicator=_indicator("OWNED"), year=2016, value=Decimal(5))],
                 evidence_url="https://sopot.example/report-2016.pdf",
             )
         ),
         allowed=Action.VERIFY_MEASUREMENT,
-    ),  # fmt: skip
+    ),
 }
 
 IMPORT_CASES = {
@@ -171,12 +172,14 @@ IMPORT_CASES = {
     "import_published_measurements": ServiceCase(
         call=lambda world, actor: _ok(
             imports.import_published_measurements(
-                actor=actor, municipality=world.municipality, data=CSV,
+                actor=actor,
+                municipality=world.municipality,
+                data=CSV,
                 evidence_url="https://sopot.example/report-2016.pdf",
             )
         ),
         allowed=Action.VERIFY_MEASUREMENT,
-    ),  # fmt: skip
+    ),
 }
 
 TASK_CASES = {
