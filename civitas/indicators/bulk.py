@@ -40,7 +40,11 @@ def indicator_links_set(
     )
     if found != wanted or indicator.element_id in wanted:
         raise ValidationError(
-            {"also_elements": [_("An indicator also serves other elements of the municipality's plans only.")]}
+            {
+                "also_elements": [
+                    _("An indicator also serves other elements of the municipality's plans only.")
+                ]
+            }
         )
     changes = field_changes(indicator, {"year_to_date": year_to_date})
     before = sorted(indicator.also_elements.values_list("pk", flat=True))

@@ -229,7 +229,9 @@ def _check_indicators_against_database(municipality, checked) -> list[Issue]:
             issues.append(Issue(planfile.join(indicator["path"], "owner"),
                                 _("no user “%(name)s”") % {"name": indicator["owner"]}))  # fmt: skip
         elif indicator["owner"]:
-            indicator["passport"] = dataclasses.replace(indicator["passport"], owner=users[indicator["owner"]])
+            indicator["passport"] = dataclasses.replace(
+                indicator["passport"], owner=users[indicator["owner"]]
+            )
     wanted = {(slug, code) for i in checked.indicators for slug, code, _w in i["also"] if slug}
     found = set()
     if wanted:
@@ -237,7 +239,9 @@ def _check_indicators_against_database(municipality, checked) -> list[Issue]:
         for slug, code in wanted:
             query |= Q(plan__slug=slug, code=code)
         found = set(
-            PlanElement.objects.filter(query, plan__municipality=municipality).values_list("plan__slug", "code")
+            PlanElement.objects.filter(query, plan__municipality=municipality).values_list(
+                "plan__slug", "code"
+            )
         )
     for indicator in checked.indicators:
         for slug, code, where in indicator["also"]:
@@ -300,7 +304,9 @@ def _evidence_name(data: bytes, name: str) -> str:
     """Where the file is kept as the evidence of the values it brings: a unique name under
     evidence/, written once the import commits (a refused or dry-run import leaves no file)."""
     stem = slugify(PurePath(name or "plan").stem)[:60] or "plan"
-    suffix = PurePath(name).suffix.lower() if PurePath(name).suffix.lower() in (".yaml", ".yml", ".json") else ""
+    suffix = (
+        PurePath(name).suffix.lower() if PurePath(name).suffix.lower() in (".yaml", ".yml", ".json") else ""
+    )
     stored = f"evidence/{timezone.now():%Y}/{stem}-{uuid.uuid4().hex[:12]}{suffix or '.yaml'}"
     transaction.on_commit(lambda: default_storage.save(stored, ContentFile(data)))
     return stored
@@ -346,7 +352,9 @@ def _write_indicators(actor, verifier, municipality, checked, by_code, projects,
     return len(checked.indicators), values
 
 
-def _write(actor, municipality, checked, skipped: set[str], *, verifier=None, data=b"", name="") -> ImportResult:
+def _write(
+    actor, municipality, checked, skipped: set[str], *, verifier=None, data=b"", name=""
+) -> ImportResult:
     plan_fields = {k: v for k, v in checked.plan.items()}
     old = Plan.objects.filter(municipality=municipality, slug=plan_fields["slug"]).first()
     previously: set[int] = set()
@@ -417,7 +425,9 @@ def _write(actor, municipality, checked, skipped: set[str], *, verifier=None, da
                   actor=actor, project=target, **activity)  # fmt: skip
         written[project["code"]] = target
 
-    indicators, values = _write_indicators(actor, verifier, municipality, checked, by_code, written, data, name)
+    indicators, values = _write_indicators(
+        actor, verifier, municipality, checked, by_code, written, data, name
+    )
 
     unlinked = []
     if previously:
@@ -499,7 +509,13 @@ def planfile_document(plan: Plan) -> dict:
             indicators_by_project.setdefault(indicator.project_id, []).append(indicator)
     financial = plan.financial_lines.select_related("element").order_by("position", "pk")
     return planfile.build(
-        plan, tree(None), projects_by_element, other_links, indicators_by_element, indicators_by_project, financial
+        plan,
+        tree(None),
+        projects_by_element,
+        other_links,
+        indicators_by_element,
+        indicators_by_project,
+        financial,
     )
 
 

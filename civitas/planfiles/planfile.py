@@ -583,7 +583,9 @@ def check(document) -> tuple[Checked | None, list[Issue]]:
             description_bg, description_en = c.bilingual(item, "description", here)
             for k, raw_indicator in enumerate(c.listing(item.get("indicators"), join(here, "indicators"))):
                 ipath = f"{here}.indicators[{k}]"
-                indicator = _check_indicator(c, c.item(raw_indicator, ipath, "indicator"), ipath, c.plan_period)
+                indicator = _check_indicator(
+                    c, c.item(raw_indicator, ipath, "indicator"), ipath, c.plan_period
+                )
                 indicator["element_code"] = code
                 _add_indicator(c, checked, indicator, indicator_codes)
             if code and code in element_codes:
@@ -686,7 +688,9 @@ def check(document) -> tuple[Checked | None, list[Issue]]:
             elif not sep and target not in element_codes:
                 c.add(where, _("no element “%(code)s” in this plan") % {"code": target})
             elif (not sep and target == own) or (sep and slug == plan["slug"]):
-                c.add(where, _("write an element of this plan as its code alone, and not the indicator's own"))
+                c.add(
+                    where, _("write an element of this plan as its code alone, and not the indicator's own")
+                )
         indicator["also"] = [
             (t.partition("/")[0], t.partition("/")[2], f"{join(indicator['path'], 'also_serves')}[{k}]")
             if "/" in t else ("", t, f"{join(indicator['path'], 'also_serves')}[{k}]")
@@ -769,9 +773,16 @@ def _check_indicator(c: _Checker, data: dict, path: str, period: tuple[int, int]
     }  # fmt: skip
     tolerance_unit = ""
     if tolerance.get("unit") is not None or tolerance.get("amount") is not None:
-        tolerance_unit = c.choice(
-            tolerance, "unit", join(path, "tolerance"), [u.value for u in ToleranceUnit], what=_("tolerance unit")
-        ) or ""
+        tolerance_unit = (
+            c.choice(
+                tolerance,
+                "unit",
+                join(path, "tolerance"),
+                [u.value for u in ToleranceUnit],
+                what=_("tolerance unit"),
+            )
+            or ""
+        )
     weight = c.decimal(data, "weight", path, digits="weight")
     fields = {
         "code": c.text(data, "code", path, required=True, max_length=L["indicator.code"]),
@@ -954,7 +965,9 @@ def _check_plan(c: _Checker, data: dict) -> dict:
     plan["tolerance_amount"] = c.decimal(tolerance, "amount", "plan.tolerance", digits="tolerance",
                                          required=bool(tolerance))  # fmt: skip
     plan["tolerance_unit"] = (
-        c.choice(tolerance, "unit", "plan.tolerance", [u.value for u in ToleranceUnit], what=_("tolerance unit"))
+        c.choice(
+            tolerance, "unit", "plan.tolerance", [u.value for u in ToleranceUnit], what=_("tolerance unit")
+        )
         if tolerance
         else ""
     ) or ""
@@ -1094,7 +1107,9 @@ def _check_project(c: _Checker, data: dict, path: str) -> dict:
     end = project["actual_end"] or project["planned_end"]
     period = (start.year, max(end.year, start.year)) if start and end else None
     indicators = [
-        _check_indicator(c, c.item(raw, f"{path}.indicators[{k}]", "indicator"), f"{path}.indicators[{k}]", period)
+        _check_indicator(
+            c, c.item(raw, f"{path}.indicators[{k}]", "indicator"), f"{path}.indicators[{k}]", period
+        )
         for k, raw in enumerate(c.listing(data.get("indicators"), join(path, "indicators")))
     ]
     project.update(partners=partners, budget=budget, activities=activities, also=also, path=path,
@@ -1258,14 +1273,24 @@ def build(
                 "position": plan.position or None,
                 "year_start_month": plan.year_start_month,
                 "currency": str(plan.currency),
-                "tolerance": _drop_empty({"amount": _dec(plan.tolerance_amount), "unit": str(plan.tolerance_unit)})
-                if plan.tolerance_amount is not None else None,
+                "tolerance": _drop_empty(
+                    {"amount": _dec(plan.tolerance_amount), "unit": str(plan.tolerance_unit)}
+                )
+                if plan.tolerance_amount is not None
+                else None,
             }
         ),  # fmt: skip
         "goals": [element_doc(element, children) for element, children in elements],
         "financial_table": [
-            _drop_empty({"element": line.element.code if line.element_id else None, "source": str(line.source),
-                         "year": line.year, "amount": _num(line.amount), "currency": str(line.currency)})
+            _drop_empty(
+                {
+                    "element": line.element.code if line.element_id else None,
+                    "source": str(line.source),
+                    "year": line.year,
+                    "amount": _num(line.amount),
+                    "currency": str(line.currency),
+                }
+            )
             for line in financial
         ],  # fmt: skip
     }

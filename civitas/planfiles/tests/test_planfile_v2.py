@@ -162,7 +162,9 @@ def test_everything_of_version_2_is_written(town, verifier, owner):
     assert Indicator.objects.get(code="PI1").project.code == "PR1"
     values = Measurement.objects.filter(indicator=i1).order_by("sub")
     assert all(m.state == MeasurementState.PUBLISHED and m.approved_by == verifier for m in values)
-    assert values[0].evidence.name.startswith("evidence/") and values[0].evidence.name == values[1].evidence.name
+    assert (
+        values[0].evidence.name.startswith("evidence/") and values[0].evidence.name == values[1].evidence.name
+    )
     assert (values[1].numerator, values[1].denominator, values[1].value) == (450, 500, None)
     override = StatusOverride.objects.get()
     assert (override.status, override.decided_by, override.reason_en) == ("on_track", verifier, "Judgement")
@@ -190,7 +192,10 @@ def test_version_2_round_trips_exactly_with_values(town, verifier):
     as_json = planfile_export(again, "json")
     third = MunicipalityFactory()
     third_verifier = MembershipFactory(municipality=third, role=Role.VERIFIER).user
-    assert planfile_export(do_import(third, as_json, name="p.json", verifier=third_verifier).plan, "json") == as_json
+    assert (
+        planfile_export(do_import(third, as_json, name="p.json", verifier=third_verifier).plan, "json")
+        == as_json
+    )
     # Not reported stays out; zero is written.
     assert "progress:" not in exported.split("code: PR1")[1].split("indicators")[0]
     assert "spent: 0" in exported and exported.count("spent:") == 1
@@ -224,7 +229,9 @@ def test_round_trip_of_indicators_made_in_the_back_office(town, verifier):
     exported = planfile_export(plan)
     assert "2022" not in exported.split("code: X1")[1]  # only published values
     other = MunicipalityFactory()
-    again = do_import(other, exported, verifier=MembershipFactory(municipality=other, role=Role.VERIFIER).user)
+    again = do_import(
+        other, exported, verifier=MembershipFactory(municipality=other, role=Role.VERIFIER).user
+    )
     assert planfile_export(again.plan) == exported
     assert Measurement.objects.get(indicator__municipality=other).value == Decimal("123456789.1234")
 
@@ -296,7 +303,10 @@ def test_a_value_refused_by_the_rules_is_reported_at_its_path(town, verifier):
     with pytest.raises(PlanImportError) as excinfo:
         do_import(town, bad, verifier=verifier)
     found = issues(excinfo)
-    assert found[0] == "goals[0].indicators[0].values[1].denominator: A percentage needs a numerator and a denominator."
+    assert (
+        found[0]
+        == "goals[0].indicators[0].values[1].denominator: A percentage needs a numerator and a denominator."
+    )
     assert found[1].startswith("goals[0].indicators[1].values[0].breakdown: ")
     assert len(found) == 2
 
@@ -304,8 +314,12 @@ def test_a_value_refused_by_the_rules_is_reported_at_its_path(town, verifier):
 def test_an_existing_indicator_code_is_refused(town, verifier):
     do_import(town, V2, verifier=verifier)
     with pytest.raises(PlanImportError) as excinfo:
-        do_import(town, V2.replace("slug: piro", "slug: piro2").replace("code: PR1", "code: PR2"), verifier=verifier)
-    assert issues(excinfo)[0].startswith("goals[0].indicators[0].code: the municipality already has an indicator “I1”")
+        do_import(
+            town, V2.replace("slug: piro", "slug: piro2").replace("code: PR1", "code: PR2"), verifier=verifier
+        )
+    assert issues(excinfo)[0].startswith(
+        "goals[0].indicators[0].code: the municipality already has an indicator “I1”"
+    )
 
 
 def test_a_dry_run_with_values_leaves_no_evidence_file(town, verifier, settings, tmp_path):

@@ -41,7 +41,9 @@ class Command(BaseCommand):
             "values and decided its status overrides; required when the file has any",
         )
 
-    def handle(self, *args, file, municipality, replace, dry_run, skip_missing_plans, verifier=None, **options):
+    def handle(
+        self, *args, file, municipality, replace, dry_run, skip_missing_plans, verifier=None, **options
+    ):
         town = Municipality.objects.filter(slug=municipality).first()
         if town is None:
             raise CommandError(f"no municipality “{municipality}”")
