@@ -3,6 +3,7 @@ own ``staff_patterns``, under this namespace (``manage:plan_edit``, ``manage:pro
 
 from django.urls import path
 
+from civitas.planfiles import urls as planfile_urls
 from civitas.plans import urls as plan_urls
 from civitas.projects import urls as project_urls
 
@@ -14,4 +15,5 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     *plan_urls.staff_patterns,
     *project_urls.staff_patterns,
+    *planfile_urls.staff_patterns,
 ]
