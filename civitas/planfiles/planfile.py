@@ -844,7 +844,8 @@ def _check_indicator(c: _Checker, data: dict, path: str, period: tuple[int, int]
             stand_in = Indicator(**passport.values())
             spec_for(stand_in, [Target(year=t["year"], sub=t["sub"], value=t["value"]) for t in targets])
         except ValueError as exc:
-            c.add(join(path, "targets"), indicator_rules.engine_error_message(exc))
+            c.add(join(path, "targets"), _("The passport cannot be evaluated as it stands: %(detail)s")
+                  % {"detail": indicator_rules.engine_error_message(exc)})  # fmt: skip
 
     seen = {}
     for i, raw in enumerate(c.listing(data.get("values"), join(path, "values"))):
@@ -871,7 +872,7 @@ def _check_indicator(c: _Checker, data: dict, path: str, period: tuple[int, int]
         c.rule_errors(indicator_rules.check_evidence_url(value["evidence_url"]), "value", here)
         if value["year"] is not None and value["sub"] is not None and passport is not None:
             _once(c, seen, (value["year"], value["sub"]), here)
-            numbers = {}
+            numbers: dict[str, dict] = {}
             for dim, parts in breakdown.items():
                 for cat, number in parts.items():
                     try:

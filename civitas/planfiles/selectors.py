@@ -53,7 +53,7 @@ class Preview:
     changes: list[Change] = field(default_factory=list)
 
     @property
-    def counts(self) -> list[tuple[str, list[int]]]:
+    def counts(self) -> list[tuple[object, list[int]]]:
         """[(kind's name, [created, changed, unchanged, removed])] for the kinds present."""
         found = Counter((c.kind, c.change) for c in self.changes)
         return [
