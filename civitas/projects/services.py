@@ -5,7 +5,6 @@ version on when the editor names the version they started from, so that two staf
 same project are detected, and always mark the project as updated.
 """
 
-
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
 from django.db import transaction

@@ -210,7 +210,9 @@ def test_demo_plans_round_trip_through_plan_files(demo):
         copy = MunicipalityFactory(slug=f"copy-{plan.pk}")
         # Its published values come with it (civitas-plan/2), recorded as published by a verifier there.
         verifier = MembershipFactory(municipality=copy, role=Role.VERIFIER).user
-        again = planfile_import(actor=OPERATOR, municipality=copy, data=exported.encode(), verifier=verifier).plan
+        again = planfile_import(
+            actor=OPERATOR, municipality=copy, data=exported.encode(), verifier=verifier
+        ).plan
         assert planfile_export(again) == exported
         as_json = planfile_export(plan, "json")
         assert planfile_export(again, "json") == as_json
