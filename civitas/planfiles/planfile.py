@@ -584,7 +584,7 @@ def check(document) -> tuple[Checked | None, list[Issue]]:
             for k, raw_indicator in enumerate(c.listing(item.get("indicators"), join(here, "indicators"))):
                 ipath = f"{here}.indicators[{k}]"
                 indicator = _check_indicator(
-                    c, c.item(raw_indicator, ipath, "indicator"), ipath, c.plan_period
+                    c, c.item(raw_indicator, ipath, "indicator"), ipath, c.plan_period, position=k
                 )
                 indicator["element_code"] = code
                 _add_indicator(c, checked, indicator, indicator_codes)
@@ -751,8 +751,11 @@ def _bilingual_fields(c: _Checker, data: dict, path: str, key: str, field_name: 
     return {f"{field_name}_bg": bg, f"{field_name}_en": en}
 
 
-def _check_indicator(c: _Checker, data: dict, path: str, period: tuple[int, int] | None) -> dict:
-    """An indicator's passport, targets, published values and status overrides."""
+def _check_indicator(
+    c: _Checker, data: dict, path: str, period: tuple[int, int] | None, *, position: int
+) -> dict:
+    """An indicator's passport, targets, published values and status overrides; ``position``: its
+    place in its element's (or project's) list, so that the file's order is the back office's."""
     L = LENGTHS
     name_bg, name_en = c.bilingual(data, "name", path, required=True, max_length=L["indicator.name"])
     scale = c.mapping(data.get("scale"), join(path, "scale"), "scale")
@@ -804,6 +807,7 @@ def _check_indicator(c: _Checker, data: dict, path: str, period: tuple[int, int]
         "eu_code": c.text(data, "eu_code", path, max_length=L["indicator.eu_code"]),
         "weight": weight if weight is not None else Decimal(1),
         "is_sample": c.boolean(data, "is_sample", path),
+        "position": position,
         "disaggregation": _check_disaggregation(c, data.get("disaggregation"), join(path, "disaggregation")),
     }  # fmt: skip
     indicator = {
@@ -1109,7 +1113,11 @@ def _check_project(c: _Checker, data: dict, path: str) -> dict:
     period = (start.year, max(end.year, start.year)) if start and end else None
     indicators = [
         _check_indicator(
-            c, c.item(raw, f"{path}.indicators[{k}]", "indicator"), f"{path}.indicators[{k}]", period
+            c,
+            c.item(raw, f"{path}.indicators[{k}]", "indicator"),
+            f"{path}.indicators[{k}]",
+            period,
+            position=k,
         )
         for k, raw in enumerate(c.listing(data.get("indicators"), join(path, "indicators")))
     ]

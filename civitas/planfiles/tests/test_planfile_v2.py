@@ -329,6 +329,18 @@ def test_a_dry_run_with_values_leaves_no_evidence_file(town, verifier, settings,
     assert not any(tmp_path.rglob("*.yaml")) and not Measurement.objects.exists()
 
 
+def test_indicators_keep_the_files_order(town, verifier):
+    text = V2.replace("code: I1\n", "code: Z1\n").replace("code: I3\n", "code: A3\n")
+    plan = do_import(town, text, verifier=verifier).plan
+    assert list(Indicator.objects.filter(element__code="P1").values_list("code", flat=True)) == [
+        "Z1",
+        "I2",
+        "A3",
+    ]
+    exported = planfile_export(plan)
+    assert exported.index("code: Z1") < exported.index("code: I2") < exported.index("code: A3")
+
+
 def test_an_override_date_defaults_to_the_import(town, verifier):
     do_import(town, V2.replace(", decided_on: 2021-10-20", ""), verifier=verifier)
     assert StatusOverride.objects.get().decided_on == datetime.date.today()
