@@ -108,6 +108,17 @@ def test_the_report_goes_in_whole_through_the_command(imported):
     )
 
 
+def test_the_report_round_trips_through_its_plan_file(imported, tmp_path):
+    exported = tmp_path / "exported.yaml"
+    call_command("export_plan", "council-plan-2023-26", municipality="borough", output=str(exported))
+    other = MunicipalityFactory(slug="copy")
+    MembershipFactory(municipality=other, role=Role.ADMINISTRATOR, user__username="copy-admin")
+    call_command("import_plan", str(exported), municipality="copy", verifier="copy-admin")
+    again = tmp_path / "again.yaml"
+    call_command("export_plan", "council-plan-2023-26", municipality="copy", output=str(again))
+    assert again.read_text(encoding="utf-8") == exported.read_text(encoding="utf-8")
+
+
 def test_computed_statuses_agree_with_the_authority_where_it_used_no_judgement(imported):
     found = statuses(Plan.objects.get())
     computed = {code: found[code][0] for code in BY_RULE}
