@@ -4,6 +4,7 @@ own ``staff_patterns``, under this namespace (``manage:plan_edit``, ``manage:pro
 
 from django.urls import path
 
+from civitas.planfiles import urls as planfile_urls
 from civitas.plans import urls as plan_urls
 from civitas.projects import urls as project_urls
 
@@ -18,6 +19,7 @@ urlpatterns = [
     path("staff/<int:pk>/revoke/", views.staff_role_revoke, name="staff_role_revoke"),
     *plan_urls.staff_patterns,
     *project_urls.staff_patterns,
+    *planfile_urls.staff_patterns,
 ]
 
 platform_patterns = (

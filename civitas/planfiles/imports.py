@@ -6,17 +6,28 @@ and only then writes it in one transaction with the same services staff use. Any
 still raises is reported at the file path it came from and rolls everything back.
 """
 
+import dataclasses
+import uuid
 from dataclasses import dataclass, field
+from pathlib import PurePath
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from civitas.core.models import Municipality
+from civitas.core.services import audit_record
+from civitas.indicators import bulk as indicator_bulk
+from civitas.indicators import services as indicator_services
+from civitas.indicators.models import COUNTED_STATES, Indicator, Measurement
 from civitas.plans import services as plan_services
-from civitas.plans.models import Plan, PlanElement
+from civitas.plans.models import FinancialLine, Plan, PlanElement
 from civitas.projects import services as project_services
 from civitas.projects.models import Activity, FundingLine, Project, ProjectContribution, ProjectPartner
 
@@ -36,6 +47,8 @@ class ImportResult:
     elements: int
     projects_created: int
     projects_updated: int
+    indicators: int = 0
+    values: int = 0
     # Links to plans that do not exist (yet), left out with ``skip_missing_plans``: "path: plan/CODE".
     skipped_links: list[str] = field(default_factory=list)
     # Projects of a replaced plan that the new file no longer lists and that contribute to no
@@ -68,6 +81,8 @@ def planfile_import(
     replace: bool = False,
     dry_run: bool = False,
     skip_missing_plans: bool = False,
+    verifier=None,
+    inspect=None,
 ) -> ImportResult:
     """Import a plan file. Raises PlanImportError listing every problem, having written nothing.
 
@@ -75,17 +90,29 @@ def planfile_import(
     projects of the file that already exist (matched by code). ``dry_run``: check and write
     everything, then roll it back. ``skip_missing_plans``: leave out links to plans the
     municipality does not have (yet) instead of refusing the file; see docs/plan-format.md.
+    ``verifier``: the person recorded as having published the file's values and decided its status
+    overrides (a verifier or administrator here); a file with values is refused without one.
+    ``inspect(result)``: called inside the transaction once everything is written (before a dry
+    run's rollback), e.g. to compare the new plan with the old one.
     """
     policy.require_import_plan(actor, municipality, replace=replace)
+    if verifier is not None:
+        policy.require_publish_values(verifier, municipality)
     checked, issues = planfile.load(data, name)
     if checked is None:
         raise PlanImportError(issues)
     issues, skipped = _check_against_database(municipality, checked, replace, skip_missing_plans)
+    if checked.values_path and getattr(verifier, "pk", None) is None:
+        issues.append(Issue(checked.values_path, _(
+            "published values and status overrides are recorded as published by a named verifier: import the "
+            "file as a verifier (the command: --verifier USERNAME)")))  # fmt: skip
     if issues:
         raise PlanImportError(issues)
     try:
         with transaction.atomic():
-            result = _write(actor, municipality, checked, skipped)
+            result = _write(actor, municipality, checked, skipped, verifier=verifier, data=data, name=name)
+            if inspect is not None:
+                inspect(result)
             if dry_run:
                 result.dry_run = True
                 raise _Rollback
@@ -157,6 +184,8 @@ def _check_against_database(
                                          "municipality; give the project another slug")
                                 % {"slug": taken_slug, "other": taken_code}))  # fmt: skip
 
+    issues += _check_indicators_against_database(municipality, checked)
+
     targets = {(s, c) for _p, s, c, _w in checked.other_links}
     plans = set(
         Plan.objects.filter(municipality=municipality, slug__in={s for s, _c in targets}).values_list(
@@ -180,6 +209,46 @@ def _check_against_database(
             issues.append(Issue(path, _("the plan “%(slug)s” has no element “%(code)s”")
                                 % {"code": element_code, "slug": plan_slug}))  # fmt: skip
     return issues, skipped
+
+
+def _check_indicators_against_database(municipality, checked) -> list[Issue]:
+    """Indicator codes are the municipality's (a file never replaces an indicator: its values would
+    go with it); owners are existing people; other plans' elements an indicator serves exist."""
+    issues = []
+    codes = {i["passport"].code: i for i in checked.indicators}
+    for code in Indicator.objects.filter(municipality=municipality, code__in=list(codes)).values_list(
+        "code", flat=True
+    ):
+        issues.append(Issue(planfile.join(codes[code]["path"], "code"), _(
+            "the municipality already has an indicator “%(code)s”; a plan file does not replace indicators (their "
+            "values would go with them): give it another code") % {"code": code}))  # fmt: skip
+    owners = {i["owner"] for i in checked.indicators if i["owner"]}
+    users = {u.get_username(): u for u in get_user_model().objects.filter(username__in=owners)}
+    for indicator in checked.indicators:
+        if indicator["owner"] and indicator["owner"] not in users:
+            issues.append(Issue(planfile.join(indicator["path"], "owner"),
+                                _("no user “%(name)s”") % {"name": indicator["owner"]}))  # fmt: skip
+        elif indicator["owner"]:
+            indicator["passport"] = dataclasses.replace(
+                indicator["passport"], owner=users[indicator["owner"]]
+            )
+    wanted = {(slug, code) for i in checked.indicators for slug, code, _w in i["also"] if slug}
+    found = set()
+    if wanted:
+        query = Q()
+        for slug, code in wanted:
+            query |= Q(plan__slug=slug, code=code)
+        found = set(
+            PlanElement.objects.filter(query, plan__municipality=municipality).values_list(
+                "plan__slug", "code"
+            )
+        )
+    for indicator in checked.indicators:
+        for slug, code, where in indicator["also"]:
+            if slug and (slug, code) not in found:
+                issues.append(Issue(where, _("the plan “%(slug)s” has no element “%(code)s”")
+                                    % {"code": code, "slug": slug}))  # fmt: skip
+    return issues
 
 
 def _call(item_kind: str, path: str, service, /, **kwargs):
@@ -210,7 +279,82 @@ def _write_elements(actor, plan: Plan, elements: list[dict]) -> dict[str, PlanEl
         ) from None
 
 
-def _write(actor, municipality, checked, skipped: set[str]) -> ImportResult:
+def _write_financial_table(actor, plan: Plan, lines: list[dict], by_code: dict[str, PlanElement]) -> None:
+    """The plan's indicative financial table, in one insert and one audit event on the plan.
+    # Written here until plans has a service for the table (the money task's); the file's checker
+    # has applied the table's rules (the model's: source, amount ≥ 0, one line per element, source
+    # and year)."""
+    if not lines:
+        return
+    FinancialLine.objects.bulk_create(
+        FinancialLine(
+            plan=plan, element=by_code[line["element_code"]] if line["element_code"] else None,
+            source=line["source"], year=line["year"], amount=line["amount"], currency=line["currency"], position=i,
+        )
+        for i, line in enumerate(lines)
+    )  # fmt: skip
+    audit_record(
+        actor=actor, municipality=plan.municipality, action="set_financial_table", obj=plan,
+        changes={"lines": [[line["element_code"], line["source"], line["year"], str(line["amount"]),
+                            line["currency"]] for line in lines]},
+    )  # fmt: skip
+
+
+def _evidence_name(data: bytes, name: str) -> str:
+    """Where the file is kept as the evidence of the values it brings: a unique name under
+    evidence/, written once the import commits (a refused or dry-run import leaves no file)."""
+    stem = slugify(PurePath(name or "plan").stem)[:60] or "plan"
+    suffix = (
+        PurePath(name).suffix.lower() if PurePath(name).suffix.lower() in (".yaml", ".yml", ".json") else ""
+    )
+    stored = f"evidence/{timezone.now():%Y}/{stem}-{uuid.uuid4().hex[:12]}{suffix or '.yaml'}"
+    transaction.on_commit(lambda: default_storage.save(stored, ContentFile(data)))
+    return stored
+
+
+def _write_indicators(actor, verifier, municipality, checked, by_code, projects, data: bytes, name: str):
+    """The file's indicators with their targets, links, values and overrides. Returns (indicators,
+    values) written."""
+    other = {}
+    wanted = {(slug, code) for i in checked.indicators for slug, code, _w in i["also"] if slug}
+    if wanted:
+        for pk, slug, code in PlanElement.objects.filter(
+            plan__municipality=municipality, plan__slug__in={s for s, _c in wanted}
+        ).values_list("pk", "plan__slug", "code"):
+            other[(slug, code)] = pk
+    evidence = _evidence_name(data, name) if checked.values_path else ""
+    values = 0
+    for item in checked.indicators:
+        path = item["path"]
+        attached = (
+            {"element": by_code[item["element_code"]]}
+            if "element_code" in item
+            else {"project": projects[item["project_code"]]}
+        )
+        indicator = _call("indicator", path, indicator_services.indicator_create, actor=actor,
+                          municipality=municipality, passport=item["passport"],
+                          targets=[{k: t[k] for k in ("year", "sub", "value", "is_final")} for t in item["targets"]],
+                          **attached)  # fmt: skip
+        also = [other[(slug, code)] if slug else by_code[code].pk for slug, code, _w in item["also"]]
+        if item["year_to_date"] or also:
+            _call("indicator", path, indicator_bulk.indicator_links_set, actor=actor, indicator=indicator,
+                  year_to_date=item["year_to_date"], also_element_ids=also)  # fmt: skip
+        for value in item["values"]:
+            fields = {k: v for k, v in value.items() if k != "path"}
+            _call("value", value["path"], indicator_bulk.measurement_record_published, actor=verifier,
+                  indicator=indicator, evidence_name=evidence, source=PurePath(name).name or "plan file",
+                  **fields)  # fmt: skip
+            values += 1
+        for override in item["overrides"]:
+            fields = {k: v for k, v in override.items() if k != "path"}
+            _call("override", override["path"], indicator_bulk.status_override_record, actor=verifier,
+                  indicator=indicator, **fields)  # fmt: skip
+    return len(checked.indicators), values
+
+
+def _write(
+    actor, municipality, checked, skipped: set[str], *, verifier=None, data=b"", name=""
+) -> ImportResult:
     plan_fields = {k: v for k, v in checked.plan.items()}
     old = Plan.objects.filter(municipality=municipality, slug=plan_fields["slug"]).first()
     previously: set[int] = set()
@@ -224,6 +368,7 @@ def _write(actor, municipality, checked, skipped: set[str]) -> ImportResult:
     )
 
     by_code = _write_elements(actor, plan, checked.elements)
+    _write_financial_table(actor, plan, checked.financial, by_code)
 
     other_elements = {
         (slug, code): pk
@@ -238,6 +383,7 @@ def _write(actor, municipality, checked, skipped: set[str]) -> ImportResult:
         )
     }
     created = updated = 0
+    written: dict[str, Project] = {}
     for project in checked.projects:
         path = project["path"]
         element_ids = [by_code[code].pk for code in project["element_codes"]]
@@ -277,6 +423,11 @@ def _write(actor, municipality, checked, skipped: set[str]) -> ImportResult:
         for i, activity in enumerate(project["activities"]):
             _call("activity", f"{path}.activities[{i}]", project_services.activity_add,
                   actor=actor, project=target, **activity)  # fmt: skip
+        written[project["code"]] = target
+
+    indicators, values = _write_indicators(
+        actor, verifier, municipality, checked, by_code, written, data, name
+    )
 
     unlinked = []
     if previously:
@@ -290,12 +441,14 @@ def _write(actor, municipality, checked, skipped: set[str]) -> ImportResult:
         elements=len(by_code),
         projects_created=created,
         projects_updated=updated,
+        indicators=indicators,
+        values=values,
         unlinked_projects=unlinked,
     )
 
 
 def planfile_document(plan: Plan) -> dict:
-    """The plan as a plan document (see planfile.build): six queries, whatever the plan's size.
+    """The plan as a plan document (see planfile.build): a fixed number of queries, whatever the plan's size.
 
     Projects under an element are listed in order of their codes: a contribution's position is
     the order of a *project's* elements, not of an element's projects, and the code order is what
@@ -332,7 +485,38 @@ def planfile_document(plan: Plan) -> dict:
         .values_list("project_id", "element__plan__slug", "element__code")
     ):
         other_links.setdefault(project_id, []).append(f"{slug}/{code}")
-    return planfile.build(plan, tree(None), projects_by_element, other_links)
+    indicators = (
+        Indicator.objects.filter(Q(element__plan=plan) | Q(project_id__in=project_ids))
+        .select_related("owner")
+        .prefetch_related(
+            "targets",
+            "overrides",
+            Prefetch("also_elements", queryset=PlanElement.objects.select_related("plan")),
+            Prefetch(
+                "measurements",
+                queryset=Measurement.objects.filter(state__in=COUNTED_STATES).order_by("year", "sub"),
+                to_attr="published",
+            ),
+        )
+        .order_by("position", "code", "pk")
+    )
+    indicators_by_element: dict = {}
+    indicators_by_project: dict = {}
+    for indicator in indicators:
+        if indicator.element_id is not None:
+            indicators_by_element.setdefault(indicator.element_id, []).append(indicator)
+        else:
+            indicators_by_project.setdefault(indicator.project_id, []).append(indicator)
+    financial = plan.financial_lines.select_related("element").order_by("position", "pk")
+    return planfile.build(
+        plan,
+        tree(None),
+        projects_by_element,
+        other_links,
+        indicators_by_element,
+        indicators_by_project,
+        financial,
+    )
 
 
 def planfile_export(plan: Plan, fmt: str = "yaml") -> str:

@@ -1,5 +1,7 @@
 """Plan files: a whole plan (its goal tree, the projects under each element, their partners,
-budgets and activities) as YAML or JSON, in the versioned format ``civitas-plan/1``.
+budgets and activities, the indicators of elements and projects with their targets and published
+values, the indicative financial table) as YAML or JSON, in the versioned format ``civitas-plan/2``
+(files in ``civitas-plan/1`` are still read, with that version's meaning).
 
 This module is pure: it parses and validates a document and reports every error with its path
 (e.g. ``goals[2].projects[0].budget[1].amount``); it never touches the database. The importer
@@ -11,6 +13,7 @@ import datetime
 import json
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 import yaml
 from django.core.exceptions import ValidationError
@@ -18,12 +21,29 @@ from django.core.validators import validate_slug
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from civitas.core.money import Currency
+from civitas.evaluation.engine import (
+    OVERRIDE_STATUSES,
+    Accumulation,
+    Direction,
+    Frequency,
+    Measure,
+    TargetKind,
+    ToleranceUnit,
+)
+from civitas.indicators import rules as indicator_rules
+from civitas.indicators.evaluation import spec_for
+from civitas.indicators.models import Indicator, IndicatorType, Target
+from civitas.indicators.passport import IndicatorPassport
 from civitas.plans import rules as plan_rules
 from civitas.plans.models import PlanKind, PlanStatus
 from civitas.projects import rules as project_rules
 from civitas.projects.models import ActivityState, FundingSource, ProjectStatus
 
-FORMAT = "civitas-plan/1"
+FORMAT = "civitas-plan/2"
+# Version 1: no indicators, amounts in leva, a progress or amount spent left out is 0.
+FORMAT_1 = "civitas-plan/1"
+FORMATS = (FORMAT_1, FORMAT)
 MAX_BYTES = 5 * 1024 * 1024
 MAX_AMOUNT = 10**12  # FundingLine.amount: 14 digits, 2 of them decimals
 MAX_INTEGER = 2**31 - 1  # the largest value of a PositiveIntegerField on every database
@@ -38,19 +58,33 @@ MIN_DATE, MAX_DATE = datetime.date(1900, 1, 1), datetime.date(2199, 12, 31)
 # The keys each mapping of the format may have; anything else is reported (a typo would
 # otherwise be silently ignored).
 KEYS = {
-    "document": ("format", "plan", "goals"),
+    "document": ("format", "plan", "goals", "financial_table"),
     "plan": ("slug", "kind", "status", "title", "period", "vision", "description", "adopted_by", "levels",
-             "is_sample", "position"),
+             "is_sample", "position", "year_start_month", "currency", "tolerance"),
     "period": ("start", "end"),
     "text": ("bg", "en"),
-    "element": ("code", "title", "description", "projects", "children"),
+    "tolerance": ("amount", "unit"),
+    "money": ("amount", "currency"),
+    "element": ("code", "title", "description", "indicators", "projects", "children"),
     "project": ("code", "slug", "title", "description", "status", "progress", "planned", "actual", "responsible",
-                "location", "is_sample", "partners", "budget", "activities", "also_contributes_to"),
+                "location", "is_sample", "declared_total", "partners", "budget", "activities",
+                "also_contributes_to", "indicators"),
+    "financial": ("element", "source", "year", "amount", "currency"),
+    "indicator": ("code", "name", "definition", "type", "unit", "measure", "scale", "direction", "maintain_band",
+                  "target_kind", "tolerance", "year_to_date", "accumulation", "baseline", "baseline_unavailable",
+                  "data_source", "method", "frequency", "responsible_unit", "owner", "eu_code", "weight",
+                  "is_sample", "disaggregation", "also_serves", "targets", "values", "overrides"),
+    "scale": ("min", "max"),
+    "baseline": ("value", "year"),
+    "target": ("year", "sub", "value", "final"),
+    "value": ("year", "sub", "value", "numerator", "denominator", "breakdown", "collected", "evidence_url",
+              "comment"),
+    "override": ("year", "sub", "status", "reason", "decided_on"),
     "dates": ("start", "end"),
     "responsible": ("unit", "person"),
     "location": ("geometry", "name"),
     "partner": ("name", "role"),
-    "budget": ("source", "programme", "amount", "spent", "grant_share", "contract"),
+    "budget": ("source", "programme", "amount", "currency", "ceiling", "spent", "grant_share", "contract"),
     "contract": ("number", "date"),
     "activity": ("title", "description", "milestone", "start", "due", "completed", "state"),
     "ref": ("ref",),
@@ -60,17 +94,33 @@ KEYS = {
 FIELD_PATHS = {
     "plan": {"title_bg": "title.bg", "title_en": "title.en", "period_start": "period.start",
              "period_end": "period.end", "level_names": "levels", "vision_bg": "vision.bg",
-             "description_bg": "description.bg"},
+             "description_bg": "description.bg", "tolerance_amount": "tolerance.amount",
+             "tolerance_unit": "tolerance.unit"},
     "element": {"title_bg": "title.bg", "title_en": "title.en", "description_bg": "description.bg",
                 "parent": ""},
     "project": {"title_bg": "title.bg", "title_en": "title.en", "description_bg": "description.bg",
                 "planned_start": "planned.start", "planned_end": "planned.end", "actual_start": "actual.start",
                 "actual_end": "actual.end", "location": "location.geometry", "location_name_bg": "location.name.bg",
                 "responsible_unit_bg": "responsible.unit.bg", "responsible_person": "responsible.person",
-                "element_ids": ""},
+                "element_ids": "", "declared_total": "declared_total.amount",
+                "declared_currency": "declared_total.currency"},
     "partner": {"name_bg": "name.bg", "name_en": "name.en", "role_bg": "role.bg"},
     "budget": {"programme_bg": "programme.bg", "programme_en": "programme.en",
-               "contract_number": "contract.number", "contract_date": "contract.date"},
+               "contract_number": "contract.number", "contract_date": "contract.date", "is_ceiling": "ceiling"},
+    "indicator": {"name_bg": "name.bg", "name_en": "name.en", "definition_bg": "definition.bg",
+                  "definition_en": "definition.en", "unit_bg": "unit.bg", "unit_en": "unit.en",
+                  "scale_min": "scale.min", "scale_max": "scale.max", "tolerance": "maintain_band",
+                  "tolerance_amount": "tolerance.amount", "tolerance_unit": "tolerance.unit",
+                  "baseline_value": "baseline.value", "baseline_year": "baseline.year",
+                  "baseline_unavailable_reason_bg": "baseline_unavailable.bg",
+                  "baseline_unavailable_reason_en": "baseline_unavailable.en",
+                  "data_source_bg": "data_source.bg", "data_source_en": "data_source.en",
+                  "method_bg": "method.bg", "method_en": "method.en",
+                  "responsible_unit_bg": "responsible_unit.bg", "responsible_unit_en": "responsible_unit.en",
+                  "element": "", "project": "", "also_elements": "also_serves", "__all__": ""},
+    "target": {"is_final": "final"},
+    "value": {"period": "year", "collected_on": "collected", "__all__": ""},
+    "override": {"reason_bg": "reason.bg", "reason_en": "reason.en", "__all__": ""},
     "activity": {"title_bg": "title.bg", "title_en": "title.en", "description_bg": "description.bg",
                  "start_date": "start", "due_date": "due", "completed_on": "completed", "is_milestone": "milestone"},
 }  # fmt: skip
@@ -79,7 +129,11 @@ FIELD_PATHS = {
 LENGTHS = {"plan.slug": 80, "plan.title": 400, "plan.adopted_by": 300, "element.code": 40, "element.title": 500,
            "project.code": 40, "project.slug": 80, "project.title": 500, "project.unit": 300, "project.person": 200,
            "project.place": 300, "partner": 300, "programme": 300, "contract.number": 100, "activity.title": 500,
-           "level": 100}  # fmt: skip
+           "level": 100, "indicator.code": 40, "indicator.name": 400, "indicator.unit": 60,
+           "indicator.reason": 400, "indicator.source": 400, "indicator.unit_name": 300, "indicator.eu_code": 20,
+           "evidence_url": indicator_rules.MAX_URL_LENGTH}  # fmt: skip
+# Digits of the indicators' decimal columns: (max_digits, decimal_places).
+DIGITS = {"value": (18, 4), "tolerance": (16, 4), "scale": (12, 4), "weight": (8, 3)}
 
 
 def join(path: str, field_name: str) -> str:
@@ -112,11 +166,27 @@ class Checked:
     """A validated document, flattened for the importer. Every item keeps its ``path``."""
 
     plan: dict
+    version: str = FORMAT
     elements: list[dict] = field(default_factory=list)  # in tree order, with "parent_code" and "path"
     projects: list[dict] = field(default_factory=list)  # full definitions, with "element_codes" and "path"
     links: list[tuple[str, str]] = field(default_factory=list)  # (project code, element code) for refs
     # Links to other plans of the municipality: (project code, plan slug, element code, path).
     other_links: list[tuple[str, str, str, str]] = field(default_factory=list)
+    # The indicative financial table: {element_code (None: the plan), source, year, amount, currency, path}.
+    financial: list[dict] = field(default_factory=list)
+    # Indicators in reading order: {"passport": IndicatorPassport, "owner": username, "element_code" or
+    # "project_code", "year_to_date", "also": [(plan slug or "", element code, path)], "targets",
+    # "values", "overrides", "path"}.
+    indicators: list[dict] = field(default_factory=list)
+
+    @property
+    def values_path(self) -> str:
+        """The path of the first published value or status override of the file; "" if none."""
+        for indicator in self.indicators:
+            for key in ("values", "overrides"):
+                if indicator[key]:
+                    return indicator[key][0]["path"]
+        return ""
 
 
 # Reading ---------------------------------------------------------------------------------------
@@ -257,6 +327,9 @@ class _Checker:
     def __init__(self):
         self.issues: list[Issue] = []
         self.paths: set[str] = set()  # of the issues: a file of thousands of errors stays linear
+        self.version = FORMAT
+        self.currency: str = Currency.EUR  # the plan's: the default of its amounts
+        self.plan_period: tuple[int, int] | None = None
 
     def add(self, path: str, message: str) -> None:
         self.issues.append(Issue(path, message))
@@ -375,6 +448,24 @@ class _Checker:
             return None
         return result
 
+    def decimal(self, obj, key, path, *, required=False, digits="value"):
+        """A number an indicator's column holds exactly (``DIGITS``); None (and an issue) otherwise."""
+        value = obj.get(key)
+        where = join(path, key)
+        if value is None or value == "":
+            if required:
+                self.add(where, _("required"))
+            return None
+        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+            self.add(where, _("not a number"))
+            return None
+        max_digits, places = DIGITS[digits]
+        try:
+            return indicator_rules.parse_number(value, max_digits=max_digits, decimal_places=places)
+        except indicator_rules.NumberError as error:
+            self.add(where, str(error))
+            return None
+
     def date(self, obj, key, path):
         """A calendar date: a YAML date or a ``YYYY-MM-DD`` text, between MIN_DATE and MAX_DATE."""
         value = obj.get(key)
@@ -448,20 +539,30 @@ def check(document) -> tuple[Checked | None, list[Issue]]:
     if unstorable:
         return None, unstorable
     doc = c.mapping(document, "", "document")
-    if doc.get("format") != FORMAT:
+    version = doc.get("format")
+    if version not in FORMATS:
         if "format" not in doc:
             c.add("format", _("required (“%(format)s”)") % {"format": FORMAT})
         else:
             c.add(
                 "format",
                 _("unsupported format “%(value)s”; this version of Civitas reads “%(format)s”")
-                % {"value": doc.get("format"), "format": FORMAT},
+                % {"value": version, "format": " / ".join(FORMATS)},
             )
+        version = FORMAT
+    c.version = version
     plan_data = doc.get("plan")
     if plan_data is None:
         c.add("plan", _("required"))
     plan = _check_plan(c, c.item(plan_data, "plan", "plan") if plan_data is not None else {})
-    checked = Checked(plan=plan)
+    c.currency = plan["currency"] or Currency.EUR
+    c.plan_period = (
+        (plan["period_start"], plan["period_end"])
+        if plan["period_start"] is not None and plan["period_end"] is not None
+        else None
+    )
+    checked = Checked(plan=plan, version=version)
+    indicator_codes: dict[str, str] = {}  # code → path of the indicator that has it
     levels = len(plan["level_names"])
     element_codes: set[str] = set()
     defined: dict[str, dict] = {}  # project code → project
@@ -480,6 +581,13 @@ def check(document) -> tuple[Checked | None, list[Issue]]:
                 item, "title", here, required=True, max_length=LENGTHS["element.title"]
             )
             description_bg, description_en = c.bilingual(item, "description", here)
+            for k, raw_indicator in enumerate(c.listing(item.get("indicators"), join(here, "indicators"))):
+                ipath = f"{here}.indicators[{k}]"
+                indicator = _check_indicator(
+                    c, c.item(raw_indicator, ipath, "indicator"), ipath, c.plan_period, position=k
+                )
+                indicator["element_code"] = code
+                _add_indicator(c, checked, indicator, indicator_codes)
             if code and code in element_codes:
                 c.add(
                     join(here, "code"), _("the code “%(code)s” is used twice in this plan") % {"code": code}
@@ -507,6 +615,9 @@ def check(document) -> tuple[Checked | None, list[Issue]]:
                     continue
                 project = _check_project(c, c.mapping(raw_project, ppath, "project"), ppath)
                 pcode = project["code"]
+                for indicator in project.pop("indicators"):
+                    indicator["project_code"] = pcode
+                    _add_indicator(c, checked, indicator, indicator_codes)
                 if not pcode:
                     continue
                 if pcode in defined:
@@ -567,15 +678,273 @@ def check(document) -> tuple[Checked | None, list[Issue]]:
             else:
                 seen.add(target)
                 checked.other_links.append((project["code"], slug, element, where))
+    for indicator in checked.indicators:
+        own = indicator.get("element_code")
+        for k, target in enumerate(indicator["also"]):
+            where = f"{join(indicator['path'], 'also_serves')}[{k}]"
+            slug, sep, element = target.partition("/") if isinstance(target, str) else ("", "", "")
+            if not isinstance(target, str) or not target or (sep and (not slug or not element)):
+                c.add(where, _("expected “ELEMENT-CODE” or “plan-slug/ELEMENT-CODE”"))
+            elif not sep and target not in element_codes:
+                c.add(where, _("no element “%(code)s” in this plan") % {"code": target})
+            elif (not sep and target == own) or (sep and slug == plan["slug"]):
+                c.add(
+                    where, _("write an element of this plan as its code alone, and not the indicator's own")
+                )
+        indicator["also"] = [
+            (t.partition("/")[0], t.partition("/")[2], f"{join(indicator['path'], 'also_serves')}[{k}]")
+            if "/" in t else ("", t, f"{join(indicator['path'], 'also_serves')}[{k}]")
+            for k, t in enumerate(indicator["also"]) if isinstance(t, str)
+        ]  # fmt: skip
+    checked.financial = _check_financial(c, doc.get("financial_table"), element_codes)
     if c.issues:
         return None, c.issues
     return checked, []
 
 
+def _add_indicator(c: _Checker, checked: Checked, indicator: dict, codes: dict[str, str]) -> None:
+    code = indicator["passport"].code if indicator["passport"] else indicator["code"]
+    if code and code in codes:
+        c.add(
+            join(indicator["path"], "code"),
+            _("the indicator code “%(code)s” is also that of the indicator at %(other)s")
+            % {"code": code, "other": codes[code]},
+        )
+        return
+    if code:
+        codes[code] = indicator["path"]
+    checked.indicators.append(indicator)
+
+
+def _check_financial(c: _Checker, items, element_codes: set[str]) -> list[dict]:
+    lines = []
+    seen: dict[tuple, str] = {}
+    for i, raw in enumerate(c.listing(items, "financial_table")):
+        here = f"financial_table[{i}]"
+        item = c.item(raw, here, "financial")
+        element = c.text(item, "element", here)
+        if element and element not in element_codes:
+            c.add(join(here, "element"), _("no element “%(code)s” in this plan") % {"code": element})
+        year = c.integer(item, "year", here)
+        if year is not None and c.plan_period and not c.plan_period[0] <= year <= c.plan_period[1]:
+            c.add(join(here, "year"), _("outside the plan's period %(start)s–%(end)s")
+                  % {"start": c.plan_period[0], "end": c.plan_period[1]})  # fmt: skip
+        line = {
+            "element_code": element or None, "year": year,
+            "source": c.choice(item, "source", here, FundingSource.values, what=_("funding source")),
+            "amount": c.number(item, "amount", here, required=True),
+            "currency": c.choice(item, "currency", here, Currency.values, default=c.currency, what=_("currency")),
+            "path": here,
+        }  # fmt: skip
+        if line["amount"] is not None and line["amount"] < 0:
+            c.add(join(here, "amount"), _("An amount cannot be negative."))
+        key = (line["element_code"], line["source"], year)
+        if key in seen:
+            c.add(here, _("the same element, source and year as %(other)s") % {"other": seen[key]})
+        seen.setdefault(key, here)
+        lines.append(line)
+    return lines
+
+
+def _bilingual_fields(c: _Checker, data: dict, path: str, key: str, field_name: str, max_length=None) -> dict:
+    bg, en = c.bilingual(data, key, path, max_length=max_length)
+    return {f"{field_name}_bg": bg, f"{field_name}_en": en}
+
+
+def _check_indicator(
+    c: _Checker, data: dict, path: str, period: tuple[int, int] | None, *, position: int
+) -> dict:
+    """An indicator's passport, targets, published values and status overrides; ``position``: its
+    place in its element's (or project's) list, so that the file's order is the back office's."""
+    L = LENGTHS
+    name_bg, name_en = c.bilingual(data, "name", path, required=True, max_length=L["indicator.name"])
+    scale = c.mapping(data.get("scale"), join(path, "scale"), "scale")
+    tolerance = c.mapping(data.get("tolerance"), join(path, "tolerance"), "tolerance")
+    baseline = c.mapping(data.get("baseline"), join(path, "baseline"), "baseline")
+    vocabulary = {
+        "type": c.choice(data, "type", path, IndicatorType.values, what=_("indicator type")),
+        "measure": c.choice(data, "measure", path, [m.value for m in Measure], default=Measure.NUMBER.value,
+                            what=_("measure")),
+        "direction": c.choice(data, "direction", path, [d.value for d in Direction],
+                              default=Direction.INCREASE.value, what=_("direction")),
+        "target_kind": c.choice(data, "target_kind", path, [k.value for k in TargetKind],
+                                default=TargetKind.TRAJECTORY.value, what=_("kind of target")),
+        "accumulation": c.choice(data, "accumulation", path, [a.value for a in Accumulation],
+                                 default=Accumulation.PER_PERIOD.value, what=_("accumulation")),
+        "frequency": c.choice(data, "frequency", path, [f.value for f in Frequency],
+                              default=Frequency.ANNUAL.value, what=_("frequency")),
+    }  # fmt: skip
+    tolerance_unit = ""
+    if tolerance.get("unit") is not None or tolerance.get("amount") is not None:
+        tolerance_unit = (
+            c.choice(
+                tolerance,
+                "unit",
+                join(path, "tolerance"),
+                [u.value for u in ToleranceUnit],
+                what=_("tolerance unit"),
+            )
+            or ""
+        )
+    weight = c.decimal(data, "weight", path, digits="weight")
+    fields = {
+        "code": c.text(data, "code", path, required=True, max_length=L["indicator.code"]),
+        "name_bg": name_bg, "name_en": name_en,
+        **_bilingual_fields(c, data, path, "definition", "definition"),
+        **_bilingual_fields(c, data, path, "unit", "unit", L["indicator.unit"]),
+        "scale_min": c.decimal(scale, "min", join(path, "scale"), digits="scale"),
+        "scale_max": c.decimal(scale, "max", join(path, "scale"), digits="scale"),
+        "tolerance": c.decimal(data, "maintain_band", path, digits="tolerance"),
+        "tolerance_amount": c.decimal(tolerance, "amount", join(path, "tolerance"), digits="tolerance",
+                                      required=bool(tolerance_unit)),
+        "tolerance_unit": tolerance_unit,
+        "baseline_value": c.decimal(baseline, "value", join(path, "baseline")),
+        "baseline_year": c.integer(baseline, "year", join(path, "baseline"), maximum=32767),
+        **_bilingual_fields(c, data, path, "baseline_unavailable", "baseline_unavailable_reason", L["indicator.reason"]),
+        **_bilingual_fields(c, data, path, "data_source", "data_source", L["indicator.source"]),
+        **_bilingual_fields(c, data, path, "method", "method"),
+        **_bilingual_fields(c, data, path, "responsible_unit", "responsible_unit", L["indicator.unit_name"]),
+        "eu_code": c.text(data, "eu_code", path, max_length=L["indicator.eu_code"]),
+        "weight": weight if weight is not None else Decimal(1),
+        "is_sample": c.boolean(data, "is_sample", path),
+        "position": position,
+        "disaggregation": _check_disaggregation(c, data.get("disaggregation"), join(path, "disaggregation")),
+    }  # fmt: skip
+    indicator = {
+        "code": fields["code"], "passport": None, "path": path,
+        "owner": c.text(data, "owner", path, max_length=150),
+        "year_to_date": c.boolean(data, "year_to_date", path),
+        "also": c.listing(data.get("also_serves"), join(path, "also_serves")),
+        "targets": [], "values": [], "overrides": [],
+    }  # fmt: skip
+    before = len(c.issues)
+    passport = None
+    if all(vocabulary.values()):
+        passport = IndicatorPassport(**fields, **vocabulary)
+        c.rule_errors(indicator_rules.check_passport(passport, period=period), "indicator", path)
+    indicator["passport"] = passport
+    frequency = vocabulary["frequency"] or Frequency.ANNUAL.value
+
+    targets = []
+    seen: dict[tuple, str] = {}
+    for i, raw in enumerate(c.listing(data.get("targets"), join(path, "targets"))):
+        here = f"{path}.targets[{i}]"
+        item = c.item(raw, here, "target")
+        target = {
+            "year": c.integer(item, "year", here, required=True, maximum=32767),
+            "sub": c.integer(item, "sub", here, default=0, minimum=0, maximum=12),
+            "value": c.decimal(item, "value", here, required=True),
+            "is_final": c.boolean(item, "final", here),
+            "path": here,
+        }
+        if target["year"] is not None and target["sub"] is not None:
+            c.rule_errors(indicator_rules.check_target(year=target["year"], sub=target["sub"], frequency=frequency,
+                                                       period=period), "target", here)  # fmt: skip
+            _once(c, seen, (target["year"], target["sub"]), here)
+        targets.append(target)
+    indicator["targets"] = targets
+    if passport is not None and len(c.issues) == before:
+        try:  # the engine must be able to evaluate the passport with its targets, as the services ask
+            stand_in = Indicator(**passport.values())
+            spec_for(stand_in, [Target(year=t["year"], sub=t["sub"], value=t["value"]) for t in targets])
+        except ValueError as exc:
+            c.add(join(path, "targets"), _("The passport cannot be evaluated as it stands: %(detail)s")
+                  % {"detail": indicator_rules.engine_error_message(exc)})  # fmt: skip
+
+    seen = {}
+    for i, raw in enumerate(c.listing(data.get("values"), join(path, "values"))):
+        here = f"{path}.values[{i}]"
+        item = c.item(raw, here, "value")
+        breakdown = item.get("breakdown") or {}
+        if not isinstance(breakdown, dict) or not all(
+            isinstance(v, dict) and all(isinstance(k, str) for k in v) for v in breakdown.values()
+        ):
+            c.add(join(here, "breakdown"), _("expected {dimension: {category: number}}"))
+            breakdown = {}
+        value = {
+            "year": c.integer(item, "year", here, required=True, maximum=32767),
+            "sub": c.integer(item, "sub", here, default=0, minimum=0, maximum=12),
+            "value": c.decimal(item, "value", here),
+            "numerator": c.decimal(item, "numerator", here),
+            "denominator": c.decimal(item, "denominator", here),
+            "breakdown": breakdown,
+            "collected_on": c.date(item, "collected", here),
+            "evidence_url": c.text(item, "evidence_url", here),
+            "comment": c.text(item, "comment", here),
+            "path": here,
+        }
+        c.rule_errors(indicator_rules.check_evidence_url(value["evidence_url"]), "value", here)
+        if value["year"] is not None and value["sub"] is not None and passport is not None:
+            _once(c, seen, (value["year"], value["sub"]), here)
+            numbers: dict[str, dict] = {}
+            for dim, parts in breakdown.items():
+                for cat, number in parts.items():
+                    try:
+                        numbers.setdefault(dim, {})[cat] = indicator_rules.parse_number(number)
+                    except indicator_rules.NumberError as error:
+                        c.add(f"{here}.breakdown.{dim}.{cat}", str(error))
+            c.rule_errors(indicator_rules.check_measurement(
+                year=value["year"], sub=value["sub"], frequency=frequency, period=period, measure=passport.measure,
+                value=value["value"], numerator=value["numerator"], denominator=value["denominator"],
+                scale=(passport.scale_min, passport.scale_max), breakdown=numbers,
+                dimensions=passport.disaggregation, accumulation=passport.accumulation,
+            ), "value", here)  # fmt: skip
+        indicator["values"].append(value)
+
+    seen = {}
+    for i, raw in enumerate(c.listing(data.get("overrides"), join(path, "overrides"))):
+        here = f"{path}.overrides[{i}]"
+        item = c.item(raw, here, "override")
+        reason_bg, reason_en = c.bilingual(item, "reason", here, required=True)
+        override = {
+            "year": c.integer(item, "year", here, required=True, maximum=32767),
+            "sub": c.integer(item, "sub", here, default=0, minimum=0, maximum=12),
+            "status": c.choice(item, "status", here, [s.value for s in OVERRIDE_STATUSES], what=_("status")),
+            "reason_bg": reason_bg, "reason_en": reason_en,
+            "decided_on": c.date(item, "decided_on", here),
+            "path": here,
+        }  # fmt: skip
+        if override["year"] is not None and override["sub"] is not None:
+            _once(c, seen, (override["year"], override["sub"]), here)
+            if indicator_rules.period_of(override["year"], override["sub"], frequency) is None or (
+                period is not None and not period[0] <= override["year"] <= period[1]
+            ):
+                c.add(join(here, "year"), _("There is no such reporting period for this indicator."))
+        indicator["overrides"].append(override)
+    return indicator
+
+
+def _once(c: _Checker, seen: dict, key: tuple, here: str) -> None:
+    """A period given twice in a list (targets, values, overrides) is reported at the second."""
+    if key in seen:
+        c.add(here, _("the same period as %(other)s") % {"other": seen[key]})
+    else:
+        seen[key] = here
+
+
+def _check_disaggregation(c: _Checker, value, path: str) -> list[dict]:
+    """Breakdowns as Indicator.disaggregation keeps them: [{key, name: {bg, en}, categories: [{key, bg, en}]}]."""
+    dimensions = []
+    for i, raw in enumerate(c.listing(value, path)):
+        here = f"{path}[{i}]"
+        if not isinstance(raw, dict) or not isinstance(raw.get("key"), str) or not raw["key"]:
+            c.add(here, _("expected {key: …, name: {bg: …, en: …}, categories: [{key: …, bg: …, en: …}]}"))
+            continue
+        categories = raw.get("categories") or []
+        if not isinstance(categories, list) or not all(
+            isinstance(cat, dict) and isinstance(cat.get("key"), str) and cat["key"] for cat in categories
+        ):
+            c.add(join(here, "categories"), _("expected a list of {key: …, bg: …, en: …}"))
+            continue
+        dimensions.append(raw)
+    return dimensions
+
+
 def _check_plan(c: _Checker, data: dict) -> dict:
     default_levels = [{"bg": "Стратегическа цел", "en": "Strategic goal"}]
     if not data:  # missing or not a mapping: reported already
-        return {"slug": "", "position": 0, "level_names": default_levels}
+        return {"slug": "", "position": 0, "level_names": default_levels, "currency": Currency.EUR,
+                "period_start": None, "period_end": None}  # fmt: skip
     title_bg, title_en = c.bilingual(data, "title", "plan", required=True, max_length=LENGTHS["plan.title"])
     vision_bg, vision_en = c.bilingual(data, "vision", "plan")
     description_bg, description_en = c.bilingual(data, "description", "plan")
@@ -592,7 +961,21 @@ def _check_plan(c: _Checker, data: dict) -> dict:
         "adopted_by": c.text(data, "adopted_by", "plan", max_length=LENGTHS["plan.adopted_by"]),
         "is_sample": c.boolean(data, "is_sample", "plan"),
         "position": c.integer(data, "position", "plan", default=0, minimum=0),
+        "year_start_month": c.integer(data, "year_start_month", "plan", minimum=1, maximum=12),
+        # Version 1 knew only leva.
+        "currency": c.choice(data, "currency", "plan", Currency.values, what=_("currency"),
+                             default=Currency.BGN if c.version == FORMAT_1 else Currency.EUR),
     }  # fmt: skip
+    tolerance = c.mapping(data.get("tolerance"), "plan.tolerance", "tolerance")
+    plan["tolerance_amount"] = c.decimal(tolerance, "amount", "plan.tolerance", digits="tolerance",
+                                         required=bool(tolerance))  # fmt: skip
+    plan["tolerance_unit"] = (
+        c.choice(
+            tolerance, "unit", "plan.tolerance", [u.value for u in ToleranceUnit], what=_("tolerance unit")
+        )
+        if tolerance
+        else ""
+    ) or ""
     c.slug(plan["slug"], "plan.slug")
     levels = []
     for i, raw in enumerate(c.listing(data.get("levels"), "plan.levels")):
@@ -638,7 +1021,8 @@ def _check_project(c: _Checker, data: dict, path: str) -> dict:
         "title_bg": title_bg, "title_en": title_en, "description_bg": description_bg, "description_en": description_en,
         "status": c.choice(data, "status", path, ProjectStatus.values, default=ProjectStatus.IDEA,
                            what=_("project status")),
-        "progress": c.integer(data, "progress", path, default=0),
+        # Version 1: a progress left out is 0; since version 2 it is not reported.
+        "progress": c.integer(data, "progress", path, default=0 if c.version == FORMAT_1 else None),
         "planned_start": c.date(planned, "start", join(path, "planned")),
         "planned_end": c.date(planned, "end", join(path, "planned")),
         "actual_start": c.date(actual, "start", join(path, "actual")),
@@ -648,6 +1032,11 @@ def _check_project(c: _Checker, data: dict, path: str) -> dict:
         "location": location.get("geometry"), "location_name_bg": place_bg, "location_name_en": place_en,
         "is_sample": c.boolean(data, "is_sample", path),
     }  # fmt: skip
+    declared = c.mapping(data.get("declared_total"), join(path, "declared_total"), "money")
+    if declared:
+        project["declared_total"] = c.number(declared, "amount", join(path, "declared_total"), required=True)
+        project["declared_currency"] = c.choice(declared, "currency", join(path, "declared_total"), Currency.values,
+                                                default=c.currency, what=_("currency"))  # fmt: skip
     c.slug(project["slug"], join(path, "slug"))
     stand_in = {
         **project,
@@ -657,8 +1046,6 @@ def _check_project(c: _Checker, data: dict, path: str) -> dict:
         "status": project["status"] or ProjectStatus.IDEA,
     }
     c.rule_errors(project_rules.check_project(stand_in), "project", path)
-    if project["progress"] is None:
-        project["progress"] = 0
 
     partners = []
     for i, raw in enumerate(c.listing(data.get("partners"), join(path, "partners"))):
@@ -678,6 +1065,8 @@ def _check_project(c: _Checker, data: dict, path: str) -> dict:
             "source": c.choice(item, "source", here, FundingSource.values, what=_("funding source")),
             "programme_bg": programme_bg, "programme_en": programme_en,
             "amount": c.number(item, "amount", here, required=True),
+            "currency": c.choice(item, "currency", here, Currency.values, default=c.currency, what=_("currency")),
+            "is_ceiling": c.boolean(item, "ceiling", here),
             "spent": c.number(item, "spent", here),
             "grant_share": c.number(item, "grant_share", here, maximum=1000),
             "contract_number": c.text(contract, "number", join(here, "contract"), max_length=L["contract.number"]),
@@ -687,11 +1076,10 @@ def _check_project(c: _Checker, data: dict, path: str) -> dict:
             **line,
             "source": line["source"] or FundingSource.OTHER,
             "amount": line["amount"] if line["amount"] is not None else 0,
-            "spent": line["spent"] or 0,
         }
         c.rule_errors(project_rules.check_funding(stand_in), "budget", here)
-        if line["spent"] is None:
-            line["spent"] = 0
+        if line["spent"] is None and c.version == FORMAT_1:  # version 1: spending left out is 0
+            line["spent"] = Decimal(0)
         budget.append(line)
 
     activities = []
@@ -719,7 +1107,22 @@ def _check_project(c: _Checker, data: dict, path: str) -> dict:
         activities.append(activity)
 
     also = c.listing(data.get("also_contributes_to"), join(path, "also_contributes_to"))
-    project.update(partners=partners, budget=budget, activities=activities, also=also, path=path)
+    # A project's indicators fall in its planned (else actual) years, as indicators.rules says.
+    start = project["planned_start"] or project["actual_start"]
+    end = project["actual_end"] or project["planned_end"]
+    period = (start.year, max(end.year, start.year)) if start and end else None
+    indicators = [
+        _check_indicator(
+            c,
+            c.item(raw, f"{path}.indicators[{k}]", "indicator"),
+            f"{path}.indicators[{k}]",
+            period,
+            position=k,
+        )
+        for k, raw in enumerate(c.listing(data.get("indicators"), join(path, "indicators")))
+    ]
+    project.update(partners=partners, budget=budget, activities=activities, also=also, path=path,
+                   indicators=indicators)  # fmt: skip
     return project
 
 
@@ -736,6 +1139,18 @@ def _num(value):
     return int(value) if value == value.to_integral() else float(value)
 
 
+def _dec(value):
+    """A stored decimal as the file writes it: a whole number, a float that reads back exactly, or
+    else its text (18 digits do not fit a float)."""
+    if value is None:
+        return None
+    value = value.normalize()
+    if value == value.to_integral():
+        return int(value)
+    as_float = float(value)
+    return as_float if Decimal(repr(as_float)) == value else str(value)
+
+
 def _iso(value):
     return value.isoformat() if value else None
 
@@ -744,16 +1159,67 @@ def _drop_empty(data: dict) -> dict:
     return {k: v for k, v in data.items() if v not in (None, "", [], {}, {"bg": ""})}
 
 
-def build(plan, elements, projects_by_element, other_links) -> dict:
+def _indicator_doc(indicator, plan) -> dict:
+    """An indicator with its passport, targets, published values and overrides (all prefetched:
+    ``targets``, ``published``, ``overrides``, ``also_elements`` with their plans, ``owner``)."""
+    also = [
+        e.code if e.plan_id == plan.pk else f"{e.plan.slug}/{e.code}"
+        for e in sorted(indicator.also_elements.all(), key=lambda e: (e.plan_id != plan.pk, e.plan_id, e.pk))
+    ]
+    values = []
+    for m in indicator.published:
+        values.append(_drop_empty({
+            "year": m.year, "sub": m.sub or None, "value": _dec(m.value), "numerator": _dec(m.numerator),
+            "denominator": _dec(m.denominator), "breakdown": m.breakdown, "collected": _iso(m.collected_on),
+            "evidence_url": m.evidence_url, "comment": m.comment,
+        }))  # fmt: skip
+    return _drop_empty({
+        "code": indicator.code, "name": _bi(indicator.name_bg, indicator.name_en),
+        "definition": _bi(indicator.definition_bg, indicator.definition_en), "type": str(indicator.type),
+        "unit": _bi(indicator.unit_bg, indicator.unit_en), "measure": str(indicator.measure),
+        "scale": _drop_empty({"min": _dec(indicator.scale_min), "max": _dec(indicator.scale_max)}),
+        "direction": str(indicator.direction), "maintain_band": _dec(indicator.tolerance),
+        "target_kind": str(indicator.target_kind),
+        "tolerance": _drop_empty({"amount": _dec(indicator.tolerance_amount),
+                                  "unit": str(indicator.tolerance_unit) if indicator.tolerance_amount is not None
+                                  else None}),
+        "year_to_date": indicator.year_to_date or None, "accumulation": str(indicator.accumulation),
+        "baseline": _drop_empty({"value": _dec(indicator.baseline_value), "year": indicator.baseline_year}),
+        "baseline_unavailable": _bi(indicator.baseline_unavailable_reason_bg, indicator.baseline_unavailable_reason_en),
+        "data_source": _bi(indicator.data_source_bg, indicator.data_source_en),
+        "method": _bi(indicator.method_bg, indicator.method_en), "frequency": str(indicator.frequency),
+        "responsible_unit": _bi(indicator.responsible_unit_bg, indicator.responsible_unit_en),
+        "owner": indicator.owner.get_username() if indicator.owner_id else None, "eu_code": indicator.eu_code,
+        "weight": _dec(indicator.weight) if indicator.weight != 1 else None,
+        "is_sample": indicator.is_sample or None, "disaggregation": indicator.disaggregation,
+        "also_serves": also,
+        "targets": [_drop_empty({"year": t.year, "sub": t.sub or None, "value": _dec(t.value),
+                                 "final": t.is_final or None}) for t in indicator.targets.all()],
+        "values": values,
+        "overrides": [_drop_empty({
+            "year": o.year, "sub": o.sub or None, "status": str(o.status), "reason": _bi(o.reason_bg, o.reason_en),
+            "decided_on": _iso(o.decided_on),
+        }) for o in indicator.overrides.all()],
+    })  # fmt: skip
+
+
+def build(
+    plan, elements, projects_by_element, other_links, indicators_by_element=None, indicators_by_project=None,
+    financial=(),
+) -> dict:  # fmt: skip
     """A plan document from loaded objects (no queries of its own).
 
     ``elements``: the tree as [(element, [(child, [...]), ...]), ...] in order;
     ``projects_by_element``: element id → projects in order (partners, funding lines and
     activities prefetched); ``other_links``: project id → ["plan-slug/CODE", ...] outside this plan.
     A project is written in full under the first element listing it (in reading order) and as
-    ``{ref: CODE}`` under the others.
+    ``{ref: CODE}`` under the others. ``indicators_by_element``/``_by_project``: id → indicators in
+    order, loaded as ``_indicator_doc`` says; ``financial``: the plan's financial lines in order
+    (with their elements).
     """
     seen: set[int] = set()
+    indicators_by_element = indicators_by_element or {}
+    indicators_by_project = indicators_by_project or {}
 
     def project_doc(project):
         if project.pk in seen:
@@ -763,6 +1229,9 @@ def build(plan, elements, projects_by_element, other_links) -> dict:
             "code": project.code, "slug": project.slug, "title": _bi(project.title_bg, project.title_en),
             "description": _bi(project.description_bg, project.description_en), "status": str(project.status),
             "progress": project.progress,
+            "declared_total": _drop_empty({"amount": _num(project.declared_total),
+                                           "currency": str(project.declared_currency)})
+            if project.declared_total is not None else None,
             "planned": _drop_empty({"start": _iso(project.planned_start), "end": _iso(project.planned_end)}),
             "actual": _drop_empty({"start": _iso(project.actual_start), "end": _iso(project.actual_end)}),
             "responsible": _drop_empty({"unit": _bi(project.responsible_unit_bg, project.responsible_unit_en),
@@ -774,7 +1243,8 @@ def build(plan, elements, projects_by_element, other_links) -> dict:
                          for p in project.partners.all()],
             "budget": [_drop_empty({
                 "source": str(line.source), "programme": _bi(line.programme_bg, line.programme_en),
-                "amount": _num(line.amount), "spent": _num(line.spent) or None, "grant_share": _num(line.grant_share),
+                "amount": _num(line.amount), "currency": str(line.currency), "ceiling": line.is_ceiling or None,
+                "spent": _num(line.spent), "grant_share": _num(line.grant_share),
                 "contract": _drop_empty({"number": line.contract_number, "date": _iso(line.contract_date)}),
             }) for line in project.funding_lines.all()],
             "activities": [_drop_empty({
@@ -783,17 +1253,19 @@ def build(plan, elements, projects_by_element, other_links) -> dict:
                 "completed": _iso(a.completed_on), "state": str(a.state),
             }) for a in project.activities.all()],
             "also_contributes_to": other_links.get(project.pk, []),
+            "indicators": [_indicator_doc(i, plan) for i in indicators_by_project.get(project.pk, [])],
         })  # fmt: skip
 
     def element_doc(element, children):
         return _drop_empty({
             "code": element.code, "title": _bi(element.title_bg, element.title_en),
             "description": _bi(element.description_bg, element.description_en),
+            "indicators": [_indicator_doc(i, plan) for i in indicators_by_element.get(element.pk, [])],
             "projects": [project_doc(p) for p in projects_by_element.get(element.pk, [])],
             "children": [element_doc(child, grandchildren) for child, grandchildren in children],
         })  # fmt: skip
 
-    return {
+    document = {
         "format": FORMAT,
         "plan": _drop_empty(
             {
@@ -808,10 +1280,32 @@ def build(plan, elements, projects_by_element, other_links) -> dict:
                 "levels": [_bi(level.get("bg", ""), level.get("en", "")) for level in plan.level_names],
                 "is_sample": plan.is_sample or None,
                 "position": plan.position or None,
+                "year_start_month": plan.year_start_month,
+                "currency": str(plan.currency),
+                "tolerance": _drop_empty(
+                    {"amount": _dec(plan.tolerance_amount), "unit": str(plan.tolerance_unit)}
+                )
+                if plan.tolerance_amount is not None
+                else None,
             }
         ),  # fmt: skip
         "goals": [element_doc(element, children) for element, children in elements],
+        "financial_table": [
+            _drop_empty(
+                {
+                    "element": line.element.code if line.element_id else None,
+                    "source": str(line.source),
+                    "year": line.year,
+                    "amount": _num(line.amount),
+                    "currency": str(line.currency),
+                }
+            )
+            for line in financial
+        ],  # fmt: skip
     }
+    if not document["financial_table"]:
+        del document["financial_table"]
+    return document
 
 
 def dump(document: dict, fmt: str = "yaml") -> str:

@@ -2,7 +2,8 @@
 
 An import writes a plan, its goal tree and its projects, so it needs both who may edit plans and
 who may edit projects here; replacing a plan deletes the one it replaces, which needs who may
-delete plans. The services it writes through check again, each its own.
+delete plans. A file's published values and status overrides are recorded as a verifier's: the
+person named needs who may verify values. The services it writes through check again, each its own.
 """
 
 from civitas.core.models import Municipality
@@ -22,3 +23,11 @@ def can_import_plan(user, municipality: Municipality, *, replace: bool = False) 
 def require_import_plan(user, municipality: Municipality, *, replace: bool = False) -> None:
     for action in import_actions(replace=replace):
         require(user, municipality, action)
+
+
+def can_publish_values(user, municipality: Municipality) -> bool:
+    return can(user, municipality, Action.VERIFY_MEASUREMENT)
+
+
+def require_publish_values(user, municipality: Municipality) -> None:
+    require(user, municipality, Action.VERIFY_MEASUREMENT)

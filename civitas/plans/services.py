@@ -20,7 +20,7 @@ DEFAULT_LEVELS = [{"bg": "Стратегическа цел", "en": "Strategic g
 PLAN_FIELDS = {
     "slug", "kind", "title_bg", "title_en", "period_start", "period_end", "vision_bg", "vision_en",
     "description_bg", "description_en", "level_names", "adopted_by", "is_sample", "position",
-    "tolerance_amount", "tolerance_unit",
+    "tolerance_amount", "tolerance_unit", "year_start_month", "currency",
 }  # fmt: skip
 ELEMENT_FIELDS = {"code", "title_bg", "title_en", "description_bg", "description_en"}
 # A plan's fields that pages of other areas show: a consultation on the plan and forum topics about

@@ -99,7 +99,9 @@ def check_funding(data: dict) -> dict:
     elif source == FundingSource.EU and not (data.get("programme_bg") or "").strip():
         _add(errors, "programme_bg", _("Name the EU programme."))
     for field in ("amount", "spent"):
-        raw = data.get(field, 0 if field == "spent" else None)
+        raw = data.get(field)
+        if field == "spent" and (raw is None or raw == ""):  # not reported
+            continue
         value = to_decimal(raw)
         if value is None:
             _add(errors, field, _("“%(value)s” is not a number.") % {"value": raw})

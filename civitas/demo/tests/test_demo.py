@@ -6,7 +6,7 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from civitas.core.models import Membership, Municipality
+from civitas.core.models import Membership, Municipality, Role
 from civitas.core.permissions import OPERATOR
 from civitas.demo.services import DATA
 from civitas.demo.sopot import DEMO_PASSWORD, PLAN_FILES
@@ -15,7 +15,7 @@ from civitas.planfiles.imports import planfile_export, planfile_import
 from civitas.plans.models import Plan
 from civitas.plans.selectors import plan_list
 from civitas.projects.models import Project
-from civitas.testing.factories import MunicipalityFactory
+from civitas.testing.factories import MembershipFactory, MunicipalityFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -208,7 +208,11 @@ def test_demo_plans_round_trip_through_plan_files(demo):
     for plan in Plan.objects.filter(municipality=demo):
         exported = planfile_export(plan)
         copy = MunicipalityFactory(slug=f"copy-{plan.pk}")
-        again = planfile_import(actor=OPERATOR, municipality=copy, data=exported.encode()).plan
+        # Its published values come with it (civitas-plan/2), recorded as published by a verifier there.
+        verifier = MembershipFactory(municipality=copy, role=Role.VERIFIER).user
+        again = planfile_import(
+            actor=OPERATOR, municipality=copy, data=exported.encode(), verifier=verifier
+        ).plan
         assert planfile_export(again) == exported
         as_json = planfile_export(plan, "json")
         assert planfile_export(again, "json") == as_json

@@ -11,7 +11,7 @@ from django.utils import translation
 
 from civitas.core.models import Role
 from civitas.core.permissions import Action
-from civitas.indicators import imports, services, tasks
+from civitas.indicators import bulk, imports, services, tasks
 from civitas.indicators.models import Indicator, Measurement
 from civitas.indicators.passport import IndicatorPassport
 from civitas.testing.factories import (
@@ -209,7 +209,32 @@ TASK_CASES = {
     ),
 }
 
-MODULES = [(services, SERVICE_CASES), (imports, IMPORT_CASES), (tasks, TASK_CASES)]
+# indicators.bulk, what plan files need (added with them).
+BULK_CASES = {
+    "indicator_links_set": ServiceCase(
+        call=lambda world, actor: bulk.indicator_links_set(
+            actor=actor,
+            indicator=_indicator("FREE"),
+            year_to_date=True,
+            also_element_ids=[PlanElementFactory(plan=_indicator("FREE").element.plan).pk],
+        ),  # fmt: skip
+        allowed=Action.EDIT_PLAN,
+    ),
+    "measurement_record_published": ServiceCase(
+        call=lambda world, actor: bulk.measurement_record_published(
+            actor=actor, indicator=_indicator("FREE"), year=2017, value=5, source="report.yaml"
+        ),
+        allowed=Action.VERIFY_MEASUREMENT,
+    ),
+    "status_override_record": ServiceCase(
+        call=lambda world, actor: bulk.status_override_record(
+            actor=actor, indicator=_indicator("FREE"), year=2017, status="at_risk", reason_bg="Преценка"
+        ),
+        allowed=Action.VERIFY_MEASUREMENT,
+    ),
+}
+
+MODULES = [(services, SERVICE_CASES), (imports, IMPORT_CASES), (tasks, TASK_CASES), (bulk, BULK_CASES)]
 ALL_CASES = [(module.__name__, name, case) for module, cases in MODULES for name, case in cases.items()]
 
 

@@ -52,7 +52,7 @@ def test_the_file_is_read_and_checked_before_the_write_transaction(monkeypatch):
     monkeypatch.setattr(
         imports,
         "_write",
-        lambda *a: inside.append(("_write", connection.in_atomic_block)) or original_write(*a),
+        lambda *a, **k: inside.append(("_write", connection.in_atomic_block)) or original_write(*a, **k),
     )
     planfile_import(actor=OPERATOR, municipality=MunicipalityFactory(), data=plan_file(3, 2))
     assert inside == [("load", False), ("_check_against_database", False), ("_write", True)]

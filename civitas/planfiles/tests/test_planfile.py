@@ -280,7 +280,7 @@ def test_commands(tmp_path, capsys):
     call_command("import_plan", str(source), municipality="sopot")
     out = tmp_path / "out.json"
     call_command("export_plan", "housing", municipality="sopot", output=str(out))
-    assert '"civitas-plan/1"' in out.read_text(encoding="utf-8")
+    assert '"civitas-plan/2"' in out.read_text(encoding="utf-8")
     bad = tmp_path / "bad.yaml"
     bad.write_text(GOOD.replace("source: eu", "source: lottery"), encoding="utf-8")
     with pytest.raises(CommandError):

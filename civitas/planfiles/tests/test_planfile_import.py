@@ -306,9 +306,9 @@ def test_export_runs_a_fixed_number_of_queries(django_assert_num_queries):
     small = do_import(MunicipalityFactory(), GOOD).plan
     big_text = FULL
     big = do_import(MunicipalityFactory(), big_text).plan
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(8):
         planfile_export(small)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(8):
         planfile_export(big)
 
 
@@ -322,7 +322,7 @@ def test_commands_print_every_error_and_exit_non_zero(tmp_path):
     call_command("import_plan", str(source), municipality="sopot", stdout=StringIO())
     target = tmp_path / "out.json"
     call_command("export_plan", "housing", municipality="sopot", output=str(target))
-    assert '"format": "civitas-plan/1"' in target.read_text(encoding="utf-8")
+    assert '"format": "civitas-plan/2"' in target.read_text(encoding="utf-8")
     printed = StringIO()
     call_command("export_plan", "housing", municipality="sopot", format="yaml", stdout=printed)
     assert printed.getvalue() == planfile_export(Plan.objects.get())

@@ -3,10 +3,12 @@ of the file here (before the file is read), and replacing a plan needs who may d
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 
 from civitas.core.models import Role
-from civitas.core.permissions import OPERATOR, RULES
-from civitas.planfiles import imports, policy
+from civitas.core.permissions import OPERATOR, RULES, Action
+from civitas.planfiles import imports, policy, services
+from civitas.planfiles.models import PlanFileUpload
 from civitas.plans.models import Plan
 from civitas.projects.models import Project
 from civitas.testing.factories import MembershipFactory, MunicipalityFactory
@@ -30,6 +32,25 @@ def planfile_import(world, actor):
 CASES = {"planfile_import": ServiceCase(planfile_import, may_import)}
 
 
+def upload_create(world, actor):
+    services.planfile_upload_create(actor=actor, municipality=world.municipality, file_name="p.yaml",
+                                    data=GOOD.encode())  # fmt: skip
+
+
+def upload_import(world, actor):
+    """An upload of whoever calls (a superuser's stand-in owner for those who may not upload)."""
+    owner = actor if getattr(actor, "pk", None) else world.actors[Role.ADMINISTRATOR]
+    upload = PlanFileUpload.objects.create(municipality=world.municipality, created_by=owner, file_name="p.yaml",
+                                           data=GOOD.encode())  # fmt: skip
+    services.planfile_upload_import(actor=actor, upload=upload)
+
+
+SERVICE_CASES = {
+    "planfile_upload_create": ServiceCase(upload_create, may_import),
+    "planfile_upload_import": ServiceCase(upload_import, may_import),
+}
+
+
 @pytest.fixture
 def world():
     return build_world()
@@ -37,11 +58,32 @@ def world():
 
 def test_every_service_has_a_case():
     assert_covers(imports, CASES)
+    assert_covers(services, SERVICE_CASES)
 
 
-@pytest.mark.parametrize("name", sorted(CASES))
+@pytest.mark.parametrize("name", sorted(CASES | SERVICE_CASES))
 def test_only_those_allowed_may_call(world, name):
-    check(world, CASES[name], name)
+    check(world, (CASES | SERVICE_CASES)[name], name)
+
+
+def test_a_file_with_values_needs_who_may_verify(world):
+    """The person recorded as having published the file's values must be a verifier here."""
+    from .test_planfile_v2 import V2  # noqa: PLC0415 - a large sample, read here only
+
+    for role in Role:
+        allowed = role in RULES[Action.VERIFY_MEASUREMENT]
+        savepoint = transaction.savepoint()
+        try:
+            imports.planfile_import(actor=OPERATOR, municipality=world.municipality, data=V2.encode(),
+                                    verifier=world.actors[role], dry_run=True)  # fmt: skip
+        except PermissionDenied:
+            assert not allowed, role
+        except imports.PlanImportError:  # the owner of V2's indicator does not exist here
+            assert allowed, role
+        else:
+            raise AssertionError(role)
+        finally:
+            transaction.savepoint_rollback(savepoint)
 
 
 def test_a_file_is_refused_before_it_is_read():

@@ -1,5 +1,7 @@
 from pathlib import Path
 
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
 from civitas.core.models import Municipality
@@ -32,11 +34,24 @@ class Command(BaseCommand):
             action="store_true",
             help="leave out also_contributes_to links to plans the municipality does not have yet",
         )
+        parser.add_argument(
+            "--verifier",
+            metavar="USERNAME",
+            help="the verifier (or administrator) of the municipality recorded as having published the file's "
+            "values and decided its status overrides; required when the file has any",
+        )
 
-    def handle(self, *args, file, municipality, replace, dry_run, skip_missing_plans, **options):
+    def handle(
+        self, *args, file, municipality, replace, dry_run, skip_missing_plans, verifier=None, **options
+    ):
         town = Municipality.objects.filter(slug=municipality).first()
         if town is None:
             raise CommandError(f"no municipality “{municipality}”")
+        person = None
+        if verifier:
+            person = get_user_model().objects.filter(username=verifier, is_active=True).first()
+            if person is None:
+                raise CommandError(f"no user “{verifier}”")
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"no file {file}")
@@ -51,7 +66,12 @@ class Command(BaseCommand):
                 replace=replace,
                 dry_run=dry_run,
                 skip_missing_plans=skip_missing_plans,
+                verifier=person,
             )
+        except PermissionDenied:
+            raise CommandError(
+                f"“{verifier}” is not a verifier or administrator of “{municipality}”: nothing was imported"
+            ) from None
         except PlanImportError as error:
             for issue in error.issues:
                 self.stderr.write(str(issue))
@@ -63,5 +83,6 @@ class Command(BaseCommand):
         verb = "checked (dry run, nothing written)" if dry_run else "imported"
         self.stdout.write(
             f"{verb} “{result.plan.title_bg}” ({result.plan.slug}): {result.elements} elements, "
-            f"{result.projects_created} projects created, {result.projects_updated} updated"
+            f"{result.projects_created} projects created, {result.projects_updated} updated, "
+            f"{result.indicators} indicators, {result.values} published values"
         )
