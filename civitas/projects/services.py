@@ -5,8 +5,6 @@ version on when the editor names the version they started from, so that two staf
 same project are detected, and always mark the project as updated.
 """
 
-from decimal import Decimal
-
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
 from django.db import transaction
@@ -35,11 +33,12 @@ from .models import (
 PROJECT_FIELDS = {
     "slug", "code", "title_bg", "title_en", "description_bg", "description_en", "responsible_unit_bg",
     "responsible_unit_en", "responsible_person", "status", "planned_start", "planned_end", "actual_start",
-    "actual_end", "progress", "location", "location_name_bg", "location_name_en", "is_sample",
+    "actual_end", "progress", "location", "location_name_bg", "location_name_en", "is_sample", "declared_total",
+    "declared_currency",
 }  # fmt: skip
 PARTNER_FIELDS = {"name_bg", "name_en", "role_bg", "role_en"}
 FUNDING_FIELDS = {"source", "programme_bg", "programme_en", "amount", "spent", "grant_share", "contract_number",
-                  "contract_date"}  # fmt: skip
+                  "contract_date", "currency", "is_ceiling"}  # fmt: skip
 ACTIVITY_FIELDS = {"title_bg", "title_en", "description_bg", "description_en", "is_milestone", "start_date",
                    "due_date", "completed_on", "state"}  # fmt: skip
 # A project's fields that pages of another area show: forum topics about the project name and link it.
@@ -140,8 +139,11 @@ def project_update(
 
 
 @transaction.atomic
-def project_touch_progress(*, actor, project: Project, progress: int, expected_version: int) -> Project:
-    """Update only a project's progress (for project managers' quick updates)."""
+def project_touch_progress(
+    *, actor, project: Project, progress: int | None, expected_version: int
+) -> Project:
+    """Update only a project's progress (for project managers' quick updates); None clears it:
+    not reported."""
     policy.require_update_progress(actor, project)
     return _update(actor=actor, project=project, expected_version=expected_version, progress=progress)
 
@@ -292,8 +294,6 @@ def _funding_values(data: dict) -> dict:
     for field in ("amount", "spent", "grant_share"):
         if field in values:
             values[field] = rules.to_decimal(values[field])
-    if values.get("spent") is None:
-        values["spent"] = Decimal("0")
     return values
 
 
@@ -342,7 +342,8 @@ def funding_line_delete(*, actor, line: FundingLine, expected_version: int | Non
     content.changed(line.project.municipality, Content.PLANNING)
     audit_record(
         actor=actor, municipality=line.project.municipality, action="delete", obj=line,
-        changes={"source": line.source, "amount": str(line.amount), "spent": str(line.spent)},
+        changes={"source": line.source, "amount": str(line.amount), "currency": line.currency,
+                 "spent": None if line.spent is None else str(line.spent)},
     )  # fmt: skip
     line.delete()
 
