@@ -11,8 +11,9 @@ from civitas.core.models import Municipality
 from civitas.core.money import CENT, DEFAULT_CURRENCY, Money, total_eur
 from civitas.core.selectors import FileAccess
 from civitas.evaluation import engine
-from civitas.plans.models import PUBLIC_PLAN_STATUSES, PlanElement
-from civitas.plans.selectors import descendant_ids
+from civitas.plans.models import PUBLIC_PLAN_STATUSES, Plan, PlanElement
+from civitas.plans.rules import descendants
+from civitas.plans.selectors import FinancialRow, descendant_ids, financial_rows
 
 from .models import (
     FundingLine,
@@ -279,3 +280,69 @@ def document_access(user, name: str):
     if name and ProjectDocument.objects.filter(file=name).exists():
         return FileAccess.PUBLIC
     return None
+
+
+@dataclass(frozen=True)
+class FinancialComparison:
+    """A plan's indicative financial table beside what its projects' funding lines add up to, all
+    in euro. A project counts once under an element however many of the element's measures it
+    serves, and in full under each element it serves (its funding is not split between them)."""
+
+    rows: list[FinancialRow]
+    planned: Decimal
+    projects: Decimal  # every project contributing to the plan, once
+    converted: bool
+
+    @property
+    def difference(self) -> Decimal:
+        return self.projects - self.planned
+
+
+def financial_comparison(plan: Plan) -> FinancialComparison | None:
+    """The plan's financial table with the projects' funding per element and source; None when the
+    plan has no table. Five queries, whatever the size."""
+    rows = financial_rows(plan)
+    if not rows:
+        return None
+    children: dict[int | None, list[int]] = {}
+    for pk, parent_id in PlanElement.objects.filter(plan=plan).values_list("pk", "parent_id"):
+        children.setdefault(parent_id, []).append(pk)
+    projects_of: dict[int, set[int]] = {}
+    for element_id, project_id in ProjectContribution.objects.filter(element__plan=plan).values_list(
+        "element_id", "project_id"
+    ):
+        projects_of.setdefault(element_id, set()).add(project_id)
+    funding: dict[int, list[tuple[str, Money]]] = {}
+    for project_id, source, amount, currency in (
+        FundingLine.objects.filter(project_id__in={p for ps in projects_of.values() for p in ps})
+        .order_by()
+        .values_list("project_id", "source", "amount", "currency")
+    ):
+        funding.setdefault(project_id, []).append((source, Money(amount, currency)))
+
+    def projects_under(element_id: int | None) -> set[int]:
+        elements = (
+            set(projects_of) if element_id is None else {element_id} | descendants(element_id, children)
+        )
+        return {project for element in elements for project in projects_of.get(element, ())}
+
+    def funded(projects: set[int], source: str | None) -> Decimal:
+        return total_eur(
+            money
+            for p in projects
+            for line_source, money in funding.get(p, ())
+            if source in (None, line_source)
+        )
+
+    compared = [
+        row.with_projects(funded(projects_under(row.element.pk if row.element else None), row.source))
+        for row in rows
+    ]
+    every_project = projects_under(None)
+    return FinancialComparison(
+        rows=compared,
+        planned=sum((row.planned for row in rows), ZERO),
+        projects=funded(every_project, None),
+        converted=any(row.converted for row in rows)
+        or any(money.converted for p in every_project for _source, money in funding.get(p, ())),
+    )

@@ -43,10 +43,10 @@ def _grouped(amount: Decimal) -> str:
 def _in_currency(amount: Decimal, currency: str) -> str:
     """``amount`` with its currency as the active language writes it: 1 250,00 € and 2 444,79 лв.
     in Bulgarian, €1,250.00 and BGN 2,444.79 in English."""
-    number = _grouped(amount)
+    sign, number = ("-" if amount < 0 else ""), _grouped(abs(amount))
     if _language() == "bg":
-        return f"{number}\u00a0€" if currency == Currency.EUR else f"{number}\u00a0лв."
-    return f"€{number}" if currency == Currency.EUR else f"BGN\u00a0{number}"
+        return f"{sign}{number}\u00a0€" if currency == Currency.EUR else f"{sign}{number}\u00a0лв."
+    return f"{sign}€{number}" if currency == Currency.EUR else f"{sign}BGN\u00a0{number}"
 
 
 @register.filter

@@ -35,3 +35,10 @@ def test_the_fixed_rate_is_written_as_the_language_writes_numbers():
         assert "1 EUR = 1.95583 BGN" in template.render(Context())
     with translation.override("bg"):
         assert "1,95583" in template.render(Context())
+
+
+def test_a_negative_difference_keeps_its_sign_before_the_currency():
+    with translation.override("en"):
+        assert euro(Decimal("-40000")) == "-€40,000.00"
+    with translation.override("bg"):
+        assert euro(Decimal("-40000")) == "-40\xa0000,00\xa0€"
