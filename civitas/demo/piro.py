@@ -216,7 +216,7 @@ def _load_indicators(municipality, elements) -> None:
         indicator = indicator_services.indicator_create(
             actor=planner, municipality=municipality, element=elements[code],
             passport=IndicatorPassport(
-                **passport, owner=owner, is_sample=True, position=position, frequency="annual",
+                **passport, owner=owner, is_sample=True, position=position,
                 baseline_unavailable_reason_bg=CONTEXT_BG if context else NO_BASELINE_BG,
                 baseline_unavailable_reason_en=CONTEXT_EN if context else NO_BASELINE_EN,
                 responsible_unit_bg="Община Сопот", responsible_unit_en="Sopot Municipality",
