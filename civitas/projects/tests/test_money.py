@@ -183,3 +183,15 @@ def test_the_back_office_flags_a_declared_total_that_differs(client, town):
     sign_in_with_role(client, town, Role.PLANNER)
     with_lang = client.get(reverse("manage:project_edit", args=["sopot", "p1"]), HTTP_ACCEPT_LANGUAGE="en")
     assert "civitas-declared-total" in with_lang.content.decode()
+
+
+def test_the_project_form_clears_progress_to_not_reported(client, town):
+    project = ProjectFactory(municipality=town, code="P1", slug="p1", progress=40)
+    sign_in_with_role(client, town, Role.PLANNER)
+    data = {
+        "version": project.version, "code": "P1", "slug": "p1", "title_bg": project.title_bg,
+        "status": project.status, "progress": "", "declared_total": "1000", "declared_currency": "BGN",
+    }  # fmt: skip
+    assert client.post(reverse("manage:project_edit", args=["sopot", "p1"]), data).status_code == 302
+    project.refresh_from_db()
+    assert project.progress is None and project.declared_money.eur == Decimal("511.29")
