@@ -143,10 +143,12 @@ def flatten(nodes: list[ElementNode], depth: int = 0) -> list[tuple[PlanElement,
 
 def financial_lines(plan: Plan) -> list[FinancialLine]:
     """The lines of the plan's indicative financial table, for the back office: the plan as a
-    whole first, then by element in tree order, source and year. Two queries."""
+    whole first, then by element in tree order, source and year. Two queries (one without lines)."""
+    lines = list(FinancialLine.objects.filter(plan=plan).select_related("element"))
+    if not lines:
+        return []
     order = {element.pk: index for index, (element, _depth) in enumerate(flatten(plan_tree_elements(plan)))}
     sources = list(FundingSource.values)
-    lines = list(FinancialLine.objects.filter(plan=plan).select_related("element"))
     return sorted(
         lines,
         key=lambda line: (
