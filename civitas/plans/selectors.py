@@ -188,6 +188,11 @@ class FinancialRow:
         return str(FundingSource(self.source).label)
 
     @property
+    def by_year(self) -> bool:
+        """Some of the row's amounts are for single years (not all for the whole period)."""
+        return any(year is not None for year in self.years)
+
+    @property
     def difference(self) -> Decimal | None:
         """The projects' funding less the indicative amount, in euro."""
         return None if self.projects is None else self.projects - self.planned

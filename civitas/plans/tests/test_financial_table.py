@@ -164,7 +164,7 @@ def test_the_plan_page_shows_the_table_beside_the_projects_in_a_constant_number_
 
     few, page = queries()
     assert "Indicative financial table" in page
-    for text in ["€100,000.00", "€60,000.00", "-€40,000.00"]:
+    for text in ["€100,000.00", "€60,000.00", "-€40,000.00", "2024"]:
         assert text in page.replace("−", "-"), text
     for year in (2025, 2026):
         add(piro, "100000", code="P2", year=year, source="national")
