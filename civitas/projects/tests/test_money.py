@@ -4,6 +4,7 @@ declared total, and spending or progress not reported never read as zero."""
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from civitas.core.models import Role
@@ -146,14 +147,16 @@ def test_services_keep_currency_ceiling_and_spending_not_reported(town):
 
 def test_an_unknown_currency_is_refused(town):
     project = ProjectFactory(municipality=town)
-    with pytest.raises(Exception, match="currency"):
+    with pytest.raises(ValidationError) as refused:
         services.funding_line_add(
             actor=OPERATOR, project=project, source="municipal", amount="1", currency="USD"
         )
-    with pytest.raises(Exception, match="currency"):
+    assert list(refused.value.message_dict) == ["currency"]
+    with pytest.raises(ValidationError) as refused:
         services.project_update(
             actor=OPERATOR, project=project, expected_version=project.version, declared_currency="USD"
         )
+    assert list(refused.value.message_dict) == ["declared_currency"]
     assert not FundingLine.objects.exists()
 
 
