@@ -4,7 +4,7 @@ the services check the rules."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Plan, PlanElement, PlanStatus
+from .models import FinancialLine, Plan, PlanElement, PlanStatus
 
 
 class VersionedForm(forms.ModelForm):
@@ -26,7 +26,7 @@ class PlanForm(VersionedForm):
         model = Plan
         fields = [
             "title_bg", "title_en", "slug", "kind", "period_start", "period_end", "vision_bg", "vision_en",
-            "description_bg", "description_en", "adopted_by", "tolerance_amount", "tolerance_unit",
+            "description_bg", "description_en", "adopted_by", "tolerance_amount", "tolerance_unit", "currency",
             "position", "is_sample",
         ]  # fmt: skip
         widgets = {
@@ -45,6 +45,7 @@ class PlanForm(VersionedForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["currency"].required = False  # not sent: the plan keeps its own (new plans: euro)
         levels = (
             self.instance.level_names
             if self.instance.pk
@@ -65,6 +66,8 @@ class PlanForm(VersionedForm):
     def service_fields(self) -> dict:
         data = {field: self.cleaned_data[field] for field in self.Meta.fields}
         data["level_names"] = self.cleaned_data["level_names_text"]
+        if not data["currency"]:
+            del data["currency"]
         return data
 
 
@@ -97,3 +100,33 @@ class MoveForm(forms.Form):
         parent.choices = choices
         self.initial.setdefault("parent", str(element.parent_id or ""))
         self.initial.setdefault("position", element.position + 1)
+
+
+class FinancialLineForm(VersionedForm):
+    """A line of the plan's indicative financial table; the services check the rules."""
+
+    element = forms.ChoiceField(label=_("Priority or measure"), required=False)
+
+    class Meta:
+        model = FinancialLine
+        fields = ["source", "year", "amount", "currency"]
+        help_texts = {
+            "year": _("Leave it empty for an amount for the whole period of the plan."),
+        }
+
+    def __init__(self, *args, tree=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        element = self.fields["element"]
+        assert isinstance(element, forms.ChoiceField)
+        element.choices = [("", str(_("— the plan as a whole —")))] + [
+            (str(item.pk), f"{'– ' * depth}{item.code} {item.title_bg[:80]}") for item, depth in tree
+        ]
+        self.order_fields(["element", *self.Meta.fields])
+        if self.instance.pk:
+            self.initial.setdefault("element", str(self.instance.element_id or ""))
+        self.elements = {str(item.pk): item for item, _depth in tree}
+
+    def service_fields(self) -> dict:
+        data = {field: self.cleaned_data[field] for field in self.Meta.fields}
+        data["element"] = self.elements.get(self.cleaned_data["element"] or "")
+        return data

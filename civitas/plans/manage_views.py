@@ -12,9 +12,10 @@ from civitas.core.forms import edited_version, run_service
 from civitas.core.permissions import Action
 from civitas.core.staff import refused, render_confirm_delete, render_form
 from civitas.core.tenancy import staff_view
+from civitas.projects import selectors as project_selectors
 
 from . import forms, selectors, services
-from .models import Plan, PlanElement
+from .models import FinancialLine, Plan, PlanElement
 
 
 def _plan(municipality, slug) -> Plan:
@@ -163,3 +164,81 @@ def element_delete(request, municipality, plan, pk):
     return render_confirm_delete(
         request, name=f"{element.code} {element.title_bg}", back=_tree_page(municipality, plan)
     )
+
+
+# The indicative financial table ----------------------------------------------------------------
+
+
+def _financial_page(municipality, plan) -> str:
+    return reverse("manage:plan_financial", args=[municipality.slug, plan.slug])
+
+
+@staff_view(Action.EDIT_PLAN)
+def financial_table(request, municipality, plan):
+    """The plan's indicative financial table: its lines, and the same table beside the projects'
+    funding as the public sees it."""
+    plan = _plan(municipality, plan)
+    return render(
+        request,
+        "plans/manage/financial_table.html",
+        {
+            "nav": "manage",
+            "plan": plan,
+            "lines": selectors.financial_lines(plan),
+            "comparison": project_selectors.financial_comparison(plan),
+        },
+    )
+
+
+@staff_view(Action.EDIT_PLAN)
+def financial_line_edit(request, municipality, plan, pk=None):
+    plan = _plan(municipality, plan)
+    line = selectors.financial_line_get(plan=plan, pk=pk) if pk else None
+    form = forms.FinancialLineForm(
+        request.POST or None,
+        instance=copy.copy(line) if line else FinancialLine(plan=plan, currency=plan.currency),
+        initial={"version": plan.version},
+        tree=selectors.flatten(selectors.plan_tree_elements(plan)),
+    )
+    if request.method == "POST" and form.is_valid():
+        fields = form.service_fields()
+
+        def call():
+            expected = edited_version(form)
+            if line is None:
+                return services.financial_line_create(
+                    actor=request.user, plan=plan, expected_version=expected, **fields
+                )
+            return services.financial_line_update(
+                actor=request.user, line=line, expected_version=expected, **fields
+            )
+
+        if run_service(form, call):
+            messages.success(request, _("Saved."))
+            return redirect("manage:plan_financial", municipality.slug, plan.slug)
+    title = (
+        _("Add a line to the financial table") if line is None else _("Edit a line of the financial table")
+    )
+    return render_form(
+        request, title=title, form=form, intro=plan.title_bg, back=_financial_page(municipality, plan)
+    )
+
+
+@staff_view(Action.EDIT_PLAN)
+def financial_line_delete(request, municipality, plan, pk):
+    plan = _plan(municipality, plan)
+    line = selectors.financial_line_get(plan=plan, pk=pk)
+    if request.method == "POST":
+        services.financial_line_delete(actor=request.user, line=line)
+        messages.success(request, _("Deleted."))
+        return redirect("manage:plan_financial", municipality.slug, plan.slug)
+    name = " · ".join(
+        part
+        for part in [
+            f"{line.element.code} {line.element.title_bg}" if line.element else str(_("the plan as a whole")),
+            line.get_source_display(),
+            str(line.year or _("whole period")),
+            f"{line.amount} {line.currency}",
+        ]
+    )
+    return render_confirm_delete(request, name=name, back=_financial_page(municipality, plan))

@@ -3,9 +3,13 @@
 Each ``check_*`` returns a dict {field: [messages]}; an empty dict means valid.
 """
 
+from decimal import Decimal, InvalidOperation
+
 from django.utils.translation import gettext as _
 
-from .models import PLAN_STATUS_ORDER, PlanKind, PlanStatus, PlanToleranceUnit
+from civitas.core.money import CENT, Currency
+
+from .models import PLAN_STATUS_ORDER, FundingSource, PlanKind, PlanStatus, PlanToleranceUnit
 
 MIN_YEAR, MAX_YEAR = 1990, 2100
 # Pages draw the goal tree recursively; no real plan has more levels than this.
@@ -52,6 +56,8 @@ def check_plan(data: dict) -> dict:
             )
     if isinstance(start, int) and isinstance(end, int) and end < start:
         _add(errors, "period_end", _("The last year cannot be before the first year."))
+    if data.get("currency", Currency.EUR) not in Currency.values:
+        _add(errors, "currency", _("Unknown currency “%(value)s”.") % {"value": data["currency"]})
     levels = data.get("level_names")
     if levels is not None:
         if not isinstance(levels, list) or not levels:
@@ -119,3 +125,53 @@ def descendants(element_id: int, children: dict) -> set[int]:
         found.add(node)
         stack.extend(children.get(node, ()))
     return found
+
+
+def to_amount(value) -> Decimal | None:
+    """An amount given as a number or text, or None when it is none."""
+    if value is None or value == "" or isinstance(value, bool):
+        return None
+    try:
+        amount = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        return None
+    return amount.quantize(CENT) if amount.is_finite() and abs(amount) < 10**15 else None
+
+
+def check_financial_line(data: dict, *, period_start: int, period_end: int) -> dict:
+    """A line of a plan's indicative financial table: a known source and currency, an amount of
+    zero or more, and a year (if any) within the plan's period."""
+    errors: dict = {}
+    source = data.get("source")
+    if source not in FundingSource.values:
+        _add(
+            errors,
+            "source",
+            _("Unknown funding source “%(value)s”; expected one of: %(allowed)s.")
+            % {"value": source, "allowed": ", ".join(FundingSource.values)},
+        )
+    currency = data.get("currency")
+    if currency not in Currency.values:
+        _add(
+            errors,
+            "currency",
+            _("Unknown currency “%(value)s”; expected one of: %(allowed)s.")
+            % {"value": currency, "allowed": ", ".join(Currency.values)},
+        )
+    raw = data.get("amount")
+    amount = to_amount(raw)
+    if amount is None:
+        _add(errors, "amount", _("“%(value)s” is not a number.") % {"value": raw})
+    elif amount < 0:
+        _add(errors, "amount", _("An amount cannot be negative."))
+    year = data.get("year")
+    if year is not None and (
+        not isinstance(year, int) or isinstance(year, bool) or not period_start <= year <= period_end
+    ):
+        _add(
+            errors,
+            "year",
+            _("Give a year of the plan's period, %(start)s–%(end)s, or none for the whole period.")
+            % {"start": period_start, "end": period_end},
+        )
+    return errors

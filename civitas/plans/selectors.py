@@ -1,6 +1,7 @@
 """Every read of plans that a page or the API needs, with its prefetching."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from typing import cast
 
 from django.db.models import Count, Model, Q, QuerySet
@@ -8,8 +9,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from civitas.core.models import Municipality
+from civitas.core.money import total_eur
 
-from .models import PUBLIC_PLAN_STATUSES, Plan, PlanElement
+from .models import PUBLIC_PLAN_STATUSES, FinancialLine, FundingSource, Plan, PlanElement
 
 
 @dataclass
@@ -134,3 +136,85 @@ def flatten(nodes: list[ElementNode], depth: int = 0) -> list[tuple[PlanElement,
         flat.append((node.element, depth))
         flat.extend(flatten(node.children, depth + 1))
     return flat
+
+
+# The indicative financial table ----------------------------------------------------------------
+
+
+def financial_lines(plan: Plan) -> list[FinancialLine]:
+    """The lines of the plan's indicative financial table, for the back office: the plan as a
+    whole first, then by element in tree order, source and year. Two queries (one without lines)."""
+    lines = list(FinancialLine.objects.filter(plan=plan).select_related("element"))
+    if not lines:
+        return []
+    order = {element.pk: index for index, (element, _depth) in enumerate(flatten(plan_tree_elements(plan)))}
+    sources = list(FundingSource.values)
+    return sorted(
+        lines,
+        key=lambda line: (
+            -1 if line.element_id is None else order.get(line.element_id, len(order)),
+            sources.index(line.source),
+            line.year is not None,
+            line.year or 0,
+        ),
+    )
+
+
+def plan_tree_elements(plan: Plan) -> list[ElementNode]:
+    """The plan's goal tree without its projects: one query."""
+    return build_tree(plan, plan.elements.all())
+
+
+def financial_line_get(*, plan: Plan, pk) -> FinancialLine:
+    """A line of this plan's financial table (404 otherwise)."""
+    return get_object_or_404(FinancialLine.objects.select_related("element"), plan=plan, pk=pk)
+
+
+@dataclass(frozen=True)
+class FinancialRow:
+    """An element (None: the plan as a whole) and a source of the indicative financial table, its
+    years summed, in euro; ``projects`` (filled by projects.selectors.financial_comparison) is what
+    the funding lines of the projects contributing to the element add up to from that source."""
+
+    element: PlanElement | None
+    source: str
+    planned: Decimal
+    years: tuple[int | None, ...]
+    converted: bool
+    projects: Decimal | None = None
+
+    @property
+    def source_label(self) -> str:
+        return str(FundingSource(self.source).label)
+
+    @property
+    def by_year(self) -> bool:
+        """Some of the row's amounts are for single years (not all for the whole period)."""
+        return any(year is not None for year in self.years)
+
+    @property
+    def difference(self) -> Decimal | None:
+        """The projects' funding less the indicative amount, in euro."""
+        return None if self.projects is None else self.projects - self.planned
+
+    def with_projects(self, amount: Decimal) -> "FinancialRow":
+        return replace(self, projects=amount)
+
+
+def financial_rows(plan: Plan, lines: list[FinancialLine] | None = None) -> list[FinancialRow]:
+    """The plan's indicative financial table by element and source, years summed in euro (each line
+    converted at the fixed rate, then added)."""
+    lines = financial_lines(plan) if lines is None else lines
+    groups: dict[tuple[int | None, str], list[FinancialLine]] = {}
+    for line in lines:  # already in the table's order
+        groups.setdefault((line.element_id, line.source), []).append(line)
+    return [
+        FinancialRow(
+            element=group[0].element,
+            source=source,
+            planned=total_eur(line.money for line in group),
+            years=tuple(line.year for line in group),
+            converted=any(line.money.converted for line in group),
+        )
+        for (_element, source), group in groups.items()
+    ]

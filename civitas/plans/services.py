@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civitas.core import content
@@ -14,7 +15,7 @@ from civitas.core.models import AuditEvent, Municipality
 from civitas.core.services import audit_record, bump_version, field_changes, recorded_actor, row_content
 
 from . import policy, rules
-from .models import Plan, PlanElement, PlanStatus
+from .models import FinancialLine, Plan, PlanElement, PlanStatus
 
 DEFAULT_LEVELS = [{"bg": "Стратегическа цел", "en": "Strategic goal"}]
 PLAN_FIELDS = {
@@ -474,3 +475,95 @@ def element_delete(*, actor, element: PlanElement) -> None:
     parent_id = element.parent_id
     element.delete()
     _renumber(plan, parent_id)
+
+
+# The indicative financial table ----------------------------------------------------------------
+
+
+def _touch_plan(plan: Plan, expected_version: int | None) -> None:
+    """A change to the plan's financial table moves the plan's version on when the editor names the
+    version they started from (two editors are detected), and always marks the plan as updated."""
+    if expected_version is not None:
+        bump_version(instance=plan, expected_version=expected_version)
+    Plan.objects.filter(pk=plan.pk).update(updated_at=timezone.now())
+
+
+def _financial_changed(plan: Plan) -> None:
+    if plan.is_public:  # a draft's table shows on no public page
+        content.changed(plan.municipality, Content.PLANNING)
+
+
+def _check_financial(plan: Plan, data: dict, *, exclude_pk=None) -> dict:
+    """The rules of a line, its element in this plan, and one line per element, source and year
+    (the database cannot keep lines without an element or a year unique: NULLs are distinct)."""
+    errors = rules.check_financial_line(data, period_start=plan.period_start, period_end=plan.period_end)
+    element = data.get("element")
+    if element is not None and element.plan_id != plan.pk:
+        errors.setdefault("element", []).append(_("The element belongs to another plan."))
+    elif not errors:
+        same = FinancialLine.objects.filter(
+            plan=plan, element=element, source=data["source"], year=data["year"]
+        ).exclude(pk=exclude_pk)
+        if same.exists():
+            errors.setdefault("__all__", []).append(
+                _("The table already has a line for this element, source and year: change that line instead.")
+            )
+    return errors
+
+
+@transaction.atomic
+def financial_line_create(
+    *, actor, plan: Plan, source: str, amount, element: PlanElement | None = None, year: int | None = None,
+    currency: str | None = None, expected_version: int | None = None,
+) -> FinancialLine:  # fmt: skip
+    """Add a line to the plan's indicative financial table (``element`` None: the plan as a whole;
+    ``year`` None: the whole period). Its currency is the plan's unless given."""
+    policy.require_edit_plan(actor, plan)
+    data = {"element": element, "source": source, "amount": amount, "year": year,
+            "currency": currency or plan.currency}  # fmt: skip
+    _raise(_check_financial(plan, data))
+    line = FinancialLine(plan=plan, **data | {"amount": rules.to_amount(amount)})
+    line.full_clean(exclude=["plan", "element"], validate_unique=False, validate_constraints=False)
+    last = plan.financial_lines.order_by("-position").values_list("position", flat=True).first()
+    line.position = 0 if last is None else last + 1
+    _touch_plan(plan, expected_version)
+    line.save()
+    _financial_changed(plan)
+    audit_record(actor=actor, municipality=plan.municipality, action="create", obj=line)
+    return line
+
+
+FINANCIAL_FIELDS = {"element", "source", "amount", "year", "currency"}
+
+
+@transaction.atomic
+def financial_line_update(
+    *, actor, line: FinancialLine, expected_version: int | None = None, **fields
+) -> FinancialLine:
+    plan = line.plan
+    policy.require_edit_plan(actor, plan)
+    _check_unknown(fields, FINANCIAL_FIELDS)
+    data = {field: getattr(line, field) for field in FINANCIAL_FIELDS} | fields
+    _raise(_check_financial(plan, data, exclude_pk=line.pk))
+    if "amount" in fields:
+        fields["amount"] = rules.to_amount(fields["amount"])
+    changes = field_changes(line, fields)
+    for field, value in fields.items():
+        setattr(line, field, value)
+    line.full_clean(exclude=["plan", "element"], validate_unique=False, validate_constraints=False)
+    _touch_plan(plan, expected_version)
+    line.save()
+    _financial_changed(plan)
+    audit_record(actor=actor, municipality=plan.municipality, action="update", obj=line, changes=changes)
+    return line
+
+
+@transaction.atomic
+def financial_line_delete(*, actor, line: FinancialLine, expected_version: int | None = None) -> None:
+    plan = line.plan
+    policy.require_edit_plan(actor, plan)
+    _touch_plan(plan, expected_version)
+    _financial_changed(plan)
+    audit_record(actor=actor, municipality=plan.municipality, action="delete", obj=line,
+                 changes=row_content(line))  # fmt: skip
+    line.delete()

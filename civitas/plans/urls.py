@@ -20,4 +20,18 @@ staff_patterns = [
     path("plans/<slug:plan>/elements/<int:pk>/edit/", manage_views.element_edit, name="element_edit"),
     path("plans/<slug:plan>/elements/<int:pk>/move/", manage_views.element_move, name="element_move"),
     path("plans/<slug:plan>/elements/<int:pk>/delete/", manage_views.element_delete, name="element_delete"),
+    path("plans/<slug:plan>/financial-table/", manage_views.financial_table, name="plan_financial"),
+    path(
+        "plans/<slug:plan>/financial-table/new/", manage_views.financial_line_edit, name="financial_line_add"
+    ),
+    path(
+        "plans/<slug:plan>/financial-table/<int:pk>/",
+        manage_views.financial_line_edit,
+        name="financial_line_edit",
+    ),
+    path(
+        "plans/<slug:plan>/financial-table/<int:pk>/delete/",
+        manage_views.financial_line_delete,
+        name="financial_line_delete",
+    ),
 ]

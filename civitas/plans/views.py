@@ -5,6 +5,7 @@ from django.shortcuts import render
 from civitas.core.cache import cached_public_page
 from civitas.core.tenancy import with_municipality
 from civitas.indicators import selectors as indicator_selectors
+from civitas.projects import selectors as project_selectors
 
 from . import policy, selectors
 
@@ -35,5 +36,11 @@ def plan_detail(request, municipality, plan):
     return render(
         request,
         "plans/plan_detail.html",
-        {"nav": "plans", "plan": plan, "tree": tree, "evaluation": evaluation},
+        {
+            "nav": "plans",
+            "plan": plan,
+            "tree": tree,
+            "evaluation": evaluation,
+            "financial": project_selectors.financial_comparison(plan),
+        },
     )

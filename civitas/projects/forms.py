@@ -29,12 +29,19 @@ class ProjectForm(VersionedForm):
         fields = [
             "code", "slug", "title_bg", "title_en", "description_bg", "description_en", "status", "progress",
             "planned_start", "planned_end", "actual_start", "actual_end", "responsible_unit_bg",
-            "responsible_unit_en", "responsible_person", "location_name_bg", "location_name_en", "is_sample",
+            "responsible_unit_en", "responsible_person", "location_name_bg", "location_name_en", "declared_total",
+            "declared_currency", "is_sample",
         ]  # fmt: skip
         widgets = {
             "description_bg": forms.Textarea(attrs={"rows": 5}),
             "description_en": forms.Textarea(attrs={"rows": 5}),
             "planned_start": DATE, "planned_end": DATE, "actual_start": DATE, "actual_end": DATE,
+        }  # fmt: skip
+        help_texts = {
+            "progress": _("Leave it empty while progress is not reported: it is then shown as “not "
+                          "reported”, never as 0 %."),
+            "declared_total": _("The total budget as the project's documents state it; the pages flag "
+                                "it when it differs from the sum of the funding lines."),
         }  # fmt: skip
 
     def __init__(self, *args, element_choices=(), **kwargs):
@@ -76,9 +83,14 @@ class ProjectForm(VersionedForm):
 class FundingLineForm(VersionedForm):
     class Meta:
         model = FundingLine
-        fields = ["source", "programme_bg", "programme_en", "amount", "spent", "grant_share", "contract_number",
-                  "contract_date"]  # fmt: skip
+        fields = ["source", "programme_bg", "programme_en", "amount", "currency", "is_ceiling", "spent",
+                  "grant_share", "contract_number", "contract_date"]  # fmt: skip
         widgets = {"contract_date": DATE}
+        help_texts = {
+            "is_ceiling": _("The funder states the most it may grant (“up to”), not a fixed amount."),
+            "spent": _("In the line's currency. Leave it empty while spending is not reported: it is "
+                       "then shown as “not reported”, never as 0."),
+        }  # fmt: skip
 
 
 class ActivityForm(VersionedForm):

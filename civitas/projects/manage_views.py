@@ -74,7 +74,7 @@ def project_edit(request, municipality, project):
     return render(
         request,
         "projects/manage/project_edit.html",
-        {"nav": "manage", "project": project, "form": form},
+        {"nav": "manage", "project": project, "form": form, "budget": selectors.project_budget(project)},
         status=form_status(form),
     )
 
@@ -109,10 +109,12 @@ def part_edit(request, municipality, project, part, pk=None):
         raise Http404
     model, form_class, add, update, _delete, key, label = PARTS[part]
     obj = selectors.project_part(project=project, model=model, pk=pk) if pk else None
+    new = model(project=project)
+    if model is FundingLine:  # a new line is in the currency of the project's plan (existing keep theirs)
+        new.currency = selectors.new_amount_currency(project)
     form = form_class(
-        request.POST or None, instance=copy.copy(obj) if obj else model(project=project),
-        initial={"version": project.version},
-    )  # fmt: skip
+        request.POST or None, instance=copy.copy(obj) if obj else new, initial={"version": project.version}
+    )
     if request.method == "POST" and form.is_valid():
         fields = {f: form.cleaned_data[f] for f in form_class.Meta.fields}
 

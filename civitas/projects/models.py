@@ -105,6 +105,10 @@ class Project(models.Model):
     def __str__(self):
         return f"{self.code} {self.title_bg}"
 
+    @property
+    def declared_money(self) -> Money | None:
+        return None if self.declared_total is None else Money(self.declared_total, self.declared_currency)
+
 
 class ProjectContribution(models.Model):
     """A project contributes to a plan element (of any plan of the same municipality)."""

@@ -7,6 +7,8 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
+from civitas.core.money import DEFAULT_CURRENCY, Currency
+
 from .models import ActivityState, FundingSource, ProjectStatus
 
 
@@ -35,6 +37,14 @@ def check_project(data: dict) -> dict:
         not isinstance(progress, int) or isinstance(progress, bool) or not 0 <= progress <= 100
     ):
         _add(errors, "progress", _("Progress is a whole number from 0 to 100."))
+    declared = data.get("declared_total")
+    if declared is not None and declared != "":
+        value = to_decimal(declared)
+        if value is None:
+            _add(errors, "declared_total", _("“%(value)s” is not a number.") % {"value": declared})
+        elif value < 0:
+            _add(errors, "declared_total", _("An amount cannot be negative."))
+    check_currency(errors, data.get("declared_currency", DEFAULT_CURRENCY), field="declared_currency")
     if data.get("location") is not None:
         message = check_geometry(data["location"])
         if message:
@@ -86,6 +96,16 @@ def to_decimal(value) -> Decimal | None:
         return None
 
 
+def check_currency(errors: dict, currency, *, field: str) -> None:
+    if currency not in Currency.values:
+        _add(
+            errors,
+            field,
+            _("Unknown currency “%(value)s”; expected one of: %(allowed)s.")
+            % {"value": currency, "allowed": ", ".join(Currency.values)},
+        )
+
+
 def check_funding(data: dict) -> dict:
     errors: dict = {}
     source = data.get("source")
@@ -98,6 +118,7 @@ def check_funding(data: dict) -> dict:
         )
     elif source == FundingSource.EU and not (data.get("programme_bg") or "").strip():
         _add(errors, "programme_bg", _("Name the EU programme."))
+    check_currency(errors, data.get("currency", DEFAULT_CURRENCY), field="currency")
     for field in ("amount", "spent"):
         raw = data.get(field)
         if field == "spent" and (raw is None or raw == ""):  # not reported

@@ -3,15 +3,17 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, OuterRef, Prefetch, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from civitas.core.models import Municipality
+from civitas.core.money import CENT, DEFAULT_CURRENCY, Money, total_eur
 from civitas.core.selectors import FileAccess
-from civitas.plans.models import PUBLIC_PLAN_STATUSES, PlanElement
-from civitas.plans.selectors import descendant_ids
+from civitas.evaluation import engine
+from civitas.plans.models import PUBLIC_PLAN_STATUSES, Plan, PlanElement
+from civitas.plans.rules import descendants
+from civitas.plans.selectors import FinancialRow, descendant_ids, financial_rows
 
 from .models import (
     FundingLine,
@@ -31,17 +33,6 @@ def _public_contributions():
     return ProjectContribution.objects.filter(element__plan__status__in=PUBLIC_PLAN_STATUSES).select_related(
         "element__plan"
     )
-
-
-def _budget_total():
-    total = (
-        FundingLine.objects.filter(project=OuterRef("pk"))
-        .order_by()
-        .values("project")
-        .annotate(total=Sum("amount"))
-        .values("total")
-    )
-    return Coalesce(Subquery(total), Value(ZERO), output_field=DecimalField(max_digits=16, decimal_places=2))
 
 
 @dataclass(frozen=True)
@@ -96,13 +87,19 @@ def project_list(*, municipality: Municipality, filters: ProjectFilters | None =
         qs = qs.filter(pk__in=FundingLine.objects.filter(source=filters.source).values("project_id"))
     if filters.q:
         qs = qs.filter(search_text__contains=filters.q.casefold())
-    return (
-        qs.annotate(budget_total=_budget_total())
-        .prefetch_related(
-            Prefetch("contributions", queryset=_public_contributions(), to_attr="public_contributions")
-        )
-        .order_by("code", "pk")
-    )
+    return qs.prefetch_related(
+        "funding_lines",
+        Prefetch("contributions", queryset=_public_contributions(), to_attr="public_contributions"),
+    ).order_by("code", "pk")
+
+
+def with_budgets(projects) -> list[Project]:
+    """The projects (of a page of ``project_list``, funding lines prefetched), each with its
+    ``budget``: a BudgetSummary in euro."""
+    projects = list(projects)
+    for project in projects:
+        project.budget = project_budget(project)
+    return projects
 
 
 def project_get(*, municipality: Municipality, slug: str) -> Project:
@@ -149,6 +146,18 @@ def project_part(*, project: Project, model, pk):
     return get_object_or_404(model, project=project, pk=pk)
 
 
+def new_amount_currency(project: Project) -> str:
+    """The currency a new amount of the project is entered in: that of the plan it contributes to
+    first, or the default (euro)."""
+    currency = (
+        ProjectContribution.objects.filter(project=project)
+        .order_by("position", "pk")
+        .values_list("element__plan__currency", flat=True)
+        .first()
+    )
+    return currency or DEFAULT_CURRENCY
+
+
 def activity_order(project: Project) -> list[int]:
     """The ids of the project's activities in their order."""
     return list(project.activities.values_list("pk", flat=True))
@@ -156,22 +165,49 @@ def activity_order(project: Project) -> list[int]:
 
 @dataclass(frozen=True)
 class BudgetSummary:
+    """A project's funding lines summed in euro (each line converted at the fixed rate, then added).
+
+    Spending that was not reported stays out: ``spent`` sums only the lines whose spending is
+    reported, and the budget execution compares it with the amounts of those same lines, never
+    with the whole budget (which would read as spending of zero). None when no line reports it.
+    """
+
     total: Decimal
-    spent: Decimal
     grant: Decimal
-    by_source: list[tuple[str, str, Decimal, Decimal]]  # (source, label, amount, share of total %)
+    by_source: list[tuple[str, str, Decimal, Decimal]]  # (source, label, euro, share of total %)
+    spent: Decimal | None
+    execution: float | None  # spent / the amounts of the lines with spending reported
+    lines: int
+    lines_reported: int  # lines whose spending is reported
+    converted: bool  # some amount was entered in leva and converted
+    has_ceiling: bool  # some amount is a ceiling ("up to")
+    declared: Money | None  # the project's declared total, when it has one
+    declared_differs: bool  # the declared total is not the sum of the funding lines (in euro)
+    difference: Decimal | None  # declared total − the lines' total, in euro
+
+    @property
+    def spending_partly_reported(self) -> bool:
+        return 0 < self.lines_reported < self.lines
 
 
-def budget_summary(lines) -> BudgetSummary:
-    """Totals of a project's funding lines, by source, from lines already loaded."""
-    total = sum((line.amount for line in lines), ZERO)
-    spent = sum((line.spent for line in lines), ZERO)
+def budget_summary(lines, *, declared: Money | None = None) -> BudgetSummary:
+    """Totals in euro of a project's funding lines, by source, from lines already loaded;
+    ``declared``: the project's declared total, compared with them."""
+    lines = list(lines)
+    total = total_eur(line.money for line in lines)
+    reported = [line for line in lines if line.spent is not None]
+    spent = total_eur(line.spent_money for line in reported) if reported else None
+    execution = (
+        engine.budget_execution(float(spent), float(total_eur(line.money for line in reported)))
+        if spent is not None
+        else None
+    )
     grant = sum(
-        (line.amount * line.grant_share / 100 for line in lines if line.grant_share is not None), ZERO
-    ).quantize(Decimal("0.01"))
+        (line.money.eur * line.grant_share / 100 for line in lines if line.grant_share is not None), ZERO
+    ).quantize(CENT)
     amounts: dict[str, Decimal] = {}
     for line in lines:
-        amounts[line.source] = amounts.get(line.source, ZERO) + line.amount
+        amounts[line.source] = amounts.get(line.source, ZERO) + line.money.eur
     by_source = [
         (
             source,
@@ -181,27 +217,49 @@ def budget_summary(lines) -> BudgetSummary:
         )
         for source, amount in amounts.items()
     ]
-    return BudgetSummary(total=total, spent=spent, grant=grant, by_source=by_source)
+    difference = declared.eur - total if declared is not None and lines else None
+    return BudgetSummary(
+        total=total,
+        grant=grant,
+        by_source=by_source,
+        spent=spent,
+        execution=execution,
+        lines=len(lines),
+        lines_reported=len(reported),
+        converted=any(line.money.converted for line in lines)
+        or (declared is not None and declared.converted),
+        has_ceiling=any(line.is_ceiling for line in lines),
+        declared=declared,
+        declared_differs=bool(difference),
+        difference=difference,
+    )
+
+
+def project_budget(project: Project) -> BudgetSummary:
+    """The budget of a project whose funding lines are loaded (``project_get``)."""
+    return budget_summary(project.funding_lines.all(), declared=project.declared_money)
 
 
 def municipality_figures(*, municipality: Municipality) -> dict:
-    """Key figures for the home page: two queries."""
+    """Key figures for the home page: two queries. The budget adds up every funding line in euro
+    (converted line by line, as every total is)."""
     counts = Project.objects.filter(municipality=municipality).aggregate(
         total=Count("pk"),
         in_progress=Count("pk", filter=Q(status=ProjectStatus.IN_PROGRESS)),
         completed=Count("pk", filter=Q(status=ProjectStatus.COMPLETED)),
     )
-    money = FundingLine.objects.filter(project__municipality=municipality).aggregate(
-        budget=Coalesce(
-            Sum("amount"), Value(ZERO), output_field=DecimalField(max_digits=16, decimal_places=2)
-        ),
-        eu=Coalesce(
-            Sum("amount", filter=Q(source=FundingSource.EU)),
-            Value(ZERO),
-            output_field=DecimalField(max_digits=16, decimal_places=2),
-        ),
-    )
-    return {**counts, **money}
+    lines = [
+        (source, Money(amount, currency))
+        for source, amount, currency in FundingLine.objects.filter(project__municipality=municipality)
+        .order_by()
+        .values_list("source", "amount", "currency")
+    ]
+    return {
+        **counts,
+        "budget": total_eur(m for _source, m in lines),
+        "eu": total_eur(m for source, m in lines if source == FundingSource.EU),
+        "converted": any(m.converted for _source, m in lines),
+    }
 
 
 def latest_projects(*, municipality: Municipality, limit: int = 5):
@@ -222,3 +280,69 @@ def document_access(user, name: str):
     if name and ProjectDocument.objects.filter(file=name).exists():
         return FileAccess.PUBLIC
     return None
+
+
+@dataclass(frozen=True)
+class FinancialComparison:
+    """A plan's indicative financial table beside what its projects' funding lines add up to, all
+    in euro. A project counts once under an element however many of the element's measures it
+    serves, and in full under each element it serves (its funding is not split between them)."""
+
+    rows: list[FinancialRow]
+    planned: Decimal
+    projects: Decimal  # every project contributing to the plan, once
+    converted: bool
+
+    @property
+    def difference(self) -> Decimal:
+        return self.projects - self.planned
+
+
+def financial_comparison(plan: Plan) -> FinancialComparison | None:
+    """The plan's financial table with the projects' funding per element and source; None when the
+    plan has no table. Five queries, whatever the size."""
+    rows = financial_rows(plan)
+    if not rows:
+        return None
+    children: dict[int | None, list[int]] = {}
+    for pk, parent_id in PlanElement.objects.filter(plan=plan).values_list("pk", "parent_id"):
+        children.setdefault(parent_id, []).append(pk)
+    projects_of: dict[int, set[int]] = {}
+    for element_id, project_id in ProjectContribution.objects.filter(element__plan=plan).values_list(
+        "element_id", "project_id"
+    ):
+        projects_of.setdefault(element_id, set()).add(project_id)
+    funding: dict[int, list[tuple[str, Money]]] = {}
+    for project_id, source, amount, currency in (
+        FundingLine.objects.filter(project_id__in={p for ps in projects_of.values() for p in ps})
+        .order_by()
+        .values_list("project_id", "source", "amount", "currency")
+    ):
+        funding.setdefault(project_id, []).append((source, Money(amount, currency)))
+
+    def projects_under(element_id: int | None) -> set[int]:
+        elements = (
+            set(projects_of) if element_id is None else {element_id} | descendants(element_id, children)
+        )
+        return {project for element in elements for project in projects_of.get(element, ())}
+
+    def funded(projects: set[int], source: str | None) -> Decimal:
+        return total_eur(
+            money
+            for p in projects
+            for line_source, money in funding.get(p, ())
+            if source in (None, line_source)
+        )
+
+    compared = [
+        row.with_projects(funded(projects_under(row.element.pk if row.element else None), row.source))
+        for row in rows
+    ]
+    every_project = projects_under(None)
+    return FinancialComparison(
+        rows=compared,
+        planned=sum((row.planned for row in rows), ZERO),
+        projects=funded(every_project, None),
+        converted=any(row.converted for row in rows)
+        or any(money.converted for p in every_project for _source, money in funding.get(p, ())),
+    )

@@ -139,8 +139,11 @@ def project_update(
 
 
 @transaction.atomic
-def project_touch_progress(*, actor, project: Project, progress: int, expected_version: int) -> Project:
-    """Update only a project's progress (for project managers' quick updates)."""
+def project_touch_progress(
+    *, actor, project: Project, progress: int | None, expected_version: int
+) -> Project:
+    """Update only a project's progress (for project managers' quick updates); None clears it:
+    not reported."""
     policy.require_update_progress(actor, project)
     return _update(actor=actor, project=project, expected_version=expected_version, progress=progress)
 
@@ -339,7 +342,8 @@ def funding_line_delete(*, actor, line: FundingLine, expected_version: int | Non
     content.changed(line.project.municipality, Content.PLANNING)
     audit_record(
         actor=actor, municipality=line.project.municipality, action="delete", obj=line,
-        changes={"source": line.source, "amount": str(line.amount), "spent": str(line.spent)},
+        changes={"source": line.source, "amount": str(line.amount), "currency": line.currency,
+                 "spent": None if line.spent is None else str(line.spent)},
     )  # fmt: skip
     line.delete()
 

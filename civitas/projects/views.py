@@ -5,7 +5,6 @@ from django.shortcuts import render
 
 from civitas.core.cache import cached_public_page
 from civitas.core.tenancy import with_municipality
-from civitas.evaluation import engine
 from civitas.indicators import selectors as indicator_selectors
 from civitas.plans import selectors as plan_selectors
 
@@ -21,6 +20,7 @@ def project_list(request, municipality):
     filters, filter_errors = selectors.project_filters_from(request.GET, municipality=municipality)
     projects = selectors.project_list(municipality=municipality, filters=filters)
     page = Paginator(projects, PROJECTS_PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = selectors.with_budgets(page.object_list)
     return render(
         request,
         "projects/project_list.html",
@@ -33,6 +33,7 @@ def project_list(request, municipality):
             "element_choices": plan_selectors.element_choices(municipality=municipality),
             "status_choices": ProjectStatus.choices,
             "source_choices": FundingSource.choices,
+            "converted": any(project.budget.converted for project in page.object_list),
             "is_filtered": any([filters.element, filters.status, filters.source, filters.q]),
         },
     )
@@ -42,7 +43,7 @@ def project_list(request, municipality):
 @cached_public_page
 def project_detail(request, municipality, project):
     project = selectors.project_get(municipality=municipality, slug=project)
-    budget = selectors.budget_summary(list(project.funding_lines.all()))
+    budget = selectors.project_budget(project)
     return render(
         request,
         "projects/project_detail.html",
@@ -50,7 +51,6 @@ def project_detail(request, municipality, project):
             "nav": "projects",
             "project": project,
             "budget": budget,
-            "execution": engine.budget_execution(float(budget.spent), float(budget.total)),
             "indicators": indicator_selectors.project_indicators(project),
             "project_topic": project.topics.order_by("pk").first(),
             "can_edit": policy.can_edit_projects(request.user, municipality),

@@ -17,6 +17,8 @@ PAGE_TYPES = [
     ("plans", "portal:plans", [SOPOT], ""),
     ("plan", "portal:plan", [SOPOT, "opr-2014-2020"], ""),
     ("strategy", "portal:plan", [SOPOT, "strategia-gradoustroistvo-zhilishta"], ""),
+    ("piro", "portal:plan", [SOPOT, "piro-2021-2027"], ""),  # the financial table
+    ("project-piro", "portal:project", [SOPOT, "piro-2-poseshtenski-centar"], ""),  # ceiling, flag
     ("indicator", "portal:indicator", [SOPOT, "Т-1"], ""),
     ("projects", "portal:projects", [SOPOT], ""),
     ("projects-filtered", "portal:projects", [SOPOT], "?q=%D0%B0%D0%BB%D0%B5%D1%8F&status=in_progress"),

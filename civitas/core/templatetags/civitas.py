@@ -9,6 +9,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from civitas.core.geo import line_length_km
+from civitas.core.money import BGN_PER_EUR, Currency, Money
 
 register = template.Library()
 
@@ -27,21 +28,55 @@ def language_links(context):
     ]
 
 
-@register.filter
-def money(value):
-    """An amount in leva with grouped thousands, e.g. 1 250 000,00 (bg) or 1,250,000.00 (en)."""
-    if value is None or value == "":
-        return ""
-    lang = (get_language() or settings.LANGUAGE_CODE)[:2]
-    thousands = "\u00a0" if lang == "bg" else get_format("THOUSAND_SEPARATOR")
+def _grouped(amount: Decimal) -> str:
+    """An amount with two decimals and grouped thousands in the active language."""
     return numberformat.format(
-        Decimal(value),
+        Decimal(amount),
         get_format("DECIMAL_SEPARATOR"),
         decimal_pos=2,
         grouping=3,
-        thousand_sep=thousands,
+        thousand_sep=_thousands(),
         force_grouping=True,
     )
+
+
+def _in_currency(amount: Decimal, currency: str) -> str:
+    """``amount`` with its currency as the active language writes it: 1 250,00 € and 2 444,79 лв.
+    in Bulgarian, €1,250.00 and BGN 2,444.79 in English."""
+    sign, number = ("-" if amount < 0 else ""), _grouped(abs(amount))
+    if _language() == "bg":
+        return f"{sign}{number}\u00a0€" if currency == Currency.EUR else f"{sign}{number}\u00a0лв."
+    return f"{sign}€{number}" if currency == Currency.EUR else f"{sign}BGN\u00a0{number}"
+
+
+@register.filter
+def money(value):
+    """An amount. A ``core.money.Money`` shows in euro, with the leva amount beside it when it was
+    entered in leva: "51 129,19 € (100 000,00 лв.)". A bare number shows grouped with two decimals,
+    e.g. 1 250 000,00 (bg) or 1,250,000.00 (en). Empty for None."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, Money):
+        shown = _in_currency(value.eur, Currency.EUR)
+        if value.converted:
+            shown += f" ({_in_currency(value.amount, value.currency)})"
+        return shown
+    return _grouped(value)
+
+
+@register.filter
+def euro(value):
+    """An amount already in euro (a total): "1 250,00 €" / "€1,250.00"; empty for None."""
+    if value is None or value == "":
+        return ""
+    return _in_currency(Decimal(value), Currency.EUR)
+
+
+@register.simple_tag
+def fixed_rate_note():
+    """The sentence that says how leva were converted, with the rate as the active language writes it."""
+    rate = numberformat.format(BGN_PER_EUR, get_format("DECIMAL_SEPARATOR"), decimal_pos=5)
+    return _("Amounts in leva are converted at the fixed rate 1 EUR = %(rate)s BGN.") % {"rate": rate}
 
 
 @register.filter
@@ -115,6 +150,9 @@ def number(value, digits=2):
     )
 
 
+def _language() -> str:
+    return (get_language() or settings.LANGUAGE_CODE)[:2]
+
+
 def _thousands() -> str:
-    lang = (get_language() or settings.LANGUAGE_CODE)[:2]
-    return "\u00a0" if lang == "bg" else get_format("THOUSAND_SEPARATOR")
+    return "\u00a0" if _language() == "bg" else get_format("THOUSAND_SEPARATOR")

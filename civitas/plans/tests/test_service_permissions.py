@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from civitas.core.permissions import Action
+from civitas.core.permissions import OPERATOR, Action
 from civitas.plans import services
 from civitas.testing.factories import PlanElementFactory, PlanFactory
 from civitas.testing.service_matrix import ServiceCase, assert_covers, build_world, check
@@ -66,6 +66,25 @@ def element_delete(world, actor):
     services.element_delete(actor=actor, element=element(world))
 
 
+def financial_line(world):
+    found = plan(world)
+    return services.financial_line_create(actor=OPERATOR, plan=found, source="eu", amount="1000")
+
+
+def financial_line_create(world, actor):
+    services.financial_line_create(
+        actor=actor, plan=plan(world), source="municipal", amount="1000", year=2015
+    )
+
+
+def financial_line_update(world, actor):
+    services.financial_line_update(actor=actor, line=financial_line(world), amount="2000")
+
+
+def financial_line_delete(world, actor):
+    services.financial_line_delete(actor=actor, line=financial_line(world))
+
+
 CASES = {
     "plan_create": ServiceCase(plan_create, Action.EDIT_PLAN),
     "plan_update": ServiceCase(plan_update, Action.EDIT_PLAN),
@@ -76,6 +95,9 @@ CASES = {
     "element_update": ServiceCase(element_update, Action.EDIT_PLAN),
     "element_move": ServiceCase(element_move, Action.EDIT_PLAN),
     "element_delete": ServiceCase(element_delete, Action.EDIT_PLAN),
+    "financial_line_create": ServiceCase(financial_line_create, Action.EDIT_PLAN),
+    "financial_line_update": ServiceCase(financial_line_update, Action.EDIT_PLAN),
+    "financial_line_delete": ServiceCase(financial_line_delete, Action.EDIT_PLAN),
 }
 
 

@@ -25,7 +25,7 @@ def project_post(project, **changes):
     data = {
         "version": project.version, "code": project.code, "slug": project.slug, "title_bg": project.title_bg,
         "title_en": project.title_en, "status": project.status, "progress": project.progress,
-        "planned_start": "2015-01-01", "planned_end": "2017-12-31",
+        "planned_start": "2015-01-01", "planned_end": "2017-12-31", "declared_currency": project.declared_currency,
     }  # fmt: skip
     data.update(changes)
     return data
@@ -91,7 +91,7 @@ def test_an_edit_without_the_version_it_was_opened_on_is_refused(client, town, p
 def test_funding_line_bad_input(client, town, project):
     sign_in_with_role(client, town, Role.PLANNER)
     path = reverse("manage:part_add", args=["sopot", "p1", "funding"])
-    base = {"version": 1, "source": "municipal", "amount": "-10", "spent": "0"}
+    base = {"version": 1, "source": "municipal", "amount": "-10", "currency": "EUR", "spent": "0"}
     assert client.post(path, base).status_code == 400
     assert client.post(path, {**base, "amount": "10", "source": "lottery"}).status_code == 400
     assert FundingLine.objects.count() == 0
