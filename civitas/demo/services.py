@@ -16,15 +16,11 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from civitas.core.models import Membership, Municipality
-from civitas.core.money import Currency
 from civitas.core.permissions import OPERATOR
 from civitas.core.services import membership_grant, municipality_create
 from civitas.planfiles import planfile
 from civitas.planfiles.imports import PlanImportError, planfile_import
-from civitas.plans import services as plan_services
 from civitas.plans.models import Plan
-from civitas.projects import services as project_services
-from civitas.projects.models import FundingLine
 
 from . import sopot
 from .consultations import load_consultations
@@ -65,25 +61,7 @@ def load_plan_file(municipality: Municipality, name: str) -> Plan:
 
 
 def load_plans(municipality: Municipality) -> list[Plan]:
-    plans = [load_plan_file(municipality, name) for name in sopot.PLAN_FILES]
-    for plan in plans:
-        in_leva(plan)
-    return plans
-
-
-def in_leva(plan: Plan) -> None:
-    """The demo's plan files were made before the euro: their amounts are leva. Put the plan and its
-    projects' funding lines in BGN where the import left them in euro (an importer that reads
-    files of version 1 as leva leaves nothing to do here)."""
-    if plan.currency != Currency.BGN:
-        plan_services.plan_update(
-            actor=OPERATOR, plan=plan, expected_version=plan.version, currency=Currency.BGN
-        )
-    lines = FundingLine.objects.filter(project__contributions__element__plan=plan).exclude(
-        currency=Currency.BGN
-    )
-    for line in lines.distinct().select_related("project__municipality"):
-        project_services.funding_line_update(actor=OPERATOR, line=line, currency=Currency.BGN)
+    return [load_plan_file(municipality, name) for name in sopot.PLAN_FILES]
 
 
 def demo_authenticator(user) -> None:

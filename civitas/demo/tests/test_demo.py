@@ -205,12 +205,7 @@ def test_demo_plan_files_are_valid_without_a_database():
 
 
 def test_demo_plans_round_trip_through_plan_files(demo):
-    plans = Plan.objects.filter(municipality=demo)
-    if planfile.FORMAT == "civitas-plan/1":
-        # Version 1 knows no progress "not reported", no currency and no financial table: the sample
-        # ПИРО goes through plan files from version 2 on.
-        plans = plans.exclude(slug="piro-2021-2027")
-    for plan in plans:
+    for plan in Plan.objects.filter(municipality=demo):
         exported = planfile_export(plan)
         copy = MunicipalityFactory(slug=f"copy-{plan.pk}")
         # Its published values come with it (civitas-plan/2), recorded as published by a verifier there.
