@@ -22,12 +22,11 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from civitas.core.models import Municipality
-from civitas.core.services import audit_record
 from civitas.indicators import bulk as indicator_bulk
 from civitas.indicators import services as indicator_services
 from civitas.indicators.models import COUNTED_STATES, Indicator, Measurement
 from civitas.plans import services as plan_services
-from civitas.plans.models import FinancialLine, Plan, PlanElement
+from civitas.plans.models import Plan, PlanElement
 from civitas.projects import services as project_services
 from civitas.projects.models import Activity, FundingLine, Project, ProjectContribution, ProjectPartner
 
@@ -280,24 +279,13 @@ def _write_elements(actor, plan: Plan, elements: list[dict]) -> dict[str, PlanEl
 
 
 def _write_financial_table(actor, plan: Plan, lines: list[dict], by_code: dict[str, PlanElement]) -> None:
-    """The plan's indicative financial table, in one insert and one audit event on the plan.
-    # Written here until plans has a service for the table (the money task's); the file's checker
-    # has applied the table's rules (the model's: source, amount ≥ 0, one line per element, source
-    # and year)."""
-    if not lines:
-        return
-    FinancialLine.objects.bulk_create(
-        FinancialLine(
-            plan=plan, element=by_code[line["element_code"]] if line["element_code"] else None,
-            source=line["source"], year=line["year"], amount=line["amount"], currency=line["currency"], position=i,
-        )
-        for i, line in enumerate(lines)
-    )  # fmt: skip
-    audit_record(
-        actor=actor, municipality=plan.municipality, action="set_financial_table", obj=plan,
-        changes={"lines": [[line["element_code"], line["source"], line["year"], str(line["amount"]),
-                            line["currency"]] for line in lines]},
-    )  # fmt: skip
+    """The plan's indicative financial table, through the plans' service for a whole table."""
+    rows = [
+        {"element": by_code[line["element_code"]] if line["element_code"] else None, "source": line["source"],
+         "year": line["year"], "amount": line["amount"], "currency": line["currency"]}
+        for line in lines
+    ]  # fmt: skip
+    _call("plan", "financial", plan_services.financial_table_fill, actor=actor, plan=plan, lines=rows)
 
 
 def _evidence_name(data: bytes, name: str) -> str:

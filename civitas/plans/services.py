@@ -512,6 +512,41 @@ def _check_financial(plan: Plan, data: dict, *, exclude_pk=None) -> dict:
 
 
 @transaction.atomic
+def financial_table_fill(*, actor, plan: Plan, lines: list[dict]) -> list[FinancialLine]:
+    """Fill an empty financial table at once (a plan file's table): every line checked by the rules
+    of a single line, one line per element, source and year among them, one insert and one audit
+    event. ``lines``: dicts of element (or None), source, year (or None), amount, currency."""
+    policy.require_edit_plan(actor, plan)
+    errors: dict = {}
+    seen: set[tuple] = set()
+    for line in lines:
+        data = {"currency": plan.currency} | line
+        for field, messages in _check_financial(plan, data).items():
+            errors.setdefault(field, []).extend(messages)
+        key = (getattr(line.get("element"), "pk", None), line.get("source"), line.get("year"))
+        if key in seen:
+            errors.setdefault("__all__", []).append(
+                _("The table already has a line for this element, source and year: change that line instead.")
+            )
+        seen.add(key)
+    _raise(errors)
+    created = FinancialLine.objects.bulk_create(
+        FinancialLine(plan=plan, position=position, **({"currency": plan.currency} | line
+                                                        | {"amount": rules.to_amount(line["amount"])}))
+        for position, line in enumerate(lines)
+    )  # fmt: skip
+    if created:
+        _touch_plan(plan, None)
+        _financial_changed(plan)
+        audit_record(
+            actor=actor, municipality=plan.municipality, action="fill_financial_table", obj=plan,
+            changes={"lines": [[getattr(line.element, "code", None), line.source, line.year, str(line.amount),
+                                line.currency] for line in created]},
+        )  # fmt: skip
+    return created
+
+
+@transaction.atomic
 def financial_line_create(
     *, actor, plan: Plan, source: str, amount, element: PlanElement | None = None, year: int | None = None,
     currency: str | None = None, expected_version: int | None = None,

@@ -201,3 +201,17 @@ def test_staff_add_a_line_from_the_plan_page(client, piro, town):
     assert FinancialLine.objects.get().amount == 7
     delete_url = reverse("manage:financial_line_delete", args=["sopot", "piro", line.pk])
     assert client.post(delete_url).status_code == 302 and not FinancialLine.objects.exists()
+
+
+def test_a_whole_table_is_filled_at_once_or_not_at_all(plan):
+    lines = [
+        {"element": None, "source": "eu", "year": 2015, "amount": "100"},
+        {"element": None, "source": "eu", "year": 2015, "amount": "200"},
+        {"element": None, "source": "municipal", "year": 2030, "amount": "5"},
+    ]
+    with pytest.raises(ValidationError) as refused:
+        services.financial_table_fill(actor=OPERATOR, plan=plan, lines=lines)
+    assert len(refused.value.messages) == 2  # the duplicate line and the year after the plan
+    assert not plan.financial_lines.exists()
+    created = services.financial_table_fill(actor=OPERATOR, plan=plan, lines=lines[:1])
+    assert [(line.amount, line.currency) for line in created] == [(Decimal("100.00"), plan.currency)]

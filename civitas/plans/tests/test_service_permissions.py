@@ -85,6 +85,12 @@ def financial_line_delete(world, actor):
     services.financial_line_delete(actor=actor, line=financial_line(world))
 
 
+def financial_table_fill(world, actor):
+    services.financial_table_fill(
+        actor=actor, plan=plan(world), lines=[{"element": None, "source": "eu", "year": None, "amount": "10"}]
+    )
+
+
 CASES = {
     "plan_create": ServiceCase(plan_create, Action.EDIT_PLAN),
     "plan_update": ServiceCase(plan_update, Action.EDIT_PLAN),
@@ -98,6 +104,7 @@ CASES = {
     "financial_line_create": ServiceCase(financial_line_create, Action.EDIT_PLAN),
     "financial_line_update": ServiceCase(financial_line_update, Action.EDIT_PLAN),
     "financial_line_delete": ServiceCase(financial_line_delete, Action.EDIT_PLAN),
+    "financial_table_fill": ServiceCase(financial_table_fill, Action.EDIT_PLAN),
 }
 
 
