@@ -174,14 +174,18 @@ def check_score(value, lo, hi, *, field="value") -> dict:
     return {}
 
 
-def period_of(year: int, sub: int, frequency: str) -> Period | None:
+def period_of(year: int, sub: int, frequency: str, year_start: int = 1) -> Period | None:
     """The reporting period (year, part of the year) of an indicator of this frequency, or None if
     there is no such period: an annual indicator has only whole years (sub 0), the others only
-    their parts (halves 1–2, quarters 1–4, months 1–12)."""
+    their parts (halves 1–2, quarters 1–4, months 1–12). ``year_start``: the month the reporting
+    year starts in (``year`` 2023 with year_start 4 is 2023/24); a month is stored as the calendar
+    month it is, whatever the reporting year."""
     if (sub == 0) != (frequency == Frequency.ANNUAL):
         return None
+    if frequency == Frequency.MONTHLY:
+        year_start = 1
     try:
-        return Period.of(year, sub, frequency)
+        return Period.of(year, sub, frequency, year_start)
     except ValueError:
         return None
 

@@ -36,7 +36,8 @@ def test_plan_evaluation_rolls_up_with_coverage(django_assert_max_num_queries):
     on_track = indicator_with(goal, {2020: 200})
     indicator_with(other, {})  # no data
     tree = plan_tree(plan)
-    with django_assert_max_num_queries(4):
+    # The municipality, the indicators, the elements they also serve, targets, values, overrides.
+    with django_assert_max_num_queries(6):
         evaluation = plan_evaluation(plan, tree, today=TODAY)
     assert evaluation.as_of == datetime.date(2021, 12, 31)
     assert evaluation.elements[goal.pk].status == Status.ON_TRACK
