@@ -57,7 +57,9 @@ def year_start_of(plan: Plan | None, municipality) -> int:
 def indicator_year_start(indicator: Indicator) -> int:
     """The reporting year start of the indicator's plan (reads its element's plan and its
     municipality: load them with it)."""
-    return year_start_of(indicator.element.plan if indicator.element is not None else None, indicator.municipality)
+    return year_start_of(
+        indicator.element.plan if indicator.element is not None else None, indicator.municipality
+    )
 
 
 def spec_for(indicator: Indicator, targets: Iterable[Target], year_start: int = 1) -> engine.IndicatorSpec:
@@ -116,7 +118,9 @@ def engine_measurement(indicator: Indicator, m: Measurement, year_start: int = 1
     return engine.Measurement(period=period, value=_float(m.value), collected=m.collected_on)
 
 
-def engine_override(indicator: Indicator, override: StatusOverride, year_start: int = 1) -> engine.StatusOverride:
+def engine_override(
+    indicator: Indicator, override: StatusOverride, year_start: int = 1
+) -> engine.StatusOverride:
     """The engine's view of a verifier's status for a period, its reason in the active language
     (the Bulgarian one when there is no translation)."""
     period = period_of(override.year, override.sub, indicator.frequency, year_start) or engine.Period(
@@ -169,7 +173,9 @@ def evaluate(
     value reaching it is never stale. ``year_start``: the month its reporting years start in
     (``year_start_of``). ``overrides``: the verifiers' statuses, carried beside the computed ones."""
     spec = spec_for(indicator, targets, year_start)
-    counted = [engine_measurement(indicator, m, year_start) for m in measurements if m.state in COUNTED_STATES]
+    counted = [
+        engine_measurement(indicator, m, year_start) for m in measurements if m.state in COUNTED_STATES
+    ]
     periods = None
     if years is not None:
         first = min(years[0], indicator.baseline_year or years[0])

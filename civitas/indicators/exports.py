@@ -88,10 +88,14 @@ def _order(indicator: Indicator):
     return (indicator.position, indicator.code, indicator.pk)
 
 
-def plan_export_set(plan: Plan, *, public: bool, today: datetime.date | None = None) -> ExportSet:
-    """A plan's indicators, evaluated by ``selectors.plan_evaluation`` as on the plan page."""
+def plan_export_set(
+    plan: Plan, *, public: bool, today: datetime.date | None = None, as_of: datetime.date | None = None
+) -> ExportSet:
+    """A plan's indicators, evaluated by ``selectors.plan_evaluation`` as on the plan page (on the
+    date ``as_of`` when one is chosen); an indicator of another plan that also serves one of its
+    elements is in it too."""
     tree = plan_tree(plan)
-    evaluation = selectors.plan_evaluation(plan, tree, today=today)
+    evaluation = selectors.plan_evaluation(plan, tree, today=today, as_of=as_of)
     evaluated = {item.indicator.pk: item for items in evaluation.indicators.values() for item in items}
     indicators = sorted((item.indicator for item in evaluated.values()), key=_order)
     elements, nodes = {}, []
@@ -103,13 +107,17 @@ def plan_export_set(plan: Plan, *, public: bool, today: datetime.date | None = N
             walk(node.children)
 
     walk(tree)
+    plans = {plan.pk: plan}
     for indicator in indicators:  # already loaded: no query per indicator
         indicator.municipality = plan.municipality
-        indicator.element = elements[indicator.element_id]
-        indicator.element.plan = plan
+        if indicator.element_id in elements:
+            indicator.element = elements[indicator.element_id]
+            indicator.element.plan = plan
+        elif indicator.element is not None:  # shared from another plan (loaded with it)
+            plans[indicator.element.plan_id] = indicator.element.plan
     return ExportSet(
         municipality=plan.municipality, indicators=indicators, evaluated=evaluated, public=public,
-        name=plan.slug, as_of={i.pk: evaluation.as_of for i in indicators}, plans={plan.pk: plan},
+        name=plan.slug, as_of={i.pk: evaluation.as_of for i in indicators}, plans=plans,
         plan=plan, plan_result=evaluation.plan_result, nodes=nodes,
     )  # fmt: skip
 

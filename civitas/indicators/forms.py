@@ -1,6 +1,7 @@
 """Staff forms for passports, targets and measurements: they check types and required fields; the
 services check the rules."""
 
+import datetime
 from typing import cast
 
 from django import forms
@@ -9,12 +10,12 @@ from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from civitas.core.models import Membership, Role
-from civitas.evaluation.engine import Period, TargetKind
+from civitas.evaluation.engine import OVERRIDE_STATUSES, Period, TargetKind
 
 from . import imports, rules
 from .models import Frequency, Indicator, Measure
 from .passport import PASSPORT_FIELDS, IndicatorPassport
-from .presentation import FREQUENCY_LABELS
+from .presentation import FREQUENCY_LABELS, STATUS_LABELS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -215,13 +216,22 @@ PERIOD_EXAMPLES = {
 }
 
 
-def parse_period(text: str, *, frequency: str | None = None, allow_year: bool = False) -> tuple[int, int]:
-    """(year, part of the year) of a period typed as 2020, 2020-H1, 2020-Q3 or 2020-07. Given the
-    indicator's ``frequency``, a period of another frequency is refused (2020-H2 is not a quarter:
-    both would be stored as part 2), except a whole year where ``allow_year`` says so."""
+def parse_period(
+    text: str, *, frequency: str | None = None, allow_year: bool = False, year_start: int = 1
+) -> tuple[int, int]:
+    """(year, part of the year) of a period typed as 2020, 2020-H1, 2020-Q3 or 2020-07 (2023/24,
+    2023/24-Q1 in reporting years starting in month ``year_start``). Given the indicator's
+    ``frequency``, a period of another frequency is refused (2020-H2 is not a quarter: both would
+    be stored as part 2), except a whole year where ``allow_year`` says so."""
     try:
-        period = Period.parse(text)
+        period = Period.parse(text.strip(), year_start)
     except ValueError:
+        if year_start != 1:
+            raise forms.ValidationError(
+                _(
+                    "Write the period as a reporting year (2023/24) or a part of it: 2023/24-H1, 2023/24-Q3 or a month 2023-07."
+                )
+            ) from None
         raise forms.ValidationError(
             _("Write the period as a year (2020) or a part of it: 2020-H1, 2020-Q3 or 2020-07.")
         ) from None
@@ -237,8 +247,40 @@ def parse_period(text: str, *, frequency: str | None = None, allow_year: bool = 
     return period.year, 0 if kind is Frequency.ANNUAL else period.index
 
 
-def period_text(year: int, sub: int, frequency: str) -> str:
-    return Period.of(year, sub, frequency).label
+def period_text(year: int, sub: int, frequency: str, year_start: int = 1) -> str:
+    period = rules.period_of(year, sub, frequency, year_start)
+    return period.label if period else f"{year}/{sub}"
+
+
+class OverrideForm(forms.Form):
+    """A verifier's status of one period of an indicator, with the public reason."""
+
+    period = forms.CharField(label=_("Period"), max_length=12)
+    status = forms.ChoiceField(
+        label=_("Status assessed by the municipality"),
+        choices=[(status.value, STATUS_LABELS[status]) for status in OVERRIDE_STATUSES],
+        widget=forms.RadioSelect,
+    )
+    reason_bg = forms.CharField(
+        label=_("Public reason (Bulgarian)"), widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=rules.OVERRIDE_REASON_MAX,
+    )  # fmt: skip
+    reason_en = forms.CharField(
+        label=_("Public reason (English)"), widget=forms.Textarea(attrs={"rows": 3}), required=False,
+        max_length=rules.OVERRIDE_REASON_MAX,
+    )  # fmt: skip
+    # The id of the override the verifier saw (0: none), see services.override_set.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, indicator: Indicator, year_start: int = 1, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.indicator = indicator
+        self.year_start = year_start
+
+    def clean_period(self):
+        return parse_period(
+            self.cleaned_data["period"], frequency=self.indicator.frequency, year_start=self.year_start
+        )
 
 
 class MeasurementForm(forms.Form):
@@ -414,3 +456,33 @@ class UploadForm(forms.Form):
                 % {"size": f"{upload.size / 1024 / 1024:.1f}", "limit": imports.MAX_BYTES // 1024 // 1024}
             )
         return upload
+
+
+class AsOfForm(forms.Form):
+    """The date an evaluation is made for (``?as_of=YYYY-MM-DD`` on the plan and indicator pages
+    and the plan exports); empty: the plan's own evaluation date."""
+
+    as_of = forms.DateField(
+        label=_("Assessed as of"), required=False, input_formats=["%Y-%m-%d"], widget=DATE,
+        error_messages={"invalid": _("Write the date as YYYY-MM-DD, for example 2021-12-31.")},
+    )  # fmt: skip
+
+    def clean_as_of(self):
+        value = self.cleaned_data["as_of"]
+        # Only the one spelling of a date: each date has one address (and one cached page).
+        if value is not None and value.isoformat() != self.data.get("as_of", "").strip():
+            raise forms.ValidationError(_("Write the date as YYYY-MM-DD, for example 2021-12-31."))
+        return value
+
+
+def chosen_as_of(query) -> tuple[AsOfForm, datetime.date | None]:
+    """The as-of date the query chose (None: none, or not a valid date: the form says why)."""
+    form = AsOfForm(query if query.get("as_of") else None)
+    if form.is_bound and form.is_valid():
+        return form, form.cleaned_data["as_of"]
+    return form, None
+
+
+def as_of_is_valid(query) -> bool:
+    """Whether the query names no as-of date or a valid one: only those pages are cached."""
+    return not query.get("as_of") or chosen_as_of(query)[1] is not None

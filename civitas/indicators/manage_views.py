@@ -19,12 +19,13 @@ from django.utils.translation import gettext as _
 
 from civitas.core.forms import edited_version, run_service
 from civitas.core.permissions import Action
-from civitas.core.staff import form_status, refused
+from civitas.core.staff import form_status, refused, render_form
 from civitas.core.tenancy import staff_view, with_municipality
 from civitas.plans import selectors as plan_selectors
 from civitas.plans.models import Plan
 
 from . import exports, forms, imports, policy, selectors, services, tasks
+from .evaluation import indicator_year_start
 from .imports import ImportResult
 from .models import Frequency, ImportJob, ImportJobState, Indicator
 from .presentation import NOTE_LABELS, STATUS_LABELS
@@ -196,8 +197,65 @@ def indicator_values(request, municipality, code):
             "may_enter": policy.can_enter(request.user, indicator),
             "can_edit": policy.can_edit_passports(request.user, municipality),
             "history": selectors.indicator_history(indicator),
+            "may_assess": policy.can_verify(request.user, municipality),
+            "overrides": selectors.indicator_overrides(indicator),
         },
     )
+
+
+# Status overrides: the authority's judgement of a period ------------------------------------------
+
+
+@staff_view(Action.VERIFY_MEASUREMENT)
+def override_edit(request, municipality, code):
+    """Assess the status of one period (``?period=``) with a public reason, beside the computed one."""
+    indicator = selectors.staff_indicator_get(municipality=municipality, code=code)
+    year_start = indicator_year_start(indicator)
+    period = request.POST.get("period") or request.GET.get("period", "")
+    found = None
+    try:
+        year, sub = forms.parse_period(period, frequency=indicator.frequency, year_start=year_start)
+        found = selectors.override_of_period(indicator, year=year, sub=sub)
+    except ValidationError:
+        pass
+    initial = {"period": period, "version": found.pk if found else 0}
+    if found is not None:
+        initial.update(status=found.status, reason_bg=found.reason_bg, reason_en=found.reason_en)
+    form = forms.OverrideForm(
+        request.POST or None, indicator=indicator, year_start=year_start, initial=initial
+    )
+    back = reverse("indicators:values", args=[municipality.slug, indicator.code])
+    if request.method == "POST" and form.is_valid():
+        year, sub = form.cleaned_data["period"]
+        data = form.cleaned_data
+        if run_service(form, lambda: services.override_set(
+            actor=request.user, indicator=indicator, year=year, sub=sub, status=data["status"],
+            reason_bg=data["reason_bg"], reason_en=data["reason_en"], expected_version=edited_version(form))):  # fmt: skip
+            messages.success(
+                request, _("The municipality's assessment was saved: it is shown beside the computed status.")
+            )
+            return redirect(back)
+    return render_form(
+        request, title=_("Assess the status of a period"), form=form, back=back,
+        intro=_("The computed status stays as it is and is shown first; your assessment and its public reason "
+                "are shown beside it on the indicator's and the plan's pages and in the exports."),
+    )  # fmt: skip
+
+
+@staff_view(Action.VERIFY_MEASUREMENT)
+def override_remove(request, municipality, code):
+    """Withdraw the assessment of a period (POST ``year``, ``sub``, ``version``)."""
+    indicator = selectors.staff_indicator_get(municipality=municipality, code=code)
+    back = reverse("indicators:values", args=[municipality.slug, indicator.code])
+    if request.method == "POST":
+        try:
+            year, sub, version = (int(request.POST.get(name, "")) for name in ("year", "sub", "version"))
+        except ValueError:
+            raise Http404("No such assessment") from None
+        if not refused(request, lambda: services.override_remove(
+            actor=request.user, indicator=indicator, year=year, sub=sub, expected_version=version)):  # fmt: skip
+            messages.success(request, _("The assessment was removed: the computed status stands alone."))
+    return redirect(back)
 
 
 @staff_view(Action.ENTER_MEASUREMENT)

@@ -48,7 +48,9 @@ class EvaluatedIndicator:
     indicator: Indicator
     result: engine.IndicatorResult | None
     error: str = ""  # why the engine cannot evaluate the passport (shown; translated when shown)
-    # Shown under an element it also serves (Indicator.also_elements): the element it belongs to.
+    # Shown under an element it also serves (Indicator.also_elements): ``shared``, and the element
+    # it belongs to (None for a project's indicator).
+    shared: bool = False
     shared_from: PlanElement | None = None
 
     @property
@@ -89,7 +91,13 @@ def _by_indicator(rows) -> defaultdict[int, list]:
 
 
 def _evaluate_all(
-    indicators, targets, measurements, overrides=(), *, as_of: datetime.date | None, thresholds,
+    indicators,
+    targets,
+    measurements,
+    overrides=(),
+    *,
+    as_of: datetime.date | None,
+    thresholds,
     today: datetime.date | None = None,
 ) -> list[EvaluatedIndicator]:
     """Evaluate each indicator over its own plan's (or project's) years, reporting year and
@@ -161,7 +169,7 @@ def _plan_results(plan: Plan, tree: list[ElementNode], as_of: datetime.date):
             by_element[element.pk].append(item)
         for other in item.indicator.also_elements.all():
             if other.plan_id == plan.pk and other.pk != item.indicator.element_id:
-                by_element[other.pk].append(replace(item, shared_from=element))
+                by_element[other.pk].append(replace(item, shared=True, shared_from=element))
 
     def node(n: ElementNode) -> engine.Node:
         return engine.Node(
@@ -290,7 +298,9 @@ def indicator_detail(
     targets = list(indicator.targets.all())
     measurements = list(indicator.measurements.filter(state__in=COUNTED_STATES))
     overrides = list(indicator.overrides.select_related("decided_by"))
-    also = list(indicator.also_elements.select_related("plan").order_by("plan__position", "plan_id", "position"))
+    also = list(
+        indicator.also_elements.select_related("plan").order_by("plan__position", "plan_id", "position")
+    )
     if public:
         also = [e for e in also if e.plan.status in PUBLIC_PLAN_STATUSES]
     history = indicator.changes.all()
@@ -376,6 +386,26 @@ def staff_measurement_get(*, municipality: Municipality, pk: int) -> Measurement
     )  # fmt: skip
     measurement.indicator.municipality = municipality
     return measurement
+
+
+def override_of_period(indicator: Indicator, *, year: int, sub: int) -> StatusOverride | None:
+    return StatusOverride.objects.filter(indicator=indicator, year=year, sub=sub).first()
+
+
+@dataclass
+class OverrideRow:
+    override: StatusOverride
+    period_label: str
+
+
+def indicator_overrides(indicator: Indicator) -> list[OverrideRow]:
+    """The verifiers' statuses of the indicator's periods with who decided them: one query."""
+    year_start = indicator_year_start(indicator)
+    rows = []
+    for override in indicator.overrides.select_related("decided_by"):
+        period = period_of(override.year, override.sub, indicator.frequency, year_start)
+        rows.append(OverrideRow(override, period.label if period else f"{override.year}/{override.sub}"))
+    return rows
 
 
 def measurement_of_period(indicator: Indicator, *, year: int, sub: int) -> Measurement | None:

@@ -32,7 +32,7 @@ from civitas.projects.models import Project
 
 from . import policy, rules
 from .evaluation import spec_for
-from .models import Indicator, IndicatorChange, Measurement, MeasurementState, Target
+from .models import Indicator, IndicatorChange, Measurement, MeasurementState, StatusOverride, Target
 from .passport import IndicatorPassport
 from .rules import indicator_period, period_of
 
@@ -666,3 +666,89 @@ def _text(value) -> str:
 def _user(actor):
     """The person to record (None for nobody signed in and for the server's operator)."""
     return actor if getattr(actor, "is_authenticated", False) and actor.pk is not None else None
+
+
+# Status overrides ---------------------------------------------------------------------------------
+
+
+def _override_changes(override: StatusOverride | None) -> dict:
+    if override is None:
+        return {}
+    return {
+        "period": [override.year, override.sub], "status": override.status, "reason_bg": override.reason_bg,
+        "reason_en": override.reason_en, "decided_on": override.decided_on.isoformat(),
+    }  # fmt: skip
+
+
+def _override_locked(indicator: Indicator, year: int, sub: int) -> StatusOverride | None:
+    return StatusOverride.objects.select_for_update().filter(indicator=indicator, year=year, sub=sub).first()
+
+
+def _check_override_version(found: StatusOverride | None, expected_version: int | None) -> None:
+    """An override is replaced, never changed in place, so its id is its version: the editor's form
+    carries the id it saw (0 when there was none), and a change made meanwhile is not overwritten."""
+    if expected_version is not None and (found.pk if found else 0) != expected_version:
+        raise ConflictError()
+
+
+@transaction.atomic
+def override_set(
+    *, actor, indicator: Indicator, year: int, sub: int = 0, status: str, reason_bg: str, reason_en: str = "",
+    expected_version: int | None = None,
+) -> StatusOverride:  # fmt: skip
+    """A verifier's status for one period of the indicator, with its public reason: shown beside
+    the computed status, never replacing it. Replaces the period's earlier override (kept in the
+    audit log). ``expected_version``: the id of the override the verifier saw (0 = none)."""
+    policy.require_override(actor, indicator.municipality)
+    reason_bg, reason_en = reason_bg.strip(), reason_en.strip()
+    context = False
+    try:
+        context = spec_for(indicator, indicator.targets.all()).context
+    except ValueError:
+        pass  # a passport that cannot be evaluated yet may still be judged
+    _raise(
+        rules.check_override(
+            year=year,
+            sub=sub,
+            frequency=indicator.frequency,
+            period=indicator_period(indicator),
+            status=status,
+            reason_bg=reason_bg,
+            reason_en=reason_en,
+            context=context,
+        )  # fmt: skip
+    )
+    found = _override_locked(indicator, year, sub)
+    _check_override_version(found, expected_version)
+    before = _override_changes(found)
+    if found is not None:
+        found.delete()
+    override = StatusOverride.objects.create(
+        indicator=indicator, year=year, sub=sub, status=status, reason_bg=reason_bg, reason_en=reason_en,
+        decided_on=timezone.localdate(), decided_by=_user(actor),
+    )  # fmt: skip
+    content.changed(indicator.municipality, Content.PLANNING)
+    audit_record(
+        actor=actor, municipality=indicator.municipality, action="override" if found is None else "update",
+        obj=override, changes={"before": before, "after": _override_changes(override)},
+    )  # fmt: skip
+    return override
+
+
+@transaction.atomic
+def override_remove(
+    *, actor, indicator: Indicator, year: int, sub: int = 0, expected_version: int | None = None
+) -> None:
+    """Withdraw the verifier's status of a period: the computed status stands alone again. The
+    removed override is recorded in the audit log."""
+    policy.require_override(actor, indicator.municipality)
+    found = _override_locked(indicator, year, sub)
+    _check_override_version(found, expected_version)
+    if found is None:
+        raise ValidationError({"__all__": [_("There is no assessment of this period to remove.")]})
+    removed = _override_changes(found)
+    audit_record(
+        actor=actor, municipality=indicator.municipality, action="delete", obj=found, changes=removed
+    )
+    found.delete()
+    content.changed(indicator.municipality, Content.PLANNING)

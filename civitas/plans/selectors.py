@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 
 from civitas.core.models import Municipality
 
-from .models import PUBLIC_PLAN_STATUSES, Plan, PlanElement
+from .models import PUBLIC_PLAN_STATUSES, ElementAssessment, Plan, PlanElement
 
 
 @dataclass
@@ -22,6 +22,8 @@ class ElementNode:
     # Filled by indicators.selectors.plan_evaluation: the element's roll-up and own indicators.
     result: object = None
     indicators: list = field(default_factory=list)
+    # Filled by attach_assessments: the element's published annual assessments, latest year first.
+    assessments: list = field(default_factory=list)
 
 
 def plan_list(*, municipality: Municipality, include_drafts: bool = False):
@@ -134,3 +136,45 @@ def flatten(nodes: list[ElementNode], depth: int = 0) -> list[tuple[PlanElement,
         flat.append((node.element, depth))
         flat.extend(flatten(node.children, depth + 1))
     return flat
+
+
+# Annual assessments -----------------------------------------------------------------------------
+
+
+def attach_assessments(tree: list[ElementNode], *, plan: Plan) -> None:
+    """Give each node of the plan's tree its published annual assessments, latest year first: one
+    query. Unpublished ones are never read here."""
+    found: dict[int, list[ElementAssessment]] = {}
+    for assessment in ElementAssessment.objects.filter(element__plan=plan, is_published=True).order_by(
+        "element_id", "-year"
+    ):
+        found.setdefault(assessment.element_id, []).append(assessment)
+    stack = list(tree)
+    while stack:
+        node = stack.pop()
+        node.assessments = found.get(node.element.pk, [])
+        stack.extend(node.children)
+
+
+@dataclass
+class AssessmentYear:
+    """A year of a plan's period with the element's assessment for it, if one was written."""
+
+    year: int
+    assessment: ElementAssessment | None
+
+
+def element_assessment_years(element: PlanElement) -> list[AssessmentYear]:
+    """Every year of the element's plan with its assessment (published or not), for the staff page,
+    latest year first: one query."""
+    stored = {
+        a.year: a for a in ElementAssessment.objects.filter(element=element).select_related("updated_by")
+    }
+    plan = element.plan
+    return [
+        AssessmentYear(year, stored.get(year)) for year in range(plan.period_end, plan.period_start - 1, -1)
+    ]
+
+
+def element_assessment_get(*, element: PlanElement, year: int) -> ElementAssessment | None:
+    return ElementAssessment.objects.filter(element=element, year=year).first()

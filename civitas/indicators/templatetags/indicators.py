@@ -15,3 +15,10 @@ def status_tag(status):
         "label": STATUS_LABELS.get(status, ""),
         "colour": STATUS_COLOURS.get(status, "grey"),
     }
+
+
+@register.filter
+def status_name(status) -> str:
+    """An evaluation status in words, in lower case for use inside a sentence ("at risk")."""
+    label = STATUS_LABELS.get(status)
+    return str(label).lower() if label else ""

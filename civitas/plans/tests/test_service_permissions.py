@@ -66,6 +66,13 @@ def element_delete(world, actor):
     services.element_delete(actor=actor, element=element(world))
 
 
+def assessment_save(world, actor):
+    services.assessment_save(
+        actor=actor, element=element(world), year=2019, achieved_bg="Ремонтирани 3 училища",
+        obstacles_bg="Забавени обществени поръчки", publish=True, expected_version=None,
+    )  # fmt: skip
+
+
 CASES = {
     "plan_create": ServiceCase(plan_create, Action.EDIT_PLAN),
     "plan_update": ServiceCase(plan_update, Action.EDIT_PLAN),
@@ -76,6 +83,7 @@ CASES = {
     "element_update": ServiceCase(element_update, Action.EDIT_PLAN),
     "element_move": ServiceCase(element_move, Action.EDIT_PLAN),
     "element_delete": ServiceCase(element_delete, Action.EDIT_PLAN),
+    "assessment_save": ServiceCase(assessment_save, Action.EDIT_PLAN),
 }
 
 
