@@ -81,6 +81,10 @@ class PassportForm(forms.ModelForm):
                 "How far a target may be missed and still be “at risk” rather than “off track”, when "
                 "the indicator has no baseline or a threshold. Leave it empty to use the plan's."
             ),
+            "year_to_date": _(
+                "The values are totals since the start of the reporting year (e.g. quarterly figures "
+                "“year to date”): the sum restarts every year. Only with cumulative accumulation."
+            ),
         }
 
     def __init__(self, *args, municipality, attach_choices, **kwargs):

@@ -20,4 +20,14 @@ staff_patterns = [
     path("plans/<slug:plan>/elements/<int:pk>/edit/", manage_views.element_edit, name="element_edit"),
     path("plans/<slug:plan>/elements/<int:pk>/move/", manage_views.element_move, name="element_move"),
     path("plans/<slug:plan>/elements/<int:pk>/delete/", manage_views.element_delete, name="element_delete"),
+    path(
+        "plans/<slug:plan>/elements/<int:pk>/assessments/",
+        manage_views.element_assessments,
+        name="element_assessments",
+    ),
+    path(
+        "plans/<slug:plan>/elements/<int:pk>/assessments/<int:year>/",
+        manage_views.assessment_edit,
+        name="assessment_edit",
+    ),
 ]
