@@ -62,6 +62,15 @@ def indicator_year_start(indicator: Indicator) -> int:
     )
 
 
+def effective_tolerance(indicator: Indicator) -> tuple[engine.Tolerance, bool]:
+    """The tolerance for missing a target that rates the indicator (its own, else its plan's), and
+    whether it is the plan's (reads its element's plan: load it with it)."""
+    own = _tolerance(indicator.tolerance_amount, indicator.tolerance_unit)
+    if own is not None:
+        return own, False
+    return plan_tolerance_of(indicator), True
+
+
 def spec_for(indicator: Indicator, targets: Iterable[Target], year_start: int = 1) -> engine.IndicatorSpec:
     """The engine's view of a passport. ValueError when the passport cannot be evaluated.
 

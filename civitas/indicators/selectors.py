@@ -21,6 +21,7 @@ from civitas.projects.models import Project
 
 from . import policy, reporting
 from .evaluation import (
+    effective_tolerance,
     evaluate,
     evaluation_date,
     indicator_year_start,
@@ -271,6 +272,15 @@ class IndicatorDetail:
     @property
     def year_start(self) -> int:
         return indicator_year_start(self.indicator)
+
+    @property
+    def tolerance(self) -> engine.Tolerance:
+        """The tolerance for missing a target that rates it: its own, else its plan's."""
+        return effective_tolerance(self.indicator)[0]
+
+    @property
+    def tolerance_is_plans(self) -> bool:
+        return effective_tolerance(self.indicator)[1]
 
     def period_label(self, year: int, sub: int) -> str:
         """A period of this indicator as the pages write it (2023/24-Q1 in a reporting year from April)."""
