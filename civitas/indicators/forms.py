@@ -82,8 +82,9 @@ class PassportForm(forms.ModelForm):
                 "the indicator has no baseline or a threshold. Leave it empty to use the plan's."
             ),
             "year_to_date": _(
-                "The values are totals since the start of the reporting year (e.g. quarterly figures "
-                "“year to date”): the sum restarts every year. Only with cumulative accumulation."
+                "Each period's actual is the sum of the values since the start of its reporting year "
+                "(quarterly figures reported “year to date”): the sum restarts every year. Only with "
+                "cumulative accumulation."
             ),
         }
 
@@ -272,6 +273,10 @@ class OverrideForm(forms.Form):
     reason_en = forms.CharField(
         label=_("Public reason (English)"), widget=forms.Textarea(attrs={"rows": 3}), required=False,
         max_length=rules.OVERRIDE_REASON_MAX,
+    )  # fmt: skip
+    decided_on = forms.DateField(
+        label=_("Decided on"), required=False, widget=DATE,
+        help_text=_("Leave empty for today. For a past report, its date: the assessment is known from then on."),
     )  # fmt: skip
     # The id of the override the verifier saw (0: none), see services.override_set.
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)

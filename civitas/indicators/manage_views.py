@@ -220,7 +220,12 @@ def override_edit(request, municipality, code):
         pass
     initial = {"period": period, "version": found.pk if found else 0}
     if found is not None:
-        initial.update(status=found.status, reason_bg=found.reason_bg, reason_en=found.reason_en)
+        initial.update(
+            status=found.status,
+            reason_bg=found.reason_bg,
+            reason_en=found.reason_en,
+            decided_on=found.decided_on,
+        )
     form = forms.OverrideForm(
         request.POST or None, indicator=indicator, year_start=year_start, initial=initial
     )
@@ -230,7 +235,8 @@ def override_edit(request, municipality, code):
         data = form.cleaned_data
         if run_service(form, lambda: services.override_set(
             actor=request.user, indicator=indicator, year=year, sub=sub, status=data["status"],
-            reason_bg=data["reason_bg"], reason_en=data["reason_en"], expected_version=edited_version(form))):  # fmt: skip
+            reason_bg=data["reason_bg"], reason_en=data["reason_en"], decided_on=data["decided_on"],
+            expected_version=edited_version(form))):  # fmt: skip
             messages.success(
                 request, _("The municipality's assessment was saved: it is shown beside the computed status.")
             )

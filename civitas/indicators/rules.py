@@ -239,10 +239,12 @@ def check_override(
     reason_bg: str,
     reason_en: str = "",
     context: bool = False,
+    decided_on: datetime.date | None = None,
+    today: datetime.date | None = None,
 ) -> dict:
     """A verifier's status for one period of an indicator: one of the statuses an override sets
     (engine.OVERRIDE_STATUSES), a public reason, a period of the indicator within its plan's
-    period; never for a context indicator (it is not rated)."""
+    period, decided no later than ``today``; never for a context indicator (it is not rated)."""
     errors: dict = {}
     if context:
         _add(errors, "__all__", _("A context indicator is not rated, so its status cannot be overridden."))
@@ -265,6 +267,8 @@ def check_override(
         )
     if period_of(year, sub, frequency) is None:
         _add(errors, "sub", _("There is no such part of the year for this indicator's frequency."))
+    if decided_on is not None and today is not None and decided_on > today:
+        _add(errors, "decided_on", _("The date of the decision cannot be in the future."))
     return errors
 
 

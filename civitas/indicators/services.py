@@ -694,11 +694,13 @@ def _check_override_version(found: StatusOverride | None, expected_version: int 
 @transaction.atomic
 def override_set(
     *, actor, indicator: Indicator, year: int, sub: int = 0, status: str, reason_bg: str, reason_en: str = "",
-    expected_version: int | None = None,
+    decided_on: datetime.date | None = None, expected_version: int | None = None,
 ) -> StatusOverride:  # fmt: skip
     """A verifier's status for one period of the indicator, with its public reason: shown beside
     the computed status, never replacing it. Replaces the period's earlier override (kept in the
-    audit log). ``expected_version``: the id of the override the verifier saw (0 = none)."""
+    audit log). ``decided_on``: when the authority made the judgement (default today; the date of
+    a published report for a past one): an evaluation as of an earlier date does not know it.
+    ``expected_version``: the id of the override the verifier saw (0 = none)."""
     policy.require_override(actor, indicator.municipality)
     reason_bg, reason_en = reason_bg.strip(), reason_en.strip()
     context = False
@@ -716,7 +718,9 @@ def override_set(
             reason_bg=reason_bg,
             reason_en=reason_en,
             context=context,
-        )  # fmt: skip
+            decided_on=decided_on,
+            today=timezone.localdate(),
+        )
     )
     found = _override_locked(indicator, year, sub)
     _check_override_version(found, expected_version)
@@ -725,7 +729,7 @@ def override_set(
         found.delete()
     override = StatusOverride.objects.create(
         indicator=indicator, year=year, sub=sub, status=status, reason_bg=reason_bg, reason_en=reason_en,
-        decided_on=timezone.localdate(), decided_by=_user(actor),
+        decided_on=decided_on or timezone.localdate(), decided_by=_user(actor),
     )  # fmt: skip
     content.changed(indicator.municipality, Content.PLANNING)
     audit_record(
