@@ -507,6 +507,8 @@ def assessment_save(
         was_public = False
         changes = {field: [None, value] for field, value in texts.items()}
     else:
+        if expected_version is None:  # the editor saw none: it was written meanwhile
+            raise ConflictError()
         assessment = found
         bump_version(instance=assessment, expected_version=expected_version)
         was_public = found.is_published
