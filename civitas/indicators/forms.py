@@ -13,6 +13,7 @@ from civitas.core.models import Membership, Role
 from civitas.evaluation.engine import OVERRIDE_STATUSES, Period, TargetKind
 
 from . import imports, rules
+from .evaluation import indicator_year_start
 from .models import Frequency, Indicator, Measure
 from .passport import PASSPORT_FIELDS, IndicatorPassport
 from .presentation import FREQUENCY_LABELS, STATUS_LABELS
@@ -202,13 +203,16 @@ class TargetForm(forms.Form):
     value = forms.DecimalField(label=_("Target value"), max_digits=18, decimal_places=4)
     is_final = forms.BooleanField(label=_("Final target"), required=False)
 
-    def __init__(self, *args, frequency: str = Frequency.ANNUAL, **kwargs):
+    def __init__(self, *args, frequency: str = Frequency.ANNUAL, year_start: int = 1, **kwargs):
         super().__init__(*args, **kwargs)
         self.frequency = frequency
+        self.year_start = year_start
 
     def clean_period(self):
         # A target is set for a year, or for a period of the indicator's own frequency.
-        return parse_period(self.cleaned_data["period"], frequency=self.frequency, allow_year=True)
+        return parse_period(
+            self.cleaned_data["period"], frequency=self.frequency, allow_year=True, year_start=self.year_start
+        )
 
 
 TargetFormSet = forms.formset_factory(TargetForm, extra=2, can_delete=True)
@@ -312,6 +316,7 @@ class MeasurementForm(forms.Form):
     def __init__(self, *args, indicator: Indicator, **kwargs):
         super().__init__(*args, **kwargs)
         self.indicator = indicator
+        self.year_start = indicator_year_start(indicator)
         if indicator.measure == Measure.PERCENTAGE:
             # A rate as reported, or its counts (docs/evaluation-rules.md §16).
             self.fields["value"].label = _("Percentage")
@@ -339,7 +344,9 @@ class MeasurementForm(forms.Form):
                 self.breakdown_fields.append(name)
 
     def clean_period(self):
-        return parse_period(self.cleaned_data["period"], frequency=self.indicator.frequency)
+        return parse_period(
+            self.cleaned_data["period"], frequency=self.indicator.frequency, year_start=self.year_start
+        )
 
     def breakdown(self) -> dict:
         """Only the breakdowns with at least one value entered; an empty category counts as 0."""
@@ -365,7 +372,9 @@ class MeasurementForm(forms.Form):
 
 def measurement_initial(measurement, indicator: Indicator) -> dict:
     initial = {
-        "period": period_text(measurement.year, measurement.sub, indicator.frequency),
+        "period": period_text(
+            measurement.year, measurement.sub, indicator.frequency, indicator_year_start(indicator)
+        ),
         "value": _plain_or_none(measurement.value),
         "numerator": _plain_or_none(measurement.numerator),
         "denominator": _plain_or_none(measurement.denominator),

@@ -25,7 +25,7 @@ from civitas.plans import selectors as plan_selectors
 from civitas.plans.models import Plan
 
 from . import exports, forms, imports, policy, selectors, services, tasks
-from .evaluation import indicator_year_start
+from .evaluation import indicator_year_start, year_start_of
 from .imports import ImportResult
 from .models import Frequency, ImportJob, ImportJobState, Indicator
 from .presentation import NOTE_LABELS, STATUS_LABELS
@@ -51,6 +51,16 @@ def _attach_choices(municipality) -> list:
 def _attachment(municipality, attached_to) -> dict:
     kind, pk = attached_to
     return selectors.attachment(municipality=municipality, kind=kind, pk=pk)
+
+
+def _new_year_start(request, municipality) -> int:
+    """The reporting year start of the plan a new indicator is being attached to (its targets'
+    periods follow it): the municipality's for a project or before one is chosen."""
+    kind, _sep, pk = request.POST.get("attached_to", "").partition(":")
+    element = None
+    if kind == "element" and pk.isdigit():
+        element = selectors.attachment(municipality=municipality, kind=kind, pk=int(pk))["element"]
+    return year_start_of(element.plan if element is not None else None, municipality)
 
 
 def _frequency(request, default: str) -> str:
@@ -129,7 +139,10 @@ def indicator_create(request, municipality):
     formset = forms.TargetFormSet(
         request.POST or None,
         prefix="targets",
-        form_kwargs={"frequency": _frequency(request, Frequency.ANNUAL)},
+        form_kwargs={
+            "frequency": _frequency(request, Frequency.ANNUAL),
+            "year_start": _new_year_start(request, municipality),
+        },
     )
     back = reverse("indicators:list", args=[municipality.slug])
     if request.method == "POST" and form.is_valid() and formset.is_valid():
@@ -153,7 +166,7 @@ def indicator_edit(request, municipality, code):
     )  # fmt: skip
     initial = [
         {
-            "period": forms.period_text(t.year, t.sub, indicator.frequency),
+            "period": forms.period_text(t.year, t.sub, indicator.frequency, indicator_year_start(indicator)),
             "value": forms.plain(t.value),
             "is_final": t.is_final,
         }
@@ -161,7 +174,10 @@ def indicator_edit(request, municipality, code):
     ]
     formset = forms.TargetFormSet(
         request.POST or None, prefix="targets", initial=initial,
-        form_kwargs={"frequency": _frequency(request, indicator.frequency)},
+        form_kwargs={
+            "frequency": _frequency(request, indicator.frequency),
+            "year_start": indicator_year_start(indicator),
+        },
     )  # fmt: skip
     back = reverse("indicators:values", args=[municipality.slug, indicator.code])
     if request.method == "POST" and form.is_valid() and formset.is_valid():
@@ -272,7 +288,9 @@ def measurement_edit(request, municipality, code):
     measurement = None
     period = request.POST.get("period") or request.GET.get("period", "")
     try:
-        year, sub = forms.parse_period(period, frequency=indicator.frequency)
+        year, sub = forms.parse_period(
+            period, frequency=indicator.frequency, year_start=indicator_year_start(indicator)
+        )
         measurement = selectors.measurement_of_period(indicator, year=year, sub=sub)
     except ValidationError:
         pass

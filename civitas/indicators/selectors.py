@@ -521,9 +521,10 @@ def indicator_periods(indicator: Indicator, *, today: datetime.date | None = Non
     its deadline: one query."""
     today = today or timezone.localdate()
     years = indicator_period(indicator)
+    year_start = indicator_year_start(indicator)
     stored = {}
     for m in indicator.measurements.select_related("entered_by", "approved_by"):
-        period = period_of(m.year, m.sub, indicator.frequency)
+        period = period_of(m.year, m.sub, indicator.frequency, year_start)
         if period is not None:
             stored[period] = m
     days = settings.CIVITAS_REPORTING_DEADLINE_DAYS
@@ -535,9 +536,10 @@ def indicator_periods(indicator: Indicator, *, today: datetime.date | None = Non
             states={p: m.state for p, m in stored.items()},
             today=today,
             deadline_days=days,
+            year_start=year_start,
         )  # fmt: skip
     }
-    periods = reporting.periods(indicator.frequency, years) if years else []
+    periods = reporting.periods(indicator.frequency, years, year_start) if years else []
     periods = sorted(set(periods) | set(stored))
     return [PeriodRow(p, stored.get(p), reporting.deadline(p, days), due.get(p, "")) for p in periods]
 
@@ -599,8 +601,11 @@ def reporting_calendar(
         "indicator_id", "year", "sub", "state"
     )
     frequency = {i.pk: i.frequency for i in indicators}
+    for indicator in indicators:
+        indicator.municipality = municipality  # already loaded: no query per indicator
+    year_starts = {i.pk: indicator_year_start(i) for i in indicators}
     for indicator_id, year, sub, state in rows:
-        period = period_of(year, sub, frequency[indicator_id])
+        period = period_of(year, sub, frequency[indicator_id], year_starts[indicator_id])
         if period is None:
             continue
         states[indicator_id][period] = state
@@ -611,15 +616,16 @@ def reporting_calendar(
     entries = []
     for indicator in indicators:
         years = indicator_period(indicator)
+        year_start = year_starts[indicator.pk]
         for item in reporting.due_items(
             frequency=indicator.frequency, years=years, states=states[indicator.pk], today=today,
-            deadline_days=days,
+            deadline_days=days, year_start=year_start,
         ):  # fmt: skip
             entries.append(CalendarEntry(indicator, item.period, item.deadline, item.kind, item.state))
-        as_of = evaluation_date(years[1] if years else None, today)
+        as_of = evaluation_date(years[1] if years else None, today, year_start)
         if reporting.is_stale(
             frequency=indicator.frequency, published=published[indicator.pk], as_of=as_of, grace_days=grace,
-            plan_end=plan_end_date(years[1] if years else None),
+            plan_end=plan_end_date(years[1] if years else None, year_start),
         ):  # fmt: skip
             last = max(published[indicator.pk])
             entries.append(
@@ -676,7 +682,13 @@ def pending_measurements(*, municipality) -> QuerySet[Measurement]:
     """The verifier's queue as a query, for a page of it (the queue can hold thousands)."""
     return (
         Measurement.objects.filter(indicator__municipality=municipality, state__in=["submitted", "approved"])
-        .select_related("indicator__element__plan", "indicator__project", "entered_by", "approved_by")
+        .select_related(
+            "indicator__element__plan",
+            "indicator__project",
+            "indicator__municipality",
+            "entered_by",
+            "approved_by",
+        )
         .order_by("-state", "submitted_at", "pk")
     )
 
@@ -689,8 +701,9 @@ def with_period_labels(measurements) -> list[Measurement]:
 
 
 def period_label(m: Measurement) -> str:
-    """The period of a measurement as pages write it (2020, 2020-Q3, …)."""
-    period = period_of(m.year, m.sub, m.indicator.frequency)
+    """The period of a measurement as pages write it (2020, 2020-Q3, 2023/24-Q1 …); reads its
+    indicator's plan and municipality (load them with it)."""
+    period = period_of(m.year, m.sub, m.indicator.frequency, indicator_year_start(m.indicator))
     return period.label if period else f"{m.year}/{m.sub}"
 
 

@@ -31,7 +31,7 @@ from civitas.plans.models import PlanElement
 from civitas.projects.models import Project
 
 from . import policy, rules
-from .evaluation import spec_for
+from .evaluation import indicator_year_start, spec_for
 from .models import Indicator, IndicatorChange, Measurement, MeasurementState, StatusOverride, Target
 from .passport import IndicatorPassport
 from .rules import indicator_period, period_of
@@ -651,7 +651,7 @@ def _shown(measurement: Measurement) -> str:
 
 
 def _period_text(indicator: Indicator, year: int, sub: int) -> str:
-    period = period_of(year, sub, indicator.frequency)
+    period = period_of(year, sub, indicator.frequency, indicator_year_start(indicator))
     return period.label if period else f"{year}/{sub}"
 
 

@@ -392,3 +392,20 @@ def test_the_plan_and_indicator_pages_keep_their_queries_with_shares_and_overrid
     foreign = on_track(PlanElementFactory(plan=other_plan, code="P2"), code="F1")
     foreign.also_elements.add(goal)
     assert (count(client, plan_path), count(client, indicator_path)) == few
+
+
+def test_staff_pages_write_and_read_periods_of_the_reporting_year(client, town, goal):
+    goal.plan.year_start_month = 4
+    goal.plan.save()
+    indicator = quarterly(goal)
+    owner = UserFactory(username="owner")
+    MembershipFactory(user=owner, municipality=town, role=Role.INDICATOR_OWNER)
+    sign_in(client, owner)
+    values = client.get(f"/en/sopot/manage/indicators/indicator/{indicator.code}/").content.decode()
+    assert "2019/20-Q1" in values and "2020/21-Q3" in values
+    path = f"/en/sopot/manage/indicators/indicator/{indicator.code}/value/"
+    response = client.post(path, {"period": "2020/21-Q2", "value": "12", "action": "save"})
+    assert response.status_code == 302
+    assert indicator.measurements.filter(year=2020, sub=2, value=12).exists()
+    refused = client.post(path, {"period": "2020-Q2", "value": "12", "action": "save"})
+    assert refused.status_code == 400 and "2023/24" in refused.content.decode()
