@@ -12,6 +12,7 @@ app_name = "manage"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("settings/evaluation/", views.evaluation_settings, name="evaluation_settings"),
     *plan_urls.staff_patterns,
     *project_urls.staff_patterns,
 ]
