@@ -10,7 +10,7 @@ from .models import Plan, PlanElement, PlanStatus
 
 def year_start_field(*, required: bool, empty_label=None, help_text="") -> forms.TypedChoiceField:
     """The month a reporting year starts in, by its name."""
-    choices = [(number, name) for number, name in MONTHS.items()]
+    choices: list[tuple[object, object]] = [(number, name) for number, name in MONTHS.items()]
     if empty_label is not None:
         choices = [("", empty_label), *choices]
     return forms.TypedChoiceField(

@@ -500,6 +500,7 @@ def assessment_save(
         )
     )
     found = ElementAssessment.objects.select_for_update().filter(element=element, year=year).first()
+    changes: dict[str, list]
     if found is None:
         if expected_version not in (None, 0):
             raise ConflictError()
