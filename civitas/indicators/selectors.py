@@ -282,8 +282,15 @@ class IndicatorDetail:
     def tolerance_is_plans(self) -> bool:
         return effective_tolerance(self.indicator)[1]
 
+    @property
+    def target_rows(self) -> list[tuple[str, Target]]:
+        """The targets with their periods as the pages write them."""
+        return [(self.period_label(t.year, t.sub), t) for t in self.targets]
+
     def period_label(self, year: int, sub: int) -> str:
         """A period of this indicator as the pages write it (2023/24-Q1 in a reporting year from April)."""
+        if sub == 0:  # a whole year (a target of an indicator reported more often)
+            return engine.Period(year, year_start=self.year_start).label
         period = period_of(year, sub, self.indicator.frequency, self.year_start)
         return period.label if period else f"{year}/{sub}"
 
