@@ -4,6 +4,7 @@ the exports, reporting years starting in another month, year-to-date values, and
 also serve other elements."""
 
 import datetime
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -18,6 +19,7 @@ from civitas.core.models import AuditEvent, Role
 from civitas.evaluation import engine
 from civitas.indicators import services
 from civitas.indicators.models import StatusOverride
+from civitas.indicators.passport import IndicatorPassport
 from civitas.indicators.selectors import indicator_detail, indicator_get, plan_evaluation
 from civitas.plans.models import PlanStatus
 from civitas.plans.selectors import plan_tree
@@ -409,3 +411,22 @@ def test_staff_pages_write_and_read_periods_of_the_reporting_year(client, town, 
     assert indicator.measurements.filter(year=2020, sub=2, value=12).exists()
     refused = client.post(path, {"period": "2020-Q2", "value": "12", "action": "save"})
     assert refused.status_code == 400 and "2023/24" in refused.content.decode()
+
+
+def test_year_to_date_is_part_of_the_passport_and_needs_cumulative_values(client, town, goal):
+    indicator = quarterly(goal)
+    planner = UserFactory(username="planner")
+    MembershipFactory(user=planner, municipality=town, role=Role.PLANNER)
+    found = loaded(indicator)
+    with translation.override("en"), pytest.raises(ValidationError, match="cannot be evaluated"):
+        services.indicator_update(
+            actor=planner, indicator=found, expected_version=found.version,
+            passport=replace(
+                IndicatorPassport.of(found), accumulation="per_period", baseline_unavailable_reason_bg="Нов"
+            ),
+        )  # fmt: skip
+    sign_in(client, planner)
+    form = client.get(f"/en/sopot/manage/indicators/indicator/{indicator.code}/edit/").content.decode()
+    assert 'name="year_to_date"' in form
+    page = client.get(url("portal:indicator", "sopot", indicator.code, lang="en")).content.decode()
+    assert "year to date: the sum restarts every reporting year" in page
