@@ -63,6 +63,13 @@ class PassportForm(forms.ModelForm):
         ),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    also_serves = forms.TypedMultipleChoiceField(
+        label=_("Also serves"), required=False, coerce=int, widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Other plan elements (of any plan) the indicator also contributes to: it is entered once, listed "
+            "under each and counted in each one's assessment."
+        ),
+    )  # fmt: skip
 
     class Meta:
         model = Indicator
@@ -92,6 +99,21 @@ class PassportForm(forms.ModelForm):
     def __init__(self, *args, municipality, attach_choices, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["attached_to"].choices = [("", "—"), *attach_choices]
+        also_serves = cast(forms.TypedMultipleChoiceField, self.fields["also_serves"])
+        also_serves.choices = [
+            (
+                group,
+                [
+                    (int(value.split(":")[1]), label)
+                    for value, label in options
+                    if value.startswith("element:")
+                ],
+            )
+            for group, options in attach_choices
+            if any(value.startswith("element:") for value, _label in options)
+        ]
+        if self.instance.pk:
+            self.initial.setdefault("also_serves", [e.pk for e in self.instance.also_elements.all()])
         staff = (
             Membership.objects.filter(
                 municipality=municipality, role__in=[Role.INDICATOR_OWNER, Role.ADMINISTRATOR]

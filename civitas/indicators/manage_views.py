@@ -149,9 +149,10 @@ def indicator_create(request, municipality):
         fields = form.service_fields()
         attachment = _attachment(municipality, form.cleaned_data["attached_to"])
         result = {}
+        also = selectors.elements_of(municipality=municipality, ids=form.cleaned_data["also_serves"])
         if run_service(form, lambda: result.update(indicator=services.indicator_create(
             actor=request.user, municipality=municipality, targets=_targets(formset), **attachment,
-            **fields))):  # fmt: skip
+            also_elements=also, **fields))):  # fmt: skip
             messages.success(request, _("The indicator was created."))
             return redirect("indicators:values", municipality.slug, result["indicator"].code)
     return _render_passport(request, form=form, formset=formset, title=_("New indicator"), back=back)
@@ -189,7 +190,9 @@ def indicator_edit(request, municipality, code):
             )
         elif run_service(form, lambda: services.indicator_edit(
             actor=request.user, indicator=indicator, expected_version=edited_version(form),
-            targets=_targets(formset), reason=form.cleaned_data.get("reason", ""), **fields)):  # fmt: skip
+            targets=_targets(formset), reason=form.cleaned_data.get("reason", ""),
+            also_elements=selectors.elements_of(municipality=municipality, ids=form.cleaned_data["also_serves"]),
+            **fields)):  # fmt: skip
             messages.success(request, _("The indicator was saved."))
             return redirect("indicators:values", municipality.slug, indicator.code)
     return _render_passport(

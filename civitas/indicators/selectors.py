@@ -434,6 +434,16 @@ def attachable_projects(*, municipality: Municipality) -> QuerySet[Project]:
     return Project.objects.filter(municipality=municipality).order_by("code", "pk")
 
 
+def elements_of(*, municipality: Municipality, ids) -> list[PlanElement]:
+    """The municipality's plan elements with these ids, with their plans (the passport's "also
+    serves"): one query, none without ids."""
+    if not ids:
+        return []
+    return list(
+        PlanElement.objects.filter(plan__municipality=municipality, pk__in=ids).select_related("plan")
+    )
+
+
 def attachment(*, municipality: Municipality, kind: str, pk: int) -> dict:
     """The plan element or project of this municipality the passport form names ("element" or
     "project" and its id), as the services' ``element`` and ``project`` arguments (None if not found)."""

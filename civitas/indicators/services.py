@@ -66,7 +66,10 @@ def indicator_create(
     project: Project | None = None,
     passport: IndicatorPassport,
     targets: list[dict] | None = None,
+    also_elements: Sequence[PlanElement] = (),
 ) -> Indicator:
+    """A new indicator on a plan element or a project; ``also_elements``: other elements (of any plan
+    of the municipality) it also serves, counted in their roll-ups too."""
     policy.require_edit_passports(actor, municipality)
     errors: dict = {}
     if (element is None) == (project is None):
@@ -84,9 +87,35 @@ def indicator_create(
     for target in targets or []:
         _target_write(indicator=indicator, **target)
     _check_evaluable(indicator)
+    _set_also_elements(indicator, also_elements)
     content.changed(municipality, Content.PLANNING)
-    audit_record(actor=actor, municipality=municipality, action="create", obj=indicator)
+    audit_record(
+        actor=actor, municipality=municipality, action="create", obj=indicator,
+        changes={"also_elements": [e.code for e in also_elements]} if also_elements else None,
+    )  # fmt: skip
     return indicator
+
+
+def _set_also_elements(indicator: Indicator, elements: Sequence[PlanElement]) -> dict:
+    """Make the elements the indicator also serves exactly ``elements``; the change, for the audit log."""
+    errors = []
+    for element in elements:
+        if element.plan.municipality_id != indicator.municipality_id:
+            errors.append(
+                _("The plan element %(code)s belongs to another municipality.") % {"code": element.code}
+            )
+        elif element.pk == indicator.element_id:
+            errors.append(
+                _("The indicator already serves %(code)s, the element it belongs to.")
+                % {"code": element.code}
+            )
+    if errors:
+        raise ValidationError({"also_elements": errors})
+    before = {pk: code for pk, code in indicator.also_elements.values_list("pk", "code")}
+    if set(before) == {element.pk for element in elements}:
+        return {}
+    indicator.also_elements.set(elements)
+    return {"also_elements": [sorted(before.values()), sorted(element.code for element in elements)]}
 
 
 @transaction.atomic
@@ -112,16 +141,28 @@ def indicator_edit(
     passport: IndicatorPassport,
     targets: list[dict],
     reason: str = "",
+    also_elements: Sequence[PlanElement] | None = None,
 ) -> Indicator:
     """Change a passport and its targets together, as the staff edit page does: ``targets`` is the
     whole new list ({year, sub, value, is_final}); a changed or removed target, like a changed
-    baseline, needs the reason and is kept in the history. All or nothing."""
+    baseline, needs the reason and is kept in the history; ``also_elements``: the whole new list
+    of other elements it serves (None: unchanged). All or nothing."""
     policy.require_edit_passports(actor, indicator.municipality)
     _update_fields(
         actor=actor, indicator=indicator, expected_version=expected_version, reason=reason, passport=passport
     )
     _targets_apply(actor=actor, indicator=indicator, targets=targets, reason=reason)
     _check_evaluable(indicator)
+    if also_elements is not None:
+        shared = _set_also_elements(indicator, also_elements)
+        if shared:
+            audit_record(
+                actor=actor,
+                municipality=indicator.municipality,
+                action="update",
+                obj=indicator,
+                changes=shared,
+            )
     return indicator
 
 
