@@ -311,6 +311,10 @@ class OverrideForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.indicator = indicator
         self.year_start = year_start
+        example = Period.of(
+            2020, 0 if indicator.frequency == Frequency.ANNUAL else 1, indicator.frequency, year_start
+        )
+        self.fields["period"].help_text = gettext("For example %(example)s.") % {"example": example.label}
 
     def clean_period(self):
         return parse_period(
