@@ -178,3 +178,12 @@ def element_assessment_years(element: PlanElement) -> list[AssessmentYear]:
 
 def element_assessment_get(*, element: PlanElement, year: int) -> ElementAssessment | None:
     return ElementAssessment.objects.filter(element=element, year=year).first()
+
+
+def published_assessments(*, plan: Plan, year: int) -> dict[int, ElementAssessment]:
+    """The plan's published annual assessments of one year by element id, for the annual report:
+    one query."""
+    return {
+        a.element_id: a
+        for a in ElementAssessment.objects.filter(element__plan=plan, year=year, is_published=True)
+    }

@@ -21,7 +21,7 @@ from civitas.indicators import services
 from civitas.indicators.models import StatusOverride
 from civitas.indicators.passport import IndicatorPassport
 from civitas.indicators.selectors import indicator_detail, indicator_get, plan_evaluation
-from civitas.plans.models import PlanStatus
+from civitas.plans.models import ElementAssessment, PlanStatus
 from civitas.plans.selectors import plan_tree
 from civitas.testing.factories import (
     IndicatorFactory,
@@ -393,6 +393,11 @@ def test_the_plan_and_indicator_pages_keep_their_queries_with_shares_and_overrid
     judge(verifier, first)
     foreign = on_track(PlanElementFactory(plan=other_plan, code="P2"), code="F1")
     foreign.also_elements.add(goal)
+    for element in (goal, other_goal):  # published annual assessments under the elements
+        for year in (2018, 2019, 2020):
+            ElementAssessment.objects.create(
+                element=element, year=year, achieved_bg="Направено", is_published=True
+            )
     assert (count(client, plan_path), count(client, indicator_path)) == few
 
 

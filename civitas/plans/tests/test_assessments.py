@@ -8,7 +8,7 @@ from django.utils import translation
 
 from civitas.core.errors import ConflictError
 from civitas.core.models import AuditEvent, Role
-from civitas.plans import rules, services
+from civitas.plans import rules, selectors, services
 from civitas.plans.models import ElementAssessment, Plan, PlanStatus
 from civitas.testing.factories import MembershipFactory, UserFactory
 from civitas.testing.pages import url
@@ -132,3 +132,14 @@ def test_the_plan_form_sets_the_reporting_year_start(client, town, plan):
     assert "year_start_month" in client.post(path, {**data, "year_start_month": "13"}).content.decode()
     assert rules.check_year_start_month(13) and rules.check_year_start_month(None, allow_none=True) == {}
     assert "year_start_month" in rules.check_plan({"year_start_month": 0})
+
+
+def test_the_annual_report_reads_the_published_assessments_of_a_year(
+    planner, goal, django_assert_num_queries
+):
+    save(planner, goal, year=2019)
+    save(planner, goal, year=2020, publish=False, achieved_bg="Чернова")
+    with django_assert_num_queries(1):
+        found = selectors.published_assessments(plan=goal.plan, year=2019)
+    assert list(found) == [goal.pk] and found[goal.pk].achieved_bg == "Ремонтирани 3 училища"
+    assert selectors.published_assessments(plan=goal.plan, year=2020) == {}
