@@ -100,18 +100,7 @@ class PassportForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["attached_to"].choices = [("", "—"), *attach_choices]
         also_serves = cast(forms.TypedMultipleChoiceField, self.fields["also_serves"])
-        also_serves.choices = [
-            (
-                group,
-                [
-                    (int(value.split(":")[1]), label)
-                    for value, label in options
-                    if value.startswith("element:")
-                ],
-            )
-            for group, options in attach_choices
-            if any(value.startswith("element:") for value, _label in options)
-        ]
+        also_serves.choices = _element_choices(attach_choices)
         if self.instance.pk:
             self.initial.setdefault("also_serves", [e.pk for e in self.instance.also_elements.all()])
         staff = (
@@ -161,6 +150,19 @@ class PassportForm(forms.ModelForm):
     def service_fields(self) -> dict:
         """The services' keyword arguments from this form (indicator_create, indicator_edit)."""
         return {"passport": self.passport()}
+
+
+def _element_choices(attach_choices) -> list:
+    """The plan elements among the "attached to" choices (grouped by plan, or flat), by id."""
+    found: list = []
+    for value, label in attach_choices:
+        if isinstance(label, (list, tuple)):  # a group: (plan, [(value, label), ...])
+            options = [(int(v.split(":")[1]), text) for v, text in label if v.startswith("element:")]
+            if options:
+                found.append((value, options))
+        elif value.startswith("element:"):
+            found.append((int(value.split(":")[1]), label))
+    return found
 
 
 def disaggregation_text(dimensions: list[dict]) -> str:
