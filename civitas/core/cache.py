@@ -31,14 +31,18 @@ def _cacheable(request) -> bool:
     )
 
 
-def _key(request, municipality, params: tuple[str, ...], reads: tuple[Content, ...]) -> str | None:
+def _key(
+    request, municipality, params: tuple[str, ...], reads: tuple[Content, ...], valid=None
+) -> str | None:
     """The cache key, from the path and the parameters the page reads (sorted, so that their order
-    does not matter); None when the URL carries anything else: such requests are rendered and not
-    stored, so that made-up query strings cannot fill the cache."""
+    does not matter); None when the URL carries anything else, or values ``valid`` refuses: such
+    requests are rendered and not stored, so that made-up query strings cannot fill the cache."""
     query = request.GET
     if len(request.META.get("QUERY_STRING", "")) > MAX_QUERY_LENGTH or any(
         name not in params for name in query
     ):
+        return None
+    if valid is not None and not valid(query):
         return None
     known = urlencode(sorted((name, value) for name in params for value in query.getlist(name)))
     digest = hashlib.sha256(f"{request.path}?{known}".encode()).hexdigest()
@@ -47,11 +51,11 @@ def _key(request, municipality, params: tuple[str, ...], reads: tuple[Content, .
 
 
 def cached_public_page(
-    view=None, *, params: tuple[str, ...] = (), reads: tuple[Content, ...] = (Content.PLANNING,)
+    view=None, *, params: tuple[str, ...] = (), reads: tuple[Content, ...] = (Content.PLANNING,), valid=None
 ):
     """Cache an anonymous visitor's rendered page by the versions of the content it ``reads``,
     language, path and the query parameters the page reads (``params``; a URL with others is not
-    cached).
+    cached, nor one whose parameters the function ``valid(request.GET)`` refuses).
 
     Must wrap a view already wrapped by ``with_municipality``'s resolution (it reads
     ``request.municipality``): apply it *inside*, i.e. listed after, ``@with_municipality``. A
@@ -61,7 +65,7 @@ def cached_public_page(
     def decorate(view):
         @wraps(view)
         def wrapper(request, municipality, *args, **kwargs):
-            key = _key(request, municipality, params, reads) if _cacheable(request) else None
+            key = _key(request, municipality, params, reads, valid) if _cacheable(request) else None
             if key is None:
                 return view(request, municipality, *args, **kwargs)
             cached = cache.get(key)

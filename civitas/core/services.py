@@ -1,5 +1,6 @@
 import json
 import re
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -8,7 +9,7 @@ from django.db import models, transaction
 from django.forms.models import model_to_dict
 from django.utils.translation import gettext as _
 
-from . import permissions, policy
+from . import content, permissions, policy
 from .errors import ConflictError
 from .models import RESERVED_SLUGS, AuditEvent, Membership, Municipality, Role
 
@@ -207,3 +208,34 @@ def membership_change(*, actor, membership: Membership, role: str) -> Membership
     )  # fmt: skip
     membership.delete()
     return new
+
+
+@transaction.atomic
+def municipality_evaluation_update(
+    *, actor, municipality: Municipality, on_track_threshold: Decimal, at_risk_threshold: Decimal,
+    stale_grace_days: int, year_start_month: int,
+) -> Municipality:  # fmt: skip
+    """How the municipality's indicators are rated: the thresholds of the traffic light (0 ≤ at
+    risk ≤ on track ≤ 1), the days of grace before a value is stale, and the month its reporting
+    years start in (a plan may set its own). Every page's evaluation changes with them."""
+    permissions.require(actor, municipality, permissions.Action.MANAGE_MUNICIPALITY)
+    errors: dict = {}
+    if not Decimal(0) <= at_risk_threshold <= on_track_threshold <= Decimal(1):
+        errors["at_risk_threshold"] = [
+            _("The thresholds must satisfy 0 ≤ at risk ≤ on track ≤ 1, e.g. 0.60 and 0.85.")
+        ]
+    if stale_grace_days < 0:
+        errors["stale_grace_days"] = [_("The grace period is zero days or more.")]
+    if not 1 <= year_start_month <= 12:
+        errors["year_start_month"] = [_("Choose the month the reporting year starts in (1–12).")]
+    if errors:
+        raise ValidationError(errors)
+    data = {"on_track_threshold": on_track_threshold, "at_risk_threshold": at_risk_threshold,
+            "stale_grace_days": stale_grace_days, "year_start_month": year_start_month}  # fmt: skip
+    changes = field_changes(municipality, data)
+    for field, value in data.items():
+        setattr(municipality, field, value)
+    municipality.save(update_fields=list(data))
+    content.changed(municipality, content.Content.PLANNING)
+    audit_record(actor=actor, municipality=municipality, action="update", obj=municipality, changes=changes)
+    return municipality

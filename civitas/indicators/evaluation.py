@@ -13,7 +13,7 @@ from django.utils import timezone
 from civitas.evaluation import engine
 from civitas.plans.models import Plan
 
-from .models import COUNTED_STATES, Indicator, IndicatorType, Measurement, Target
+from .models import COUNTED_STATES, Indicator, IndicatorType, Measurement, StatusOverride, Target
 from .rules import period_of
 
 
@@ -46,7 +46,32 @@ def plan_tolerance_of(indicator: Indicator) -> engine.Tolerance:
     return plan_tolerance(indicator.element.plan if indicator.element is not None else None)
 
 
-def spec_for(indicator: Indicator, targets: Iterable[Target]) -> engine.IndicatorSpec:
+def year_start_of(plan: Plan | None, municipality) -> int:
+    """The month a reporting year starts in: the plan's own, else the municipality's (a project's
+    indicators, with no plan, follow the municipality)."""
+    if plan is not None and plan.year_start_month:
+        return plan.year_start_month
+    return municipality.year_start_month
+
+
+def indicator_year_start(indicator: Indicator) -> int:
+    """The reporting year start of the indicator's plan (reads its element's plan and its
+    municipality: load them with it)."""
+    return year_start_of(
+        indicator.element.plan if indicator.element is not None else None, indicator.municipality
+    )
+
+
+def effective_tolerance(indicator: Indicator) -> tuple[engine.Tolerance, bool]:
+    """The tolerance for missing a target that rates the indicator (its own, else its plan's), and
+    whether it is the plan's (reads its element's plan: load it with it)."""
+    own = _tolerance(indicator.tolerance_amount, indicator.tolerance_unit)
+    if own is not None:
+        return own, False
+    return plan_tolerance_of(indicator), True
+
+
+def spec_for(indicator: Indicator, targets: Iterable[Target], year_start: int = 1) -> engine.IndicatorSpec:
     """The engine's view of a passport. ValueError when the passport cannot be evaluated.
 
     A context-type indicator without targets is a context indicator for the engine: shown with
@@ -55,7 +80,9 @@ def spec_for(indicator: Indicator, targets: Iterable[Target]) -> engine.Indicato
     baseline = None
     if indicator.baseline_value is not None and indicator.baseline_year is not None:
         baseline = engine.Baseline(float(indicator.baseline_value), indicator.baseline_year)
-    pairs = [(engine.Period.of(t.year, t.sub, indicator.frequency), float(t.value)) for t in targets]
+    pairs = [
+        (engine.Period.of(t.year, t.sub, indicator.frequency, year_start), float(t.value)) for t in targets
+    ]
     is_context_type = indicator.type == IndicatorType.CONTEXT
     return engine.IndicatorSpec(
         key=str(indicator.pk or indicator.code),
@@ -72,6 +99,8 @@ def spec_for(indicator: Indicator, targets: Iterable[Target]) -> engine.Indicato
         context=is_context_type and not pairs,
         target_kind=engine.TargetKind(indicator.target_kind),
         target_tolerance=_tolerance(indicator.tolerance_amount, indicator.tolerance_unit),
+        year_start=year_start,
+        year_to_date=indicator.year_to_date,
     )
 
 
@@ -80,10 +109,12 @@ def _float(number: Decimal | None) -> float | None:
     return None if number is None else float(number)
 
 
-def engine_measurement(indicator: Indicator, m: Measurement) -> engine.Measurement:
+def engine_measurement(indicator: Indicator, m: Measurement, year_start: int = 1) -> engine.Measurement:
     """The engine's view of a value (a missing number is the engine's to refuse, with its code). A
     percentage without counts is a rate as reported: the engine takes it as the period's value."""
-    period = period_of(m.year, m.sub, indicator.frequency) or engine.Period(m.year)
+    period = period_of(m.year, m.sub, indicator.frequency, year_start) or engine.Period(
+        m.year, year_start=year_start
+    )
     if indicator.measure == engine.Measure.PERCENTAGE and (
         m.numerator is not None or m.denominator is not None
     ):
@@ -96,23 +127,39 @@ def engine_measurement(indicator: Indicator, m: Measurement) -> engine.Measureme
     return engine.Measurement(period=period, value=_float(m.value), collected=m.collected_on)
 
 
+def engine_override(
+    indicator: Indicator, override: StatusOverride, year_start: int = 1
+) -> engine.StatusOverride:
+    """The engine's view of a verifier's status for a period, its reason in the active language
+    (the Bulgarian one when there is no translation)."""
+    period = period_of(override.year, override.sub, indicator.frequency, year_start) or engine.Period(
+        override.year, year_start=year_start
+    )
+    return engine.StatusOverride(
+        period=period, status=engine.Status(override.status), reason=override.reason or override.reason_bg,
+        decided=override.decided_on,
+    )  # fmt: skip
+
+
 # Months after a plan's last month by which its last values are in (docs/evaluation-rules.md §14):
 # a completed plan is evaluated as of its end plus these, the end of the next year for a calendar-year plan.
 REPORTING_DEADLINE_MONTHS = 12
 
 
-def plan_end_date(plan_end_year: int | None) -> datetime.date | None:
-    """The last day of a plan (or project) whose last year is ``plan_end_year``."""
-    return None if plan_end_year is None else datetime.date(plan_end_year, 12, 31)
+def plan_end_date(plan_end_year: int | None, year_start: int = 1) -> datetime.date | None:
+    """The last day of a plan (or project) whose last (reporting) year is ``plan_end_year``."""
+    return None if plan_end_year is None else engine.Period(plan_end_year, year_start=year_start).end
 
 
-def evaluation_date(plan_end_year: int | None, today: datetime.date | None = None) -> datetime.date:
+def evaluation_date(
+    plan_end_year: int | None, today: datetime.date | None = None, year_start: int = 1
+) -> datetime.date:
     """The date a plan is evaluated on (the engine's ``default_as_of``): today while the plan is in
     force or its last values are still due; for a completed plan its end plus the reporting
     deadline, so it keeps its final assessment instead of turning stale."""
     return engine.default_as_of(
         today=today or timezone.localdate(),
-        plan_end=plan_end_date(plan_end_year),
+        plan_end=plan_end_date(plan_end_year, year_start),
         reporting_deadline_months=REPORTING_DEADLINE_MONTHS,
     )
 
@@ -126,23 +173,28 @@ def evaluate(
     thresholds: engine.Thresholds,
     years: tuple[int, int] | None = None,
     tolerance: engine.Tolerance = engine.NO_TOLERANCE,
+    year_start: int = 1,
+    overrides: Iterable[StatusOverride] = (),
 ) -> engine.IndicatorResult:
-    """Evaluate one indicator with its targets and measurements (only approved values count).
+    """Evaluate one indicator with its targets and measurements (only published values count).
     ``tolerance``: its plan's tolerance for missing a target (``plan_tolerance``); the indicator's
     own wins. ``years``: its plan's (or project's) years; nothing is due after their end, so a
-    value reaching it is never stale."""
-    spec = spec_for(indicator, targets)
-    counted = [engine_measurement(indicator, m) for m in measurements if m.state in COUNTED_STATES]
+    value reaching it is never stale. ``year_start``: the month its reporting years start in
+    (``year_start_of``). ``overrides``: the verifiers' statuses, carried beside the computed ones."""
+    spec = spec_for(indicator, targets, year_start)
+    counted = [
+        engine_measurement(indicator, m, year_start) for m in measurements if m.state in COUNTED_STATES
+    ]
     periods = None
     if years is not None:
         first = min(years[0], indicator.baseline_year or years[0])
         frequency = engine.Frequency(indicator.frequency)
         if frequency is engine.Frequency.ANNUAL:
-            periods = [engine.Period(y) for y in range(first, years[1] + 1)]
+            periods = [engine.Period(y, year_start=year_start) for y in range(first, years[1] + 1)]
         else:
             parts = frequency.parts
             periods = [
-                engine.Period(y, frequency, i)
+                engine.Period(y, frequency, i, year_start)
                 for y in range(first, years[1] + 1)
                 for i in range(1, parts + 1)
             ]
@@ -153,5 +205,6 @@ def evaluate(
         thresholds=thresholds,
         periods=periods,
         tolerance=tolerance,
-        plan_end=plan_end_date(years[1] if years is not None else None),
+        plan_end=plan_end_date(years[1] if years is not None else None, year_start),
+        overrides=[engine_override(indicator, o, year_start) for o in overrides],
     )

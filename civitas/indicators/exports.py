@@ -39,16 +39,21 @@ from civitas.plans.models import Plan
 from civitas.plans.selectors import plan_tree
 
 from . import imports, passport, selectors
-from .evaluation import evaluation_date
+from .evaluation import indicator_year_start
 from .models import COUNTED_STATES, Indicator, IndicatorChange, Measurement
 from .presentation import STATUS_LABELS
-from .rules import indicator_period, period_of
+from .rules import period_of
 from .selectors import EvaluatedIndicator
 
 CHUNK = 2000
 TABLES = ("values", "history", "passports", "elements")
 
-RESULT_COLUMNS = ("actual", "expected", "target", "ratio", "score", "status", "status_name", "assessed")
+# The municipality's own assessment of a period (a status override) comes after the computed status,
+# never in its place.
+OVERRIDE_COLUMNS = ("override_status", "override_status_name", "override_reason", "override_decided_on")
+RESULT_COLUMNS = (
+    "actual", "expected", "target", "ratio", "score", "status", "status_name", "assessed", *OVERRIDE_COLUMNS,
+)  # fmt: skip
 ELEMENT_COLUMNS = (
     "code", "title", "depth", "level", "status", "status_name", "score", "coverage", "indicators_with_data",
     "indicators_total", "context_total", "context_with_values",
@@ -59,7 +64,8 @@ HISTORY_COLUMNS = ("indicator_code", "changed_at", "field", "period", "old_value
 PASSPORT_COLUMNS = (
     *(column.name for column in passport.EXPORT_COLUMNS),
     "plan", "element", "project", "targets", "as_of", "assessed_period",
-    "actual", "expected", "ratio", "score", "status", "status_name", "forecast", "evaluation_error",
+    "actual", "expected", "ratio", "score", "status", "status_name", *OVERRIDE_COLUMNS, "forecast",
+    "evaluation_error",
 )  # fmt: skip
 
 
@@ -88,10 +94,14 @@ def _order(indicator: Indicator):
     return (indicator.position, indicator.code, indicator.pk)
 
 
-def plan_export_set(plan: Plan, *, public: bool, today: datetime.date | None = None) -> ExportSet:
-    """A plan's indicators, evaluated by ``selectors.plan_evaluation`` as on the plan page."""
+def plan_export_set(
+    plan: Plan, *, public: bool, today: datetime.date | None = None, as_of: datetime.date | None = None
+) -> ExportSet:
+    """A plan's indicators, evaluated by ``selectors.plan_evaluation`` as on the plan page (on the
+    date ``as_of`` when one is chosen); an indicator of another plan that also serves one of its
+    elements is in it too."""
     tree = plan_tree(plan)
-    evaluation = selectors.plan_evaluation(plan, tree, today=today)
+    evaluation = selectors.plan_evaluation(plan, tree, today=today, as_of=as_of)
     evaluated = {item.indicator.pk: item for items in evaluation.indicators.values() for item in items}
     indicators = sorted((item.indicator for item in evaluated.values()), key=_order)
     elements, nodes = {}, []
@@ -103,13 +113,17 @@ def plan_export_set(plan: Plan, *, public: bool, today: datetime.date | None = N
             walk(node.children)
 
     walk(tree)
+    plans = {plan.pk: plan}
     for indicator in indicators:  # already loaded: no query per indicator
         indicator.municipality = plan.municipality
-        indicator.element = elements[indicator.element_id]
-        indicator.element.plan = plan
+        if indicator.element_id in elements:
+            indicator.element = elements[indicator.element_id]
+            indicator.element.plan = plan
+        elif indicator.element is not None:  # shared from another plan (loaded with it)
+            plans[indicator.element.plan_id] = indicator.element.plan
     return ExportSet(
         municipality=plan.municipality, indicators=indicators, evaluated=evaluated, public=public,
-        name=plan.slug, as_of={i.pk: evaluation.as_of for i in indicators}, plans={plan.pk: plan},
+        name=plan.slug, as_of={i.pk: evaluation.as_of for i in indicators}, plans=plans,
         plan=plan, plan_result=evaluation.plan_result, nodes=nodes,
     )  # fmt: skip
 
@@ -129,9 +143,8 @@ def indicators_export_set(
         indicator.municipality = municipality
     evaluated, as_of = {}, {}
     for item in selectors.indicators_evaluation(indicators, today=today):
-        years = indicator_period(item.indicator)
         evaluated[item.indicator.pk] = item
-        as_of[item.indicator.pk] = evaluation_date(years[1] if years else None, today)
+        as_of[item.indicator.pk] = selectors.indicator_as_of(item.indicator, today)
     plans = {i.element.plan_id: i.element.plan for i in indicators if i.element is not None}
     name = "indicators" if codes is None else "indicators-selection"
     return ExportSet(
@@ -201,13 +214,26 @@ def values_rows(export: ExportSet) -> Iterator[list]:
                 _float(point.score), point.status.value if point.actual is not None else "",
                 str(STATUS_LABELS[point.status]) if point.actual is not None else "",
                 "yes" if result is not None and result.period == point.period else "",
+                *_override_cells(point.override),
             ]  # fmt: skip
         for label, m in own.items():  # a published value outside the periods evaluated
             yield [*_measured(export, indicator, label, m, pairs), *([None] * len(RESULT_COLUMNS))]
 
 
+def _override_cells(override: engine.StatusOverride | None) -> list:
+    """The municipality's status of a period with its reason (in the reader's language) and date."""
+    if override is None:
+        return ["", "", "", ""]
+    return [
+        override.status.value,
+        str(STATUS_LABELS[override.status]),
+        override.reason,
+        _iso(override.decided),
+    ]
+
+
 def _label(indicator: Indicator, m: Measurement) -> str:
-    period = period_of(m.year, m.sub, indicator.frequency)
+    period = period_of(m.year, m.sub, indicator.frequency, indicator_year_start(indicator))
     return period.label if period else f"{m.year}/{m.sub}"
 
 
@@ -272,6 +298,7 @@ def passports_rows(export: ExportSet) -> Iterator[list]:
             _float(result.actual) if result else None, _float(result.expected) if result else None,
             _float(result.ratio) if result else None, _float(result.score) if result else None,
             result.status.value if result else "", str(STATUS_LABELS[result.status]) if result else "",
+            *_override_cells(result.override if result else None),
             result.forecast.outcome.value if result else "", str(item.error) if item else "",
         ]  # fmt: skip
 

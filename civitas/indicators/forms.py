@@ -1,6 +1,7 @@
 """Staff forms for passports, targets and measurements: they check types and required fields; the
 services check the rules."""
 
+import datetime
 from typing import cast
 
 from django import forms
@@ -9,12 +10,13 @@ from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from civitas.core.models import Membership, Role
-from civitas.evaluation.engine import Period, TargetKind
+from civitas.evaluation.engine import OVERRIDE_STATUSES, Period, TargetKind
 
 from . import imports, rules
+from .evaluation import indicator_year_start
 from .models import Frequency, Indicator, Measure
 from .passport import PASSPORT_FIELDS, IndicatorPassport
-from .presentation import FREQUENCY_LABELS
+from .presentation import FREQUENCY_LABELS, STATUS_LABELS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -61,6 +63,13 @@ class PassportForm(forms.ModelForm):
         ),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    also_serves = forms.TypedMultipleChoiceField(
+        label=_("Also serves"), required=False, coerce=int, widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Other plan elements (of any plan) the indicator also contributes to: it is entered once, listed "
+            "under each and counted in each one's assessment."
+        ),
+    )  # fmt: skip
 
     class Meta:
         model = Indicator
@@ -80,11 +89,20 @@ class PassportForm(forms.ModelForm):
                 "How far a target may be missed and still be “at risk” rather than “off track”, when "
                 "the indicator has no baseline or a threshold. Leave it empty to use the plan's."
             ),
+            "year_to_date": _(
+                "Each period's actual is the sum of the values since the start of its reporting year "
+                "(quarterly figures reported “year to date”): the sum restarts every year. Only with "
+                "cumulative accumulation."
+            ),
         }
 
     def __init__(self, *args, municipality, attach_choices, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["attached_to"].choices = [("", "—"), *attach_choices]
+        also_serves = cast(forms.TypedMultipleChoiceField, self.fields["also_serves"])
+        also_serves.choices = _element_choices(attach_choices)
+        if self.instance.pk:
+            self.initial.setdefault("also_serves", [e.pk for e in self.instance.also_elements.all()])
         staff = (
             Membership.objects.filter(
                 municipality=municipality, role__in=[Role.INDICATOR_OWNER, Role.ADMINISTRATOR]
@@ -132,6 +150,19 @@ class PassportForm(forms.ModelForm):
     def service_fields(self) -> dict:
         """The services' keyword arguments from this form (indicator_create, indicator_edit)."""
         return {"passport": self.passport()}
+
+
+def _element_choices(attach_choices) -> list:
+    """The plan elements among the "attached to" choices (grouped by plan, or flat), by id."""
+    found: list = []
+    for value, label in attach_choices:
+        if isinstance(label, (list, tuple)):  # a group: (plan, [(value, label), ...])
+            options = [(int(v.split(":")[1]), text) for v, text in label if v.startswith("element:")]
+            if options:
+                found.append((value, options))
+        elif value.startswith("element:"):
+            found.append((int(value.split(":")[1]), label))
+    return found
 
 
 def disaggregation_text(dimensions: list[dict]) -> str:
@@ -196,13 +227,16 @@ class TargetForm(forms.Form):
     value = forms.DecimalField(label=_("Target value"), max_digits=18, decimal_places=4)
     is_final = forms.BooleanField(label=_("Final target"), required=False)
 
-    def __init__(self, *args, frequency: str = Frequency.ANNUAL, **kwargs):
+    def __init__(self, *args, frequency: str = Frequency.ANNUAL, year_start: int = 1, **kwargs):
         super().__init__(*args, **kwargs)
         self.frequency = frequency
+        self.year_start = year_start
 
     def clean_period(self):
         # A target is set for a year, or for a period of the indicator's own frequency.
-        return parse_period(self.cleaned_data["period"], frequency=self.frequency, allow_year=True)
+        return parse_period(
+            self.cleaned_data["period"], frequency=self.frequency, allow_year=True, year_start=self.year_start
+        )
 
 
 TargetFormSet = forms.formset_factory(TargetForm, extra=2, can_delete=True)
@@ -215,13 +249,22 @@ PERIOD_EXAMPLES = {
 }
 
 
-def parse_period(text: str, *, frequency: str | None = None, allow_year: bool = False) -> tuple[int, int]:
-    """(year, part of the year) of a period typed as 2020, 2020-H1, 2020-Q3 or 2020-07. Given the
-    indicator's ``frequency``, a period of another frequency is refused (2020-H2 is not a quarter:
-    both would be stored as part 2), except a whole year where ``allow_year`` says so."""
+def parse_period(
+    text: str, *, frequency: str | None = None, allow_year: bool = False, year_start: int = 1
+) -> tuple[int, int]:
+    """(year, part of the year) of a period typed as 2020, 2020-H1, 2020-Q3 or 2020-07 (2023/24,
+    2023/24-Q1 in reporting years starting in month ``year_start``). Given the indicator's
+    ``frequency``, a period of another frequency is refused (2020-H2 is not a quarter: both would
+    be stored as part 2), except a whole year where ``allow_year`` says so."""
     try:
-        period = Period.parse(text)
+        period = Period.parse(text.strip(), year_start)
     except ValueError:
+        if year_start != 1:
+            raise forms.ValidationError(
+                _(
+                    "Write the period as a reporting year (2023/24) or a part of it: 2023/24-H1, 2023/24-Q3 or a month 2023-07."
+                )
+            ) from None
         raise forms.ValidationError(
             _("Write the period as a year (2020) or a part of it: 2020-H1, 2020-Q3 or 2020-07.")
         ) from None
@@ -237,8 +280,48 @@ def parse_period(text: str, *, frequency: str | None = None, allow_year: bool = 
     return period.year, 0 if kind is Frequency.ANNUAL else period.index
 
 
-def period_text(year: int, sub: int, frequency: str) -> str:
-    return Period.of(year, sub, frequency).label
+def period_text(year: int, sub: int, frequency: str, year_start: int = 1) -> str:
+    period = rules.period_of(year, sub, frequency, year_start)
+    return period.label if period else f"{year}/{sub}"
+
+
+class OverrideForm(forms.Form):
+    """A verifier's status of one period of an indicator, with the public reason."""
+
+    period = forms.CharField(label=_("Period"), max_length=12)
+    status = forms.ChoiceField(
+        label=_("Status assessed by the municipality"),
+        choices=[(status.value, STATUS_LABELS[status]) for status in OVERRIDE_STATUSES],
+        widget=forms.RadioSelect,
+    )
+    reason_bg = forms.CharField(
+        label=_("Public reason (Bulgarian)"), widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=rules.OVERRIDE_REASON_MAX,
+    )  # fmt: skip
+    reason_en = forms.CharField(
+        label=_("Public reason (English)"), widget=forms.Textarea(attrs={"rows": 3}), required=False,
+        max_length=rules.OVERRIDE_REASON_MAX,
+    )  # fmt: skip
+    decided_on = forms.DateField(
+        label=_("Decided on"), required=False, widget=DATE,
+        help_text=_("Leave empty for today. For a past report, its date: the assessment is known from then on."),
+    )  # fmt: skip
+    # The id of the override the verifier saw (0: none), see services.override_set.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, indicator: Indicator, year_start: int = 1, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.indicator = indicator
+        self.year_start = year_start
+        example = Period.of(
+            2020, 0 if indicator.frequency == Frequency.ANNUAL else 1, indicator.frequency, year_start
+        )
+        self.fields["period"].help_text = gettext("For example %(example)s.") % {"example": example.label}
+
+    def clean_period(self):
+        return parse_period(
+            self.cleaned_data["period"], frequency=self.indicator.frequency, year_start=self.year_start
+        )
 
 
 class MeasurementForm(forms.Form):
@@ -261,6 +344,7 @@ class MeasurementForm(forms.Form):
     def __init__(self, *args, indicator: Indicator, **kwargs):
         super().__init__(*args, **kwargs)
         self.indicator = indicator
+        self.year_start = indicator_year_start(indicator)
         if indicator.measure == Measure.PERCENTAGE:
             # A rate as reported, or its counts (docs/evaluation-rules.md §16).
             self.fields["value"].label = _("Percentage")
@@ -288,7 +372,9 @@ class MeasurementForm(forms.Form):
                 self.breakdown_fields.append(name)
 
     def clean_period(self):
-        return parse_period(self.cleaned_data["period"], frequency=self.indicator.frequency)
+        return parse_period(
+            self.cleaned_data["period"], frequency=self.indicator.frequency, year_start=self.year_start
+        )
 
     def breakdown(self) -> dict:
         """Only the breakdowns with at least one value entered; an empty category counts as 0."""
@@ -314,7 +400,9 @@ class MeasurementForm(forms.Form):
 
 def measurement_initial(measurement, indicator: Indicator) -> dict:
     initial = {
-        "period": period_text(measurement.year, measurement.sub, indicator.frequency),
+        "period": period_text(
+            measurement.year, measurement.sub, indicator.frequency, indicator_year_start(indicator)
+        ),
         "value": _plain_or_none(measurement.value),
         "numerator": _plain_or_none(measurement.numerator),
         "denominator": _plain_or_none(measurement.denominator),
@@ -447,3 +535,33 @@ class PublishedUploadForm(forms.Form):
                 gettext("Give the published document the values come from: upload it or give its link."),
             )
         return data
+
+
+class AsOfForm(forms.Form):
+    """The date an evaluation is made for (``?as_of=YYYY-MM-DD`` on the plan and indicator pages
+    and the plan exports); empty: the plan's own evaluation date."""
+
+    as_of = forms.DateField(
+        label=_("Assessed as of"), required=False, input_formats=["%Y-%m-%d"], widget=DATE,
+        error_messages={"invalid": _("Write the date as YYYY-MM-DD, for example 2021-12-31.")},
+    )  # fmt: skip
+
+    def clean_as_of(self):
+        value = self.cleaned_data["as_of"]
+        # Only the one spelling of a date: each date has one address (and one cached page).
+        if value is not None and value.isoformat() != self.data.get("as_of", "").strip():
+            raise forms.ValidationError(_("Write the date as YYYY-MM-DD, for example 2021-12-31."))
+        return value
+
+
+def chosen_as_of(query) -> tuple[AsOfForm, datetime.date | None]:
+    """The as-of date the query chose (None: none, or not a valid date: the form says why)."""
+    form = AsOfForm(query if query.get("as_of") else None)
+    if form.is_bound and form.is_valid():
+        return form, form.cleaned_data["as_of"]
+    return form, None
+
+
+def as_of_is_valid(query) -> bool:
+    """Whether the query names no as-of date or a valid one: only those pages are cached."""
+    return not query.get("as_of") or chosen_as_of(query)[1] is not None

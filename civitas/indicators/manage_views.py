@@ -20,12 +20,13 @@ from django.utils.translation import gettext as _
 
 from civitas.core.forms import edited_version, run_service
 from civitas.core.permissions import Action
-from civitas.core.staff import form_status, refused
+from civitas.core.staff import form_status, refused, render_form
 from civitas.core.tenancy import staff_view, with_municipality
 from civitas.plans import selectors as plan_selectors
 from civitas.plans.models import Plan
 
 from . import exports, forms, imports, policy, selectors, services, tasks
+from .evaluation import indicator_year_start, year_start_of
 from .imports import ImportResult
 from .models import Frequency, ImportJob, ImportJobState, Indicator
 from .presentation import NOTE_LABELS, STATUS_LABELS
@@ -51,6 +52,16 @@ def _attach_choices(municipality) -> list:
 def _attachment(municipality, attached_to) -> dict:
     kind, pk = attached_to
     return selectors.attachment(municipality=municipality, kind=kind, pk=pk)
+
+
+def _new_year_start(request, municipality) -> int:
+    """The reporting year start of the plan a new indicator is being attached to (its targets'
+    periods follow it): the municipality's for a project or before one is chosen."""
+    kind, _sep, pk = request.POST.get("attached_to", "").partition(":")
+    element = None
+    if kind == "element" and pk.isdigit():
+        element = selectors.attachment(municipality=municipality, kind=kind, pk=int(pk))["element"]
+    return year_start_of(element.plan if element is not None else None, municipality)
 
 
 def _frequency(request, default: str) -> str:
@@ -129,16 +140,20 @@ def indicator_create(request, municipality):
     formset = forms.TargetFormSet(
         request.POST or None,
         prefix="targets",
-        form_kwargs={"frequency": _frequency(request, Frequency.ANNUAL)},
+        form_kwargs={
+            "frequency": _frequency(request, Frequency.ANNUAL),
+            "year_start": _new_year_start(request, municipality),
+        },
     )
     back = reverse("indicators:list", args=[municipality.slug])
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         fields = form.service_fields()
         attachment = _attachment(municipality, form.cleaned_data["attached_to"])
         result = {}
+        also = selectors.elements_of(municipality=municipality, ids=form.cleaned_data["also_serves"])
         if run_service(form, lambda: result.update(indicator=services.indicator_create(
             actor=request.user, municipality=municipality, targets=_targets(formset), **attachment,
-            **fields))):  # fmt: skip
+            also_elements=also, **fields))):  # fmt: skip
             messages.success(request, _("The indicator was created."))
             return redirect("indicators:values", municipality.slug, result["indicator"].code)
     return _render_passport(request, form=form, formset=formset, title=_("New indicator"), back=back)
@@ -153,7 +168,7 @@ def indicator_edit(request, municipality, code):
     )  # fmt: skip
     initial = [
         {
-            "period": forms.period_text(t.year, t.sub, indicator.frequency),
+            "period": forms.period_text(t.year, t.sub, indicator.frequency, indicator_year_start(indicator)),
             "value": forms.plain(t.value),
             "is_final": t.is_final,
         }
@@ -161,7 +176,10 @@ def indicator_edit(request, municipality, code):
     ]
     formset = forms.TargetFormSet(
         request.POST or None, prefix="targets", initial=initial,
-        form_kwargs={"frequency": _frequency(request, indicator.frequency)},
+        form_kwargs={
+            "frequency": _frequency(request, indicator.frequency),
+            "year_start": indicator_year_start(indicator),
+        },
     )  # fmt: skip
     back = reverse("indicators:values", args=[municipality.slug, indicator.code])
     if request.method == "POST" and form.is_valid() and formset.is_valid():
@@ -173,7 +191,9 @@ def indicator_edit(request, municipality, code):
             )
         elif run_service(form, lambda: services.indicator_edit(
             actor=request.user, indicator=indicator, expected_version=edited_version(form),
-            targets=_targets(formset), reason=form.cleaned_data.get("reason", ""), **fields)):  # fmt: skip
+            targets=_targets(formset), reason=form.cleaned_data.get("reason", ""),
+            also_elements=selectors.elements_of(municipality=municipality, ids=form.cleaned_data["also_serves"]),
+            **fields)):  # fmt: skip
             messages.success(request, _("The indicator was saved."))
             return redirect("indicators:values", municipality.slug, indicator.code)
     return _render_passport(
@@ -197,8 +217,71 @@ def indicator_values(request, municipality, code):
             "may_enter": policy.can_enter(request.user, indicator),
             "can_edit": policy.can_edit_passports(request.user, municipality),
             "history": selectors.indicator_history(indicator),
+            "may_assess": policy.can_verify(request.user, municipality),
+            "overrides": selectors.indicator_overrides(indicator),
         },
     )
+
+
+# Status overrides: the authority's judgement of a period ------------------------------------------
+
+
+@staff_view(Action.VERIFY_MEASUREMENT)
+def override_edit(request, municipality, code):
+    """Assess the status of one period (``?period=``) with a public reason, beside the computed one."""
+    indicator = selectors.staff_indicator_get(municipality=municipality, code=code)
+    year_start = indicator_year_start(indicator)
+    period = request.POST.get("period") or request.GET.get("period", "")
+    found = None
+    try:
+        year, sub = forms.parse_period(period, frequency=indicator.frequency, year_start=year_start)
+        found = selectors.override_of_period(indicator, year=year, sub=sub)
+    except ValidationError:
+        pass
+    initial = {"period": period, "version": found.pk if found else 0}
+    if found is not None:
+        initial.update(
+            status=found.status,
+            reason_bg=found.reason_bg,
+            reason_en=found.reason_en,
+            decided_on=found.decided_on,
+        )
+    form = forms.OverrideForm(
+        request.POST or None, indicator=indicator, year_start=year_start, initial=initial
+    )
+    back = reverse("indicators:values", args=[municipality.slug, indicator.code])
+    if request.method == "POST" and form.is_valid():
+        year, sub = form.cleaned_data["period"]
+        data = form.cleaned_data
+        if run_service(form, lambda: services.override_set(
+            actor=request.user, indicator=indicator, year=year, sub=sub, status=data["status"],
+            reason_bg=data["reason_bg"], reason_en=data["reason_en"], decided_on=data["decided_on"],
+            expected_version=edited_version(form))):  # fmt: skip
+            messages.success(
+                request, _("The municipality's assessment was saved: it is shown beside the computed status.")
+            )
+            return redirect(back)
+    return render_form(
+        request, title=_("Assess the status of a period"), form=form, back=back,
+        intro=_("The computed status stays as it is and is shown first; your assessment and its public reason "
+                "are shown beside it on the indicator's and the plan's pages and in the exports."),
+    )  # fmt: skip
+
+
+@staff_view(Action.VERIFY_MEASUREMENT)
+def override_remove(request, municipality, code):
+    """Withdraw the assessment of a period (POST ``year``, ``sub``, ``version``)."""
+    indicator = selectors.staff_indicator_get(municipality=municipality, code=code)
+    back = reverse("indicators:values", args=[municipality.slug, indicator.code])
+    if request.method == "POST":
+        try:
+            year, sub, version = (int(request.POST.get(name, "")) for name in ("year", "sub", "version"))
+        except ValueError:
+            raise Http404("No such assessment") from None
+        if not refused(request, lambda: services.override_remove(
+            actor=request.user, indicator=indicator, year=year, sub=sub, expected_version=version)):  # fmt: skip
+            messages.success(request, _("The assessment was removed: the computed status stands alone."))
+    return redirect(back)
 
 
 @staff_view(Action.ENTER_MEASUREMENT)
@@ -209,7 +292,9 @@ def measurement_edit(request, municipality, code):
     measurement = None
     period = request.POST.get("period") or request.GET.get("period", "")
     try:
-        year, sub = forms.parse_period(period, frequency=indicator.frequency)
+        year, sub = forms.parse_period(
+            period, frequency=indicator.frequency, year_start=indicator_year_start(indicator)
+        )
         measurement = selectors.measurement_of_period(indicator, year=year, sub=sub)
     except ValidationError:
         pass

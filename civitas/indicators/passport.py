@@ -34,7 +34,7 @@ def _in_language(column: str) -> dict:
 class IndicatorPassport:
     """The fields in the order the passport form asks for them: code, names, definition, type, unit,
     measure, direction (with the band of "maintain"), kind of target, tolerance for missing a target,
-    accumulation, baseline, data source, method, frequency, responsible unit."""
+    accumulation (year to date or not), baseline, data source, method, frequency, responsible unit."""
 
     code: str = field(metadata={"export": "indicator_code"})
     name_bg: str
@@ -54,6 +54,8 @@ class IndicatorPassport:
     tolerance_amount: Decimal | None = None
     tolerance_unit: ToleranceUnit | str = ""
     accumulation: Accumulation = Accumulation.PER_PERIOD
+    # Cumulative values that restart each reporting year (quarterly figures "year to date").
+    year_to_date: bool = False
     baseline_value: Decimal | None = None
     baseline_year: int | None = None
     baseline_unavailable_reason_bg: str = field(

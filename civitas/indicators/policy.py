@@ -7,6 +7,7 @@ pages ask ``can_*`` only to decide what to show.
   indicator-owner role when it has no owner (ENTER_MEASUREMENT).
 - Approving and returning a value: a verifier (VERIFY_MEASUREMENT), never a person who typed it
   (``Measurement.typed_by``); publishing an approved value: a verifier.
+- Overriding a computed status with a public reason, and removing the override: a verifier.
 - A background import's page: whoever uploaded it, and the staff who may enter values.
 """
 
@@ -115,6 +116,12 @@ def require_review(user, measurement: Measurement) -> None:
                 ]
             }
         )
+
+
+def require_override(user, municipality: Municipality) -> None:
+    """A status override (the authority's judgement of a period) is a verifier's to set or remove."""
+    if not can_verify(user, municipality):
+        raise PermissionDenied(_("Only a verifier assesses an indicator's status."))
 
 
 # Files --------------------------------------------------------------------------------------------

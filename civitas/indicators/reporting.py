@@ -48,13 +48,13 @@ class DueItem:
         return (self.deadline - today).days
 
 
-def periods(frequency: str, years: tuple[int, int]) -> list[engine.Period]:
-    """Every reporting period of the frequency in the years, in order."""
+def periods(frequency: str, years: tuple[int, int], year_start: int = 1) -> list[engine.Period]:
+    """Every reporting period of the frequency in the (reporting) years, in order."""
     frequency = engine.Frequency(frequency)
     if frequency is engine.Frequency.ANNUAL:
-        return [engine.Period(year) for year in range(years[0], years[1] + 1)]
+        return [engine.Period(year, year_start=year_start) for year in range(years[0], years[1] + 1)]
     return [
-        engine.Period(year, frequency, index)
+        engine.Period(year, frequency, index, year_start)
         for year in range(years[0], years[1] + 1)
         for index in range(1, frequency.parts + 1)
     ]
@@ -72,6 +72,7 @@ def due_items(
     states: Mapping[engine.Period, str],
     today: datetime.date,
     deadline_days: int,
+    year_start: int = 1,
 ) -> list[DueItem]:
     """The periods of one indicator that are due or overdue on ``today``.
 
@@ -80,7 +81,7 @@ def due_items(
     if years is None:
         return []
     items = []
-    for period in periods(frequency, years):
+    for period in periods(frequency, years, year_start):
         if period.end >= today:
             break
         state = states.get(period, "")

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from civitas.evaluation.engine import (
+    OVERRIDE_STATUSES,
     Accumulation,
     Direction,
     EngineError,
@@ -174,14 +175,18 @@ def check_score(value, lo, hi, *, field="value") -> dict:
     return {}
 
 
-def period_of(year: int, sub: int, frequency: str) -> Period | None:
+def period_of(year: int, sub: int, frequency: str, year_start: int = 1) -> Period | None:
     """The reporting period (year, part of the year) of an indicator of this frequency, or None if
     there is no such period: an annual indicator has only whole years (sub 0), the others only
-    their parts (halves 1–2, quarters 1–4, months 1–12)."""
+    their parts (halves 1–2, quarters 1–4, months 1–12). ``year_start``: the month the reporting
+    year starts in (``year`` 2023 with year_start 4 is 2023/24); a month is stored as the calendar
+    month it is, whatever the reporting year."""
     if (sub == 0) != (frequency == Frequency.ANNUAL):
         return None
+    if frequency == Frequency.MONTHLY:
+        year_start = 1
     try:
-        return Period.of(year, sub, frequency)
+        return Period.of(year, sub, frequency, year_start)
     except ValueError:
         return None
 
@@ -218,6 +223,53 @@ def check_target(*, year: int, sub: int, frequency: str, period: tuple[int, int]
 # The size of Measurement.evidence_url (URLField's default max_length); a test checks the model.
 MAX_URL_LENGTH = 200
 _WEB_ADDRESS = re.compile(r"^https?://\S+$")
+
+
+# The longest public reason of a status override, in each language.
+OVERRIDE_REASON_MAX = 2000
+
+
+def check_override(
+    *,
+    year: int,
+    sub: int,
+    frequency: str,
+    period: tuple[int, int] | None,
+    status: str,
+    reason_bg: str,
+    reason_en: str = "",
+    context: bool = False,
+    decided_on: datetime.date | None = None,
+    today: datetime.date | None = None,
+) -> dict:
+    """A verifier's status for one period of an indicator: one of the statuses an override sets
+    (engine.OVERRIDE_STATUSES), a public reason, a period of the indicator within its plan's
+    period, decided no later than ``today``; never for a context indicator (it is not rated)."""
+    errors: dict = {}
+    if context:
+        _add(errors, "__all__", _("A context indicator is not rated, so its status cannot be overridden."))
+    if status not in {s.value for s in OVERRIDE_STATUSES}:
+        _add(errors, "status", _("Choose on track, at risk or off track."))
+    if not reason_bg.strip():
+        _add(errors, "reason_bg", _("Give the public reason for the assessment."))
+    for field, reason in (("reason_bg", reason_bg), ("reason_en", reason_en)):
+        if len(reason) > OVERRIDE_REASON_MAX:
+            _add(
+                errors, field,
+                _("The reason is too long: at most %(max)s characters.") % {"max": OVERRIDE_REASON_MAX},
+            )  # fmt: skip
+    if period is not None and not (period[0] <= year <= period[1]):
+        _add(
+            errors,
+            "year",
+            _("The year %(year)s is outside the plan's period %(start)s–%(end)s.")
+            % {"year": year, "start": period[0], "end": period[1]},
+        )
+    if period_of(year, sub, frequency) is None:
+        _add(errors, "sub", _("There is no such part of the year for this indicator's frequency."))
+    if decided_on is not None and today is not None and decided_on > today:
+        _add(errors, "decided_on", _("The date of the decision cannot be in the future."))
+    return errors
 
 
 def check_evidence_url(url: str) -> dict:

@@ -2,13 +2,14 @@
 
 import datetime
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from civitas.core.cache import ProcessCache
 from civitas.core.models import Membership, Municipality
@@ -20,12 +21,14 @@ from civitas.projects.models import Project
 
 from . import policy, reporting
 from .evaluation import (
+    effective_tolerance,
     evaluate,
     evaluation_date,
+    indicator_year_start,
     plan_end_date,
-    plan_tolerance,
     plan_tolerance_of,
     thresholds_for,
+    year_start_of,
 )
 from .models import (
     COUNTED_STATES,
@@ -34,6 +37,7 @@ from .models import (
     IndicatorChange,
     Measurement,
     MeasurementState,
+    StatusOverride,
     Target,
 )
 from .reporting import CalendarKind
@@ -45,6 +49,15 @@ class EvaluatedIndicator:
     indicator: Indicator
     result: engine.IndicatorResult | None
     error: str = ""  # why the engine cannot evaluate the passport (shown; translated when shown)
+    # Shown under an element it also serves (Indicator.also_elements): ``shared``, and the element
+    # it belongs to (None for a project's indicator).
+    shared: bool = False
+    shared_from: PlanElement | None = None
+
+    @property
+    def override(self) -> engine.StatusOverride | None:
+        """The verifier's status for the period assessed, shown beside the computed one."""
+        return self.result.override if self.result is not None else None
 
 
 @dataclass
@@ -53,6 +66,8 @@ class PlanEvaluation:
     plan_result: engine.NodeResult
     elements: dict[int, engine.NodeResult]  # by element id
     indicators: dict[int, list[EvaluatedIndicator]] = field(default_factory=dict)  # by element id
+    # Whether ``as_of`` was chosen (the page's as_of parameter) rather than the plan's default date.
+    chosen: bool = False
 
 
 # The columns the evaluation reads of a value: loading only these keeps a 300-indicator plan's
@@ -69,22 +84,40 @@ EVALUATED_FIELDS = (
 )
 
 
+def _by_indicator(rows) -> defaultdict[int, list]:
+    found = defaultdict(list)
+    for row in rows:
+        found[row.indicator_id].append(row)
+    return found
+
+
 def _evaluate_all(
-    indicators, targets, measurements, *, as_of, thresholds, years, tolerance: engine.Tolerance
+    indicators,
+    targets,
+    measurements,
+    overrides=(),
+    *,
+    as_of: datetime.date | None,
+    thresholds,
+    today: datetime.date | None = None,
 ) -> list[EvaluatedIndicator]:
-    """``tolerance``: the plan's tolerance for missing a target (evaluation.plan_tolerance)."""
-    targets_by = defaultdict(list)
-    for target in targets:
-        targets_by[target.indicator_id].append(target)
-    measurements_by = defaultdict(list)
-    for m in measurements:
-        measurements_by[m.indicator_id].append(m)
+    """Evaluate each indicator over its own plan's (or project's) years, reporting year and
+    tolerance for missing a target (reads its element's plan or its project and its municipality:
+    load them with it). ``as_of``: the date of the page; None = each indicator's own evaluation
+    date on ``today`` (evaluation.evaluation_date)."""
+    targets_by = _by_indicator(targets)
+    measurements_by = _by_indicator(measurements)
+    overrides_by = _by_indicator(overrides)
     evaluated = []
     for indicator in indicators:
+        years = indicator_period(indicator)
+        year_start = indicator_year_start(indicator)
         try:
             result = evaluate(
                 indicator, targets_by[indicator.pk], measurements_by[indicator.pk],
-                as_of=as_of, thresholds=thresholds, years=years, tolerance=tolerance,
+                as_of=as_of or evaluation_date(years[1] if years else None, today, year_start),
+                thresholds=thresholds, years=years, tolerance=plan_tolerance_of(indicator),
+                year_start=year_start, overrides=overrides_by[indicator.pk],
             )  # fmt: skip
             evaluated.append(EvaluatedIndicator(indicator, result))
         except ValueError as exc:
@@ -96,21 +129,48 @@ def _evaluate_all(
 _EVALUATED_PLANS = ProcessCache(32)
 
 
-def _plan_results(plan: Plan, tree: list[ElementNode], as_of: datetime.date):
-    """The evaluated indicators by element and the roll-up's results by node key."""
-    thresholds = thresholds_for(plan.municipality)
-    indicators = list(Indicator.objects.filter(element__plan=plan).order_by("position", "code", "pk"))
-    targets = Target.objects.filter(indicator__element__plan=plan)
-    measurements = Measurement.objects.filter(indicator__element__plan=plan, state__in=COUNTED_STATES).only(
-        *EVALUATED_FIELDS
+def _plan_indicators(plan: Plan) -> list[Indicator]:
+    """The plan's own indicators and those of the municipality's other public plans and projects
+    that also serve one of its elements, with their plans, projects and the elements they also
+    serve: two queries."""
+    shared = Q(also_elements__plan=plan) & (
+        Q(element__isnull=True) | Q(element__plan__status__in=PUBLIC_PLAN_STATUSES)
     )
+    indicators = list(
+        Indicator.objects.filter(Q(element__plan=plan) | shared)
+        .distinct()
+        .select_related("element__plan", "project")
+        .prefetch_related(Prefetch("also_elements", queryset=PlanElement.objects.select_related("plan")))
+        .order_by("position", "code", "pk")
+    )
+    for indicator in indicators:
+        indicator.municipality = plan.municipality
+        if indicator.element is not None and indicator.element.plan_id == plan.pk:
+            indicator.element.plan = plan
+    return indicators
+
+
+def _plan_results(plan: Plan, tree: list[ElementNode], as_of: datetime.date):
+    """The evaluated indicators by element and the roll-up's results by node key. An indicator
+    that also serves other elements of the plan is listed (and counted) under each of them."""
+    thresholds = thresholds_for(plan.municipality)
+    indicators = _plan_indicators(plan)
+    ids = [indicator.pk for indicator in indicators]
     evaluated = _evaluate_all(
-        indicators, targets, measurements, as_of=as_of, thresholds=thresholds,
-        years=(plan.period_start, plan.period_end), tolerance=plan_tolerance(plan),
+        indicators,
+        Target.objects.filter(indicator_id__in=ids),
+        Measurement.objects.filter(indicator_id__in=ids, state__in=COUNTED_STATES).only(*EVALUATED_FIELDS),
+        StatusOverride.objects.filter(indicator_id__in=ids),
+        as_of=as_of, thresholds=thresholds,
     )  # fmt: skip
     by_element = defaultdict(list)
     for item in evaluated:
-        by_element[item.indicator.element_id].append(item)
+        element = item.indicator.element
+        if element is not None and element.plan_id == plan.pk:
+            by_element[element.pk].append(item)
+        for other in item.indicator.also_elements.all():
+            if other.plan_id == plan.pk and other.pk != item.indicator.element_id:
+                by_element[other.pk].append(replace(item, shared=True, shared_from=element))
 
     def node(n: ElementNode) -> engine.Node:
         return engine.Node(
@@ -123,26 +183,35 @@ def _plan_results(plan: Plan, tree: list[ElementNode], as_of: datetime.date):
     return dict(by_element), engine.evaluate_tree(root, thresholds)
 
 
+def plan_as_of(plan: Plan, today: datetime.date | None = None) -> datetime.date:
+    """The date the plan is evaluated on unless one is chosen (evaluation.evaluation_date)."""
+    return evaluation_date(plan.period_end, today, year_start_of(plan, plan.municipality))
+
+
 def plan_evaluation(
     plan: Plan,
     tree: list[ElementNode],
     *,
     today: datetime.date | None = None,
+    as_of: datetime.date | None = None,
     planning_version: int | None = None,
 ) -> PlanEvaluation:
-    """Evaluate every indicator of the plan and roll the scores up its goal tree: three queries.
+    """Evaluate every indicator of the plan and roll the scores up its goal tree: six queries.
 
     Each node of ``tree`` also gets its ``result`` and its own ``indicators``, for the plan page.
+    ``as_of``: the date chosen on the page; default the plan's evaluation date (``plan_as_of``).
     Given the municipality's current ``planning_version`` (which every change to what the evaluation reads moves on), the
     evaluation is kept in this process and reused, without a query, until the next change.
     """
-    as_of = evaluation_date(plan.period_end, today)
+    chosen = as_of is not None
+    as_of = as_of or plan_as_of(plan, today)
     key = None
     if planning_version is not None:
-        # A draft's changes do not move the version: its fields the evaluation reads are in the key.
+        # A draft's changes do not move the version: its fields the evaluation reads are in the key;
+        # the overrides' reasons are in the active language.
         key = (
             plan.municipality_id, planning_version, plan.pk, plan.period_start, plan.period_end,
-            plan.tolerance_amount, plan.tolerance_unit, as_of,
+            plan.tolerance_amount, plan.tolerance_unit, plan.year_start_month, as_of, get_language(),
         )  # fmt: skip
     found = _EVALUATED_PLANS.get(key) if key else None
     if found is None:
@@ -165,6 +234,7 @@ def plan_evaluation(
         plan_result=plan_result,
         elements={int(key): value for key, value in results.items()},
         indicators=dict(by_element),
+        chosen=chosen,
     )
 
 
@@ -182,6 +252,7 @@ def indicator_get(*, municipality, code: str, include_unpublished: bool = False)
         and not include_unpublished
     ):
         raise Http404("No such indicator")
+    indicator.municipality = municipality
     return indicator
 
 
@@ -193,81 +264,113 @@ class IndicatorDetail:
     measurements: list[Measurement]  # the published ones, for the public table
     history: list[IndicatorChange]
     years: tuple[int, int] | None
+    overrides: list[StatusOverride] = field(default_factory=list)
+    as_of: datetime.date | None = None
+    chosen: bool = False  # whether ``as_of`` was chosen on the page
+    also_elements: list[PlanElement] = field(default_factory=list)  # with their plans
+
+    @property
+    def year_start(self) -> int:
+        return indicator_year_start(self.indicator)
+
+    @property
+    def tolerance(self) -> engine.Tolerance:
+        """The tolerance for missing a target that rates it: its own, else its plan's."""
+        return effective_tolerance(self.indicator)[0]
+
+    @property
+    def tolerance_is_plans(self) -> bool:
+        return effective_tolerance(self.indicator)[1]
+
+    @property
+    def target_rows(self) -> list[tuple[str, Target]]:
+        """The targets with their periods as the pages write them."""
+        return [(self.period_label(t.year, t.sub), t) for t in self.targets]
+
+    def period_label(self, year: int, sub: int) -> str:
+        """A period of this indicator as the pages write it (2023/24-Q1 in a reporting year from April)."""
+        if sub == 0:  # a whole year (a target of an indicator reported more often)
+            return engine.Period(year, year_start=self.year_start).label
+        period = period_of(year, sub, self.indicator.frequency, self.year_start)
+        return period.label if period else f"{year}/{sub}"
+
+
+def indicator_as_of(indicator: Indicator, today: datetime.date | None = None) -> datetime.date:
+    """The date the indicator is evaluated on unless one is chosen."""
+    years = indicator_period(indicator)
+    return evaluation_date(years[1] if years else None, today, indicator_year_start(indicator))
 
 
 def indicator_detail(
-    indicator: Indicator, *, public: bool = True, today: datetime.date | None = None
+    indicator: Indicator,
+    *,
+    public: bool = True,
+    today: datetime.date | None = None,
+    as_of: datetime.date | None = None,
 ) -> IndicatorDetail:
-    """Everything the indicator page shows: three queries besides the indicator itself."""
+    """Everything the indicator page shows: six queries besides the indicator itself."""
     years = indicator_period(indicator)
-    as_of = evaluation_date(years[1] if years else None, today)
+    chosen = as_of is not None
+    as_of = as_of or indicator_as_of(indicator, today)
     targets = list(indicator.targets.all())
     measurements = list(indicator.measurements.filter(state__in=COUNTED_STATES))
+    overrides = list(indicator.overrides.select_related("decided_by"))
+    also = list(
+        indicator.also_elements.select_related("plan").order_by("plan__position", "plan_id", "position")
+    )
+    if public:
+        also = [e for e in also if e.plan.status in PUBLIC_PLAN_STATUSES]
     history = indicator.changes.all()
     if public:
         history = history.filter(is_public=True)
     evaluated = _evaluate_all(
-        [indicator], targets, measurements, as_of=as_of, thresholds=thresholds_for(indicator.municipality),
-        years=years, tolerance=plan_tolerance_of(indicator),
+        [indicator], targets, measurements, overrides, as_of=as_of,
+        thresholds=thresholds_for(indicator.municipality),
     )[0]  # fmt: skip
     return IndicatorDetail(
         indicator=indicator, evaluated=evaluated, targets=targets, measurements=measurements,
-        history=list(history.select_related("changed_by")), years=years,
+        history=list(history.select_related("changed_by")), years=years, overrides=overrides,
+        as_of=as_of, chosen=chosen, also_elements=also,
     )  # fmt: skip
 
 
 def project_indicators(project, *, today: datetime.date | None = None) -> list[EvaluatedIndicator]:
-    """A project's own indicators, evaluated: three queries."""
+    """A project's own indicators, evaluated: four queries."""
     indicators = list(Indicator.objects.filter(project=project).order_by("position", "code", "pk"))
     if not indicators:
         return []
     for indicator in indicators:
         indicator.project = project  # already loaded: no query per indicator
-    years = indicator_period(indicators[0])
+        indicator.municipality = project.municipality
+    ids = [indicator.pk for indicator in indicators]
     return _evaluate_all(
         indicators,
-        Target.objects.filter(indicator__project=project),
-        Measurement.objects.filter(indicator__project=project, state__in=COUNTED_STATES).only(
-            *EVALUATED_FIELDS
-        ),
-        as_of=evaluation_date(years[1] if years else None, today),
+        Target.objects.filter(indicator_id__in=ids),
+        Measurement.objects.filter(indicator_id__in=ids, state__in=COUNTED_STATES).only(*EVALUATED_FIELDS),
+        StatusOverride.objects.filter(indicator_id__in=ids),
+        as_of=None,
         thresholds=thresholds_for(project.municipality),
-        years=years,
-        tolerance=plan_tolerance(None),  # a project has no plan
+        today=today,
     )
 
 
 def indicators_evaluation(indicators, *, today: datetime.date | None = None) -> list[EvaluatedIndicator]:
-    """Evaluate any set of indicators (of one municipality), each over its own plan's or
-    project's years: two queries besides the indicators themselves."""
+    """Evaluate any set of indicators (of one municipality, loaded with their plans or projects
+    and municipality), each over its own plan's or project's years: three queries besides the
+    indicators themselves."""
     indicators = list(indicators)
     if not indicators:
         return []
     ids = [indicator.pk for indicator in indicators]
-    targets = defaultdict(list)
-    for target in Target.objects.filter(indicator_id__in=ids):
-        targets[target.indicator_id].append(target)
-    measurements = defaultdict(list)
-    for m in Measurement.objects.filter(indicator_id__in=ids, state__in=COUNTED_STATES).only(
-        *EVALUATED_FIELDS
-    ):
-        measurements[m.indicator_id].append(m)
-    thresholds = thresholds_for(indicators[0].municipality)
-    evaluated = []
-    for indicator in indicators:
-        years = indicator_period(indicator)
-        evaluated.extend(
-            _evaluate_all(
-                [indicator],
-                targets[indicator.pk],
-                measurements[indicator.pk],
-                as_of=evaluation_date(years[1] if years else None, today),
-                thresholds=thresholds,
-                years=years,
-                tolerance=plan_tolerance_of(indicator),
-            )  # fmt: skip
-        )
-    return evaluated
+    return _evaluate_all(
+        indicators,
+        Target.objects.filter(indicator_id__in=ids),
+        Measurement.objects.filter(indicator_id__in=ids, state__in=COUNTED_STATES).only(*EVALUATED_FIELDS),
+        StatusOverride.objects.filter(indicator_id__in=ids),
+        as_of=None,
+        thresholds=thresholds_for(indicators[0].municipality),
+        today=today,
+    )
 
 
 # Staff pages ----------------------------------------------------------------------------------
@@ -302,6 +405,26 @@ def staff_measurement_get(*, municipality: Municipality, pk: int) -> Measurement
     return measurement
 
 
+def override_of_period(indicator: Indicator, *, year: int, sub: int) -> StatusOverride | None:
+    return StatusOverride.objects.filter(indicator=indicator, year=year, sub=sub).first()
+
+
+@dataclass
+class OverrideRow:
+    override: StatusOverride
+    period_label: str
+
+
+def indicator_overrides(indicator: Indicator) -> list[OverrideRow]:
+    """The verifiers' statuses of the indicator's periods with who decided them: one query."""
+    year_start = indicator_year_start(indicator)
+    rows = []
+    for override in indicator.overrides.select_related("decided_by"):
+        period = period_of(override.year, override.sub, indicator.frequency, year_start)
+        rows.append(OverrideRow(override, period.label if period else f"{override.year}/{override.sub}"))
+    return rows
+
+
 def measurement_of_period(indicator: Indicator, *, year: int, sub: int) -> Measurement | None:
     return Measurement.objects.filter(indicator=indicator, year=year, sub=sub).first()
 
@@ -309,6 +432,16 @@ def measurement_of_period(indicator: Indicator, *, year: int, sub: int) -> Measu
 def attachable_projects(*, municipality: Municipality) -> QuerySet[Project]:
     """The projects an indicator may be attached to, for the passport form."""
     return Project.objects.filter(municipality=municipality).order_by("code", "pk")
+
+
+def elements_of(*, municipality: Municipality, ids) -> list[PlanElement]:
+    """The municipality's plan elements with these ids, with their plans (the passport's "also
+    serves"): one query, none without ids."""
+    if not ids:
+        return []
+    return list(
+        PlanElement.objects.filter(plan__municipality=municipality, pk__in=ids).select_related("plan")
+    )
 
 
 def attachment(*, municipality: Municipality, kind: str, pk: int) -> dict:
@@ -405,9 +538,10 @@ def indicator_periods(indicator: Indicator, *, today: datetime.date | None = Non
     its deadline: one query."""
     today = today or timezone.localdate()
     years = indicator_period(indicator)
+    year_start = indicator_year_start(indicator)
     stored = {}
     for m in indicator.measurements.select_related("entered_by", "approved_by"):
-        period = period_of(m.year, m.sub, indicator.frequency)
+        period = period_of(m.year, m.sub, indicator.frequency, year_start)
         if period is not None:
             stored[period] = m
     days = settings.CIVITAS_REPORTING_DEADLINE_DAYS
@@ -419,9 +553,10 @@ def indicator_periods(indicator: Indicator, *, today: datetime.date | None = Non
             states={p: m.state for p, m in stored.items()},
             today=today,
             deadline_days=days,
+            year_start=year_start,
         )  # fmt: skip
     }
-    periods = reporting.periods(indicator.frequency, years) if years else []
+    periods = reporting.periods(indicator.frequency, years, year_start) if years else []
     periods = sorted(set(periods) | set(stored))
     return [PeriodRow(p, stored.get(p), reporting.deadline(p, days), due.get(p, "")) for p in periods]
 
@@ -483,8 +618,11 @@ def reporting_calendar(
         "indicator_id", "year", "sub", "state"
     )
     frequency = {i.pk: i.frequency for i in indicators}
+    for indicator in indicators:
+        indicator.municipality = municipality  # already loaded: no query per indicator
+    year_starts = {i.pk: indicator_year_start(i) for i in indicators}
     for indicator_id, year, sub, state in rows:
-        period = period_of(year, sub, frequency[indicator_id])
+        period = period_of(year, sub, frequency[indicator_id], year_starts[indicator_id])
         if period is None:
             continue
         states[indicator_id][period] = state
@@ -495,15 +633,16 @@ def reporting_calendar(
     entries = []
     for indicator in indicators:
         years = indicator_period(indicator)
+        year_start = year_starts[indicator.pk]
         for item in reporting.due_items(
             frequency=indicator.frequency, years=years, states=states[indicator.pk], today=today,
-            deadline_days=days,
+            deadline_days=days, year_start=year_start,
         ):  # fmt: skip
             entries.append(CalendarEntry(indicator, item.period, item.deadline, item.kind, item.state))
-        as_of = evaluation_date(years[1] if years else None, today)
+        as_of = evaluation_date(years[1] if years else None, today, year_start)
         if reporting.is_stale(
             frequency=indicator.frequency, published=published[indicator.pk], as_of=as_of, grace_days=grace,
-            plan_end=plan_end_date(years[1] if years else None),
+            plan_end=plan_end_date(years[1] if years else None, year_start),
         ):  # fmt: skip
             last = max(published[indicator.pk])
             entries.append(
@@ -560,7 +699,13 @@ def pending_measurements(*, municipality) -> QuerySet[Measurement]:
     """The verifier's queue as a query, for a page of it (the queue can hold thousands)."""
     return (
         Measurement.objects.filter(indicator__municipality=municipality, state__in=["submitted", "approved"])
-        .select_related("indicator__element__plan", "indicator__project", "entered_by", "approved_by")
+        .select_related(
+            "indicator__element__plan",
+            "indicator__project",
+            "indicator__municipality",
+            "entered_by",
+            "approved_by",
+        )
         .order_by("-state", "submitted_at", "pk")
     )
 
@@ -573,8 +718,9 @@ def with_period_labels(measurements) -> list[Measurement]:
 
 
 def period_label(m: Measurement) -> str:
-    """The period of a measurement as pages write it (2020, 2020-Q3, …)."""
-    period = period_of(m.year, m.sub, m.indicator.frequency)
+    """The period of a measurement as pages write it (2020, 2020-Q3, 2023/24-Q1 …); reads its
+    indicator's plan and municipality (load them with it)."""
+    period = period_of(m.year, m.sub, m.indicator.frequency, indicator_year_start(m.indicator))
     return period.label if period else f"{m.year}/{m.sub}"
 
 

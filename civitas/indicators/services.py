@@ -31,8 +31,8 @@ from civitas.plans.models import PlanElement
 from civitas.projects.models import Project
 
 from . import policy, rules
-from .evaluation import spec_for
-from .models import Indicator, IndicatorChange, Measurement, MeasurementState, Target
+from .evaluation import indicator_year_start, spec_for
+from .models import Indicator, IndicatorChange, Measurement, MeasurementState, StatusOverride, Target
 from .passport import IndicatorPassport
 from .rules import indicator_period, period_of
 
@@ -66,7 +66,10 @@ def indicator_create(
     project: Project | None = None,
     passport: IndicatorPassport,
     targets: list[dict] | None = None,
+    also_elements: Sequence[PlanElement] = (),
 ) -> Indicator:
+    """A new indicator on a plan element or a project; ``also_elements``: other elements (of any plan
+    of the municipality) it also serves, counted in their roll-ups too."""
     policy.require_edit_passports(actor, municipality)
     errors: dict = {}
     if (element is None) == (project is None):
@@ -84,9 +87,35 @@ def indicator_create(
     for target in targets or []:
         _target_write(indicator=indicator, **target)
     _check_evaluable(indicator)
+    _set_also_elements(indicator, also_elements)
     content.changed(municipality, Content.PLANNING)
-    audit_record(actor=actor, municipality=municipality, action="create", obj=indicator)
+    audit_record(
+        actor=actor, municipality=municipality, action="create", obj=indicator,
+        changes={"also_elements": [e.code for e in also_elements]} if also_elements else None,
+    )  # fmt: skip
     return indicator
+
+
+def _set_also_elements(indicator: Indicator, elements: Sequence[PlanElement]) -> dict:
+    """Make the elements the indicator also serves exactly ``elements``; the change, for the audit log."""
+    errors = []
+    for element in elements:
+        if element.plan.municipality_id != indicator.municipality_id:
+            errors.append(
+                _("The plan element %(code)s belongs to another municipality.") % {"code": element.code}
+            )
+        elif element.pk == indicator.element_id:
+            errors.append(
+                _("The indicator already serves %(code)s, the element it belongs to.")
+                % {"code": element.code}
+            )
+    if errors:
+        raise ValidationError({"also_elements": errors})
+    before = {pk: code for pk, code in indicator.also_elements.values_list("pk", "code")}
+    if set(before) == {element.pk for element in elements}:
+        return {}
+    indicator.also_elements.set(elements)
+    return {"also_elements": [sorted(before.values()), sorted(element.code for element in elements)]}
 
 
 @transaction.atomic
@@ -112,16 +141,28 @@ def indicator_edit(
     passport: IndicatorPassport,
     targets: list[dict],
     reason: str = "",
+    also_elements: Sequence[PlanElement] | None = None,
 ) -> Indicator:
     """Change a passport and its targets together, as the staff edit page does: ``targets`` is the
     whole new list ({year, sub, value, is_final}); a changed or removed target, like a changed
-    baseline, needs the reason and is kept in the history. All or nothing."""
+    baseline, needs the reason and is kept in the history; ``also_elements``: the whole new list
+    of other elements it serves (None: unchanged). All or nothing."""
     policy.require_edit_passports(actor, indicator.municipality)
     _update_fields(
         actor=actor, indicator=indicator, expected_version=expected_version, reason=reason, passport=passport
     )
     _targets_apply(actor=actor, indicator=indicator, targets=targets, reason=reason)
     _check_evaluable(indicator)
+    if also_elements is not None:
+        shared = _set_also_elements(indicator, also_elements)
+        if shared:
+            audit_record(
+                actor=actor,
+                municipality=indicator.municipality,
+                action="update",
+                obj=indicator,
+                changes=shared,
+            )
     return indicator
 
 
@@ -651,7 +692,7 @@ def _shown(measurement: Measurement) -> str:
 
 
 def _period_text(indicator: Indicator, year: int, sub: int) -> str:
-    period = period_of(year, sub, indicator.frequency)
+    period = period_of(year, sub, indicator.frequency, indicator_year_start(indicator))
     return period.label if period else f"{year}/{sub}"
 
 
@@ -804,3 +845,93 @@ def _publish_from_document(*, actor, municipality, items, document, document_url
     if created or updated:
         content.changed(municipality, Content.PLANNING)
     return {}
+
+
+# Status overrides ---------------------------------------------------------------------------------
+
+
+def _override_changes(override: StatusOverride | None) -> dict:
+    if override is None:
+        return {}
+    return {
+        "period": [override.year, override.sub], "status": override.status, "reason_bg": override.reason_bg,
+        "reason_en": override.reason_en, "decided_on": override.decided_on.isoformat(),
+    }  # fmt: skip
+
+
+def _override_locked(indicator: Indicator, year: int, sub: int) -> StatusOverride | None:
+    return StatusOverride.objects.select_for_update().filter(indicator=indicator, year=year, sub=sub).first()
+
+
+def _check_override_version(found: StatusOverride | None, expected_version: int | None) -> None:
+    """An override is replaced, never changed in place, so its id is its version: the editor's form
+    carries the id it saw (0 when there was none), and a change made meanwhile is not overwritten."""
+    if expected_version is not None and (found.pk if found else 0) != expected_version:
+        raise ConflictError()
+
+
+@transaction.atomic
+def override_set(
+    *, actor, indicator: Indicator, year: int, sub: int = 0, status: str, reason_bg: str, reason_en: str = "",
+    decided_on: datetime.date | None = None, expected_version: int | None = None,
+) -> StatusOverride:  # fmt: skip
+    """A verifier's status for one period of the indicator, with its public reason: shown beside
+    the computed status, never replacing it. Replaces the period's earlier override (kept in the
+    audit log). ``decided_on``: when the authority made the judgement (default today; the date of
+    a published report for a past one): an evaluation as of an earlier date does not know it.
+    ``expected_version``: the id of the override the verifier saw (0 = none)."""
+    policy.require_override(actor, indicator.municipality)
+    reason_bg, reason_en = reason_bg.strip(), reason_en.strip()
+    context = False
+    try:
+        context = spec_for(indicator, indicator.targets.all()).context
+    except ValueError:
+        pass  # a passport that cannot be evaluated yet may still be judged
+    _raise(
+        rules.check_override(
+            year=year,
+            sub=sub,
+            frequency=indicator.frequency,
+            period=indicator_period(indicator),
+            status=status,
+            reason_bg=reason_bg,
+            reason_en=reason_en,
+            context=context,
+            decided_on=decided_on,
+            today=timezone.localdate(),
+        )
+    )
+    found = _override_locked(indicator, year, sub)
+    _check_override_version(found, expected_version)
+    before = _override_changes(found)
+    if found is not None:
+        found.delete()
+    override = StatusOverride.objects.create(
+        indicator=indicator, year=year, sub=sub, status=status, reason_bg=reason_bg, reason_en=reason_en,
+        decided_on=decided_on or timezone.localdate(), decided_by=_user(actor),
+    )  # fmt: skip
+    content.changed(indicator.municipality, Content.PLANNING)
+    audit_record(
+        actor=actor, municipality=indicator.municipality, action="override" if found is None else "update",
+        obj=override, changes={"before": before, "after": _override_changes(override)},
+    )  # fmt: skip
+    return override
+
+
+@transaction.atomic
+def override_remove(
+    *, actor, indicator: Indicator, year: int, sub: int = 0, expected_version: int | None = None
+) -> None:
+    """Withdraw the verifier's status of a period: the computed status stands alone again. The
+    removed override is recorded in the audit log."""
+    policy.require_override(actor, indicator.municipality)
+    found = _override_locked(indicator, year, sub)
+    _check_override_version(found, expected_version)
+    if found is None:
+        raise ValidationError({"__all__": [_("There is no assessment of this period to remove.")]})
+    removed = _override_changes(found)
+    audit_record(
+        actor=actor, municipality=indicator.municipality, action="delete", obj=found, changes=removed
+    )
+    found.delete()
+    content.changed(indicator.municipality, Content.PLANNING)

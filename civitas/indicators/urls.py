@@ -47,6 +47,8 @@ staff_patterns = (
         path("indicator/<str:code>/", manage_views.indicator_values, name="values"),
         path("indicator/<str:code>/edit/", manage_views.indicator_edit, name="edit"),
         path("indicator/<str:code>/value/", manage_views.measurement_edit, name="value"),
+        path("indicator/<str:code>/assess/", manage_views.override_edit, name="assess"),
+        path("indicator/<str:code>/assess/remove/", manage_views.override_remove, name="assess_remove"),
     ],
     "indicators",
 )

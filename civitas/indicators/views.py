@@ -2,7 +2,7 @@
 public history) and the exports of a plan's indicators with their published values. The staff's
 pages are in manage_views.py."""
 
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import render
 
 from civitas.core.cache import cached_public_page
@@ -10,7 +10,7 @@ from civitas.core.charts import render_svg
 from civitas.core.tenancy import with_municipality
 from civitas.plans import selectors as plan_selectors
 
-from . import exports, policy, selectors
+from . import exports, forms, policy, selectors
 from .presentation import NOTE_LABELS, indicator_chart
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -18,13 +18,14 @@ CSV = "text/csv; charset=utf-8"
 
 
 @with_municipality
-@cached_public_page
+@cached_public_page(params=("as_of",), valid=forms.as_of_is_valid)
 def indicator_detail(request, municipality, code):
     include_unpublished = policy.can_view_back_office(request.user, municipality)
     indicator = selectors.indicator_get(
         municipality=municipality, code=code, include_unpublished=include_unpublished
     )
-    detail = selectors.indicator_detail(indicator)
+    as_of_form, as_of = forms.chosen_as_of(request.GET)
+    detail = selectors.indicator_detail(indicator, as_of=as_of)
     chart_svg = None
     if detail.evaluated.result is not None:
         chart = indicator_chart(name=indicator.name, unit=indicator.unit, result=detail.evaluated.result)
@@ -36,6 +37,7 @@ def indicator_detail(request, municipality, code):
             "nav": "plans",
             "indicator": indicator,
             "detail": detail,
+            "as_of_form": as_of_form,
             "result": detail.evaluated.result,
             "chart_svg": chart_svg,
             "notes": [
@@ -51,7 +53,12 @@ def plan_export(request, municipality, plan, fmt):
     """A plan's indicators with their published values, evaluation and public history."""
     include_drafts = policy.can_see_draft_plans(request.user, municipality)
     plan = plan_selectors.plan_get(municipality=municipality, slug=plan, include_drafts=include_drafts)
-    return export_response(request, municipality, exports.plan_export_set(plan, public=True), fmt)
+    as_of_form, as_of = forms.chosen_as_of(request.GET)
+    if as_of_form.errors:
+        return HttpResponseBadRequest(as_of_form.errors["as_of"][0], content_type="text/plain; charset=utf-8")
+    return export_response(
+        request, municipality, exports.plan_export_set(plan, public=True, as_of=as_of), fmt
+    )
 
 
 # Downloads (also the staff's exports and templates) ------------------------------------------------

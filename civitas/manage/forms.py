@@ -1,16 +1,12 @@
-"""The back office's own forms: the platform's new municipality, and a municipality's staff
-(inviting a person with a role, changing a role). The services validate; these check types."""
+"""The back office's own forms: the platform's new municipality, a municipality's staff (inviting a
+person with a role, changing a role) and its evaluation settings. The services validate; these
+check types."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from civitas.core.models import Role
-
-MONTHS = [
-    (1, _("January")), (2, _("February")), (3, _("March")), (4, _("April")), (5, _("May")), (6, _("June")),
-    (7, _("July")), (8, _("August")), (9, _("September")), (10, _("October")), (11, _("November")),
-    (12, _("December")),
-]  # fmt: skip
+from civitas.core.models import Municipality, Role
+from civitas.plans.forms import year_start_field
 
 
 class MunicipalityForm(forms.Form):
@@ -24,10 +20,9 @@ class MunicipalityForm(forms.Form):
         label=_("EKATTE code"), max_length=5, required=False, help_text=_("Five digits.")
     )
     nuts = forms.CharField(label=_("NUTS code"), max_length=5, required=False, help_text=_("e.g. BG421"))
-    year_start_month = forms.TypedChoiceField(
-        label=_("The reporting year starts in"), choices=MONTHS, coerce=int, initial=1,
-        help_text=_("January for the calendar year; April for April to March."),
-    )  # fmt: skip
+    year_start_month = year_start_field(
+        required=True, help_text=_("January for the calendar year; April for April to March.")
+    )
     email = forms.EmailField(label=_("Public e-mail address"), required=False)
 
 
@@ -49,3 +44,26 @@ class StaffInviteForm(forms.Form):
 
 class RoleChangeForm(forms.Form):
     role = forms.ChoiceField(label=_("New role"), choices=Role.choices)
+
+
+class EvaluationSettingsForm(forms.ModelForm):
+    """How the municipality's indicators are rated (core.services.municipality_evaluation_update)."""
+
+    class Meta:
+        model = Municipality
+        fields = ["on_track_threshold", "at_risk_threshold", "stale_grace_days", "year_start_month"]
+        help_texts = {
+            "on_track_threshold": _("A progress ratio at or above it is on track (e.g. 0.85)."),
+            "at_risk_threshold": _("At or above it at risk, below it off track (e.g. 0.60)."),
+            "stale_grace_days": _("Days after the next value was due before an indicator is stale."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year_start_month"] = year_start_field(
+            required=True,
+            help_text=_(
+                "January for calendar years; April for April–March years (periods are then written "
+                "2023/24, 2023/24-Q1). A plan may set its own."
+            ),
+        )

@@ -17,6 +17,7 @@ urlpatterns = [
     path("staff/", views.staff, name="staff"),
     path("staff/<int:pk>/role/", views.staff_role_change, name="staff_role_change"),
     path("staff/<int:pk>/revoke/", views.staff_role_revoke, name="staff_role_revoke"),
+    path("settings/evaluation/", views.evaluation_settings, name="evaluation_settings"),
     *plan_urls.staff_patterns,
     *project_urls.staff_patterns,
     *planfile_urls.staff_patterns,

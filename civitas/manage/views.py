@@ -2,6 +2,8 @@
 staff page of a municipality's administrators (people and their roles); and the platform's page
 of municipalities, for platform superusers. The staff pages of each app are its ``manage_views``."""
 
+import copy
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,7 +18,7 @@ from civitas.core import services as core_services
 from civitas.core.forms import run_service
 from civitas.core.models import Membership, Role
 from civitas.core.permissions import Action, allowed_actions, roles_of
-from civitas.core.staff import form_status, refused, render_confirm_delete
+from civitas.core.staff import form_status, refused, render_confirm_delete, render_form
 from civitas.core.tenancy import staff_view
 from civitas.plans import selectors as plan_selectors
 from civitas.projects import selectors as project_selectors
@@ -142,3 +144,19 @@ def staff_role_revoke(request, municipality, pk):
         return redirect("manage:staff", municipality=municipality.slug)
     name = f"{membership.user.email or membership.user.get_username()} · {membership.get_role_display()}"
     return render_confirm_delete(request, name=name, back=reverse("manage:staff", args=[municipality.slug]))
+
+
+@staff_view(Action.MANAGE_MUNICIPALITY)
+def evaluation_settings(request, municipality):
+    """How the municipality's indicators are rated: thresholds, grace period, reporting year."""
+    form = forms.EvaluationSettingsForm(request.POST or None, instance=copy.copy(municipality))
+    back = reverse("manage:dashboard", args=[municipality.slug])
+    if request.method == "POST" and form.is_valid():
+        if run_service(form, lambda: core_services.municipality_evaluation_update(
+            actor=request.user, municipality=municipality, **form.cleaned_data)):  # fmt: skip
+            messages.success(request, _("The evaluation settings were saved."))
+            return redirect(back)
+    return render_form(
+        request, title=_("How indicators are rated"), form=form, back=back,
+        intro=_("These settings apply to every plan of the municipality; a plan may set its own reporting year."),
+    )  # fmt: skip

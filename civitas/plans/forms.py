@@ -2,9 +2,21 @@
 the services check the rules."""
 
 from django import forms
+from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 
 from .models import FinancialLine, Plan, PlanElement, PlanStatus
+
+
+def year_start_field(*, required: bool, empty_label=None, help_text="") -> forms.TypedChoiceField:
+    """The month a reporting year starts in, by its name."""
+    choices: list[tuple[object, object]] = [(number, name) for number, name in MONTHS.items()]
+    if empty_label is not None:
+        choices = [("", empty_label), *choices]
+    return forms.TypedChoiceField(
+        label=_("Reporting year starts in"), choices=choices, coerce=int, empty_value=None, required=required,
+        help_text=help_text,
+    )  # fmt: skip
 
 
 class VersionedForm(forms.ModelForm):
@@ -27,7 +39,7 @@ class PlanForm(VersionedForm):
         fields = [
             "title_bg", "title_en", "slug", "kind", "period_start", "period_end", "vision_bg", "vision_en",
             "description_bg", "description_en", "adopted_by", "tolerance_amount", "tolerance_unit", "currency",
-            "position", "is_sample",
+            "year_start_month", "position", "is_sample",
         ]  # fmt: skip
         widgets = {
             "vision_bg": forms.Textarea(attrs={"rows": 4}),
@@ -46,6 +58,14 @@ class PlanForm(VersionedForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["currency"].required = False  # not sent: the plan keeps its own (new plans: euro)
+        self.fields["year_start_month"] = year_start_field(
+            required=False,
+            empty_label=_("As the municipality's"),
+            help_text=_(
+                "The month the plan's reporting years start in: January for calendar years, April for "
+                "April–March years (periods are then written 2023/24, 2023/24-Q1)."
+            ),
+        )
         levels = (
             self.instance.level_names
             if self.instance.pk
@@ -130,3 +150,25 @@ class FinancialLineForm(VersionedForm):
         data = {field: self.cleaned_data[field] for field in self.Meta.fields}
         data["element"] = self.elements.get(self.cleaned_data["element"] or "")
         return data
+
+
+class AssessmentForm(forms.Form):
+    """An element's assessment of one year: what was done, what held it back, and whether to publish."""
+
+    achieved_bg = forms.CharField(
+        label=_("What was done (Bulgarian)"), widget=forms.Textarea(attrs={"rows": 5}), required=False
+    )
+    achieved_en = forms.CharField(
+        label=_("What was done (English)"), widget=forms.Textarea(attrs={"rows": 5}), required=False
+    )
+    obstacles_bg = forms.CharField(
+        label=_("What held it back (Bulgarian)"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+    obstacles_en = forms.CharField(
+        label=_("What held it back (English)"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+    publish = forms.BooleanField(
+        label=_("Published: shown on the plan's page"), required=False,
+        help_text=_("Leave it unticked to keep the assessment for staff until it is ready."),
+    )  # fmt: skip
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)

@@ -242,3 +242,52 @@ def financial_line_delete(request, municipality, plan, pk):
         ]
     )
     return render_confirm_delete(request, name=name, back=_financial_page(municipality, plan))
+
+
+# Annual assessments ----------------------------------------------------------------------------
+
+
+@staff_view(Action.EDIT_PLAN)
+def element_assessments(request, municipality, plan, pk):
+    """The element's years, each with its assessment (published or not) and a link to write it."""
+    plan = _plan(municipality, plan)
+    element = _element(plan, pk)
+    element.plan = plan
+    return render(
+        request,
+        "plans/manage/element_assessments.html",
+        {
+            "nav": "manage",
+            "plan": plan,
+            "element": element,
+            "years": selectors.element_assessment_years(element),
+        },
+    )
+
+
+@staff_view(Action.EDIT_PLAN)
+def assessment_edit(request, municipality, plan, pk, year):
+    plan = _plan(municipality, plan)
+    element = _element(plan, pk)
+    element.plan = plan
+    found = selectors.element_assessment_get(element=element, year=year)
+    initial = {"version": found.version if found else 0}
+    if found is not None:
+        initial.update(
+            achieved_bg=found.achieved_bg, achieved_en=found.achieved_en, obstacles_bg=found.obstacles_bg,
+            obstacles_en=found.obstacles_en, publish=found.is_published,
+        )  # fmt: skip
+    form = forms.AssessmentForm(request.POST or None, initial=initial)
+    back = reverse("manage:element_assessments", args=[municipality.slug, plan.slug, element.pk])
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if run_service(form, lambda: services.assessment_save(
+            actor=request.user, element=element, year=year, achieved_bg=data["achieved_bg"],
+            achieved_en=data["achieved_en"], obstacles_bg=data["obstacles_bg"], obstacles_en=data["obstacles_en"],
+            publish=data["publish"], expected_version=edited_version(form))):  # fmt: skip
+            messages.success(request, _("The annual assessment was saved."))
+            return redirect(back)
+    return render_form(
+        request, form=form, back=back, intro=f"{element.code} {element.title_bg}",
+        title=_("Annual assessment %(year)s") % {"year": year},
+    )  # fmt: skip

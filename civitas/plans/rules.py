@@ -66,7 +66,18 @@ def check_plan(data: dict) -> dict:
             _add(errors, "level_names", _("A plan has at most %(max)s levels.") % {"max": MAX_LEVELS})
         elif any(not isinstance(level, dict) or not str(level.get("bg", "")).strip() for level in levels):
             _add(errors, "level_names", _("Every level needs a name in Bulgarian."))
+    errors.update(check_year_start_month(data.get("year_start_month"), allow_none=True))
     return errors
+
+
+def check_year_start_month(month, *, allow_none: bool = False) -> dict:
+    """The month a reporting year starts in: 1 (January, the calendar year) to 12; a plan may leave
+    it empty (its municipality's)."""
+    if month is None and allow_none:
+        return {}
+    if not isinstance(month, int) or isinstance(month, bool) or not 1 <= month <= 12:
+        return {"year_start_month": [_("Choose the month the reporting year starts in (1–12).")]}
+    return {}
 
 
 def check_status_change(old: str, new: str) -> dict:
@@ -174,4 +185,40 @@ def check_financial_line(data: dict, *, period_start: int, period_end: int) -> d
             _("Give a year of the plan's period, %(start)s–%(end)s, or none for the whole period.")
             % {"start": period_start, "end": period_end},
         )
+    return errors
+
+
+# The longest text of an annual assessment's part (what was done, what held it back), per language.
+ASSESSMENT_TEXT_MAX = 5000
+
+
+def check_assessment(
+    *,
+    year: int,
+    period: tuple[int, int],
+    achieved_bg: str,
+    achieved_en: str,
+    obstacles_bg: str,
+    obstacles_en: str,
+    publish: bool,
+) -> dict:
+    """An element's annual assessment: a year of its plan's period, texts of bounded length, and
+    something to publish (what was done, in Bulgarian) before it is published."""
+    errors: dict = {}
+    if not period[0] <= year <= period[1]:
+        _add(
+            errors, "year",
+            _("The year %(year)s is outside the plan's period %(start)s–%(end)s.")
+            % {"year": year, "start": period[0], "end": period[1]},
+        )  # fmt: skip
+    texts = {"achieved_bg": achieved_bg, "achieved_en": achieved_en, "obstacles_bg": obstacles_bg,
+             "obstacles_en": obstacles_en}  # fmt: skip
+    for field, text in texts.items():
+        if len(text) > ASSESSMENT_TEXT_MAX:
+            _add(
+                errors, field,
+                _("The text is too long: at most %(max)s characters.") % {"max": ASSESSMENT_TEXT_MAX},
+            )  # fmt: skip
+    if publish and not achieved_bg.strip():
+        _add(errors, "achieved_bg", _("Write what was done (in Bulgarian) before publishing the assessment."))
     return errors

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 from civitas.core.models import Municipality
 from civitas.core.money import total_eur
 
-from .models import PUBLIC_PLAN_STATUSES, FinancialLine, FundingSource, Plan, PlanElement
+from .models import PUBLIC_PLAN_STATUSES, ElementAssessment, FinancialLine, FundingSource, Plan, PlanElement
 
 
 @dataclass
@@ -24,6 +24,8 @@ class ElementNode:
     # Filled by indicators.selectors.plan_evaluation: the element's roll-up and own indicators.
     result: object = None
     indicators: list = field(default_factory=list)
+    # Filled by attach_assessments: the element's published annual assessments, latest year first.
+    assessments: list = field(default_factory=list)
 
 
 def plan_list(*, municipality: Municipality, include_drafts: bool = False):
@@ -218,3 +220,54 @@ def financial_rows(plan: Plan, lines: list[FinancialLine] | None = None) -> list
         )
         for (_element, source), group in groups.items()
     ]
+
+
+# Annual assessments -----------------------------------------------------------------------------
+
+
+def attach_assessments(tree: list[ElementNode], *, plan: Plan) -> None:
+    """Give each node of the plan's tree its published annual assessments, latest year first: one
+    query. Unpublished ones are never read here."""
+    found: dict[int, list[ElementAssessment]] = {}
+    for assessment in ElementAssessment.objects.filter(element__plan=plan, is_published=True).order_by(
+        "element_id", "-year"
+    ):
+        found.setdefault(assessment.element_id, []).append(assessment)
+    stack = list(tree)
+    while stack:
+        node = stack.pop()
+        node.assessments = found.get(node.element.pk, [])
+        stack.extend(node.children)
+
+
+@dataclass
+class AssessmentYear:
+    """A year of a plan's period with the element's assessment for it, if one was written."""
+
+    year: int
+    assessment: ElementAssessment | None
+
+
+def element_assessment_years(element: PlanElement) -> list[AssessmentYear]:
+    """Every year of the element's plan with its assessment (published or not), for the staff page,
+    latest year first: one query."""
+    stored = {
+        a.year: a for a in ElementAssessment.objects.filter(element=element).select_related("updated_by")
+    }
+    plan = element.plan
+    return [
+        AssessmentYear(year, stored.get(year)) for year in range(plan.period_end, plan.period_start - 1, -1)
+    ]
+
+
+def element_assessment_get(*, element: PlanElement, year: int) -> ElementAssessment | None:
+    return ElementAssessment.objects.filter(element=element, year=year).first()
+
+
+def published_assessments(*, plan: Plan, year: int) -> dict[int, ElementAssessment]:
+    """The plan's published annual assessments of one year by element id, for the annual report:
+    one query."""
+    return {
+        a.element_id: a
+        for a in ElementAssessment.objects.filter(element__plan=plan, year=year, is_published=True)
+    }

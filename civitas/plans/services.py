@@ -11,11 +11,12 @@ from django.utils.translation import gettext as _
 
 from civitas.core import content
 from civitas.core.content import Content
+from civitas.core.errors import ConflictError
 from civitas.core.models import AuditEvent, Municipality
 from civitas.core.services import audit_record, bump_version, field_changes, recorded_actor, row_content
 
 from . import policy, rules
-from .models import FinancialLine, Plan, PlanElement, PlanStatus
+from .models import ElementAssessment, FinancialLine, Plan, PlanElement, PlanStatus
 
 DEFAULT_LEVELS = [{"bg": "Стратегическа цел", "en": "Strategic goal"}]
 PLAN_FIELDS = {
@@ -602,3 +603,57 @@ def financial_line_delete(*, actor, line: FinancialLine, expected_version: int |
     audit_record(actor=actor, municipality=plan.municipality, action="delete", obj=line,
                  changes=row_content(line))  # fmt: skip
     line.delete()
+
+
+# Annual assessments -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def assessment_save(
+    *, actor, element: PlanElement, year: int, achieved_bg: str, achieved_en: str = "", obstacles_bg: str = "",
+    obstacles_en: str = "", publish: bool, expected_version: int | None,
+) -> ElementAssessment:  # fmt: skip
+    """Write (or rewrite) an element's assessment of one year: what was done, what held it back.
+    ``publish``: shown on the plan's page (and in the annual report) or kept for staff; taking a
+    published one back is recorded. ``expected_version``: the version the editor saw (None for a
+    new one; a new one created meanwhile by someone else is a conflict too)."""
+    plan = element.plan
+    policy.require_edit_plan(actor, plan)
+    texts = {"achieved_bg": achieved_bg.strip(), "achieved_en": achieved_en.strip(),
+             "obstacles_bg": obstacles_bg.strip(), "obstacles_en": obstacles_en.strip()}  # fmt: skip
+    _raise(
+        rules.check_assessment(
+            year=year, period=(plan.period_start, plan.period_end), publish=publish, **texts
+        )
+    )
+    found = ElementAssessment.objects.select_for_update().filter(element=element, year=year).first()
+    changes: dict[str, list]
+    if found is None:
+        if expected_version not in (None, 0):
+            raise ConflictError()
+        assessment = ElementAssessment(element=element, year=year)
+        was_public = False
+        changes = {field: [None, value] for field, value in texts.items()}
+    else:
+        if expected_version is None:  # the editor saw none: it was written meanwhile
+            raise ConflictError()
+        assessment = found
+        bump_version(instance=assessment, expected_version=expected_version)
+        was_public = found.is_published
+        changes = field_changes(found, texts)
+    for field, value in texts.items():
+        setattr(assessment, field, value)
+    if publish != was_public:
+        changes["is_published"] = [was_public, publish]
+    assessment.is_published = publish
+    if publish and not was_public:
+        assessment.published_at = timezone.now()
+    elif not publish:
+        assessment.published_at = None
+    assessment.updated_by = recorded_actor(actor)
+    assessment.save()
+    if publish or was_public:
+        content.changed(plan.municipality, Content.PLANNING)
+    action = "create" if found is None else ("unpublish" if was_public and not publish else "update")
+    audit_record(actor=actor, municipality=plan.municipality, action=action, obj=assessment, changes=changes)
+    return assessment

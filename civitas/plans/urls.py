@@ -34,4 +34,14 @@ staff_patterns = [
         manage_views.financial_line_delete,
         name="financial_line_delete",
     ),
+    path(
+        "plans/<slug:plan>/elements/<int:pk>/assessments/",
+        manage_views.element_assessments,
+        name="element_assessments",
+    ),
+    path(
+        "plans/<slug:plan>/elements/<int:pk>/assessments/<int:year>/",
+        manage_views.assessment_edit,
+        name="assessment_edit",
+    ),
 ]

@@ -4,6 +4,7 @@ from django.shortcuts import render
 
 from civitas.core.cache import cached_public_page
 from civitas.core.tenancy import with_municipality
+from civitas.indicators import forms as indicator_forms
 from civitas.indicators import selectors as indicator_selectors
 from civitas.projects import selectors as project_selectors
 
@@ -25,14 +26,17 @@ def plan_list(request, municipality):
 
 
 @with_municipality
-@cached_public_page
+@cached_public_page(params=("as_of",), valid=indicator_forms.as_of_is_valid)
 def plan_detail(request, municipality, plan):
     include_drafts = policy.can_see_drafts(request.user, municipality)
     plan = selectors.plan_get(municipality=municipality, slug=plan, include_drafts=include_drafts)
+    plan.municipality = municipality
     tree = selectors.plan_tree(plan)
+    as_of_form, as_of = indicator_forms.chosen_as_of(request.GET)
     evaluation = indicator_selectors.plan_evaluation(
-        plan, tree, planning_version=municipality.planning_version
+        plan, tree, as_of=as_of, planning_version=municipality.planning_version
     )
+    selectors.attach_assessments(tree, plan=plan)
     return render(
         request,
         "plans/plan_detail.html",
@@ -42,5 +46,6 @@ def plan_detail(request, municipality, plan):
             "tree": tree,
             "evaluation": evaluation,
             "financial": project_selectors.financial_comparison(plan),
+            "as_of_form": as_of_form,
         },
     )

@@ -3,13 +3,15 @@
 import ast
 import importlib
 import pkgutil
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import ValidationError
 
 import civitas
-from civitas.core import services
-from civitas.core.models import Role
+from civitas.core import content, services
+from civitas.core.models import AuditEvent, Role
 from civitas.core.permissions import Action
 from civitas.testing.factories import MembershipFactory, UserFactory
 from civitas.testing.service_matrix import (
@@ -19,6 +21,7 @@ from civitas.testing.service_matrix import (
     check,
     services_taking_actor,
 )
+from civitas.testing.signin import sign_in_with_role
 
 pytestmark = pytest.mark.django_db
 
@@ -49,6 +52,17 @@ CASES = {
             actor=actor, slug="karlovo2", name_bg="Карлово"
         ),
         allowed=lambda world, name: name == "superuser",
+    ),
+    "municipality_evaluation_update": ServiceCase(
+        call=lambda world, actor: services.municipality_evaluation_update(
+            actor=actor,
+            municipality=world.municipality,
+            on_track_threshold=Decimal("0.9"),
+            at_risk_threshold=Decimal("0.7"),
+            stale_grace_days=60,
+            year_start_month=4,
+        ),  # fmt: skip
+        allowed=Action.MANAGE_MUNICIPALITY,
     ),
 }
 
@@ -100,3 +114,30 @@ def test_every_module_with_services_is_in_its_apps_matrix():
 def test_the_walk_finds_the_services():
     found = _modules_with_services()
     assert "civitas.plans.services" in found and "plan_create" in found["civitas.plans.services"]
+
+
+def test_the_evaluation_settings_are_checked_and_change_the_public_pages(client):
+    world = build_world()
+    town = world.municipality
+    admin = world.actors[Role.ADMINISTRATOR]
+    version = town.planning_version
+    with pytest.raises(ValidationError) as refused:
+        services.municipality_evaluation_update(
+            actor=admin, municipality=town, on_track_threshold=Decimal("0.5"), at_risk_threshold=Decimal("0.7"),
+            stale_grace_days=-1, year_start_month=13,
+        )  # fmt: skip
+    assert set(refused.value.message_dict) == {"at_risk_threshold", "stale_grace_days", "year_start_month"}
+    sign_in_with_role(client, town, Role.ADMINISTRATOR)
+    path = f"/en/{town.slug}/manage/settings/evaluation/"
+    assert client.get(path).status_code == 200
+    data = {
+        "on_track_threshold": "0.9",
+        "at_risk_threshold": "0.7",
+        "stale_grace_days": "60",
+        "year_start_month": "4",
+    }
+    assert client.post(path, data).status_code == 302
+    town.refresh_from_db()
+    assert (town.year_start_month, town.on_track_threshold, town.stale_grace_days) == (4, Decimal("0.9"), 60)
+    assert content.versions(town, (content.Content.PLANNING,))[0] > version
+    assert AuditEvent.objects.filter(object_type="core.municipality", action="update").exists()

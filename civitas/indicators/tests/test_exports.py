@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 
 from civitas.core.models import Role
 from civitas.indicators import exports, imports, services, views
-from civitas.indicators.models import IndicatorChange, Measurement
+from civitas.indicators.models import IndicatorChange, Measurement, StatusOverride
 from civitas.testing.factories import (
     IndicatorFactory,
     MeasurementFactory,
@@ -210,7 +210,21 @@ def test_export_queries_do_not_grow_with_the_indicators(client, town, plan, elem
         return len(queries)
 
     few = count()
-    fill(element, 45, prefix="J")
+    # More indicators, each judged by the municipality and also serving other elements, one of
+    # them in another plan: the queries stay the same.
+    other = PlanElementFactory(plan=plan, code="SG2")
+    elsewhere = PlanElementFactory(
+        plan=PlanFactory(municipality=town, slug="pir", status="adopted"), code="P1"
+    )
+    for indicator in fill(element, 45, prefix="J"):
+        indicator.also_elements.add(other, elsewhere)
+        StatusOverride.objects.create(
+            indicator=indicator,
+            year=2020,
+            status="at_risk",
+            reason_bg="Преценка",
+            decided_on=datetime.date(2021, 1, 5),
+        )
     assert count() == few
 
 

@@ -12,7 +12,7 @@ from django.utils import translation
 from civitas.core.models import Role
 from civitas.core.permissions import Action
 from civitas.indicators import bulk, imports, services, tasks
-from civitas.indicators.models import Indicator, Measurement
+from civitas.indicators.models import Indicator, Measurement, StatusOverride
 from civitas.indicators.passport import IndicatorPassport
 from civitas.testing.factories import (
     IndicatorFactory,
@@ -54,6 +54,17 @@ def _value(state: str) -> Measurement:
     measurement = MeasurementFactory(indicator=_indicator("OWNED"), year=2016, state=state, entered_by=typist)
     measurement.typed_by.add(typist)
     return measurement
+
+
+def _override() -> StatusOverride:
+    """A verifier's earlier status for 2016 of the owned indicator."""
+    return StatusOverride.objects.create(
+        indicator=_indicator("OWNED"),
+        year=2016,
+        status="off_track",
+        reason_bg="Проверка",
+        decided_on="2017-03-01",
+    )
 
 
 def _owner_only(world: World, name: str) -> bool:
@@ -157,6 +168,23 @@ SERVICE_CASES = {
                 items=[services.MeasurementInput(indicator=_indicator("OWNED"), year=2016, value=Decimal(5))],
                 evidence_url="https://sopot.example/report-2016.pdf",
             )
+        ),
+        allowed=Action.VERIFY_MEASUREMENT,
+    ),
+    "override_set": ServiceCase(
+        call=lambda world, actor: services.override_set(
+            actor=actor,
+            indicator=_indicator("OWNED"),
+            year=2016,
+            status="at_risk",
+            reason_bg="Данните за 2016 г. са непълни",
+            expected_version=0,
+        ),  # fmt: skip
+        allowed=Action.VERIFY_MEASUREMENT,
+    ),
+    "override_remove": ServiceCase(
+        call=lambda world, actor: services.override_remove(
+            actor=actor, indicator=_indicator("OWNED"), year=2016, expected_version=_override().pk
         ),
         allowed=Action.VERIFY_MEASUREMENT,
     ),

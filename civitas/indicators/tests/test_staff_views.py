@@ -526,3 +526,29 @@ def test_targets_are_for_a_year_or_a_period_of_the_indicators_frequency(client, 
     assert client.post(base(town) + "new/", data).status_code == 302
     made = Indicator.objects.get(code="NEW-1")
     assert list(made.targets.values_list("year", "sub")) == [(2017, 2), (2020, 0)]
+
+
+def test_the_passport_says_which_other_elements_an_indicator_also_serves(
+    client, town, planner, element, indicator
+):
+    other = PlanElementFactory(plan=element.plan, code="SG2")
+    elsewhere = PlanElementFactory(plan=PlanFactory(municipality=town, slug="pir"), code="P9")
+    sign_in(client, planner)
+    assert "Also serves" in client.get(base(town) + "indicator/N1/edit/").content.decode()
+    saved = client.post(
+        base(town) + "indicator/N1/edit/", edit_data(indicator, element, also_serves=[other.pk, elsewhere.pk])
+    )
+    assert saved.status_code == 302, errors_of(saved)
+    assert set(indicator.also_elements.all()) == {other, elsewhere}
+    foreign = PlanElementFactory(code="K1")  # of another municipality: not offered, not accepted
+    indicator.refresh_from_db()
+    refused = client.post(
+        base(town) + "indicator/N1/edit/", edit_data(indicator, element, also_serves=[foreign.pk])
+    )
+    assert refused.status_code == 400
+    assert set(indicator.also_elements.all()) == {other, elsewhere}
+    indicator.refresh_from_db()
+    own = client.post(
+        base(town) + "indicator/N1/edit/", edit_data(indicator, element, also_serves=[element.pk])
+    )
+    assert own.status_code == 400 and "the element it belongs to" in errors_of(own)

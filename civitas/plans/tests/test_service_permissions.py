@@ -91,6 +91,13 @@ def financial_table_fill(world, actor):
     )
 
 
+def assessment_save(world, actor):
+    services.assessment_save(
+        actor=actor, element=element(world), year=2019, achieved_bg="Ремонтирани 3 училища",
+        obstacles_bg="Забавени обществени поръчки", publish=True, expected_version=None,
+    )  # fmt: skip
+
+
 CASES = {
     "plan_create": ServiceCase(plan_create, Action.EDIT_PLAN),
     "plan_update": ServiceCase(plan_update, Action.EDIT_PLAN),
@@ -105,6 +112,7 @@ CASES = {
     "financial_line_update": ServiceCase(financial_line_update, Action.EDIT_PLAN),
     "financial_line_delete": ServiceCase(financial_line_delete, Action.EDIT_PLAN),
     "financial_table_fill": ServiceCase(financial_table_fill, Action.EDIT_PLAN),
+    "assessment_save": ServiceCase(assessment_save, Action.EDIT_PLAN),
 }
 
 
