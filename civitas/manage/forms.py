@@ -3,7 +3,9 @@ person with a role, changing a role) and its evaluation settings. The services v
 check types."""
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from civitas.core.models import Municipality, Role
 from civitas.plans.forms import year_start_field
@@ -17,9 +19,9 @@ class MunicipalityForm(forms.Form):
     name_bg = forms.CharField(label=_("Name in Bulgarian"), max_length=200, help_text=_("e.g. Община Сопот"))
     name_en = forms.CharField(label=_("Name in English"), max_length=200, required=False)
     ekatte = forms.CharField(
-        label=_("EKATTE code"), max_length=5, required=False, help_text=_("Five digits.")
+        label=capfirst(Municipality._meta.get_field("ekatte").verbose_name), max_length=5, required=False, help_text=_("Five digits.")
     )
-    nuts = forms.CharField(label=_("NUTS code"), max_length=5, required=False, help_text=_("e.g. BG421"))
+    nuts = forms.CharField(label=capfirst(Municipality._meta.get_field("nuts").verbose_name), max_length=5, required=False, help_text=_("e.g. BG421"))
     year_start_month = year_start_field(
         required=True, help_text=_("January for the calendar year; April for April to March.")
     )
@@ -35,7 +37,7 @@ class StaffInviteForm(forms.Form):
     )
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
     name = forms.CharField(
-        label=_("Name"),
+        label=pgettext_lazy("person", "Name"),
         max_length=80,
         required=False,
         help_text=_("Shown with their work; for a new account."),

@@ -26,8 +26,12 @@ def test_catalogue_is_fully_translated(path):
 def test_compiled_catalogue_matches(path):
     compiled = polib.mofile(str(path.with_suffix(".mo")))
     source = polib.pofile(str(path))
-    expected = {e.msgid: e.msgstr or e.msgstr_plural.get(0, "") for e in source.translated_entries()}
-    found = {e.msgid: e.msgstr or e.msgstr_plural.get(0, "") for e in compiled if e.msgid}
+    # Keyed by context and message: the same message may be translated apart in two contexts.
+    expected = {
+        (e.msgctxt or "", e.msgid): e.msgstr or e.msgstr_plural.get(0, "")
+        for e in source.translated_entries()
+    }
+    found = {(e.msgctxt or "", e.msgid): e.msgstr or e.msgstr_plural.get(0, "") for e in compiled if e.msgid}
     assert found == expected, f"{path.with_suffix('.mo')} is out of date: run `make messages`"
 
 
