@@ -49,6 +49,7 @@ from civitas.core.models import Municipality
 from civitas.evaluation.engine import Frequency, Period
 
 from . import policy, rules, selectors, services
+from .evaluation import indicator_year_start
 from .models import Indicator, Measurement, MeasurementState
 from .rules import indicator_period
 
@@ -494,6 +495,14 @@ PERIOD_EXAMPLES = {
 }
 
 
+def _period_example(frequency: Frequency, year_start: int) -> str:
+    """A period of this frequency as written in reporting years starting in month ``year_start``
+    (2016/17-Q3 for April–March years; a month is always written as its calendar month)."""
+    if year_start == 1 or frequency == Frequency.MONTHLY:
+        return PERIOD_EXAMPLES[frequency]
+    return Period(2016, frequency, Period.parse(PERIOD_EXAMPLES[frequency]).index, year_start).label
+
+
 @dataclass
 class Lookup:
     """What validation needs to know, loaded beforehand."""
@@ -603,14 +612,25 @@ def _validate_row(row: _RowReader, lookup: Lookup, seen: dict) -> ParsedRow | No
     if not period_text:
         row.error(PERIOD, _("Give the period, e.g. 2016, 2016-H1, 2016-Q3 or 2016-05."))
     else:
+        # Periods are written in the reporting years of the indicator's plan (2016/17-Q3 for
+        # April–March years), as the exports write them.
+        year_start = indicator_year_start(indicator) if indicator is not None else 1
         try:
-            period = Period.parse(period_text)
+            period = Period.parse(period_text, year_start)
         except ValueError:
-            row.error(
-                PERIOD,
-                _("“%(value)s” is not a period: write 2016, 2016-H1, 2016-Q3 or 2016-05.")
-                % {"value": period_text},
-            )
+            if year_start == 1:
+                row.error(
+                    PERIOD,
+                    _("“%(value)s” is not a period: write 2016, 2016-H1, 2016-Q3 or 2016-05.")
+                    % {"value": period_text},
+                )
+            else:
+                row.error(
+                    PERIOD,
+                    _("“%(value)s” is not a period of this indicator's reporting years: write e.g. %(example)s.")
+                    % {"value": period_text, "example": ", ".join(
+                        _period_example(f, year_start) for f in PERIOD_EXAMPLES)},
+                )  # fmt: skip
             period = None
         if period is not None and indicator is not None:
             frequency = Frequency(indicator.frequency)
@@ -624,7 +644,7 @@ def _validate_row(row: _RowReader, lookup: Lookup, seen: dict) -> ParsedRow | No
                     % {
                         "period": period_text,
                         "frequency": indicator.get_frequency_display().lower(),
-                        "example": PERIOD_EXAMPLES[frequency],
+                        "example": _period_example(frequency, year_start),
                     },
                 )
             elif years is not None and not (years[0] <= period.year <= years[1]):

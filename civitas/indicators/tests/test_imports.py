@@ -692,3 +692,20 @@ def test_a_row_numbered_far_below_fills_no_gap():
     finally:
         tracemalloc.stop()
     assert peak < 20_000_000, peak  # a million empty rows made up in between would take far more
+
+
+def test_periods_are_read_in_the_plans_reporting_years(town, owner, indicators, plan):
+    """A plan with April–March years: its exports write 2016/17-Q3, and the import reads them so."""
+    plan.year_start_month = 4
+    plan.save()
+    result = run(town, owner, csv_bytes([row("Q1", "2016/17-Q3", "12.5"), row("N1", "2016/17", "150")]))
+    assert result.errors == []
+    assert {(m.indicator.code, m.year, m.sub) for m in Measurement.objects.all()} == {
+        ("Q1", 2016, 3),
+        ("N1", 2016, 0),
+    }
+    refused = run(town, owner, csv_bytes([row("Q1", "2016-Q3", "1")]))
+    assert [error.message for error in refused.errors] == [
+        "“2016-Q3” is not a period of this indicator's reporting years: write e.g. 2016/17, 2016/17-H1, "
+        "2016/17-Q3, 2016-05."
+    ]
