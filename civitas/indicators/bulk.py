@@ -1,6 +1,7 @@
 """What plan files need from indicators beyond the passport services: an indicator's year-to-date
-flag and the other elements it serves (not part of the passport), values already published in a
-document recorded as published by a named verifier, and a verifier's status overrides.
+flag and the other elements it serves (not part of the passport), and values already published in
+a document recorded as published by a named verifier. (A verifier's status overrides go through
+``services.override_set``, as in the back office.)
 
 Each is a service: it asks ``policy`` first, validates with ``rules``, writes in a transaction and
 is audited. A plan file's importer (``planfiles.imports``) calls them inside its own transaction.
@@ -16,12 +17,10 @@ from django.utils.translation import gettext as _
 from civitas.core import content
 from civitas.core.content import Content
 from civitas.core.services import audit_record, field_changes
-from civitas.evaluation.engine import OVERRIDE_STATUSES
 from civitas.plans.models import PlanElement
 
 from . import policy, rules
-from .models import Indicator, Measurement, MeasurementState, StatusOverride
-from .rules import indicator_period, period_of
+from .models import Indicator, Measurement, MeasurementState
 from .services import _check_values, _raise, _shown, _values
 
 
@@ -105,40 +104,3 @@ def measurement_record_published(
         changes={"source": source, "value": measurement.published_text},
     )  # fmt: skip
     return measurement
-
-
-@transaction.atomic
-def status_override_record(
-    *,
-    actor,
-    indicator: Indicator,
-    year: int,
-    status: str,
-    reason_bg: str,
-    sub: int = 0,
-    reason_en: str = "",
-    decided_on: datetime.date | None = None,
-) -> StatusOverride:
-    """A verifier's judgement of an indicator's status for a period, with its public reason."""
-    if not policy.can_verify(actor, indicator.municipality):
-        raise PermissionDenied(_("Only a verifier overrides a status."))
-    errors: dict = {}
-    if status not in {s.value for s in OVERRIDE_STATUSES}:
-        errors["status"] = [_("Unknown status “%(value)s”.") % {"value": status}]
-    if not reason_bg.strip():
-        errors["reason_bg"] = [_("Give the reason in Bulgarian.")]
-    period = indicator_period(indicator)
-    if period_of(year, sub, indicator.frequency) is None or (
-        period is not None and not period[0] <= year <= period[1]
-    ):
-        errors["period"] = [_("There is no such reporting period for this indicator.")]
-    elif StatusOverride.objects.filter(indicator=indicator, year=year, sub=sub).exists():
-        errors["period"] = [_("This period's status is overridden already.")]
-    _raise(errors)
-    override = StatusOverride.objects.create(
-        indicator=indicator, year=year, sub=sub, status=status, reason_bg=reason_bg, reason_en=reason_en,
-        decided_on=decided_on or timezone.localdate(), decided_by=actor if getattr(actor, "pk", None) else None,
-    )  # fmt: skip
-    content.changed(indicator.municipality, Content.PLANNING)
-    audit_record(actor=actor, municipality=indicator.municipality, action="override", obj=override)
-    return override

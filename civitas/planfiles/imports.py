@@ -335,8 +335,8 @@ def _write_indicators(actor, verifier, municipality, checked, by_code, projects,
             values += 1
         for override in item["overrides"]:
             fields = {k: v for k, v in override.items() if k != "path"}
-            _call("override", override["path"], indicator_bulk.status_override_record, actor=verifier,
-                  indicator=indicator, **fields)  # fmt: skip
+            _call("override", override["path"], indicator_services.override_set, actor=verifier,
+                  indicator=indicator, expected_version=0, **fields)  # fmt: skip
     return len(checked.indicators), values
 
 

@@ -254,12 +254,6 @@ BULK_CASES = {
         ),
         allowed=Action.VERIFY_MEASUREMENT,
     ),
-    "status_override_record": ServiceCase(
-        call=lambda world, actor: bulk.status_override_record(
-            actor=actor, indicator=_indicator("FREE"), year=2017, status="at_risk", reason_bg="Преценка"
-        ),
-        allowed=Action.VERIFY_MEASUREMENT,
-    ),
 }
 
 MODULES = [(services, SERVICE_CASES), (imports, IMPORT_CASES), (tasks, TASK_CASES), (bulk, BULK_CASES)]

@@ -100,9 +100,11 @@ def test_values_need_a_verifier_and_are_recorded_as_the_importers(client, town):
     UserFactory(username="owner1")
     sign_in_with_role(client, town, Role.PLANNER)
     url = preview_url(town, upload(client, town, V2))
-    with translation.override("en"):
-        issues = [str(i) for i in client.get(url, HTTP_ACCEPT_LANGUAGE="en").context["preview"].issues]
-    assert issues[0].startswith("goals[0].indicators[0].values[0]: published values and status overrides")
+    issues = [str(i) for i in client.get(url).context["preview"].issues]  # in the page's language
+    assert issues[0].startswith(
+        "goals[0].indicators[0].values[0]: публикуваните стойности и промените на статус се записват "
+        "като публикувани от посочен проверител"
+    )
     administrator = sign_in_with_role(client, town, Role.ADMINISTRATOR)
     url = preview_url(town, upload(client, town, V2, name="report.yaml"))
     counts = dict(client.get(url).context["preview"].counts)
