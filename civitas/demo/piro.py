@@ -8,6 +8,7 @@ no baseline, targets for 2024 and 2027, some of them thresholds, rated with the 
 10 %, and a context indicator without a target. Everything goes through the services staff use.
 """
 
+import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -15,6 +16,7 @@ from django.contrib.auth import get_user_model
 
 from civitas.core.permissions import OPERATOR
 from civitas.indicators import services as indicator_services
+from civitas.indicators.models import Indicator
 from civitas.indicators.passport import IndicatorPassport
 from civitas.plans import services as plan_services
 from civitas.plans.models import Plan
@@ -203,7 +205,41 @@ def load_piro(municipality) -> Plan:
         for line in project["funding"]:
             project_services.funding_line_add(actor=OPERATOR, project=created, currency="EUR", **line)
     _load_indicators(municipality, elements)
+    _load_judgement(elements)
     return plan
+
+
+# The authority's judgement, as sample data: an annual assessment of a priority, and a verifier's
+# status beside a computed one with its public reason.
+ASSESSMENT = {
+    "element": "П2",
+    "year": 2025,
+    "achieved_bg": "Примерен текст: обновени са още три жилищни сгради; въведено е разделно събиране в Анево.",
+    "achieved_en": "Sample text: three more blocks of flats were renovated; separate collection started in Anevo.",
+    "obstacles_bg": "Примерен текст: обществената поръчка за събирането на отпадъци беше обжалвана.",
+    "obstacles_en": "Sample text: the public procurement for waste collection was appealed.",
+}
+OVERRIDE = {
+    "code": "ПИРО-И5",
+    "year": 2025,
+    "status": "at_risk",
+    "reason_bg": "Примерен текст: разделното събиране в Анево започна през декември; ефектът ще се види през 2026 г.",
+    "reason_en": "Sample text: separate collection in Anevo began in December; its effect will show in 2026.",
+}
+
+
+def _load_judgement(elements) -> None:
+    verifier = get_user_model().objects.get(username="sopot-verifier")
+    fields = {k: v for k, v in ASSESSMENT.items() if k != "element"}
+    plan_services.assessment_save(
+        actor=OPERATOR, element=elements[ASSESSMENT["element"]], publish=True, expected_version=None, **fields
+    )
+    indicator = Indicator.objects.get(municipality=elements[ASSESSMENT["element"]].plan.municipality,
+                                      code=OVERRIDE["code"])  # fmt: skip
+    indicator_services.override_set(
+        actor=verifier, indicator=indicator, expected_version=0, decided_on=datetime.date(2026, 3, 31),
+        **{k: v for k, v in OVERRIDE.items() if k != "code"},
+    )  # fmt: skip
 
 
 def _load_indicators(municipality, elements) -> None:
