@@ -222,9 +222,9 @@ ASSESSMENT = {
 OVERRIDE = {
     "code": "ПИРО-И5",
     "year": 2025,
-    "status": "at_risk",
-    "reason_bg": "Примерен текст: разделното събиране в Анево започна през декември; ефектът ще се види през 2026 г.",
-    "reason_en": "Sample text: separate collection in Anevo began in December; its effect will show in 2026.",
+    "status": "on_track",
+    "reason_bg": "Примерен текст: разделното събиране в Анево започна през декември 2025 г.; с него целта за 2026 г. е постижима.",
+    "reason_en": "Sample text: separate collection in Anevo began in December 2025; with it the 2026 target is within reach.",
 }
 
 
