@@ -80,7 +80,9 @@ def create_data(codes_needed: int, accounts: int) -> dict:
     from civitas.core.services import municipality_create
     from civitas.surveys import services
 
-    municipality = municipality_create(slug=MUNICIPALITY, name_bg="Община Бенчмарк", name_en="Benchmark")
+    municipality = municipality_create(
+        actor=OPERATOR, slug=MUNICIPALITY, name_bg="Община Бенчмарк", name_en="Benchmark"
+    )
     now = timezone.now()
 
     def survey(slug, **fields):

@@ -211,7 +211,7 @@ def load_piro(municipality) -> Plan:
 
 # The authority's judgement, as sample data: an annual assessment of a priority, and a verifier's
 # status beside a computed one with its public reason.
-ASSESSMENT = {
+ASSESSMENT: dict[str, Any] = {
     "element": "П2",
     "year": 2025,
     "achieved_bg": "Примерен текст: обновени са още три жилищни сгради; въведено е разделно събиране в Анево.",
@@ -219,7 +219,7 @@ ASSESSMENT = {
     "obstacles_bg": "Примерен текст: обществената поръчка за събирането на отпадъци беше обжалвана.",
     "obstacles_en": "Sample text: the public procurement for waste collection was appealed.",
 }
-OVERRIDE = {
+OVERRIDE: dict[str, Any] = {
     "code": "ПИРО-И5",
     "year": 2025,
     "status": "on_track",

@@ -19,9 +19,17 @@ class MunicipalityForm(forms.Form):
     name_bg = forms.CharField(label=_("Name in Bulgarian"), max_length=200, help_text=_("e.g. Община Сопот"))
     name_en = forms.CharField(label=_("Name in English"), max_length=200, required=False)
     ekatte = forms.CharField(
-        label=capfirst(Municipality._meta.get_field("ekatte").verbose_name), max_length=5, required=False, help_text=_("Five digits.")
+        label=capfirst(Municipality._meta.get_field("ekatte").verbose_name),
+        max_length=5,
+        required=False,
+        help_text=_("Five digits."),
     )
-    nuts = forms.CharField(label=capfirst(Municipality._meta.get_field("nuts").verbose_name), max_length=5, required=False, help_text=_("e.g. BG421"))
+    nuts = forms.CharField(
+        label=capfirst(Municipality._meta.get_field("nuts").verbose_name),
+        max_length=5,
+        required=False,
+        help_text=_("e.g. BG421"),
+    )
     year_start_month = year_start_field(
         required=True, help_text=_("January for the calendar year; April for April to March.")
     )
