@@ -438,16 +438,13 @@ class MeasurementInput:
     evidence_url: str = ""
 
 
-@transaction.atomic
-def measurements_save_many(
-    *, actor, municipality: Municipality, items: Sequence[MeasurementInput], submit: bool = False
-) -> dict[int, ValidationError | PermissionDenied]:
-    """Enter many values at once, as a file import does: the rules of ``measurement_save`` (and of
-    ``measurement_submit`` with ``submit``) for each item, in a number of queries that does not grow
-    with the items (the writes go in batches). All or nothing: returns the refusals by the item's
-    index, and writes nothing unless there is none. Whoever may enter no value here is refused
-    (PermissionDenied) before anything is read."""
-    policy.require_enter_values(actor, municipality)
+def _checked_items(
+    municipality: Municipality, items: Sequence[MeasurementInput], *, refusal: str, check=None
+) -> tuple[dict[int, ValidationError | PermissionDenied], list[tuple[int, MeasurementInput, dict]]]:
+    """Each item checked as ``measurement_save`` checks a value (and by ``check``, e.g. a policy):
+    a period given once, an indicator of this municipality (``refusal`` otherwise), its values and
+    evidence link. Returns the refusals by the item's index and the items that passed, with their
+    values."""
     errors: dict[int, ValidationError | PermissionDenied] = {}
     checked: list[tuple[int, MeasurementInput, dict]] = []
     seen: set[tuple[int, int, int]] = set()
@@ -458,9 +455,9 @@ def measurements_save_many(
                 raise ValidationError({"period": [_("This period's value is given twice.")]})
             seen.add(key)
             if item.indicator.municipality_id != municipality.pk:
-                raise PermissionDenied(_("Only the indicator's owner enters its measurements."))
-            item.indicator.municipality = municipality  # policy.can_enter's role check, once per actor
-            policy.require_enter(actor, item.indicator)
+                raise PermissionDenied(refusal)
+            if check is not None:
+                check(item)
             values = _values(item.value, item.numerator, item.denominator, item.breakdown)
             _check_values(item.indicator, item.year, item.sub, values)
             _raise(rules.check_evidence_url(item.evidence_url))
@@ -468,14 +465,24 @@ def measurements_save_many(
             errors[index] = error
             continue
         checked.append((index, item, values))
+    return errors, checked
+
+
+def _measurements_for(
+    checked: list[tuple[int, MeasurementInput, dict]], errors: dict
+) -> tuple[list[Measurement], list[Measurement], list[tuple[MeasurementInput, Measurement]]]:
+    """The measurement each checked item writes, with its values, period, date and comment set: the
+    stored one, locked, if it is still editable (a value already submitted or approved is refused
+    into ``errors``), else a new one. Returns the new ones, the stored ones and each item's."""
     stored = {
         (m.indicator_id, m.year, m.sub): m
         for m in Measurement.objects.select_for_update().filter(
             indicator__in={item.indicator.pk for _index, item, _values in checked}
         )
     }
-    now, user = timezone.now(), _user(actor)
-    created, updated = [], []
+    created: list[Measurement] = []
+    updated: list[Measurement] = []
+    written: list[tuple[MeasurementInput, Measurement]] = []
     for index, item, values in checked:
         measurement = stored.get((item.indicator.pk, item.year, item.sub))
         if measurement is None:
@@ -497,6 +504,31 @@ def measurements_save_many(
         for field, new in values.items():
             setattr(measurement, field, new)
         measurement.collected_on, measurement.comment = item.collected_on, item.comment
+        written.append((item, measurement))
+    return created, updated, written
+
+
+@transaction.atomic
+def measurements_save_many(
+    *, actor, municipality: Municipality, items: Sequence[MeasurementInput], submit: bool = False
+) -> dict[int, ValidationError | PermissionDenied]:
+    """Enter many values at once, as a file import does: the rules of ``measurement_save`` (and of
+    ``measurement_submit`` with ``submit``) for each item, in a number of queries that does not grow
+    with the items (the writes go in batches). All or nothing: returns the refusals by the item's
+    index, and writes nothing unless there is none. Whoever may enter no value here is refused
+    (PermissionDenied) before anything is read."""
+    policy.require_enter_values(actor, municipality)
+
+    def may_enter(item: MeasurementInput) -> None:
+        item.indicator.municipality = municipality  # policy.can_enter's role check, once per actor
+        policy.require_enter(actor, item.indicator)
+
+    errors, checked = _checked_items(
+        municipality, items, refusal=_("Only the indicator's owner enters its measurements."), check=may_enter
+    )
+    now, user = timezone.now(), _user(actor)
+    created, updated, written = _measurements_for(checked, errors)
+    for item, measurement in written:
         measurement.evidence_url, measurement.entered_by = item.evidence_url, user
         measurement.updated_at = now  # bulk_update does not set auto_now fields
         if submit:
@@ -759,54 +791,13 @@ def measurements_publish_from_document(
         )
 
 
-def _publish_from_document(*, actor, municipality, items, document, document_url) -> dict:  # noqa: C901
-    errors: dict[int, ValidationError | PermissionDenied] = {}
-    checked: list[tuple[int, MeasurementInput, dict]] = []
-    seen: set[tuple[int, int, int]] = set()
-    for index, item in enumerate(items):
-        try:
-            key = (item.indicator.pk, item.year, item.sub)
-            if key in seen:
-                raise ValidationError({"period": [_("This period's value is given twice.")]})
-            seen.add(key)
-            if item.indicator.municipality_id != municipality.pk:
-                raise PermissionDenied(_("Only a verifier publishes measurements."))
-            values = _values(item.value, item.numerator, item.denominator, item.breakdown)
-            _check_values(item.indicator, item.year, item.sub, values)
-            _raise(rules.check_evidence_url(item.evidence_url))
-        except (ValidationError, PermissionDenied) as error:
-            errors[index] = error
-            continue
-        checked.append((index, item, values))
-    stored = {
-        (m.indicator_id, m.year, m.sub): m
-        for m in Measurement.objects.select_for_update().filter(
-            indicator__in={item.indicator.pk for _index, item, _values in checked}
-        )
-    }
+def _publish_from_document(*, actor, municipality, items, document, document_url) -> dict:
+    errors, checked = _checked_items(
+        municipality, items, refusal=_("Only a verifier publishes measurements.")
+    )
     now, user = timezone.now(), _user(actor)
-    created, updated = [], []
-    for index, item, values in checked:
-        measurement = stored.get((item.indicator.pk, item.year, item.sub))
-        if measurement is None:
-            measurement = Measurement(indicator=item.indicator, year=item.year, sub=item.sub)
-            created.append(measurement)
-        elif measurement.state not in EDITABLE_STATES:
-            errors[index] = ValidationError(
-                {
-                    "__all__": [
-                        _("This value is already submitted or approved: correct it with a reason instead.")
-                    ]
-                }
-            )
-            continue
-        else:
-            measurement.version += 1  # locked above
-            measurement.indicator = item.indicator
-            updated.append(measurement)
-        for field, new in values.items():
-            setattr(measurement, field, new)
-        measurement.collected_on, measurement.comment = item.collected_on, item.comment
+    created, updated, written = _measurements_for(checked, errors)
+    for item, measurement in written:
         measurement.evidence_url = item.evidence_url or document_url
         measurement.entered_by = measurement.approved_by = user
         measurement.state = MeasurementState.PUBLISHED
