@@ -14,23 +14,25 @@ agree with.
 """
 
 import datetime
+from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.utils import translation
 
-from civitas.core.models import Role
+from civitas.core.models import Municipality, Role
 from civitas.evaluation.engine import Status
 from civitas.indicators.models import Indicator, Measurement, MeasurementState, StatusOverride
 from civitas.indicators.selectors import plan_evaluation
 from civitas.plans.models import Plan
 from civitas.plans.selectors import plan_tree
-from civitas.testing.factories import MembershipFactory, MunicipalityFactory
 
 pytestmark = pytest.mark.django_db
 
 REPORT = Path(__file__).parent / "data" / "kpi-report-2023-24-q3.yaml"
+VERIFIER = "performance-team@borough.example"
 REPORTED_ON = datetime.date(2024, 2, 15)  # the report's date: quarter 3 ended on 31 December 2023
 
 G, A, R = Status.ON_TRACK, Status.AT_RISK, Status.OFF_TRACK
@@ -60,16 +62,15 @@ BY_RULE = {code: status for code, status in AUTHORITY.items() if code not in YEA
 
 
 @pytest.fixture
-def imported(tmp_path):
-    """The report imported with the command, as an officer would, its values recorded as published
-    by the authority's verifier. (The municipality and the verifier's account are made here: their
-    commands are the set-up task's.)"""
-    town = MunicipalityFactory(slug="borough")
-    verifier = MembershipFactory(
-        municipality=town, role=Role.VERIFIER, user__username="performance-team"
-    ).user
-    call_command("import_plan", str(REPORT), municipality="borough", verifier="performance-team")
-    return town, verifier
+def imported():
+    """The set-up as an installer and an officer do it, with commands alone: the authority, its
+    verifier's account (invited by e-mail), and the report imported with its values recorded as
+    published by that verifier."""
+    out = StringIO()
+    call_command("create_municipality", slug="borough", name_bg="Район Боро", name_en="Borough", stdout=out)
+    call_command("create_staff", municipality="borough", email=VERIFIER, role=Role.VERIFIER, stdout=out)
+    call_command("import_plan", str(REPORT), municipality="borough", verifier=VERIFIER, stdout=out)
+    return Municipality.objects.get(slug="borough"), get_user_model().objects.get(username=VERIFIER)
 
 
 def statuses(plan: Plan) -> dict[str, tuple]:
@@ -103,9 +104,12 @@ def test_the_report_goes_in_whole_through_the_command(imported):
 def test_the_report_round_trips_through_its_plan_file(imported, tmp_path):
     exported = tmp_path / "exported.yaml"
     call_command("export_plan", "council-plan-2023-26", municipality="borough", output=str(exported))
-    other = MunicipalityFactory(slug="copy")
-    MembershipFactory(municipality=other, role=Role.ADMINISTRATOR, user__username="copy-admin")
-    call_command("import_plan", str(exported), municipality="copy", verifier="copy-admin")
+    out = StringIO()
+    call_command("create_municipality", slug="copy", name_bg="Копие", stdout=out)
+    call_command(
+        "create_staff", municipality="copy", email="admin@copy.example", role=Role.ADMINISTRATOR, stdout=out
+    )
+    call_command("import_plan", str(exported), municipality="copy", verifier="admin@copy.example", stdout=out)
     again = tmp_path / "again.yaml"
     call_command("export_plan", "council-plan-2023-26", municipality="copy", output=str(again))
     assert again.read_text(encoding="utf-8") == exported.read_text(encoding="utf-8")
