@@ -41,7 +41,7 @@ ACCUMULATION_LABELS = {
 }
 MEASURE_LABELS = {
     Measure.NUMBER: gettext_lazy("Number"),
-    Measure.PERCENTAGE: gettext_lazy("Percentage (numerator / denominator)"),
+    Measure.PERCENTAGE: gettext_lazy("Percentage (as reported, or numerator / denominator)"),
     Measure.SCORE: gettext_lazy("Qualitative score on a scale"),
 }
 FREQUENCY_LABELS = {
