@@ -26,7 +26,7 @@ from civitas.indicators import bulk as indicator_bulk
 from civitas.indicators import services as indicator_services
 from civitas.indicators.models import COUNTED_STATES, Indicator, Measurement
 from civitas.plans import services as plan_services
-from civitas.plans.models import Plan, PlanElement
+from civitas.plans.models import ElementAssessment, Plan, PlanElement
 from civitas.projects import services as project_services
 from civitas.projects.models import Activity, FundingLine, Project, ProjectContribution, ProjectPartner
 
@@ -357,6 +357,10 @@ def _write(
 
     by_code = _write_elements(actor, plan, checked.elements)
     _write_financial_table(actor, plan, checked.financial, by_code)
+    for item in checked.assessments:
+        fields = {k: v for k, v in item.items() if k not in {"element_code", "path"}}
+        _call("assessment", item["path"], plan_services.assessment_save, actor=actor,
+              element=by_code[item["element_code"]], expected_version=None, **fields)  # fmt: skip
 
     other_elements = {
         (slug, code): pk
@@ -496,6 +500,7 @@ def planfile_document(plan: Plan) -> dict:
         else:
             indicators_by_project.setdefault(indicator.project_id, []).append(indicator)
     financial = plan.financial_lines.select_related("element").order_by("position", "pk")
+    assessments = ElementAssessment.objects.filter(element__plan=plan).select_related("element")
     return planfile.build(
         plan,
         tree(None),
@@ -504,6 +509,7 @@ def planfile_document(plan: Plan) -> dict:
         indicators_by_element,
         indicators_by_project,
         financial,
+        assessments.order_by("element__position", "element__pk", "year"),
     )
 
 

@@ -58,7 +58,7 @@ MIN_DATE, MAX_DATE = datetime.date(1900, 1, 1), datetime.date(2199, 12, 31)
 # The keys each mapping of the format may have; anything else is reported (a typo would
 # otherwise be silently ignored).
 KEYS = {
-    "document": ("format", "plan", "goals", "financial_table"),
+    "document": ("format", "plan", "goals", "financial_table", "assessments"),
     "plan": ("slug", "kind", "status", "title", "period", "vision", "description", "adopted_by", "levels",
              "is_sample", "position", "year_start_month", "currency", "tolerance"),
     "period": ("start", "end"),
@@ -70,6 +70,7 @@ KEYS = {
                 "location", "is_sample", "declared_total", "partners", "budget", "activities",
                 "also_contributes_to", "indicators"),
     "financial": ("element", "source", "year", "amount", "currency"),
+    "assessment": ("element", "year", "achieved", "obstacles", "published"),
     "indicator": ("code", "name", "definition", "type", "unit", "measure", "scale", "direction", "maintain_band",
                   "target_kind", "tolerance", "year_to_date", "accumulation", "baseline", "baseline_unavailable",
                   "data_source", "method", "frequency", "responsible_unit", "owner", "eu_code", "weight",
@@ -119,6 +120,8 @@ FIELD_PATHS = {
                   "responsible_unit_bg": "responsible_unit.bg", "responsible_unit_en": "responsible_unit.en",
                   "element": "", "project": "", "also_elements": "also_serves", "__all__": ""},
     "target": {"is_final": "final"},
+    "assessment": {"achieved_bg": "achieved.bg", "achieved_en": "achieved.en", "obstacles_bg": "obstacles.bg",
+                   "obstacles_en": "obstacles.en", "__all__": ""},
     "value": {"period": "year", "collected_on": "collected", "__all__": ""},
     "override": {"reason_bg": "reason.bg", "reason_en": "reason.en", "__all__": ""},
     "activity": {"title_bg": "title.bg", "title_en": "title.en", "description_bg": "description.bg",
@@ -174,6 +177,8 @@ class Checked:
     other_links: list[tuple[str, str, str, str]] = field(default_factory=list)
     # The indicative financial table: {element_code (None: the plan), source, year, amount, currency, path}.
     financial: list[dict] = field(default_factory=list)
+    # Annual assessments: {element_code, year, achieved_bg/_en, obstacles_bg/_en, publish, path}.
+    assessments: list[dict] = field(default_factory=list)
     # Indicators in reading order: {"passport": IndicatorPassport, "owner": username, "element_code" or
     # "project_code", "year_to_date", "also": [(plan slug or "", element code, path)], "targets",
     # "values", "overrides", "path"}.
@@ -697,6 +702,7 @@ def check(document) -> tuple[Checked | None, list[Issue]]:
             for k, t in enumerate(indicator["also"]) if isinstance(t, str)
         ]  # fmt: skip
     checked.financial = _check_financial(c, doc.get("financial_table"), element_codes)
+    checked.assessments = _check_assessments(c, doc.get("assessments"), element_codes)
     if c.issues:
         return None, c.issues
     return checked, []
@@ -744,6 +750,38 @@ def _check_financial(c: _Checker, items, element_codes: set[str]) -> list[dict]:
         seen.setdefault(key, here)
         lines.append(line)
     return lines
+
+
+def _check_assessments(c: _Checker, items, element_codes: set[str]) -> list[dict]:
+    """The authority's annual assessments of its elements: one per element and year, in the plan's
+    period; a published one says what was done (in Bulgarian). plans.services.assessment_save
+    applies the same rules when they are written."""
+    found = []
+    seen: dict[tuple, str] = {}
+    for i, raw in enumerate(c.listing(items, "assessments")):
+        here = f"assessments[{i}]"
+        item = c.item(raw, here, "assessment")
+        element = c.text(item, "element", here, required=True)
+        if element and element not in element_codes:
+            c.add(join(here, "element"), _("no element “%(code)s” in this plan") % {"code": element})
+        year = c.integer(item, "year", here, required=True)
+        if year is not None and c.plan_period and not c.plan_period[0] <= year <= c.plan_period[1]:
+            c.add(join(here, "year"), _("outside the plan's period %(start)s–%(end)s")
+                  % {"start": c.plan_period[0], "end": c.plan_period[1]})  # fmt: skip
+        assessment = {
+            "element_code": element, "year": year,
+            **_bilingual_fields(c, item, here, "achieved", "achieved", max_length=plan_rules.ASSESSMENT_TEXT_MAX),
+            **_bilingual_fields(c, item, here, "obstacles", "obstacles", max_length=plan_rules.ASSESSMENT_TEXT_MAX),
+            "publish": c.boolean(item, "published", here), "path": here,
+        }  # fmt: skip
+        if assessment["publish"] and not assessment["achieved_bg"]:
+            c.add(join(here, "achieved"), _("a published assessment says what was done, in Bulgarian"))
+        key = (element, year)
+        if key in seen:
+            c.add(here, _("the same element and year as %(other)s") % {"other": seen[key]})
+        seen.setdefault(key, here)
+        found.append(assessment)
+    return found
 
 
 def _bilingual_fields(c: _Checker, data: dict, path: str, key: str, field_name: str, max_length=None) -> dict:
@@ -1205,7 +1243,7 @@ def _indicator_doc(indicator, plan) -> dict:
 
 def build(
     plan, elements, projects_by_element, other_links, indicators_by_element=None, indicators_by_project=None,
-    financial=(),
+    financial=(), assessments=(),
 ) -> dict:  # fmt: skip
     """A plan document from loaded objects (no queries of its own).
 
@@ -1215,7 +1253,8 @@ def build(
     A project is written in full under the first element listing it (in reading order) and as
     ``{ref: CODE}`` under the others. ``indicators_by_element``/``_by_project``: id → indicators in
     order, loaded as ``_indicator_doc`` says; ``financial``: the plan's financial lines in order
-    (with their elements).
+    (with their elements); ``assessments``: the annual assessments of its elements in order (with
+    their elements).
     """
     seen: set[int] = set()
     indicators_by_element = indicators_by_element or {}
@@ -1303,8 +1342,16 @@ def build(
             for line in financial
         ],  # fmt: skip
     }
-    if not document["financial_table"]:
-        del document["financial_table"]
+    document["assessments"] = [
+        _drop_empty({
+            "element": a.element.code, "year": a.year, "achieved": _bi(a.achieved_bg, a.achieved_en),
+            "obstacles": _bi(a.obstacles_bg, a.obstacles_en), "published": a.is_published or None,
+        })
+        for a in assessments
+    ]  # fmt: skip
+    for key in ("financial_table", "assessments"):
+        if not document[key]:
+            del document[key]
     return document
 
 

@@ -134,7 +134,7 @@ def test_download_is_the_export_in_a_fixed_number_of_queries(client, town, djang
     plan = planfile_import(actor=OPERATOR, municipality=town, data=V2.encode(), verifier=verifier).plan
     sign_in_with_role(client, town, Role.PLANNER)
     url = reverse("manage:plan_file_download", args=[town.slug, plan.slug])
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(18):
         response = client.get(url)
     assert response["Content-Disposition"] == 'attachment; filename="piro.yaml"'
     assert response.content.decode() == planfile_export(plan)

@@ -306,9 +306,9 @@ def test_export_runs_a_fixed_number_of_queries(django_assert_num_queries):
     small = do_import(MunicipalityFactory(), GOOD).plan
     big_text = FULL
     big = do_import(MunicipalityFactory(), big_text).plan
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         planfile_export(small)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         planfile_export(big)
 
 

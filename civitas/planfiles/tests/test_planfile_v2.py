@@ -15,7 +15,7 @@ from civitas.core.permissions import OPERATOR
 from civitas.indicators.models import Indicator, Measurement, MeasurementState, StatusOverride
 from civitas.planfiles.imports import PlanImportError, planfile_export, planfile_import
 from civitas.plans import services as plan_services
-from civitas.plans.models import FinancialLine, Plan
+from civitas.plans.models import ElementAssessment, FinancialLine, Plan
 from civitas.projects import services as project_services
 from civitas.projects.models import FundingLine, Project
 from civitas.testing.factories import MembershipFactory, MunicipalityFactory, UserFactory
@@ -238,7 +238,7 @@ def test_round_trip_of_indicators_made_in_the_back_office(town, verifier):
 
 def test_export_runs_a_fixed_number_of_queries(town, verifier, django_assert_num_queries):
     plan = do_import(town, V2, verifier=verifier).plan
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         planfile_export(plan)
 
 
@@ -344,3 +344,47 @@ def test_indicators_keep_the_files_order(town, verifier):
 def test_an_override_date_defaults_to_the_import(town, verifier):
     do_import(town, V2.replace(", decided_on: 2021-10-20", ""), verifier=verifier)
     assert StatusOverride.objects.get().decided_on == datetime.date.today()
+
+
+ASSESSMENTS = """
+assessments:
+  - element: P1
+    year: 2023
+    achieved: {bg: Ремонтирани са две улици., en: Two streets were repaired.}
+    obstacles: {bg: Обществената поръчка беше обжалвана.}
+    published: true
+  - element: P1.1
+    year: 2024
+    achieved: {bg: Чернова на оценката.}
+"""
+
+
+def test_annual_assessments_are_written_as_staff_write_them_and_round_trip(town, verifier):
+    plan = do_import(town, V2 + ASSESSMENTS, verifier=verifier).plan
+    found = {(a.element.code, a.year): a for a in ElementAssessment.objects.select_related("element")}
+    assert set(found) == {("P1", 2023), ("P1.1", 2024)}
+    assert found["P1", 2023].is_published and found["P1", 2023].obstacles_en == ""
+    assert not found["P1.1", 2024].is_published
+    exported = planfile_export(plan)
+    assert "assessments:" in exported and "Two streets were repaired." in exported
+    other = MunicipalityFactory()
+    again = do_import(
+        other, exported, verifier=MembershipFactory(municipality=other, role=Role.VERIFIER).user
+    )
+    assert planfile_export(again.plan) == exported
+
+
+def test_every_error_of_the_assessments_at_its_path_and_nothing_written(town, verifier):
+    bad = ASSESSMENTS.replace("element: P1.1", "element: P9").replace("year: 2023", "year: 2031") + (
+        "  - {element: P1, year: 2031, published: true}\n"
+    )
+    with pytest.raises(PlanImportError) as excinfo:
+        do_import(town, V2 + bad, verifier=verifier)
+    assert issues(excinfo) == [
+        "assessments[0].year: outside the plan's period 2021–2027",
+        "assessments[1].element: no element “P9” in this plan",
+        "assessments[2].year: outside the plan's period 2021–2027",
+        "assessments[2].achieved: a published assessment says what was done, in Bulgarian",
+        "assessments[2]: the same element and year as assessments[0]",
+    ]
+    assert not Plan.objects.exists() and not ElementAssessment.objects.exists()
