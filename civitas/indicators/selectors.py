@@ -342,16 +342,7 @@ def project_indicators(project, *, today: datetime.date | None = None) -> list[E
     for indicator in indicators:
         indicator.project = project  # already loaded: no query per indicator
         indicator.municipality = project.municipality
-    ids = [indicator.pk for indicator in indicators]
-    return _evaluate_all(
-        indicators,
-        Target.objects.filter(indicator_id__in=ids),
-        Measurement.objects.filter(indicator_id__in=ids, state__in=COUNTED_STATES).only(*EVALUATED_FIELDS),
-        StatusOverride.objects.filter(indicator_id__in=ids),
-        as_of=None,
-        thresholds=thresholds_for(project.municipality),
-        today=today,
-    )
+    return indicators_evaluation(indicators, today=today)
 
 
 def indicators_evaluation(indicators, *, today: datetime.date | None = None) -> list[EvaluatedIndicator]:
