@@ -157,7 +157,9 @@ def test_import_command(tmp_path, town, owner, indicator, capsys):
     good = tmp_path / "good.csv"
     good.write_bytes(GOOD)
     call_command("import_measurements", "sopot", str(good), "--user", "owner", "--submit")
-    assert "2 values submitted" in capsys.readouterr().out
+    assert (
+        "2 стойности са изпратени за одобрение." in capsys.readouterr().out
+    )  # in the installation's language
     bad = tmp_path / "bad.csv"
     bad.write_bytes(BAD.replace(b"N1,2015", b"N1,2017"))
     with pytest.raises(CommandError, match="2 errors"):

@@ -52,4 +52,7 @@ class Command(BaseCommand):
             raise CommandError(_("Nothing was created.")) from None
         except PermissionDenied as error:  # not expected for the operator; said plainly if it happens
             raise CommandError(str(error)) from None
-        self.stdout.write(f"Created the municipality {municipality.name_bg} at /{municipality.slug}/.")
+        self.stdout.write(
+            _("Created the municipality %(name)s at /%(slug)s/.")
+            % {"name": municipality.name_bg, "slug": municipality.slug}
+        )

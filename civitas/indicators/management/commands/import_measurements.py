@@ -90,8 +90,10 @@ class Command(BaseCommand):
                 % {"count": result.published}
             )
             return
-        state = "submitted for approval" if submit else "saved as drafts"
-        self.stdout.write(f"{result.saved} values {state}.")
+        if submit:
+            self.stdout.write(_("%(count)s values submitted for approval.") % {"count": result.saved})
+        else:
+            self.stdout.write(_("%(count)s values saved as drafts.") % {"count": result.saved})
 
     def _document(self, evidence: str) -> dict:
         """The published document: its link, or its file as an upload (checked by the service)."""

@@ -3,6 +3,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from civitas.core.models import Municipality
 from civitas.core.permissions import OPERATOR
@@ -75,14 +76,30 @@ class Command(BaseCommand):
         except PlanImportError as error:
             for issue in error.issues:
                 self.stderr.write(str(issue))
-            raise CommandError(f"{len(error.issues)} error(s) in {file}: nothing was imported") from None
+            raise CommandError(
+                _("%(count)s error(s) in %(file)s: nothing was imported")
+                % {"count": len(error.issues), "file": file}
+            ) from None
         for link in result.skipped_links:
-            self.stdout.write(f"link left out (no such plan yet): {link}")
+            self.stdout.write(_("link left out (no such plan yet): %(link)s") % {"link": link})
         if result.unlinked_projects:
-            self.stdout.write("kept, but no longer in any plan: " + ", ".join(result.unlinked_projects))
-        verb = "checked (dry run, nothing written)" if dry_run else "imported"
-        self.stdout.write(
-            f"{verb} “{result.plan.title_bg}” ({result.plan.slug}): {result.elements} elements, "
-            f"{result.projects_created} projects created, {result.projects_updated} updated, "
-            f"{result.indicators} indicators, {result.values} published values"
-        )
+            self.stdout.write(
+                _("kept, but no longer in any plan: %(codes)s")
+                % {"codes": ", ".join(result.unlinked_projects)}
+            )
+        counts = {
+            "title": result.plan.title_bg, "slug": result.plan.slug, "elements": result.elements,
+            "created": result.projects_created, "updated": result.projects_updated,
+            "indicators": result.indicators, "values": result.values,
+        }  # fmt: skip
+        if dry_run:
+            message = _(
+                "checked (dry run, nothing written) “%(title)s” (%(slug)s): %(elements)s elements, %(created)s "
+                "projects created, %(updated)s updated, %(indicators)s indicators, %(values)s published values"
+            )
+        else:
+            message = _(
+                "imported “%(title)s” (%(slug)s): %(elements)s elements, %(created)s projects created, %(updated)s "
+                "updated, %(indicators)s indicators, %(values)s published values"
+            )
+        self.stdout.write(message % counts)
