@@ -149,26 +149,34 @@ def to_amount(value) -> Decimal | None:
     return amount.quantize(CENT) if amount.is_finite() and abs(amount) < 10**15 else None
 
 
+def check_funding_source(errors: dict, source, *, field: str = "source") -> None:
+    """A known funding source (a plan's financial table, a project's funding line)."""
+    if source not in FundingSource.values:
+        _add(
+            errors,
+            field,
+            _("Unknown funding source “%(value)s”; expected one of: %(allowed)s.")
+            % {"value": source, "allowed": ", ".join(FundingSource.values)},
+        )
+
+
+def check_currency(errors: dict, currency, *, field: str = "currency") -> None:
+    """A known currency of an amount."""
+    if currency not in Currency.values:
+        _add(
+            errors,
+            field,
+            _("Unknown currency “%(value)s”; expected one of: %(allowed)s.")
+            % {"value": currency, "allowed": ", ".join(Currency.values)},
+        )
+
+
 def check_financial_line(data: dict, *, period_start: int, period_end: int) -> dict:
     """A line of a plan's indicative financial table: a known source and currency, an amount of
     zero or more, and a year (if any) within the plan's period."""
     errors: dict = {}
-    source = data.get("source")
-    if source not in FundingSource.values:
-        _add(
-            errors,
-            "source",
-            _("Unknown funding source “%(value)s”; expected one of: %(allowed)s.")
-            % {"value": source, "allowed": ", ".join(FundingSource.values)},
-        )
-    currency = data.get("currency")
-    if currency not in Currency.values:
-        _add(
-            errors,
-            "currency",
-            _("Unknown currency “%(value)s”; expected one of: %(allowed)s.")
-            % {"value": currency, "allowed": ", ".join(Currency.values)},
-        )
+    check_funding_source(errors, data.get("source"))
+    check_currency(errors, data.get("currency"))
     raw = data.get("amount")
     amount = to_amount(raw)
     if amount is None:

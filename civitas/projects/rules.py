@@ -7,7 +7,8 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
-from civitas.core.money import DEFAULT_CURRENCY, Currency
+from civitas.core.money import DEFAULT_CURRENCY
+from civitas.plans.rules import check_currency, check_funding_source
 
 from .models import ActivityState, FundingSource, ProjectStatus
 
@@ -96,27 +97,11 @@ def to_decimal(value) -> Decimal | None:
         return None
 
 
-def check_currency(errors: dict, currency, *, field: str) -> None:
-    if currency not in Currency.values:
-        _add(
-            errors,
-            field,
-            _("Unknown currency “%(value)s”; expected one of: %(allowed)s.")
-            % {"value": currency, "allowed": ", ".join(Currency.values)},
-        )
-
-
 def check_funding(data: dict) -> dict:
     errors: dict = {}
     source = data.get("source")
-    if source not in FundingSource.values:
-        _add(
-            errors,
-            "source",
-            _("Unknown funding source “%(value)s”; expected one of: %(allowed)s.")
-            % {"value": source, "allowed": ", ".join(FundingSource.values)},
-        )
-    elif source == FundingSource.EU and not (data.get("programme_bg") or "").strip():
+    check_funding_source(errors, source)
+    if source == FundingSource.EU and not (data.get("programme_bg") or "").strip():
         _add(errors, "programme_bg", _("Name the EU programme."))
     check_currency(errors, data.get("currency", DEFAULT_CURRENCY), field="currency")
     for field in ("amount", "spent"):
