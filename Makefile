@@ -11,7 +11,7 @@ export DJANGO_SETTINGS_MODULE := civitas.settings
 # a production server sets SECRET_KEY (see README.md, Production).
 export CIVITAS_LOCAL_KEY := 1
 
-.PHONY: run test test-browser install install-test migrate demo lint format messages assets bench clean
+.PHONY: run test test-browser install install-test migrate demo lint format messages assets bench clean screenshots
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -93,3 +93,8 @@ assets:
 
 clean:
 	rm -rf $(VENV) var build
+
+# Screenshots of every page type at 1280 and 360 px, in Bulgarian and English, from a fresh demo
+# served by the production server: build/screenshots/index.html (Chromium: /usr/bin/chromium).
+screenshots: install-test
+	$(PY) tools/screenshots.py $(SCREENSHOT_ARGS)
