@@ -10,12 +10,11 @@ import re
 
 from django.conf import settings
 from django.db import DatabaseError, connection
-from django.middleware.csrf import REASON_NO_CSRF_COOKIE
 from django.http import HttpResponse, HttpResponseServerError, JsonResponse
+from django.middleware.csrf import REASON_NO_CSRF_COOKIE
 from django.shortcuts import render
 from django.template import loader
 from django.utils import translation
-from django.utils.translation import gettext as _
 
 from .models import Membership, Municipality, Role
 
@@ -130,4 +129,3 @@ def server_error(request):
     except Exception:  # the page of last resort must not fail
         html = PLAIN_500
     return HttpResponseServerError(html)
-
