@@ -137,3 +137,21 @@ def test_without_javascript_the_button_shows_the_questions_that_apply(
     page.get_by_role("button", name=UPDATE).click()
     assert page.get_by_label(FOLLOW_UP).is_visible() and page.get_by_label(FOLLOW_UP).is_enabled()
     assert page.get_by_label("Анево", exact=True).is_checked()  # the answers so far are kept
+
+
+def test_result_chart_labels_are_whole_and_inside_the_chart_at_desktop_width(live_server, demo, page):
+    load_surveys(Municipality.objects.get(slug="sopot"))
+    page.goto(live_server.url + reverse("surveys:results", args=["sopot", SLUG]))
+    assert page.viewport_size["width"] == 1280
+    outside = page.evaluate(
+        """() => [...document.querySelectorAll("svg.civitas-chart")].flatMap((svg) => {
+            const width = svg.viewBox.baseVal.width;
+            return [...svg.querySelectorAll("text")]
+                .map((text) => [text.textContent, text.getBBox()])
+                .filter(([, box]) => box.x < 0 || box.x + box.width > width)
+                .map(([label]) => label);
+        })"""
+    )
+    assert outside == []
+    labels = " ".join(page.locator("svg.civitas-chart text").all_text_contents())
+    assert "…" not in labels and "Велоалея Карлово – Сопот – Анево" in labels
