@@ -77,16 +77,17 @@ def wrap(text: str, width: int) -> list[str]:
     return lines
 
 
-def render_bars(chart: Chart, *, dom_id: str, width: int = 640) -> str:
+def render_bars(chart: Chart, *, dom_id: str, width: int = 440) -> str:
     """One horizontal bar per label, scaled 0–100 %, its label in full above it and the value
-    written at the end of the bar."""
+    written at the end of the bar. The chart is narrow (its text about the body text's size when
+    civitas.css draws it at most 560 px wide) so that it stays legible scaled down on a phone."""
     values = chart.series[0].values if chart.series else ()
     plot_w = width - 2 * PAD - VALUE_W
     per_line = int((width - 2 * PAD) / (FONT_SIZE * CHAR_W))
     rows = [wrap(label, per_line) for label in chart.x_labels]
     height = PAD * 2 + sum(len(lines) * LINE + BAR_H + GAP for lines in rows) - GAP
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="civitas-chart" viewBox="0 0 {width} {height}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="civitas-chart civitas-chart--bars" viewBox="0 0 {width} {height}" '
         f'role="img" aria-labelledby="{dom_id}-title {dom_id}-desc" font-family="system-ui, sans-serif" '
         f'font-size="{FONT_SIZE}">',
         f'<title id="{dom_id}-title">{escape(chart.title)}</title>',
