@@ -44,3 +44,8 @@ urlpatterns += i18n_patterns(
     path("", include("civitas.portal.urls")),
     prefix_default_language=False,
 )
+
+# Error pages in the site's layout and the visitor's language (core.views).
+handler403 = core_views.permission_denied
+handler404 = core_views.page_not_found
+handler500 = core_views.server_error

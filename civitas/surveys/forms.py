@@ -51,6 +51,13 @@ class Field:
     choices: list[Choice] = field(default_factory=list)
     ranks: list[tuple[object, str, str]] = field(default_factory=list)  # (option, select id, chosen rank)
     rank_range: range = range(0)
+    shown: bool = True  # False: its condition does not hold; drawn hidden, its inputs disabled
+
+    @property
+    def condition(self) -> tuple[str, str] | None:
+        """(name of the question it depends on, value of the option that shows it), or None."""
+        on, option = self.question.condition_on, self.question.condition_option_id
+        return (f"q{on.pk}", str(option)) if on is not None and option is not None else None
 
     @property
     def kind(self) -> str:
@@ -68,7 +75,13 @@ class Field:
 
 class QuestionnaireForm:
     """The questionnaire bound to the submitted data (or empty): which questions are shown under
-    the answers given so far, their current values and their errors."""
+    the answers given so far, their current values and their errors.
+
+    Every question is drawn; one whose condition does not hold is drawn hidden with its inputs
+    disabled. surveys.js shows and hides them as the person answers; without JavaScript the
+    "Show the questions that apply" button re-draws the form. Each conditional question that was
+    shown carries a hidden ``shown`` input, so that a submission whose answers make a question
+    apply that the person has neither seen nor answered is re-shown instead of stored (``unseen``)."""
 
     def __init__(self, questionnaire: Questionnaire, data=None, *, ask_code: bool = False, code: str = ""):
         self.questionnaire = questionnaire
@@ -80,6 +93,12 @@ class QuestionnaireForm:
         self.visible = rules.visible_questions(questionnaire.specs, cleaned)
         self.errors: dict[str, list[str]] = {}
         self.has_conditions = any(spec.condition for spec in questionnaire.specs)
+        seen = {str(pk) for pk in data.getlist("shown")} if data is not None else set()
+        self.unseen = [
+            spec.id for spec in questionnaire.specs
+            if spec.condition and spec.id in self.visible and str(spec.id) not in seen
+            and spec.id not in self.answers
+        ]  # fmt: skip
 
     def set_errors(self, errors: dict) -> None:
         self.errors = {key: [str(m) for m in messages] for key, messages in errors.items()}
@@ -91,7 +110,10 @@ class QuestionnaireForm:
     def _field(self, question) -> Field:
         name = f"q{question.pk}"
         value: Any = self.answers.get(question.pk)
-        f = Field(question=question, name=name, id=name, errors=self.errors.get(name, []))
+        f = Field(
+            question=question, name=name, id=name, errors=self.errors.get(name, []),
+            shown=question.pk in self.visible,
+        )  # fmt: skip
         if question.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
             chosen = {str(v) for v in value} if isinstance(value, list) else {str(value)} if value else set()
             f.choices = [
@@ -115,12 +137,12 @@ class QuestionnaireForm:
         return f
 
     def blocks(self):
-        """[(section or None, [Field])] of the shown questions."""
+        """[(section or None, [Field], whether any of them is shown)] of every question."""
         result = []
         for block in self.questionnaire.blocks:
-            fields = [self._field(q) for q in block.questions if q.pk in self.visible]
+            fields = [self._field(q) for q in block.questions]
             if fields:
-                result.append((block.section, fields))
+                result.append((block.section, fields, any(f.shown for f in fields)))
         return result
 
     def summary(self) -> list[tuple[str, str]]:

@@ -242,7 +242,7 @@ def paper_response(request, municipality, slug):
     data = request.POST if request.method == "POST" else None
     form = forms.QuestionnaireForm(questionnaire, data, ask_code=survey.one_response_per == OnePer.CODE)
     status = 200
-    if request.method == "POST" and request.POST.get("action") != "update":
+    if request.method == "POST" and request.POST.get("action") != "update" and not form.unseen:
         try:
             services.paper_response_enter(
                 actor=request.user, survey=survey, answers=form.answers, invitation_code=form.code or None

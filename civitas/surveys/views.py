@@ -1,6 +1,8 @@
-"""Public survey pages: the list, the questionnaire (works without JavaScript: questions that
-depend on an answer appear when the form is re-shown), the thank-you page, the results with
-charts and a cross-tabulation, and the results as CSV. Thin views over services and selectors."""
+"""Public survey pages: the list, the questionnaire (questions that depend on an answer appear
+as the person answers, through surveys.js; without JavaScript when the form is re-shown, and a
+submission is never stored before the person has seen every question that applies to them), the
+thank-you page, the results with charts and a cross-tabulation, and the results as CSV. Thin
+views over services and selectors."""
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, StreamingHttpResponse
@@ -68,7 +70,7 @@ def survey_answer(request, municipality, slug):
     data = request.POST if request.method == "POST" else None
     form = forms.QuestionnaireForm(questionnaire, data, ask_code=ask_code, code=request.GET.get("code", ""))
     status = 200
-    if request.method == "POST" and request.POST.get("action") != "update":
+    if request.method == "POST" and request.POST.get("action") != "update" and not form.unseen:
         address = throttle.client_address(request)
         if ask_code and throttle.blocked(f"survey-code:{address}", limit=CODE_ATTEMPTS_PER_HOUR):
             form.set_errors(

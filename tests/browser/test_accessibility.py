@@ -68,3 +68,28 @@ def test_axe_runs_under_the_csp_and_finds_violations(live_server, demo, page):
         document.getElementById('main-content').appendChild(input);
     }""")
     assert "label" in {v["id"] for v in axe_violations(page)}
+
+
+# Error pages: (page type, address after the language prefix, status).
+ERROR_PAGE_TYPES = [
+    ("not-found", "/sopot/no-such-page/", 404),
+    ("not-found-no-municipality", "/no-such-municipality/", 404),
+]
+
+
+@pytest.mark.parametrize(
+    ("lang", "address", "status"),
+    [
+        pytest.param(lang, address, status, id=f"{kind}-{lang}")
+        for kind, address, status in ERROR_PAGE_TYPES
+        for lang in ("bg", "en")
+    ],
+)
+def test_error_page_has_no_serious_axe_violations(
+    live_server, demo, page, assert_accessible, lang, address, status
+):
+    prefix = "" if lang == "bg" else f"/{lang}"
+    response = page.goto(live_server.url + prefix + address)
+    assert response.status == status
+    assert page.locator("html").get_attribute("lang") == lang
+    assert_accessible(page)

@@ -1,5 +1,6 @@
-"""The public pages and the staff's pages through the test client: answering (with conditions
-shown on re-render, errors in the summary, codes), results and cross-tab numbers, exports, pinned
+"""The public pages and the staff's pages through the test client: answering (conditional questions
+drawn hidden and shown on re-render, nothing stored before they are seen, errors in the summary,
+codes), results and cross-tab numbers, exports, pinned
 query counts, and the staff building a survey."""
 
 import csv
@@ -39,34 +40,86 @@ def post_data(survey, answers, **extra):
     return data | extra
 
 
+def question_block(html: str, question) -> str:
+    """The opening tag of a question's block on the page."""
+    start = html.index(f'id="q{question.pk}-question"')
+    return html[html.rindex("<div", 0, start) : html.index(">", start) + 1]
+
+
 def test_answering_a_survey_without_javascript(client, survey):
     url = reverse("surveys:answer", args=["sopot", survey.slug])
     page = client.get(url)
     assert page.status_code == 200
     html = page.content.decode()
-    q7 = survey.q[6]
-    assert f'name="q{q7.pk}"' not in html  # shown only after “Anevo” is chosen
+    q1, q7 = survey.q[0], survey.q[6]
+    anevo = q1.options.get(label_en="Anevo")
+    # The follow-up is on the page for surveys.js to show, hidden and disabled until “Anevo” is chosen.
+    block = question_block(html, q7)
+    assert " hidden" in block
+    assert f'data-condition-on="q{q1.pk}" data-condition-option="{anevo.pk}"' in block
+    assert f'<textarea disabled class="govuk-textarea" id="q{q7.pk}" name="q{q7.pk}"' in html
     assert "(задължителен)" in html
+    assert "civitas/surveys" in html and "Покажи въпросите, които се отнасят до мен" in html
     # Choosing Anevo and asking for the questions that apply shows the follow-up, nothing stored.
     answers = valid_answers(survey, settlement=1)
     del answers[q7.pk]
     page = client.post(url, post_data(survey, answers, action="update"))
-    assert page.status_code == 200 and f'name="q{q7.pk}"' in page.content.decode()
+    html = page.content.decode()
+    assert page.status_code == 200 and " hidden" not in question_block(html, q7)
+    assert f'<textarea class="govuk-textarea" id="q{q7.pk}"' in html
+    assert f'<input type="hidden" name="shown" value="{q7.pk}">' in html
     assert Response.objects.count() == 0
     # Sending without the required follow-up: the error summary links to it.
-    page = client.post(url, post_data(survey, answers, action="submit"))
+    page = client.post(url, post_data(survey, answers, action="submit", shown=str(q7.pk)))
     assert page.status_code == 400
     html = page.content.decode()
     assert "govuk-error-summary" in html and f'href="#q{q7.pk}"' in html
     assert "Отговорете на този въпрос." in html
     # The answers given are kept in the re-shown form.
     assert 'value="Пътища"' in html
-    page = client.post(url, post_data(survey, valid_answers(survey, settlement=1), action="submit"))
+    data = post_data(survey, valid_answers(survey, settlement=1), action="submit", shown=str(q7.pk))
+    page = client.post(url, data)
     assert page.status_code == 303 and page["Location"] == reverse(
         "surveys:thanks", args=["sopot", survey.slug]
     )
     assert Response.objects.count() == 1 and Answer.objects.count() == 10
     assert "Благодарим" in client.get(page["Location"]).content.decode()
+
+
+def test_a_submission_is_not_stored_before_the_questions_it_makes_apply_are_seen(client, survey):
+    """Without JavaScript a person who chooses “Anevo” and sends at once has not seen the
+    follow-up: the form comes back with it shown and a notice, and nothing is stored."""
+    url = reverse("surveys:answer", args=["sopot", survey.slug])
+    q7 = survey.q[6]
+    answers = valid_answers(survey, settlement=1)
+    del answers[q7.pk]
+    page = client.post(url, post_data(survey, answers, action="submit"))
+    html = page.content.decode()
+    assert page.status_code == 200 and Response.objects.count() == 0
+    assert 'id="survey-unseen-title"' in html and f'href="#q{q7.pk}-question"' in html
+    assert " hidden" not in question_block(html, q7)
+    assert "govuk-error-summary" not in html  # not an error: a new question to see
+    assert 'value="Пътища"' in html
+
+
+def test_an_answer_to_a_question_whose_condition_does_not_hold_is_not_stored(client, survey):
+    url = reverse("surveys:answer", args=["sopot", survey.slug])
+    q7 = survey.q[6]
+    answers = valid_answers(survey, settlement=0) | {q7.pk: "Детска площадка"}  # lives in Sopot
+    page = client.post(url, post_data(survey, answers, action="submit", shown=str(q7.pk)))
+    assert page.status_code == 303
+    assert Response.objects.count() == 1
+    assert not Answer.objects.filter(question=q7).exists()
+    assert not Answer.objects.filter(text="Детска площадка").exists()
+
+
+def test_a_required_question_whose_condition_holds_is_required(client, survey):
+    url = reverse("surveys:answer", args=["sopot", survey.slug])
+    q7 = survey.q[6]
+    answers = valid_answers(survey, settlement=1) | {q7.pk: "  "}
+    page = client.post(url, post_data(survey, answers, action="submit", shown=str(q7.pk)))
+    assert page.status_code == 400 and Response.objects.count() == 0
+    assert f'href="#q{q7.pk}"' in page.content.decode()
 
 
 def test_answers_outside_the_options_are_refused_on_the_page(client, survey):
