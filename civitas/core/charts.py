@@ -243,7 +243,9 @@ def render_share_bar(
     total = sum(max(part.value, 0) for part in parts)
     description = description or parts_text(parts)
     svg = [
-        _open_svg(width, height, dom_id, title, description, "civitas-share-bar"),
+        _open_svg(width, height, dom_id, title, description, "civitas-share-bar").replace(
+            "<svg ", '<svg preserveAspectRatio="none" ', 1
+        ),
         _pattern_defs((p.fill for p in parts if p.value > 0), dom_id),
         f'<rect x="0" y="0" width="{width}" height="{height}" fill="#f3f2f1" stroke="#b1b4b6"/>',
     ]
@@ -287,7 +289,7 @@ def render_sparkline(
         pad = 4
 
         def x(i: int) -> float:
-            return pad if len(values) == 1 else pad + (width - 2 * pad) * i / (len(values) - 1)
+            return width / 2 if len(values) == 1 else pad + (width - 2 * pad) * i / (len(values) - 1)
 
         def y(v: float) -> float:
             if high == low:

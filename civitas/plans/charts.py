@@ -23,17 +23,16 @@ def status_chart(result, *, labels, title: str, dom_id: str) -> charts.LegendedC
 
 def indicator_sparkline(item, *, dom_id: str) -> str | None:
     """The trend of an evaluated indicator (indicators.selectors.EvaluatedIndicator): its values in
-    the periods that have one, up to the date assessed; None without a value."""
+    the periods that have one, in order, up to the date assessed; None without a value."""
     result = item.result
     if result is None:
         return None
-    points = [(p.period.label, p.actual if p.measured else None) for p in result.series]
-    measured = [(label, value) for label, value in points if value is not None]
+    measured = [(p.period.label, p.actual) for p in result.series if p.measured and p.actual is not None]
     if not measured:
         return None
     description = "; ".join(f"{label}: {number(value)}" for label, value in measured)
     return charts.render_sparkline(
-        [value for _label, value in points],
+        [value for _label, value in measured],
         title=_("Trend of %(name)s") % {"name": item.indicator.name},
         description=description,
         dom_id=dom_id,

@@ -75,20 +75,16 @@ def element_get(*, plan: Plan, pk) -> PlanElement:
     return get_object_or_404(PlanElement, plan=plan, pk=pk)
 
 
-def element_find(*, plan: Plan, code: str) -> PlanElement:
-    """An element of this plan by its code, the element page's address (404 otherwise)."""
-    return get_object_or_404(PlanElement, plan=plan, code=code)
-
-
-def node_path(tree: list[ElementNode], element_id: int) -> list[ElementNode]:
-    """The nodes from the top of the tree down to the element's (empty if it is not in the tree)."""
+def node_path(tree: list[ElementNode], code: str) -> list[ElementNode]:
+    """The nodes from the top of the plan's tree down to the element with this code (its page's
+    address); 404 when the plan has no such element. No query."""
     stack: list[tuple[ElementNode, list[ElementNode]]] = [(node, [node]) for node in tree]
     while stack:
         node, path = stack.pop()
-        if node.element.pk == element_id:
+        if node.element.code == code:
             return path
         stack.extend((child, [*path, child]) for child in node.children)
-    return []
+    raise Http404("No such element")
 
 
 def subtree_ids(node: ElementNode) -> set[int]:
@@ -99,6 +95,19 @@ def subtree_ids(node: ElementNode) -> set[int]:
         found.add(current.element.pk)
         stack.extend(current.children)
     return found
+
+
+def subtree_projects(node: ElementNode) -> list[tuple[object, PlanElement]]:
+    """The projects serving the node's element or one under it, each once, with the (first, in
+    reading order) element it serves."""
+    found: dict[int, tuple[object, PlanElement]] = {}
+    stack = [node]
+    while stack:
+        current = stack.pop(0)
+        for project in current.projects:
+            found.setdefault(project.pk, (project, current.element))
+        stack[0:0] = current.children
+    return list(found.values())
 
 
 def build_tree(plan: Plan, elements, contributions=()) -> list[ElementNode]:

@@ -1,7 +1,6 @@
 """The public pages of plans: the list, a plan with its assessed goal tree, and a page for each of
 its elements (a goal, a priority, a measure)."""
 
-from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -80,10 +79,7 @@ def element_detail(request, municipality, plan, element):
     """A goal, priority or measure of a plan: where it sits, its status and indicators, its projects,
     the elements under it, its annual assessments, its money and the plan's consultations."""
     plan, tree, evaluation, as_of_form = _evaluated_plan(request, municipality, plan)
-    found = selectors.element_find(plan=plan, code=element)
-    path = selectors.node_path(tree, found.pk)
-    if not path:
-        raise Http404("No such element")
+    path = selectors.node_path(tree, element)
     node = path[-1]
     charts.chart_node(node, labels=STATUS_LABELS)
     charts.chart_tree(node.children, labels=STATUS_LABELS)
@@ -98,6 +94,7 @@ def element_detail(request, municipality, plan, element):
             "plan": plan,
             "node": node,
             "ancestors": path[:-1],
+            "projects": selectors.subtree_projects(node),
             "evaluation": evaluation,
             "budget": budget,
             "budget_charts": charts.budget_charts(budget, dom_id="element-budget"),
