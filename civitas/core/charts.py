@@ -308,7 +308,11 @@ def render_sparkline(
             else:
                 segment.append(f"{x(i):.1f},{y(v):.1f}")
         for i, v in enumerate(values):
-            if v is not None and (i == len(values) - 1 or values[i + 1] is None) and (i == 0 or values[i - 1] is None):
+            if (
+                v is not None
+                and (i == len(values) - 1 or values[i + 1] is None)
+                and (i == 0 or values[i - 1] is None)
+            ):
                 svg.append(f'<circle cx="{x(i):.1f}" cy="{y(v):.1f}" r="2" fill="#1d5a8c"/>')
         last = max(i for i, v in enumerate(values) if v is not None)
         svg.append(
@@ -391,7 +395,9 @@ class LegendedChart:
 
 def legend(parts, *, dom_id: str) -> tuple[LegendItem, ...]:
     """The legend of a chart: a swatch for each part (the page writes its label and value)."""
-    return tuple(LegendItem(render_swatch(part.fill, dom_id=f"{dom_id}-key{i}"), part) for i, part in enumerate(parts))
+    return tuple(
+        LegendItem(render_swatch(part.fill, dom_id=f"{dom_id}-key{i}"), part) for i, part in enumerate(parts)
+    )
 
 
 def share_bar_chart(parts, *, title: str, dom_id: str, description: str = "") -> LegendedChart:

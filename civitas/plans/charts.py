@@ -62,7 +62,9 @@ def chart_node(node: ElementNode, *, labels, prefix: str = "element") -> None:
 
 def _source_parts(amounts: list[SourceAmount]) -> list[charts.Part]:
     return [
-        charts.Part(a.label, float(a.amount), euro(a.amount), charts.SOURCE_FILLS.get(a.source, charts.DEFAULT_FILL))
+        charts.Part(
+            a.label, float(a.amount), euro(a.amount), charts.SOURCE_FILLS.get(a.source, charts.DEFAULT_FILL)
+        )
         for a in amounts
     ]
 
@@ -103,9 +105,16 @@ def budget_charts(budget: Budget, *, dom_id: str) -> BudgetCharts:
             dom_id=f"{dom_id}-years",
             value_texts=[_compact_euro(y.total) for y in dated],
         )
-        sources = [a for a in budget.planned_by_source if any(s.source == a.source for y in dated for s in y.by_source)]
+        sources = [
+            a
+            for a in budget.planned_by_source
+            if any(s.source == a.source for y in dated for s in y.by_source)
+        ]
         year_legend = charts.legend(
-            [charts.Part(a.label, 0, "", charts.SOURCE_FILLS.get(a.source, charts.DEFAULT_FILL)) for a in sources],
+            [
+                charts.Part(a.label, 0, "", charts.SOURCE_FILLS.get(a.source, charts.DEFAULT_FILL))
+                for a in sources
+            ],
             dom_id=f"{dom_id}-years",
         )
     return BudgetCharts(planned, projects, years, year_legend)

@@ -281,7 +281,11 @@ class Budget:
 
 def _by_source(amounts: dict[str, list[Money]]) -> list[SourceAmount]:
     """In the sources' order, the sources with money only."""
-    return [SourceAmount(source, total_eur(amounts[source])) for source in FundingSource.values if source in amounts]
+    return [
+        SourceAmount(source, total_eur(amounts[source]))
+        for source in FundingSource.values
+        if source in amounts
+    ]
 
 
 def plan_budget(plan: Plan, element_ids: set[int] | None = None) -> Budget:
@@ -294,7 +298,9 @@ def plan_budget(plan: Plan, element_ids: set[int] | None = None) -> Budget:
     planned: dict[str, list[Money]] = {}
     by_year: dict[int | None, dict[str, list[Money]]] = {}
     converted = False
-    for source, year, amount, currency in lines.order_by().values_list("source", "year", "amount", "currency"):
+    for source, year, amount, currency in lines.order_by().values_list(
+        "source", "year", "amount", "currency"
+    ):
         money = Money(amount, currency)
         converted = converted or money.converted
         planned.setdefault(source, []).append(money)

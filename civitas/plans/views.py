@@ -60,7 +60,9 @@ def plan_detail(request, municipality, plan):
             "tree": tree,
             "evaluation": evaluation,
             "status_chart": charts.status_chart(
-                evaluation.plan_result, labels=STATUS_LABELS, title=_("Indicators of the plan by status"),
+                evaluation.plan_result,
+                labels=STATUS_LABELS,
+                title=_("Indicators of the plan by status"),
                 dom_id="plan-status",
             ),  # fmt: skip
             "budget": budget,
@@ -102,7 +104,9 @@ def element_detail(request, municipality, plan, element):
                 row for row in (financial.rows if financial else []) if row.element and row.element.pk in ids
             ],
             "financial": financial,
-            "consultations": consultation_selectors.consultation_list(municipality=municipality).filter(plan=plan),
+            "consultations": consultation_selectors.consultation_list(municipality=municipality).filter(
+                plan=plan
+            ),
             "as_of_form": as_of_form,
         },
     )

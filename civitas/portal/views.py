@@ -46,13 +46,17 @@ def _plan_in_force(municipality) -> dict:
         return {}
     plan.municipality = municipality
     tree = plan_selectors.plan_tree(plan)
-    evaluation = indicator_selectors.plan_evaluation(plan, tree, planning_version=municipality.planning_version)
+    evaluation = indicator_selectors.plan_evaluation(
+        plan, tree, planning_version=municipality.planning_version
+    )
     budget = plan_selectors.plan_budget(plan)
     return {
         "main_plan": plan,
         "main_evaluation": evaluation,
         "main_status_chart": plan_charts.status_chart(
-            evaluation.plan_result, labels=STATUS_LABELS, title=_("Indicators of the plan by status"),
+            evaluation.plan_result,
+            labels=STATUS_LABELS,
+            title=_("Indicators of the plan by status"),
             dom_id="home-status",
         ),  # fmt: skip
         "main_budget": budget,

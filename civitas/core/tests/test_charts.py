@@ -1,4 +1,21 @@
-from civitas.core.charts import Chart, Series, nice_ticks, render_svg
+import xml.etree.ElementTree as ET
+
+from civitas.core.charts import (
+    SOURCE_FILLS,
+    STATUS_FILLS,
+    Chart,
+    Part,
+    Series,
+    nice_ticks,
+    render_columns,
+    render_share_bar,
+    render_sparkline,
+    render_svg,
+    render_swatch,
+    share_bar_chart,
+    status_parts,
+)
+from civitas.evaluation.engine import Status
 
 
 def test_nice_ticks_cover_the_range_with_round_steps():
@@ -33,20 +50,6 @@ def test_empty_chart_renders():
 
 
 # The small charts: share bar, sparkline, columns ------------------------------------------------
-
-import xml.etree.ElementTree as ET  # noqa: E402
-
-from civitas.core.charts import (  # noqa: E402
-    SOURCE_FILLS,
-    STATUS_FILLS,
-    Part,
-    render_columns,
-    render_share_bar,
-    render_sparkline,
-    render_swatch,
-    share_bar_chart,
-    status_parts,
-)
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -97,8 +100,6 @@ def test_every_status_and_source_has_its_own_pattern_or_colour():
 
 
 def test_status_parts_follow_the_roll_up_counts_in_a_fixed_order_and_skip_zeros():
-    from civitas.evaluation.engine import Status
-
     counts = {Status.OFF_TRACK: 1, Status.ON_TRACK: 4, Status.AT_RISK: 0, Status.NO_DATA: 2}
     labels = {status: status.value.upper() for status in Status}
     parts = status_parts(counts, labels)
@@ -116,7 +117,9 @@ def test_swatch_of_a_pattern_defines_it():
 
 def test_sparkline_draws_the_values_with_gaps_and_marks_the_last():
     root = parse(
-        render_sparkline([1.0, 2.0, None, 4.0], title="Trend", description="2019: 1; 2020: 2; 2022: 4", dom_id="t1")
+        render_sparkline(
+            [1.0, 2.0, None, 4.0], title="Trend", description="2019: 1; 2020: 2; 2022: 4", dom_id="t1"
+        )
     )
     assert accessible_text(root) == ("Trend", "2019: 1; 2020: 2; 2022: 4")
     assert len(root.findall(f"{SVG}polyline")) == 1  # the gap breaks the line
@@ -133,7 +136,10 @@ def test_columns_stack_the_parts_and_write_totals_and_labels():
     root = parse(
         render_columns(
             ["2024", "2025"],
-            [[Part("EU", 100, "100", eu)], [Part("EU", 150, "150", eu), Part("Municipal", 50, "50", municipal)]],
+            [
+                [Part("EU", 100, "100", eu)],
+                [Part("EU", 150, "150", eu), Part("Municipal", 50, "50", municipal)],
+            ],
             title="By year",
             description="2024: 100; 2025: 200",
             dom_id="y1",

@@ -49,14 +49,20 @@ def priority_plan(town, *, measures=2, prefix="P"):
                                   description_bg="Описание на приоритета", description_en="About the priority")  # fmt: skip
     PlanElementFactory(plan=plan, code="П2", title_bg="Друг приоритет")
     for m in range(measures):
-        measure = PlanElementFactory(plan=plan, parent=priority, code=f"П1.{m + 1}", title_bg=f"Мярка {m + 1}")
+        measure = PlanElementFactory(
+            plan=plan, parent=priority, code=f"П1.{m + 1}", title_bg=f"Мярка {m + 1}"
+        )
         measured_indicator(measure, code=f"{prefix}И{m}")
         project = ProjectFactory(municipality=town, code=f"{prefix}-{m}", title_bg=f"Проект {prefix} {m}")
         ProjectContributionFactory(project=project, element=measure)
         FundingLineFactory(project=project, source="eu", amount=Decimal("1000"), currency="EUR")
         FundingLineFactory(project=project, source="municipal", amount=Decimal("1955.83"), currency="BGN")
-        FinancialLine.objects.create(plan=plan, element=measure, source="eu", year=2016 + m, amount=Decimal("5000"))
-    FinancialLine.objects.create(plan=plan, element=priority, source="national", year=None, amount=Decimal("3000"))
+        FinancialLine.objects.create(
+            plan=plan, element=measure, source="eu", year=2016 + m, amount=Decimal("5000")
+        )
+    FinancialLine.objects.create(
+        plan=plan, element=priority, source="national", year=None, amount=Decimal("3000")
+    )
     ElementAssessment.objects.create(element=priority, year=2016, achieved_bg="Открит посетителски център",
                                      obstacles_bg="Забавени поръчки", is_published=True)  # fmt: skip
     ElementAssessment.objects.create(element=priority, year=2017, achieved_bg="Чернова", is_published=False)
@@ -74,7 +80,12 @@ def test_the_page_of_a_priority_shows_where_it_sits_its_status_indicators_projec
     page = response.content.decode()
     # Its place: the breadcrumb to the plan, its level, code, title and description; sample data marked.
     assert f'href="{url("portal:plan", "sopot", plan.slug)}"' in page
-    assert "Стратегическа цел" in page and "П1" in page and "Туризъм" in page and "Описание на приоритета" in page
+    assert (
+        "Стратегическа цел" in page
+        and "П1" in page
+        and "Туризъм" in page
+        and "Описание на приоритета" in page
+    )
     assert "Примерни данни" in page
     # Its status from the roll-up of the measures' indicators, as a chart with the numbers in words.
     assert 'class="civitas-share-bar"' in page and 'role="img"' in page
@@ -106,7 +117,9 @@ def test_a_measure_page_shows_its_indicators_with_a_trend_line_and_the_latest_va
 
 def test_the_element_page_keeps_the_date_chosen_on_the_plan_page(client, town):
     plan = priority_plan(town, measures=1)
-    page = client.get(url("portal:plan_element", "sopot", plan.slug, "П1.1") + "?as_of=2016-06-30").content.decode()
+    page = client.get(
+        url("portal:plan_element", "sopot", plan.slug, "П1.1") + "?as_of=2016-06-30"
+    ).content.decode()
     assert "30.06.2016" in page
     assert "2015: 120" in page and "2017: 170" not in page  # values after the date are not shown
     assert "?as_of=2016-06-30" in page  # its links keep the date
