@@ -368,11 +368,11 @@ def render_columns(
             )
         if i < len(value_texts) and value_texts[i]:
             svg.append(
-                f'<text x="{cx:.1f}" y="{y - 6:.1f}" text-anchor="middle" font-size="12" '
+                f'<text x="{cx:.1f}" y="{y - 6:.1f}" text-anchor="middle" font-size="15" '
                 f'font-family="system-ui, sans-serif" fill="#0b0c0c">{escape(value_texts[i])}</text>'
             )
         svg.append(
-            f'<text x="{cx:.1f}" y="{top + plot_h + 18}" text-anchor="middle" font-size="13" '
+            f'<text x="{cx:.1f}" y="{top + plot_h + 19}" text-anchor="middle" font-size="15" '
             f'font-family="system-ui, sans-serif" fill="#0b0c0c">{escape(label)}</text>'
         )
     svg.append("</svg>")

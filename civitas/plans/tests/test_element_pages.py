@@ -201,3 +201,27 @@ def test_the_element_page_is_cached_and_never_stale(client, town, django_assert_
 def test_build_plan_elements_have_pages(client, town):
     plan = build_plan(town)
     assert client.get(url("portal:plan_element", "sopot", plan.slug, "SG1")).status_code == 200
+
+
+def test_a_project_serving_two_elements_counts_once_in_the_money_by_source(town):
+    from civitas.plans import selectors
+
+    plan = priority_plan(town, measures=2)
+    shared = ProjectFactory(municipality=town, code="SHARED")
+    for code in ("П1.1", "П1.2"):
+        ProjectContributionFactory(project=shared, element=plan.elements.get(code=code))
+    FundingLineFactory(project=shared, source="other", amount=Decimal("700"), currency="EUR")
+    budget = selectors.plan_budget(plan)
+    assert [(s.source, s.amount) for s in budget.projects_by_source] == [
+        ("municipal", Decimal("2000.00")),
+        ("eu", Decimal("2000.00")),
+        ("other", Decimal("700.00")),
+    ]
+    assert budget.converted  # the municipal lines were in leva
+    assert [(y.year, y.total) for y in budget.planned_by_year] == [
+        (2016, Decimal("5000.00")),
+        (2017, Decimal("5000.00")),
+        (None, Decimal("3000.00")),
+    ]
+    only_first = selectors.plan_budget(plan, element_ids={plan.elements.get(code="П1.1").pk})
+    assert only_first.planned == Decimal("5000.00") and only_first.projects == Decimal("2700.00")
