@@ -307,7 +307,7 @@ def render_sparkline(
                 segment = []
             else:
                 segment.append(f"{x(i):.1f},{y(v):.1f}")
-        for i, v in enumerate(values):
+        for i, v in enumerate(values):  # a value between two gaps has no line: a dot shows it
             if (
                 v is not None
                 and (i == len(values) - 1 or values[i + 1] is None)
