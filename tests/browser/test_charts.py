@@ -45,4 +45,4 @@ def test_each_indicator_of_the_plan_has_its_trend_line(live_server, demo, page):
     assert sparklines.count() >= 1 and sparklines.count() <= rows.count()
     first = sparklines.first
     assert first.get_attribute("role") == "img"
-    assert first.locator("desc").inner_text()  # every value in words
+    assert first.locator("desc").text_content()  # every value in words
