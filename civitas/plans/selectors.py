@@ -9,9 +9,18 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from civitas.core.models import Municipality
-from civitas.core.money import total_eur
+from civitas.core.money import Money, total_eur
 
-from .models import PUBLIC_PLAN_STATUSES, ElementAssessment, FinancialLine, FundingSource, Plan, PlanElement
+from .models import (
+    PUBLIC_PLAN_STATUSES,
+    ElementAssessment,
+    FinancialLine,
+    FundingSource,
+    Plan,
+    PlanElement,
+    PlanKind,
+    PlanStatus,
+)
 
 
 @dataclass
@@ -26,6 +35,10 @@ class ElementNode:
     indicators: list = field(default_factory=list)
     # Filled by attach_assessments: the element's published annual assessments, latest year first.
     assessments: list = field(default_factory=list)
+    # Filled by the pages that draw them: the status chart (core.charts.LegendedChart) and the
+    # indicators with their sparklines.
+    status_chart: object = None
+    charted_indicators: list = field(default_factory=list)
 
 
 def plan_list(*, municipality: Municipality, include_drafts: bool = False):
@@ -60,6 +73,41 @@ def plan_get(*, municipality: Municipality, slug: str, include_drafts: bool = Fa
 def element_get(*, plan: Plan, pk) -> PlanElement:
     """An element of this plan (404 otherwise)."""
     return get_object_or_404(PlanElement, plan=plan, pk=pk)
+
+
+def node_path(tree: list[ElementNode], code: str) -> list[ElementNode]:
+    """The nodes from the top of the plan's tree down to the element with this code (its page's
+    address); 404 when the plan has no such element. No query."""
+    stack: list[tuple[ElementNode, list[ElementNode]]] = [(node, [node]) for node in tree]
+    while stack:
+        node, path = stack.pop()
+        if node.element.code == code:
+            return path
+        stack.extend((child, [*path, child]) for child in node.children)
+    raise Http404("No such element")
+
+
+def subtree_ids(node: ElementNode) -> set[int]:
+    """The ids of the node's element and of every element below it."""
+    found, stack = set(), [node]
+    while stack:
+        current = stack.pop()
+        found.add(current.element.pk)
+        stack.extend(current.children)
+    return found
+
+
+def subtree_projects(node: ElementNode) -> list[tuple[object, PlanElement]]:
+    """The projects serving the node's element or one under it, each once, with the (first, in
+    reading order) element it serves."""
+    found: dict[int, tuple[object, PlanElement]] = {}
+    stack = [node]
+    while stack:
+        current = stack.pop(0)
+        for project in current.projects:
+            found.setdefault(project.pk, (project, current.element))
+        stack[0:0] = current.children
+    return list(found.values())
 
 
 def build_tree(plan: Plan, elements, contributions=()) -> list[ElementNode]:
@@ -159,6 +207,127 @@ def financial_lines(plan: Plan) -> list[FinancialLine]:
             line.year is not None,
             line.year or 0,
         ),
+    )
+
+
+def main_plan_in_force(*, municipality: Municipality, year: int) -> Plan | None:
+    """The municipality's main plan in force in ``year``, for the home page: the first public
+    development plan (adopted or in implementation) whose period covers the year, else the first
+    plan of another kind that does; None when no plan is in force. One query."""
+    in_force = Plan.objects.filter(
+        municipality=municipality,
+        status__in=[PlanStatus.ADOPTED, PlanStatus.IMPLEMENTATION],
+        period_start__lte=year,
+        period_end__gte=year,
+    ).order_by("position", "-period_start", "pk")
+    plans = list(in_force)
+    return next((p for p in plans if p.kind == PlanKind.DEVELOPMENT_PLAN), plans[0] if plans else None)
+
+
+@dataclass(frozen=True)
+class SourceAmount:
+    """An amount in euro from one funding source."""
+
+    source: str
+    amount: Decimal
+
+    @property
+    def label(self) -> str:
+        return str(FundingSource(self.source).label)
+
+
+@dataclass(frozen=True)
+class YearAmounts:
+    """A year of the financial table (None: amounts for the whole period) by source, in euro."""
+
+    year: int | None
+    by_source: list[SourceAmount]
+
+    @property
+    def total(self) -> Decimal:
+        return sum((s.amount for s in self.by_source), Decimal("0.00"))
+
+
+@dataclass(frozen=True)
+class Budget:
+    """Money of a plan (or of an element and those under it), in euro: the indicative financial
+    table by source and by year, and the funding of its projects by source (each project once)."""
+
+    planned_by_source: list[SourceAmount]
+    planned_by_year: list[YearAmounts]
+    projects_by_source: list[SourceAmount]
+    converted: bool
+
+    @property
+    def planned(self) -> Decimal:
+        return sum((s.amount for s in self.planned_by_source), Decimal("0.00"))
+
+    @property
+    def projects(self) -> Decimal:
+        return sum((s.amount for s in self.projects_by_source), Decimal("0.00"))
+
+    @property
+    def dated_years(self) -> list[YearAmounts]:
+        """The years with amounts of their own (not the whole-period amounts)."""
+        return [y for y in self.planned_by_year if y.year is not None]
+
+    @property
+    def whole_period(self) -> YearAmounts | None:
+        return next((y for y in self.planned_by_year if y.year is None), None)
+
+    def __bool__(self) -> bool:
+        return bool(self.planned_by_source or self.projects_by_source)
+
+
+def _by_source(amounts: dict[str, list[Money]]) -> list[SourceAmount]:
+    """In the sources' order, the sources with money only."""
+    return [
+        SourceAmount(source, total_eur(amounts[source]))
+        for source in FundingSource.values
+        if source in amounts
+    ]
+
+
+def plan_budget(plan: Plan, element_ids: set[int] | None = None) -> Budget:
+    """The plan's money by source and year, in euro (each amount converted, then added): its
+    indicative financial table and its projects' funding lines. ``element_ids``: only the lines and
+    projects of these elements (an element's page: the element and those under it). Two queries."""
+    lines = FinancialLine.objects.filter(plan=plan)
+    if element_ids is not None:
+        lines = lines.filter(element_id__in=element_ids)
+    planned: dict[str, list[Money]] = {}
+    by_year: dict[int | None, dict[str, list[Money]]] = {}
+    converted = False
+    for source, year, amount, currency in lines.order_by().values_list(
+        "source", "year", "amount", "currency"
+    ):
+        money = Money(amount, currency)
+        converted = converted or money.converted
+        planned.setdefault(source, []).append(money)
+        by_year.setdefault(year, {}).setdefault(source, []).append(money)
+    contributions = _contributions().filter(element__plan=plan)
+    if element_ids is not None:
+        contributions = contributions.filter(element_id__in=element_ids)
+    funded: dict[str, list[Money]] = {}
+    seen: set[int] = set()
+    for line_id, source, amount, currency in contributions.order_by().values_list(
+        "project__funding_lines__pk",
+        "project__funding_lines__source",
+        "project__funding_lines__amount",
+        "project__funding_lines__currency",
+    ):
+        if line_id is None or line_id in seen:  # no funding lines; or a project counted already
+            continue
+        seen.add(line_id)
+        money = Money(amount, currency)
+        converted = converted or money.converted
+        funded.setdefault(source, []).append(money)
+    years = sorted(by_year, key=lambda y: (y is None, y or 0))
+    return Budget(
+        planned_by_source=_by_source(planned),
+        planned_by_year=[YearAmounts(year, _by_source(by_year[year])) for year in years],
+        projects_by_source=_by_source(funded),
+        converted=converted,
     )
 
 

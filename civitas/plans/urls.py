@@ -1,5 +1,5 @@
 """The pages of plans: ``public_patterns`` are included by the portal (``portal:plans``,
-``portal:plan``), ``staff_patterns`` by the back office (``manage:plan_edit`` ...)."""
+``portal:plan``, ``portal:plan_element``), ``staff_patterns`` by the back office (``manage:plan_edit`` ...)."""
 
 from django.urls import path
 
@@ -8,6 +8,8 @@ from . import manage_views, views
 public_patterns = [
     path("<slug:municipality>/plans/", views.plan_list, name="plans"),
     path("<slug:municipality>/plans/<slug:plan>/", views.plan_detail, name="plan"),
+    # An element by its code, as the plan writes it ("СЦ1", "М1.2"; a code may hold a slash).
+    path("<slug:municipality>/plans/<slug:plan>/<path:element>/", views.element_detail, name="plan_element"),
 ]
 
 staff_patterns = [

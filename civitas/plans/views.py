@@ -1,14 +1,19 @@
-"""The public pages of plans: the list, and a plan with its assessed goal tree."""
+"""The public pages of plans: the list, a plan with its assessed goal tree, and a page for each of
+its elements (a goal, a priority, a measure)."""
 
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
+from civitas.consultations import selectors as consultation_selectors
 from civitas.core.cache import cached_public_page
+from civitas.core.content import Content
 from civitas.core.tenancy import with_municipality
 from civitas.indicators import forms as indicator_forms
 from civitas.indicators import selectors as indicator_selectors
+from civitas.indicators.presentation import STATUS_LABELS
 from civitas.projects import selectors as project_selectors
 
-from . import policy, selectors
+from . import charts, policy, selectors
 
 
 @with_municipality
@@ -25,11 +30,11 @@ def plan_list(request, municipality):
     )
 
 
-@with_municipality
-@cached_public_page(params=("as_of",), valid=indicator_forms.as_of_is_valid)
-def plan_detail(request, municipality, plan):
+def _evaluated_plan(request, municipality, slug):
+    """The plan, its goal tree evaluated on the page's date with the published assessments, and the
+    date's form: what the plan page and its elements' pages share."""
     include_drafts = policy.can_see_drafts(request.user, municipality)
-    plan = selectors.plan_get(municipality=municipality, slug=plan, include_drafts=include_drafts)
+    plan = selectors.plan_get(municipality=municipality, slug=slug, include_drafts=include_drafts)
     plan.municipality = municipality
     tree = selectors.plan_tree(plan)
     as_of_form, as_of = indicator_forms.chosen_as_of(request.GET)
@@ -37,6 +42,15 @@ def plan_detail(request, municipality, plan):
         plan, tree, as_of=as_of, planning_version=municipality.planning_version
     )
     selectors.attach_assessments(tree, plan=plan)
+    return plan, tree, evaluation, as_of_form
+
+
+@with_municipality
+@cached_public_page(params=("as_of",), valid=indicator_forms.as_of_is_valid)
+def plan_detail(request, municipality, plan):
+    plan, tree, evaluation, as_of_form = _evaluated_plan(request, municipality, plan)
+    charts.chart_tree(tree, labels=STATUS_LABELS)
+    budget = selectors.plan_budget(plan)
     return render(
         request,
         "plans/plan_detail.html",
@@ -45,7 +59,54 @@ def plan_detail(request, municipality, plan):
             "plan": plan,
             "tree": tree,
             "evaluation": evaluation,
+            "status_chart": charts.status_chart(
+                evaluation.plan_result,
+                labels=STATUS_LABELS,
+                title=_("Indicators of the plan by status"),
+                dom_id="plan-status",
+            ),  # fmt: skip
+            "budget": budget,
+            "budget_charts": charts.budget_charts(budget, dom_id="plan-budget"),
             "financial": project_selectors.financial_comparison(plan),
+            "as_of_form": as_of_form,
+        },
+    )
+
+
+@with_municipality
+@cached_public_page(
+    params=("as_of",), valid=indicator_forms.as_of_is_valid, reads=(Content.PLANNING, Content.PARTICIPATION)
+)
+def element_detail(request, municipality, plan, element):
+    """A goal, priority or measure of a plan: where it sits, its status and indicators, its projects,
+    the elements under it, its annual assessments, its money and the plan's consultations."""
+    plan, tree, evaluation, as_of_form = _evaluated_plan(request, municipality, plan)
+    path = selectors.node_path(tree, element)
+    node = path[-1]
+    charts.chart_node(node, labels=STATUS_LABELS)
+    charts.chart_tree(node.children, labels=STATUS_LABELS)
+    ids = selectors.subtree_ids(node)
+    budget = selectors.plan_budget(plan, element_ids=ids)
+    financial = project_selectors.financial_comparison(plan)
+    return render(
+        request,
+        "plans/element_detail.html",
+        {
+            "nav": "plans",
+            "plan": plan,
+            "node": node,
+            "ancestors": path[:-1],
+            "projects": selectors.subtree_projects(node),
+            "evaluation": evaluation,
+            "budget": budget,
+            "budget_charts": charts.budget_charts(budget, dom_id="element-budget"),
+            "financial_rows": [
+                row for row in (financial.rows if financial else []) if row.element and row.element.pk in ids
+            ],
+            "financial": financial,
+            "consultations": consultation_selectors.consultation_list(municipality=municipality).filter(
+                plan=plan
+            ),
             "as_of_form": as_of_form,
         },
     )

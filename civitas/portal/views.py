@@ -3,9 +3,14 @@ app are its ``views``."""
 
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from civitas.core.cache import cached_public_page
 from civitas.core.tenancy import default_municipality, with_municipality
+from civitas.indicators import selectors as indicator_selectors
+from civitas.indicators.presentation import STATUS_LABELS
+from civitas.plans import charts as plan_charts
 from civitas.plans import selectors as plan_selectors
 from civitas.projects import selectors as project_selectors
 
@@ -28,5 +33,32 @@ def home(request, municipality):
             "plans": plan_selectors.plan_list(municipality=municipality),
             "figures": project_selectors.municipality_figures(municipality=municipality),
             "latest_projects": project_selectors.latest_projects(municipality=municipality),
+            **_plan_in_force(municipality),
         },
     )
+
+
+def _plan_in_force(municipality) -> dict:
+    """The home page's picture of the main plan in force: its indicators by status and its money
+    by source and year (nothing when no plan is in force). A fixed number of queries."""
+    plan = plan_selectors.main_plan_in_force(municipality=municipality, year=timezone.localdate().year)
+    if plan is None:
+        return {}
+    plan.municipality = municipality
+    tree = plan_selectors.plan_tree(plan)
+    evaluation = indicator_selectors.plan_evaluation(
+        plan, tree, planning_version=municipality.planning_version
+    )
+    budget = plan_selectors.plan_budget(plan)
+    return {
+        "main_plan": plan,
+        "main_evaluation": evaluation,
+        "main_status_chart": plan_charts.status_chart(
+            evaluation.plan_result,
+            labels=STATUS_LABELS,
+            title=_("Indicators of the plan by status"),
+            dom_id="home-status",
+        ),  # fmt: skip
+        "main_budget": budget,
+        "main_budget_charts": plan_charts.budget_charts(budget, dom_id="home-budget"),
+    }

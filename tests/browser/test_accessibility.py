@@ -18,6 +18,10 @@ PAGE_TYPES = [
     ("plan", "portal:plan", [SOPOT, "opr-2014-2020"], ""),
     ("strategy", "portal:plan", [SOPOT, "strategia-gradoustroistvo-zhilishta"], ""),
     ("piro", "portal:plan", [SOPOT, "piro-2021-2027"], ""),  # the financial table
+    ("plan-as-of", "portal:plan", [SOPOT, "piro-2021-2027"], "?as_of=2025-06-30"),  # charts on a date
+    ("element-goal", "portal:plan_element", [SOPOT, "opr-2014-2020", "СЦ1"], ""),  # Cyrillic code
+    ("element-priority", "portal:plan_element", [SOPOT, "piro-2021-2027", "П2"], ""),  # money, sub-elements
+    ("element-measure", "portal:plan_element", [SOPOT, "piro-2021-2027", "М2.2"], ""),  # sparklines
     ("project-piro", "portal:project", [SOPOT, "piro-2-poseshtenski-centar"], ""),  # ceiling, flag
     ("indicator", "portal:indicator", [SOPOT, "Т-1"], ""),
     ("projects", "portal:projects", [SOPOT], ""),
