@@ -165,3 +165,29 @@ def test_the_home_reads_a_fixed_number_of_queries(client, town, plan, role, djan
     busy(town, plan, n=12, owner=user)
     with django_assert_num_queries(few):
         assert client.get(HOME).status_code == 200
+
+
+# The header's way to the back office -------------------------------------------------------------
+
+
+def test_staff_see_their_own_back_office_in_the_header_of_any_page(client, town):
+    karlovo = MunicipalityFactory(slug="karlovo", name_bg="Карлово")
+    sign_in_with_role(client, karlovo, Role.VERIFIER)
+    for page in ("/sopot/", "/sopot/projects/", "/karlovo/", reverse("accounts:profile")):
+        html = client.get(page, follow=True).content.decode()
+        assert 'class="civitas-header__link civitas-header__office" href="/karlovo/manage/"' in html, page
+    assert client.get("/karlovo/manage/").status_code == 200
+
+
+def test_the_header_leads_to_the_pages_municipality_when_the_person_works_there(client, town):
+    karlovo = MunicipalityFactory(slug="karlovo", name_bg="Карлово")
+    user = sign_in_with_role(client, karlovo, Role.PLANNER)
+    MembershipFactory(user=user, municipality=town, role=Role.PLANNER)
+    assert 'civitas-header__office" href="/sopot/manage/"' in client.get("/sopot/").content.decode()
+    assert 'civitas-header__office" href="/karlovo/manage/"' in client.get("/karlovo/").content.decode()
+
+
+def test_citizens_and_visitors_see_no_back_office_link(client, town):
+    assert "civitas-header__office" not in client.get("/sopot/").content.decode()
+    sign_in(client, UserFactory())
+    assert "civitas-header__office" not in client.get("/sopot/").content.decode()
