@@ -61,8 +61,8 @@ def platform_municipalities():
 # The back office's home: the last changes of the municipality's content, from the audit log. The
 # log's other entries (roles, blocks, flags, moderation of people's posts) are not for every member
 # of staff; their own pages show them to those who may see them.
-CHANGES_SHOWN = ("plans.", "projects.", "indicators.", "consultations.consultation", "consultations.answer",
-                 "surveys.survey", "planfiles.", "core.municipality")  # fmt: skip
+CHANGES_SHOWN = ("plans.", "projects.", "indicators.", "consultations.consultation", "surveys.survey",
+                 "planfiles.", "core.municipality")  # fmt: skip
 
 
 @dataclass

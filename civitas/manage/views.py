@@ -64,7 +64,6 @@ def dashboard(request, municipality):
             (change, CHANGE_VERBS.get(change.action, CHANGE_VERBS["update"]))
             for change in core_selectors.recent_changes(municipality=municipality)
         ],
-        "plans": plan_selectors.staff_plan_list(municipality=municipality),
     }
     if Action.ENTER_MEASUREMENT in actions:
         context["entry"] = indicator_selectors.entry_work(user=user, municipality=municipality)
@@ -78,6 +77,7 @@ def dashboard(request, municipality):
         context["proposals_waiting"] = consultation_selectors.moderation_count(municipality=municipality)
     if Action.EDIT_PLAN in actions:
         context["changed_plans"] = plan_selectors.recently_changed(municipality=municipality)
+        context["plans"] = plan_selectors.staff_plan_list(municipality=municipality)
     if Action.EDIT_PROJECT in actions:
         context["changed_projects"] = project_selectors.recently_updated(municipality=municipality, limit=5)
         context["project_count"] = project_selectors.project_count(municipality=municipality)
