@@ -47,9 +47,14 @@ def test_the_indicator_owner_sees_no_link_to_the_queue_and_no_dead_end(
             response = page.request.get(f"{live_server.url}{href}")
             assert response.status == 200, (start, href, response.status)
     assert len(followed) > 10  # the crawl saw the menus, not an empty page
+    page.goto(f"{live_server.url}/en{HOME}")
+    assert page.locator("#home-entry").is_visible()
+    assert_accessible(page)
 
 
-def test_staff_of_another_municipality_land_in_their_own_back_office(live_server, demo, page):
+def test_staff_of_another_municipality_land_in_their_own_back_office(
+    live_server, demo, page, assert_accessible
+):
     karlovo = Municipality.objects.create(slug="karlovo", name_bg="Карлово", name_en="Karlovo")
     user = get_user_model().objects.create_user("karlovo-verifier", "v@karlovo.example", PASSWORD)
     Membership.objects.create(user=user, municipality=karlovo, role=Role.VERIFIER)
@@ -66,6 +71,7 @@ def test_staff_of_another_municipality_land_in_their_own_back_office(live_server
     page.locator("main form button[type=submit]").first.click()
     page.wait_for_url("**/karlovo/manage/")
     assert page.locator("#home-verify").is_visible()
+    assert_accessible(page)
 
     # From Sopot's portal (the site's root) the header leads back to Karlovo's back office.
     page.goto(f"{live_server.url}/")
