@@ -30,6 +30,7 @@ from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_static.models import StaticDevice
 
 from civitas.core import second_factor, throttle
+from civitas.core.permissions import back_office_of
 
 from . import forms, links, tasks, twofactor
 
@@ -48,12 +49,27 @@ PENDING_SECONDS = 10 * 60
 REPLACE_KEY = "civitas_replace_authenticator_until"
 
 
-def _safe_next(request, url: str | None) -> str:
+def landing_url(user) -> str:
+    """Where a person lands after signing in when no page asked for them (no safe ``next``): staff
+    in their own municipality's back office (the first by name if they work for several; its page
+    lists the others), a platform superuser with no municipality of their own on the platform's
+    page of municipalities, everyone else on the portal."""
+    home = back_office_of(user)
+    if home is not None:
+        return reverse("manage:dashboard", args=[home.slug])
+    if getattr(user, "is_superuser", False):
+        return reverse("platform:municipalities")
+    return reverse(settings.LOGIN_REDIRECT_URL)
+
+
+def _safe_next(request, url: str | None, user=None) -> str:
+    """``url`` if it is a page of this site (where the person was, or the page that asked them to
+    sign in), else where ``user`` lands (``landing_url``; the portal when nobody is known yet)."""
     if url and url_has_allowed_host_and_scheme(
         url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return url
-    return reverse(settings.LOGIN_REDIRECT_URL)
+    return landing_url(user) if user is not None else reverse(settings.LOGIN_REDIRECT_URL)
 
 
 def sign_in_name(raw: str | None) -> str:
@@ -101,9 +117,14 @@ class SignInView(auth_views.LoginView):
             throttle.hit(key, limit=limit, window=window)
         return super().form_invalid(form)
 
+    def get_default_redirect_url(self):
+        """Without a safe ``next``: where the person signing in lands (``landing_url``)."""
+        user = getattr(self, "signing_in", None)
+        return landing_url(user) if user is not None else super().get_default_redirect_url()
+
     def form_valid(self, form):
         throttle.reset(self._keys()[0][0])
-        user = form.get_user()
+        user = self.signing_in = form.get_user()
         if second_factor.needs_second_factor(user):
             return start_second_factor(self.request, user, self.get_success_url())
         return super().form_valid(form)
@@ -169,7 +190,7 @@ def _code_failed(request, user) -> None:
 def _complete(request, user, pending) -> str:
     """Sign the person in (if the password step was in this session) with the second factor passed;
     returns where to go next."""
-    next_url = _safe_next(request, (pending or {}).get("next") or request.GET.get("next"))
+    next_url = _safe_next(request, (pending or {}).get("next") or request.GET.get("next"), user)
     if pending is not None:
         request.session.pop(PENDING_KEY, None)
         login(request, user, backend=pending["backend"])
@@ -368,7 +389,7 @@ def sign_in_link(request, token):
         user = links.sign_in_link_use(token)
     except ValidationError as error:
         return render(request, "accounts/sign_in_link.html", {"message": error.messages[0]}, status=400)
-    next_url = reverse(settings.LOGIN_REDIRECT_URL)
+    next_url = landing_url(user)
     backend = settings.AUTHENTICATION_BACKENDS[0]
     if second_factor.needs_second_factor(user):
         user.backend = backend

@@ -413,3 +413,50 @@ def file_access(user, name: str):
     )
     consultations = Consultation.objects.filter(document=name).order_by().select_related("municipality")
     return strictest([*(proposal_access(p) for p in proposals), *(document_access(c) for c in consultations)])
+
+
+# The back office's home --------------------------------------------------------------------------
+
+# "Closing soon" on the staff home: open consultations whose period ends within this many days.
+CLOSING_SOON_DAYS = 14
+
+
+def closing_soon(*, municipality, days: int = CLOSING_SOON_DAYS, now: datetime.datetime | None = None):
+    """Open consultations whose period ends within ``days``, the soonest first: one query."""
+    now = now or timezone.now()
+    return list(
+        Consultation.objects.filter(
+            municipality=municipality,
+            status=ConsultationStatus.OPEN,
+            closes_at__gte=now,
+            closes_at__lte=now + datetime.timedelta(days=days),
+        ).order_by("closes_at", "pk")
+    )
+
+
+def awaiting_answers(*, municipality, limit: int = 8):
+    """Consultations with visible proposals that have no official answer yet (the report is not
+    published: answers are still written), each with ``unanswered``, most first: one query."""
+    return list(
+        Consultation.objects.filter(municipality=municipality)
+        .exclude(status__in=[ConsultationStatus.DRAFT, ConsultationStatus.PUBLISHED])
+        .annotate(
+            unanswered=Count(
+                "proposals",
+                filter=Q(proposals__state=ProposalState.VISIBLE, proposals__answer__isnull=True),
+            )
+        )
+        .filter(unanswered__gt=0)
+        .order_by("-unanswered", "closes_at", "pk")[:limit]
+    )
+
+
+def moderation_count(*, municipality) -> int:
+    """How many proposals wait for a moderator (the ``moderation_queue``'s length): one query."""
+    return (
+        Proposal.objects.filter(consultation__municipality=municipality)
+        .filter(Q(state=ProposalState.PENDING) | Q(flags__resolved=False))
+        .values("pk")
+        .distinct()
+        .count()
+    )

@@ -101,3 +101,29 @@ def require(user, municipality: Municipality, action: Action) -> None:
 def allowed_actions(user, municipality: Municipality) -> frozenset[Action]:
     roles = roles_of(user, municipality)
     return frozenset(action for action, allowed in RULES.items() if roles & allowed)
+
+
+def back_office_of(user, here: Municipality | None = None) -> Municipality | None:
+    """The municipality whose back office a person's "Back office" link, and their sign-in, lead
+    to: the page's own (``here``) if they hold a role there, else the first they hold one in, by
+    name; None for a person with no role anywhere. A role counts without the second factor: the
+    link leads to the code step, never to a refusal. No query when they work for ``here`` (its
+    roles are remembered for the request), one otherwise."""
+    if not getattr(user, "is_authenticated", False) or user.pk is None:
+        return None
+    if here is not None and _held_roles(user, here):
+        return here
+    first = (
+        Membership.objects.filter(user=user)
+        .select_related("municipality")
+        .order_by("municipality__name_bg", "municipality__slug")
+        .first()
+    )
+    return first.municipality if first is not None else None
+
+
+def municipalities_of(user) -> list[Municipality]:
+    """Every municipality the person holds a role in, by name (the back office's chooser): one query."""
+    if not getattr(user, "is_authenticated", False) or user.pk is None:
+        return []
+    return list(Municipality.objects.filter(memberships__user=user).distinct().order_by("name_bg", "slug"))

@@ -1,13 +1,17 @@
 """Reads that several apps share: who may download an uploaded file (the answer every app gives for
 the files its records store, which portal.media asks in turn, and core's own for municipalities'
-logos), and whether a person is blocked from taking part in a municipality."""
+logos), whether a person is blocked from taking part in a municipality, and the last changes of
+a municipality's content (the audit log, for the back office's home)."""
 
+import datetime
 from collections.abc import Iterable
+from dataclasses import dataclass
 from enum import IntEnum
 
-from django.db.models import Count
+from django.apps import apps
+from django.db.models import Count, Q
 
-from .models import Block, Membership, Municipality
+from .models import AuditEvent, Block, Membership, Municipality
 
 
 class FileAccess(IntEnum):
@@ -52,3 +56,43 @@ def staff_memberships(*, municipality: Municipality):
 def platform_municipalities():
     """Every municipality, by name, with its number of staff roles (the platform's page): one query."""
     return Municipality.objects.annotate(staff_count=Count("memberships")).order_by("name_bg", "slug")
+
+
+# The back office's home: the last changes of the municipality's content, from the audit log. The
+# log's other entries (roles, blocks, flags, moderation of people's posts) are not for every member
+# of staff; their own pages show them to those who may see them.
+CHANGES_SHOWN = ("plans.", "projects.", "indicators.", "consultations.consultation", "surveys.survey",
+                 "planfiles.", "core.municipality")  # fmt: skip
+
+
+@dataclass
+class Change:
+    at: datetime.datetime
+    actor: str  # the person's name; "" for the operator (a command on the server)
+    action: str
+    what: str  # the kind of record (the model's name)
+    name: str  # the record as it was named then
+
+
+def recent_changes(*, municipality: Municipality, limit: int = 10) -> list[Change]:
+    """The municipality's last changes to its plans, projects, indicators, consultations and
+    surveys, with who made them and when, newest first: one query."""
+    shown = Q()
+    for prefix in CHANGES_SHOWN:
+        shown |= Q(object_type__startswith=prefix)
+    events = (
+        AuditEvent.objects.filter(shown, municipality=municipality)
+        .select_related("actor")
+        .order_by("-at", "-pk")[:limit]
+    )
+    changes = []
+    for event in events:
+        try:
+            what = str(apps.get_model(event.object_type)._meta.verbose_name)
+        except (LookupError, ValueError):
+            what = event.object_type
+        actor = event.actor.get_full_name() or event.actor.get_username() if event.actor else ""
+        changes.append(
+            Change(at=event.at, actor=actor, action=event.action, what=what, name=event.object_repr)
+        )
+    return changes

@@ -147,3 +147,13 @@ def photo_access(user, name: str):
         access(post)
         for post in Post.objects.filter(photo=name).order_by().select_related("topic__municipality")
     )
+
+
+def moderation_count(*, municipality) -> int:
+    """How many posts wait for a moderator (the ``moderation_queue``'s length): one query."""
+    return (
+        Post.objects.filter(topic__municipality=municipality, flags__resolved=False)
+        .values("pk")
+        .distinct()
+        .count()
+    )

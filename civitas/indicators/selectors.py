@@ -5,7 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
 from django.conf import settings
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -785,3 +785,72 @@ def evidence_access(user, name: str):
         .select_related("indicator__municipality", "indicator__element__plan")
     )
     return strictest(access(m) for m in measurements)
+
+
+# The back office's home ----------------------------------------------------------------------------
+
+# The home lists the first few of each kind of work; the page where it is done has them all.
+HOME_ITEMS = 8
+
+
+@dataclass
+class EntryWork:
+    """What waits for a person who enters values: the values of their indicators due or overdue in
+    the reporting calendar (overdue first), and their values a verifier returned."""
+
+    late: list[CalendarEntry]  # the first HOME_ITEMS
+    overdue_count: int
+    due_count: int
+    returned: list[Measurement]  # the last returned, HOME_ITEMS at most
+    returned_count: int
+
+
+def entry_work(*, user, municipality: Municipality, today: datetime.date | None = None) -> EntryWork:
+    """``EntryWork`` for the indicators ``user`` may enter (policy.can_enter), read from the
+    reporting calendar the calendar page and the reminders read: four queries, however many
+    indicators and values."""
+    indicators = list(
+        enterable_indicators(user=user, municipality=municipality)
+        .select_related("element__plan", "project", "owner")
+        .order_by("position", "code", "pk")
+    )
+    calendar = reporting_calendar(municipality=municipality, indicators=indicators, today=today)
+    late = calendar.overdue + calendar.due
+    returned = (
+        Measurement.objects.filter(indicator__municipality=municipality, state=MeasurementState.RETURNED)
+        .filter(indicator__in=enterable_indicators(user=user, municipality=municipality))
+        .select_related("indicator__element__plan", "indicator__project", "indicator__municipality")
+        .order_by("-updated_at", "pk")
+    )
+    return EntryWork(
+        late=late[:HOME_ITEMS],
+        overdue_count=len(calendar.overdue),
+        due_count=len(calendar.due),
+        returned=with_period_labels(returned[:HOME_ITEMS]),
+        returned_count=returned.count(),
+    )
+
+
+@dataclass
+class VerifierWork:
+    """What waits for a verifier: values submitted for approval (and the oldest of them), and
+    approved values not yet published."""
+
+    waiting_count: int
+    to_publish_count: int
+    oldest: Measurement | None
+
+
+def verifier_work(*, municipality: Municipality) -> VerifierWork:
+    """``VerifierWork`` from the verifier's queue (``pending_measurements``): two queries."""
+    pending = pending_measurements(municipality=municipality)
+    counts = pending.order_by().aggregate(
+        waiting=Count("pk", filter=Q(state=MeasurementState.SUBMITTED)),
+        to_publish=Count("pk", filter=Q(state=MeasurementState.APPROVED)),
+    )
+    oldest = with_period_labels(pending.filter(state=MeasurementState.SUBMITTED)[:1])
+    return VerifierWork(
+        waiting_count=counts["waiting"],
+        to_publish_count=counts["to_publish"],
+        oldest=oldest[0] if oldest else None,
+    )

@@ -9,39 +9,79 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from civitas.accounts import services as account_services
+from civitas.consultations import selectors as consultation_selectors
 from civitas.core import policy as core_policy
 from civitas.core import selectors as core_selectors
 from civitas.core import services as core_services
 from civitas.core.forms import run_service
 from civitas.core.models import Membership, Role
-from civitas.core.permissions import Action, allowed_actions, roles_of
+from civitas.core.permissions import Action, allowed_actions, municipalities_of, roles_of
 from civitas.core.staff import form_status, refused, render_confirm_delete, render_form
 from civitas.core.tenancy import staff_view
+from civitas.forum import selectors as forum_selectors
+from civitas.indicators import selectors as indicator_selectors
 from civitas.plans import selectors as plan_selectors
 from civitas.projects import selectors as project_selectors
 
 from . import forms
 
+# What the home says a change was; other actions of the audit log read "changed".
+CHANGE_VERBS = {
+    "create": pgettext_lazy("change", "created"),
+    "update": pgettext_lazy("change", "changed"),
+    "delete": pgettext_lazy("change", "deleted"),
+    "publish": pgettext_lazy("change", "published"),
+    "approve": pgettext_lazy("change", "approved"),
+    "return": pgettext_lazy("change", "returned"),
+    "submit": pgettext_lazy("change", "submitted"),
+    "open": pgettext_lazy("change", "opened"),
+    "close": pgettext_lazy("change", "closed"),
+    "answer": pgettext_lazy("change", "answered"),
+    "change_status": pgettext_lazy("change", "status changed"),
+}
+
 
 @staff_view(Action.VIEW_BACK_OFFICE)
 def dashboard(request, municipality):
-    roles = roles_of(request.user, municipality)
-    return render(
-        request,
-        "manage/dashboard.html",
-        {
-            "nav": "manage",
-            "plans": plan_selectors.staff_plan_list(municipality=municipality),
-            "projects": project_selectors.recently_updated(municipality=municipality),
-            "project_count": project_selectors.project_count(municipality=municipality),
-            "roles": [label for value, label in Role.choices if value in roles],
-            "actions": allowed_actions(request.user, municipality),
-            "runs_platform": core_policy.runs_platform(request.user),
-        },
-    )
+    """The staff home: what waits for this person (only what their roles may act on, each block
+    linked to the page where the work is done), what changed recently, and the way to every page
+    of the back office they may use. Each block's selector lives in the app that owns the data;
+    the number of queries does not grow with the data."""
+    user = request.user
+    roles = roles_of(user, municipality)
+    actions = allowed_actions(user, municipality)
+    context = {
+        "nav": "manage",
+        "roles": [label for value, label in Role.choices if value in roles],
+        "actions": actions,
+        "runs_platform": core_policy.runs_platform(user),
+        "elsewhere": [town for town in municipalities_of(user) if town != municipality],
+        "changes": [
+            (change, CHANGE_VERBS.get(change.action, CHANGE_VERBS["update"]))
+            for change in core_selectors.recent_changes(municipality=municipality)
+        ],
+    }
+    if Action.ENTER_MEASUREMENT in actions:
+        context["entry"] = indicator_selectors.entry_work(user=user, municipality=municipality)
+    if Action.VERIFY_MEASUREMENT in actions:
+        context["verify"] = indicator_selectors.verifier_work(municipality=municipality)
+    if Action.MANAGE_CONSULTATION in actions:
+        context["closing"] = consultation_selectors.closing_soon(municipality=municipality)
+        context["unanswered"] = consultation_selectors.awaiting_answers(municipality=municipality)
+    if Action.MODERATE in actions:
+        context["forum_flagged"] = forum_selectors.moderation_count(municipality=municipality)
+        context["proposals_waiting"] = consultation_selectors.moderation_count(municipality=municipality)
+    if Action.EDIT_PLAN in actions:
+        context["changed_plans"] = plan_selectors.recently_changed(municipality=municipality)
+        context["plans"] = plan_selectors.staff_plan_list(municipality=municipality)
+    if Action.EDIT_PROJECT in actions:
+        context["changed_projects"] = project_selectors.recently_updated(municipality=municipality, limit=5)
+        context["project_count"] = project_selectors.project_count(municipality=municipality)
+    return render(request, "manage/dashboard.html", context)
 
 
 # The platform: municipalities ------------------------------------------------------------------

@@ -440,3 +440,8 @@ def published_assessments(*, plan: Plan, year: int) -> dict[int, ElementAssessme
         a.element_id: a
         for a in ElementAssessment.objects.filter(element__plan=plan, year=year, is_published=True)
     }
+
+
+def recently_changed(*, municipality: Municipality, limit: int = 5) -> list[Plan]:
+    """The back office's home: the plans changed last (their own record), in one query."""
+    return list(Plan.objects.filter(municipality=municipality).order_by("-updated_at", "pk")[:limit])
