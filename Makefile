@@ -94,6 +94,8 @@ assets:
 	cp build/assets/node_modules/leaflet/dist/leaflet.js build/assets/node_modules/leaflet/dist/leaflet.css \
 		build/assets/node_modules/leaflet/LICENSE civitas/static/vendor/leaflet/
 	cp build/assets/node_modules/leaflet/dist/images/*.png civitas/static/vendor/leaflet/images/
+	# No source map is shipped: the reference to it would break collectstatic's manifest.
+	sed -i '/sourceMappingURL=/d' civitas/static/vendor/leaflet/leaflet.js
 
 clean:
 	rm -rf $(VENV) var build
