@@ -57,6 +57,7 @@ class Picker {
     const details = root.parentElement.querySelector("[data-picker-details]");
     if (details && !root.closest(".govuk-form-group--error")) details.open = false;
     this.readField({ fit: true });
+    this.describe();
     if (!this.hasShape()) this.showContext();
   }
 
@@ -215,6 +216,7 @@ class Picker {
   }
 
   describe() {
+    for (const button of this.root.querySelectorAll("[data-line-only]")) button.hidden = this.mode !== "line";
     const data = this.root.dataset;
     const n = this.points.length;
     let text;
