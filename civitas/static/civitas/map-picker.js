@@ -58,7 +58,14 @@ class Picker {
     if (details && !root.closest(".govuk-form-group--error")) details.open = false;
     this.readField({ fit: true });
     this.describe();
-    if (!this.hasShape()) this.showContext();
+    if (this.hasShape()) {
+      root.dataset.ready = "true";
+    } else {
+      this.map.setView([20, 0], 2);
+      this.showContext().finally(() => {
+        root.dataset.ready = "true";
+      });
+    }
   }
 
   hasShape() {
@@ -68,7 +75,6 @@ class Picker {
   // The municipality's other located projects, faintly, so that the map opens on the right place.
   async showContext() {
     const url = this.root.dataset.contextUrl;
-    let fitted = false;
     if (url) {
       try {
         const response = await fetch(url, { headers: { Accept: "application/geo+json" } });
@@ -81,15 +87,11 @@ class Picker {
           this.L.circleMarker(latLng, { className: "civitas-picker-context", radius: 4, interactive: false }).addTo(this.map);
           bounds.extend(latLng);
         }
-        if (bounds.isValid() && !this.hasShape()) {
-          this.map.fitBounds(bounds, { padding: [30, 30], maxZoom: 14 });
-          fitted = true;
-        }
+        if (bounds.isValid() && !this.hasShape()) this.map.fitBounds(bounds, { padding: [30, 30], maxZoom: 14, animate: false });
       } catch {
-        // Without the context the map opens on the whole world; the picker works the same.
+        // Without the context the map stays on the whole world; the picker works the same.
       }
     }
-    if (!fitted && !this.hasShape()) this.map.setView([20, 0], 2);
   }
 
   setMode(mode) {
