@@ -42,9 +42,8 @@ class ProjectForm(VersionedForm):
         label=_("Location"),
         required=False,
         help_text=_(
-            'Click the map to place a point, or draw a line. Under "Advanced: GeoJSON" the same '
-            "location as text: a GeoJSON Point or LineString in longitude and latitude, e.g. "
-            '{"type": "Point", "coordinates": [24.75, 42.65]}.'
+            "Place a point or draw a line on the map. Or give it as GeoJSON text: a Point or a LineString "
+            'in longitude and latitude, e.g. {"type": "Point", "coordinates": [24.75, 42.65]}.'
         ),
         widget=LocationWidget,
     )
