@@ -132,10 +132,16 @@ export function drawProjects(L, map, element, collection) {
     }
     const icon = L.divIcon({ className: "civitas-map-marker", html: statusSymbol(properties.status), iconSize: [20, 20] });
     const name = `${properties.title} (${properties.status_label})`;
-    const marker = L.marker(toLatLng(point), { icon, title: name, keyboard: true, riseOnHover: true }).addTo(map);
-    marker.getElement().setAttribute("aria-label", name);
+    // A popup leads to the project; on the project's own page the marker is only a picture.
+    const linked = Boolean(properties.url) && properties.url !== window.location.pathname;
+    const marker = L.marker(toLatLng(point), { icon, title: name, keyboard: linked, riseOnHover: true }).addTo(map);
+    if (linked) {
+      marker.getElement().setAttribute("aria-label", name);
+      marker.bindPopup(() => popupContent(properties, labels));
+    } else {
+      marker.getElement().setAttribute("aria-hidden", "true");
+    }
     marker.getElement().dataset.status = properties.status;
-    if (properties.url) marker.bindPopup(() => popupContent(properties, labels));
     statuses.set(properties.status, properties.status_label);
     count += 1;
   }
