@@ -182,3 +182,17 @@ def test_the_picker_shows_the_saved_line_and_clear_empties_the_location(live_ser
     assert page.locator("[name=location_text]").input_value() == ""
     save(page)
     assert Project.objects.get(pk=bike.pk).location is None
+
+
+def test_by_keyboard_the_point_goes_under_the_cross_in_the_maps_centre(live_server, demo, page):
+    edit_project(page, live_server, "opr-2-4")
+    page.locator("[data-picker-map]").focus()
+    page.keyboard.press("ArrowRight")  # Leaflet moves the map by keyboard
+    page.keyboard.press("ArrowUp")
+    centre = page.locator("[data-picker-centre]")
+    centre.focus()
+    page.keyboard.press("Enter")
+    geometry = json.loads(page.locator("[name=location_text]").input_value())
+    assert geometry["type"] == "Point"
+    save(page)
+    assert Project.objects.get(municipality__slug="sopot", slug="opr-2-4").location == geometry
