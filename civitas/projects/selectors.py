@@ -109,7 +109,7 @@ def project_map_list(*, municipality: Municipality, filters: ProjectFilters | No
         _filtered_projects(municipality=municipality, filters=filters)
         .filter(location__isnull=False)
         .only("pk", "slug", "code", "title_bg", "title_en", "status", "location", "location_name_bg",
-              "location_name_en", "is_sample")
+              "location_name_en")
         .order_by("code", "pk")
     )  # fmt: skip
 

@@ -36,8 +36,8 @@ const SHAPE_PATHS = {
 export function statusSymbol(status) {
   const svg = document.createElementNS(SVG_NS, "svg");
   svg.setAttribute("viewBox", "0 0 20 20");
-  svg.setAttribute("width", "20");
-  svg.setAttribute("height", "20");
+  svg.setAttribute("width", "24");
+  svg.setAttribute("height", "24");
   svg.setAttribute("aria-hidden", "true");
   svg.setAttribute("focusable", "false");
   svg.classList.add("civitas-map-symbol", `civitas-map-symbol--${status}`);
@@ -130,7 +130,7 @@ export function drawProjects(L, map, element, collection) {
         interactive: false,
       }).addTo(map);
     }
-    const icon = L.divIcon({ className: "civitas-map-marker", html: statusSymbol(properties.status), iconSize: [20, 20] });
+    const icon = L.divIcon({ className: "civitas-map-marker", html: statusSymbol(properties.status), iconSize: [24, 24] });
     const name = `${properties.title} (${properties.status_label})`;
     // A popup leads to the project; on the project's own page the marker is only a picture.
     const linked = Boolean(properties.url) && properties.url !== window.location.pathname;
