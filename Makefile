@@ -83,13 +83,19 @@ messages: install
 # Rebuild the vendored front-end assets from npm packages (needs Node.js; output is committed).
 assets:
 	rm -rf build/assets && mkdir -p build/assets
-	cd build/assets && npm init -y >/dev/null && npm install --silent govuk-frontend@5 htmx.org@2 sass
+	cd build/assets && npm init -y >/dev/null && npm install --silent govuk-frontend@5 htmx.org@2 leaflet@1.9 sass
 	cp assets/civitas.scss build/assets/
 	cd build/assets && npx sass --no-source-map --style=compressed --load-path=. --quiet-deps \
 		--silence-deprecation=import civitas.scss ../../civitas/static/vendor/govuk/civitas.min.css
 	$(PY) tools/strip_crest.py civitas/static/vendor/govuk/civitas.min.css
 	cp build/assets/node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js civitas/static/vendor/govuk/
 	cp build/assets/node_modules/htmx.org/dist/htmx.min.js civitas/static/vendor/htmx/
+	rm -rf civitas/static/vendor/leaflet && mkdir -p civitas/static/vendor/leaflet/images
+	cp build/assets/node_modules/leaflet/dist/leaflet.js build/assets/node_modules/leaflet/dist/leaflet.css \
+		build/assets/node_modules/leaflet/LICENSE civitas/static/vendor/leaflet/
+	cp build/assets/node_modules/leaflet/dist/images/*.png civitas/static/vendor/leaflet/images/
+	# No source map is shipped: the reference to it would break collectstatic's manifest.
+	sed -i '/sourceMappingURL=/d' civitas/static/vendor/leaflet/leaflet.js
 
 clean:
 	rm -rf $(VENV) var build

@@ -213,6 +213,19 @@ CIVITAS_REMINDER_DAYS_AHEAD = int(os.environ.get("CIVITAS_REMINDER_DAYS_AHEAD", 
 # The site's address, for links in e-mails sent by background tasks (no request to build them from).
 CIVITAS_SITE_URL = os.environ.get("CIVITAS_SITE_URL", "http://localhost:8000")
 
+# Maps (Leaflet, vendored): the tile server's address as a Leaflet URL template, and the credit its
+# terms require. Empty: maps draw the projects without a background and the browser asks no other
+# server (the tests' default). The Content-Security-Policy allows images from this server's origin
+# only (core/middleware.py).
+CIVITAS_MAP_TILES = os.environ.get(
+    "CIVITAS_MAP_TILES",
+    "" if env_bool("CIVITAS_TESTING") else "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+)
+CIVITAS_MAP_ATTRIBUTION = os.environ.get(
+    "CIVITAS_MAP_ATTRIBUTION",
+    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
+)
+
 # The municipality that "/" opens; the first one by name when unset.
 CIVITAS_DEFAULT_MUNICIPALITY = os.environ.get("CIVITAS_DEFAULT_MUNICIPALITY", "")
 

@@ -1,31 +1,47 @@
+from functools import lru_cache
+
 from django.conf import settings
 from django.shortcuts import render
 
-CSP = "; ".join(
-    [
-        "default-src 'self'",
-        "img-src 'self' data:",
-        "style-src 'self'",
-        "script-src 'self'",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    ]
-)
+from .geo import tile_origin
+
+
+@lru_cache(maxsize=8)
+def content_security_policy(tiles: str = "") -> str:
+    """The policy: scripts, styles and images from this site only, and images from the map's tile
+    server when one is configured (``CIVITAS_MAP_TILES``)."""
+    images = " ".join(filter(None, ["'self'", "data:", tile_origin(tiles)]))
+    return "; ".join(
+        [
+            "default-src 'self'",
+            f"img-src {images}",
+            "style-src 'self'",
+            "script-src 'self'",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        ]
+    )
+
+
+CSP = content_security_policy()
 
 
 class ContentSecurityPolicyMiddleware:
-    """Adds the Content-Security-Policy header: only this site's own scripts, styles and images."""
+    """Adds the Content-Security-Policy header: only this site's own scripts, styles and images
+    (and the map tiles' server). ``CIVITAS_CSP`` replaces the whole policy."""
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.policy = getattr(settings, "CIVITAS_CSP", CSP)
 
     def __call__(self, request):
         response = self.get_response(request)
         if not request.path.startswith("/admin/"):
-            response.headers.setdefault("Content-Security-Policy", self.policy)
+            policy = getattr(settings, "CIVITAS_CSP", None) or content_security_policy(
+                settings.CIVITAS_MAP_TILES
+            )
+            response.headers.setdefault("Content-Security-Policy", policy)
         return response
 
 

@@ -4,13 +4,34 @@ the services check the rules."""
 import json
 
 from django import forms
+from django.conf import settings
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from civitas.plans.forms import VersionedForm
 
+from . import rules
 from .models import Activity, FundingLine, Project, ProjectPartner
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class LocationWidget(forms.Textarea):
+    """The GeoJSON text of a location under "Advanced: GeoJSON", with a map above it on which the
+    officer places a point or draws a line (static/civitas/map-picker.js); without JavaScript only
+    the text, open."""
+
+    template_name = "projects/widgets/location.html"
+
+    def __init__(self, attrs=None):
+        super().__init__({"rows": 3, "spellcheck": "false", **(attrs or {})})
+        self.context_url = ""  # the GeoJSON of the municipality's located projects, for orientation
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["picker"] = {"tiles": settings.CIVITAS_MAP_TILES, "attribution": settings.CIVITAS_MAP_ATTRIBUTION,
+                             "context_url": self.context_url}  # fmt: skip
+        return context
 
 
 class ProjectForm(VersionedForm):
@@ -18,10 +39,13 @@ class ProjectForm(VersionedForm):
         label=_("Contributes to"), required=False, widget=forms.CheckboxSelectMultiple
     )
     location_text = forms.CharField(
-        label=_("Location (GeoJSON)"),
+        label=_("Location"),
         required=False,
-        help_text=_('A GeoJSON Point or LineString, e.g. {"type": "Point", "coordinates": [24.75, 42.65]}.'),
-        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Place a point or draw a line on the map. Or give it as GeoJSON text: a Point or a LineString "
+            'in longitude and latitude, e.g. {"type": "Point", "coordinates": [24.75, 42.65]}.'
+        ),
+        widget=LocationWidget,
     )
 
     class Meta:
@@ -52,6 +76,10 @@ class ProjectForm(VersionedForm):
             for plan, elements in element_choices
             for element, depth in elements
         ]
+        if self.instance.municipality_id:
+            self.fields["location_text"].widget.context_url = reverse(
+                "portal:projects_map", args=[self.instance.municipality.slug]
+            )
         if self.instance.pk:
             self.initial.setdefault(
                 "element_ids",
@@ -67,9 +95,17 @@ class ProjectForm(VersionedForm):
         if not text:
             return None
         try:
-            return json.loads(text)
+            geometry = json.loads(text)
         except json.JSONDecodeError:
-            raise forms.ValidationError(_("This is not valid JSON.")) from None
+            raise forms.ValidationError(
+                _(
+                    "This is not valid GeoJSON: check the brackets, commas and quotation marks, or "
+                    "choose the place on the map."
+                )
+            ) from None
+        if message := rules.check_geometry(geometry):
+            raise forms.ValidationError(message)
+        return geometry
 
     def service_fields(self) -> dict:
         data = {field: self.cleaned_data[field] for field in self.Meta.fields}

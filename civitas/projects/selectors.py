@@ -71,8 +71,8 @@ def project_filters_from(params, *, municipality: Municipality) -> tuple[Project
     return ProjectFilters(element=element, status=status, source=source, q=q), errors
 
 
-def project_list(*, municipality: Municipality, filters: ProjectFilters | None = None):
-    """Projects of a municipality, filtered, each with its budget total and the elements it serves."""
+def _filtered_projects(*, municipality: Municipality, filters: ProjectFilters | None):
+    """The municipality's projects that pass the list's filters: one definition for the list and its map."""
     filters = filters or ProjectFilters()
     qs = Project.objects.filter(municipality=municipality)
     if filters.element is not None:
@@ -87,10 +87,31 @@ def project_list(*, municipality: Municipality, filters: ProjectFilters | None =
         qs = qs.filter(pk__in=FundingLine.objects.filter(source=filters.source).values("project_id"))
     if filters.q:
         qs = qs.filter(search_text__contains=filters.q.casefold())
-    return qs.prefetch_related(
-        "funding_lines",
-        Prefetch("contributions", queryset=_public_contributions(), to_attr="public_contributions"),
-    ).order_by("code", "pk")
+    return qs
+
+
+def project_list(*, municipality: Municipality, filters: ProjectFilters | None = None):
+    """Projects of a municipality, filtered, each with its budget total and the elements it serves."""
+    return (
+        _filtered_projects(municipality=municipality, filters=filters)
+        .prefetch_related(
+            "funding_lines",
+            Prefetch("contributions", queryset=_public_contributions(), to_attr="public_contributions"),
+        )
+        .order_by("code", "pk")
+    )
+
+
+def project_map_list(*, municipality: Municipality, filters: ProjectFilters | None = None):
+    """The projects of ``project_list`` (same filters) that have a location, with only what a map
+    shows of them (one query)."""
+    return (
+        _filtered_projects(municipality=municipality, filters=filters)
+        .filter(location__isnull=False)
+        .only("pk", "slug", "code", "title_bg", "title_en", "status", "location", "location_name_bg",
+              "location_name_en")
+        .order_by("code", "pk")
+    )  # fmt: skip
 
 
 def with_budgets(projects) -> list[Project]:

@@ -7,6 +7,7 @@ from . import manage_views, views
 
 public_patterns = [
     path("<slug:municipality>/projects/", views.project_list, name="projects"),
+    path("<slug:municipality>/projects/map.geojson", views.project_map, name="projects_map"),
     path("<slug:municipality>/projects/<slug:project>/", views.project_detail, name="project"),
 ]
 

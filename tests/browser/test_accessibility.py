@@ -28,6 +28,7 @@ PAGE_TYPES = [
     ("projects-filtered", "portal:projects", [SOPOT], "?q=%D0%B0%D0%BB%D0%B5%D1%8F&status=in_progress"),
     ("projects-empty", "portal:projects", [SOPOT], "?q=zzzz-nothing"),
     ("project", "portal:project", [SOPOT, "opr-4-3"], ""),
+    ("project-point", "portal:project", [SOPOT, "opr-1-1"], ""),  # a map with a point
     ("project-op-ac", "portal:project", [SOPOT, "opak-13-13-146"], ""),
     ("forum", "forum:topics", [SOPOT], ""),
     ("consultations", "consultations:list", [SOPOT], ""),
@@ -58,6 +59,10 @@ def test_public_page_has_no_serious_axe_violations(
     response = page.goto(live_server.url + path)
     assert response.status == 200, path
     assert page.locator("html").get_attribute("lang") == lang
+    # Maps draw after the page loads: axe checks them drawn (markers, key, controls).
+    for map_element in page.locator("[data-civitas-map]").all():
+        if map_element.is_visible():
+            map_element.and_(page.locator("[data-markers]")).wait_for(state="attached")
     assert_accessible(page)
 
 
