@@ -5,9 +5,9 @@ import copy
 
 from django.contrib import messages
 from django.http import Http404
-from django.utils import timezone
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civitas.core.forms import edited_version, run_service

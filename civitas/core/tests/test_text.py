@@ -4,7 +4,6 @@ characters, so it can go into an e-mail header."""
 import unicodedata
 
 import pytest
-
 from hypothesis import given
 from hypothesis import strategies as st
 

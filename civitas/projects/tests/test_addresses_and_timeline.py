@@ -7,7 +7,7 @@ import pytest
 from django.core.files.base import ContentFile
 
 from civitas.core.permissions import OPERATOR
-from civitas.projects import rules, selectors, services
+from civitas.projects import rules, services
 from civitas.projects.models import ActivityState, DocumentKind, ProjectDocument, ProjectFormerSlug
 from civitas.testing.factories import ActivityFactory, MunicipalityFactory, ProjectFactory
 from civitas.testing.pages import url
