@@ -14,7 +14,9 @@ pytestmark = pytest.mark.django_db
 
 
 def _import(text: str):
-    return planfile_import(actor=OPERATOR, municipality=MunicipalityFactory(), data=text.encode(), name="p.yaml").plan
+    return planfile_import(
+        actor=OPERATOR, municipality=MunicipalityFactory(), data=text.encode(), name="p.yaml"
+    ).plan
 
 
 def _with_adopted_by(value: str) -> str:

@@ -31,7 +31,9 @@ def test_english_dates_are_day_month_year():
 
 
 def test_the_plan_page_in_english_names_the_adopting_body_in_english(client, town):
-    plan = PlanFactory(municipality=town, adopted_by_bg="Общински съвет – Сопот", adopted_by_en="Sopot Municipal Council")
+    plan = PlanFactory(
+        municipality=town, adopted_by_bg="Общински съвет – Сопот", adopted_by_en="Sopot Municipal Council"
+    )
     english = client.get(url("portal:plan", "sopot", plan.slug, lang="en")).content.decode()
     assert "Sopot Municipal Council" in english and "Общински съвет" not in english
     bulgarian = client.get(url("portal:plan", "sopot", plan.slug)).content.decode()
