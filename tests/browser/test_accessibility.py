@@ -25,6 +25,7 @@ PAGE_TYPES = [
     ("projects-empty", "portal:projects", [SOPOT], "?q=zzzz-nothing"),
     ("project", "portal:project", [SOPOT, "opr-4-3"], ""),
     ("project-op-ac", "portal:project", [SOPOT, "opak-13-13-146"], ""),
+    ("project-timeline", "portal:project", [SOPOT, "opr-2-1"], ""),  # overdue activities, photos
     ("forum", "forum:topics", [SOPOT], ""),
     ("consultations", "consultations:list", [SOPOT], ""),
     ("consultation-open", "consultations:detail", [SOPOT, "zhilishtna-politika-plan-za-deistvie"], ""),
