@@ -49,15 +49,17 @@ def load_project_media(municipality: Municipality) -> None:
             _add_photo_and_document(project)
 
 
-def _on(project: Project, fraction: float) -> datetime.date:
-    days = (project.planned_end - project.planned_start).days
-    return project.planned_start + datetime.timedelta(days=round(days * fraction))
+def _on(start: datetime.date, end: datetime.date, fraction: float) -> datetime.date:
+    return start + datetime.timedelta(days=round((end - start).days * fraction))
 
 
 def _add_activities(project: Project, today: datetime.date) -> None:
     progress = project.progress or 0
+    begins, ends = project.planned_start, project.planned_end
+    if begins is None or ends is None:
+        return
     for title_bg, title_en, start, due, milestone in SAMPLE_ACTIVITIES:
-        due_date = _on(project, due)
+        due_date = _on(begins, ends, due)
         if project.status == ProjectStatus.COMPLETED or (progress >= due * 100 and due_date <= today):
             state, completed_on = ActivityState.DONE, due_date
         elif progress > start * 100:
@@ -67,7 +69,7 @@ def _add_activities(project: Project, today: datetime.date) -> None:
         project_services.activity_add(
             actor=OPERATOR, project=project, title_bg=title_bg, title_en=title_en,
             description_bg=SAMPLE_NOTE_BG, description_en=SAMPLE_NOTE_EN, is_milestone=milestone,
-            start_date=None if milestone else _on(project, start), due_date=due_date,
+            start_date=None if milestone else _on(begins, ends, start), due_date=due_date,
             completed_on=completed_on, state=state,
         )  # fmt: skip
 
