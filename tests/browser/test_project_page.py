@@ -97,3 +97,51 @@ def test_overdue_activities_photos_and_documents(live_server, demo, page):
     assert photo.get_attribute("alt", timeout=2000).startswith("Sample picture")
     assert photo.evaluate("img => img.complete && img.naturalWidth > 0")  # served to the public
     assert "PDF" in page.locator(".civitas-documents").inner_text()
+
+
+def test_addresses_english_values_and_dates_and_unreported_years(live_server, demo, page):
+    """Broken before: a Cyrillic code gave a numeric address, English pages showed Bulgarian values
+    and US dates, and indicator tables repeated the last value in years with no report."""
+    from decimal import Decimal  # Imported here, with the app code: this test alone writes data.
+
+    from civitas.core.models import Municipality
+    from civitas.core.permissions import OPERATOR
+    from civitas.plans.models import PlanElement
+    from civitas.projects import services
+    from civitas.testing.factories import IndicatorFactory, MeasurementFactory, TargetFactory
+
+    sopot = Municipality.objects.get(slug="sopot")
+    project = services.project_create(
+        actor=OPERATOR, municipality=sopot, code="ПР-1", title_bg="Ремонт на площада"
+    )
+    page.goto(live_server.url + url("portal:projects", "sopot") + "?q=ремонт на площада")
+    page.get_by_role("link", name="Ремонт на площада").click()
+    assert page.url.endswith("/sopot/projects/pr-1/")
+    services.project_update(
+        actor=OPERATOR, project=project, expected_version=project.version, slug="remont-ploshtad"
+    )
+    page.goto(live_server.url + "/sopot/projects/pr-1/")
+    assert page.url.endswith("/sopot/projects/remont-ploshtad/")
+    assert page.locator("h1").inner_text() == "Ремонт на площада"
+
+    # English pages: the adopting body in English, dates day first ("1 Mar 2016", not 03/01/2016).
+    page.goto(live_server.url + url("portal:plan", "sopot", "opr-2014-2020", lang="en"))
+    facts = page.locator("main .govuk-summary-list").first.inner_text()
+    assert "Sopot Municipal Council" in facts and "Общински" not in facts
+    page.goto(live_server.url + url("portal:project", "sopot", "opr-1-1", lang="en"))
+    planned = page.locator(".civitas-key-facts").inner_text()
+    assert "1 Mar 2016" in planned and "03/01/2016" not in planned
+
+    # An indicator reported in 2016 and 2018 only: 2017 says so, and the chart has no point there.
+    element = PlanElement.objects.filter(plan__municipality=sopot, plan__slug="opr-2014-2020").first()
+    indicator = IndicatorFactory(element=element, code="GAP-1", accumulation="latest", name_en="Gaps")
+    TargetFactory(indicator=indicator, year=2020, value=Decimal(200))
+    for year, value in ((2016, 130), (2018, 150)):
+        MeasurementFactory(indicator=indicator, year=year, value=Decimal(value))
+    page.goto(live_server.url + url("portal:indicator", "sopot", "GAP-1", lang="en") + "?as_of=2019-03-01")
+    row_2017 = page.locator("tr", has=page.locator("th", has_text="2017")).inner_text()
+    assert "not reported" in row_2017 and "130" in row_2017  # the level the assessment uses, said so
+    row_2020 = page.locator("tr", has=page.locator("th", has_text="2020")).inner_text()
+    assert "150" not in row_2020  # never drawn into years to come
+    # The actual line's points (the legend's markers are smaller): one per reported year.
+    assert page.locator('.civitas-chart circle[r="4.5"]').count() == 2
