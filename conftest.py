@@ -14,6 +14,13 @@ def _test_settings(settings):
 
 
 @pytest.fixture(autouse=True)
+def _media_in_a_temporary_folder(settings, tmp_path_factory):
+    """Files that tests store (uploads, the demo's pictures and documents) go to the run's
+    temporary folder, not to var/media."""
+    settings.MEDIA_ROOT = tmp_path_factory.getbasetemp() / "media"
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache (primary keys repeat between tests)."""
     from django.core.cache import cache

@@ -9,6 +9,7 @@ spreadsheet of whoever opens the export (CSV injection).
 
 import re
 
+from django.utils.text import slugify
 from openpyxl.cell import WriteOnlyCell
 
 _LINE_BREAKS = re.compile(r"[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
@@ -54,3 +55,44 @@ def sheet_cell(sheet, value):
     if cell.data_type == "f":
         cell.data_type = "s"
     return cell
+
+
+# The official Bulgarian transliteration (Закон за транслитерацията, 2009, art. 3): one Latin
+# spelling per letter, except "ия" at the end of a word, which is written "ia" (София → Sofia).
+_BG_LATIN = {
+    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ж": "zh", "з": "z", "и": "i", "й": "y",
+    "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u",
+    "ф": "f", "х": "h", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "sht", "ъ": "a", "ь": "y", "ю": "yu",
+    "я": "ya",
+}  # fmt: skip
+_IA_AT_WORD_END = re.compile(r"([иИ])([яЯ])\b")
+
+
+def transliterate(text: str) -> str:
+    """Bulgarian Cyrillic in Latin letters by the official transliteration (Щ → Sht, ъ → a,
+    ю → yu, ия at the end of a word → ia); every other character is kept. A capital becomes a
+    capital ("Жеравна" → "Zheravna"), all capitals stay so ("ЖК" → "ZHK")."""
+    text = _IA_AT_WORD_END.sub(lambda m: ("I" if m[1].isupper() else "i") + ("A" if m[2].isupper() else "a"),
+                               text or "")  # fmt: skip
+    out = []
+    for i, char in enumerate(text):
+        latin = _BG_LATIN.get(char.lower())
+        if latin is None:
+            out.append(char)
+        elif not char.isupper():
+            out.append(latin)
+        else:
+            neighbours = text[max(i - 1, 0) : i] + text[i + 1 : i + 2]
+            shouting = any(other.isalpha() and other.isupper() for other in neighbours)
+            out.append(latin.upper() if shouting else latin.capitalize())
+    return "".join(out)
+
+
+_SEPARATORS = re.compile(r"[^\w\s-]+")
+
+
+def slug_from(text: str, *, max_length: int = 80) -> str:
+    """An address name from text in any script: Bulgarian transliterated, then Django's slugify
+    (lower case, hyphens); "ПР-1" → "pr-1", and a dot, slash or other sign separates like a space:
+    "ОПР-1.1" → "opr-1-1". Empty when nothing Latin or numeric remains."""
+    return slugify(_SEPARATORS.sub(" ", transliterate(text)))[:max_length].strip("-")

@@ -4,7 +4,8 @@ The plans (with their goals, projects, budgets and activities) are plan files in
 imported by the plan-file importer (``planfiles.imports``) and so through the plan and project
 services; a plan whose address name exists is left as it is. The municipality is created when its
 slug is missing, accounts when their username is missing, and the indicators and the forum check
-what exists before they write.
+what exists before they write; the sample projects get activities, a photo and a document
+(project_media) unless they have some.
 """
 
 from base64 import b32decode
@@ -27,6 +28,7 @@ from .consultations import load_consultations
 from .forum import CITIZENS, load_forum
 from .indicators import load_indicators
 from .piro import load_piro
+from .project_media import load_project_media
 from .surveys import load_surveys
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -101,6 +103,7 @@ def demo_load() -> Municipality:
     load_accounts(municipality)
     load_indicators(municipality)
     load_piro(municipality)
+    load_project_media(municipality)
     load_forum(municipality)
     load_surveys(municipality)
     load_consultations(municipality)

@@ -7,6 +7,7 @@ an enum needs its name here (a test checks that every member has one).
 """
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import TypeVar
 
@@ -22,6 +23,7 @@ from civitas.evaluation.engine import (
     IndicatorResult,
     Measure,
     Note,
+    SeriesPoint,
     Status,
     TargetKind,
     ToleranceUnit,
@@ -94,19 +96,55 @@ NOTE_LABELS = {
 }
 
 
+class Reported(StrEnum):
+    """Whether a period of an indicator's table has a value reported for it."""
+
+    REPORTED = "reported"
+    NOT_REPORTED = "not_reported"  # ended by the as-of date without a value
+    NOT_DUE = "not_due"  # not ended yet
+
+
+@dataclass(frozen=True)
+class ValueRow:
+    """A row of an indicator's table of values by period. ``carried``: the last reported level that
+    the evaluation uses for a period without a report of its own (cumulative and latest-value
+    indicators), shown beside "not reported" and never as the period's value."""
+
+    point: SeriesPoint
+    reported: Reported
+    carried: float | None
+
+
+def value_rows(result: IndicatorResult) -> list[ValueRow]:
+    """The rows of an indicator's table: each period as reported, not reported, or not due yet."""
+    rows = []
+    for point in result.series:
+        if point.measured:
+            reported = Reported.REPORTED
+        elif point.period.end < result.as_of:
+            reported = Reported.NOT_REPORTED
+        else:
+            reported = Reported.NOT_DUE
+        carried = point.actual if reported == Reported.NOT_REPORTED else None
+        rows.append(ValueRow(point=point, reported=reported, carried=carried))
+    return rows
+
+
 def indicator_chart(*, name: str, unit: str, result: IndicatorResult, dom_id: str = "chart") -> Chart:
     """The chart of an indicator: baseline, targets, expected trajectory and actuals by period."""
     labels = tuple(point.period.label for point in result.series)
     series = [
         Series(_("Expected trajectory"), tuple(p.expected for p in result.series), style="expected"),
         Series(_("Target"), tuple(p.target for p in result.series), style="target", connect=False),
-        Series(_("Actual"), tuple(p.actual for p in result.series), style="actual"),
+        # Only the periods with a reported value: a period without one is a gap in the line, never
+        # the last level drawn again (into later years, or into future ones).
+        Series(_("Actual"), tuple(p.actual if p.measured else None for p in result.series), style="actual"),
     ]
     if result.baseline is not None:
         series.insert(
             0, Series(_("Baseline"), tuple(result.baseline for _p in result.series), style="baseline")
         )
-    measured = [p for p in result.series if p.actual is not None]
+    measured = [p for p in result.series if p.measured and p.actual is not None]
     if measured:
         last = measured[-1]
         description = _(

@@ -11,7 +11,7 @@ from civitas.core.tenancy import with_municipality
 from civitas.plans import selectors as plan_selectors
 
 from . import exports, forms, policy, selectors
-from .presentation import NOTE_LABELS, indicator_chart
+from .presentation import NOTE_LABELS, indicator_chart, value_rows
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV = "text/csv; charset=utf-8"
@@ -40,6 +40,7 @@ def indicator_detail(request, municipality, code):
             "as_of_form": as_of_form,
             "result": detail.evaluated.result,
             "chart_svg": chart_svg,
+            "value_rows": value_rows(detail.evaluated.result) if detail.evaluated.result else [],
             "notes": [
                 NOTE_LABELS[note]
                 for note in (detail.evaluated.result.notes if detail.evaluated.result else ())

@@ -18,15 +18,16 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch, Q
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from civitas.core.models import Municipality
+from civitas.core.text import slug_from
 from civitas.indicators import bulk as indicator_bulk
 from civitas.indicators import services as indicator_services
 from civitas.indicators.models import COUNTED_STATES, Indicator, Measurement
 from civitas.plans import services as plan_services
 from civitas.plans.models import ElementAssessment, Plan, PlanElement
+from civitas.projects import rules as project_rules
 from civitas.projects import services as project_services
 from civitas.projects.models import Activity, FundingLine, Project, ProjectContribution, ProjectPartner
 
@@ -159,7 +160,7 @@ def _check_against_database(
         found = existing.get(project["code"])
         where = planfile.join(project["path"], "code")
         if found is None:
-            wanted_slugs[project["slug"] or slugify(project["code"]) or "project"] = project
+            wanted_slugs[project["slug"] or project_rules.default_slug(project["code"])] = project
         elif not replace:
             issues.append(Issue(where, _("the municipality already has a project “%(code)s”; import with --replace "
                                          "to update it") % {"code": project["code"]}))  # fmt: skip
@@ -291,7 +292,7 @@ def _write_financial_table(actor, plan: Plan, lines: list[dict], by_code: dict[s
 def _evidence_name(data: bytes, name: str) -> str:
     """Where the file is kept as the evidence of the values it brings: a unique name under
     evidence/, written once the import commits (a refused or dry-run import leaves no file)."""
-    stem = slugify(PurePath(name or "plan").stem)[:60] or "plan"
+    stem = slug_from(PurePath(name or "plan").stem, max_length=60) or "plan"
     suffix = (
         PurePath(name).suffix.lower() if PurePath(name).suffix.lower() in (".yaml", ".yml", ".json") else ""
     )

@@ -18,7 +18,6 @@ from decimal import Decimal
 import yaml
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from civitas.core.money import Currency
@@ -629,7 +628,7 @@ def check(document) -> tuple[Checked | None, list[Issue]]:
                     c.add(join(ppath, "code"), _("the project “%(code)s” is defined twice; write {ref: %(code)s} "
                                                  "in the second place") % {"code": pcode})  # fmt: skip
                     continue
-                slug = project["slug"] or slugify(pcode) or "project"
+                slug = project["slug"] or project_rules.default_slug(pcode)
                 if slug in slugs:
                     where = join(ppath, "slug" if project["slug"] else "code")
                     c.add(where, _("the address name “%(slug)s” is also that of the project at %(other)s; give "
@@ -996,7 +995,8 @@ def _check_plan(c: _Checker, data: dict) -> dict:
         "description_bg": description_bg, "description_en": description_en,
         "period_start": c.integer(period, "start", "plan.period", required=True),
         "period_end": c.integer(period, "end", "plan.period", required=True),
-        "adopted_by": c.text(data, "adopted_by", "plan", max_length=LENGTHS["plan.adopted_by"]),
+        # Text (Bulgarian only, as files before the English twin) or {bg: …, en: …}.
+        **_bilingual_fields(c, data, "plan", "adopted_by", "adopted_by", max_length=LENGTHS["plan.adopted_by"]),
         "is_sample": c.boolean(data, "is_sample", "plan"),
         "position": c.integer(data, "position", "plan", default=0, minimum=0),
         "year_start_month": c.integer(data, "year_start_month", "plan", minimum=1, maximum=12),
@@ -1315,7 +1315,10 @@ def build(
                 "period": {"start": plan.period_start, "end": plan.period_end},
                 "vision": _bi(plan.vision_bg, plan.vision_en),
                 "description": _bi(plan.description_bg, plan.description_en),
-                "adopted_by": plan.adopted_by,
+                # Bulgarian only: text, as readers of files before the English twin expect.
+                "adopted_by": _bi(plan.adopted_by_bg, plan.adopted_by_en)
+                if plan.adopted_by_en
+                else plan.adopted_by_bg,
                 "levels": [_bi(level.get("bg", ""), level.get("en", "")) for level in plan.level_names],
                 "is_sample": plan.is_sample or None,
                 "position": plan.position or None,

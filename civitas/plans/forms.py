@@ -38,7 +38,7 @@ class PlanForm(VersionedForm):
         model = Plan
         fields = [
             "title_bg", "title_en", "slug", "kind", "period_start", "period_end", "vision_bg", "vision_en",
-            "description_bg", "description_en", "adopted_by", "tolerance_amount", "tolerance_unit", "currency",
+            "description_bg", "description_en", "adopted_by_bg", "adopted_by_en", "tolerance_amount", "tolerance_unit", "currency",
             "year_start_month", "position", "is_sample",
         ]  # fmt: skip
         widgets = {

@@ -66,7 +66,10 @@ class Plan(models.Model):
     )
     # Names of the tree's levels, top first: [{"bg": "Стратегическа цел", "en": "Strategic goal"}, ...]
     level_names = models.JSONField(_("level names"), default=list)
-    adopted_by = models.CharField(_("adopted by (council decision)"), max_length=300, blank=True)
+    adopted_by_bg = models.CharField(
+        _("adopted by (council decision, Bulgarian)"), max_length=300, blank=True
+    )
+    adopted_by_en = models.CharField(_("adopted by (council decision, English)"), max_length=300, blank=True)
     # How far a target may be missed and still be "at risk" rather than "off track", for the
     # indicators rated by attainment (target without a baseline, threshold); an indicator's own
     # tolerance wins. No amount: no tolerance (any miss is off track).
@@ -95,6 +98,7 @@ class Plan(models.Model):
     title = Translated()
     vision = Translated()
     description = Translated()
+    adopted_by = Translated()
 
     class Meta:
         ordering = ["position", "-period_start", "pk"]

@@ -21,7 +21,7 @@ from .models import ElementAssessment, FinancialLine, Plan, PlanElement, PlanSta
 DEFAULT_LEVELS = [{"bg": "Стратегическа цел", "en": "Strategic goal"}]
 PLAN_FIELDS = {
     "slug", "kind", "title_bg", "title_en", "period_start", "period_end", "vision_bg", "vision_en",
-    "description_bg", "description_en", "level_names", "adopted_by", "is_sample", "position",
+    "description_bg", "description_en", "level_names", "adopted_by_bg", "adopted_by_en", "is_sample", "position",
     "tolerance_amount", "tolerance_unit", "year_start_month", "currency",
 }  # fmt: skip
 ELEMENT_FIELDS = {"code", "title_bg", "title_en", "description_bg", "description_en"}

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civitas.core.forms import edited_version, run_service
@@ -74,7 +75,13 @@ def project_edit(request, municipality, project):
     return render(
         request,
         "projects/manage/project_edit.html",
-        {"nav": "manage", "project": project, "form": form, "budget": selectors.project_budget(project)},
+        {
+            "nav": "manage",
+            "project": project,
+            "form": form,
+            "budget": selectors.project_budget(project),
+            "overdue_ids": selectors.overdue_activity_ids(project, as_of=timezone.localdate()),
+        },  # fmt: skip
         status=form_status(form),
     )
 

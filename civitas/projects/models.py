@@ -1,4 +1,5 @@
 from decimal import Decimal
+from pathlib import PurePosixPath
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -261,3 +262,27 @@ class ProjectDocument(models.Model):
 
     def __str__(self):
         return self.title_bg
+
+    @property
+    def file_type(self) -> str:
+        """The kind of file as people name it: its extension in capitals ("PDF", "DOCX")."""
+        suffix = PurePosixPath(self.file.name or "").suffix.lstrip(".")
+        return suffix.upper() or str(self.get_kind_display())
+
+
+class ProjectFormerSlug(models.Model):
+    """An address name a project had before: its old address redirects (301) to the current one.
+    Recorded by the project services when the address name changes."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+")
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="former_slugs")
+    slug = models.SlugField(max_length=80)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "slug"], name="project_former_slug_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.slug} → {self.project_id}"

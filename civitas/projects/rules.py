@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 from django.utils.translation import gettext as _
 
 from civitas.core.money import DEFAULT_CURRENCY
+from civitas.core.text import slug_from
 from civitas.plans.rules import check_currency, check_funding_source
 
 from .models import ActivityState, FundingSource, ProjectStatus
@@ -20,6 +21,12 @@ def _add(errors: dict, field: str, message: str) -> None:
 def check_dates(errors: dict, start, end, *, end_field: str) -> None:
     if start and end and end < start:
         _add(errors, end_field, _("The end cannot be before the start."))
+
+
+def default_slug(code: str) -> str:
+    """The address name of a project that was given none: its code transliterated ("ОПР-1.1" →
+    "opr-1-1"), or "project" when nothing of it remains."""
+    return slug_from(code) or "project"
 
 
 def check_project(data: dict) -> dict:
@@ -137,6 +144,22 @@ def check_activity(data: dict, *, today) -> dict:
     if completed and data.get("start_date") and completed < data["start_date"]:
         _add(errors, "completed_on", _("The completion date cannot be before the start."))
     return errors
+
+
+# An activity in one of these states is finished with: its due date passing is no warning.
+FINISHED_ACTIVITY_STATES = frozenset({ActivityState.DONE, ActivityState.CANCELLED})
+
+
+def activity_overdue(*, state: str, due_date, completed_on, today) -> bool:
+    """An activity is overdue when its due date has passed (``today`` is after it) and it is
+    neither done nor cancelled nor completed: whatever state it still says ("Planned", "In
+    progress", "Delayed"), the page warns."""
+    return (
+        due_date is not None
+        and due_date < today
+        and completed_on is None
+        and state not in FINISHED_ACTIVITY_STATES
+    )
 
 
 def check_partner(data: dict) -> dict:

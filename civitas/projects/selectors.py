@@ -1,6 +1,7 @@
 """Every read of projects that a page or the API needs, with its prefetching."""
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q
@@ -15,12 +16,15 @@ from civitas.plans.models import PUBLIC_PLAN_STATUSES, Plan, PlanElement
 from civitas.plans.rules import descendants
 from civitas.plans.selectors import FinancialRow, descendant_ids, financial_rows
 
+from . import rules
 from .models import (
+    DocumentKind,
     FundingLine,
     FundingSource,
     Project,
     ProjectContribution,
     ProjectDocument,
+    ProjectFormerSlug,
     ProjectStatus,
 )
 
@@ -141,6 +145,15 @@ def project_get(*, municipality: Municipality, slug: str) -> Project:
     return project
 
 
+def project_moved_to(*, municipality: Municipality, slug: str) -> str | None:
+    """The current address name of the project that had ``slug`` before; None if none had it."""
+    return (
+        ProjectFormerSlug.objects.filter(municipality=municipality, slug=slug)
+        .values_list("project__slug", flat=True)
+        .first()
+    )
+
+
 def staff_project_list(*, municipality: Municipality, q: str = ""):
     """The back office's list of projects: by code, searched by ``q``, at most STAFF_LIST_LIMIT."""
     projects = Project.objects.filter(municipality=municipality).order_by("code", "pk")
@@ -182,6 +195,28 @@ def new_amount_currency(project: Project) -> str:
 def activity_order(project: Project) -> list[int]:
     """The ids of the project's activities in their order."""
     return list(project.activities.values_list("pk", flat=True))
+
+
+def overdue_activity_ids(project: Project, *, as_of: date) -> set[int]:
+    """The ids of the project's activities (loaded with it) that are overdue on ``as_of``: due
+    before it and not finished (rules.activity_overdue). No query of its own."""
+    return {
+        a.pk
+        for a in project.activities.all()
+        if rules.activity_overdue(
+            state=a.state, due_date=a.due_date, completed_on=a.completed_on, today=as_of
+        )
+    }
+
+
+def documents_and_photos(project: Project) -> tuple[list[ProjectDocument], list[ProjectDocument]]:
+    """The project's documents and its photos (loaded with it), apart: the page lists the first
+    and shows the second as a gallery."""
+    every = list(project.documents.all())
+    return (
+        [d for d in every if d.kind != DocumentKind.PHOTO],
+        [d for d in every if d.kind == DocumentKind.PHOTO],
+    )
 
 
 @dataclass(frozen=True)

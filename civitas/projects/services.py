@@ -9,7 +9,6 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from civitas.core import content, uploads
@@ -27,6 +26,7 @@ from .models import (
     Project,
     ProjectContribution,
     ProjectDocument,
+    ProjectFormerSlug,
     ProjectPartner,
 )
 
@@ -111,7 +111,7 @@ def project_create(
 ) -> Project:  # fmt: skip
     policy.require_create_project(actor, municipality)
     _check_unknown(fields, PROJECT_FIELDS - {"slug", "code", "title_bg"})
-    slug = slug or slugify(code) or "project"
+    slug = slug or rules.default_slug(code)
     data = {"code": code, "title_bg": title_bg, **fields}
     errors = rules.check_project(data)
     errors.update(_check_identity(municipality, code=code, slug=slug))
@@ -122,6 +122,8 @@ def project_create(
     project.search_text = _search_text(project)
     project.full_clean(exclude=["municipality"], validate_unique=False, validate_constraints=False)
     project.save()
+    # The address now leads to this project, not to the one that once had it.
+    ProjectFormerSlug.objects.filter(municipality=municipality, slug=slug).delete()
     if element_ids:
         _set_elements(project, element_ids)
     content.changed(municipality, Content.PLANNING)
@@ -162,6 +164,8 @@ def _update(
         errors.update(_check_elements(project.municipality, element_ids))
     _raise(errors)
     changes = field_changes(project, fields)
+    if "slug" in changes:
+        _remember_slug(project, old=changes["slug"][0], new=data["slug"])
     for field, value in fields.items():
         setattr(project, field, value)
     project.search_text = _search_text(project)
@@ -180,6 +184,14 @@ def _update(
         actor=actor, municipality=project.municipality, action="update", obj=project, changes=changes
     )
     return project
+
+
+def _remember_slug(project: Project, *, old: str, new: str) -> None:
+    """The project's old address name keeps leading to it (a 301 to the new one); the new one is
+    no longer a former name of any project, since it now leads to this project itself."""
+    former = ProjectFormerSlug.objects.filter(municipality_id=project.municipality_id)
+    former.filter(slug=new).delete()
+    former.update_or_create(municipality_id=project.municipality_id, slug=old, defaults={"project": project})
 
 
 @transaction.atomic

@@ -4,9 +4,10 @@ project with its budget, progress and place."""
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.http import JsonResponse
-from django.shortcuts import render
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 
 from civitas.core import geo
 from civitas.core.cache import cached_public_page
@@ -86,8 +87,15 @@ def project_map(request, municipality):
 @with_municipality
 @cached_public_page
 def project_detail(request, municipality, project):
-    project = selectors.project_get(municipality=municipality, slug=project)
+    try:
+        project = selectors.project_get(municipality=municipality, slug=project)
+    except Http404:
+        moved_to = selectors.project_moved_to(municipality=municipality, slug=project)
+        if moved_to is None:
+            raise
+        return redirect("portal:project", municipality.slug, moved_to, permanent=True)
     budget = selectors.project_budget(project)
+    documents, photos = selectors.documents_and_photos(project)
     return render(
         request,
         "projects/project_detail.html",
@@ -95,6 +103,9 @@ def project_detail(request, municipality, project):
             "nav": "projects",
             "project": project,
             "budget": budget,
+            "overdue_ids": selectors.overdue_activity_ids(project, as_of=timezone.localdate()),
+            "documents": documents,
+            "photos": photos,
             "indicators": indicator_selectors.project_indicators(project),
             "project_topic": project.topics.order_by("pk").first(),
             "can_edit": policy.can_edit_projects(request.user, municipality),

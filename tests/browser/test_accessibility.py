@@ -30,6 +30,7 @@ PAGE_TYPES = [
     ("project", "portal:project", [SOPOT, "opr-4-3"], ""),
     ("project-point", "portal:project", [SOPOT, "opr-1-1"], ""),  # a map with a point
     ("project-op-ac", "portal:project", [SOPOT, "opak-13-13-146"], ""),
+    ("project-timeline", "portal:project", [SOPOT, "opr-2-1"], ""),  # overdue activities, photos
     ("forum", "forum:topics", [SOPOT], ""),
     ("consultations", "consultations:list", [SOPOT], ""),
     ("consultation-open", "consultations:detail", [SOPOT, "zhilishtna-politika-plan-za-deistvie"], ""),

@@ -72,6 +72,30 @@ def euro(value):
     return _in_currency(Decimal(value), Currency.EUR)
 
 
+@register.filter
+def euro_compact(value):
+    """A total in euro short enough for a headline figure, never broken inside: whole euro below a
+    million ("€125,000" / "125 000 €"), millions with two decimals above ("€9.97 million" /
+    "9,97 млн. €"). Spaces in it are non-breaking. Empty for None."""
+    if value is None or value == "":
+        return ""
+    amount = Decimal(value)
+    sign, amount = ("-" if amount < 0 else ""), abs(amount)
+    if amount >= MILLION:
+        number = numberformat.format(
+            (amount / MILLION).quantize(Decimal("0.01")), get_format("DECIMAL_SEPARATOR"), decimal_pos=2
+        )
+        return f"{sign}{number}\u00a0млн.\u00a0€" if _language() == "bg" else f"{sign}€{number}\u00a0million"
+    number = numberformat.format(
+        amount.quantize(Decimal(1)), get_format("DECIMAL_SEPARATOR"), decimal_pos=0, grouping=3,
+        thousand_sep=_thousands(), force_grouping=True,
+    )  # fmt: skip
+    return f"{sign}{number}\u00a0€" if _language() == "bg" else f"{sign}€{number}"
+
+
+MILLION = Decimal(1_000_000)
+
+
 @register.simple_tag
 def fixed_rate_note():
     """The sentence that says how leva were converted, with the rate as the active language writes it."""

@@ -6,7 +6,7 @@ from django.template import Context, Template
 from django.utils import translation
 
 from civitas.core.money import Money
-from civitas.core.templatetags.civitas import euro, money
+from civitas.core.templatetags.civitas import euro, euro_compact, money
 
 
 def test_an_amount_in_leva_shows_in_euro_with_the_leva_beside():
@@ -42,3 +42,16 @@ def test_a_negative_difference_keeps_its_sign_before_the_currency():
         assert euro(Decimal("-40000")) == "-€40,000.00"
     with translation.override("bg"):
         assert euro(Decimal("-40000")) == "-40\xa0000,00\xa0€"
+
+
+def test_a_headline_total_is_short_and_never_breaks_inside():
+    with translation.override("en"):
+        assert euro_compact(Decimal("9969441.38")) == "€9.97\xa0million"
+        assert euro_compact(Decimal("125000.4")) == "€125,000"
+        assert euro_compact(None) == ""
+    with translation.override("bg"):
+        assert euro_compact(Decimal("9969441.38")) == "9,97\xa0млн.\xa0€"
+        assert euro_compact(Decimal("125000.4")) == "125\xa0000\xa0€"
+    for language in ("bg", "en"):
+        with translation.override(language):
+            assert " " not in euro_compact(Decimal("123456789.12"))

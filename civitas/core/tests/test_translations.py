@@ -63,4 +63,5 @@ def test_dates_and_times_read_as_bulgarian():
         assert formats.date_format(moment.date()) == "26 декември 2026 г."
         assert formats.date_format(moment, "SHORT_DATETIME_FORMAT") == "26.12.2026 20:56"
     with translation.override("en"):
-        assert formats.date_format(moment, "DATETIME_FORMAT") == "Dec. 26, 2026, 8:56 p.m."
+        # English too writes the day first (civitas/formats/en), as GOV.UK does.
+        assert formats.date_format(moment, "DATETIME_FORMAT") == "26 December 2026, 20:56"

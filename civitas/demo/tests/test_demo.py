@@ -378,3 +378,23 @@ def test_the_sample_piro_is_in_euro_with_a_financial_table_projects_and_target_o
     assert {item.indicator.target_kind for item in items} == {"trajectory", "threshold"}
     page = client.get("/en/sopot/plans/piro-2021-2027/").content.decode()
     assert "Indicative financial table" in page and "€5,820,000.00" in page
+
+
+def test_most_sample_projects_have_activities_a_photo_and_a_document(client, demo):
+    from civitas.projects.models import DocumentKind  # Imported here: only this test reads documents.
+
+    projects = list(Project.objects.filter(municipality=demo).prefetch_related("activities", "documents"))
+    with_all = [
+        p for p in projects
+        if p.activities.all() and {d.kind for d in p.documents.all()} == {DocumentKind.PHOTO, DocumentKind.DOCUMENT}
+    ]  # fmt: skip
+    assert len(with_all) > len(projects) / 2
+    project = with_all[0]
+    photo = next(d for d in project.documents.all() if d.kind == DocumentKind.PHOTO)
+    assert photo.content_type.startswith("image/") and photo.title_bg.startswith("Примерно изображение")
+    page = client.get(f"/sopot/projects/{project.slug}/").content.decode()
+    assert f'alt="{photo.title_bg}"' in page
+    response = client.get(photo.file.url)
+    assert response.status_code == 200
+    document = next(d for d in project.documents.all() if d.kind == DocumentKind.DOCUMENT)
+    assert document.content_type == "application/pdf" and document.file_type == "PDF"

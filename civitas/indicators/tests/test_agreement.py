@@ -153,13 +153,20 @@ def read_indicator_page(client, plan, code) -> dict:
     period = re.search(r"\((\d{4}(?:-\w+)?)\)", latest)
     series = {}
     table = page.split("Values by period", 1)[1]
-    for row in re.findall(r'<tr class="govuk-table__row">(.*?)</tr>', table.split("</table>", 1)[0], re.S):
+    for row in re.findall(
+        r'<tr class="govuk-table__row[^"]*">(.*?)</tr>', table.split("</table>", 1)[0], re.S
+    ):
         cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
         if not cells:
             continue  # the header row
         period_label = _text(re.search(r"<th[^>]*>(.*?)</th>", row, re.S).group(1))
+        actual = _text(cells[0])
         series[period_label] = {
-            "actual": _number(_text(cells[0])),
+            # A period without a report says so, with the last reported level the evaluation uses;
+            # one not ended yet shows no value ("–").
+            "reported": "not reported" not in actual and actual != "–",
+            "not_due": actual == "–",
+            "actual": _number(actual.split("assessed on the last reported level,")[-1]),
             "target": _number(_text(cells[1])),
             "expected": _number(_text(cells[2])),
             "status": _status(cells[3]) if "civitas-status" in cells[3] else "",
@@ -247,6 +254,10 @@ def test_pages_and_exports_agree(client, plan, reader):
         assert list(values) == list(page["series"]), code
         for period, shown in page["series"].items():
             r = values[period]
+            # Reported on the page exactly when a value is published for the period.
+            assert shown["reported"] == (r["value"] is not None or r["numerator"] is not None), (code, period)
+            if shown["not_due"]:
+                continue  # a period not ended yet: the page shows no value and no status for it
             assert _shown(r["actual"]) == shown["actual"], (code, period)
             assert _shown(r["target"]) == shown["target"], (code, period)
             assert _shown(r["expected"]) == shown["expected"], (code, period)
