@@ -13,6 +13,7 @@ from functools import wraps
 from urllib.parse import urlencode
 
 from django.core.cache import cache
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
@@ -47,7 +48,9 @@ def _key(
     known = urlencode(sorted((name, value) for name in params for value in query.getlist(name)))
     digest = hashlib.sha256(f"{request.path}?{known}".encode()).hexdigest()
     version = ".".join(str(v) for v in versions(municipality, reads))
-    return f"page:{municipality.pk}:{version}:{get_language()}:{digest}"
+    # The day is part of the key: pages say what is overdue, open or closing as of today, so a page
+    # cached yesterday is not served after midnight.
+    return f"page:{municipality.pk}:{version}:{timezone.localdate().isoformat()}:{get_language()}:{digest}"
 
 
 def cached_public_page(

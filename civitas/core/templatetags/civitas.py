@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from civitas.core.geo import line_length_km
 from civitas.core.money import BGN_PER_EUR, Currency, Money
+from civitas.core.text import slug_from
 
 register = template.Library()
 
@@ -94,6 +95,13 @@ def euro_compact(value):
 
 
 MILLION = Decimal(1_000_000)
+
+
+@register.filter
+def anchor(code) -> str:
+    """A fragment identifier for an element's code: transliterated (СЦ1 → sts1), so that Cyrillic
+    codes keep their letters instead of being reduced to their digits and colliding."""
+    return slug_from(str(code or "")) or "element"
 
 
 @register.simple_tag

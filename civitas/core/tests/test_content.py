@@ -1,9 +1,12 @@
 """Content versions: services say which public content they changed, and cached pages and
 evaluations keyed by one area's version survive a change to another."""
 
+import datetime
+
 import pytest
 from django.http import HttpResponse
 from django.test import RequestFactory
+from django.utils import timezone
 
 from civitas.core import content
 from civitas.core.cache import cached_public_page
@@ -78,3 +81,18 @@ def test_the_operator_acts_as_a_platform_superuser_and_is_recorded_as_nobody():
     assert all(can(OPERATOR, town, action) for action in Action)
     event = audit_record(actor=OPERATOR, municipality=town, action="update", obj=town)
     assert event.actor is None
+
+
+def test_a_cached_page_is_rendered_again_the_next_day(monkeypatch):
+    """Pages say what is overdue, open or closed as of today: yesterday's copy is not served."""
+    town = MunicipalityFactory()
+    page, calls = _counting_page((Content.PLANNING,))
+    request = RequestFactory().get("/page/")
+    request.user = type("Anonymous", (), {"is_authenticated": False})()
+    page(request, _fresh(town))
+    page(request, _fresh(town))
+    assert len(calls) == 1
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: tomorrow)
+    page(request, _fresh(town))
+    assert len(calls) == 2
