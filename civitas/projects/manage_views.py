@@ -27,6 +27,23 @@ def _edit_page(municipality, project) -> str:
     return reverse("manage:project_edit", args=[municipality.slug, project.slug])
 
 
+def _is_htmx(request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+# The lists of the edit page that htmx edits in place: part → the list's template.
+IN_PLACE = {"funding": "projects/manage/_funding.html", "activities": "projects/manage/_activities.html"}
+
+
+def _in_place(request, municipality, project, part, *, editing=None, row_form=None, row_title="", status=200):
+    """A list of the project's edit page (its funding lines or activities), for htmx; while a row is
+    edited, its form in place of the row (``editing``: the row's id, or "new")."""
+    project = selectors.project_for_editing(municipality=municipality, slug=project.slug)
+    context = {"project": project, "budget": selectors.project_budget(project), "editing": editing,
+               "row_form": row_form, "row_title": row_title}  # fmt: skip
+    return render(request, IN_PLACE[part], context, status=status)
+
+
 def _element_choices(municipality):
     return plan_selectors.element_choices(municipality=municipality, include_drafts=True)
 
@@ -61,6 +78,8 @@ def project_create(request, municipality):
 @staff_view(Action.EDIT_PROJECT)
 def project_edit(request, municipality, project):
     project = selectors.project_for_editing(municipality=municipality, slug=project)
+    if _is_htmx(request) and request.method == "GET" and request.GET.get("section") in IN_PLACE:
+        return _in_place(request, municipality, project, request.GET["section"])
     form = forms.ProjectForm(
         request.POST or None, instance=copy.copy(project), initial={"version": project.version},
         element_choices=_element_choices(municipality),
@@ -113,8 +132,10 @@ def part_edit(request, municipality, project, part, pk=None):
     if model is FundingLine:  # a new line is in the currency of the project's plan (existing keep theirs)
         new.currency = selectors.new_amount_currency(project)
     form = form_class(
-        request.POST or None, instance=copy.copy(obj) if obj else new, initial={"version": project.version}
-    )
+        request.POST or None, instance=copy.copy(obj) if obj else new, initial={"version": project.version},
+        # In place, beside the project's own form: ids of their own.
+        auto_id=f"{part}_%s" if _is_htmx(request) else "id_%s",
+    )  # fmt: skip
     if request.method == "POST" and form.is_valid():
         fields = {f: form.cleaned_data[f] for f in form_class.Meta.fields}
 
@@ -125,9 +146,14 @@ def part_edit(request, municipality, project, part, pk=None):
             return update(actor=request.user, expected_version=expected, **{key: obj}, **fields)
 
         if run_service(form, call):
+            if _is_htmx(request) and part in IN_PLACE:
+                return _in_place(request, municipality, project, part)
             messages.success(request, _("Saved."))
             return redirect("manage:project_edit", municipality.slug, project.slug)
     title = (_("Add %(what)s") if obj is None else _("Edit %(what)s")) % {"what": label}
+    if _is_htmx(request) and part in IN_PLACE:
+        return _in_place(request, municipality, project, part, editing=obj.pk if obj else "new", row_form=form,
+                         row_title=title, status=form_status(form))  # fmt: skip
     return render_form(request, title=title, form=form, intro=project.title_bg,
                        back=_edit_page(municipality, project))  # fmt: skip
 
@@ -141,6 +167,8 @@ def part_delete(request, municipality, project, part, pk):
     obj = selectors.project_part(project=project, model=model, pk=pk)
     if request.method == "POST":
         delete(actor=request.user, **{key: obj})
+        if _is_htmx(request) and part in IN_PLACE:
+            return _in_place(request, municipality, project, part)
         messages.success(request, _("Deleted."))
         return redirect("manage:project_edit", municipality.slug, project.slug)
     return render_confirm_delete(request, name=f"{label}: {obj}", back=_edit_page(municipality, project))
