@@ -125,6 +125,8 @@ class DayMonthYearField(forms.DateField):
         super().__init__(help_text=_with_hint(help_text, _("For example, 27.3.2014")), **kwargs)
 
     def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip()
         if value in self.empty_values:
             return None
         if isinstance(value, datetime.datetime):
@@ -149,6 +151,8 @@ class DayMonthYearTimeField(forms.DateTimeField):
         super().__init__(help_text=_with_hint(help_text, _("For example, 27.3.2014 14:30")), **kwargs)
 
     def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip()
         if value in self.empty_values:
             return None
         if isinstance(value, datetime.datetime):
@@ -196,7 +200,8 @@ def element_option_groups(element_choices, *, value=str) -> list:
 
 # The GOV.UK look of a field's input -------------------------------------------------------------
 
-_WIDTH_BY_LENGTH = ((4, "govuk-input--width-4"), (10, "govuk-input--width-10"), (20, "govuk-input--width-20"))
+_WIDTH_BY_LENGTH = ((4, "govuk-input--width-4"), (10, "govuk-input--width-10"), (20, "govuk-input--width-20"),
+                    (40, "govuk-input--width-30"))  # fmt: skip
 
 
 def govuk_input_class(field: forms.Field) -> str:

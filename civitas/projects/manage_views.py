@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from civitas.core.forms import edited_version, run_service
 from civitas.core.permissions import Action
@@ -35,10 +36,13 @@ def _is_htmx(request) -> bool:
 IN_PLACE = {"funding": "projects/manage/_funding.html", "activities": "projects/manage/_activities.html"}
 
 
-def _in_place(request, municipality, project, part, *, editing=None, row_form=None, row_title="", status=200):
+def _in_place(request, municipality, project, part, *, editing=None, row_form=None, row_title="", status=200,
+              loaded=False):  # fmt: skip
     """A list of the project's edit page (its funding lines or activities), for htmx; while a row is
-    edited, its form in place of the row (``editing``: the row's id, or "new")."""
-    project = selectors.project_for_editing(municipality=municipality, slug=project.slug)
+    edited, its form in place of the row (``editing``: the row's id, or "new"). The project is read
+    again with its parts unless it was ``loaded`` so."""
+    if not loaded:
+        project = selectors.project_for_editing(municipality=municipality, slug=project.slug)
     context = {"project": project, "budget": selectors.project_budget(project), "editing": editing,
                "row_form": row_form, "row_title": row_title}  # fmt: skip
     return render(request, IN_PLACE[part], context, status=status)
@@ -79,7 +83,7 @@ def project_create(request, municipality):
 def project_edit(request, municipality, project):
     project = selectors.project_for_editing(municipality=municipality, slug=project)
     if _is_htmx(request) and request.method == "GET" and request.GET.get("section") in IN_PLACE:
-        return _in_place(request, municipality, project, request.GET["section"])
+        return _in_place(request, municipality, project, request.GET["section"], loaded=True)
     form = forms.ProjectForm(
         request.POST or None, instance=copy.copy(project), initial={"version": project.version},
         element_choices=_element_choices(municipality),
@@ -113,11 +117,11 @@ def project_delete(request, municipality, project):
 # (model, form, add, update, delete, the services' keyword for the part, label).
 PARTS = {
     "partners": (ProjectPartner, forms.PartnerForm, services.partner_add, services.partner_update,
-                 services.partner_delete, "partner", _("partner")),
+                 services.partner_delete, "partner", gettext_lazy("partner")),
     "funding": (FundingLine, forms.FundingLineForm, services.funding_line_add, services.funding_line_update,
-                services.funding_line_delete, "line", _("funding line")),
+                services.funding_line_delete, "line", gettext_lazy("funding line")),
     "activities": (Activity, forms.ActivityForm, services.activity_add, services.activity_update,
-                   services.activity_delete, "activity", _("activity or milestone")),
+                   services.activity_delete, "activity", gettext_lazy("activity or milestone")),
 }  # fmt: skip
 
 
