@@ -36,8 +36,9 @@ def _is_htmx(request) -> bool:
 IN_PLACE = {"funding": "projects/manage/_funding.html", "activities": "projects/manage/_activities.html"}
 
 
-def _in_place(request, municipality, project, part, *, editing=None, row_form=None, row_title="", status=200,
-              loaded=False):  # fmt: skip
+def _in_place(
+    request, municipality, project, part, *, editing=None, row_form=None, row_title="", loaded=False
+):
     """A list of the project's edit page (its funding lines or activities), for htmx; while a row is
     edited, its form in place of the row (``editing``: the row's id, or "new"). The project is read
     again with its parts unless it was ``loaded`` so."""
@@ -45,7 +46,7 @@ def _in_place(request, municipality, project, part, *, editing=None, row_form=No
         project = selectors.project_for_editing(municipality=municipality, slug=project.slug)
     context = {"project": project, "budget": selectors.project_budget(project), "editing": editing,
                "row_form": row_form, "row_title": row_title}  # fmt: skip
-    return render(request, IN_PLACE[part], context, status=status)
+    return render(request, IN_PLACE[part], context)
 
 
 def _element_choices(municipality):
@@ -156,8 +157,9 @@ def part_edit(request, municipality, project, part, pk=None):
             return redirect("manage:project_edit", municipality.slug, project.slug)
     title = (_("Add %(what)s") if obj is None else _("Edit %(what)s")) % {"what": label}
     if _is_htmx(request) and part in IN_PLACE:
+        # 200 even when refused: htmx swaps in only a success, and the refusal shows in its row.
         return _in_place(request, municipality, project, part, editing=obj.pk if obj else "new", row_form=form,
-                         row_title=title, status=form_status(form))  # fmt: skip
+                         row_title=title)  # fmt: skip
     return render_form(request, title=title, form=form, intro=project.title_bg,
                        back=_edit_page(municipality, project))  # fmt: skip
 

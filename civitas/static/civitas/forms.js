@@ -86,15 +86,11 @@ function enhance(box) {
 
 for (const box of document.querySelectorAll('[data-module="civitas-choices"]')) enhance(box);
 
-// The rows edited in place (projects/manage/_funding.html, _activities.html): a refused row comes
-// back as 400 with its errors, and is shown like any answer; the cursor goes to what appeared.
-document.body.addEventListener("htmx:beforeSwap", (event) => {
+// The rows edited in place (projects/manage/_funding.html, _activities.html): the list comes back
+// whole, a refused row with its errors; the cursor goes to what appeared.
+document.body.addEventListener("htmx:beforeSwap", () => {
   // htmx "settles" the style attribute of elements kept across a swap, which the site's CSP refuses.
   window.htmx.config.attributesToSettle = ["class", "width", "height"];
-  if (event.detail.xhr.status === 400) {
-    event.detail.shouldSwap = true;
-    event.detail.isError = false;
-  }
 });
 document.body.addEventListener("htmx:afterSwap", (event) => {
   const section = document.getElementById(event.detail.target.id) || event.detail.target;
