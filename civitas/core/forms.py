@@ -67,18 +67,15 @@ def parse_day_month_year(text: str, *, with_time: bool = False) -> datetime.date
     text = text.strip()
     for pattern in (_DAY_MONTH_YEAR, _ISO):
         found = pattern.match(text)
-        if not found:
-            continue
-        rest = _TIME.fullmatch(text[found.end() :]) if with_time else None
-        if (rest is None and with_time) or (not with_time and found.end() != len(text)):
+        rest = text[found.end() :] if found else ""
+        time = _TIME.fullmatch(rest) if with_time else None
+        if not found or (time is None and (with_time or rest)):
             continue
         try:
             date = datetime.date(int(found["year"]), int(found["month"]), int(found["day"]))
-            if not with_time:
+            if time is None:
                 return date
-            assert rest is not None
-            hour, minute = int(rest["hour"] or 0), int(rest["minute"] or 0)
-            return datetime.datetime.combine(date, datetime.time(hour, minute))
+            return datetime.datetime.combine(date, datetime.time(int(time["hour"] or 0), int(time["minute"] or 0)))
         except ValueError:
             return None
     return None
