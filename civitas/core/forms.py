@@ -75,7 +75,9 @@ def parse_day_month_year(text: str, *, with_time: bool = False) -> datetime.date
             date = datetime.date(int(found["year"]), int(found["month"]), int(found["day"]))
             if time is None:
                 return date
-            return datetime.datetime.combine(date, datetime.time(int(time["hour"] or 0), int(time["minute"] or 0)))
+            return datetime.datetime.combine(
+                date, datetime.time(int(time["hour"] or 0), int(time["minute"] or 0))
+            )
         except ValueError:
             return None
     return None

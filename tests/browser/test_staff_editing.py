@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
+from civitas.indicators.models import Indicator
 from civitas.projects.models import Project
 from tests.browser.conftest import open_page
 from tests.browser.helpers import log_in
@@ -213,3 +214,26 @@ def test_without_javascript_the_funding_line_pages_of_their_own_still_work(live_
         assert stored().funding_lines.count() == lines_before + 1
     finally:
         context.close()
+
+
+def test_another_target_row_is_added_in_place_and_stored(live_server, demo, page, assert_accessible):
+    with translation.override("bg"):
+        passport = reverse("indicators:edit", args=["sopot", "Т-1"])
+    indicator = Indicator.objects.get(municipality__slug="sopot", code="Т-1")
+    before = set(indicator.targets.values_list("year", flat=True))
+    log_in(page, live_server.url, "sopot-planner", passport)
+    rows = page.locator("#target-rows tr")
+    shown = rows.count()
+    page.locator('[data-module="civitas-add-row"]').click()  # hidden without JavaScript
+    assert rows.count() == shown + 1
+    new = rows.last
+    assert page.evaluate("document.activeElement.name") == f"targets-{shown}-period"
+    new.locator("input[name$=period]").fill("2019")
+    new.locator("input[name$=value]").fill("28000")
+    assert_accessible(page)
+    page.locator("[name=reason]").fill("Междинна цел за 2019 г.")
+    page.get_by_role("button", name="Запис на индикатора").click()
+    page.wait_for_load_state()
+    assert set(indicator.targets.values_list("year", flat=True)) == before | {2019}, page.locator(
+        "main"
+    ).inner_text()[:800]

@@ -110,3 +110,24 @@ document.body.addEventListener("htmx:afterSwap", (event) => {
     }
   }
 });
+
+// "Add another" for a formset's rows (an indicator's targets): a copy of the blank row the page
+// carries in a <template>, numbered after the others; the formset's count goes up by one. Without
+// this script the page's spare blank rows are there to fill.
+for (const button of document.querySelectorAll('[data-module="civitas-add-row"]')) {
+  const template = document.getElementById(button.dataset.template);
+  const total = document.getElementById(button.dataset.total);
+  const body = document.getElementById(button.dataset.rows);
+  if (!template || !total || !body) continue;
+  button.hidden = false;
+  button.addEventListener("click", () => {
+    const index = Number(total.value);
+    const html = template.innerHTML.replaceAll("__prefix__", String(index)).replaceAll("__number__", String(index + 1));
+    const rows = document.createElement("tbody");
+    rows.innerHTML = html;
+    const row = rows.querySelector("tr");
+    body.append(row);
+    total.value = String(index + 1);
+    row.querySelector("input").focus();
+  });
+}
