@@ -37,16 +37,34 @@ IN_PLACE = {"funding": "projects/manage/_funding.html", "activities": "projects/
 
 
 def _in_place(
-    request, municipality, project, part, *, editing=None, row_form=None, row_title="", loaded=False
+    request,
+    municipality,
+    project,
+    part,
+    *,
+    editing=None,
+    row_form=None,
+    row_title="",
+    loaded=False,
+    saved=False,
 ):
     """A list of the project's edit page (its funding lines or activities), for htmx; while a row is
     edited, its form in place of the row (``editing``: the row's id, or "new"). The project is read
-    again with its parts unless it was ``loaded`` so."""
+    again with its parts unless it was ``loaded`` so. After a row is ``saved`` the project's new
+    version goes to the page's own form too: the row was checked against the version that page was
+    opened on (``_seen_version``), so nobody else's change lies in between."""
     if not loaded:
         project = selectors.project_for_editing(municipality=municipality, slug=project.slug)
     context = {"project": project, "budget": selectors.project_budget(project), "editing": editing,
-               "row_form": row_form, "row_title": row_title}  # fmt: skip
+               "row_form": row_form, "row_title": row_title,
+               "version_now": project.version if saved else None}  # fmt: skip
     return render(request, IN_PLACE[part], context)
+
+
+def _seen_version(request, project) -> int:
+    """The project's version the edit page shows (its form's, sent along by htmx), else the stored one."""
+    seen = request.GET.get("version", "")
+    return int(seen) if _is_htmx(request) and seen.isdigit() else project.version
 
 
 def _element_choices(municipality):
@@ -137,7 +155,8 @@ def part_edit(request, municipality, project, part, pk=None):
     if model is FundingLine:  # a new line is in the currency of the project's plan (existing keep theirs)
         new.currency = selectors.new_amount_currency(project)
     form = form_class(
-        request.POST or None, instance=copy.copy(obj) if obj else new, initial={"version": project.version},
+        request.POST or None, instance=copy.copy(obj) if obj else new,
+        initial={"version": _seen_version(request, project)},
         # In place, beside the project's own form: ids of their own.
         auto_id=f"{part}_%s" if _is_htmx(request) else "id_%s",
     )  # fmt: skip
@@ -152,7 +171,7 @@ def part_edit(request, municipality, project, part, pk=None):
 
         if run_service(form, call):
             if _is_htmx(request) and part in IN_PLACE:
-                return _in_place(request, municipality, project, part)
+                return _in_place(request, municipality, project, part, saved=True)
             messages.success(request, _("Saved."))
             return redirect("manage:project_edit", municipality.slug, project.slug)
     title = (_("Add %(what)s") if obj is None else _("Edit %(what)s")) % {"what": label}

@@ -197,6 +197,11 @@ def test_a_funding_line_is_added_and_removed_in_place_without_reloading_the_page
     row.wait_for(state="detached")
     assert page.evaluate("window.civitasNotReloaded === true")
     assert stored().funding_lines.count() == lines_before
+    # The project's own form learnt the version the rows made: it saves without a false conflict.
+    page.locator("#id_progress").fill("60")
+    page.get_by_role("button", name="Save the project").click()
+    page.wait_for_url(f"**{edit_url('en')}")
+    assert stored().progress == 60, page.locator("main").inner_text()[:600]
 
 
 def test_without_javascript_the_funding_line_pages_of_their_own_still_work(live_server, demo, browser):

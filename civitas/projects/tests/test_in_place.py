@@ -3,10 +3,11 @@
 their own; every write goes through the services, with their version check."""
 
 import pytest
+from django.db.models import F
 from django.urls import reverse
 
 from civitas.core.models import Role
-from civitas.projects.models import Activity, FundingLine
+from civitas.projects.models import Activity, FundingLine, Project
 from civitas.testing.factories import ActivityFactory, FundingLineFactory
 from civitas.testing.signin import sign_in_with_role
 
@@ -125,3 +126,24 @@ def test_the_edit_page_and_its_lists_keep_their_query_counts(
 
 # Fixed whatever the number of funding lines and activities (the test checks it at 1 and at 5 of each).
 PINNED = {("p1", False): 11, ("new", True): 11, ("p1", True): 9}
+
+
+def test_a_row_is_checked_against_the_version_the_page_shows_and_the_page_learns_the_new_one(
+    client, town, project
+):
+    sign_in_with_role(client, town, Role.PLANNER)
+    shown = project.version
+    form = client.get(url("part_add", "funding") + f"?version={shown}", **HTMX).content.decode()
+    assert f'name="version" value="{shown}"' in form
+    response = client.post(url("part_add", "funding"), line_data(project, version=shown), **HTMX)
+    project.refresh_from_db()
+    assert project.version == shown + 1
+    assert (
+        f'<input type="hidden" name="version" value="{project.version}" id="id_version" hx-swap-oob="true">'
+        in response.content.decode()
+    )
+    # Someone else saves the project after the page was opened: a row sent from that page is refused,
+    # and the page's form keeps the version it had (its own save will be refused too).
+    Project.objects.filter(pk=project.pk).update(version=F("version") + 1)
+    refused = client.post(url("part_add", "funding"), line_data(project, version=shown + 1), **HTMX)
+    assert "hx-swap-oob" not in refused.content.decode() and FundingLine.objects.count() == 1
