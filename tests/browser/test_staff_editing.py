@@ -199,8 +199,8 @@ def test_a_funding_line_is_added_and_removed_in_place_without_reloading_the_page
     assert stored().funding_lines.count() == lines_before
     # The project's own form learnt the version the rows made: it saves without a false conflict.
     page.locator("#id_progress").fill("60")
-    page.get_by_role("button", name="Save the project").click()
-    page.wait_for_url(f"**{edit_url('en')}")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save the project").click()
     assert stored().progress == 60, page.locator("main").inner_text()[:600]
 
 
