@@ -7,12 +7,10 @@ from typing import cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from civitas.core.forms import DayMonthYearTimeField
 from civitas.plans.models import Plan
 
 from .models import Consultation, ConsultationStatus, Decision, Source
-
-DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"]
 
 
 class ProposalForm(forms.Form):
@@ -63,10 +61,9 @@ class ConsultationForm(forms.ModelForm):
             "summary_bg": forms.Textarea(attrs={"rows": 4}),
             "summary_en": forms.Textarea(attrs={"rows": 4}),
             "short_period_reason": forms.Textarea(attrs={"rows": 3}),
-            "opens_at": DATETIME,
-            "closes_at": DATETIME,
             "document": forms.FileInput,
         }
+        field_classes = {"opens_at": DayMonthYearTimeField, "closes_at": DayMonthYearTimeField}
         help_texts = {
             "short_period_reason": _("Only for a period shorter than 30 days (art. 26(4) of the Normative Acts Act); "
                                      "shown publicly."),
@@ -75,8 +72,6 @@ class ConsultationForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ("opens_at", "closes_at"):
-            self.fields[name].input_formats = DATETIME_FORMATS
         self.fields["plan"].queryset = Plan.objects.filter(municipality=self.instance.municipality)
         if self.instance.status == ConsultationStatus.OPEN:
             self.fields["opens_at"].help_text = _("The consultation is open: its opening date cannot change.")
@@ -114,7 +109,7 @@ class RecordForm(forms.Form):
     source = forms.ChoiceField(
         label=_("Received by"), choices=[(s.value, s.label) for s in Source if s != Source.PORTAL]
     )
-    received_at = forms.DateTimeField(label=_("Received on"), widget=DATETIME, input_formats=DATETIME_FORMATS)
+    received_at = DayMonthYearTimeField(label=_("Received on"))
     submitter_name = forms.CharField(label=_("Name of the sender"), max_length=200, required=False)
     organisation = forms.CharField(label=_("Organisation"), max_length=200, required=False)
     target = forms.ChoiceField(label=_("About"), required=False)

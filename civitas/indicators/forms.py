@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
+from civitas.core.forms import DayMonthYearField, GroupedMultipleChoiceField
 from civitas.core.models import Membership, Role
 from civitas.evaluation.engine import OVERRIDE_STATUSES, Period, TargetKind
 
@@ -63,8 +64,8 @@ class PassportForm(forms.ModelForm):
         ),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    also_serves = forms.TypedMultipleChoiceField(
-        label=_("Also serves"), required=False, coerce=int, widget=forms.CheckboxSelectMultiple,
+    also_serves = GroupedMultipleChoiceField(
+        label=_("Also serves"), required=False, coerce=int,
         help_text=_(
             "Other plan elements (of any plan) the indicator also contributes to: it is entered once, listed "
             "under each and counted in each one's assessment."
@@ -99,7 +100,7 @@ class PassportForm(forms.ModelForm):
     def __init__(self, *args, municipality, attach_choices, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["attached_to"].choices = [("", "—"), *attach_choices]
-        also_serves = cast(forms.TypedMultipleChoiceField, self.fields["also_serves"])
+        also_serves = cast(GroupedMultipleChoiceField, self.fields["also_serves"])
         also_serves.choices = _element_choices(attach_choices)
         if self.instance.pk:
             self.initial.setdefault("also_serves", [e.pk for e in self.instance.also_elements.all()])
@@ -302,8 +303,8 @@ class OverrideForm(forms.Form):
         label=_("Public reason (English)"), widget=forms.Textarea(attrs={"rows": 3}), required=False,
         max_length=rules.OVERRIDE_REASON_MAX,
     )  # fmt: skip
-    decided_on = forms.DateField(
-        label=_("Decided on"), required=False, widget=DATE,
+    decided_on = DayMonthYearField(
+        label=_("Decided on"), required=False,
         help_text=_("Leave empty for today. For a past report, its date: the assessment is known from then on."),
     )  # fmt: skip
     # The id of the override the verifier saw (0: none), see services.override_set.
@@ -331,7 +332,7 @@ class MeasurementForm(forms.Form):
     value = NumberField(label=_("Value"), required=False)
     numerator = NumberField(label=_("Numerator"), required=False)
     denominator = NumberField(label=_("Denominator"), required=False)
-    collected_on = forms.DateField(label=_("Date collected"), required=False, widget=DATE)
+    collected_on = DayMonthYearField(label=_("Date collected"), required=False)
     comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     evidence = forms.FileField(
         label=_("Evidence file"), required=False, help_text=_("PDF, office document, text or image.")

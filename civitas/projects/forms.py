@@ -8,12 +8,11 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from civitas.core.forms import DayMonthYearField, GroupedMultipleChoiceField, element_option_groups
 from civitas.plans.forms import VersionedForm
 
 from . import rules
 from .models import Activity, FundingLine, Project, ProjectPartner
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class LocationWidget(forms.Textarea):
@@ -35,9 +34,10 @@ class LocationWidget(forms.Textarea):
 
 
 class ProjectForm(VersionedForm):
-    element_ids = forms.MultipleChoiceField(
-        label=_("Contributes to"), required=False, widget=forms.CheckboxSelectMultiple
-    )
+    element_ids = GroupedMultipleChoiceField(
+        label=_("Contributes to"), required=False,
+        help_text=_("The elements of the plans the project serves, under each plan."),
+    )  # fmt: skip
     location_text = forms.CharField(
         label=_("Location"),
         required=False,
@@ -59,8 +59,9 @@ class ProjectForm(VersionedForm):
         widgets = {
             "description_bg": forms.Textarea(attrs={"rows": 5}),
             "description_en": forms.Textarea(attrs={"rows": 5}),
-            "planned_start": DATE, "planned_end": DATE, "actual_start": DATE, "actual_end": DATE,
-        }  # fmt: skip
+        }
+        field_classes = {"planned_start": DayMonthYearField, "planned_end": DayMonthYearField,
+                         "actual_start": DayMonthYearField, "actual_end": DayMonthYearField}  # fmt: skip
         help_texts = {
             "progress": _("Leave it empty while progress is not reported: it is then shown as “not "
                           "reported”, never as 0 %."),
@@ -71,11 +72,7 @@ class ProjectForm(VersionedForm):
     def __init__(self, *args, element_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["slug"].required = False
-        self.fields["element_ids"].choices = [
-            (str(element.pk), f"{plan.title_bg[:40]} · {'– ' * depth}{element.code} {element.title_bg[:70]}")
-            for plan, elements in element_choices
-            for element, depth in elements
-        ]
+        self.fields["element_ids"].choices = element_option_groups(element_choices)
         if self.instance.municipality_id:
             self.fields["location_text"].widget.context_url = reverse(
                 "portal:projects_map", args=[self.instance.municipality.slug]
@@ -121,7 +118,7 @@ class FundingLineForm(VersionedForm):
         model = FundingLine
         fields = ["source", "programme_bg", "programme_en", "amount", "currency", "is_ceiling", "spent",
                   "grant_share", "contract_number", "contract_date"]  # fmt: skip
-        widgets = {"contract_date": DATE}
+        field_classes = {"contract_date": DayMonthYearField}
         help_texts = {
             "is_ceiling": _("The funder states the most it may grant (“up to”), not a fixed amount."),
             "spent": _("In the line's currency. Leave it empty while spending is not reported: it is "
@@ -135,9 +132,10 @@ class ActivityForm(VersionedForm):
         fields = ["title_bg", "title_en", "description_bg", "description_en", "is_milestone", "state",
                   "start_date", "due_date", "completed_on"]  # fmt: skip
         widgets = {
-            "start_date": DATE, "due_date": DATE, "completed_on": DATE,
             "description_bg": forms.Textarea(attrs={"rows": 3}), "description_en": forms.Textarea(attrs={"rows": 3}),
         }  # fmt: skip
+        field_classes = {"start_date": DayMonthYearField, "due_date": DayMonthYearField,
+                         "completed_on": DayMonthYearField}  # fmt: skip
 
 
 class PartnerForm(VersionedForm):

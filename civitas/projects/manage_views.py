@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from civitas.core.forms import edited_version, run_service
 from civitas.core.permissions import Action
@@ -26,6 +27,46 @@ def _project(municipality, slug) -> Project:
 
 def _edit_page(municipality, project) -> str:
     return reverse("manage:project_edit", args=[municipality.slug, project.slug])
+
+
+def _is_htmx(request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+# The lists of the edit page that htmx edits in place: part → the list's template.
+IN_PLACE = {"funding": "projects/manage/_funding.html", "activities": "projects/manage/_activities.html"}
+
+
+def _in_place(
+    request,
+    municipality,
+    project,
+    part,
+    *,
+    editing=None,
+    row_form=None,
+    row_title="",
+    loaded=False,
+    saved=False,
+):
+    """A list of the project's edit page (its funding lines or activities), for htmx; while a row is
+    edited, its form in place of the row (``editing``: the row's id, or "new"). The project is read
+    again with its parts unless it was ``loaded`` so. After a row is ``saved`` the project's new
+    version goes to the page's own form too: the row was checked against the version that page was
+    opened on (``_seen_version``), so nobody else's change lies in between."""
+    if not loaded:
+        project = selectors.project_for_editing(municipality=municipality, slug=project.slug)
+    context = {"project": project, "budget": selectors.project_budget(project), "editing": editing,
+               "row_form": row_form, "row_title": row_title,
+               "version_now": project.version if saved else None,
+               "overdue_ids": selectors.overdue_activity_ids(project, as_of=timezone.localdate())}  # fmt: skip
+    return render(request, IN_PLACE[part], context)
+
+
+def _seen_version(request, project) -> int:
+    """The project's version the edit page shows (its form's, sent along by htmx), else the stored one."""
+    seen = request.GET.get("version", "")
+    return int(seen) if _is_htmx(request) and seen.isdigit() else project.version
 
 
 def _element_choices(municipality):
@@ -62,6 +103,8 @@ def project_create(request, municipality):
 @staff_view(Action.EDIT_PROJECT)
 def project_edit(request, municipality, project):
     project = selectors.project_for_editing(municipality=municipality, slug=project)
+    if _is_htmx(request) and request.method == "GET" and request.GET.get("section") in IN_PLACE:
+        return _in_place(request, municipality, project, request.GET["section"], loaded=True)
     form = forms.ProjectForm(
         request.POST or None, instance=copy.copy(project), initial={"version": project.version},
         element_choices=_element_choices(municipality),
@@ -101,11 +144,11 @@ def project_delete(request, municipality, project):
 # (model, form, add, update, delete, the services' keyword for the part, label).
 PARTS = {
     "partners": (ProjectPartner, forms.PartnerForm, services.partner_add, services.partner_update,
-                 services.partner_delete, "partner", _("partner")),
+                 services.partner_delete, "partner", gettext_lazy("partner")),
     "funding": (FundingLine, forms.FundingLineForm, services.funding_line_add, services.funding_line_update,
-                services.funding_line_delete, "line", _("funding line")),
+                services.funding_line_delete, "line", gettext_lazy("funding line")),
     "activities": (Activity, forms.ActivityForm, services.activity_add, services.activity_update,
-                   services.activity_delete, "activity", _("activity or milestone")),
+                   services.activity_delete, "activity", gettext_lazy("activity or milestone")),
 }  # fmt: skip
 
 
@@ -120,8 +163,11 @@ def part_edit(request, municipality, project, part, pk=None):
     if model is FundingLine:  # a new line is in the currency of the project's plan (existing keep theirs)
         new.currency = selectors.new_amount_currency(project)
     form = form_class(
-        request.POST or None, instance=copy.copy(obj) if obj else new, initial={"version": project.version}
-    )
+        request.POST or None, instance=copy.copy(obj) if obj else new,
+        initial={"version": _seen_version(request, project)},
+        # In place, beside the project's own form: ids of their own.
+        auto_id=f"{part}_%s" if _is_htmx(request) else "id_%s",
+    )  # fmt: skip
     if request.method == "POST" and form.is_valid():
         fields = {f: form.cleaned_data[f] for f in form_class.Meta.fields}
 
@@ -132,9 +178,15 @@ def part_edit(request, municipality, project, part, pk=None):
             return update(actor=request.user, expected_version=expected, **{key: obj}, **fields)
 
         if run_service(form, call):
+            if _is_htmx(request) and part in IN_PLACE:
+                return _in_place(request, municipality, project, part, saved=True)
             messages.success(request, _("Saved."))
             return redirect("manage:project_edit", municipality.slug, project.slug)
     title = (_("Add %(what)s") if obj is None else _("Edit %(what)s")) % {"what": label}
+    if _is_htmx(request) and part in IN_PLACE:
+        # 200 even when refused: htmx swaps in only a success, and the refusal shows in its row.
+        return _in_place(request, municipality, project, part, editing=obj.pk if obj else "new", row_form=form,
+                         row_title=title)  # fmt: skip
     return render_form(request, title=title, form=form, intro=project.title_bg,
                        back=_edit_page(municipality, project))  # fmt: skip
 
@@ -148,6 +200,8 @@ def part_delete(request, municipality, project, part, pk):
     obj = selectors.project_part(project=project, model=model, pk=pk)
     if request.method == "POST":
         delete(actor=request.user, **{key: obj})
+        if _is_htmx(request) and part in IN_PLACE:
+            return _in_place(request, municipality, project, part)
         messages.success(request, _("Deleted."))
         return redirect("manage:project_edit", municipality.slug, project.slug)
     return render_confirm_delete(request, name=f"{label}: {obj}", back=_edit_page(municipality, project))

@@ -8,6 +8,8 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from civitas.core.forms import DayMonthYearTimeField
+
 from . import rules
 from .models import Option, Question, QuestionKind, Section, Survey
 from .selectors import Questionnaire, likert_labels
@@ -159,8 +161,6 @@ class QuestionnaireForm:
 
 # Staff -------------------------------------------------------------------------------------------
 
-DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-
 
 class SurveyForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -174,14 +174,8 @@ class SurveyForm(forms.ModelForm):
         widgets = {
             "intro_bg": forms.Textarea(attrs={"rows": 4}),
             "intro_en": forms.Textarea(attrs={"rows": 4}),
-            "opens_at": DATETIME,
-            "closes_at": DATETIME,
         }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name in ("opens_at", "closes_at"):
-            self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"]
+        field_classes = {"opens_at": DayMonthYearTimeField, "closes_at": DayMonthYearTimeField}
 
     def service_fields(self) -> dict:
         return {f: self.cleaned_data[f] for f in self.Meta.fields}

@@ -112,8 +112,13 @@ def test_oversize_upload_is_refused(client, town, project, settings, tmp_path):
     assert project.documents.count() == 0
 
 
-def test_contribution_checkboxes_carry_their_element(client, town, plan, project):
+def test_contribution_choices_are_grouped_by_plan_with_full_titles(client, town, plan, project):
     sign_in_with_role(client, town, Role.PLANNER)
     element = plan.elements.first()
     content = client.get(reverse("manage:project_edit", args=["sopot", "p1"])).content.decode()
-    assert f'name="element_ids" value="{element.pk}"' in content
+    select = content[content.index('<select name="element_ids"') :]
+    select = select[: select.index("</select>")]
+    assert "multiple" in select.split(">")[0]
+    group = select[select.index(f'<optgroup label="{plan}">') :]
+    assert f'<option value="{element.pk}"' in group.split("</optgroup>")[0]
+    assert f"{element.code} {element.title_bg}" in group
