@@ -104,6 +104,7 @@ def page_list() -> tuple[list[tuple[str, str]], list[tuple[str, str, str]]]:
         ("home", reverse("portal:home", args=[m])),
         ("plans", reverse("portal:plans", args=[m])),
         ("plan", reverse("portal:plan", args=[m, plan.slug])),
+        ("plan-with-money", reverse("portal:plan", args=[m, "piro-2021-2027"])),
         ("projects", reverse("portal:projects", args=[m])),
         ("project", reverse("portal:project", args=[m, project.slug])),
         ("indicator", reverse("portal:indicator", args=[m, indicator.code])),
@@ -114,10 +115,7 @@ def page_list() -> tuple[list[tuple[str, str]], list[tuple[str, str, str]]]:
         ("not-found", f"/{m}/no-such-page/"),
     ]
     element = plan.elements.filter(parent__isnull=True).order_by("position", "pk").first()
-    try:
-        public.insert(3, ("goal", reverse("portal:element", args=[m, plan.slug, element.code])))
-    except Exception:  # noqa: BLE001 - a site without element pages has no such picture
-        pass
+    public.insert(3, ("goal", reverse("portal:plan_element", args=[m, plan.slug, element.code])))
     staff = [
         ("manage", reverse("manage:dashboard", args=[m]), "sopot-admin"),
         ("manage-project", reverse("manage:project_edit", args=[m, project.slug]), "sopot-admin"),
