@@ -228,3 +228,21 @@ class ElementAssessment(models.Model):
 
     def __str__(self):
         return f"{self.element_id} {self.year}"
+
+
+class PlanFormerSlug(models.Model):
+    """An address name a plan had before: its old addresses (the plan's and its elements' pages)
+    redirect (301) to the current ones. Recorded by the plan services when the address name changes."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+")
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="former_slugs")
+    slug = models.SlugField(max_length=80)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "slug"], name="plan_former_slug_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.slug} → {self.plan_id}"

@@ -18,6 +18,7 @@ from .models import (
     FundingSource,
     Plan,
     PlanElement,
+    PlanFormerSlug,
     PlanKind,
     PlanStatus,
 )
@@ -57,6 +58,15 @@ def staff_plan_list(*, municipality: Municipality):
         Plan.objects.filter(municipality=municipality)
         .annotate(element_count=Count("elements"))
         .order_by("position", "pk")
+    )
+
+
+def plan_moved_to(*, municipality: Municipality, slug: str) -> str | None:
+    """The current address name of the plan that had ``slug`` before; None if none had it."""
+    return (
+        PlanFormerSlug.objects.filter(municipality=municipality, slug=slug)
+        .values_list("plan__slug", flat=True)
+        .first()
     )
 
 

@@ -16,7 +16,7 @@ from civitas.core.models import AuditEvent, Municipality
 from civitas.core.services import audit_record, bump_version, field_changes, recorded_actor, row_content
 
 from . import policy, rules
-from .models import ElementAssessment, FinancialLine, Plan, PlanElement, PlanStatus
+from .models import ElementAssessment, FinancialLine, Plan, PlanElement, PlanFormerSlug, PlanStatus
 
 DEFAULT_LEVELS = [{"bg": "Стратегическа цел", "en": "Strategic goal"}]
 PLAN_FIELDS = {
@@ -109,6 +109,8 @@ def plan_create(
     plan = Plan(municipality=municipality, slug=slug, **data)
     plan.full_clean(validate_unique=False, validate_constraints=False)
     plan.save()
+    # The address now leads to this plan, not to the one that once had it.
+    PlanFormerSlug.objects.filter(municipality=municipality, slug=slug).delete()
     if plan.is_public:  # a draft shows on no public page, and has no cached evaluation yet
         content.changed(municipality, Content.PLANNING)
     audit_record(actor=actor, municipality=municipality, action="create", obj=plan)
@@ -132,10 +134,13 @@ def plan_update(*, actor, plan: Plan, expected_version: int, **fields) -> Plan:
             )
     _raise(errors)
     changes = field_changes(plan, fields)
+    old_slug = plan.slug
     for field, value in fields.items():
         setattr(plan, field, value)
     bump_version(instance=plan, expected_version=expected_version)
     plan.save()
+    if plan.slug != old_slug:
+        _remember_slug(plan, old=old_slug, new=plan.slug)
     # A draft's fields show on no public page; its cached evaluation is keyed by its period.
     areas = [Content.PLANNING] if plan.is_public else []
     if SHOWN_BY_PARTICIPATION & set(changes):
@@ -144,6 +149,14 @@ def plan_update(*, actor, plan: Plan, expected_version: int, **fields) -> Plan:
         content.changed(plan.municipality, *areas)
     audit_record(actor=actor, municipality=plan.municipality, action="update", obj=plan, changes=changes)
     return plan
+
+
+def _remember_slug(plan: Plan, *, old: str, new: str) -> None:
+    """The plan's old address name keeps leading to it (a 301 to the new one); the new one is no
+    longer a former name of any plan, since it now leads to this plan itself."""
+    former = PlanFormerSlug.objects.filter(municipality_id=plan.municipality_id)
+    former.filter(slug=new).delete()
+    former.update_or_create(municipality_id=plan.municipality_id, slug=old, defaults={"plan": plan})
 
 
 @transaction.atomic

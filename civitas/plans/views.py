@@ -1,7 +1,10 @@
 """The public pages of plans: the list, a plan with its assessed goal tree, and a page for each of
 its elements (a goal, a priority, a measure)."""
 
-from django.shortcuts import render
+from functools import wraps
+
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from civitas.consultations import selectors as consultation_selectors
@@ -30,6 +33,25 @@ def plan_list(request, municipality):
     )
 
 
+def follows_former_address(view):
+    """A plan page asked for by an address name the plan had before answers with a permanent
+    redirect to the same page under the plan's current address name (query string kept)."""
+
+    @wraps(view)
+    def wrapper(request, municipality, plan, **kwargs):
+        try:
+            return view(request, municipality, plan, **kwargs)
+        except Http404:
+            moved_to = selectors.plan_moved_to(municipality=municipality, slug=plan)
+            if moved_to is None:
+                raise
+            old = f"/plans/{plan}/"
+            path = request.get_full_path()
+            return redirect(path.replace(old, f"/plans/{moved_to}/", 1), permanent=True)
+
+    return wrapper
+
+
 def _evaluated_plan(request, municipality, slug):
     """The plan, its goal tree evaluated on the page's date with the published assessments, and the
     date's form: what the plan page and its elements' pages share."""
@@ -46,6 +68,7 @@ def _evaluated_plan(request, municipality, slug):
 
 
 @with_municipality
+@follows_former_address
 @cached_public_page(params=("as_of",), valid=indicator_forms.as_of_is_valid)
 def plan_detail(request, municipality, plan):
     plan, tree, evaluation, as_of_form = _evaluated_plan(request, municipality, plan)
@@ -74,6 +97,7 @@ def plan_detail(request, municipality, plan):
 
 
 @with_municipality
+@follows_former_address
 @cached_public_page(
     params=("as_of",), valid=indicator_forms.as_of_is_valid, reads=(Content.PLANNING, Content.PARTICIPATION)
 )
