@@ -175,6 +175,11 @@ def shoot(base: str, public, staff, widths, languages) -> list[tuple[str, str, i
                     for name, path in pages:
                         response = page.goto(f"{base}{prefix}{path}")
                         page.wait_for_load_state("networkidle")
+                        # A full-page picture shows what is below the fold: lazy images load now.
+                        page.evaluate(
+                            "Promise.all([...document.images].map((i) => { i.loading = 'eager';"
+                            " return i.complete ? null : new Promise((r) => { i.onload = i.onerror = r; }); }))"
+                        )
                         target = folder / f"{width}-{name}.png"
                         page.screenshot(path=str(target), full_page=True)
                         status = response.status if response else 0

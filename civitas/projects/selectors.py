@@ -168,11 +168,13 @@ def project_find(*, municipality: Municipality, slug: str) -> Project:
 
 
 def project_for_editing(*, municipality: Municipality, slug: str) -> Project:
-    """A project with the parts its edit page lists (404 otherwise)."""
-    return get_object_or_404(
+    """A project with the parts its edit page lists (404 otherwise), and its municipality (no query)."""
+    project = get_object_or_404(
         Project.objects.prefetch_related("partners", "funding_lines", "activities", "documents"),
         municipality=municipality, slug=slug,
     )  # fmt: skip
+    project.municipality = municipality
+    return project
 
 
 def project_part(*, project: Project, model, pk):

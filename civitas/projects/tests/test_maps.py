@@ -178,7 +178,7 @@ def test_a_point_or_a_line_is_saved_and_shown_again_on_the_form(client, town, pr
     assert response.status_code == 302
     assert Project.objects.get(pk=project.pk).location == geometry
     content = client.get(path).content.decode()
-    assert "data-civitas-picker" in content and "Advanced: GeoJSON" in content
+    assert "data-civitas-picker" in content and "За напреднали: GeoJSON" in content
     assert 'data-context-url="/sopot/projects/map.geojson"' in content
     assert '<details class="govuk-details civitas-picker__advanced" data-picker-details open>' in content
     assert json.dumps(geometry, ensure_ascii=False).replace('"', "&quot;") in content
