@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
-from civitas.core.forms import DayMonthYearField, GroupedMultipleChoiceField
+from civitas.core.forms import DayMonthYearField, GroupedMultipleChoiceField, parse_day_month_year
 from civitas.core.models import Membership, Role
 from civitas.evaluation.engine import OVERRIDE_STATUSES, Period, TargetKind
 
@@ -18,8 +18,6 @@ from .evaluation import indicator_year_start
 from .models import Frequency, Indicator, Measure
 from .passport import PASSPORT_FIELDS, IndicatorPassport
 from .presentation import FREQUENCY_LABELS, STATUS_LABELS
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class NumberField(forms.DecimalField):
@@ -538,20 +536,23 @@ class PublishedUploadForm(forms.Form):
         return data
 
 
-class AsOfForm(forms.Form):
-    """The date an evaluation is made for (``?as_of=YYYY-MM-DD`` on the plan and indicator pages
-    and the plan exports); empty: the plan's own evaluation date."""
+AS_OF_INVALID = _("Enter a real date, day first, for example 31.12.2019 (or 2019-12-31).")
 
-    as_of = forms.DateField(
-        label=_("Assessed as of"), required=False, input_formats=["%Y-%m-%d"], widget=DATE,
-        error_messages={"invalid": _("Write the date as YYYY-MM-DD, for example 2021-12-31.")},
-    )  # fmt: skip
+
+class AsOfForm(forms.Form):
+    """The date an evaluation is made for (``?as_of=`` on the plan and indicator pages and the plan
+    exports), typed day first (31.12.2019) whatever the browser's language, or as the pages' own
+    links spell it (2019-12-31); empty: the plan's own evaluation date."""
+
+    as_of = forms.CharField(label=_("Assessed as of"), required=False, max_length=40)
 
     def clean_as_of(self):
-        value = self.cleaned_data["as_of"]
-        # Only the one spelling of a date: each date has one address (and one cached page).
-        if value is not None and value.isoformat() != self.data.get("as_of", "").strip():
-            raise forms.ValidationError(_("Write the date as YYYY-MM-DD, for example 2021-12-31."))
+        text = self.cleaned_data["as_of"].strip()
+        if not text:
+            return None
+        value = parse_day_month_year(text)
+        if value is None:
+            raise forms.ValidationError(AS_OF_INVALID)
         return value
 
 
@@ -564,5 +565,9 @@ def chosen_as_of(query) -> tuple[AsOfForm, datetime.date | None]:
 
 
 def as_of_is_valid(query) -> bool:
-    """Whether the query names no as-of date or a valid one: only those pages are cached."""
-    return not query.get("as_of") or chosen_as_of(query)[1] is not None
+    """Whether the query names no as-of date or a valid one in the pages' own spelling
+    (YYYY-MM-DD): only those pages are cached, so that each date has one cached copy."""
+    if not query.get("as_of"):
+        return True
+    chosen = chosen_as_of(query)[1]
+    return chosen is not None and chosen.isoformat() == query["as_of"]

@@ -220,7 +220,7 @@ def test_the_as_of_date_is_chosen_on_the_pages(client, town, goal):
     assert result.status is engine.Status.NO_DATA
 
 
-@pytest.mark.parametrize("value", ["31.12.2017", "2017-02-30", "yesterday", "2017-1-5"])
+@pytest.mark.parametrize("value", ["31.02.2017", "2017-02-30", "yesterday", "5/13/2017"])
 def test_an_invalid_as_of_date_says_so_and_shows_the_default(client, town, goal, value):
     indicator = on_track(goal)
     cache.clear()
@@ -228,12 +228,28 @@ def test_an_invalid_as_of_date_says_so_and_shows_the_default(client, town, goal,
     page = client.get(path, {"as_of": value})
     assert page.status_code == 200
     text = page.content.decode()
-    assert "Write the date as YYYY-MM-DD" in text
+    assert "Enter a real date, day first" in text
     assert "Assessed as of 31.12.2021" in text  # the default: the plan's end plus 12 months
     # Only valid dates reach the cache: the invalid address stored nothing.
     with CaptureQueriesContext(connection) as queries:
         client.get(path, {"as_of": value})
     assert len(queries) > 1
+
+
+@pytest.mark.parametrize("typed", ["31.12.2017", "31/12/2017", "31 12 2017", "2017-12-31"])
+def test_the_as_of_date_is_typed_day_first_whatever_the_browser(client, town, goal, typed):
+    """The form's text box takes the date as people write it in Bulgaria and Britain, never in a
+    browser's month-first spelling; only the pages' own spelling (YYYY-MM-DD) is cached."""
+    on_track(goal)
+    cache.clear()
+    path = url("portal:plan", "sopot", "opr", lang="en")
+    page = client.get(path, {"as_of": typed})
+    text = page.content.decode()
+    assert page.status_code == 200 and "Assessed as of 31.12.2017" in text
+    assert 'name="as_of" type="text"' in text and 'type="date"' not in text
+    with CaptureQueriesContext(connection) as queries:
+        client.get(path, {"as_of": typed})
+    assert (len(queries) == 1) is (typed == "2017-12-31")
 
 
 def test_cached_pages_are_keyed_by_the_as_of_date(client, town, goal):
@@ -252,7 +268,7 @@ def test_exports_take_the_as_of_date(client, town, goal):
     text = b"".join(response.streaming_content).decode()
     assert "2017-12-31" in text
     bad = client.get("/en/sopot/plans/opr/indicators.csv?as_of=someday")
-    assert bad.status_code == 400 and "YYYY-MM-DD" in bad.content.decode()
+    assert bad.status_code == 400 and "Enter a real date" in bad.content.decode()
 
 
 def test_exports_carry_the_override_beside_the_status(client, town, goal, verifier):
