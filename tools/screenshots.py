@@ -13,6 +13,7 @@ depend on the tile server); without them the maps show their markers on a plain 
 import argparse
 import html
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -53,9 +54,9 @@ def manage(*args: str) -> None:
 def prepare() -> None:
     """A fresh database with the demo, and the static files the production server serves."""
     var = OUT / "var"
-    for name in ("db.sqlite3", "db.sqlite3-wal", "db.sqlite3-shm"):
-        (var / name).unlink(missing_ok=True)
-    var.mkdir(parents=True, exist_ok=True)
+    if var.exists():
+        shutil.rmtree(var)  # the database, the uploaded files and the collected static files
+    var.mkdir(parents=True)
     manage("migrate", "--noinput", "-v0")
     manage("createcachetable")
     manage("load_demo")
@@ -218,7 +219,7 @@ def main() -> None:
     args = parser.parse_args()
     if not Path(CHROMIUM).exists():
         raise SystemExit(f"{CHROMIUM} is missing: apt-get install -y chromium")
-    if not args.reuse or not (OUT / "var" / "db.sqlite3").exists():
+    if not args.reuse or not (OUT / "var" / "civitas.sqlite3").exists():
         prepare()
     public, staff = page_list()
     if args.only:
