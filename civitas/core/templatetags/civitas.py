@@ -115,7 +115,7 @@ def fixed_rate_note():
 def percent(value, digits=0):
     if value is None:
         return ""
-    return f"{number_format(value, decimal_pos=int(digits), use_l10n=True)} %"
+    return f"{number_format(value, decimal_pos=int(digits), use_l10n=True)}\u00a0%"  # never "100" and "%" on two lines
 
 
 @register.simple_tag(takes_context=True)
@@ -166,7 +166,7 @@ def ratio_percent(value):
     """A 0..1 share as a whole percentage, e.g. 0.853 → 85 %; empty for None."""
     if value is None:
         return "–"
-    return f"{number_format(round(value * 100), decimal_pos=0, use_l10n=True)} %"
+    return f"{number_format(round(value * 100), decimal_pos=0, use_l10n=True)}\u00a0%"
 
 
 @register.filter
