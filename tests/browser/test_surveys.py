@@ -82,10 +82,19 @@ def test_un_choosing_anevo_hides_the_follow_up_and_its_answer_is_not_stored(live
     log_in(page, live_server.url, "grazhdanin.sopot@example.org", url)
     answer_the_required_questions(page)
     follow_up = page.get_by_label(FOLLOW_UP)
+    announcer = page.locator("[data-survey-announce]")
+    assert announcer.inner_text() == ""  # nothing said before an answer changes anything
     page.get_by_label("Анево", exact=True).check()
+    # A screen reader hears that a question appeared, and then that it went away.
+    assert (
+        announcer.inner_text()
+        == announcer.get_attribute("data-shown")
+        == ("Показан е въпрос, който зависи от вашия отговор; той е след него.")
+    )
     follow_up.fill("Читалище")
     page.get_by_label("Сопот", exact=True).check()
     assert follow_up.is_hidden() and follow_up.is_disabled()
+    assert announcer.inner_text() == announcer.get_attribute("data-hidden")
     page.get_by_role("button", name=SEND).click()
 
     assert page.locator("h1").inner_text() == "Благодарим за отговорите"
