@@ -53,6 +53,9 @@ class EvaluatedIndicator:
     # it belongs to (None for a project's indicator).
     shared: bool = False
     shared_from: PlanElement | None = None
+    # Charts drawn from this result, by their id on the page: they live as long as the result (a
+    # kept evaluation's key names the data's version and the language), so they are drawn once.
+    drawn: dict[str, str | None] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def override(self) -> engine.StatusOverride | None:

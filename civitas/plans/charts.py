@@ -23,7 +23,14 @@ def status_chart(result, *, labels, title: str, dom_id: str) -> charts.LegendedC
 
 def indicator_sparkline(item, *, dom_id: str) -> str | None:
     """The trend of an evaluated indicator (indicators.selectors.EvaluatedIndicator): its values in
-    the periods that have one, in order, up to the date assessed; None without a value."""
+    the periods that have one, in order, up to the date assessed; None without a value. Drawn once
+    per result (``item.drawn``): a plan page of 300 indicators does not draw 300 again each time."""
+    if dom_id not in item.drawn:
+        item.drawn[dom_id] = _sparkline(item, dom_id=dom_id)
+    return item.drawn[dom_id]
+
+
+def _sparkline(item, *, dom_id: str) -> str | None:
     result = item.result
     if result is None:
         return None

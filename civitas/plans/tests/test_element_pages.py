@@ -22,6 +22,7 @@ from civitas.testing.factories import (
     ProjectContributionFactory,
     ProjectFactory,
     TargetFactory,
+    UserFactory,
 )
 from civitas.testing.pages import build_plan, url
 
@@ -225,3 +226,33 @@ def test_a_project_serving_two_elements_counts_once_in_the_money_by_source(town)
     ]
     only_first = selectors.plan_budget(plan, element_ids={plan.elements.get(code="П1.1").pk})
     assert only_first.planned == Decimal("5000.00") and only_first.projects == Decimal("2700.00")
+
+
+def test_trend_lines_are_drawn_once_per_kept_evaluation_and_never_stale(client, town, monkeypatch):
+    """A signed-in visitor's plan page (no page cache) draws each trend line once per kept
+    evaluation; a new value moves the data's version, and the next page draws it with that value."""
+    from civitas.core import charts as core_charts
+    from civitas.core import content
+    from civitas.testing.signin import sign_in
+
+    plan = priority_plan(town, measures=2)
+    sign_in(client, UserFactory())
+    drawn = []
+    original = core_charts.render_sparkline
+    monkeypatch.setattr(
+        core_charts,
+        "render_sparkline",
+        lambda values, **kw: drawn.append(list(values)) or original(values, **kw),
+    )
+    path = url("portal:plan", "sopot", plan.slug)
+    client.get(path)
+    first = len(drawn)
+    assert first == 2  # one per measured indicator
+    client.get(path)
+    assert len(drawn) == first  # the same evaluation: nothing drawn again
+    MeasurementFactory(
+        indicator=plan.elements.get(code="П1.1").indicators.get(), year=2018, value=Decimal("190")
+    )
+    content.changed(town, content.Content.PLANNING)
+    client.get(path)
+    assert len(drawn) == first + 2 and [120.0, 150.0, 170.0, 190.0] in drawn
