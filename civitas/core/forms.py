@@ -109,6 +109,10 @@ class DayMonthYearTimeInput(forms.DateTimeInput):
         )  # fmt: skip
 
 
+def _stripped(value):
+    return value.strip() if isinstance(value, str) else value
+
+
 def _with_hint(help_text, hint):
     return format_lazy("{} {}", help_text, hint) if help_text else hint
 
@@ -124,8 +128,7 @@ class DayMonthYearField(forms.DateField):
         super().__init__(help_text=_with_hint(help_text, _("For example, 27.3.2014")), **kwargs)
 
     def to_python(self, value):
-        if isinstance(value, str):
-            value = value.strip()
+        value = _stripped(value)
         if value in self.empty_values:
             return None
         if isinstance(value, datetime.datetime):
@@ -150,8 +153,7 @@ class DayMonthYearTimeField(forms.DateTimeField):
         super().__init__(help_text=_with_hint(help_text, _("For example, 27.3.2014 14:30")), **kwargs)
 
     def to_python(self, value):
-        if isinstance(value, str):
-            value = value.strip()
+        value = _stripped(value)
         if value in self.empty_values:
             return None
         if isinstance(value, datetime.datetime):

@@ -46,6 +46,11 @@ def _sparkline(item, *, dom_id: str) -> str | None:
     )
 
 
+def plan_status_chart(result, *, labels, dom_id: str):
+    """The whole plan's indicators by status (its page and the home page's plan in force)."""
+    return status_chart(result, labels=labels, title=_("Indicators of the plan by status"), dom_id=dom_id)
+
+
 def chart_tree(nodes: list[ElementNode], *, labels, prefix: str = "element") -> None:
     """Give each node its status chart and its indicators their sparklines (the plan page's tree)."""
     for node in nodes:

@@ -5,7 +5,6 @@ from functools import wraps
 
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
 
 from civitas.consultations import selectors as consultation_selectors
 from civitas.core.cache import cached_public_page
@@ -82,12 +81,9 @@ def plan_detail(request, municipality, plan):
             "plan": plan,
             "tree": tree,
             "evaluation": evaluation,
-            "status_chart": charts.status_chart(
-                evaluation.plan_result,
-                labels=STATUS_LABELS,
-                title=_("Indicators of the plan by status"),
-                dom_id="plan-status",
-            ),  # fmt: skip
+            "status_chart": charts.plan_status_chart(
+                evaluation.plan_result, labels=STATUS_LABELS, dom_id="plan-status"
+            ),
             "budget": budget,
             "budget_charts": charts.budget_charts(budget, dom_id="plan-budget"),
             "financial": project_selectors.financial_comparison(plan),

@@ -4,7 +4,6 @@ app are its ``views``."""
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from civitas.core.cache import cached_public_page
 from civitas.core.tenancy import default_municipality, with_municipality
@@ -53,12 +52,9 @@ def _plan_in_force(municipality) -> dict:
     return {
         "main_plan": plan,
         "main_evaluation": evaluation,
-        "main_status_chart": plan_charts.status_chart(
-            evaluation.plan_result,
-            labels=STATUS_LABELS,
-            title=_("Indicators of the plan by status"),
-            dom_id="home-status",
-        ),  # fmt: skip
+        "main_status_chart": plan_charts.plan_status_chart(
+            evaluation.plan_result, labels=STATUS_LABELS, dom_id="home-status"
+        ),
         "main_budget": budget,
         "main_budget_charts": plan_charts.budget_charts(budget, dom_id="home-budget"),
     }
