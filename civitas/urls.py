@@ -4,11 +4,15 @@ from django.urls import include, path
 
 from civitas.accounts import signin
 from civitas.consultations import urls as consultation_urls
+from civitas.council import urls as council_urls
+from civitas.evaluations import urls as evaluation_urls
 from civitas.core import second_factor
 from civitas.core import views as core_views
 from civitas.indicators import urls as indicator_urls
 from civitas.manage import urls as manage_urls
 from civitas.portal import media
+from civitas.publicity import urls as publicity_urls
+from civitas.reports import urls as report_urls
 from civitas.surveys import urls as survey_urls
 
 
@@ -39,6 +43,14 @@ urlpatterns += i18n_patterns(
     path("<slug:municipality>/surveys/", include(survey_urls.public_patterns)),
     path("<slug:municipality>/manage/consultations/", include(consultation_urls.staff_patterns)),
     path("<slug:municipality>/consultations/", include(consultation_urls.public_patterns)),
+    path("<slug:municipality>/manage/decisions/", include(council_urls.staff_patterns)),
+    path("<slug:municipality>/decisions/", include(council_urls.public_patterns)),
+    path("<slug:municipality>/manage/publicity/", include(publicity_urls.staff_patterns)),
+    path("<slug:municipality>/publicity/", include(publicity_urls.public_patterns)),
+    path("<slug:municipality>/manage/evaluations/", include(evaluation_urls.staff_patterns)),
+    path("<slug:municipality>/evaluations/", include(evaluation_urls.public_patterns)),
+    path("<slug:municipality>/manage/reports/", include(report_urls.staff_patterns)),
+    path("<slug:municipality>/reports/", include(report_urls.public_patterns)),
     path("", include("civitas.forum.urls")),
     path("<slug:municipality>/manage/", include("civitas.manage.urls")),
     path("", include("civitas.portal.urls")),

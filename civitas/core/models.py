@@ -20,6 +20,8 @@ class Role(models.TextChoices):
     INDICATOR_OWNER = "indicator_owner", _("Indicator owner")
     VERIFIER = "verifier", _("Verifier")
     MODERATOR = "moderator", _("Moderator")
+    COUNCIL_SECRETARY = "council_secretary", _("Council secretary")
+    EVALUATOR = "evaluator", _("Evaluator")
 
 
 class Municipality(models.Model):

@@ -27,6 +27,11 @@ class Action(StrEnum):
     MODERATE = "moderate"
     MANAGE_CONSULTATION = "manage_consultation"
     MANAGE_SURVEY = "manage_survey"
+    MANAGE_DECISIONS = "manage_decisions"
+    MANAGE_PUBLICITY = "manage_publicity"
+    WRITE_EVALUATION = "write_evaluation"
+    RESPOND_TO_RECOMMENDATION = "respond_to_recommendation"
+    EDIT_REPORT = "edit_report"
 
 
 R = Role
@@ -44,6 +49,11 @@ RULES: dict[Action, frozenset[str]] = {
     Action.MODERATE: frozenset({R.ADMINISTRATOR, R.MODERATOR}),
     Action.MANAGE_CONSULTATION: frozenset({R.ADMINISTRATOR, R.PLANNER}),
     Action.MANAGE_SURVEY: frozenset({R.ADMINISTRATOR, R.PLANNER}),
+    Action.MANAGE_DECISIONS: frozenset({R.ADMINISTRATOR, R.COUNCIL_SECRETARY}),
+    Action.MANAGE_PUBLICITY: frozenset({R.ADMINISTRATOR, R.PLANNER, R.PROJECT_MANAGER}),
+    Action.WRITE_EVALUATION: frozenset({R.ADMINISTRATOR, R.EVALUATOR}),
+    Action.RESPOND_TO_RECOMMENDATION: frozenset({R.ADMINISTRATOR, R.PLANNER}),
+    Action.EDIT_REPORT: frozenset({R.ADMINISTRATOR, R.PLANNER}),
 }
 
 

@@ -11,7 +11,18 @@ ROOT = Path(__file__).resolve().parents[2]  # the civitas package
 
 # Every domain app: the same file names, so that any app's staff page, public page, permission
 # rule and write are found in the same place.
-DOMAIN_APPS = ["plans", "projects", "indicators", "consultations", "forum", "surveys"]
+DOMAIN_APPS = [
+    "council",
+    "plans",
+    "projects",
+    "indicators",
+    "consultations",
+    "forum",
+    "surveys",
+    "publicity",
+    "evaluations",
+    "reports",
+]
 SHAPE = [
     "models.py",
     "services.py",

@@ -1,0 +1,1 @@
+"""The municipal council's decisions: the register, and what each decision adopts or approves."""

@@ -1,0 +1,1 @@
+"""Publicity of projects and plans: events, materials and publications, and the events calendar."""

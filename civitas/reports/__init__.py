@@ -1,0 +1,1 @@
+"""The annual monitoring report and the evaluation reports: their narrative, their data and their documents (DOCX, PDF, page)."""
