@@ -230,6 +230,56 @@ class ElementAssessment(models.Model):
         return f"{self.element_id} {self.year}"
 
 
+class VersionKind(models.TextChoices):
+    """What a version of a plan is: the stages a plan's text goes through, and its updates."""
+
+    DRAFT = "draft", _("Draft")
+    CONSULTATION_DRAFT = "consultation_draft", _("Draft for public consultation")
+    ADOPTED = "adopted", _("Adopted")
+    AMENDED = "amended", _("Amended (update)")
+
+
+class PlanVersion(models.Model):
+    """A frozen snapshot of a plan at one stage: its text, goal tree, indicators with their targets,
+    financial table and projects, as a plan file document (planfiles, civitas-plan/2). Numbered 1, 2,
+    ... in the plan; an adopted or amended version names the council decision that adopted it, and
+    the latest of those is the version in force."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("version number"))
+    kind = models.CharField(_("kind of version"), max_length=30, choices=VersionKind.choices)
+    snapshot = models.JSONField(_("snapshot"), default=dict)
+    decision = models.ForeignKey(
+        "council.Decision",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="plan_versions",
+        verbose_name=_("council decision"),
+    )
+    # The day the version took effect (adopted, amended) or was published (a consultation draft).
+    effective_on = models.DateField(_("effective from"), null=True, blank=True)
+    note_bg = models.TextField(_("what changed (Bulgarian)"), blank=True)
+    note_en = models.TextField(_("what changed (English)"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    note = Translated()
+
+    class Meta:
+        ordering = ["plan", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="plan_version_number_unique"),
+        ]
+        verbose_name = _("plan version")
+        verbose_name_plural = _("plan versions")
+
+    def __str__(self):
+        return f"{self.plan_id} v{self.number}"
+
+
 class PlanFormerSlug(models.Model):
     """An address name a plan had before: its old addresses (the plan's and its elements' pages)
     redirect (301) to the current ones. Recorded by the plan services when the address name changes."""
