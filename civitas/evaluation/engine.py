@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import bisect
 import calendar
+import functools
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -486,6 +487,10 @@ class Period:
     frequency: Frequency = Frequency.ANNUAL
     index: int = 1
     year_start: int = 1
+    # The months the period covers on the integer timeline (see start_index), computed once: every
+    # comparison and lookup of an evaluation reads them.
+    _start: int = field(init=False, repr=False, compare=False, default=0)
+    _end: int = field(init=False, repr=False, compare=False, default=0)
 
     def __post_init__(self) -> None:
         if isinstance(self.year, bool) or not isinstance(self.year, int) or not 1 <= self.year <= 9998:
@@ -512,6 +517,9 @@ class Period:
             object.__setattr__(self, "index", month0 + 1)
             year_start = 1
         object.__setattr__(self, "year_start", year_start)
+        start = self.year * 12 + year_start - 1 + (self.index - 1) * frequency.months + 1
+        object.__setattr__(self, "_start", start)
+        object.__setattr__(self, "_end", start + frequency.months - 1)
 
     # Constructors -----------------------------------------------------------------------------
 
@@ -544,6 +552,12 @@ class Period:
     def containing(cls, day: date, frequency: Frequency = Frequency.ANNUAL, year_start: int = 1) -> Period:
         """The period of this frequency, in reporting years starting in ``year_start``, that
         contains ``day``: ``Period.containing(date(2024, 2, 10), year_start=4)`` is 2023/24."""
+        if cls is Period:  # periods are immutable: an evaluation asks for the same ones again and again
+            return _period_containing(day, frequency, year_start)
+        return cls._containing(day, frequency, year_start)
+
+    @classmethod
+    def _containing(cls, day: date, frequency: Frequency, year_start: int) -> Period:
         frequency = _member(Frequency, frequency, ErrorCode.PERIOD_FREQUENCY)
         months_in = (day.year * 12 + day.month - 1) - (_year_start(year_start) - 1)
         year, month0 = divmod(months_in, 12)
@@ -582,12 +596,12 @@ class Period:
     @property
     def start_index(self) -> int:
         """Months since year 0 of the period's first month (an integer timeline)."""
-        return self.year * 12 + self.year_start - 1 + (self.index - 1) * self.frequency.months + 1
+        return self._start
 
     @property
     def end_index(self) -> int:
         """Months since year 0 of the period's last month: the time point the period stands for."""
-        return self.start_index + self.frequency.months - 1
+        return self._end
 
     @property
     def first_month(self) -> int:
@@ -611,7 +625,7 @@ class Period:
     @property
     def span(self) -> tuple[int, int]:
         """(start_index, end_index): the months the period covers, whatever its reporting year."""
-        return (self.start_index, self.end_index)
+        return (self._start, self._end)
 
     @property
     def time(self) -> float:
@@ -647,7 +661,7 @@ class Period:
 
     @property
     def sort_key(self) -> tuple[int, int]:
-        return (self.end_index, self.start_index)
+        return (self._end, self._start)
 
     def __lt__(self, other: Period) -> bool:
         if not isinstance(other, Period):
@@ -670,6 +684,12 @@ class Period:
         return self.sort_key >= other.sort_key
 
 
+@functools.lru_cache(maxsize=4096)
+def _period_containing(day: date, frequency: Frequency, year_start: int) -> Period:
+    return Period._containing(day, frequency, year_start)
+
+
+@functools.lru_cache(maxsize=4096)
 def _month_end(month_index: int) -> date:
     """Last day of the month with the given ``end_index``-style number."""
     year, month0 = divmod(month_index - 1, 12)
