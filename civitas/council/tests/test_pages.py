@@ -57,7 +57,11 @@ def _acting_on(town, decision, n):
 def test_decision_acts_finds_every_record_pointing_at_a_decision(town, django_assert_num_queries):
     decision = DecisionFactory(municipality=town, number=123)
     project = ProjectFactory(
-        municipality=town, code="ОПАК-1", slug="opak-1", title_bg="Проект на общината", cofinancing_decision=decision
+        municipality=town,
+        code="ОПАК-1",
+        slug="opak-1",
+        title_bg="Проект на общината",
+        cofinancing_decision=decision,
     )
     consultation = _consultation(town, decision)
     _consultation(town, decision, slug="draft", status=ConsultationStatus.DRAFT)  # not public
@@ -80,7 +84,9 @@ def test_the_decisions_page_shows_it_and_links_what_it_acts_on(client, town):
     decision = DecisionFactory(municipality=town, number=123, date=datetime.date(2014, 3, 27), protocol_number=18,
                                votes_for=13, votes_against=0, votes_abstained=1, is_sample=True,
                                text_en="The council adopts the strategy.")  # fmt: skip
-    services.decision_document_upload(actor=OPERATOR, decision=decision, upload=SimpleUploadedFile("r.pdf", PDF))
+    services.decision_document_upload(
+        actor=OPERATOR, decision=decision, upload=SimpleUploadedFile("r.pdf", PDF)
+    )
     project = ProjectFactory(municipality=town, cofinancing_decision=decision)
     page = client.get(url("council:detail", "sopot", 2014, 123, lang="en")).content.decode()
     assert "Decision № 123 of the Municipal Council of 27.03.2014" in page
@@ -101,7 +107,9 @@ def test_the_decisions_page_keeps_its_query_count_as_data_grows(client, town, dj
         _acting_on(town, decision, n)
         cache.clear()
         with django_assert_num_queries(PINNED["detail"]) as ctx:
-            assert client.get(url("council:detail", "sopot", decision.year, decision.number)).status_code == 200
+            assert (
+                client.get(url("council:detail", "sopot", decision.year, decision.number)).status_code == 200
+            )
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1]
 
@@ -113,7 +121,9 @@ def test_the_list_keeps_its_query_count_as_data_grows(client, town, django_asser
             _acting_on(town, DecisionFactory(municipality=town), 1)
         cache.clear()
         with django_assert_num_queries(PINNED["list"]) as ctx:
-            assert client.get(url("council:list", "sopot") + "?acts_on=cofinanced_projects").status_code == 200
+            assert (
+                client.get(url("council:list", "sopot") + "?acts_on=cofinanced_projects").status_code == 200
+            )
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1]
 
@@ -196,7 +206,9 @@ def test_a_decision_is_recorded_edited_given_its_document_and_deleted(client, to
     decision.refresh_from_db()
     assert decision.subject_en == "Annual report"
     document = url("council_manage:document", "sopot", decision.pk)
-    response = client.post(document, {"upload": SimpleUploadedFile("r.pdf", PDF), "version": decision.version})
+    response = client.post(
+        document, {"upload": SimpleUploadedFile("r.pdf", PDF), "version": decision.version}
+    )
     assert response.status_code == 302
     decision.refresh_from_db()
     assert decision.document.name.endswith(".pdf")
@@ -210,7 +222,10 @@ def test_a_decision_is_recorded_edited_given_its_document_and_deleted(client, to
     "fields, message",
     [
         ({"number": "42"}, "already has a decision № 42 in 2016"),
-        ({"date": (timezone.localdate() + datetime.timedelta(days=3)).strftime("%d.%m.%Y")}, "cannot be in the future"),
+        (
+            {"date": (timezone.localdate() + datetime.timedelta(days=3)).strftime("%d.%m.%Y")},
+            "cannot be in the future",
+        ),
         ({"votes_for": "90", "votes_against": "20"}, "more than a municipal council has"),
     ],
 )
