@@ -23,7 +23,7 @@ from django.utils.text import capfirst
 from civitas.core.models import Municipality
 from civitas.core.selectors import FileAccess
 
-from .models import Decision
+from .models import Decision, SessionKind
 
 
 @dataclass
@@ -49,7 +49,7 @@ class Relation:
 def relations() -> list[Relation]:
     """The kinds of record that point at decisions, in a stable order (the related model's label)."""
     found = [
-        Relation(name=rel.get_accessor_name(), label=capfirst(str(rel.field.verbose_name)))
+        Relation(name=str(rel.get_accessor_name()), label=capfirst(str(rel.field.verbose_name)))
         for rel in Decision._meta.related_objects
         if rel.one_to_many and rel.related_model._meta.app_label != "council"
     ]
@@ -79,9 +79,7 @@ def decision_filters_from(params, *, municipality: Municipality) -> tuple[Decisi
         else:
             errors["year"] = True
     session_kind = (params.get("session") or "").strip()
-    if session_kind and session_kind not in {
-        value for value, _label in Decision._meta.get_field("session_kind").choices
-    }:
+    if session_kind and session_kind not in SessionKind.values:
         errors["session"] = True
         session_kind = ""
     acts_on = (params.get("acts_on") or "").strip()
@@ -177,7 +175,9 @@ def decision_acts(decision: Decision) -> list[ActGroup]:
         acts = [_describe(obj) for obj in queryset]
         if acts:
             groups.append(
-                ActGroup(name=rel.get_accessor_name(), label=capfirst(str(rel.field.verbose_name)), acts=acts)
+                ActGroup(
+                    name=str(rel.get_accessor_name()), label=capfirst(str(rel.field.verbose_name)), acts=acts
+                )
             )
     return sorted(groups, key=lambda group: group.name)
 
