@@ -6,9 +6,9 @@ import datetime
 import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
+from django.utils import timezone, translation
 
-from civitas.consultations.models import ConsultationStatus
+from civitas.consultations.models import Consultation, ConsultationStatus
 from civitas.core.models import Role
 from civitas.core.permissions import OPERATOR
 from civitas.council import selectors, services
@@ -34,9 +34,6 @@ def town():
 
 
 def _consultation(town, decision=None, *, slug="c", status=ConsultationStatus.CLOSED):
-    # Imported here: the factory of consultations is the consultations' own test helper.
-    from civitas.consultations.models import Consultation
-
     now = timezone.now()
     return Consultation.objects.create(
         municipality=town, slug=slug, title_bg=f"Консултация {slug}", opens_at=now - datetime.timedelta(days=40),
@@ -75,9 +72,10 @@ def test_decision_acts_finds_every_record_pointing_at_a_decision(town, django_as
     assert (act.label, act.url) == ("ОПАК-1 Проект на общината", project.get_absolute_url())
     (act,) = groups["consultations_with_results"].acts
     assert act.url == consultation.get_absolute_url() == "/sopot/consultations/c/"
-    assert groups["cofinanced_projects"].label == "Одобрява съфинансирането на проекта" or groups[
-        "cofinanced_projects"
-    ].label.lower().startswith("approves")
+    with translation.override("en"):
+        labels = {group.name: group.label for group in selectors.decision_acts(decision)}
+    assert labels["cofinanced_projects"] == "Approves the project's co-financing"
+    assert labels["consultations_with_results"] == "Adopts the results of the consultation"
 
 
 def test_the_decisions_page_shows_it_and_links_what_it_acts_on(client, town):
@@ -260,3 +258,46 @@ def test_the_staff_list_keeps_its_query_count(client, town, django_assert_num_qu
 
 
 PINNED_STAFF = 6  # session, user, second factor, membership, municipality (as any staff page); the page
+
+
+# The records a decision acts on: their staff forms --------------------------------------------
+
+
+def test_the_projects_form_offers_only_this_councils_decisions_for_its_co_financing(client, town):
+    own = DecisionFactory(municipality=town, number=42, date=datetime.date(2016, 4, 20))
+    foreign = DecisionFactory(municipality=MunicipalityFactory(slug="karlovo"), number=43)
+    project = ProjectFactory(municipality=town, code="P1", slug="p1")
+    sign_in_with_role(client, town, Role.PLANNER)
+    path = url("manage:project_edit", "sopot", "p1")
+    form = client.get(path).content.decode()
+    assert f'<option value="{own.pk}">' in form and f'value="{foreign.pk}"' not in form
+    data = {"version": project.version, "code": "P1", "slug": "p1", "title_bg": project.title_bg,
+            "status": project.status, "declared_currency": project.declared_currency,
+            "cofinancing_decision": own.pk}  # fmt: skip
+    assert client.post(path, data).status_code == 302
+    project.refresh_from_db()
+    assert project.cofinancing_decision == own
+    assert (
+        client.post(path, data | {"version": project.version, "cofinancing_decision": foreign.pk}).status_code
+        == 400
+    )
+    project.refresh_from_db()
+    assert project.cofinancing_decision == own
+
+
+def test_a_closed_consultation_records_the_decision_on_its_results(client, town):
+    decision = DecisionFactory(municipality=town, number=171, date=datetime.date(2014, 6, 26))
+    consultation = _consultation(town)
+    sign_in_with_role(client, town, Role.PLANNER)
+    detail = url("consultations_manage:detail", "sopot", consultation.slug)
+    path = url("consultations_manage:results_decision", "sopot", consultation.slug)
+    assert path in client.get(detail).content.decode()
+    response = client.post(path, {"version": consultation.version, "results_decision": decision.pk})
+    assert response.status_code == 302
+    consultation.refresh_from_db()
+    assert consultation.results_decision == decision
+    assert "/sopot/decisions/2014/171/" in client.get(detail).content.decode()
+    stale = client.post(path, {"version": consultation.version - 1, "results_decision": ""})
+    assert stale.status_code == 400
+    consultation.refresh_from_db()
+    assert consultation.results_decision == decision
