@@ -12,6 +12,8 @@ co-financing"). The related model may describe its records better with these opt
   may see and ``select_related`` what the two below read, so that each relation costs one query;
 - ``decision_act_label(self)``: the record's name in the active language (default: ``str(self)``);
 - ``get_absolute_url(self)``: the record's public page, linked from the decision (default: no link).
+- ``decision_act_names`` (class attribute): {ForeignKey name: what the decision does to the record},
+  when the ForeignKey's ``verbose_name`` does not say it (default: the ``verbose_name``).
 """
 
 from dataclasses import dataclass, field
@@ -46,10 +48,16 @@ class Relation:
     label: str
 
 
+def _act_name(rel) -> str:
+    """What the decision does to the related records: "Approves the project's co-financing"."""
+    names = getattr(rel.related_model, "decision_act_names", {})
+    return capfirst(str(names.get(rel.field.name) or rel.field.verbose_name))
+
+
 def relations() -> list[Relation]:
     """The kinds of record that point at decisions, in a stable order (the related model's label)."""
     found = [
-        Relation(name=str(rel.get_accessor_name()), label=capfirst(str(rel.field.verbose_name)))
+        Relation(name=str(rel.get_accessor_name()), label=_act_name(rel))
         for rel in Decision._meta.related_objects
         if rel.one_to_many and rel.related_model._meta.app_label != "council"
     ]
@@ -174,11 +182,7 @@ def decision_acts(decision: Decision) -> list[ActGroup]:
         queryset = _visible(rel, model._default_manager.filter(**{rel.field.name: decision}))
         acts = [_describe(obj) for obj in queryset]
         if acts:
-            groups.append(
-                ActGroup(
-                    name=str(rel.get_accessor_name()), label=capfirst(str(rel.field.verbose_name)), acts=acts
-                )
-            )
+            groups.append(ActGroup(name=str(rel.get_accessor_name()), label=_act_name(rel), acts=acts))
     return sorted(groups, key=lambda group: group.name)
 
 

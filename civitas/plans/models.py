@@ -285,6 +285,8 @@ class PlanVersion(models.Model):
 
     # How a council decision's page lists the version (council.selectors.decision_acts): the public
     # sees no draft plan's.
+    decision_act_names = {"decision": _("adopts or amends the plan")}
+
     @classmethod
     def decision_act_queryset(cls, queryset):
         return queryset.filter(plan__status__in=PUBLIC_PLAN_STATUSES).select_related("plan__municipality")

@@ -74,8 +74,12 @@ def test_decision_acts_finds_every_record_pointing_at_a_decision(town, django_as
     assert act.url == consultation.get_absolute_url() == "/sopot/consultations/c/"
     with translation.override("en"):
         labels = {group.name: group.label for group in selectors.decision_acts(decision)}
-    assert labels["cofinanced_projects"] == "Approves the project's co-financing"
+        kinds = {relation.name: relation.label for relation in selectors.relations()}
+    assert (
+        labels["cofinanced_projects"] == kinds["cofinanced_projects"] == "Approves the project's co-financing"
+    )
     assert labels["consultations_with_results"] == "Adopts the results of the consultation"
+    assert kinds["plan_versions"] == "Adopts or amends the plan"
 
 
 def test_the_decisions_page_shows_it_and_links_what_it_acts_on(client, town):
