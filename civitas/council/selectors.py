@@ -55,7 +55,7 @@ def _act_name(rel) -> str:
 
 
 def relations() -> list[Relation]:
-    """The kinds of record that point at decisions, in a stable order (the related model's label)."""
+    """The kinds of record that point at decisions, in a stable order (by relation name)."""
     found = [
         Relation(name=str(rel.get_accessor_name()), label=_act_name(rel))
         for rel in Decision._meta.related_objects
@@ -66,7 +66,11 @@ def relations() -> list[Relation]:
 
 def _rel(name: str):
     for rel in Decision._meta.related_objects:
-        if rel.one_to_many and rel.get_accessor_name() == name:
+        if (
+            rel.one_to_many
+            and rel.related_model._meta.app_label != "council"
+            and rel.get_accessor_name() == name
+        ):
             return rel
     return None
 
@@ -114,7 +118,8 @@ def decision_list(*, municipality: Municipality, filters: DecisionFilters | None
         qs = qs.filter(pk__in=pointing.values(rel.field.name))
     if filters.q:
         needle = filters.q.casefold()
-        qs = qs.filter(Q(search_text__contains=needle) | Q(number=int(needle) if needle.isdigit() else -1))
+        words = Q(search_text__contains=needle)
+        qs = qs.filter(words | Q(number=int(needle)) if needle.isdigit() else words)
     return qs.order_by("-date", "-number", "pk")
 
 
