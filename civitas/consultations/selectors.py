@@ -42,7 +42,9 @@ def consultation_list(*, municipality, include_drafts: bool = False):
 
 def consultation_get(*, municipality, slug: str, include_drafts: bool = False) -> Consultation:
     consultation = (
-        Consultation.objects.select_related("plan").filter(municipality=municipality, slug=slug).first()
+        Consultation.objects.select_related("plan", "results_decision")
+        .filter(municipality=municipality, slug=slug)
+        .first()
     )
     if consultation is None or (consultation.status == ConsultationStatus.DRAFT and not include_drafts):
         raise Http404("No such consultation")

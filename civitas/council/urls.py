@@ -1,6 +1,25 @@
 """The public pages (``public_patterns``, namespace "council", under <municipality>/decisions/) and the
 staff's (``staff_patterns``, namespace "council_manage", under <municipality>/manage/decisions/)."""
 
-public_patterns: tuple[list, str] = ([], "council")
+from django.urls import path
 
-staff_patterns: tuple[list, str] = ([], "council_manage")
+from . import manage_views, views
+
+public_patterns: tuple[list, str] = (
+    [
+        path("", views.decision_list, name="list"),
+        path("<int:year>/<int:number>/", views.decision_detail, name="detail"),
+    ],
+    "council",
+)
+
+staff_patterns: tuple[list, str] = (
+    [
+        path("", manage_views.decision_list, name="list"),
+        path("new/", manage_views.decision_create, name="create"),
+        path("<int:pk>/edit/", manage_views.decision_edit, name="edit"),
+        path("<int:pk>/document/", manage_views.decision_document, name="document"),
+        path("<int:pk>/delete/", manage_views.decision_delete, name="delete"),
+    ],
+    "council_manage",
+)
