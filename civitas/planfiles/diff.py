@@ -226,6 +226,10 @@ class PlanDiff:
         return self.summary.total == 0
 
     @property
+    def project_indicators(self) -> tuple[IndicatorChange, ...]:
+        return tuple(i for i in self.indicators if i.project is not None)
+
+    @property
     def groups(self) -> tuple[ElementGroup, ...]:
         """The changes grouped by element in tree order, elements with nothing changed left out;
         the plan's own financial lines (no element) first."""
