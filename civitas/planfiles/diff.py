@@ -302,7 +302,14 @@ class _Document:
     indicators: dict[str, tuple[dict, str | None, str | None]] = field(default_factory=dict)
     projects: dict[str, dict] = field(default_factory=dict)  # code → definition, in reading order
     project_elements: dict[str, list[str]] = field(default_factory=dict)
-    financial: dict[tuple[str | None, str, int | None], tuple[Decimal | None, str]] = field(default_factory=dict)
+    financial: dict[tuple[str | None, str, int | None], tuple[Decimal | None, str]] = field(
+        default_factory=dict
+    )
+
+
+def mapping(value) -> dict:
+    """A mapping of the document, or an empty one where the document has something else."""
+    return value if isinstance(value, dict) else {}
 
 
 def _listing(value) -> list:
@@ -310,8 +317,8 @@ def _listing(value) -> list:
 
 
 def _read(document: dict) -> _Document:
-    document = document if isinstance(document, dict) else {}
-    plan = document.get("plan") if isinstance(document.get("plan"), dict) else {}
+    document = mapping(document)
+    plan = mapping(document.get("plan"))
     default = CURRENCY_V1 if document.get("format") == FORMAT_1 else CURRENCY_V2
     doc = _Document(plan=plan, currency=str(plan.get("currency") or default))
 
@@ -402,7 +409,7 @@ def _value_change(name: str, old, new) -> list[FieldChange]:
 
 
 def _period(plan: dict) -> str:
-    period = plan.get("period") if isinstance(plan.get("period"), dict) else {}
+    period = mapping(plan.get("period"))
     start, end = period.get("start"), period.get("end")
     return f"{start}–{end}" if start is not None or end is not None else ""
 
@@ -413,7 +420,7 @@ def _levels(plan: dict) -> tuple[str, str]:
 
 
 def _tolerance(plan: dict) -> str:
-    tolerance = plan.get("tolerance") if isinstance(plan.get("tolerance"), dict) else {}
+    tolerance = mapping(plan.get("tolerance"))
     amount = _number(tolerance.get("amount"))
     return f"{_plain(amount)} {tolerance.get('unit') or ''}".strip() if amount is not None else ""
 
@@ -539,7 +546,7 @@ INDICATOR_VALUES = ("type", "measure", "direction", "target_kind", "accumulation
 
 
 def _baseline(indicator: dict) -> str:
-    baseline = indicator.get("baseline") if isinstance(indicator.get("baseline"), dict) else {}
+    baseline = mapping(indicator.get("baseline"))
     value, year = _number(baseline.get("value")), baseline.get("year")
     if value is None:
         return ""
@@ -578,11 +585,15 @@ def _indicator_changes(old: _Document, new: _Document, new_of_old: dict[str, str
             or ((year, sub) in old_targets) != ((year, sub) in new_targets)
         )
         if fields or targets:
-            changes.append(IndicatorChange(code, name, element, project, Change.CHANGED, tuple(fields), targets))
+            changes.append(
+                IndicatorChange(code, name, element, project, Change.CHANGED, tuple(fields), targets)
+            )
     for code, (indicator, element, project) in old.indicators.items():
         if code not in new.indicators:
             owner = new_of_old.get(element, element) if element else None
-            changes.append(IndicatorChange(code, _texts(indicator.get("name")), owner, project, Change.REMOVED))
+            changes.append(
+                IndicatorChange(code, _texts(indicator.get("name")), owner, project, Change.REMOVED)
+            )
     return changes
 
 
@@ -602,7 +613,9 @@ def _amount_changes(
     return changes
 
 
-def _financial_changes(old: _Document, new: _Document, new_of_old: dict[str, str], order: dict) -> list[AmountChange]:
+def _financial_changes(
+    old: _Document, new: _Document, new_of_old: dict[str, str], order: dict
+) -> list[AmountChange]:
     renamed = {(new_of_old.get(e, e) if e else None, s, y): line for (e, s, y), line in old.financial.items()}
     last = len(order)
     return _amount_changes(
@@ -626,7 +639,9 @@ def _project_changes(old: _Document, new: _Document, new_of_old: dict[str, str])
     for code, project in new.projects.items():
         title = _texts(project.get("title"))
         if code not in old.projects:
-            changes.append(ProjectChange(code, title, Change.ADDED, new_elements=tuple(new.project_elements[code])))
+            changes.append(
+                ProjectChange(code, title, Change.ADDED, new_elements=tuple(new.project_elements[code]))
+            )
             continue
         before = old.projects[code]
         fields = _text_changes("title", _texts(before.get("title")), title) + _value_change(
@@ -665,4 +680,3 @@ def diff_plans(old: dict, new: dict) -> PlanDiff:
         financial=tuple(_financial_changes(a, b, new_of_old, order)),
         projects=tuple(_project_changes(a, b, new_of_old)),
     )
-

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from civitas.core.money import Money
+from civitas.indicators.models import IndicatorType
 from civitas.indicators.presentation import (
     ACCUMULATION_LABELS,
     DIRECTION_LABELS,
@@ -16,11 +17,10 @@ from civitas.indicators.presentation import (
     MEASURE_LABELS,
     TARGET_KIND_LABELS,
 )
-from civitas.indicators.models import IndicatorType
 from civitas.plans.models import PlanKind, PlanStatus
 from civitas.projects.models import FundingSource, ProjectStatus
 
-from .diff import CURRENCY_V1, CURRENCY_V2, FORMAT_1, FieldChange
+from .diff import CURRENCY_V1, CURRENCY_V2, FORMAT_1, FieldChange, mapping
 
 FIELD_LABELS = {
     "title": _("Title"),
@@ -100,7 +100,7 @@ class IndicatorRow:
     unit: str
     baseline: Decimal | None
     baseline_year: int | None
-    targets: tuple[tuple[int, int, Decimal | None], ...]  # (year, sub, value)
+    targets: tuple[tuple[int | None, int, Decimal | None], ...]  # (year, sub, value)
 
 
 @dataclass(frozen=True)
@@ -159,15 +159,15 @@ def _items(value) -> list[dict]:
 
 def snapshot_page(document: dict, language: str) -> SnapshotPage:
     """A snapshot read for its page, in ``language`` (Bulgarian where a text has no translation)."""
-    document = document if isinstance(document, dict) else {}
-    plan = document.get("plan") if isinstance(document.get("plan"), dict) else {}
+    document = mapping(document)
+    plan = mapping(document.get("plan"))
     currency = plan.get("currency") or (CURRENCY_V1 if document.get("format") == FORMAT_1 else CURRENCY_V2)
     levels = [pick(level, language) for level in plan.get("levels") or [] if isinstance(level, dict | str)]
     written: set[str] = set()
     titles: dict[str, str] = {}
 
     def indicator_row(item: dict) -> IndicatorRow:
-        baseline = item.get("baseline") if isinstance(item.get("baseline"), dict) else {}
+        baseline = mapping(item.get("baseline"))
         return IndicatorRow(
             code=str(item.get("code") or ""), name=pick(item.get("name") or {}, language),
             unit=pick(item.get("unit") or {}, language), baseline=_number(baseline.get("value")),
@@ -204,7 +204,7 @@ def snapshot_page(document: dict, language: str) -> SnapshotPage:
         return nodes
 
     tree = walk(document.get("goals"), 0)
-    period = plan.get("period") if isinstance(plan.get("period"), dict) else {}
+    period = mapping(plan.get("period"))
     kind = str(plan.get("kind") or "")
     return SnapshotPage(
         title=pick(plan.get("title") or {}, language),
@@ -215,7 +215,8 @@ def snapshot_page(document: dict, language: str) -> SnapshotPage:
         tree=tree,
         financial=[
             FinancialRow(
-                element=str(line.get("element") or ""), source=source_label(str(line.get("source") or "")),
+                element=str(line.get("element") or ""),
+                source=source_label(str(line.get("source") or "")),
                 year=line.get("year"),
                 amount=Money(_number(line.get("amount")) or Decimal(0), line.get("currency") or currency),
             )

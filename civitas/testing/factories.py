@@ -3,6 +3,7 @@
 import datetime
 import json
 from decimal import Decimal
+from pathlib import Path
 
 import factory
 from django.contrib.auth import get_user_model
@@ -10,12 +11,19 @@ from django.contrib.auth import get_user_model
 from civitas.core.models import Membership, Municipality, Role
 from civitas.core.permissions import OPERATOR
 from civitas.council.services import decision_create
-from civitas.demo.services import DATA as DEMO_DATA
 from civitas.indicators.passport import IndicatorPassport
 from civitas.indicators.services import indicator_create, target_set
 from civitas.planfiles.imports import planfile_document, planfile_import
 from civitas.plans import services as plan_services
-from civitas.plans.models import FinancialLine, Plan, PlanElement, PlanKind, PlanStatus, PlanVersion, VersionKind
+from civitas.plans.models import (
+    FinancialLine,
+    Plan,
+    PlanElement,
+    PlanKind,
+    PlanStatus,
+    PlanVersion,
+    VersionKind,
+)
 from civitas.projects.models import (
     Activity,
     FundingLine,
@@ -250,6 +258,10 @@ class InvitationFactory(factory.django.DjangoModelFactory):
 
     survey = factory.SubFactory(SurveyFactory, one_response_per="code")
     code = factory.Sequence(lambda n: f"CODE{n:04d}")
+
+
+# The demo's plan files, read as files (the demo app sits above this module's layer).
+DEMO_DATA = Path(__file__).resolve().parent.parent / "demo" / "data"
 
 
 def plan_with_versions(municipality=None):

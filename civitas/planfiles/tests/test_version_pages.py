@@ -52,7 +52,9 @@ def test_the_addresses_are_not_taken_for_an_element_of_the_plan(versioned):
 
 def test_the_plan_page_links_to_its_versions(client, versioned):
     plan = versioned[0]
-    assert url("portal:plan_versions", "sopot", plan.slug, lang="en") in page(client, "portal:plan", plan.slug)
+    assert url("portal:plan_versions", "sopot", plan.slug, lang="en") in page(
+        client, "portal:plan", plan.slug
+    )
 
 
 def test_the_list_of_versions(client, versioned):
@@ -98,7 +100,9 @@ def test_a_version_is_read_from_its_snapshot(client, versioned):
 def test_draft_versions_are_shown_only_to_staff_who_may_edit_plans(client, versioned):
     plan, first, second = versioned
     PlanVersion.objects.create(plan=plan, number=3, kind=VersionKind.DRAFT, snapshot=second.snapshot)
-    assert url("portal:plan_version", "sopot", plan.slug, 3, lang="en") not in page(client, "portal:plan_versions", plan.slug)
+    assert url("portal:plan_version", "sopot", plan.slug, 3, lang="en") not in page(
+        client, "portal:plan_versions", plan.slug
+    )
     page(client, "portal:plan_version", plan.slug, 3, status=404)
     refused = text(page(client, "portal:plan_version_compare", plan.slug, query="?from=2&to=3", status=400))
     assert "This plan has no such version to compare." in refused
@@ -107,8 +111,12 @@ def test_draft_versions_are_shown_only_to_staff_who_may_edit_plans(client, versi
     page(client, "portal:plan_version", plan.slug, 3, status=404)
     client.logout()
     sign_in_with_role(client, plan.municipality, Role.PLANNER)
-    assert url("portal:plan_version", "sopot", plan.slug, 3, lang="en") in page(client, "portal:plan_versions", plan.slug)
-    assert "This version is a draft: only staff can see it." in text(page(client, "portal:plan_version", plan.slug, 3))
+    assert url("portal:plan_version", "sopot", plan.slug, 3, lang="en") in page(
+        client, "portal:plan_versions", plan.slug
+    )
+    assert "This version is a draft: only staff can see it." in text(
+        page(client, "portal:plan_version", plan.slug, 3)
+    )
     page(client, "portal:plan_version_compare", plan.slug, query="?from=2&to=3")
 
 
@@ -128,8 +136,14 @@ def test_two_versions_compared(client, versioned):
     assert "2020 before: 15,000 after: 18,000" in shown
     assert "before: €100,000.00 after: €120,000.00" in shown
     # Word-level marks with words for screen readers, not colour alone.
-    assert re.search(r'<ins class="civitas-diff__ins"><span class="govuk-visually-hidden">\[added: </span> ?и привличане на инвестиции', html)
-    assert '<span aria-hidden="true">+ </span>Added' in html and '<span aria-hidden="true">− </span>Removed' in html
+    assert re.search(
+        r'<ins class="civitas-diff__ins"><span class="govuk-visually-hidden">\[added: </span> ?и привличане на инвестиции',
+        html,
+    )
+    assert (
+        '<span aria-hidden="true">+ </span>Added' in html
+        and '<span aria-hidden="true">− </span>Removed' in html
+    )
     # Back to the form, with the two versions chosen.
     assert re.search(r'<option value="1" selected>', html)
 
@@ -208,15 +222,26 @@ def grow(version: PlanVersion, copies: int) -> None:
 def test_query_counts_are_fixed_as_the_plan_grows(client, versioned):
     plan, first, second = versioned
     paths = {
-        "list": (url("portal:plan_versions", "sopot", plan.slug, lang="en"), 3),  # municipality, plan, versions
-        "version": (url("portal:plan_version", "sopot", plan.slug, 2, lang="en"), 4),  # ... the version, the one in force
-        "compare": (url("portal:plan_version_compare", "sopot", plan.slug, lang="en") + "?from=1&to=2", 4),  # ... the two
+        "list": (
+            url("portal:plan_versions", "sopot", plan.slug, lang="en"),
+            3,
+        ),  # municipality, plan, versions
+        "version": (
+            url("portal:plan_version", "sopot", plan.slug, 2, lang="en"),
+            4,
+        ),  # ... the version, the one in force
+        "compare": (
+            url("portal:plan_version_compare", "sopot", plan.slug, lang="en") + "?from=1&to=2",
+            4,
+        ),  # ... the two
     }
     before = {name: count_queries(client, path) for name, (path, _) in paths.items()}
     assert before == {name: expected for name, (_, expected) in paths.items()}
     grow(second, 60)
     for number in range(3, 13):
-        PlanVersion.objects.create(plan=plan, number=number, kind=VersionKind.AMENDED, snapshot=second.snapshot)
+        PlanVersion.objects.create(
+            plan=plan, number=number, kind=VersionKind.AMENDED, snapshot=second.snapshot
+        )
     assert {name: count_queries(client, path) for name, (path, _) in paths.items()} == before
 
 
