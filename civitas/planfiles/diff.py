@@ -11,6 +11,7 @@ validator), and everything comes out in the new tree's reading order, the same e
 
 import difflib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
@@ -386,10 +387,22 @@ def word_diff(old: str, new: str) -> tuple[WordPart, ...]:
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
         if tag == "equal":
             add(Op.EQUAL, a[i1:i2])
-        else:
-            add(Op.DELETE, a[i1:i2])
-            add(Op.INSERT, b[j1:j2])
+            continue
+        removed, inserted = a[i1:i2], b[j1:j2]
+        # A word replaced after a space keeps the space outside its marks ("a <del>b</del><ins>c</ins>",
+        # not "a<del> b</del><ins> c</ins>"); a pure insertion or deletion must keep its own.
+        if len(removed) > 1 and len(inserted) > 1 and _shared_space((removed[0], inserted[0])):
+            add(Op.EQUAL, removed[:1])
+            removed, inserted = removed[1:], inserted[1:]
+        add(Op.DELETE, removed)
+        add(Op.INSERT, inserted)
     return tuple(parts)
+
+
+def _shared_space(tokens: Iterable[str]) -> str | None:
+    """The whitespace token that every one of ``tokens`` is, or None."""
+    found = set(tokens)
+    return next(iter(found)) if len(found) == 1 and next(iter(found)).isspace() else None
 
 
 def _text_changes(name: str, old: tuple[str, str], new: tuple[str, str]) -> list[FieldChange]:

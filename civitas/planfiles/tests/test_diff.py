@@ -256,3 +256,10 @@ def test_every_element_is_reported_once(pair):
     assert sorted(matched_old + removed) == sorted(old_codes)
     assert diff_plans(new, copy.deepcopy(new)).is_empty
     assert diff_plans(old, new) == diff  # deterministic
+
+
+def test_a_replaced_word_keeps_its_space_outside_the_marks():
+    parts = [(p.op, p.text) for p in word_diff("приет с решение № 12", "приет с решение № 123")]
+    assert parts == [(Op.EQUAL, "приет с решение № "), (Op.DELETE, "12"), (Op.INSERT, "123")]
+    parts = [(p.op, p.text) for p in word_diff("цел за туризъм", "цел за жилища")]
+    assert parts == [(Op.EQUAL, "цел за "), (Op.DELETE, "туризъм"), (Op.INSERT, "жилища")]
