@@ -41,7 +41,9 @@ def test_two_versions_compared(live_server, versions, page, assert_accessible, l
     assert_accessible(page)
 
     def group(kind, code):
-        found = page.locator(f"section.civitas-diff--{kind}", has=page.locator(".civitas-tree__code", has_text=code))
+        found = page.locator(
+            f"section.civitas-diff--{kind}", has=page.locator(".civitas-tree__code", has_text=code)
+        )
         assert found.count() == 1, (kind, code)
         return found
 
@@ -73,7 +75,9 @@ def test_two_versions_compared(live_server, versions, page, assert_accessible, l
 
 def test_a_bad_choice_is_answered_on_the_page(live_server, versions, page, assert_accessible):
     plan = versions[0]
-    page.goto(live_server.url + url("portal:plan_version_compare", "sopot", plan.slug, lang="en") + "?from=2&to=2")
+    page.goto(
+        live_server.url + url("portal:plan_version_compare", "sopot", plan.slug, lang="en") + "?from=2&to=2"
+    )
     assert page.locator(".govuk-error-summary").is_visible()
     assert "Choose two different versions." in page.locator(".govuk-error-summary").inner_text()
     assert_accessible(page)
