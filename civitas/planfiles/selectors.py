@@ -7,7 +7,7 @@ from django.http import Http404
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from civitas.plans.models import Plan
+from civitas.plans.models import Plan, PlanVersion, VersionKind
 from civitas.projects.models import Project
 
 from . import planfile
@@ -166,3 +166,56 @@ def planfile_preview(*, user, upload: PlanFileUpload) -> Preview:
     order = list(KINDS)
     changes.sort(key=lambda c: order.index(c.kind))
     return Preview(changes=changes)
+
+
+# A plan's versions (plans.PlanVersion), for their public pages ---------------------------------
+
+# The kinds of version anyone may read; drafts only those who may edit the plan.
+PUBLIC_VERSION_KINDS = (VersionKind.CONSULTATION_DRAFT, VersionKind.ADOPTED, VersionKind.AMENDED)
+IN_FORCE_KINDS = (VersionKind.ADOPTED, VersionKind.AMENDED)
+
+
+def plan_versions(*, plan: Plan, include_drafts: bool) -> list[PlanVersion]:
+    """The plan's versions in order of their numbers, with their decisions, without their snapshots
+    (one query)."""
+    qs = PlanVersion.objects.filter(plan=plan).select_related("decision").defer("snapshot")
+    if not include_drafts:
+        qs = qs.filter(kind__in=PUBLIC_VERSION_KINDS)
+    return list(qs.order_by("number"))
+
+
+def version_in_force(versions: list[PlanVersion]) -> PlanVersion | None:
+    """Of a plan's versions (in order), the one in force: the latest adopted or amended. No query."""
+    adopted = [v for v in versions if v.kind in IN_FORCE_KINDS]
+    return adopted[-1] if adopted else None
+
+
+def in_force_number(*, plan: Plan) -> int | None:
+    """The number of the plan's version in force (one query)."""
+    return (
+        PlanVersion.objects.filter(plan=plan, kind__in=IN_FORCE_KINDS)
+        .order_by("-number")
+        .values_list("number", flat=True)
+        .first()
+    )
+
+
+def version_get(*, plan: Plan, number: int, include_drafts: bool) -> PlanVersion:
+    """One version of the plan with its snapshot and decision; 404 when there is none, or it is a
+    draft and drafts are not to be shown."""
+    qs = PlanVersion.objects.filter(plan=plan, number=number).select_related("decision")
+    if not include_drafts:
+        qs = qs.filter(kind__in=PUBLIC_VERSION_KINDS)
+    version = qs.first()
+    if version is None:
+        raise Http404("No such version")
+    return version
+
+
+def versions_pair(*, plan: Plan, numbers: tuple[int, int], include_drafts: bool) -> dict[int, PlanVersion]:
+    """The plan's versions with these numbers, with their snapshots (one query): those found, by
+    number (a number of no version, or of a draft not to be shown, is missing)."""
+    qs = PlanVersion.objects.filter(plan=plan, number__in=numbers)
+    if not include_drafts:
+        qs = qs.filter(kind__in=PUBLIC_VERSION_KINDS)
+    return {version.number: version for version in qs}

@@ -1,13 +1,29 @@
 """Test data factories for every app, in one place."""
 
 import datetime
+import json
 from decimal import Decimal
+from pathlib import Path
 
 import factory
 from django.contrib.auth import get_user_model
 
 from civitas.core.models import Membership, Municipality, Role
-from civitas.plans.models import Plan, PlanElement, PlanKind, PlanStatus
+from civitas.core.permissions import OPERATOR
+from civitas.council.services import decision_create
+from civitas.indicators.passport import IndicatorPassport
+from civitas.indicators.services import indicator_create, target_set
+from civitas.planfiles.imports import planfile_document, planfile_import
+from civitas.plans import services as plan_services
+from civitas.plans.models import (
+    FinancialLine,
+    Plan,
+    PlanElement,
+    PlanKind,
+    PlanStatus,
+    PlanVersion,
+    VersionKind,
+)
 from civitas.projects.models import (
     Activity,
     FundingLine,
@@ -262,3 +278,68 @@ class DecisionFactory(factory.django.DjangoModelFactory):
     subject_en = factory.Sequence(lambda n: f"Adoption of plan {n}")
     protocol_number = 7
     search_text = factory.LazyAttribute(lambda d: f"{d.number} {d.subject_bg} {d.subject_en}".casefold())
+
+
+# The demo's plan files, read as files (the demo app sits above this module's layer).
+DEMO_DATA = Path(__file__).resolve().parent.parent / "demo" / "data"
+
+
+def plan_with_versions(municipality=None):
+    """The Sopot development plan (civitas/demo/data) in two versions, recorded as
+    ``plans.PlanVersion`` rows with snapshots taken before and after changing the plan through the
+    services: version 1 (adopted by Decision № 123 of 27.03.2014) and version 2 (amended), in which
+    СЦ5 is added, СЦ3 removed, СЦ4 moved to the top, СЦ2 reworded, the 2020 target of indicator
+    И-1 raised from 15 000 to 18 000 and СЦ1's 2016 EU amount raised from 100 000 to 120 000 €.
+    Returns (plan, version 1, version 2)."""
+    municipality = municipality or MunicipalityFactory()
+    planfile_import(
+        actor=OPERATOR, municipality=municipality, data=(DEMO_DATA / "opr-2014-2020.yaml").read_bytes()
+    )
+    plan = Plan.objects.get(municipality=municipality, slug="opr-2014-2020")
+    elements = {e.code: e for e in plan.elements.all()}
+    indicator = indicator_create(
+        actor=OPERATOR, municipality=municipality, element=elements["СЦ1"],
+        passport=IndicatorPassport(code="И-1", name_bg="Нощувки в местата за настаняване",
+                                   name_en="Nights spent in accommodation", type="result", unit_bg="брой",
+                                   unit_en="number", baseline_value=Decimal(10000), baseline_year=2013),
+        targets=[{"year": 2020, "value": Decimal(15000), "is_final": True}],
+    )  # fmt: skip
+    plan_services.financial_table_fill(actor=OPERATOR, plan=plan, lines=[
+        {"element": elements["СЦ1"], "source": FundingSource.EU, "year": 2016, "amount": Decimal(100000),
+         "currency": "EUR"},
+    ])  # fmt: skip
+    decision = decision_create(
+        actor=OPERATOR, municipality=municipality, number=123, date=datetime.date(2014, 3, 27),
+        subject_bg="Приемане на Общинския план за развитие 2014–2020", is_sample=True,
+    )  # fmt: skip
+    first = PlanVersion.objects.create(
+        plan=plan, number=1, kind=VersionKind.ADOPTED, snapshot=_json_ready(planfile_document(plan)),
+        decision=decision, effective_on=datetime.date(2014, 3, 27), note_bg="Първоначално приет план.",
+        note_en="The plan as first adopted.",
+    )  # fmt: skip
+
+    plan_services.element_create(actor=OPERATOR, plan=plan, code="СЦ5", title_bg="Дигитална община",
+                                 title_en="A digital municipality")  # fmt: skip
+    plan_services.element_delete(actor=OPERATOR, element=elements["СЦ3"])
+    plan_services.element_move(actor=OPERATOR, element=elements["СЦ4"], parent=None, position=0)
+    reworded = PlanElement.objects.get(pk=elements["СЦ2"].pk)
+    plan_services.element_update(
+        actor=OPERATOR, element=reworded, expected_version=reworded.version,
+        title_bg=reworded.title_bg + " и привличане на инвестиции",
+    )  # fmt: skip
+    target_set(actor=OPERATOR, indicator=indicator, year=2020, value=Decimal(18000), is_final=True,
+               reason="Актуализация на плана")  # fmt: skip
+    line = FinancialLine.objects.get(plan=plan)
+    plan_services.financial_line_update(actor=OPERATOR, line=line, amount=Decimal(120000))
+    plan.refresh_from_db()
+    second = PlanVersion.objects.create(
+        plan=plan, number=2, kind=VersionKind.AMENDED, snapshot=_json_ready(planfile_document(plan)),
+        effective_on=datetime.date(2017, 6, 29), note_bg="Актуализация в средата на периода.",
+        note_en="Mid-term update.",
+    )  # fmt: skip
+    return plan, first, second
+
+
+def _json_ready(document: dict) -> dict:
+    """A plan document as a JSON field keeps it (dates and decimals as the file writes them)."""
+    return json.loads(json.dumps(document, default=str))
