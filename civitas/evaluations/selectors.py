@@ -4,7 +4,7 @@ its prefetching: the query counts do not grow with the data."""
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from civitas.core.models import Municipality
@@ -133,10 +133,10 @@ def evaluation_years(*, municipality: Municipality) -> list[int]:
 
 
 def _full(queryset: QuerySet) -> QuerySet:
+    evidence = Evidence.objects.select_related("indicator", "survey", "consultation")
     return queryset.select_related("plan", "project", "decision", "created_by").prefetch_related(
-        "ratings__evidence__indicator", "ratings__evidence__survey", "ratings__evidence__consultation",
-        "recommendations",
-    )  # fmt: skip
+        "ratings", Prefetch("ratings__evidence", queryset=evidence), "recommendations"
+    )
 
 
 def _sorted_ratings(evaluation: Evaluation) -> list:
@@ -159,7 +159,7 @@ def evaluation_page(evaluation: Evaluation, *, as_of: datetime.date) -> Evaluati
 
 
 def evaluation_get(*, municipality: Municipality, pk: int, as_of: datetime.date) -> EvaluationPage:
-    """A published evaluation with its ratings, evidence and recommendations. Six queries."""
+    """A published evaluation with its ratings, evidence and recommendations. Four queries."""
     evaluation = _full(_published(municipality)).filter(pk=pk).first()
     if evaluation is None:
         raise Http404("No such evaluation")
@@ -169,12 +169,12 @@ def evaluation_get(*, municipality: Municipality, pk: int, as_of: datetime.date)
 def evaluations_of_plan(*, plan: Plan) -> list[Evaluation]:
     """The published evaluations of a plan (and of the policy areas evaluated as the plan's), for
     the plan's page. One query."""
-    return list(_published(plan.municipality).filter(plan=plan))
+    return list(Evaluation.objects.filter(plan=plan, status=EvaluationStatus.PUBLISHED))
 
 
 def evaluations_of_project(*, project: Project) -> list[Evaluation]:
     """The published evaluations of a project, for the project's page. One query."""
-    return list(_published(project.municipality).filter(project=project))
+    return list(Evaluation.objects.filter(project=project, status=EvaluationStatus.PUBLISHED))
 
 
 # The tracker -----------------------------------------------------------------------------------
