@@ -233,7 +233,7 @@ def evidence_remove(*, actor, evidence: Evidence) -> None:
     file = evidence.file
     evidence.delete()
     if file:
-        name, storage = file.name, file.storage
+        name, storage = str(file.name), file.storage
         transaction.on_commit(lambda: storage.delete(name))
     _changed(evaluation)
 

@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -92,12 +93,15 @@ def test_a_draft_is_not_public(client, town):
 
 def test_query_counts_stay_the_same_as_data_grows(client, town):
     first = published(town, recommendations=1)
-    paths = lambda e: [
-        url("evaluations:list", "sopot"),
-        url("evaluations:detail", "sopot", e.pk),  # noqa: E731
-        url("evaluations:tracker", "sopot"),
-        url("evaluations:tracker", "sopot") + "?overdue=1",
-    ]
+
+    def paths(evaluation):
+        return [
+            url("evaluations:list", "sopot"),
+            url("evaluations:detail", "sopot", evaluation.pk),
+            url("evaluations:tracker", "sopot"),
+            url("evaluations:tracker", "sopot") + "?overdue=1",
+        ]
+
     few = [count(client, path) for path in paths(first)]
     for _ in range(3):
         published(town, recommendations=6)
@@ -195,3 +199,25 @@ def test_a_planner_follows_up_and_cannot_close_without_a_response(client, town):
     recommendation = Recommendation.objects.get(pk=recommendation.pk)
     assert recommendation.status == "done" and recommendation.closed_at == timezone.localdate()
     assert client.get(url("evaluations_manage:create", "sopot")).status_code == 403
+
+
+def test_an_uploaded_document_is_public_once_its_evaluation_is_published(client, town, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    settings.CIVITAS_MEDIA_ACCEL_REDIRECT = ""
+    evaluation = EvaluationFactory(municipality=town)
+    rating = CriterionRatingFactory(evaluation=evaluation, criterion="impact")
+    upload = SimpleUploadedFile("доклад.pdf", b"%PDF-1.4 report")
+    evidence = services.evidence_add(
+        actor=OPERATOR, rating=rating, kind="document", upload=upload, label_bg="Доклад"
+    )
+    path = f"/media/{evidence.file.name}"
+    assert client.get(path).status_code == 404  # a draft's document: not for the public
+    sign_in_with_role(client, town, "evaluator")
+    assert client.get(path).status_code == 200
+    client.logout()
+    for criterion in Criterion.values:
+        if criterion != "impact":
+            CriterionRatingFactory(evaluation=evaluation, criterion=criterion)
+    services.evaluation_publish(actor=OPERATOR, evaluation=evaluation, expected_version=evaluation.version)
+    response = client.get(path)
+    assert response.status_code == 200 and response["Cache-Control"].startswith("public")
