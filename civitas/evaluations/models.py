@@ -36,8 +36,8 @@ class PolicyArea(models.TextChoices):
 
 
 class EvaluationStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    PUBLISHED = "published", _("Published")
+    DRAFT = "draft", pgettext_lazy("evaluation status", "Draft")
+    PUBLISHED = "published", pgettext_lazy("evaluation status", "Published")
 
 
 class Criterion(models.TextChoices):
@@ -196,16 +196,16 @@ class Priority(models.TextChoices):
 
 
 class Response(models.TextChoices):
-    ACCEPTED = "accepted", _("Accepted")
-    PARTLY_ACCEPTED = "partly_accepted", _("Partly accepted")
-    REJECTED = "rejected", _("Rejected")
+    ACCEPTED = "accepted", pgettext_lazy("recommendation response", "Accepted")
+    PARTLY_ACCEPTED = "partly_accepted", pgettext_lazy("recommendation response", "Partly accepted")
+    REJECTED = "rejected", pgettext_lazy("recommendation response", "Rejected")
 
 
 class RecommendationStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    IN_PROGRESS = "in_progress", _("In progress")
-    DONE = "done", _("Done")
-    CLOSED = "closed", _("Closed")
+    OPEN = "open", pgettext_lazy("recommendation status", "Open")
+    IN_PROGRESS = "in_progress", pgettext_lazy("recommendation status", "In progress")
+    DONE = "done", pgettext_lazy("recommendation status", "Done")
+    CLOSED = "closed", pgettext_lazy("recommendation status", "Closed")
 
 
 class Recommendation(models.Model):
