@@ -280,6 +280,8 @@ class RecommendationFactory(factory.django.DjangoModelFactory):
     number = factory.Sequence(lambda n: n + 1)
     text_bg = factory.Sequence(lambda n: f"Препоръка {n}")
     text_en = factory.Sequence(lambda n: f"Recommendation {n}")
+
+
 # Imported here: the council's factory is appended after the others (issue 11).
 from civitas.council.models import Decision  # noqa: E402
 
