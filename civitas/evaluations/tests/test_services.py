@@ -11,6 +11,7 @@ from civitas.evaluations import selectors, services
 from civitas.evaluations.models import Criterion, Recommendation
 from civitas.testing.factories import (
     CriterionRatingFactory,
+    DecisionFactory,
     EvaluationFactory,
     PlanElementFactory,
     PlanFactory,
@@ -133,3 +134,28 @@ def test_recommendations_for_plan_gather_the_plan_its_areas_and_its_projects():
     assert sum(row.overdue for row in rows) == 2
     assert len(selectors.recommendations_for_plan(plan=plan, as_of=datetime.date(2019, 1, 1),
                                                   published_only=False)) == 5  # fmt: skip
+
+
+def test_a_published_evaluation_takes_the_council_decision_that_approves_it(client):
+    evaluation = published()
+    decision = DecisionFactory(municipality=evaluation.municipality, date=datetime.date(2017, 12, 14))
+    services.evaluation_update(actor=OPERATOR, evaluation=evaluation, expected_version=evaluation.version,
+                               decision=decision)  # fmt: skip
+    assert list(decision.evaluations.all()) == [evaluation]
+    page = client.get(f"/en/{evaluation.municipality.slug}/evaluations/{evaluation.pk}/").content.decode()
+    assert "Approved by" in page and f"/decisions/2017/{decision.number}/" in page
+    elsewhere = DecisionFactory()
+    with pytest.raises(ValidationError, match="municipality's own"):
+        services.evaluation_update(actor=OPERATOR, evaluation=evaluation, expected_version=evaluation.version,
+                                   decision=elsewhere)  # fmt: skip
+
+
+def test_recommendations_for_plan_is_one_query_however_many(django_assert_num_queries):
+    plan = PlanFactory()
+    for _ in range(3):
+        evaluation = published(municipality=plan.municipality, plan=plan)
+        for _ in range(4):
+            RecommendationFactory(evaluation=evaluation, deadline=datetime.date(2018, 1, 1))
+    with django_assert_num_queries(1):
+        rows = selectors.recommendations_for_plan(plan=plan, as_of=datetime.date(2019, 1, 1))
+        assert all(row.overdue and row.evaluation.plan == plan for row in rows) and len(rows) == 12
