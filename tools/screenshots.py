@@ -86,6 +86,7 @@ def page_list() -> tuple[list[tuple[str, str]], list[tuple[str, str, str]]]:
 
     from civitas.core.models import Municipality
     from civitas.demo.surveys import SLUG as SURVEY
+    from civitas.evaluations.models import Evaluation
     from civitas.indicators.models import Indicator
     from civitas.plans.models import Plan
     from civitas.projects.models import Project
@@ -113,8 +114,12 @@ def page_list() -> tuple[list[tuple[str, str]], list[tuple[str, str, str]]]:
         ("survey", reverse("surveys:answer", args=[m, survey.slug])),
         ("survey-results", reverse("surveys:results", args=[m, survey.slug])),
         ("forum", reverse("forum:topics", args=[m])),
+        ("evaluations", reverse("evaluations:list", args=[m])),
+        ("recommendations", reverse("evaluations:tracker", args=[m])),
         ("not-found", f"/{m}/no-such-page/"),
     ]
+    if evaluation := Evaluation.objects.filter(municipality=town, kind="mid_term").order_by("pk").first():
+        public.insert(-1, ("evaluation", reverse("evaluations:detail", args=[m, evaluation.pk])))
     element = plan.elements.filter(parent__isnull=True).order_by("position", "pk").first()
     public.insert(3, ("goal", reverse("portal:plan_element", args=[m, plan.slug, element.code])))
     staff = [
@@ -124,6 +129,7 @@ def page_list() -> tuple[list[tuple[str, str]], list[tuple[str, str, str]]]:
         ("manage-owner", reverse("manage:dashboard", args=[m]), "sopot-indicators"),
         ("manage-queue", reverse("indicators:queue", args=[m]), "sopot-verifier"),
         ("manage-calendar", reverse("indicators:calendar", args=[m]), "sopot-indicators"),
+        ("manage-follow-up", reverse("evaluations_manage:follow_up", args=[m]), "sopot-planner"),
     ]
     return public, staff
 

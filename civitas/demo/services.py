@@ -26,6 +26,7 @@ from civitas.plans.models import Plan
 from . import sopot
 from .consultations import load_consultations
 from .council import load_decisions
+from .evaluations import load_evaluations
 from .forum import CITIZENS, load_forum
 from .indicators import load_indicators
 from .piro import load_piro
@@ -109,6 +110,7 @@ def demo_load() -> Municipality:
     load_forum(municipality)
     load_surveys(municipality)
     load_consultations(municipality)
+    load_evaluations(municipality)
     return municipality
 
 

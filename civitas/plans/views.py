@@ -10,6 +10,7 @@ from civitas.consultations import selectors as consultation_selectors
 from civitas.core.cache import cached_public_page
 from civitas.core.content import Content
 from civitas.core.tenancy import with_municipality
+from civitas.evaluations import selectors as evaluation_selectors
 from civitas.indicators import forms as indicator_forms
 from civitas.indicators import selectors as indicator_selectors
 from civitas.indicators.presentation import STATUS_LABELS
@@ -88,6 +89,7 @@ def plan_detail(request, municipality, plan):
             "budget_charts": charts.budget_charts(budget, dom_id="plan-budget"),
             "financial": project_selectors.financial_comparison(plan),
             "as_of_form": as_of_form,
+            "evaluations": evaluation_selectors.evaluations_of_plan(plan=plan),
         },
     )
 

@@ -36,6 +36,7 @@ from django.views.decorators.http import require_safe
 from civitas.consultations.selectors import file_access as consultation_file_access
 from civitas.core.selectors import FileAccess, logo_access, strictest
 from civitas.council.selectors import decision_access
+from civitas.evaluations.selectors import evidence_file_access as evaluation_evidence_access
 from civitas.forum.selectors import photo_access
 from civitas.indicators.selectors import evidence_access
 from civitas.projects.selectors import document_access
@@ -48,6 +49,7 @@ OWNERS = (
     document_access,
     logo_access,
     decision_access,
+    evaluation_evidence_access,
 )
 
 # What storage writes: segments of letters, digits, "_", "-" and "." (Django's get_valid_name).

@@ -12,6 +12,7 @@ from django.utils import timezone
 from civitas.core import geo
 from civitas.core.cache import cached_public_page
 from civitas.core.tenancy import with_municipality
+from civitas.evaluations import selectors as evaluation_selectors
 from civitas.indicators import selectors as indicator_selectors
 from civitas.plans import selectors as plan_selectors
 
@@ -110,5 +111,6 @@ def project_detail(request, municipality, project):
             "project_topic": project.topics.order_by("pk").first(),
             "can_edit": policy.can_edit_projects(request.user, municipality),
             "map_feature": _map_feature(municipality, project) if project.location else None,
+            "evaluations": evaluation_selectors.evaluations_of_project(project=project),
         },
     )

@@ -260,6 +260,44 @@ class InvitationFactory(factory.django.DjangoModelFactory):
     code = factory.Sequence(lambda n: f"CODE{n:04d}")
 
 
+# Evaluations (issue 11) ---------------------------------------------------------------------------
+
+
+class EvaluationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "evaluations.Evaluation"
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    kind = "mid_term"
+    subject_kind = "plan"
+    plan = factory.SubFactory(PlanFactory, municipality=factory.SelfAttribute("..municipality"))
+    title_bg = factory.Sequence(lambda n: f"Междинна оценка {n}")
+    title_en = factory.Sequence(lambda n: f"Mid-term evaluation {n}")
+    started_on = datetime.date(2017, 3, 1)
+    completed_on = datetime.date(2017, 9, 30)
+    status = "draft"
+
+
+class CriterionRatingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "evaluations.CriterionRating"
+
+    evaluation = factory.SubFactory(EvaluationFactory)
+    criterion = "relevance"
+    rating = 3
+    findings_bg = "Констатации"
+
+
+class RecommendationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "evaluations.Recommendation"
+
+    evaluation = factory.SubFactory(EvaluationFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    text_bg = factory.Sequence(lambda n: f"Препоръка {n}")
+    text_en = factory.Sequence(lambda n: f"Recommendation {n}")
+
+
 # Imported here: the council's factory is appended after the others (issue 11).
 from civitas.council.models import Decision  # noqa: E402
 

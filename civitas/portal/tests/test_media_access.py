@@ -296,9 +296,9 @@ def test_a_media_request_runs_a_fixed_number_of_queries(
     def counted():
         # one query per kind of owner record (two for consultations); for a private file, the
         # session, the user and their roles in its municipality
-        with django_assert_num_queries(7):
+        with django_assert_num_queries(8):
             assert client.get(f"/media/{public}").status_code == 200
-        with django_assert_num_queries(7 + 3):
+        with django_assert_num_queries(8 + 3):
             assert client.get(f"/media/{private}").status_code == 200
 
     counted()
@@ -330,6 +330,7 @@ def test_every_file_field_has_an_owner_that_finds_its_record_by_index():
         ("projects.ProjectDocument", "file"),
         ("core.Municipality", "logo"),
         ("council.Decision", "document"),
+        ("evaluations.Evidence", "file"),
     }
     assert [name for name, field in fields.items() if not field.db_index] == []
     assert [owner.__name__ for owner in media.OWNERS] == [
@@ -339,4 +340,5 @@ def test_every_file_field_has_an_owner_that_finds_its_record_by_index():
         "document_access",
         "logo_access",
         "decision_access",
+        "evidence_file_access",
     ]
