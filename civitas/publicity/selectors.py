@@ -70,10 +70,35 @@ class EventsCalendar:
     upcoming: list[PublicityEvent]
     past: list[PublicityEvent]
     month_events: list[PublicityEvent] = field(default_factory=list)
+    # Monday to Sunday (dates of the first week shown), for the table's column headers.
+    weekdays: list[datetime.date] = field(default_factory=list)
 
     @property
     def first_day(self) -> datetime.date:
         return datetime.date(self.year, self.month, 1)
+
+    @property
+    def previous_day(self) -> datetime.date:
+        """The first day of the month before (for its name)."""
+        return datetime.date(*self.previous, 1)
+
+    @property
+    def next_day(self) -> datetime.date:
+        return datetime.date(*self.next, 1)
+
+    @property
+    def previous_query(self) -> str:
+        """The query string of the month before (keeping the kind), "" before the calendar's first year."""
+        return self._query(*self.previous)
+
+    @property
+    def next_query(self) -> str:
+        return self._query(*self.next)
+
+    def _query(self, year: int, month: int) -> str:
+        if not CALENDAR_FIRST_YEAR <= year <= CALENDAR_LAST_YEAR:
+            return ""
+        return f"?month={year:04d}-{month:02d}" + (f"&kind={self.kind}" if self.kind else "")
 
 
 def previous_month(year: int, month: int) -> tuple[int, int]:
@@ -121,6 +146,7 @@ def events_calendar(
     by_day: dict[datetime.date, list[PublicityEvent]] = {}
     for event in in_month:
         by_day.setdefault(event.date, []).append(event)
+    dates = calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
     weeks = [
         [
             CalendarDay(date=day, events=by_day.get(day, []), is_today=day == today)
@@ -128,13 +154,14 @@ def events_calendar(
             else None
             for day in week
         ]
-        for week in calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
+        for week in dates
     ]
     upcoming = list(events.filter(date__gte=today).order_by("date", "time", "pk")[:CALENDAR_LIST_LIMIT])
     past = list(events.filter(date__lt=today).order_by("-date", "-time", "-pk")[:CALENDAR_LIST_LIMIT])
     return EventsCalendar(
         year=year, month=month, kind=kind, weeks=weeks, previous=previous_month(year, month),
         next=next_month(year, month), upcoming=upcoming, past=past, month_events=in_month,
+        weekdays=dates[0],
     )  # fmt: skip
 
 
@@ -334,6 +361,15 @@ def publication_get(*, municipality: Municipality, pk: int) -> Publication:
 
 def photo_get(*, event: PublicityEvent, pk: int) -> EventPhoto:
     return get_object_or_404(EventPhoto, event=event, pk=pk)
+
+
+def project_of(*, municipality: Municipality, pk: int) -> Project | None:
+    """The municipality's project ``pk``; None if it has none such."""
+    return Project.objects.filter(municipality=municipality, pk=pk).first()
+
+
+def plan_of(*, municipality: Municipality, pk: int) -> Plan | None:
+    return Plan.objects.filter(municipality=municipality, pk=pk).first()
 
 
 def project_choices(*, municipality: Municipality) -> list[tuple[int, str]]:
