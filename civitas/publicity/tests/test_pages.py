@@ -148,7 +148,7 @@ def test_the_project_page_shows_its_publicity(client, town):
                  "Брошури с информация за проекта", "1000", 'href="https://dialogdnes.bg/a"', "„Диалог днес“"]:  # fmt: skip
         assert text in page, text
     english = client.get(url("portal:project", "sopot", "opak", lang="en")).content.decode()
-    assert "Publicity" in english and "print run 1000" in english and "30 participants" in english
+    assert "Publicity" in english and "print run: 1000" in english and "30 participants" in english
 
 
 def test_a_project_without_publicity_has_no_section(client, town):
