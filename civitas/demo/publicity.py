@@ -12,6 +12,7 @@ has any publicity already is left as it is, so loading twice changes nothing.
 """
 
 import datetime
+from typing import Any
 
 from civitas.core.models import Municipality
 from civitas.core.permissions import OPERATOR
@@ -41,7 +42,7 @@ CLOSING_EN = (
     '"Administrative Capacity", co-financed by the European Union through the European Social Fund.'
 )
 
-EVENTS = [
+EVENTS: list[dict[str, Any]] = [
     {
         "kind": EventKind.PRESS_CONFERENCE, "date": datetime.date(2014, 1, 24),
         "title_bg": "Начална пресконференция", "title_en": "Opening press conference",
@@ -56,13 +57,13 @@ EVENTS = [
     },
 ]  # fmt: skip
 
-MATERIALS = [
+MATERIALS: list[dict[str, Any]] = [
     {"kind": MaterialKind.BANNER, "title_bg": "Банер", "title_en": "Banner", "quantity": 1},
     {"kind": MaterialKind.BROCHURE, "title_bg": "Брошури с информация за проекта",
      "title_en": "Brochures with information on the project", "quantity": 1000},
 ]  # fmt: skip
 
-PUBLICATIONS = [
+PUBLICATIONS: list[dict[str, Any]] = [
     {"medium": Medium.NEWSPAPER, "outlet_bg": "вестник „Диалог днес“", "outlet_en": 'the newspaper "Dialog Dnes"',
      "title_bg": "Публикации за проекта", "title_en": "Publications about the project"},
     {"medium": Medium.WEBSITE, "outlet_bg": "редица информационни сайтове", "outlet_en": "a number of news websites",

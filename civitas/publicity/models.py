@@ -39,7 +39,7 @@ class Medium(models.TextChoices):
     SOCIAL_MEDIA = "social_media", _("Social media")
 
 
-def _file_type(name: str) -> str:
+def _file_type(name: str | None) -> str:
     """The kind of file as people name it: its extension in capitals ("PDF", "DOCX")."""
     return PurePosixPath(name or "").suffix.lstrip(".").upper()
 

@@ -6,6 +6,8 @@ the version the editor started from (optimistic locking), and every write moves 
 content's version on (the project pages and the events calendar read it), so cached pages refresh.
 """
 
+from functools import partial
+
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -74,10 +76,10 @@ def _store(instance, checked) -> list[str]:
     return replaced
 
 
-def _delete_files_after_commit(*names: str) -> None:
+def _delete_files_after_commit(*names: str | None) -> None:
     for name in names:
         if name:
-            transaction.on_commit(lambda name=name: default_storage.delete(name))
+            transaction.on_commit(partial(default_storage.delete, name))
 
 
 def _changed(municipality: Municipality) -> None:
@@ -141,7 +143,7 @@ def _update(record, *, actor, expected_version, project, plan, fields, check, al
     return record
 
 
-def _delete(record, *, actor, expected_version, files: list[str]) -> None:
+def _delete(record, *, actor, expected_version, files: list[str | None]) -> None:
     policy.require_manage_publicity(actor, record.municipality)
     bump_version(instance=record, expected_version=expected_version)
     _changed(record.municipality)

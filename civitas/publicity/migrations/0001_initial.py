@@ -6,118 +6,294 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0008_council_and_evaluator_roles'),
-        ('plans', '0006_plan_versions'),
-        ('projects', '0005_pages_transliterated_slugs'),
+        ("core", "0008_council_and_evaluator_roles"),
+        ("plans", "0006_plan_versions"),
+        ("projects", "0005_pages_transliterated_slugs"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Publication',
+            name="Publication",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title_bg', models.CharField(max_length=500, verbose_name='title (Bulgarian)')),
-                ('title_en', models.CharField(blank=True, max_length=500, verbose_name='title (English)')),
-                ('is_sample', models.BooleanField(default=False, verbose_name='contains sample data')),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('medium', models.CharField(choices=[('newspaper', 'Newspaper'), ('website', 'Website'), ('radio', 'Radio'), ('television', 'Television'), ('social_media', 'Social media')], default='newspaper', max_length=20, verbose_name='medium')),
-                ('outlet_bg', models.CharField(max_length=300, verbose_name='outlet (Bulgarian)')),
-                ('outlet_en', models.CharField(blank=True, max_length=300, verbose_name='outlet (English)')),
-                ('published_on', models.DateField(blank=True, db_index=True, null=True, verbose_name='date')),
-                ('url', models.URLField(blank=True, max_length=1000, verbose_name='link')),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.municipality')),
-                ('plan', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='plans.plan', verbose_name='plan')),
-                ('project', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='projects.project', verbose_name='project')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title_bg", models.CharField(max_length=500, verbose_name="title (Bulgarian)")),
+                ("title_en", models.CharField(blank=True, max_length=500, verbose_name="title (English)")),
+                ("is_sample", models.BooleanField(default=False, verbose_name="contains sample data")),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "medium",
+                    models.CharField(
+                        choices=[
+                            ("newspaper", "Newspaper"),
+                            ("website", "Website"),
+                            ("radio", "Radio"),
+                            ("television", "Television"),
+                            ("social_media", "Social media"),
+                        ],
+                        default="newspaper",
+                        max_length=20,
+                        verbose_name="medium",
+                    ),
+                ),
+                ("outlet_bg", models.CharField(max_length=300, verbose_name="outlet (Bulgarian)")),
+                ("outlet_en", models.CharField(blank=True, max_length=300, verbose_name="outlet (English)")),
+                ("published_on", models.DateField(blank=True, db_index=True, null=True, verbose_name="date")),
+                ("url", models.URLField(blank=True, max_length=1000, verbose_name="link")),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="core.municipality"
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="plans.plan",
+                        verbose_name="plan",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="projects.project",
+                        verbose_name="project",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'publication',
-                'verbose_name_plural': 'publications',
-                'ordering': ['published_on', 'pk'],
+                "verbose_name": "publication",
+                "verbose_name_plural": "publications",
+                "ordering": ["published_on", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='PublicityEvent',
+            name="PublicityEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title_bg', models.CharField(max_length=500, verbose_name='title (Bulgarian)')),
-                ('title_en', models.CharField(blank=True, max_length=500, verbose_name='title (English)')),
-                ('is_sample', models.BooleanField(default=False, verbose_name='contains sample data')),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('kind', models.CharField(choices=[('press_conference', 'Press conference'), ('public_hearing', 'Public hearing'), ('forum', 'Forum'), ('presentation', 'Presentation'), ('other', 'Other event')], default='press_conference', max_length=20, verbose_name='kind')),
-                ('date', models.DateField(db_index=True, verbose_name='date')),
-                ('time', models.TimeField(blank=True, null=True, verbose_name='time')),
-                ('place_bg', models.CharField(blank=True, max_length=300, verbose_name='place (Bulgarian)')),
-                ('place_en', models.CharField(blank=True, max_length=300, verbose_name='place (English)')),
-                ('participants', models.PositiveIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(0)], verbose_name='number of participants')),
-                ('description_bg', models.TextField(blank=True, verbose_name='description (Bulgarian)')),
-                ('description_en', models.TextField(blank=True, verbose_name='description (English)')),
-                ('minutes', models.FileField(blank=True, db_index=True, upload_to='publicity/%Y/', verbose_name='minutes')),
-                ('minutes_content_type', models.CharField(blank=True, max_length=100)),
-                ('minutes_size', models.PositiveIntegerField(default=0)),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.municipality')),
-                ('plan', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='plans.plan', verbose_name='plan')),
-                ('project', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='projects.project', verbose_name='project')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title_bg", models.CharField(max_length=500, verbose_name="title (Bulgarian)")),
+                ("title_en", models.CharField(blank=True, max_length=500, verbose_name="title (English)")),
+                ("is_sample", models.BooleanField(default=False, verbose_name="contains sample data")),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("press_conference", "Press conference"),
+                            ("public_hearing", "Public hearing"),
+                            ("forum", "Forum"),
+                            ("presentation", "Presentation"),
+                            ("other", "Other event"),
+                        ],
+                        default="press_conference",
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("date", models.DateField(db_index=True, verbose_name="date")),
+                ("time", models.TimeField(blank=True, null=True, verbose_name="time")),
+                ("place_bg", models.CharField(blank=True, max_length=300, verbose_name="place (Bulgarian)")),
+                ("place_en", models.CharField(blank=True, max_length=300, verbose_name="place (English)")),
+                (
+                    "participants",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="number of participants",
+                    ),
+                ),
+                ("description_bg", models.TextField(blank=True, verbose_name="description (Bulgarian)")),
+                ("description_en", models.TextField(blank=True, verbose_name="description (English)")),
+                (
+                    "minutes",
+                    models.FileField(
+                        blank=True, db_index=True, upload_to="publicity/%Y/", verbose_name="minutes"
+                    ),
+                ),
+                ("minutes_content_type", models.CharField(blank=True, max_length=100)),
+                ("minutes_size", models.PositiveIntegerField(default=0)),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="core.municipality"
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="plans.plan",
+                        verbose_name="plan",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="projects.project",
+                        verbose_name="project",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'publicity event',
-                'verbose_name_plural': 'publicity events',
-                'ordering': ['date', 'time', 'pk'],
+                "verbose_name": "publicity event",
+                "verbose_name_plural": "publicity events",
+                "ordering": ["date", "time", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='EventPhoto',
+            name="EventPhoto",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('caption_bg', models.CharField(max_length=300, verbose_name='caption (Bulgarian)')),
-                ('caption_en', models.CharField(blank=True, max_length=300, verbose_name='caption (English)')),
-                ('file', models.FileField(db_index=True, upload_to='publicity/%Y/', verbose_name='photo')),
-                ('content_type', models.CharField(blank=True, max_length=100)),
-                ('size', models.PositiveIntegerField(default=0)),
-                ('uploaded_at', models.DateTimeField(auto_now_add=True)),
-                ('event', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='photos', to='publicity.publicityevent')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("caption_bg", models.CharField(max_length=300, verbose_name="caption (Bulgarian)")),
+                (
+                    "caption_en",
+                    models.CharField(blank=True, max_length=300, verbose_name="caption (English)"),
+                ),
+                ("file", models.FileField(db_index=True, upload_to="publicity/%Y/", verbose_name="photo")),
+                ("content_type", models.CharField(blank=True, max_length=100)),
+                ("size", models.PositiveIntegerField(default=0)),
+                ("uploaded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "event",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="photos",
+                        to="publicity.publicityevent",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'event photo',
-                'verbose_name_plural': 'event photos',
-                'ordering': ['uploaded_at', 'pk'],
+                "verbose_name": "event photo",
+                "verbose_name_plural": "event photos",
+                "ordering": ["uploaded_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='PublicityMaterial',
+            name="PublicityMaterial",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title_bg', models.CharField(max_length=500, verbose_name='title (Bulgarian)')),
-                ('title_en', models.CharField(blank=True, max_length=500, verbose_name='title (English)')),
-                ('is_sample', models.BooleanField(default=False, verbose_name='contains sample data')),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('kind', models.CharField(choices=[('banner', 'Banner'), ('brochure', 'Brochure'), ('leaflet', 'Leaflet'), ('poster', 'Poster'), ('video', 'Video'), ('other', 'Other material')], default='brochure', max_length=20, verbose_name='kind')),
-                ('quantity', models.PositiveIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(0)], verbose_name='print run or quantity')),
-                ('produced_on', models.DateField(blank=True, db_index=True, null=True, verbose_name='date produced')),
-                ('file', models.FileField(blank=True, db_index=True, upload_to='publicity/%Y/', verbose_name='file or photo')),
-                ('content_type', models.CharField(blank=True, max_length=100)),
-                ('size', models.PositiveIntegerField(default=0)),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.municipality')),
-                ('plan', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='plans.plan', verbose_name='plan')),
-                ('project', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='projects.project', verbose_name='project')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title_bg", models.CharField(max_length=500, verbose_name="title (Bulgarian)")),
+                ("title_en", models.CharField(blank=True, max_length=500, verbose_name="title (English)")),
+                ("is_sample", models.BooleanField(default=False, verbose_name="contains sample data")),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("banner", "Banner"),
+                            ("brochure", "Brochure"),
+                            ("leaflet", "Leaflet"),
+                            ("poster", "Poster"),
+                            ("video", "Video"),
+                            ("other", "Other material"),
+                        ],
+                        default="brochure",
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "quantity",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="print run or quantity",
+                    ),
+                ),
+                (
+                    "produced_on",
+                    models.DateField(blank=True, db_index=True, null=True, verbose_name="date produced"),
+                ),
+                (
+                    "file",
+                    models.FileField(
+                        blank=True, db_index=True, upload_to="publicity/%Y/", verbose_name="file or photo"
+                    ),
+                ),
+                ("content_type", models.CharField(blank=True, max_length=100)),
+                ("size", models.PositiveIntegerField(default=0)),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="core.municipality"
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="plans.plan",
+                        verbose_name="plan",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="projects.project",
+                        verbose_name="project",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'publicity material',
-                'verbose_name_plural': 'publicity materials',
-                'ordering': ['produced_on', 'pk'],
+                "verbose_name": "publicity material",
+                "verbose_name_plural": "publicity materials",
+                "ordering": ["produced_on", "pk"],
             },
         ),
         migrations.AddIndex(
-            model_name='publicityevent',
-            index=models.Index(fields=['municipality', 'date'], name='publicity_p_municip_21c88e_idx'),
+            model_name="publicityevent",
+            index=models.Index(fields=["municipality", "date"], name="publicity_p_municip_21c88e_idx"),
         ),
     ]
