@@ -392,12 +392,12 @@ def plan_choices(*, municipality: Municipality) -> list[tuple[int, str]]:
 
 def file_access(user, name: str) -> FileAccess | None:
     """The register is public, and so are its files (minutes, event photos, materials' files); None
-    if no record of the register stores ``name``."""
+    if no record of the register stores ``name``. One query."""
     if not name:
         return None
     stored = (
-        PublicityEvent.objects.filter(minutes=name).exists()
-        or EventPhoto.objects.filter(file=name).exists()
-        or PublicityMaterial.objects.filter(file=name).exists()
-    )
+        PublicityEvent.objects.filter(minutes=name).values("pk")
+        .union(EventPhoto.objects.filter(file=name).values("pk"), PublicityMaterial.objects.filter(file=name).values("pk"))
+        .exists()
+    )  # fmt: skip
     return FileAccess.PUBLIC if stored else None

@@ -294,11 +294,11 @@ def test_a_media_request_runs_a_fixed_number_of_queries(
     sign_in(client, admin_of_town)
 
     def counted():
-        # one query per kind of owner record (two for consultations); for a private file, the
-        # session, the user and their roles in its municipality
-        with django_assert_num_queries(6):
+        # one query per kind of owner record (two for consultations, one for the publicity
+        # register's three); for a private file, the session, the user and their roles in its municipality
+        with django_assert_num_queries(7):
             assert client.get(f"/media/{public}").status_code == 200
-        with django_assert_num_queries(6 + 3):
+        with django_assert_num_queries(7 + 3):
             assert client.get(f"/media/{private}").status_code == 200
 
     counted()
@@ -329,6 +329,9 @@ def test_every_file_field_has_an_owner_that_finds_its_record_by_index():
         ("forum.Post", "photo"),
         ("projects.ProjectDocument", "file"),
         ("core.Municipality", "logo"),
+        ("publicity.PublicityEvent", "minutes"),
+        ("publicity.EventPhoto", "file"),
+        ("publicity.PublicityMaterial", "file"),
     }
     assert [name for name, field in fields.items() if not field.db_index] == []
     assert [owner.__name__ for owner in media.OWNERS] == [
@@ -337,4 +340,5 @@ def test_every_file_field_has_an_owner_that_finds_its_record_by_index():
         "photo_access",
         "document_access",
         "logo_access",
+        "file_access",
     ]

@@ -169,3 +169,14 @@ def test_the_project_page_takes_the_same_queries_as_its_publicity_grows(client, 
         PublicityMaterialFactory(municipality=town, project=project)
         PublicationFactory(municipality=town, project=project)
     assert _count(client, url("portal:project", "sopot", "opak")) == few
+
+
+def test_minutes_and_photos_are_served_to_anyone_through_the_media_view(client, town, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    (tmp_path / "publicity" / "2014").mkdir(parents=True)
+    (tmp_path / "publicity" / "2014" / "0123456789abcdef-protokol.pdf").write_bytes(b"%PDF-1.4\n")
+    PublicityEventFactory(municipality=town, minutes="publicity/2014/0123456789abcdef-protokol.pdf")
+    response = client.get("/media/publicity/2014/0123456789abcdef-protokol.pdf")
+    assert response.status_code == 200 and response["Cache-Control"].startswith("public")
+    (tmp_path / "publicity" / "2014" / "fedcba9876543210-stray.pdf").write_bytes(b"%PDF-1.4\n")
+    assert client.get("/media/publicity/2014/fedcba9876543210-stray.pdf").status_code == 404
