@@ -31,6 +31,7 @@ from .forum import CITIZENS, load_forum
 from .indicators import load_indicators
 from .piro import load_piro
 from .project_media import load_project_media
+from .publicity import load_publicity
 from .surveys import load_surveys
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -111,6 +112,7 @@ def demo_load() -> Municipality:
     load_surveys(municipality)
     load_consultations(municipality)
     load_evaluations(municipality)
+    load_publicity(municipality)
     return municipality
 
 

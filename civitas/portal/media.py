@@ -40,6 +40,7 @@ from civitas.evaluations.selectors import evidence_file_access as evaluation_evi
 from civitas.forum.selectors import photo_access
 from civitas.indicators.selectors import evidence_access
 from civitas.projects.selectors import document_access
+from civitas.publicity.selectors import file_access as publicity_file_access
 
 # A council decision's document (council.selectors.decision_access) is public, as the register is.
 OWNERS = (
@@ -50,6 +51,7 @@ OWNERS = (
     logo_access,
     decision_access,
     evaluation_evidence_access,
+    publicity_file_access,
 )
 
 # What storage writes: segments of letters, digits, "_", "-" and "." (Django's get_valid_name).

@@ -15,6 +15,7 @@ from civitas.core.tenancy import with_municipality
 from civitas.evaluations import selectors as evaluation_selectors
 from civitas.indicators import selectors as indicator_selectors
 from civitas.plans import selectors as plan_selectors
+from civitas.publicity import selectors as publicity_selectors
 
 from . import policy, selectors
 from .models import FundingSource, ProjectStatus
@@ -109,6 +110,7 @@ def project_detail(request, municipality, project):
             "photos": photos,
             "indicators": indicator_selectors.project_indicators(project),
             "project_topic": project.topics.order_by("pk").first(),
+            "publicity": publicity_selectors.project_publicity(project),
             "can_edit": policy.can_edit_projects(request.user, municipality),
             "map_feature": _map_feature(municipality, project) if project.location else None,
             "evaluations": evaluation_selectors.evaluations_of_project(project=project),

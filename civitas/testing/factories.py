@@ -381,3 +381,57 @@ def plan_with_versions(municipality=None):
 def _json_ready(document: dict) -> dict:
     """A plan document as a JSON field keeps it (dates and decimals as the file writes them)."""
     return json.loads(json.dumps(document, default=str))
+# Publicity ---------------------------------------------------------------------------------------
+
+
+class PublicityEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "publicity.PublicityEvent"
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    project = None
+    kind = "press_conference"
+    title_bg = factory.Sequence(lambda n: f"Пресконференция {n}")
+    title_en = factory.Sequence(lambda n: f"Press conference {n}")
+    date = datetime.date(2014, 7, 24)
+    place_bg = "Ритуална зала – гр. Сопот"
+    place_en = "Ceremonial Hall, Sopot"
+
+
+class EventPhotoFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "publicity.EventPhoto"
+
+    event = factory.SubFactory(PublicityEventFactory)
+    caption_bg = factory.Sequence(lambda n: f"Снимка {n}")
+    caption_en = factory.Sequence(lambda n: f"Photo {n}")
+    file = factory.Sequence(lambda n: f"publicity/2014/{n:016x}-photo.jpg")
+    content_type = "image/jpeg"
+
+
+class PublicityMaterialFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "publicity.PublicityMaterial"
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    project = None
+    kind = "brochure"
+    title_bg = factory.Sequence(lambda n: f"Брошура {n}")
+    title_en = factory.Sequence(lambda n: f"Brochure {n}")
+    quantity = 1000
+    produced_on = datetime.date(2014, 3, 1)
+
+
+class PublicationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "publicity.Publication"
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    project = None
+    medium = "newspaper"
+    outlet_bg = "вестник „Диалог днес“"
+    outlet_en = 'the newspaper "Dialog Dnes"'
+    title_bg = factory.Sequence(lambda n: f"Публикация {n}")
+    title_en = factory.Sequence(lambda n: f"Publication {n}")
+    published_on = datetime.date(2014, 7, 25)
+    url = "https://example.org/news/1"

@@ -294,11 +294,11 @@ def test_a_media_request_runs_a_fixed_number_of_queries(
     sign_in(client, admin_of_town)
 
     def counted():
-        # one query per kind of owner record (two for consultations); for a private file, the
-        # session, the user and their roles in its municipality
-        with django_assert_num_queries(8):
+        # one query per kind of owner record (two for consultations, one for the publicity
+        # register's three); for a private file, the session, the user and their roles in its municipality
+        with django_assert_num_queries(9):
             assert client.get(f"/media/{public}").status_code == 200
-        with django_assert_num_queries(8 + 3):
+        with django_assert_num_queries(9 + 3):
             assert client.get(f"/media/{private}").status_code == 200
 
     counted()
@@ -331,6 +331,9 @@ def test_every_file_field_has_an_owner_that_finds_its_record_by_index():
         ("core.Municipality", "logo"),
         ("council.Decision", "document"),
         ("evaluations.Evidence", "file"),
+        ("publicity.PublicityEvent", "minutes"),
+        ("publicity.EventPhoto", "file"),
+        ("publicity.PublicityMaterial", "file"),
     }
     assert [name for name, field in fields.items() if not field.db_index] == []
     assert [owner.__name__ for owner in media.OWNERS] == [
@@ -341,4 +344,5 @@ def test_every_file_field_has_an_owner_that_finds_its_record_by_index():
         "logo_access",
         "decision_access",
         "evidence_file_access",
+        "file_access",
     ]
