@@ -38,6 +38,9 @@ class Decision(models.Model):
         _("document of the decision"), upload_to="decisions/%Y/", blank=True, db_index=True
     )
     is_sample = models.BooleanField(_("sample data"), default=False)
+    # Number, subject and text folded to lower case, for the register's search in any script on
+    # every database (SQLite folds only ASCII). Kept current by the services.
+    search_text = models.TextField(default="", blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

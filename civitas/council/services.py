@@ -33,6 +33,12 @@ def _number_taken(municipality: Municipality, year: int, number: int, exclude_pk
     return {}
 
 
+def _search_text(decision: Decision) -> str:
+    return " ".join(
+        [str(decision.number), decision.subject_bg, decision.subject_en, decision.text_bg, decision.text_en]
+    ).casefold()
+
+
 @transaction.atomic
 def decision_create(
     *, actor, municipality: Municipality, number: int, date, subject_bg: str, **fields
@@ -54,6 +60,7 @@ def decision_create(
         created_by=recorded_actor(actor),
         **data,
     )
+    decision.search_text = _search_text(decision)
     decision.full_clean(validate_unique=False, validate_constraints=False)
     decision.save()
     content.changed(municipality, Content.PLANNING)

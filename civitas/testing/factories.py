@@ -242,3 +242,23 @@ class InvitationFactory(factory.django.DjangoModelFactory):
 
     survey = factory.SubFactory(SurveyFactory, one_response_per="code")
     code = factory.Sequence(lambda n: f"CODE{n:04d}")
+
+
+# Imported here: the council's factory is appended after the others (issue 11).
+from civitas.council.models import Decision  # noqa: E402
+
+
+class DecisionFactory(factory.django.DjangoModelFactory):
+    """A council decision stored directly (services.decision_create checks what the rules say)."""
+
+    class Meta:
+        model = Decision
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    date = datetime.date(2014, 3, 27)
+    year = factory.LazyAttribute(lambda d: d.date.year)
+    subject_bg = factory.Sequence(lambda n: f"Приемане на план {n}")
+    subject_en = factory.Sequence(lambda n: f"Adoption of plan {n}")
+    protocol_number = 7
+    search_text = factory.LazyAttribute(lambda d: f"{d.number} {d.subject_bg} {d.subject_en}".casefold())
