@@ -15,7 +15,7 @@ from civitas.core.services import audit_record, recorded_actor
 from civitas.council.models import Decision
 from civitas.plans import policy as plan_policy
 from civitas.plans import services as plan_services
-from civitas.plans.models import PLAN_STATUS_ORDER, Plan, PlanStatus, PlanVersion, VersionKind
+from civitas.plans.models import IN_FORCE_KINDS, PLAN_STATUS_ORDER, Plan, PlanStatus, PlanVersion, VersionKind
 
 from . import policy
 from .imports import ImportResult, planfile_document, planfile_import
@@ -179,7 +179,7 @@ def plan_version_adopt(
         raise ValidationError(errors)
     plan_policy.require_unfrozen(plan.pk)
     last = _version_last(plan)
-    adopted_before = PlanVersion.objects.filter(plan=plan, kind__in=plan_policy.IN_FORCE_KINDS).exists()
+    adopted_before = PlanVersion.objects.filter(plan=plan, kind__in=IN_FORCE_KINDS).exists()
     version = _version_record(
         actor=actor, plan=plan, last=last, reuse_draft=True,
         kind=VersionKind.AMENDED if adopted_before else VersionKind.ADOPTED,

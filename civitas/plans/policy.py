@@ -11,11 +11,7 @@ from django.utils.translation import gettext as _
 from civitas.core.models import Municipality
 from civitas.core.permissions import Action, can, require
 
-from .models import Plan, PlanElement, PlanVersion, VersionKind
-
-# The kinds of version that put a plan in force: while the latest version is one of them (no draft
-# open), what a version holds cannot change.
-IN_FORCE_KINDS = (VersionKind.ADOPTED, VersionKind.AMENDED)
+from .models import IN_FORCE_KINDS, Plan, PlanElement, PlanVersion
 
 
 def can_create_plan(user, municipality: Municipality) -> bool:
