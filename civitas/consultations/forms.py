@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from civitas.core.forms import DayMonthYearTimeField
+from civitas.council.forms import DecisionChoiceField
 from civitas.plans.models import Plan, PlanVersion, VersionKind
 
 from .models import Consultation, ConsultationStatus, Decision, Source
@@ -103,6 +104,20 @@ class ConsultationForm(forms.ModelForm):
         fields = {f: self.cleaned_data[f] for f in self.Meta.fields if f != "document"}
         fields["document"] = self.cleaned_data.get("document") or None
         return fields
+
+
+class ResultsDecisionForm(forms.Form):
+    """The council's decision that adopts the results of the consultation."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    results_decision = DecisionChoiceField(
+        label=_("Decision of the council that adopts the results"),
+        help_text=_("Record the decision in the council's register first; it is then offered here."),
+    )
+
+    def __init__(self, *args, municipality, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["results_decision"].for_municipality(municipality)
 
 
 class VersionForm(forms.Form):

@@ -27,7 +27,7 @@ STAFF = Action.MANAGE_CONSULTATION
 
 def _consultation(municipality, slug) -> Consultation:
     consultation = get_object_or_404(
-        Consultation.objects.select_related("plan"), municipality=municipality, slug=slug
+        Consultation.objects.select_related("plan", "results_decision"), municipality=municipality, slug=slug
     )
     consultation.municipality = municipality
     return consultation
@@ -94,6 +94,24 @@ def consultation_detail(request, municipality, slug):
             "period_over": timezone.now() >= consultation.closes_at,
         },
     )  # fmt: skip
+
+
+@staff_view(STAFF)
+def results_decision(request, municipality, slug):
+    """Record the council's decision that adopts the consultation's results."""
+    consultation = _consultation(municipality, slug)
+    form = forms.ResultsDecisionForm(
+        request.POST or None, municipality=municipality,
+        initial={"version": consultation.version, "results_decision": consultation.results_decision_id},
+    )  # fmt: skip
+    if request.method == "POST" and form.is_valid():
+        if run_service(form, lambda: services.consultation_results_decision_set(
+            actor=request.user, consultation=consultation, decision=form.cleaned_data["results_decision"],
+            expected_version=edited_version(form))):  # fmt: skip
+            messages.success(request, _("The decision on the results was recorded."))
+            return redirect("consultations_manage:detail", municipality.slug, consultation.slug)
+    return render_form(request, title=_("Decision on the results"), form=form, intro=consultation.title_bg,
+                       back=_detail_url(municipality, consultation))  # fmt: skip
 
 
 @staff_view(STAFF)

@@ -9,6 +9,7 @@ proposals and answers is public, and the answers are frozen too).
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -55,6 +56,15 @@ class Consultation(models.Model):
     )
     closed_at = models.DateTimeField(null=True, blank=True)
     report_published_at = models.DateTimeField(null=True, blank=True)
+    # The council's decision that adopts the results of the consultation (after it closed).
+    results_decision = models.ForeignKey(
+        "council.Decision",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="consultations_with_results",
+        verbose_name=_("adopts the results of the consultation"),
+    )
     is_sample = models.BooleanField(_("contains sample data"), default=False)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -78,6 +88,18 @@ class Consultation(models.Model):
 
     def __str__(self):
         return self.title_bg
+
+    def get_absolute_url(self) -> str:
+        return reverse("consultations:detail", args=[self.municipality.slug, self.slug])
+
+    # How a council decision's page lists the consultation (council.selectors.decision_acts): the
+    # public sees no draft.
+    @classmethod
+    def decision_act_queryset(cls, queryset):
+        return queryset.exclude(status=ConsultationStatus.DRAFT).select_related("municipality")
+
+    def decision_act_label(self) -> str:
+        return self.title
 
     @property
     def is_public(self) -> bool:

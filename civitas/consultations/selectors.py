@@ -44,7 +44,7 @@ def consultation_list(*, municipality, include_drafts: bool = False):
 
 def consultation_get(*, municipality, slug: str, include_drafts: bool = False) -> Consultation:
     consultation = (
-        Consultation.objects.select_related("plan", "plan_version")
+        Consultation.objects.select_related("plan", "plan_version", "results_decision")
         .defer("plan_version__snapshot")
         .filter(municipality=municipality, slug=slug)
         .first()

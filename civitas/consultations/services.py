@@ -224,6 +224,33 @@ def consultation_update(
 
 
 @transaction.atomic
+def consultation_results_decision_set(
+    *, actor, consultation: Consultation, decision, expected_version: int
+) -> Consultation:
+    """Record the council's decision that adopts the results of the consultation (or clear it with
+    None). Allowed in any state after the consultation opened: the decision comes after it closed,
+    and this changes nothing of its frozen record."""
+    municipality = consultation.municipality
+    policy.require_manage(actor, municipality)
+    _lock(consultation)
+    if decision is not None and consultation.status == ConsultationStatus.DRAFT:
+        raise ValidationError(
+            {"results_decision": [_("A draft consultation has no results for the council to adopt.")]}
+        )
+    if decision is not None and decision.municipality_id != municipality.pk:
+        raise ValidationError({"results_decision": [_("The decision is another municipality's council's.")]})
+    changes = field_changes(consultation, {"results_decision": decision})
+    bump_version(instance=consultation, expected_version=expected_version)
+    consultation.results_decision = decision
+    consultation.save(update_fields=["results_decision", "version", "updated_at"])
+    _public_changed(consultation)
+    if consultation.is_public:
+        content.changed(municipality, Content.PLANNING)  # the decision's page in the register
+    audit_record(actor=actor, municipality=municipality, action="update", obj=consultation, changes=changes)
+    return consultation
+
+
+@transaction.atomic
 def consultation_open(
     *, actor, consultation: Consultation, now: datetime.datetime | None = None
 ) -> Consultation:

@@ -29,6 +29,7 @@ staff_patterns = (
         path("<slug:slug>/from-plan/", manage_views.draft_from_plan, name="from_plan"),
         path("<slug:slug>/record/", manage_views.proposal_record, name="record"),
         path("<slug:slug>/proposals/<int:pk>/answer/", manage_views.proposal_answer, name="answer"),
+        path("<slug:slug>/results-decision/", manage_views.results_decision, name="results_decision"),
         path("<slug:slug>/<str:action>/", manage_views.consultation_action, name="action"),
     ],
     "consultations_manage",

@@ -63,6 +63,12 @@ def _rel(name: str):
     return None
 
 
+def _visible(rel, queryset):
+    """The related model's records the public may see (its ``decision_act_queryset`` hook)."""
+    model = rel.related_model
+    return model.decision_act_queryset(queryset) if hasattr(model, "decision_act_queryset") else queryset
+
+
 def decision_filters_from(params, *, municipality: Municipality) -> tuple[DecisionFilters, dict]:
     """The list's filters from query parameters; values that name nothing are reported, not used."""
     errors: dict[str, bool] = {}
@@ -96,8 +102,10 @@ def decision_list(*, municipality: Municipality, filters: DecisionFilters | None
         qs = qs.filter(session_kind=filters.session_kind)
     if filters.acts_on:
         rel = _rel(filters.acts_on)
-        qs = qs.filter(pk__in=rel.related_model._default_manager.filter(
-            **{f"{rel.field.name}__isnull": False}).values(rel.field.name))  # fmt: skip
+        pointing = _visible(
+            rel, rel.related_model._default_manager.filter(**{f"{rel.field.name}__isnull": False})
+        )
+        qs = qs.filter(pk__in=pointing.values(rel.field.name))
     if filters.q:
         needle = filters.q.casefold()
         qs = qs.filter(Q(search_text__contains=needle) | Q(number=int(needle) if needle.isdigit() else -1))
@@ -165,9 +173,7 @@ def decision_acts(decision: Decision) -> list[ActGroup]:
         if not rel.one_to_many or rel.related_model._meta.app_label == "council":
             continue
         model = rel.related_model
-        queryset = model._default_manager.filter(**{rel.field.name: decision})
-        if hasattr(model, "decision_act_queryset"):
-            queryset = model.decision_act_queryset(queryset)
+        queryset = _visible(rel, model._default_manager.filter(**{rel.field.name: decision}))
         acts = [_describe(obj) for obj in queryset]
         if acts:
             groups.append(

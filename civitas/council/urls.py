@@ -3,7 +3,7 @@ staff's (``staff_patterns``, namespace "council_manage", under <municipality>/ma
 
 from django.urls import path
 
-from . import views
+from . import manage_views, views
 
 public_patterns: tuple[list, str] = (
     [
@@ -13,4 +13,13 @@ public_patterns: tuple[list, str] = (
     "council",
 )
 
-staff_patterns: tuple[list, str] = ([], "council_manage")
+staff_patterns: tuple[list, str] = (
+    [
+        path("", manage_views.decision_list, name="list"),
+        path("new/", manage_views.decision_create, name="create"),
+        path("<int:pk>/edit/", manage_views.decision_edit, name="edit"),
+        path("<int:pk>/document/", manage_views.decision_document, name="document"),
+        path("<int:pk>/delete/", manage_views.decision_delete, name="delete"),
+    ],
+    "council_manage",
+)

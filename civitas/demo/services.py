@@ -25,6 +25,7 @@ from civitas.plans.models import Plan
 
 from . import sopot
 from .consultations import load_consultations
+from .council import load_decisions
 from .forum import CITIZENS, load_forum
 from .indicators import load_indicators
 from .piro import load_piro
@@ -100,6 +101,7 @@ def load_accounts(municipality: Municipality) -> None:
 def demo_load() -> Municipality:
     municipality = demo_municipality()
     load_plans(municipality)
+    load_decisions(municipality)
     load_accounts(municipality)
     load_indicators(municipality)
     load_piro(municipality)

@@ -8,8 +8,7 @@ from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 
 from civitas.core.forms import DayMonthYearField
-from civitas.council.models import Decision
-from civitas.council.presentation import decision_title
+from civitas.council.forms import DecisionChoiceField
 
 from .models import FinancialLine, Plan, PlanElement, PlanStatus
 
@@ -199,8 +198,8 @@ class VersionPublishForm(VersionNoteForm):
 
 
 class VersionAdoptForm(forms.Form):
-    decision = forms.ModelChoiceField(
-        label=_("Council decision"), queryset=Decision.objects.none(),
+    decision = DecisionChoiceField(
+        label=_("Council decision"), required=True, empty_label=None,
         help_text=_("Decisions of the municipality's council, latest first. Record the decision in the register "
                     "first if it is not there."),
     )  # fmt: skip
@@ -214,6 +213,4 @@ class VersionAdoptForm(forms.Form):
 
     def __init__(self, *args, municipality, **kwargs):
         super().__init__(*args, **kwargs)
-        field = cast(forms.ModelChoiceField, self.fields["decision"])
-        field.queryset = Decision.objects.filter(municipality=municipality).order_by("-date", "-number")
-        field.label_from_instance = lambda decision: f"{decision_title(decision)} – {decision.subject}"
+        cast(DecisionChoiceField, self.fields["decision"]).for_municipality(municipality)

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from civitas.core.forms import DayMonthYearField, GroupedMultipleChoiceField, element_option_groups
+from civitas.council.forms import DecisionChoiceField
 from civitas.plans.forms import VersionedForm
 
 from . import rules
@@ -54,14 +55,15 @@ class ProjectForm(VersionedForm):
             "code", "slug", "title_bg", "title_en", "description_bg", "description_en", "status", "progress",
             "planned_start", "planned_end", "actual_start", "actual_end", "responsible_unit_bg",
             "responsible_unit_en", "responsible_person", "location_name_bg", "location_name_en", "declared_total",
-            "declared_currency", "is_sample",
+            "declared_currency", "cofinancing_decision", "is_sample",
         ]  # fmt: skip
         widgets = {
             "description_bg": forms.Textarea(attrs={"rows": 5}),
             "description_en": forms.Textarea(attrs={"rows": 5}),
         }
         field_classes = {"planned_start": DayMonthYearField, "planned_end": DayMonthYearField,
-                         "actual_start": DayMonthYearField, "actual_end": DayMonthYearField}  # fmt: skip
+                         "actual_start": DayMonthYearField, "actual_end": DayMonthYearField,
+                         "cofinancing_decision": DecisionChoiceField}  # fmt: skip
         help_texts = {
             "progress": _("Leave it empty while progress is not reported: it is then shown as “not "
                           "reported”, never as 0 %."),
@@ -74,6 +76,7 @@ class ProjectForm(VersionedForm):
         self.fields["slug"].required = False
         self.fields["element_ids"].choices = element_option_groups(element_choices)
         if self.instance.municipality_id:
+            self.fields["cofinancing_decision"].for_municipality(self.instance.municipality)
             self.fields["location_text"].widget.context_url = reverse(
                 "portal:projects_map", args=[self.instance.municipality.slug]
             )

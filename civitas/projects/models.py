@@ -3,6 +3,7 @@ from pathlib import PurePosixPath
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -75,6 +76,15 @@ class Project(models.Model):
     elements = models.ManyToManyField(
         PlanElement, through="ProjectContribution", related_name="projects", blank=True
     )
+    # The council's decision that approves the project's co-financing by the municipality.
+    cofinancing_decision = models.ForeignKey(
+        "council.Decision",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cofinanced_projects",
+        verbose_name=_("approves the project's co-financing"),
+    )
     is_sample = models.BooleanField(_("contains sample data"), default=False)
     # Code, titles and description folded to lower case, for search that ignores case in any script
     # on every database (SQLite folds only ASCII). Kept current by the project services.
@@ -105,6 +115,17 @@ class Project(models.Model):
 
     def __str__(self):
         return f"{self.code} {self.title_bg}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("portal:project", args=[self.municipality.slug, self.slug])
+
+    # How a council decision's page lists the project (council.selectors.decision_acts).
+    @classmethod
+    def decision_act_queryset(cls, queryset):
+        return queryset.select_related("municipality").order_by("code", "pk")
+
+    def decision_act_label(self) -> str:
+        return f"{self.code} {self.title}"
 
     @property
     def declared_money(self) -> Money | None:

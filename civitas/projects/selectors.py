@@ -131,6 +131,7 @@ def project_get(*, municipality: Municipality, slug: str) -> Project:
     """One project with everything its page shows (a fixed number of queries)."""
     project = (
         Project.objects.filter(municipality=municipality, slug=slug)
+        .select_related("cofinancing_decision")
         .prefetch_related(
             "partners",
             "funding_lines",

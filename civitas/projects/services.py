@@ -35,7 +35,7 @@ PROJECT_FIELDS = {
     "slug", "code", "title_bg", "title_en", "description_bg", "description_en", "responsible_unit_bg",
     "responsible_unit_en", "responsible_person", "status", "planned_start", "planned_end", "actual_start",
     "actual_end", "progress", "location", "location_name_bg", "location_name_en", "is_sample", "declared_total",
-    "declared_currency",
+    "declared_currency", "cofinancing_decision",
 }  # fmt: skip
 PARTNER_FIELDS = {"name_bg", "name_en", "role_bg", "role_en"}
 FUNDING_FIELDS = {"source", "programme_bg", "programme_en", "amount", "spent", "grant_share", "contract_number",
@@ -78,6 +78,12 @@ def _check_identity(municipality: Municipality, *, code: str, slug: str, exclude
             _("Another project of the municipality uses the address name “%(slug)s”.") % {"slug": slug}
         )
     return errors
+
+
+def _check_decision(municipality: Municipality, decision) -> dict:
+    if decision is not None and decision.municipality_id != municipality.pk:
+        return {"cofinancing_decision": [_("The decision is another municipality's council's.")]}
+    return {}
 
 
 def _check_elements(municipality: Municipality, element_ids) -> dict:
@@ -126,6 +132,7 @@ def project_create(
     data = {"code": code, "title_bg": title_bg, **fields}
     errors = rules.check_project(data)
     errors.update(_check_identity(municipality, code=code, slug=slug))
+    errors.update(_check_decision(municipality, fields.get("cofinancing_decision")))
     if element_ids:
         errors.update(_check_elements(municipality, element_ids))
         _refuse_if_plans_frozen(element_ids)
@@ -177,6 +184,7 @@ def _update(
         errors.update(_check_elements(project.municipality, element_ids))
         before = sorted(project.contributions.values_list("element_id", flat=True))
         _refuse_if_plans_frozen(set(before) ^ set(element_ids))
+    errors.update(_check_decision(project.municipality, data["cofinancing_decision"]))
     _raise(errors)
     changes = field_changes(project, fields)
     if "slug" in changes:

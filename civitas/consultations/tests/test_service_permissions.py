@@ -13,7 +13,7 @@ from civitas.consultations import exports, notifications, policy, rules, selecto
 from civitas.consultations.models import Consultation, Proposal, Source
 from civitas.core.models import Block
 from civitas.core.permissions import OPERATOR, Action
-from civitas.testing.factories import PlanElementFactory, PlanFactory, UserFactory
+from civitas.testing.factories import DecisionFactory, PlanElementFactory, PlanFactory, UserFactory
 from civitas.testing.service_matrix import ServiceCase, assert_covers, build_world, check
 
 DRAFT = "Увод.\n\n# Първи раздел\n\nПърви абзац."
@@ -91,6 +91,14 @@ CASES = {
         call=lambda world, actor: services.report_publish(
             actor=actor, consultation=_fresh(world.closed), notify=False
         ),
+        allowed=Action.MANAGE_CONSULTATION,
+    ),
+    "consultation_results_decision_set": ServiceCase(
+        call=lambda world, actor: services.consultation_results_decision_set(
+            actor=actor, consultation=_fresh(world.closed),
+            decision=DecisionFactory(municipality=world.municipality),
+            expected_version=_fresh(world.closed).version,
+        ),  # fmt: skip
         allowed=Action.MANAGE_CONSULTATION,
     ),
     "draft_replace_text": ServiceCase(

@@ -125,7 +125,8 @@ def test_the_edit_page_and_its_lists_keep_their_query_counts(
 
 
 # Fixed whatever the number of funding lines and activities (the test checks it at 1 and at 5 of each).
-PINNED = {("p1", False): 11, ("new", True): 11, ("p1", True): 9}
+# The edit page: one of them lists the council decisions the co-financing decision is chosen from.
+PINNED = {("p1", False): 12, ("new", True): 11, ("p1", True): 9}
 
 
 def test_a_row_is_checked_against_the_version_the_page_shows_and_the_page_learns_the_new_one(

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('consultations', '0002_file_name_index'),
+        ('consultations', '0003_decisions'),
         ('plans', '0006_plan_versions'),
     ]
 
