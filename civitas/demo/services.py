@@ -31,6 +31,7 @@ from .indicators import load_indicators
 from .piro import load_piro
 from .project_media import load_project_media
 from .surveys import load_surveys
+from .versions import load_plan_versions
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -105,6 +106,7 @@ def demo_load() -> Municipality:
     load_accounts(municipality)
     load_indicators(municipality)
     load_piro(municipality)
+    load_plan_versions(municipality)
     load_project_media(municipality)
     load_forum(municipality)
     load_surveys(municipality)
