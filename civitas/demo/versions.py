@@ -9,9 +9,11 @@ SAMPLE DATA: the versions' dates and notes are illustrative. The development pla
   1. the draft for public consultation, published on 14.04.2014 (the day the demo consultation opens);
   2. the plan adopted by the council's sample decision № 171 of 26.06.2014 (civitas.demo.council);
   3. a sample mid-term update ("актуализация") adopted by a sample decision of 2018, invented here:
-     a reworded strategic goal, a new level of measures with a new measure, a project moved to it, a
-     raised target and an indicative financial table, all made through the services staff use, so
-     that versions 2 and 3 differ.
+     a new description of strategic goal 1 (its title, the press release's, stays), a new level of
+     measures with a new measure and a project linked to it, a raised target, a renamed indicator and
+     an indicative financial table, all made through the services staff use, so that versions 2 and
+     3 differ. No element of the seed's is removed or moved: the goals and projects stay the press
+     release's.
 The strategy and the rules are each adopted, as they are, by their sample decisions. A version's
 snapshot is the plan as the demo loads it, values measured since included (the demo has no history
 of its values before). Loading twice changes nothing.
@@ -58,9 +60,12 @@ UPDATE_DECISION = dict(
     is_sample=True,
 )
 
+# The goals' titles are the press release's and stay; the update words what goal 1 aims at (sample text).
 GOAL_1_UPDATED = {
-    "title_bg": "Развитие на конкурентоспособна икономика, основана на туризма и местните производства",
-    "title_en": "Development of a competitive economy based on tourism and local industry",
+    "description_bg": "Икономика, основана на туризма и местните производства, с повече заети в туризма. (Примерен "
+    "текст на актуализацията.)",
+    "description_en": "An economy based on tourism and local industry, with more people employed in tourism. "
+    "(Sample text of the update.)",
 }
 NEW_MEASURE = {
     "code": "М4.1",
@@ -138,12 +143,12 @@ def _development_plan(municipality: Municipality, plan: Plan, adopting: Decision
     plan.refresh_from_db()
     amended = planfile_services.plan_version_adopt(
         actor=OPERATOR, plan=plan, decision=_update_decision(municipality),
-        note_bg="Актуализация след междинната оценка: преформулирана стратегическа цел 1, ниво „Мярка“ и нова мярка "
+        note_bg="Актуализация след междинната оценка: описание на стратегическа цел 1, ниво „Мярка“ и нова мярка "
         "М4.1 с проект ОПР-4.1, по-висока цел за заетите в туризма през 2020 г., индикативна финансова таблица. "
         "(Примерни данни.)",
-        note_en="Update after the mid-term evaluation: strategic goal 1 reworded, a level of measures and a new "
-        "measure M4.1 with project ОПР-4.1, a higher 2020 target for people employed in tourism, an indicative "
-        "financial table. (Sample data.)",
+        note_en="Update after the mid-term evaluation: a description of strategic goal 1, a level of measures and a "
+        "new measure M4.1 with project ОПР-4.1, a higher 2020 target for people employed in tourism, an "
+        "indicative financial table. (Sample data.)",
     )  # fmt: skip
     return [draft, adopted, amended]
 
@@ -160,12 +165,9 @@ def _mid_term_update(plan: Plan) -> None:
     )
     goal_4 = PlanElement.objects.get(plan=plan, code="СЦ4")
     measure = plan_services.element_create(actor=OPERATOR, plan=plan, parent=goal_4, **NEW_MEASURE)
-    # Project ОПР-4.1 (the e-municipality) moves from the goal to its new measure.
+    # Project ОПР-4.1 (the e-municipality) also serves the new measure.
     project = Project.objects.get(municipality=plan.municipality, code="ОПР-4.1")
-    elements = [
-        measure.pk if pk == goal_4.pk else pk
-        for pk in project.contributions.values_list("element_id", flat=True)
-    ]
+    elements = [*project.contributions.values_list("element_id", flat=True), measure.pk]
     project_services.project_update(
         actor=OPERATOR, project=project, expected_version=project.version, element_ids=elements
     )

@@ -7,6 +7,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from civitas.consultations import selectors
 from civitas.consultations.forms import ConsultationForm
@@ -21,9 +22,16 @@ from .conftest import build_consultation
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _in_english():
+    """The messages and pages are read in English (their Bulgarian comes with the catalogue)."""
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def plan(sopot):
-    plan = PlanFactory(municipality=sopot, slug="opr", title_bg="ОПР на Сопот", status="draft")
+    plan = PlanFactory(municipality=sopot, slug="opr", title_bg="ОПР на Сопот", title_en="", status="draft")
     PlanElementFactory(plan=plan, code="G1")
     return plan
 

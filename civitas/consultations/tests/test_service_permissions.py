@@ -95,7 +95,8 @@ CASES = {
     ),
     "consultation_results_decision_set": ServiceCase(
         call=lambda world, actor: services.consultation_results_decision_set(
-            actor=actor, consultation=_fresh(world.closed),
+            actor=actor,
+            consultation=_fresh(world.closed),
             decision=DecisionFactory(municipality=world.municipality),
             expected_version=_fresh(world.closed).version,
         ),  # fmt: skip

@@ -35,7 +35,8 @@ def test_the_demo_plans_have_their_versions():
     adopted, amended = (PlanVersion.objects.get(plan__slug="opr-2014-2020", number=n) for n in (2, 3))
     goals = {goal["code"]: goal for goal in adopted.snapshot["goals"]}
     updated = {goal["code"]: goal for goal in amended.snapshot["goals"]}
-    assert goals["СЦ1"]["title"] != updated["СЦ1"]["title"]
+    assert goals["СЦ1"]["title"] == updated["СЦ1"]["title"] and "description" not in goals["СЦ1"]
+    assert "Sample text of the update" in updated["СЦ1"]["description"]["en"]
     assert [child["code"] for child in updated["СЦ4"]["children"]] == ["М4.1"]
     assert not adopted.snapshot.get("financial_table") and len(amended.snapshot["financial_table"]) == 3
     targets = [ind["targets"] for ind in updated["СЦ1"]["indicators"] if ind["code"] == "ОПР-И1.1"]

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from civitas.core.models import AuditEvent, Role
 from civitas.core.permissions import OPERATOR
@@ -32,6 +33,14 @@ from civitas.testing.factories import (
 from .test_planfile import GOOD
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _in_english():
+    """The messages and pages are read in English (their Bulgarian comes with the catalogue)."""
+    with translation.override("en"):
+        yield
+
 
 FROZEN = "is in force as adopted by Decision № 123 of 27.03.2014; start a new draft version to change it"
 

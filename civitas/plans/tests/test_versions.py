@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from civitas.core.models import Role
 from civitas.core.permissions import OPERATOR
@@ -21,6 +22,13 @@ from civitas.testing.signin import sign_in_with_role
 from .test_element_pages import priority_plan
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _in_english():
+    """The messages and pages are read in English (their Bulgarian comes with the catalogue)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
