@@ -474,7 +474,7 @@ def version_after_consultation(consultation: Consultation) -> PlanVersion | None
     """The version of the plan that followed the one the consultation was held on (its next
     version, with its decision; no snapshot): what became of the proposals. None when the
     consultation was on no version, or none has followed yet. One query, none without a version."""
-    if consultation.plan_version_id is None:
+    if consultation.plan_version is None:
         return None
     return plan_selectors.plan_version_next(consultation.plan_version)
 

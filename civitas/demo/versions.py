@@ -42,11 +42,13 @@ PUBLISHED_ON = datetime.date(2014, 4, 14)
 
 # The sample decision that adopts the mid-term update (invented here: the register's others are the
 # council demo's).
-UPDATE_DECISION = dict(
-    number=37,
-    date=datetime.date(2018, 3, 29),
+UPDATE_NUMBER = 37
+UPDATE_DATE = datetime.date(2018, 3, 29)
+UPDATE_SUBJECT_BG = (
+    "Актуализация на Общинския план за развитие на община Сопот 2014–2020г. след междинната оценка"
+)
+UPDATE_FIELDS: dict = dict(
     protocol_number=6,
-    subject_bg="Актуализация на Общинския план за развитие на община Сопот 2014–2020г. след междинната оценка",
     subject_en="Update of the Municipal Development Plan of Sopot municipality 2014–2020 after the mid-term "
     "evaluation",
     text_bg="Общинският съвет – Сопот приема актуализация на Общинския план за развитие на община Сопот "
@@ -67,7 +69,7 @@ GOAL_1_UPDATED = {
     "description_en": "An economy based on tourism and local industry, with more people employed in tourism. "
     "(Sample text of the update.)",
 }
-NEW_MEASURE = {
+NEW_MEASURE: dict = {
     "code": "М4.1",
     "title_bg": "Електронно управление и обслужване на гражданите (примерна мярка)",
     "title_en": "E-government and services to citizens (sample measure)",
@@ -86,14 +88,13 @@ def _decision(municipality: Municipality, number: int, date: datetime.date) -> D
 
 def _update_decision(municipality: Municipality) -> Decision:
     found = Decision.objects.filter(
-        municipality=municipality, year=UPDATE_DECISION["date"].year, number=UPDATE_DECISION["number"]
+        municipality=municipality, year=UPDATE_DATE.year, number=UPDATE_NUMBER
     ).first()
     if found is not None:
         return found
-    fields = dict(UPDATE_DECISION)
     return council_services.decision_create(
-        actor=OPERATOR, municipality=municipality, number=fields.pop("number"), date=fields.pop("date"),
-        subject_bg=fields.pop("subject_bg"), **fields,
+        actor=OPERATOR, municipality=municipality, number=UPDATE_NUMBER, date=UPDATE_DATE,
+        subject_bg=UPDATE_SUBJECT_BG, **UPDATE_FIELDS,
     )  # fmt: skip
 
 

@@ -102,7 +102,7 @@ def indicator_create(
 def _refuse_if_frozen(indicator: Indicator) -> None:
     """An indicator of a plan's element, with its baseline and targets, is part of what the plan's
     versions hold: frozen while the plan is in force. Its values and their approval are not."""
-    if indicator.element_id is not None:
+    if indicator.element is not None:
         plan_policy.require_unfrozen(indicator.element.plan_id)
 
 
