@@ -496,3 +496,13 @@ def consultation_before_version(version: PlanVersion) -> Consultation | None:
         .order_by("-closes_at", "-pk")
         .first()
     )
+
+
+def consultations_on_versions(plan) -> dict[int, Consultation]:
+    """The consultations held on the plan's versions (drafts included, for staff), by the version's
+    id (the latest one per version). One query."""
+    found: dict[int, Consultation] = {}
+    for consultation in Consultation.objects.filter(plan_version__plan=plan).order_by("closes_at", "pk"):
+        if consultation.plan_version_id is not None:
+            found[consultation.plan_version_id] = consultation
+    return found

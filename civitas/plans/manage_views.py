@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from civitas.consultations import selectors as consultation_selectors
 from civitas.core.forms import edited_version, run_service
 from civitas.core.permissions import Action
 from civitas.core.staff import refused, render_confirm_delete, render_form
@@ -310,6 +311,13 @@ def plan_versions(request, municipality, plan):
     if latest is not None:
         latest.plan = plan  # for the refusal's message, without a query
     frozen = latest is not None and latest.kind in IN_FORCE_KINDS
+    # Each version with the consultation held on it and the one that preceded it (held on the
+    # version before it).
+    held_on = consultation_selectors.consultations_on_versions(plan)
+    for index, version in enumerate(versions):
+        earlier = versions[index + 1] if index + 1 < len(versions) else None
+        version.consultation = held_on.get(version.pk)
+        version.preceded_by = held_on.get(earlier.pk) if earlier is not None else None
     return render(
         request, "plans/manage/plan_versions.html",
         {"nav": "manage", "plan": plan, "versions": versions, "frozen": frozen,

@@ -9,8 +9,9 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
+from civitas.consultations.models import Consultation
 from civitas.core.models import Role
 from civitas.core.permissions import OPERATOR
 from civitas.planfiles import services as planfile_services
@@ -136,3 +137,21 @@ def test_the_version_in_force_costs_one_query_however_many_versions(client, town
     after = count_queries(client, path), count_queries(client, element)
     assert after == before  # the one query of plan_version_in_force is made with or without versions
     assert selectors.plan_version_in_force(plan).number == 3
+
+
+def test_the_staff_list_names_the_consultation_held_on_a_version_and_the_version_after_it(
+    client, town, plan, decision
+):
+    planfile_services.plan_version_start_draft(actor=OPERATOR, plan=plan)
+    consulted = planfile_services.plan_version_publish_for_consultation(actor=OPERATOR, plan=plan)
+    now = timezone.now()
+    consultation = Consultation.objects.create(
+        municipality=town, slug="obsazhdane", title_bg="Обсъждане", plan=plan, plan_version=consulted,
+        opens_at=now, closes_at=now + datetime.timedelta(days=30),
+    )  # fmt: skip
+    planfile_services.plan_version_adopt(actor=OPERATOR, plan=plan, decision=decision)
+    sign_in_with_role(client, town, Role.PLANNER)
+    page = client.get(manage("plan_versions", plan)).content.decode()
+    assert page.count("Обсъждане") == 2
+    assert "Held on this version:" in page and "Follows the consultation" in page
+    assert reverse("consultations:report", args=["sopot", consultation.slug]) in page
