@@ -126,6 +126,7 @@ def page_list() -> tuple[list[tuple[str, str]], list[tuple[str, str, str]]]:
         ("manage", reverse("manage:dashboard", args=[m]), "sopot-admin"),
         ("manage-project", reverse("manage:project_edit", args=[m, project.slug]), "sopot-admin"),
         ("manage-plan-upload", reverse("manage:plan_file_upload", args=[m]), "sopot-planner"),
+        ("manage-plan-versions", reverse("manage:plan_versions", args=[m, "opr-2014-2020"]), "sopot-planner"),
         ("manage-owner", reverse("manage:dashboard", args=[m]), "sopot-indicators"),
         ("manage-queue", reverse("indicators:queue", args=[m]), "sopot-verifier"),
         ("manage-calendar", reverse("indicators:calendar", args=[m]), "sopot-indicators"),

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from civitas.core.forms import DayMonthYearTimeField
 from civitas.council.forms import DecisionChoiceField
-from civitas.plans.models import Plan
+from civitas.plans.models import Plan, PlanVersion, VersionKind
 
 from .models import Consultation, ConsultationStatus, Decision, Source
 
@@ -49,14 +49,22 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=300)
 
 
+def version_label(version: PlanVersion) -> str:
+    return _("%(plan)s, version %(number)s (published on %(date)s)") % {
+        "plan": version.plan.title,
+        "number": version.number,
+        "date": version.effective_on.strftime("%d.%m.%Y") if version.effective_on else "—",
+    }
+
+
 class ConsultationForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Consultation
         fields = [
-            "title_bg", "title_en", "slug", "summary_bg", "summary_en", "plan", "document", "opens_at", "closes_at",
-            "short_period_reason", "premoderation", "is_sample",
+            "title_bg", "title_en", "slug", "summary_bg", "summary_en", "plan", "plan_version", "document", "opens_at",
+            "closes_at", "short_period_reason", "premoderation", "is_sample",
         ]  # fmt: skip
         widgets = {
             "summary_bg": forms.Textarea(attrs={"rows": 4}),
@@ -74,6 +82,18 @@ class ConsultationForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["plan"].queryset = Plan.objects.filter(municipality=self.instance.municipality)
+        self.fields["plan_version"].queryset = (
+            PlanVersion.objects.filter(
+                plan__municipality=self.instance.municipality, kind=VersionKind.CONSULTATION_DRAFT
+            )
+            .select_related("plan")
+            .defer("snapshot")
+            .order_by("plan__title_bg", "number")
+        )
+        self.fields["plan_version"].label_from_instance = version_label
+        self.fields["plan_version"].help_text = _(
+            "A draft for public consultation of the plan above (published from the plan's versions page)."
+        )
         if self.instance.status == ConsultationStatus.OPEN:
             self.fields["opens_at"].help_text = _("The consultation is open: its opening date cannot change.")
 

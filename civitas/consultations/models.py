@@ -40,6 +40,11 @@ class Consultation(models.Model):
         Plan, on_delete=models.SET_NULL, null=True, blank=True, related_name="consultations",
         verbose_name=_("plan under consultation"),
     )  # fmt: skip
+    # The version of the plan consulted on: a draft for public consultation of the plan above.
+    plan_version = models.ForeignKey(
+        "plans.PlanVersion", on_delete=models.SET_NULL, null=True, blank=True, related_name="consultations",
+        verbose_name=_("version of the plan consulted on"),
+    )  # fmt: skip
     document = models.FileField(_("draft document"), upload_to="consultations/%Y/", blank=True, db_index=True)
     opens_at = models.DateTimeField(_("opens at"))
     closes_at = models.DateTimeField(_("closes at"))

@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civitas.core.selectors import FileAccess, strictest
+from civitas.plans import selectors as plan_selectors
+from civitas.plans.models import PlanVersion
 
 from . import policy
 from .models import (
@@ -42,7 +44,8 @@ def consultation_list(*, municipality, include_drafts: bool = False):
 
 def consultation_get(*, municipality, slug: str, include_drafts: bool = False) -> Consultation:
     consultation = (
-        Consultation.objects.select_related("plan", "results_decision")
+        Consultation.objects.select_related("plan", "plan_version", "results_decision")
+        .defer("plan_version__snapshot")
         .filter(municipality=municipality, slug=slug)
         .first()
     )
@@ -462,3 +465,44 @@ def moderation_count(*, municipality) -> int:
         .distinct()
         .count()
     )
+
+
+# Consultations on versions of a plan ----------------------------------------------------------------
+
+
+def version_after_consultation(consultation: Consultation) -> PlanVersion | None:
+    """The version of the plan that followed the one the consultation was held on (its next
+    version, with its decision; no snapshot): what became of the proposals. None when the
+    consultation was on no version, or none has followed yet. One query, none without a version."""
+    if consultation.plan_version is None:
+        return None
+    return plan_selectors.plan_version_next(consultation.plan_version)
+
+
+def consultation_before_version(version: PlanVersion) -> Consultation | None:
+    """The public consultation held on the version just before ``version`` of its plan (the one
+    whose table of proposals and answers led to it), or None. Two queries."""
+    previous = (
+        PlanVersion.objects.filter(plan_id=version.plan_id, number__lt=version.number)
+        .order_by("-number")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if previous is None:
+        return None
+    return (
+        Consultation.objects.filter(plan_version_id=previous)
+        .exclude(status=ConsultationStatus.DRAFT)
+        .order_by("-closes_at", "-pk")
+        .first()
+    )
+
+
+def consultations_on_versions(plan) -> dict[int, Consultation]:
+    """The consultations held on the plan's versions (drafts included, for staff), by the version's
+    id (the latest one per version). One query."""
+    found: dict[int, Consultation] = {}
+    for consultation in Consultation.objects.filter(plan_version__plan=plan).order_by("closes_at", "pk"):
+        if consultation.plan_version_id is not None:
+            found[consultation.plan_version_id] = consultation
+    return found

@@ -31,7 +31,7 @@ from civitas.core.models import Municipality
 from civitas.core.policy import person
 from civitas.core.services import audit_record, bump_version, field_changes
 from civitas.core.uploads import check_upload
-from civitas.plans.models import PlanElement
+from civitas.plans.models import PlanElement, VersionKind
 from civitas.projects.models import ProjectContribution
 
 from . import policy, rules, tasks
@@ -50,8 +50,8 @@ from .models import (
 )
 
 CONSULTATION_FIELDS = {
-    "title_bg", "title_en", "summary_bg", "summary_en", "plan", "opens_at", "closes_at", "short_period_reason",
-    "premoderation", "is_sample",
+    "title_bg", "title_en", "summary_bg", "summary_en", "plan", "plan_version", "opens_at", "closes_at",
+    "short_period_reason", "premoderation", "is_sample",
 }  # fmt: skip
 PROPOSAL_LIMIT = (5, 600)  # proposals per person per 10 minutes
 ADDRESS_LIMIT = (20, 3600)  # proposals per network address per hour
@@ -109,9 +109,22 @@ def _check_slug(municipality: Municipality, slug: str, exclude_pk=None) -> dict:
     return {}
 
 
-def _check_plan(municipality: Municipality, plan) -> dict:
+def _check_plan(municipality: Municipality, plan, plan_version=None) -> dict:
     if plan is not None and plan.municipality_id != municipality.pk:
         return {"plan": [_("The plan belongs to another municipality.")]}
+    if plan_version is not None:
+        if plan is None or plan_version.plan_id != plan.pk:
+            return {
+                "plan_version": [
+                    _("The version consulted on must be a version of the plan under consultation.")
+                ]
+            }
+        if plan_version.kind != VersionKind.CONSULTATION_DRAFT:
+            return {
+                "plan_version": [
+                    _("A consultation is held on a version published as a draft for consultation.")
+                ]
+            }
     return {}
 
 
@@ -144,7 +157,7 @@ def consultation_create(
         raise TypeError(f"unknown fields: {sorted(unknown)}")
     errors = rules.period_errors(opens_at, closes_at, fields.get("short_period_reason", ""))
     errors.update(_check_slug(municipality, slug))
-    errors.update(_check_plan(municipality, fields.get("plan")))
+    errors.update(_check_plan(municipality, fields.get("plan"), fields.get("plan_version")))
     if not (title_bg or "").strip():
         errors["title_bg"] = [_("Give the consultation a title.")]
     _raise(errors)
@@ -185,7 +198,7 @@ def consultation_update(
     if slug is not None and slug != consultation.slug:
         errors.update(_check_slug(municipality, slug, exclude_pk=consultation.pk))
         fields["slug"] = slug
-    errors.update(_check_plan(municipality, data["plan"]))
+    errors.update(_check_plan(municipality, data["plan"], data["plan_version"]))
     if not (data["title_bg"] or "").strip():
         errors["title_bg"] = [_("Give the consultation a title.")]
     if consultation.status == ConsultationStatus.OPEN:

@@ -147,7 +147,7 @@ def report(request, municipality, slug):
         request,
         "consultations/report.html",
         {"nav": "consultations", "consultation": consultation, "report": result, "header": selectors.report_header(),
-         "counts": result.counts()},
+         "counts": result.counts(), "version_after": selectors.version_after_consultation(consultation)},
     )  # fmt: skip
 
 

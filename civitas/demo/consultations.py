@@ -60,6 +60,7 @@ def _development_plan(municipality, planner, moderator) -> Consultation:
     plan = Plan.objects.get(municipality=municipality, slug="opr-2014-2020")
     consultation = services.consultation_create(
         actor=planner, municipality=municipality, slug=OPR_SLUG, plan=plan, is_sample=True,
+        plan_version=plan.versions.filter(kind="consultation_draft").order_by("number").first(),
         title_bg="Обществено обсъждане на проекта на Общински план за развитие на община Сопот 2014–2020г.",
         title_en="Public consultation on the draft Municipal Development Plan of Sopot municipality 2014–2020",
         summary_bg="Общината представя за обществено обсъждане проекта на Общинския план за развитие 2014–2020: "

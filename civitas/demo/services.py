@@ -33,6 +33,7 @@ from .piro import load_piro
 from .project_media import load_project_media
 from .publicity import load_publicity
 from .surveys import load_surveys
+from .versions import load_plan_versions
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -107,6 +108,7 @@ def demo_load() -> Municipality:
     load_accounts(municipality)
     load_indicators(municipality)
     load_piro(municipality)
+    load_plan_versions(municipality)
     load_project_media(municipality)
     load_forum(municipality)
     load_surveys(municipality)

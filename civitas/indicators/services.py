@@ -27,6 +27,7 @@ from civitas.core.errors import ConflictError
 from civitas.core.models import AuditEvent, Municipality
 from civitas.core.services import audit_record, bump_version, field_changes
 from civitas.core.uploads import check_upload
+from civitas.plans import policy as plan_policy
 from civitas.plans.models import PlanElement
 from civitas.projects.models import Project
 
@@ -81,6 +82,8 @@ def indicator_create(
     if Indicator.objects.filter(municipality=municipality, code=passport.code).exists():
         errors["code"] = [_("Another indicator of the municipality already has this code.")]
     _raise(errors)
+    if element is not None:
+        plan_policy.require_unfrozen(element.plan_id)
     indicator = Indicator(municipality=municipality, element=element, project=project, **passport.values())
     _clean_passport(indicator, passport)
     indicator.save()
@@ -94,6 +97,13 @@ def indicator_create(
         changes={"also_elements": [e.code for e in also_elements]} if also_elements else None,
     )  # fmt: skip
     return indicator
+
+
+def _refuse_if_frozen(indicator: Indicator) -> None:
+    """An indicator of a plan's element, with its baseline and targets, is part of what the plan's
+    versions hold: frozen while the plan is in force. Its values and their approval are not."""
+    if indicator.element is not None:
+        plan_policy.require_unfrozen(indicator.element.plan_id)
 
 
 def _set_also_elements(indicator: Indicator, elements: Sequence[PlanElement]) -> dict:
@@ -125,6 +135,7 @@ def indicator_update(
     """Change a passport; a changed baseline needs the reason and is kept in the history. To change
     a few fields: ``passport=dataclasses.replace(IndicatorPassport.of(indicator), field=value)``."""
     policy.require_edit_passports(actor, indicator.municipality)
+    _refuse_if_frozen(indicator)
     _update_fields(
         actor=actor, indicator=indicator, expected_version=expected_version, reason=reason, passport=passport
     )
@@ -148,6 +159,7 @@ def indicator_edit(
     baseline, needs the reason and is kept in the history; ``also_elements``: the whole new list
     of other elements it serves (None: unchanged). All or nothing."""
     policy.require_edit_passports(actor, indicator.municipality)
+    _refuse_if_frozen(indicator)
     _update_fields(
         actor=actor, indicator=indicator, expected_version=expected_version, reason=reason, passport=passport
     )
@@ -256,6 +268,7 @@ def target_set(
 ) -> Target:
     """Set the milestone or final target of a period; changing an existing one needs a reason."""
     policy.require_edit_passports(actor, indicator.municipality)
+    _refuse_if_frozen(indicator)
     existing = Target.objects.filter(indicator=indicator, year=year, sub=sub).first()
     if existing is not None and existing.value != Decimal(str(value)) and not reason.strip():
         raise ValidationError({"reason": [_("A change to a target needs a reason.")]})

@@ -25,6 +25,7 @@ from civitas.core.text import slug_from
 from civitas.indicators import bulk as indicator_bulk
 from civitas.indicators import services as indicator_services
 from civitas.indicators.models import COUNTED_STATES, Indicator, Measurement
+from civitas.plans import policy as plan_policy
 from civitas.plans import services as plan_services
 from civitas.plans.models import ElementAssessment, Plan, PlanElement
 from civitas.projects import rules as project_rules
@@ -348,6 +349,9 @@ def _write(
     old = Plan.objects.filter(municipality=municipality, slug=plan_fields["slug"]).first()
     previously: set[int] = set()
     if old is not None:
+        # A plan in force is replaced only through a new draft version (and then the file's plan has
+        # none: its versions go with the plan it replaces, recorded in the audit log).
+        _call("plan", "plan", plan_policy.require_unfrozen, plan_id=old.pk)
         previously = set(
             ProjectContribution.objects.filter(element__plan=old).values_list("project_id", flat=True)
         )

@@ -1,9 +1,14 @@
 """The back office's forms for plans and their goal trees: they check types and required fields;
 the services check the rules."""
 
+from typing import cast
+
 from django import forms
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
+
+from civitas.core.forms import DayMonthYearField
+from civitas.council.forms import DecisionChoiceField
 
 from .models import FinancialLine, Plan, PlanElement, PlanStatus
 
@@ -172,3 +177,40 @@ class AssessmentForm(forms.Form):
         help_text=_("Leave it unticked to keep the assessment for staff until it is ready."),
     )  # fmt: skip
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+# Versions of a plan ---------------------------------------------------------------------------------
+
+
+class VersionNoteForm(forms.Form):
+    """Start a new draft version: what it is for."""
+
+    note_bg = forms.CharField(label=_("What the version is for (Bulgarian)"), required=False,
+                              widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
+    note_en = forms.CharField(label=_("What the version is for (English)"), required=False,
+                              widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
+
+
+class VersionPublishForm(VersionNoteForm):
+    published_on = DayMonthYearField(
+        label=_("Published on"), required=False, help_text=_("Today unless given, e.g. 10.01.2014.")
+    )
+
+
+class VersionAdoptForm(forms.Form):
+    decision = DecisionChoiceField(
+        label=_("Council decision"), required=True, empty_label=None,
+        help_text=_("Decisions of the municipality's council, latest first. Record the decision in the register "
+                    "first if it is not there."),
+    )  # fmt: skip
+    effective_on = DayMonthYearField(
+        label=_("In force from"), required=False, help_text=_("The decision's date unless given.")
+    )
+    note_bg = forms.CharField(label=_("What changed (Bulgarian)"), required=False,
+                              widget=forms.Textarea(attrs={"rows": 4}))  # fmt: skip
+    note_en = forms.CharField(label=_("What changed (English)"), required=False,
+                              widget=forms.Textarea(attrs={"rows": 4}))  # fmt: skip
+
+    def __init__(self, *args, municipality, **kwargs):
+        super().__init__(*args, **kwargs)
+        cast(DecisionChoiceField, self.fields["decision"]).for_municipality(municipality)

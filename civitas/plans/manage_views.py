@@ -8,14 +8,16 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from civitas.consultations import selectors as consultation_selectors
 from civitas.core.forms import edited_version, run_service
 from civitas.core.permissions import Action
 from civitas.core.staff import refused, render_confirm_delete, render_form
 from civitas.core.tenancy import staff_view
+from civitas.planfiles import services as planfile_services
 from civitas.projects import selectors as project_selectors
 
-from . import forms, selectors, services
-from .models import FinancialLine, Plan, PlanElement
+from . import forms, policy, selectors, services
+from .models import IN_FORCE_KINDS, FinancialLine, Plan, PlanElement, VersionKind
 
 
 def _plan(municipality, slug) -> Plan:
@@ -290,4 +292,83 @@ def assessment_edit(request, municipality, plan, pk, year):
     return render_form(
         request, form=form, back=back, intro=f"{element.code} {element.title_bg}",
         title=_("Annual assessment %(year)s") % {"year": year},
+    )  # fmt: skip
+
+
+# Versions of a plan ---------------------------------------------------------------------------------
+
+
+def _versions_page(municipality, plan) -> str:
+    return reverse("manage:plan_versions", args=[municipality.slug, plan.slug])
+
+
+@staff_view(Action.EDIT_PLAN)
+def plan_versions(request, municipality, plan):
+    """The plan's versions (kind, date, decision, note) and the steps that record the next one."""
+    plan = _plan(municipality, plan)
+    versions = selectors.plan_versions(plan)
+    latest = versions[0] if versions else None
+    if latest is not None:
+        latest.plan = plan  # for the refusal's message, without a query
+    frozen = latest is not None and latest.kind in IN_FORCE_KINDS
+    # Each version with the consultation held on it and the one that preceded it (held on the
+    # version before it).
+    held_on = consultation_selectors.consultations_on_versions(plan)
+    for index, version in enumerate(versions):
+        earlier = versions[index + 1] if index + 1 < len(versions) else None
+        version.consultation = held_on.get(version.pk)
+        version.preceded_by = held_on.get(earlier.pk) if earlier is not None else None
+    return render(
+        request, "plans/manage/plan_versions.html",
+        {"nav": "manage", "plan": plan, "versions": versions, "frozen": frozen,
+         "frozen_message": policy.frozen_message(latest) if frozen and latest else "",
+         "draft_open": latest is not None and latest.kind == VersionKind.DRAFT,
+         "may_publish": latest is not None and not frozen},
+    )  # fmt: skip
+
+
+@staff_view(Action.EDIT_PLAN)
+def version_start(request, municipality, plan):
+    plan = _plan(municipality, plan)
+    form = forms.VersionNoteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if run_service(form, lambda: planfile_services.plan_version_start_draft(
+            actor=request.user, plan=plan, **form.cleaned_data)):  # fmt: skip
+            messages.success(request, _("A new draft version was opened: the plan may be changed in it."))
+            return redirect(_versions_page(municipality, plan))
+    return render_form(request, title=_("Start a new draft version"), form=form, intro=plan.title_bg,
+                       submit=_("Start the draft version"), back=_versions_page(municipality, plan))  # fmt: skip
+
+
+@staff_view(Action.EDIT_PLAN)
+def version_publish(request, municipality, plan):
+    plan = _plan(municipality, plan)
+    form = forms.VersionPublishForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if run_service(form, lambda: planfile_services.plan_version_publish_for_consultation(
+            actor=request.user, plan=plan, **form.cleaned_data)):  # fmt: skip
+            messages.success(request, _("The draft was recorded as published for public consultation."))
+            return redirect(_versions_page(municipality, plan))
+    return render_form(
+        request, title=_("Publish the draft for consultation"), form=form, submit=_("Publish the draft"),
+        intro=_("The plan as it is now is kept as the draft for public consultation; a consultation may then be "
+                "held on it."),
+        back=_versions_page(municipality, plan),
+    )  # fmt: skip
+
+
+@staff_view(Action.EDIT_PLAN)
+def version_adopt(request, municipality, plan):
+    plan = _plan(municipality, plan)
+    form = forms.VersionAdoptForm(request.POST or None, municipality=municipality)
+    if request.method == "POST" and form.is_valid():
+        if run_service(form, lambda: planfile_services.plan_version_adopt(
+            actor=request.user, plan=plan, **form.cleaned_data)):  # fmt: skip
+            messages.success(request, _("The adoption was recorded: the plan is in force in this version."))
+            return redirect(_versions_page(municipality, plan))
+    return render_form(
+        request, title=_("Record adoption by a council decision"), form=form, submit=_("Record the adoption"),
+        intro=_("The plan as it is now is kept as the version the decision adopts (an update if an adopted "
+                "version exists). It cannot be changed afterwards without a new draft version."),
+        back=_versions_page(municipality, plan),
     )  # fmt: skip

@@ -240,6 +240,11 @@ class VersionKind(models.TextChoices):
     AMENDED = "amended", _("Amended (update)")
 
 
+# The kinds of version that put a plan in force: while the latest version is one of them (no draft
+# open), what a version holds cannot change (policy.require_unfrozen).
+IN_FORCE_KINDS = (VersionKind.ADOPTED, VersionKind.AMENDED)
+
+
 class PlanVersion(models.Model):
     """A frozen snapshot of a plan at one stage: its text, goal tree, indicators with their targets,
     financial table and projects, as a plan file document (planfiles, civitas-plan/2). Numbered 1, 2,

@@ -12,6 +12,7 @@ from civitas.core.models import Municipality
 from civitas.core.money import Money, total_eur
 
 from .models import (
+    IN_FORCE_KINDS,
     PUBLIC_PLAN_STATUSES,
     ElementAssessment,
     FinancialLine,
@@ -21,6 +22,7 @@ from .models import (
     PlanFormerSlug,
     PlanKind,
     PlanStatus,
+    PlanVersion,
 )
 
 
@@ -455,3 +457,46 @@ def published_assessments(*, plan: Plan, year: int) -> dict[int, ElementAssessme
 def recently_changed(*, municipality: Municipality, limit: int = 5) -> list[Plan]:
     """The back office's home: the plans changed last (their own record), in one query."""
     return list(Plan.objects.filter(municipality=municipality).order_by("-updated_at", "pk")[:limit])
+
+
+# Versions -------------------------------------------------------------------------------------------
+# A version's list and header need no snapshot: it is loaded only where a version is shown in full.
+
+
+def _versions(plan: Plan) -> QuerySet:
+    return PlanVersion.objects.filter(plan=plan).select_related("decision").defer("snapshot")
+
+
+def plan_versions(plan: Plan) -> list[PlanVersion]:
+    """The plan's versions, latest first, each with its decision (no snapshots). One query."""
+    return list(_versions(plan).order_by("-number"))
+
+
+def plan_version_in_force(plan: Plan) -> PlanVersion | None:
+    """The latest adopted or amended version, with its decision (no snapshot): what the plan's
+    pages say it was adopted by. One query."""
+    return _versions(plan).filter(kind__in=IN_FORCE_KINDS).order_by("-number").first()
+
+
+def plan_version_latest(plan: Plan) -> PlanVersion | None:
+    """The latest version, with its decision (no snapshot). One query."""
+    return _versions(plan).order_by("-number").first()
+
+
+def plan_version_get(*, plan: Plan, number: int) -> PlanVersion:
+    """One version with its snapshot and decision, or 404."""
+    version = PlanVersion.objects.filter(plan=plan, number=number).select_related("decision").first()
+    if version is None:
+        raise Http404
+    return version
+
+
+def plan_version_next(version: PlanVersion) -> PlanVersion | None:
+    """The version that followed ``version`` in its plan (no snapshot). One query."""
+    return (
+        PlanVersion.objects.filter(plan_id=version.plan_id, number__gt=version.number)
+        .select_related("decision")
+        .defer("snapshot")
+        .order_by("number")
+        .first()
+    )

@@ -28,6 +28,12 @@ ELEMENT_FIELDS = {"code", "title_bg", "title_en", "description_bg", "description
 # A plan's fields that pages of other areas show: a consultation on the plan and forum topics about
 # it name and link it.
 SHOWN_BY_PARTICIPATION = {"title_bg", "title_en", "slug"}
+# A plan's fields that a version holds: frozen while the plan is in force (policy.require_unfrozen).
+# Its address name, order, sample mark and how its indicators are evaluated stay editable.
+VERSIONED_PLAN_FIELDS = {
+    "kind", "title_bg", "title_en", "period_start", "period_end", "vision_bg", "vision_en",
+    "description_bg", "description_en", "level_names", "currency",
+}  # fmt: skip
 
 
 def _raise(errors: dict) -> None:
@@ -82,6 +88,13 @@ def _plan_content(plan: Plan) -> dict:
             .order_by("contributions__position", "contributions__pk")
             .values_list("pk", "contributions__project__code")
         ),
+        # Its versions, adopted ones included, with their snapshots: deleted with the plan.
+        "versions": [
+            {**version, "effective_on": str(version["effective_on"] or "")}
+            for version in plan.versions.order_by("number").values(
+                "number", "kind", "decision_id", "effective_on", "note_bg", "note_en", "snapshot"
+            )
+        ],
     }
 
 
@@ -121,6 +134,8 @@ def plan_create(
 def plan_update(*, actor, plan: Plan, expected_version: int, **fields) -> Plan:
     policy.require_edit_plan(actor, plan)
     _check_unknown(fields, PLAN_FIELDS)
+    if VERSIONED_PLAN_FIELDS & set(field_changes(plan, fields)):
+        policy.require_unfrozen(plan.pk)
     data = {field: getattr(plan, field) for field in PLAN_FIELDS} | {"status": plan.status} | fields
     errors = rules.check_plan(data)
     if "slug" in fields:
@@ -267,6 +282,7 @@ def element_create(
     position: int | None = None, **fields,
 ) -> PlanElement:  # fmt: skip
     policy.require_edit_plan(actor, plan)
+    policy.require_unfrozen(plan.pk)
     _check_unknown(fields, ELEMENT_FIELDS)
     errors = rules.check_element({"code": code, "title_bg": title_bg})
     if parent is not None and parent.plan_id != plan.pk:
@@ -324,6 +340,7 @@ def element_create_tree(*, actor, plan: Plan, elements: Sequence[NewElement]) ->
     siblings every time).
     """
     policy.require_edit_plan(actor, plan)
+    policy.require_unfrozen(plan.pk)
     existing = list(PlanElement.objects.filter(plan=plan).values_list("code", "parent_id", "position"))
     taken = {code for code, _parent, _position in existing}
     # The next position under each parent, by the parent's code (None: the top level).
@@ -408,6 +425,7 @@ def _audit_created(*, actor, municipality: Municipality, objects: list) -> None:
 @transaction.atomic
 def element_update(*, actor, element: PlanElement, expected_version: int, **fields) -> PlanElement:
     policy.require_edit_element(actor, element)
+    policy.require_unfrozen(element.plan_id)
     _check_unknown(fields, ELEMENT_FIELDS)
     data = {"code": element.code, "title_bg": element.title_bg} | fields
     errors = rules.check_element(data)
@@ -437,6 +455,7 @@ def element_update(*, actor, element: PlanElement, expected_version: int, **fiel
 def element_move(*, actor, element: PlanElement, parent: PlanElement | None, position: int) -> PlanElement:
     """Move an element (with its subtree) under another parent of the same plan, or reorder it."""
     policy.require_edit_element(actor, element)
+    policy.require_unfrozen(element.plan_id)
     plan = element.plan
     children = _children_map(plan)
     errors: dict = {}
@@ -469,6 +488,7 @@ def element_move(*, actor, element: PlanElement, parent: PlanElement | None, pos
 @transaction.atomic
 def element_delete(*, actor, element: PlanElement) -> None:
     policy.require_edit_element(actor, element)
+    policy.require_unfrozen(element.plan_id)
     plan = element.plan
     children = _children_map(plan)
     subtree = PlanElement.objects.filter(pk__in={element.pk} | rules.descendants(element.pk, children))
@@ -531,6 +551,7 @@ def financial_table_fill(*, actor, plan: Plan, lines: list[dict]) -> list[Financ
     of a single line, one line per element, source and year among them, one insert and one audit
     event. ``lines``: dicts of element (or None), source, year (or None), amount, currency."""
     policy.require_edit_plan(actor, plan)
+    policy.require_unfrozen(plan.pk)
     errors: dict = {}
     seen: set[tuple] = set()
     for line in lines:
@@ -568,6 +589,7 @@ def financial_line_create(
     """Add a line to the plan's indicative financial table (``element`` None: the plan as a whole;
     ``year`` None: the whole period). Its currency is the plan's unless given."""
     policy.require_edit_plan(actor, plan)
+    policy.require_unfrozen(plan.pk)
     data = {"element": element, "source": source, "amount": amount, "year": year,
             "currency": currency or plan.currency}  # fmt: skip
     _raise(_check_financial(plan, data))
@@ -591,6 +613,7 @@ def financial_line_update(
 ) -> FinancialLine:
     plan = line.plan
     policy.require_edit_plan(actor, plan)
+    policy.require_unfrozen(plan.pk)
     _check_unknown(fields, FINANCIAL_FIELDS)
     data = {field: getattr(line, field) for field in FINANCIAL_FIELDS} | fields
     _raise(_check_financial(plan, data, exclude_pk=line.pk))
@@ -611,6 +634,7 @@ def financial_line_update(
 def financial_line_delete(*, actor, line: FinancialLine, expected_version: int | None = None) -> None:
     plan = line.plan
     policy.require_edit_plan(actor, plan)
+    policy.require_unfrozen(plan.pk)
     _touch_plan(plan, expected_version)
     _financial_changed(plan)
     audit_record(actor=actor, municipality=plan.municipality, action="delete", obj=line,

@@ -64,6 +64,8 @@ def _evaluated_plan(request, municipality, slug):
         plan, tree, as_of=as_of, planning_version=municipality.planning_version
     )
     selectors.attach_assessments(tree, plan=plan)
+    # The version in force names the council decision that adopted it (None: the free-text adopted_by).
+    plan.in_force = selectors.plan_version_in_force(plan)
     return plan, tree, evaluation, as_of_form
 
 

@@ -15,6 +15,7 @@ from civitas.core import content, uploads
 from civitas.core.content import Content
 from civitas.core.models import Municipality
 from civitas.core.services import audit_record, bump_version, field_changes, row_content
+from civitas.plans import policy as plan_policy
 from civitas.plans.models import PlanElement
 
 from . import policy, rules
@@ -99,6 +100,16 @@ def _check_elements(municipality: Municipality, element_ids) -> dict:
     return {}
 
 
+def _refuse_if_plans_frozen(element_ids) -> None:
+    """A project's contribution to the elements of a plan in force is part of the plan's adopted
+    version: adding or removing it waits for a new draft version of that plan."""
+    if not element_ids:
+        return
+    plan_ids = PlanElement.objects.filter(pk__in=set(element_ids)).values_list("plan_id", flat=True)
+    for plan_id in sorted(set(plan_ids)):
+        plan_policy.require_unfrozen(plan_id)
+
+
 def _set_elements(project: Project, element_ids) -> None:
     wanted = list(dict.fromkeys(element_ids))
     ProjectContribution.objects.filter(project=project).exclude(element_id__in=wanted).delete()
@@ -124,6 +135,7 @@ def project_create(
     errors.update(_check_decision(municipality, fields.get("cofinancing_decision")))
     if element_ids:
         errors.update(_check_elements(municipality, element_ids))
+        _refuse_if_plans_frozen(element_ids)
     _raise(errors)
     project = Project(municipality=municipality, slug=slug, **data)
     project.search_text = _search_text(project)
@@ -167,8 +179,11 @@ def _update(
         errors.update(
             _check_identity(project.municipality, code=data["code"], slug=data["slug"], exclude_pk=project.pk)
         )
+    before: list[int] = []
     if element_ids is not None:
         errors.update(_check_elements(project.municipality, element_ids))
+        before = sorted(project.contributions.values_list("element_id", flat=True))
+        _refuse_if_plans_frozen(set(before) ^ set(element_ids))
     errors.update(_check_decision(project.municipality, data["cofinancing_decision"]))
     _raise(errors)
     changes = field_changes(project, fields)
@@ -180,7 +195,6 @@ def _update(
     bump_version(instance=project, expected_version=expected_version)
     project.save()
     if element_ids is not None:
-        before = sorted(project.contributions.values_list("element_id", flat=True))
         _set_elements(project, element_ids)
         if before != sorted(element_ids):
             changes["element_ids"] = [before, sorted(element_ids)]
@@ -223,6 +237,7 @@ def project_delete(*, actor, project: Project) -> None:
     def rows(queryset) -> list[dict]:
         return [row_content(row) for row in queryset]
 
+    _refuse_if_plans_frozen(project.contributions.values_list("element_id", flat=True))
     deleted = row_content(project) | {
         "funding": rows(project.funding_lines.all()),
         "activities": rows(project.activities.all()),

@@ -9,9 +9,9 @@ from civitas.core.models import Role
 from civitas.core.permissions import OPERATOR, RULES, Action
 from civitas.planfiles import imports, policy, services
 from civitas.planfiles.models import PlanFileUpload
-from civitas.plans.models import Plan
+from civitas.plans.models import Plan, PlanVersion
 from civitas.projects.models import Project
-from civitas.testing.factories import MembershipFactory, MunicipalityFactory
+from civitas.testing.factories import DecisionFactory, MembershipFactory, MunicipalityFactory, PlanFactory
 from civitas.testing.service_matrix import ServiceCase, World, assert_covers, build_world, check
 
 from .test_planfile import GOOD
@@ -45,9 +45,32 @@ def upload_import(world, actor):
     services.planfile_upload_import(actor=actor, upload=upload)
 
 
+def _plan(world, *, draft: bool):
+    plan = PlanFactory(municipality=world.municipality)
+    if draft:
+        PlanVersion.objects.create(plan=plan, number=1, kind="draft")
+    return plan
+
+
+def version_start_draft(world, actor):
+    services.plan_version_start_draft(actor=actor, plan=_plan(world, draft=False))
+
+
+def version_publish(world, actor):
+    services.plan_version_publish_for_consultation(actor=actor, plan=_plan(world, draft=True))
+
+
+def version_adopt(world, actor):
+    decision = DecisionFactory(municipality=world.municipality)
+    services.plan_version_adopt(actor=actor, plan=_plan(world, draft=True), decision=decision)
+
+
 SERVICE_CASES = {
     "planfile_upload_create": ServiceCase(upload_create, may_import),
     "planfile_upload_import": ServiceCase(upload_import, may_import),
+    "plan_version_start_draft": ServiceCase(version_start_draft, Action.EDIT_PLAN),
+    "plan_version_publish_for_consultation": ServiceCase(version_publish, Action.EDIT_PLAN),
+    "plan_version_adopt": ServiceCase(version_adopt, Action.EDIT_PLAN),
 }
 
 

@@ -180,7 +180,8 @@ def test_the_element_page_reads_a_fixed_number_of_queries_as_the_plan_grows(clie
         PlanElementFactory(plan=big, parent=measure, code=f"{measure.code}.1")
     many = count_queries(client, url("portal:plan_element", "sopot", big.slug, "П1"))
     assert few == many
-    assert many <= 18  # municipality, plan, tree 2, evaluation 5, assessments, money 2 + 5, consultations
+    assert many <= 19  # municipality, plan, tree 2, evaluation 5, assessments, money 2 + 5, consultations,
+    # the version in force (its decision)
 
 
 def test_the_element_page_is_cached_and_never_stale(client, town, django_assert_num_queries):
