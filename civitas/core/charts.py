@@ -481,7 +481,13 @@ def chart_table(
     if isinstance(chart, Chart):
         head = (x_heading, *(s.label for s in chart.series))
         rows = [
-            (label, *("" if i >= len(s.values) or s.values[i] is None else _fmt(s.values[i]) for s in chart.series))
+            (
+                label,
+                *(
+                    "" if i >= len(s.values) or s.values[i] is None else _fmt(s.values[i])
+                    for s in chart.series
+                ),
+            )
             for i, label in enumerate(chart.x_labels)
         ]
         return head, rows

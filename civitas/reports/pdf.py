@@ -9,7 +9,17 @@ from weasyprint import HTML
 
 from civitas.core.charts import render_definition
 
-from .document import Document, Figure, Heading, Numbered, Paragraph, Table, figure_legend, heading_text, paragraphs
+from .document import (
+    Document,
+    Figure,
+    Heading,
+    Numbered,
+    Paragraph,
+    Table,
+    figure_legend,
+    heading_text,
+    paragraphs,
+)
 
 CSS = """
 @page {
@@ -67,7 +77,7 @@ def css_string(text: str) -> str:
 
 
 def _page_of(label: str) -> str:
-    """"Page %(page)s of %(pages)s" as CSS content: "Page " counter(page) " of " counter(pages)."""
+    """ "Page %(page)s of %(pages)s" as CSS content: "Page " counter(page) " of " counter(pages)."""
     before, _mark, rest = label.partition("%(page)s")
     middle, _mark, after = rest.partition("%(pages)s")
     pieces = [css_string(before), "counter(page)", css_string(middle), "counter(pages)", css_string(after)]
@@ -105,7 +115,8 @@ def print_html(document: Document, numbered: list[Numbered], labels: dict[str, s
         elif isinstance(block, Paragraph):
             css = {"body": "", "note": ' class="note"', "warning": ""}[block.style]
             body = "".join(
-                f"<p{css}>{'<br>'.join(escape(line) for line in lines)}</p>" for lines in paragraphs(block.text)
+                f"<p{css}>{'<br>'.join(escape(line) for line in lines)}</p>"
+                for lines in paragraphs(block.text)
             )
             out.append(f'<div class="warning">{body}</div>' if block.style == "warning" else body)
         elif isinstance(block, Table):
@@ -123,10 +134,16 @@ def print_html(document: Document, numbered: list[Numbered], labels: dict[str, s
 
 def _table(block: Table, item: Numbered, labels: dict[str, str]) -> str:
     def cell(tag: str, i: int, text: str) -> str:
-        return f'<{tag} class="number">{escape(text)}</{tag}>' if i in block.numeric else f"<{tag}>{escape(text)}</{tag}>"
+        return (
+            f'<{tag} class="number">{escape(text)}</{tag}>'
+            if i in block.numeric
+            else f"<{tag}>{escape(text)}</{tag}>"
+        )
 
     head = "".join(cell("th", i, text) for i, text in enumerate(block.columns))
-    body = "".join("<tr>" + "".join(cell("td", i, text) for i, text in enumerate(row)) + "</tr>" for row in block.rows)
+    body = "".join(
+        "<tr>" + "".join(cell("td", i, text) for i, text in enumerate(row)) + "</tr>" for row in block.rows
+    )
     return (
         f'<table id="{item.anchor}"><caption>{escape(labels["table"] % {"number": item.number})}. '
         f"{escape(block.caption)}</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"

@@ -4,6 +4,7 @@ reader that updates no field, LibreOffice among them, shows it as it is), SEQ-nu
 "Page N of M" in the footer, the municipality in the header, charts as PNG of their SVG."""
 
 import io
+import re
 
 import cairosvg
 from docx import Document as new_word_document
@@ -34,7 +35,13 @@ TEXT_WIDTH_CM = 16.0  # A4 less 2.5 cm margins
 PNG_SCALE = 2  # the PNG at twice the SVG's size, sharp when printed
 LANG_TAGS = {"bg": "bg-BG", "en": "en-GB"}
 NOTE_STYLE = "Civitas Note"
+# Characters XML 1.0 cannot carry (python-docx refuses them): dropped, as a reader would not see them.
+UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 WARNING_STYLE = "Civitas Warning"
+
+
+def _t(text: str) -> str:
+    return UNWRITABLE.sub("", text)
 
 
 def write_docx(document: Document, numbered: list[Numbered], labels: dict[str, str]) -> bytes:
@@ -47,16 +54,20 @@ def write_docx(document: Document, numbered: list[Numbered], labels: dict[str, s
     for item in numbered:
         block = item.block
         if isinstance(block, Heading):
-            word.add_heading(heading_text(item.number, block.text), level=block.level)
+            word.add_heading(_t(heading_text(item.number, block.text)), level=block.level)
         elif isinstance(block, Paragraph):
             _paragraph(word, block)
         elif isinstance(block, Table):
-            _caption(word, labels["table"], "Table", item.number, block.caption, keep_with_next=True)
+            _caption(word, labels["table"], "Table", item.number, _t(block.caption), keep_with_next=True)
             _table(word, block)
         elif isinstance(block, Figure):
             _figure(word, block, item.number, labels)
     props = word.core_properties
-    props.title, props.subject, props.author = document.title, document.subtitle, document.municipality
+    props.title, props.subject, props.author = (
+        _t(document.title),
+        _t(document.subtitle),
+        _t(document.municipality),
+    )
     props.language = LANG_TAGS[document.language]
     out = io.BytesIO()
     word.save(out)
@@ -164,7 +175,7 @@ def _split(label: str, *names: str) -> list[str]:
 def _header_and_footer(word, document: Document, labels: dict[str, str]) -> None:
     section = word.sections[0]
     header = section.header.paragraphs[0]
-    header.text = document.municipality
+    header.text = _t(document.municipality)
     header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     header.runs[0].font.size = Pt(9)
     header.runs[0].font.color.rgb = RGBColor.from_string("505A5F")
@@ -185,17 +196,17 @@ def _header_and_footer(word, document: Document, labels: dict[str, str]) -> None
 
 
 def _title_page(word, document: Document) -> None:
-    municipality = word.add_paragraph(document.municipality.upper())
+    municipality = word.add_paragraph(_t(document.municipality.upper()))
     municipality.runs[0].font.size = Pt(14)
     municipality.runs[0].bold = True
     municipality.paragraph_format.space_after = Pt(120)
-    word.add_paragraph(document.title, style="Title")
+    word.add_paragraph(_t(document.title), style="Title")
     if document.subtitle:
-        word.add_paragraph(document.subtitle, style="Subtitle")
-    date_line = word.add_paragraph(document.date_line)
+        word.add_paragraph(_t(document.subtitle), style="Subtitle")
+    date_line = word.add_paragraph(_t(document.date_line))
     date_line.paragraph_format.space_before = Pt(24)
     if document.notice:
-        notice = word.add_paragraph(document.notice, style=WARNING_STYLE)
+        notice = word.add_paragraph(_t(document.notice), style=WARNING_STYLE)
         notice.paragraph_format.space_before = Pt(36)
     word.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
@@ -220,7 +231,7 @@ def _contents(word, numbered: list[Numbered], labels: dict[str, str]) -> None:
         assert isinstance(item.block, Heading)
         paragraph = first if i == 0 else word.add_paragraph()
         paragraph.style = word.styles[f"toc {item.block.level}"]
-        paragraph.add_run(heading_text(item.number, item.block.text))
+        paragraph.add_run(_t(heading_text(item.number, item.block.text)))
         last = paragraph
     end = OxmlElement("w:fldChar")
     end.set(qn("w:fldCharType"), "end")
@@ -236,13 +247,13 @@ def _paragraph(word, block: Paragraph) -> None:
     for lines in paragraphs(block.text):
         paragraph = word.add_paragraph(style=style)
         for i, line in enumerate(lines):
-            run = paragraph.add_run(line)
+            run = paragraph.add_run(_t(line))
             if i < len(lines) - 1:
                 run.add_break()
 
 
 def _caption(word, label: str, sequence: str, number: str, caption: str, *, keep_with_next: bool) -> None:
-    """"Table 3. Caption" in Word's Caption style, the number a SEQ field (Word's captions, so that
+    """ "Table 3. Caption" in Word's Caption style, the number a SEQ field (Word's captions, so that
     its lists of tables and figures find them)."""
     paragraph = word.add_paragraph(style="Caption")
     for piece in _split(label, "number"):
@@ -280,7 +291,7 @@ def _repeat_as_header(tr) -> None:
 
 def _cell(cell, text: str, *, numeric: bool, bold: bool = False) -> None:
     paragraph = cell.paragraphs[0]
-    run = paragraph.add_run(text)
+    run = paragraph.add_run(_t(text))
     run.font.size = Pt(9.5)
     if bold:
         run.bold = True
@@ -313,7 +324,6 @@ def _figure(word, block: Figure, number: str, labels: dict[str, str]) -> None:
     picture.paragraph_format.keep_with_next = True
     picture.add_run().add_picture(io.BytesIO(png), width=Cm(width))
     legend = figure_legend(block)
-    _caption(word, labels["figure"], "Figure", number, block.caption, keep_with_next=bool(legend))
+    _caption(word, labels["figure"], "Figure", number, _t(block.caption), keep_with_next=bool(legend))
     if legend:
-        word.add_paragraph(legend, style=NOTE_STYLE)
-
+        word.add_paragraph(_t(legend), style=NOTE_STYLE)
