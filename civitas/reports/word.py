@@ -5,16 +5,19 @@ reader that updates no field, LibreOffice among them, shows it as it is), SEQ-nu
 
 import io
 import re
+from xml.sax.saxutils import escape as xml_escape
 
-import cairosvg
+from cairosvg.parser import Tree
+from cairosvg.surface import PNGSurface
 from docx import Document as new_word_document
 from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, RGBColor
+from PIL import Image
 
 from civitas.core.charts import render_definition
 
@@ -34,6 +37,8 @@ FONT = "Arial"  # LibreOffice shows it in Liberation Sans, of the same metrics; 
 TEXT_WIDTH_CM = 16.0  # A4 less 2.5 cm margins
 PNG_SCALE = 2  # the PNG at twice the SVG's size, sharp when printed
 LANG_TAGS = {"bg": "bg-BG", "en": "en-GB"}
+CELL_SIZE = 19  # half-points: 9.5 pt
+RIGHT = '<w:jc w:val="right"/>'
 NOTE_STYLE = "Civitas Note"
 # Characters XML 1.0 cannot carry (python-docx refuses them): dropped, as a reader would not see them.
 UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -269,16 +274,50 @@ def _table(word, block: Table) -> None:
     table = word.add_table(rows=1, cols=len(block.columns))
     table.style = word.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    widths = column_widths(block)
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
     header = table.rows[0]
     _repeat_as_header(header._tr)
     for i, (cell, text) in enumerate(zip(header.cells, block.columns, strict=True)):
-        _cell(cell, text, numeric=i in block.numeric, bold=True)
+        _cell(cell, text, numeric=i in block.numeric, width=widths[i], bold=True)
         _shade(cell, "F3F2F1")
+    # The body's rows written as XML at once: python-docx's cell by cell costs about a millisecond
+    # a cell, seconds for a large plan's report.
+    twips = [round(width.cm * 567) for width in widths]
     for row in block.rows:
-        cells = table.add_row().cells
-        for i, (cell, text) in enumerate(zip(cells, row, strict=True)):
-            _cell(cell, text, numeric=i in block.numeric)
+        cells = "".join(
+            f'<w:tc><w:tcPr><w:tcW w:w="{twips[i]}" w:type="dxa"/></w:tcPr><w:p><w:pPr>'
+            f'<w:spacing w:after="0"/>{RIGHT if i in block.numeric else ""}</w:pPr>'
+            f'<w:r><w:rPr><w:sz w:val="{CELL_SIZE}"/></w:rPr><w:t xml:space="preserve">{xml_escape(_t(text))}</w:t>'
+            "</w:r></w:p></w:tc>"
+            for i, text in enumerate(row)
+        )
+        table._tbl.append(parse_xml(f"<w:tr {nsdecls('w')}><w:trPr><w:cantSplit/></w:trPr>{cells}</w:tr>"))
     word.add_paragraph()  # room after the table; Word merges two adjacent tables otherwise
+
+
+def column_widths(block: Table) -> list[Cm]:
+    """The columns' widths: each at least its longest word (bold in the header), the rest of the
+    text width shared in proportion to how much more their longest text (counted up to 40
+    characters: it wraps) would want, so that a name column is wide and no code or number is cut."""
+    char_cm, padding_cm = 0.2, 0.45  # a character of 9.5 pt Arial, bold, and a cell's margins
+    least, wanted = [], []
+    for i, heading in enumerate(block.columns):
+        texts = (heading, *(row[i] for row in block.rows))
+        longest_word = max((len(word) for text in texts for word in text.split()), default=1)
+        least.append(longest_word * char_cm + padding_cm)
+        wanted.append(max(least[-1], min(40, max(len(text) for text in texts)) * char_cm + padding_cm))
+    if sum(wanted) <= TEXT_WIDTH_CM:
+        widths = [w * TEXT_WIDTH_CM / sum(wanted) for w in wanted]
+    elif sum(least) >= TEXT_WIDTH_CM:
+        widths = [w * TEXT_WIDTH_CM / sum(least) for w in least]
+    else:
+        spare = TEXT_WIDTH_CM - sum(least)
+        more = sum(w - m for w, m in zip(wanted, least, strict=True))
+        widths = [m + spare * (w - m) / more for w, m in zip(wanted, least, strict=True)]
+    return [Cm(width) for width in widths]
 
 
 def _repeat_as_header(tr) -> None:
@@ -289,10 +328,11 @@ def _repeat_as_header(tr) -> None:
         properties.append(element)
 
 
-def _cell(cell, text: str, *, numeric: bool, bold: bool = False) -> None:
+def _cell(cell, text: str, *, numeric: bool, width: Cm, bold: bool = False) -> None:
+    cell.width = width  # Word reads the cells' widths, LibreOffice the grid's: both are given
     paragraph = cell.paragraphs[0]
     run = paragraph.add_run(_t(text))
-    run.font.size = Pt(9.5)
+    run.font.size = Pt(CELL_SIZE / 2)
     if bold:
         run.bold = True
     paragraph.paragraph_format.space_after = Pt(0)
@@ -308,12 +348,18 @@ def _shade(cell, colour: str) -> None:
 
 
 def chart_png(svg: str) -> tuple[bytes, float]:
-    """The chart's SVG as PNG, and its height over its width."""
-    png = cairosvg.svg2png(bytestring=svg.encode("utf-8"), scale=PNG_SCALE)
-    assert png is not None
-    width = int.from_bytes(png[16:20], "big")
-    height = int.from_bytes(png[20:24], "big")
-    return png, height / width
+    """The chart's SVG drawn by cairo at twice its size, as PNG, and its height over its width.
+    Encoded by Pillow at low compression: cairo's own PNG costs twice as long for a file of the
+    same order of size (the charts are flat colours)."""
+    surface = PNGSurface(Tree(bytestring=svg.encode("utf-8")), None, 96, scale=PNG_SCALE).cairo
+    surface.flush()
+    width, height = surface.get_width(), surface.get_height()
+    image = Image.frombuffer(
+        "RGBA", (width, height), bytes(surface.get_data()), "raw", "BGRA", surface.get_stride(), 1
+    )
+    out = io.BytesIO()
+    image.convert("RGB").save(out, "PNG", compress_level=1)
+    return out.getvalue(), height / width
 
 
 def _figure(word, block: Figure, number: str, labels: dict[str, str]) -> None:

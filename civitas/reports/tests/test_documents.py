@@ -62,7 +62,12 @@ def test_table_of_contents_numbers_sections_and_subsections():
 
 def test_subsections_restart_in_each_section():
     document = Document(
-        "T", "", "M", "en", "d", blocks=(Heading("A"), Heading("a", 2), Heading("b", 2), Heading("B"), Heading("c", 2))
+        "T",
+        "",
+        "M",
+        "en",
+        "d",
+        blocks=(Heading("A"), Heading("a", 2), Heading("b", 2), Heading("B"), Heading("c", 2)),
     )
     assert [n for n, _t, _l in table_of_contents(document)] == ["1", "1.1", "1.2", "2", "2.1"]
 
@@ -217,7 +222,9 @@ def test_pdf_text_carries_headings_cells_captions_and_page_numbers(pdf_pages):
 
 def test_pdf_table_header_repeats_on_every_page_the_table_crosses():
     rows = tuple((f"Ред {i}", str(i)) for i in range(120))
-    document = Document("T", "", "М", "en", "d", blocks=(Heading("A"), Table("Дълга", ("Заглавие", "Число"), rows)))
+    document = Document(
+        "T", "", "М", "en", "d", blocks=(Heading("A"), Table("Дълга", ("Заглавие", "Число"), rows))
+    )
     pages = [page.extract_text() for page in PdfReader(io.BytesIO(render_pdf(document))).pages[2:]]
     assert len(pages) >= 2
     assert all("Заглавие" in page for page in pages)
@@ -250,7 +257,7 @@ def test_html_escapes_every_text():
 
 def test_html_has_contents_linked_to_sections_tables_and_figures_with_their_numbers():
     html = render_html(sopot_report())
-    for number, text, _level in table_of_contents(sopot_report()):
+    for number, _text, _level in table_of_contents(sopot_report()):
         anchor = "report-section-" + number.replace(".", "-")
         assert f'href="#{anchor}"' in html and f'id="{anchor}"' in html
     assert html.count('<figure class="civitas-report__figure"') == 3
@@ -271,14 +278,22 @@ def test_html_without_title_leaves_the_page_its_own_h1():
 def test_chart_definitions_draw_svg_and_give_their_numbers():
     bar = ShareBar("Състояние", (Part("В срок", 2, "2"), Part("Изоставащи", 0, "0")))
     assert "<svg" in render_definition(bar, dom_id="b")
-    assert chart_table(bar, x_heading="К", value_heading="С", total_heading="О") == (("К", "С"), [("В срок", "2")])
-    columns = Columns("Пари", "d", ("2018", "2019"), ((Part("ЕС", 5, "5 €"),), (Part("ЕС", 7, "7 €"),)), ("5 €", "7 €"))
+    assert chart_table(bar, x_heading="К", value_heading="С", total_heading="О") == (
+        ("К", "С"),
+        [("В срок", "2")],
+    )
+    columns = Columns(
+        "Пари", "d", ("2018", "2019"), ((Part("ЕС", 5, "5 €"),), (Part("ЕС", 7, "7 €"),)), ("5 €", "7 €")
+    )
     assert chart_table(columns, x_heading="Г", value_heading="С", total_heading="О") == (
         ("Г", "ЕС", "О"),
         [("2018", "5 €", "5 €"), ("2019", "7 €", "7 €")],
     )
     line = Chart("t", "d", ("2018", "2019"), (Series("s", (1.5, None)),))
-    assert chart_table(line, x_heading="П", value_heading="", total_heading="") == (("П", "s"), [("2018", "1.5"), ("2019", "")])
+    assert chart_table(line, x_heading="П", value_heading="", total_heading="") == (
+        ("П", "s"),
+        [("2018", "1.5"), ("2019", "")],
+    )
     with pytest.raises(TypeError):
         render_definition("<svg/>", dom_id="x")  # type: ignore[arg-type]
 
