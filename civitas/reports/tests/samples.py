@@ -1,6 +1,6 @@
-"""Report Documents for the tests and the benchmark: an annual monitoring report of Sopot's plan in
-its four sections (sample figures, as the data assembly would give them), and a large synthetic
-one of a chosen number of indicators."""
+"""A report Document for the tests: an annual monitoring report of Sopot's plan in its four
+sections (sample figures, as the data assembly would give them). The large synthetic one is
+bench.reports.synthetic_report."""
 
 from civitas.core.charts import SOURCE_FILLS, STATUS_FILLS, Chart, Columns, Part, Series, ShareBar
 from civitas.reports.document import Document, Figure, Heading, Paragraph, Table
@@ -118,65 +118,4 @@ def sopot_report(
             Heading("Заключения и предложения"),
             Paragraph("Общинската администрация предлага актуализация на целевата стойност на И1.2."),
         ),
-    )
-
-
-def large_report(indicators: int = 300, *, figures: int = 50, language: str = "bg") -> Document:
-    """A Document the size of a large plan's annual report: a table row per indicator (in tables
-    of 25), a figure for every sixth indicator up to ``figures``, a paragraph per priority."""
-    years = tuple(str(y) for y in range(2014, 2021))
-    blocks: list = [
-        Heading("Общи условия и социално-икономически промени"),
-        Paragraph("Текст на общината. " * 40),
-    ]
-    blocks.append(Heading("Напредък по целите и приоритетите"))
-    drawn = 0
-    for start in range(0, indicators, 25):
-        blocks.append(Heading(f"Приоритет {start // 25 + 1}", level=2))
-        blocks.append(Paragraph("Описание на напредъка по приоритета. " * 12))
-        rows = tuple(
-            (
-                f"И{i + 1}",
-                f"Индикатор № {i + 1} с дълго наименование",
-                f"{100 + i}",
-                f"{200 + i}",
-                f"{150 + i}",
-                "В срок",
-            )
-            for i in range(start, min(start + 25, indicators))
-        )
-        blocks.append(
-            Table(
-                "Индикатори",
-                ("Код", "Индикатор", "Базова", "Целева", "2019", "Състояние"),
-                rows,
-                frozenset({2, 3, 4}),
-            )
-        )
-        for i in range(start, min(start + 25, indicators), 6):
-            if drawn >= figures:
-                break
-            drawn += 1
-            values = tuple(float(100 + i + 10 * k) for k in range(6)) + (None,)
-            chart = Chart(
-                f"Индикатор № {i + 1}",
-                "",
-                years,
-                (
-                    Series("Отчетена стойност", values),
-                    Series("Целева стойност", (None,) * 6 + (200.0 + i,), "target", False),
-                ),
-            )
-            blocks.append(Figure(f"Индикатор № {i + 1}", chart))
-    blocks += [
-        Heading("Действия за осигуряване на ефективност и ефикасност"),
-        Heading("Заключения и предложения"),
-    ]
-    return Document(
-        title="Годишен доклад за наблюдение на изпълнението",
-        subtitle="за 2019 година",
-        municipality="Община",
-        language=language,
-        date_line="31.03.2020",
-        blocks=tuple(blocks),
     )
