@@ -149,9 +149,10 @@ def _peak(render, document) -> int:
         tracemalloc.stop()
 
 
-def measure(label: str, document) -> Measurement:
+def measure(label: str, document, *, trace: bool = True) -> Measurement:
     """Render one Document as DOCX and PDF: the time of each (untraced), the peak of Python's
-    memory of each (a second run under tracemalloc), the files' sizes and the PDF's pages."""
+    memory of each (a second run under tracemalloc; 0 without ``trace``), the files' sizes and
+    the PDF's pages."""
     from pypdf import PdfReader
 
     from civitas.reports.document import Figure, Table
@@ -167,10 +168,10 @@ def measure(label: str, document) -> Measurement:
         rows=sum(len(table.rows) for table in tables),
         figures=sum(isinstance(block, Figure) for block in document.blocks),
         docx_seconds=docx_seconds,
-        docx_peak_bytes=_peak(render_docx, document),
+        docx_peak_bytes=_peak(render_docx, document) if trace else 0,
         docx_bytes=len(docx),
         pdf_seconds=pdf_seconds,
-        pdf_peak_bytes=_peak(render_pdf, document),
+        pdf_peak_bytes=_peak(render_pdf, document) if trace else 0,
         pdf_bytes=len(pdf),
         pdf_pages=len(PdfReader(io.BytesIO(pdf)).pages),
     )

@@ -303,3 +303,20 @@ def test_the_png_is_the_charts_svg_drawn_at_twice_its_size():
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     assert int.from_bytes(png[16:20], "big") == 1440
     assert ratio == pytest.approx(340 / 720)
+
+
+# The benchmark's unit ---------------------------------------------------------------------------
+
+
+def test_the_benchmark_measures_a_document_as_docx_and_pdf():
+    # Imported here: bench/ is a top-level package of the repository, not of civitas.
+    from bench.reports import _peak, measure, section, synthetic_report
+
+    document = synthetic_report(5, figures=1)
+    m = measure("small", document, trace=False)  # WeasyPrint under tracemalloc takes seconds
+    assert (m.tables, m.rows, m.figures) == (1, 5, 1)
+    assert m.docx_seconds > 0 and m.pdf_seconds > 0 and m.pdf_pages >= 3 and m.docx_bytes > 0
+    assert m.within_goals
+    assert _peak(render_docx, document) > 0
+    text = section([m], "python -m bench.reports", 0.5)
+    assert text.startswith("## Reports\n") and "| small | 1 (5) | 1 |" in text
