@@ -123,6 +123,10 @@ def _set_up_styles(word, language: str) -> None:
     for name, size in (("Title", 26), ("Subtitle", 15), ("Heading 1", 16), ("Heading 2", 13)):
         _fonts(styles[name], size, colour="0B0C0C")
     _fonts(styles["Caption"], 10, bold=True, colour="0B0C0C")
+    subtitle = styles["Subtitle"]
+    subtitle.font.italic = False
+    for spacing in subtitle.element.rPr.findall(qn("w:spacing")):  # the template's letter-spacing
+        subtitle.element.rPr.remove(spacing)
     _fonts(styles["TOC Heading"], 16, colour="0B0C0C")
     for level in (1, 2):
         toc = styles.add_style(f"toc {level}", WD_STYLE_TYPE.PARAGRAPH)  # Word's own TOC styles
@@ -322,7 +326,7 @@ def column_widths(block: Table) -> list[Cm]:
 
 def _repeat_as_header(tr) -> None:
     properties = tr.get_or_add_trPr()
-    for tag in ("w:tblHeader", "w:cantSplit"):
+    for tag in ("w:cantSplit", "w:tblHeader"):  # the schema's order, which Word holds to
         element = OxmlElement(tag)
         element.set(qn("w:val"), "true")
         properties.append(element)
