@@ -470,7 +470,7 @@ def render_definition(chart: ChartDefinition, *, dom_id: str) -> str:
             dom_id=dom_id,
             value_texts=chart.value_texts,
         )
-    raise TypeError(f"not a chart definition: {type(chart).__name__}")
+    raise TypeError(f"not a chart definition (Chart, ShareBar or Columns): {type(chart).__name__}")
 
 
 def chart_table(

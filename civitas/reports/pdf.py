@@ -59,7 +59,8 @@ p.note { font-size: 9pt; font-style: italic; color: #505a5f; }
 table { width: 100%; border-collapse: collapse; font-size: 8.5pt; margin: 0 0 12pt; }
 caption { caption-side: top; text-align: left; font-weight: bold; font-size: 9.5pt; padding: 0 0 4pt; }
 thead { display: table-header-group; }
-th, td { border: 0.5pt solid #b1b4b6; padding: 2.5pt 4pt; text-align: left; vertical-align: top; }
+th, td { border: 0.5pt solid #b1b4b6; padding: 2.5pt 4pt; text-align: left; vertical-align: top;
+         overflow-wrap: anywhere; }
 thead th { background: #f3f2f1; }
 tr { break-inside: avoid; }
 .number { text-align: right; }
@@ -87,6 +88,7 @@ def _page_of(label: str) -> str:
 def print_html(document: Document, numbered: list[Numbered], labels: dict[str, str]) -> str:
     out = [
         f'<!DOCTYPE html><html lang="{escape(document.language)}"><head><meta charset="utf-8">'
+        f'<meta name="author" content="{escape(document.municipality)}">'
         f"<title>{escape(document.title)}</title><style>{CSS.replace('PAGE_OF', _page_of(labels['page_of']))}</style>"
         '</head><body><section class="title-page">'
         f'<p class="municipality">{escape(document.municipality)}</p>'
