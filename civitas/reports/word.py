@@ -3,6 +3,7 @@ contents that is both a TOC field (Word refreshes its page numbers) and written-
 reader that updates no field, LibreOffice among them, shows it as it is), SEQ-numbered captions,
 "Page N of M" in the footer, the municipality in the header, charts as PNG of their SVG."""
 
+import datetime
 import io
 import re
 from xml.sax.saxutils import escape as xml_escape
@@ -41,7 +42,7 @@ CELL_SIZE = 19  # half-points: 9.5 pt
 RIGHT = '<w:jc w:val="right"/>'
 NOTE_STYLE = "Civitas Note"
 # Characters XML 1.0 cannot carry (python-docx refuses them): dropped, as a reader would not see them.
-UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 WARNING_STYLE = "Civitas Warning"
 
 
@@ -74,6 +75,9 @@ def write_docx(document: Document, numbered: list[Numbered], labels: dict[str, s
         _t(document.municipality),
     )
     props.language = LANG_TAGS[document.language]
+    props.last_modified_by = "Civitas"
+    props.created = props.modified = datetime.datetime.now(datetime.UTC)
+    props.revision = 1
     out = io.BytesIO()
     word.save(out)
     return out.getvalue()
@@ -372,8 +376,11 @@ def _figure(word, block: Figure, number: str, labels: dict[str, str]) -> None:
     picture = word.add_paragraph()
     picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
     picture.paragraph_format.keep_with_next = True
-    picture.add_run().add_picture(io.BytesIO(png), width=Cm(width))
+    shape = picture.add_run().add_picture(io.BytesIO(png), width=Cm(width))
     legend = figure_legend(block)
+    # The image's alternative text: the chart's title and its numbers in words.
+    described = ". ".join(text for text in (block.chart.title, block.chart.description or legend) if text)
+    shape._inline.docPr.set("descr", _t(described))
     _caption(word, labels["figure"], "Figure", number, _t(block.caption), keep_with_next=bool(legend))
     if legend:
         word.add_paragraph(_t(legend), style=NOTE_STYLE)

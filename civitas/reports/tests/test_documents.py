@@ -155,6 +155,12 @@ def test_numeric_columns_are_aligned_right(word_file):
 def test_docx_charts_are_images_and_share_bars_get_their_numbers_in_words(word_file):
     assert len(word_file.inline_shapes) == 3
     assert all(shape.width > 0 and shape.height > 0 for shape in word_file.inline_shapes)
+    assert (
+        word_file.inline_shapes[0]
+        ._inline.docPr.get("descr")
+        .startswith("Нощувки в местата за настаняване. 2014: 21")
+    )
+    assert "В срок: 9" in word_file.inline_shapes[1]._inline.docPr.get("descr")
     assert "В срок: 9; С риск: 3; Изоставащи: 2; Без данни: 1" in [p.text for p in word_file.paragraphs]
 
 
