@@ -29,6 +29,7 @@ from .document import (
     Numbered,
     Paragraph,
     Table,
+    column_shares,
     figure_legend,
     heading_text,
     paragraphs,
@@ -283,7 +284,7 @@ def _table(word, block: Table) -> None:
     table.style = word.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
-    widths = column_widths(block)
+    widths = [Cm(TEXT_WIDTH_CM * share) for share in column_shares(block)]
     for column, width in zip(table.columns, widths, strict=True):
         column.width = width
     header = table.rows[0]
@@ -304,28 +305,6 @@ def _table(word, block: Table) -> None:
         )
         table._tbl.append(parse_xml(f"<w:tr {nsdecls('w')}><w:trPr><w:cantSplit/></w:trPr>{cells}</w:tr>"))
     word.add_paragraph()  # room after the table; Word merges two adjacent tables otherwise
-
-
-def column_widths(block: Table) -> list[Cm]:
-    """The columns' widths: each at least its longest word (bold in the header), the rest of the
-    text width shared in proportion to how much more their longest text (counted up to 40
-    characters: it wraps) would want, so that a name column is wide and no code or number is cut."""
-    char_cm, padding_cm = 0.2, 0.45  # a character of 9.5 pt Arial, bold, and a cell's margins
-    least, wanted = [], []
-    for i, heading in enumerate(block.columns):
-        texts = (heading, *(row[i] for row in block.rows))
-        longest_word = max((len(word) for text in texts for word in text.split()), default=1)
-        least.append(longest_word * char_cm + padding_cm)
-        wanted.append(max(least[-1], min(40, max(len(text) for text in texts)) * char_cm + padding_cm))
-    if sum(wanted) <= TEXT_WIDTH_CM:
-        widths = [w * TEXT_WIDTH_CM / sum(wanted) for w in wanted]
-    elif sum(least) >= TEXT_WIDTH_CM:
-        widths = [w * TEXT_WIDTH_CM / sum(least) for w in least]
-    else:
-        spare = TEXT_WIDTH_CM - sum(least)
-        more = sum(w - m for w, m in zip(wanted, least, strict=True))
-        widths = [m + spare * (w - m) / more for w, m in zip(wanted, least, strict=True)]
-    return [Cm(width) for width in widths]
 
 
 def _repeat_as_header(tr) -> None:
