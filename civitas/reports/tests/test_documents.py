@@ -6,7 +6,10 @@ their numbers)."""
 
 import dataclasses
 import io
+import os
 import re
+import subprocess
+import sys
 
 import docx
 import pytest
@@ -326,3 +329,16 @@ def test_the_benchmark_measures_a_document_as_docx_and_pdf():
     assert _peak(render_docx, document) > 0
     text = section([m], "python -m bench.reports", 0.5)
     assert text.startswith("## Reports\n") and "| small | 1 (5) | 1 |" in text
+
+
+def test_the_pages_do_not_load_weasyprint_or_python_docx():
+    # A fresh interpreter: in this one the other tests have loaded both.
+    code = (
+        "import django, sys; django.setup(); import civitas.reports.render; "
+        "print('weasyprint' in sys.modules, 'docx' in sys.modules, 'cairosvg' in sys.modules)"
+    )
+    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "civitas.settings"}
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=environment, check=True
+    )
+    assert result.stdout.split() == ["False", "False", "False"]
