@@ -38,6 +38,7 @@ from .document import (
 FONT = "Arial"  # LibreOffice shows it in Liberation Sans, of the same metrics; both have Cyrillic
 TEXT_WIDTH_CM = 16.0  # A4 less 2.5 cm margins
 PNG_SCALE = 2  # the PNG at twice the SVG's size, sharp when printed
+LINE_CHART_WIDTH = 720  # core.charts.render_svg's width
 LANG_TAGS = {"bg": "bg-BG", "en": "en-GB"}
 CELL_SIZE = 19  # half-points: 9.5 pt
 RIGHT = '<w:jc w:val="right"/>'
@@ -341,17 +342,23 @@ def chart_png(svg: str) -> tuple[bytes, float]:
     surface = PNGSurface(Tree(bytestring=svg.encode("utf-8")), None, 96, scale=PNG_SCALE).cairo
     surface.flush()
     width, height = surface.get_width(), surface.get_height()
+    # cairo's pixels are premultiplied ("BGRa"); the charts without a background of their own
+    # (share bars, columns) are laid on white, as on the page.
     image = Image.frombuffer(
-        "RGBA", (width, height), bytes(surface.get_data()), "raw", "BGRA", surface.get_stride(), 1
+        "RGBA", (width, height), bytes(surface.get_data()), "raw", "BGRa", surface.get_stride(), 1
     )
+    image = Image.alpha_composite(Image.new("RGBA", image.size, "white"), image)
     out = io.BytesIO()
     image.convert("RGB").save(out, "PNG", compress_level=1)
     return out.getvalue(), height / width
 
 
 def _figure(word, block: Figure, number: str, labels: dict[str, str]) -> None:
-    png, ratio = chart_png(render_definition(block.chart, dom_id=f"figure-{number}"))
-    width = TEXT_WIDTH_CM if ratio > 0.2 else TEXT_WIDTH_CM * 0.8
+    png, _ratio = chart_png(render_definition(block.chart, dom_id=f"figure-{number}"))
+    # At one scale for every chart: a line chart's 720 units across the text's width, so that the
+    # smaller charts (columns, share bars) keep the same size of lettering.
+    svg_width = int.from_bytes(png[16:20], "big") / PNG_SCALE
+    width = min(TEXT_WIDTH_CM, TEXT_WIDTH_CM * svg_width / LINE_CHART_WIDTH)
     picture = word.add_paragraph()
     picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
     picture.paragraph_format.keep_with_next = True

@@ -16,6 +16,7 @@ import pytest
 from django.utils import translation
 from django.utils.translation import gettext
 from docx.oxml.ns import qn
+from PIL import Image
 from pypdf import PdfReader
 
 from civitas.core.charts import Chart, Columns, Part, Series, ShareBar, chart_table, render_definition
@@ -342,3 +343,10 @@ def test_the_pages_do_not_load_weasyprint_or_python_docx():
         [sys.executable, "-c", code], capture_output=True, text=True, env=environment, check=True
     )
     assert result.stdout.split() == ["False", "False", "False"]
+
+
+def test_charts_without_a_background_are_laid_on_white_in_the_png():
+    columns = Columns("Пари", "d", ("2018",), ((Part("ЕС", 5, "5 €"),),), ("5 €",))
+    png, _ratio = chart_png(render_definition(columns, dom_id="c"))
+    image = Image.open(io.BytesIO(png))
+    assert image.getpixel((2, 2)) == (255, 255, 255)
