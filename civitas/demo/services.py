@@ -29,6 +29,7 @@ from .forum import CITIZENS, load_forum
 from .indicators import load_indicators
 from .piro import load_piro
 from .project_media import load_project_media
+from .reports import load_reports
 from .surveys import load_surveys
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -107,6 +108,7 @@ def demo_load() -> Municipality:
     load_forum(municipality)
     load_surveys(municipality)
     load_consultations(municipality)
+    load_reports(municipality)
     return municipality
 
 

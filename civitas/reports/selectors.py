@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import translation
 
@@ -22,6 +21,7 @@ from civitas.consultations.models import Decision as AnswerDecision
 from civitas.core.models import Municipality
 from civitas.core.money import total_eur
 from civitas.core.selectors import FileAccess
+from civitas.council.models import Decision
 from civitas.evaluation import engine
 from civitas.indicators.evaluation import year_start_of
 from civitas.indicators.models import Indicator, IndicatorType, Measurement, MeasurementState
@@ -97,18 +97,15 @@ def report_file_get(*, report: AnnualReport, pk) -> ReportFile:
     return get_object_or_404(ReportFile, report=report, pk=pk)
 
 
-def plans_for_reports(*, municipality: Municipality) -> list[Plan]:
-    """The plans a report can be written for (any status: a draft's first year may be reported
-    before adoption is recorded), in their order: one query."""
-    return list(Plan.objects.filter(municipality=municipality).order_by("position", "-period_start", "pk"))
+def plans_for_reports(*, municipality: Municipality):
+    """The plans a report can be written for, in their order (a queryset for the form's choice)."""
+    return Plan.objects.filter(municipality=municipality).order_by("position", "-period_start", "pk")
 
 
-def plan_for_report(*, municipality: Municipality, slug: str) -> Plan:
-    plan = Plan.objects.filter(municipality=municipality, slug=slug).first()
-    if plan is None:
-        raise Http404("No such plan")
-    plan.municipality = municipality
-    return plan
+def decisions_for_approval(*, municipality: Municipality):
+    """The council's decisions a report can be approved by: the municipality's, latest first (a
+    queryset for the approval form's choice)."""
+    return Decision.objects.filter(municipality=municipality).order_by("-date", "-number", "pk")
 
 
 def file_access(user, name: str) -> FileAccess | None:
