@@ -420,3 +420,77 @@ def status_parts(counts, labels) -> list[Part]:
         for status, fill in STATUS_FILLS.items()
         if status in labels and counts.get(status, 0)
     ]
+
+
+# Definitions of the small charts, for documents ----------------------------------------------
+#
+# A page draws a share bar or columns straight away; a report keeps the definition, so that the
+# same SVG is drawn for its HTML and PDF and turned into a PNG for its DOCX, and its figures
+# come with the numbers in a table (``chart_table``).
+
+
+@dataclass(frozen=True)
+class ShareBar:
+    """A share bar of parts (``render_share_bar``), drawn wider for a document."""
+
+    title: str
+    parts: tuple[Part, ...]
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Columns:
+    """Columns by x label, each a stack of parts (``render_columns``)."""
+
+    title: str
+    description: str
+    x_labels: tuple[str, ...]
+    stacks: tuple[tuple[Part, ...], ...]
+    value_texts: tuple[str, ...] = ()
+
+
+ChartDefinition = Chart | ShareBar | Columns
+
+
+def render_definition(chart: ChartDefinition, *, dom_id: str) -> str:
+    """The SVG of any chart definition: the one drawing that pages, PDF and DOCX (as PNG) share."""
+    if isinstance(chart, Chart):
+        return render_svg(chart, dom_id=dom_id)
+    if isinstance(chart, ShareBar):
+        shown = [part for part in chart.parts if part.value > 0]
+        return render_share_bar(
+            shown, title=chart.title, dom_id=dom_id, description=chart.description, width=600, height=32
+        )
+    if isinstance(chart, Columns):
+        return render_columns(
+            chart.x_labels,
+            chart.stacks,
+            title=chart.title,
+            description=chart.description,
+            dom_id=dom_id,
+            value_texts=chart.value_texts,
+        )
+    raise TypeError(f"not a chart definition: {type(chart).__name__}")
+
+
+def chart_table(
+    chart: ChartDefinition, *, x_heading: str, value_heading: str, total_heading: str
+) -> tuple[tuple[str, ...], list[tuple[str, ...]]]:
+    """The numbers of a chart as a table (column headings, rows), given beside every drawing:
+    a line chart by x label and series, a share bar by part, columns by x label and part."""
+    if isinstance(chart, Chart):
+        head = (x_heading, *(s.label for s in chart.series))
+        rows = [
+            (label, *("" if i >= len(s.values) or s.values[i] is None else _fmt(s.values[i]) for s in chart.series))
+            for i, label in enumerate(chart.x_labels)
+        ]
+        return head, rows
+    if isinstance(chart, ShareBar):
+        return (x_heading, value_heading), [(part.label, part.text) for part in chart.parts if part.value > 0]
+    labels = list(dict.fromkeys(part.label for stack in chart.stacks for part in stack))
+    rows = []
+    for i, x_label in enumerate(chart.x_labels):
+        texts = {part.label: part.text for part in (chart.stacks[i] if i < len(chart.stacks) else ())}
+        total = chart.value_texts[i] if i < len(chart.value_texts) else ""
+        rows.append((x_label, *(texts.get(label, "") for label in labels), total))
+    return (x_heading, *labels, total_heading), rows
