@@ -2,6 +2,7 @@
 four sections, the tables, the chart, and figures checked against the evaluation engine's results
 for the same plan and date."""
 
+import datetime
 import io
 
 import pytest
@@ -102,12 +103,10 @@ def test_cost_per_unit_and_spending_by_source(world):
     row = next(r for r in data.projects if r.project.pk == world.project.pk)
     assert [cost for _item, cost in row.unit_costs] == [40000 / 8]
     eu = next(s for s in data.spending if s.source == "eu")
-    assert (eu.planned, eu.spent) == (180000, 40000)  # two goals' lines of 90 000; one project spent 40 000
+X
 
 
 def test_publicity_and_recommendations_rows_make_their_tables(world):
-    import datetime
-
     data = selectors.annual_report_data(world.report, "en")
     data.publicity = [selectors.PublicityRow(datetime.date(YEAR, 5, 14), "Press conference", "Opening", "Sopot", 40)]
     data.recommendations = [
