@@ -103,7 +103,7 @@ def test_cost_per_unit_and_spending_by_source(world):
     row = next(r for r in data.projects if r.project.pk == world.project.pk)
     assert [cost for _item, cost in row.unit_costs] == [40000 / 8]
     eu = next(s for s in data.spending if s.source == "eu")
-X
+    assert (eu.planned, eu.funded, eu.spent) == (180000, 160000, 80000)  # each goal: 90 000 planned, 80 000 funded, 40 000 spent
 
 
 def test_publicity_and_recommendations_rows_make_their_tables(world):
