@@ -68,7 +68,7 @@ def report_update_narrative(
         name: [getattr(report, name), value] for name, value in texts.items() if getattr(report, name) != value
     }
     if as_of != report.as_of:
-        changes["as_of"] = [report.as_of, as_of]
+        changes["as_of"] = [d.isoformat() if d else None for d in (report.as_of, as_of)]
     for name, value in texts.items():
         setattr(report, name, value)
     report.as_of = as_of
