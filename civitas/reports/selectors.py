@@ -108,7 +108,7 @@ def decisions_for_approval(*, municipality: Municipality):
     return Decision.objects.filter(municipality=municipality).order_by("-date", "-number", "pk")
 
 
-def file_access(user, name: str) -> FileAccess | None:
+def report_file_access(user, name: str) -> FileAccess | None:
     """A report's file: public once published with an approved report; otherwise only for those
     who may edit the municipality's reports. None when no report file stores ``name``."""
     if not name:
@@ -274,7 +274,7 @@ def _unit_costs(budget: BudgetSummary, outputs: list[EvaluatedIndicator]) -> lis
 
 def _projects(plan: Plan, year: int, as_of: datetime.date) -> list[ProjectRow]:
     """The projects serving the plan's elements with their funding, activities and output
-    indicators evaluated: six queries."""
+    indicators evaluated: seven queries (four without an output indicator)."""
     projects = list(
         Project.objects.filter(contributions__element__plan=plan)
         .distinct()
@@ -394,7 +394,7 @@ def recommendation_rows(*, plan: Plan, as_of: datetime.date) -> list[Recommendat
 
 
 def annual_report_data(report: AnnualReport, language: str) -> AnnualReportData:
-    """Everything the annual report says, in ``language`` (texts and labels): 21 queries whatever
+    """Everything the annual report says, in ``language`` (texts and labels): 22 queries whatever
     the plan's size (the report loaded with its plan and municipality)."""
     with translation.override(language):
         return _annual_report_data(report, language)
@@ -407,7 +407,7 @@ def _annual_report_data(report: AnnualReport, language: str) -> AnnualReportData
     year = report.year
     as_of = report_as_of(report)
     tree = plan_tree(plan)  # 2 queries
-    evaluation = plan_evaluation(plan, tree, as_of=as_of)  # 6 queries
+    evaluation = plan_evaluation(plan, tree, as_of=as_of)  # 5 queries
     assessments = published_assessments(plan=plan, year=year)  # 1 query
 
     goals = []
@@ -451,7 +451,7 @@ def _annual_report_data(report: AnnualReport, language: str) -> AnnualReportData
         state__in=AWAITING_STATES,
     ).aggregate(n=Count("pk", distinct=True))["n"]
 
-    projects = _projects(plan, year, as_of)  # 6 queries
+    projects = _projects(plan, year, as_of)  # 7 queries
     financial = financial_comparison(plan)  # 5 queries (1 without a financial table)
     return AnnualReportData(
         report=report,
