@@ -16,7 +16,7 @@ from civitas.reports.models import AnnualReport
 
 PLAN_SLUG = "opr-2014-2020"
 
-NARRATIVE = {
+NARRATIVE: dict[str, str] = {
     "conditions_bg": (
         "Примерни данни. През годината община Сопот продължи изпълнението на Общинския план за развитие "
         "2014–2020 г. Социално-икономическите условия са описани с контекстните индикатори в таблицата по-долу."
@@ -59,11 +59,15 @@ def report_year(plan: Plan) -> int:
 
 
 def load_reports(municipality) -> AnnualReport | None:
-    plan = Plan.objects.filter(municipality=municipality, slug=PLAN_SLUG).select_related("municipality").first()
+    plan = (
+        Plan.objects.filter(municipality=municipality, slug=PLAN_SLUG).select_related("municipality").first()
+    )
     if plan is None:
         return None
     year = report_year(plan)
     found = AnnualReport.objects.filter(plan=plan, year=year).first()
     if found is not None:
         return found
-    return services.report_create(actor=OPERATOR, plan=plan, year=year, is_sample=True, **NARRATIVE)
+    return services.report_create(
+        actor=OPERATOR, plan=plan, year=year, as_of=None, is_sample=True, **NARRATIVE
+    )

@@ -40,7 +40,14 @@ from civitas.indicators.selectors import evidence_access
 from civitas.projects.selectors import document_access
 from civitas.reports.selectors import report_file_access
 
-OWNERS = (evidence_access, consultation_file_access, photo_access, document_access, logo_access, report_file_access)
+OWNERS = (
+    evidence_access,
+    consultation_file_access,
+    photo_access,
+    document_access,
+    logo_access,
+    report_file_access,
+)
 
 # What storage writes: segments of letters, digits, "_", "-" and "." (Django's get_valid_name).
 STORED_NAME = re.compile(r"[-\w.]+(?:/[-\w.]+)*")

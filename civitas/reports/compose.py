@@ -6,8 +6,7 @@ the engine's results give, never computed again."""
 
 from django.utils import formats
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from civitas.core import charts
 from civitas.core.templatetags.civitas import euro, number, percent
@@ -54,7 +53,9 @@ def _forecast(item: EvaluatedIndicator) -> str:
 
 def _target(item: EvaluatedIndicator) -> str:
     forecast = item.result.forecast if item.result is not None else None
-    return number(forecast.target_value) if forecast is not None and forecast.target_value is not None else "–"
+    return (
+        number(forecast.target_value) if forecast is not None and forecast.target_value is not None else "–"
+    )
 
 
 def _narrative(text: str) -> Paragraph:
@@ -66,7 +67,9 @@ def _narrative(text: str) -> Paragraph:
 def _status_chart(title: str, result) -> Figure | None:
     if result is None or not result.indicators_total or not any(result.counts.values()):
         return None
-    return Figure(title, charts.ShareBar(title=title, parts=tuple(charts.status_parts(result.counts, STATUS_LABELS))))
+    return Figure(
+        title, charts.ShareBar(title=title, parts=tuple(charts.status_parts(result.counts, STATUS_LABELS)))
+    )
 
 
 def _section_1(data: AnnualReportData) -> list:
@@ -77,7 +80,11 @@ def _section_1(data: AnnualReportData) -> list:
                 _("Context indicators by year"),
                 (_("Indicator"), _("Unit"), *(str(y) for y in data.context_years)),
                 tuple(
-                    (f"{row.indicator.code} {row.indicator.name}", row.indicator.unit, *(number(v) for v in row.values))
+                    (
+                        f"{row.indicator.code} {row.indicator.name}",
+                        row.indicator.unit,
+                        *(number(v) for v in row.values),
+                    )
                     for row in data.context
                 ),
                 frozenset(range(2, 2 + len(data.context_years))),
@@ -111,13 +118,23 @@ def _section_2(data: AnnualReportData) -> list:
         ),
         Table(
             _("Progress by goal"),
-            (_("Goal"), _("Status"), _("Score"), _("Coverage"), _("Indicators"), _("On track"), _("At risk"),
-             _("Off track")),
+            (
+                _("Goal"),
+                _("Status"),
+                _("Score"),
+                _("Coverage"),
+                _("Indicators"),
+                _("On track"),
+                _("At risk"),
+                _("Off track"),
+            ),
             tuple(
                 (
                     f"{goal.node.element.code} {goal.node.element.title}",
                     str(STATUS_LABELS[goal.result.status]) if goal.result else "",
-                    percent(round(goal.result.score * 100)) if goal.result and goal.result.score is not None else "–",
+                    percent(round(goal.result.score * 100))
+                    if goal.result and goal.result.score is not None
+                    else "–",
                     percent(round(goal.result.coverage * 100)) if goal.result else "–",
                     str(goal.result.indicators_total - goal.result.context_total) if goal.result else "0",
                     str(goal.result.counts.get(engine.Status.ON_TRACK, 0)) if goal.result else "0",
@@ -143,8 +160,16 @@ def _section_2(data: AnnualReportData) -> list:
             blocks.append(
                 Table(
                     _("Indicators of %(code)s") % {"code": element.code},
-                    (_("Indicator"), _("Unit"), _("Baseline"), _("Target"), _("Value"), _("Period"), _("Status"),
-                     _("Forecast")),
+                    (
+                        _("Indicator"),
+                        _("Unit"),
+                        _("Baseline"),
+                        _("Target"),
+                        _("Value"),
+                        _("Period"),
+                        _("Status"),
+                        _("Forecast"),
+                    ),
                     tuple(
                         (
                             f"{item.indicator.code} {item.indicator.name}",
@@ -168,7 +193,9 @@ def _section_2(data: AnnualReportData) -> list:
             if assessment.obstacles:
                 text += "\n\n" + _("What held it back: %(text)s") % {"text": assessment.obstacles}
             blocks.append(
-                Paragraph(_("Assessment of %(code)s for %(year)s:") % {"code": node.element.code, "year": data.year})
+                Paragraph(
+                    _("Assessment of %(code)s for %(year)s:") % {"code": node.element.code, "year": data.year}
+                )
             )
             blocks.append(Paragraph(text))
     if data.overrides:
@@ -222,8 +249,14 @@ def _section_3(data: AnnualReportData) -> list:
                 _("Activities and milestones of %(year)s") % {"year": data.year},
                 (_("Project"), _("Activity"), _("Milestone"), _("Due"), _("Completed"), _("State")),
                 tuple(
-                    (project.code, a.title, _("yes") if a.is_milestone else "", _date(a.due_date),
-                     _date(a.completed_on), a.get_state_display())
+                    (
+                        project.code,
+                        a.title,
+                        _("yes") if a.is_milestone else "",
+                        _date(a.due_date),
+                        _date(a.completed_on),
+                        a.get_state_display(),
+                    )
                     for project, a in activities
                 ),
             )  # fmt: skip
@@ -235,8 +268,12 @@ def _section_3(data: AnnualReportData) -> list:
                 _("Cost per unit of output"),
                 (_("Project"), _("Output indicator"), _("Output"), _("Cost per unit")),
                 tuple(
-                    (project.code, f"{item.indicator.code} {item.indicator.name}",
-                     f"{number(item.result.actual)} {item.indicator.unit}".strip(), euro(round(cost, 2)))
+                    (
+                        project.code,
+                        f"{item.indicator.code} {item.indicator.name}",
+                        f"{number(item.result.actual if item.result else None)} {item.indicator.unit}".strip(),
+                        euro(round(cost, 2)),
+                    )
                     for project, item, cost in unit_costs
                 ),
                 frozenset({2, 3}),
@@ -258,8 +295,12 @@ def _section_3(data: AnnualReportData) -> list:
                 charts.ShareBar(
                     title=_("Projects' funding by source"),
                     parts=tuple(
-                        charts.Part(s.label, float(s.funded), euro(s.funded),
-                                    charts.SOURCE_FILLS.get(s.source, charts.DEFAULT_FILL))
+                        charts.Part(
+                            s.label,
+                            float(s.funded),
+                            euro(s.funded),
+                            charts.SOURCE_FILLS.get(s.source, charts.DEFAULT_FILL),
+                        )
                         for s in data.spending
                     ),
                 ),
@@ -273,9 +314,12 @@ def _section_3(data: AnnualReportData) -> list:
                 _("Indicators off track"),
                 (_("Indicator"), _("Value"), _("Expected"), _("Reason given by the verifier")),
                 tuple(
-                    (f"{item.indicator.code} {item.indicator.name}", number(item.result.actual) if item.result else "–",
-                     number(item.result.expected) if item.result else "–",
-                     item.override.reason if item.override is not None else "")
+                    (
+                        f"{item.indicator.code} {item.indicator.name}",
+                        number(item.result.actual) if item.result else "–",
+                        number(item.result.expected) if item.result else "–",
+                        item.override.reason if item.override is not None else "",
+                    )
                     for item in data.off_track
                 ),
                 frozenset({1, 2}),
@@ -290,30 +334,45 @@ def _section_3(data: AnnualReportData) -> list:
                 _("Public consultations of %(year)s") % {"year": data.year},
                 (_("Consultation"), _("Opened"), _("Closed"), _("Proposals received"), _("Accepted")),
                 tuple(
-                    (row.consultation.title, _date(row.consultation.opens_at), _date(row.consultation.closes_at),
-                     str(row.proposals), str(row.accepted))
+                    (
+                        row.consultation.title,
+                        _date(row.consultation.opens_at),
+                        _date(row.consultation.closes_at),
+                        str(row.proposals),
+                        str(row.accepted),
+                    )
                     for row in data.consultations
                 ),
                 frozenset({3, 4}),
             )  # fmt: skip
         )
     else:
-        blocks.append(Paragraph(_("No public consultation was held in %(year)s.") % {"year": data.year}, style="note"))
+        blocks.append(
+            Paragraph(_("No public consultation was held in %(year)s.") % {"year": data.year}, style="note")
+        )
     if data.publicity:
         blocks.append(
             Table(
                 _("Publicity of %(year)s") % {"year": data.year},
                 (_("Date"), _("Kind"), _("Title"), _("Place"), _("Participants / print run"), _("Link")),
                 tuple(
-                    (_date(row.date), row.kind, row.title, row.place,
-                     "" if row.audience is None else str(row.audience), row.link)
+                    (
+                        _date(row.date),
+                        row.kind,
+                        row.title,
+                        row.place,
+                        "" if row.audience is None else str(row.audience),
+                        row.link,
+                    )
                     for row in data.publicity
                 ),
                 frozenset({4}),
             )  # fmt: skip
         )
     else:
-        blocks.append(Paragraph(_("No publicity is recorded for %(year)s.") % {"year": data.year}, style="note"))
+        blocks.append(
+            Paragraph(_("No publicity is recorded for %(year)s.") % {"year": data.year}, style="note")
+        )
     return blocks
 
 
@@ -323,11 +382,23 @@ def _section_4(data: AnnualReportData) -> list:
         blocks.append(
             Table(
                 _("Recommendations of the evaluations and their follow-up"),
-                (_("Recommendation"), _("Evaluation"), _("Response"), _("Responsible"), _("Deadline"),
-                 _("Status")),
+                (
+                    _("Recommendation"),
+                    _("Evaluation"),
+                    _("Response"),
+                    _("Responsible"),
+                    _("Deadline"),
+                    _("Status"),
+                ),
                 tuple(
-                    (row.text, row.evaluation, row.response, row.responsible, _date(row.deadline),
-                     f"{row.status} ({_('overdue')})" if row.overdue else row.status)
+                    (
+                        row.text,
+                        row.evaluation,
+                        row.response,
+                        row.responsible,
+                        _date(row.deadline),
+                        f"{row.status} ({_('overdue')})" if row.overdue else row.status,
+                    )
                     for row in data.recommendations
                 ),
             )  # fmt: skip

@@ -10,7 +10,7 @@ from .models import ReportFormat, ReportLanguage
 
 
 class ReportCreateForm(forms.Form):
-    plan = forms.ModelChoiceField(label=_("Plan"), queryset=None, empty_label=None)
+    plan: forms.ModelChoiceField = forms.ModelChoiceField(label=_("Plan"), queryset=None, empty_label=None)
     year = forms.IntegerField(label=_("Year"), min_value=1900, max_value=2200)
 
     def __init__(self, *args, plans, **kwargs):
@@ -42,14 +42,18 @@ class NarrativeForm(forms.Form):
 
 class GenerateForm(forms.Form):
     format = forms.ChoiceField(label=_("Format"), choices=ReportFormat.choices, widget=forms.RadioSelect)
-    language = forms.ChoiceField(label=_("Language"), choices=ReportLanguage.choices, widget=forms.RadioSelect)
+    language = forms.ChoiceField(
+        label=_("Language"), choices=ReportLanguage.choices, widget=forms.RadioSelect
+    )
 
 
 class ApproveForm(forms.Form):
-    decision = forms.ModelChoiceField(
+    decision: forms.ModelChoiceField = forms.ModelChoiceField(
         label=_("Council decision"),
         queryset=None,
-        help_text=_("The decision of the municipal council that approved the report (from the register of decisions)."),
+        help_text=_(
+            "The decision of the municipal council that approved the report (from the register of decisions)."
+        ),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 

@@ -35,7 +35,9 @@ def report_list(request, municipality):
 
 @staff_view(Action.EDIT_REPORT)
 def report_create(request, municipality):
-    form = forms.ReportCreateForm(request.POST or None, plans=selectors.plans_for_reports(municipality=municipality))
+    form = forms.ReportCreateForm(
+        request.POST or None, plans=selectors.plans_for_reports(municipality=municipality)
+    )
     if request.method == "POST" and form.is_valid():
         result = {}
         plan = form.cleaned_data["plan"]
@@ -73,7 +75,9 @@ def report_detail(request, municipality, pk):
 def report_edit(request, municipality, pk):
     report = _report(municipality, pk)
     initial = {name: getattr(report, name) for name in services.NARRATIVE_FIELDS}
-    form = forms.NarrativeForm(request.POST or None, initial={**initial, "as_of": report.as_of, "version": report.version})
+    form = forms.NarrativeForm(
+        request.POST or None, initial={**initial, "as_of": report.as_of, "version": report.version}
+    )
     if request.method == "POST" and form.is_valid():
         if run_service(form, lambda: services.report_update_narrative(
             actor=request.user, report=report, expected_version=edited_version(form),

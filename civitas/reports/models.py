@@ -44,7 +44,9 @@ class AnnualReport(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="annual_reports")
     year = models.PositiveSmallIntegerField(_("year"))
     # Section 1: general conditions and socio-economic change.
-    conditions_bg = models.TextField(_("general conditions and socio-economic change (Bulgarian)"), blank=True)
+    conditions_bg = models.TextField(
+        _("general conditions and socio-economic change (Bulgarian)"), blank=True
+    )
     conditions_en = models.TextField(_("general conditions and socio-economic change (English)"), blank=True)
     # Section 3: what was done about the indicators that are off track.
     actions_bg = models.TextField(_("actions about indicators off track (Bulgarian)"), blank=True)
@@ -119,7 +121,9 @@ class ReportFile(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(progress__lte=100), name="report_file_progress_max_100"),
+            models.CheckConstraint(
+                condition=models.Q(progress__lte=100), name="report_file_progress_max_100"
+            ),
         ]
         verbose_name = _("generated report file")
         verbose_name_plural = _("generated report files")

@@ -25,11 +25,21 @@ from civitas.council.models import Decision
 from civitas.evaluation import engine
 from civitas.indicators.evaluation import year_start_of
 from civitas.indicators.models import Indicator, IndicatorType, Measurement, MeasurementState
-from civitas.indicators.selectors import EvaluatedIndicator, PlanEvaluation, indicators_evaluation, plan_evaluation
+from civitas.indicators.selectors import (
+    EvaluatedIndicator,
+    PlanEvaluation,
+    indicators_evaluation,
+    plan_evaluation,
+)
 from civitas.plans.models import ElementAssessment, FundingSource, Plan
 from civitas.plans.selectors import ElementNode, plan_tree, published_assessments
 from civitas.projects.models import Activity, Project
-from civitas.projects.selectors import BudgetSummary, FinancialComparison, budget_summary, financial_comparison
+from civitas.projects.selectors import (
+    BudgetSummary,
+    FinancialComparison,
+    budget_summary,
+    financial_comparison,
+)
 
 from . import policy
 from .models import AnnualReport, ReportFile, ReportStatus
@@ -256,10 +266,15 @@ def _walk(node: ElementNode) -> list[ElementNode]:
 
 
 def _in_year(activity: Activity, year: int) -> bool:
-    return any(d is not None and d.year == year for d in (activity.start_date, activity.due_date, activity.completed_on))
+    return any(
+        d is not None and d.year == year
+        for d in (activity.start_date, activity.due_date, activity.completed_on)
+    )
 
 
-def _unit_costs(budget: BudgetSummary, outputs: list[EvaluatedIndicator]) -> list[tuple[EvaluatedIndicator, float]]:
+def _unit_costs(
+    budget: BudgetSummary, outputs: list[EvaluatedIndicator]
+) -> list[tuple[EvaluatedIndicator, float]]:
     """Spending per unit of each output the project's indicators measure (engine.cost_per_unit)."""
     if budget.spent is None:
         return []
@@ -278,7 +293,9 @@ def _projects(plan: Plan, year: int, as_of: datetime.date) -> list[ProjectRow]:
     projects = list(
         Project.objects.filter(contributions__element__plan=plan)
         .distinct()
-        .prefetch_related("funding_lines", Prefetch("activities", queryset=Activity.objects.order_by("position", "pk")))
+        .prefetch_related(
+            "funding_lines", Prefetch("activities", queryset=Activity.objects.order_by("position", "pk"))
+        )
         .order_by("code", "pk")
     )
     for project in projects:
@@ -288,11 +305,11 @@ def _projects(plan: Plan, year: int, as_of: datetime.date) -> list[ProjectRow]:
             "position", "code", "pk"
         )
     )
-    by_pk = {p.pk: p for p in projects}
+    by_pk: dict[int | None, Project] = {p.pk: p for p in projects}
     for indicator in outputs:
         indicator.project = by_pk[indicator.project_id]
         indicator.municipality = plan.municipality
-    evaluated: dict[int, list[EvaluatedIndicator]] = defaultdict(list)
+    evaluated: dict[int | None, list[EvaluatedIndicator]] = defaultdict(list)
     for item in indicators_evaluation(outputs, today=as_of):
         evaluated[item.indicator.project_id].append(item)
     rows = []
@@ -311,17 +328,19 @@ def _projects(plan: Plan, year: int, as_of: datetime.date) -> list[ProjectRow]:
 
 def _spending(financial: FinancialComparison | None, projects: list[ProjectRow]) -> list[SourceSpending]:
     planned: dict[str, Decimal] = defaultdict(Decimal)
-    for row in financial.rows if financial is not None else ():
-        planned[row.source] += row.planned
+    for line in financial.rows if financial is not None else ():
+        planned[line.source] += line.planned
     funded: dict[str, list] = defaultdict(list)
     spent: dict[str, list] = defaultdict(list)
     for row in projects:
-        for line in row.project.funding_lines.all():
-            funded[line.source].append(line.money)
-            if line.spent_money is not None:
-                spent[line.source].append(line.spent_money)
+        for funding in row.project.funding_lines.all():
+            funded[funding.source].append(funding.money)
+            if funding.spent_money is not None:
+                spent[funding.source].append(funding.spent_money)
     return [
-        SourceSpending(source, planned.get(source, Decimal("0.00")), total_eur(funded[source]), total_eur(spent[source]))
+        SourceSpending(
+            source, planned.get(source, Decimal("0.00")), total_eur(funded[source]), total_eur(spent[source])
+        )
         for source in FundingSource.values
         if source in planned or source in funded
     ]
@@ -338,7 +357,9 @@ def _consultations(municipality: Municipality, year: int) -> list[ConsultationRo
             received=Count("proposals", distinct=True),
             accepted=Count(
                 "proposals",
-                filter=Q(proposals__answer__decision__in=[AnswerDecision.ACCEPTED, AnswerDecision.PARTLY_ACCEPTED]),
+                filter=Q(
+                    proposals__answer__decision__in=[AnswerDecision.ACCEPTED, AnswerDecision.PARTLY_ACCEPTED]
+                ),
                 distinct=True,
             ),
         )
@@ -442,7 +463,8 @@ def _annual_report_data(report: AnnualReport, language: str) -> AnnualReportData
         item
         for item in every
         if item.result is not None
-        and (item.override.status if item.override is not None else item.result.status) == engine.Status.OFF_TRACK
+        and (item.override.status if item.override is not None else item.result.status)
+        == engine.Status.OFF_TRACK
     ]
 
     awaiting = Measurement.objects.filter(  # 1 query

@@ -17,7 +17,14 @@ from civitas.plans.models import Plan
 from . import policy, rules, tasks
 from .models import AnnualReport, ReportFile, ReportFormat, ReportLanguage, ReportStatus
 
-NARRATIVE_FIELDS = ("conditions_bg", "conditions_en", "actions_bg", "actions_en", "conclusions_bg", "conclusions_en")
+NARRATIVE_FIELDS = (
+    "conditions_bg",
+    "conditions_en",
+    "actions_bg",
+    "actions_en",
+    "conclusions_bg",
+    "conclusions_en",
+)
 
 
 def _raise(errors: dict) -> None:
@@ -56,7 +63,12 @@ def report_create(
 
 @transaction.atomic
 def report_update_narrative(
-    *, actor, report: AnnualReport, expected_version: int | None, as_of: datetime.date | None = None, **narrative
+    *,
+    actor,
+    report: AnnualReport,
+    expected_version: int | None,
+    as_of: datetime.date | None = None,
+    **narrative,
 ) -> AnnualReport:
     """Rewrite the narrative of a draft report and the date its data is read as of (None: the end
     of its reporting year). Approved reports are frozen."""
@@ -65,7 +77,9 @@ def report_update_narrative(
     _raise(rules.check_not_approved(report.is_approved))
     bump_version(instance=report, expected_version=expected_version)
     changes = {
-        name: [getattr(report, name), value] for name, value in texts.items() if getattr(report, name) != value
+        name: [getattr(report, name), value]
+        for name, value in texts.items()
+        if getattr(report, name) != value
     }
     if as_of != report.as_of:
         changes["as_of"] = [d.isoformat() if d else None for d in (report.as_of, as_of)]
@@ -82,7 +96,11 @@ def _queue(report: AnnualReport, *, actor, fmt: str, language: str, published: b
     if fmt not in ReportFormat.values or language not in ReportLanguage.values:
         raise ValidationError({"format": [_("Choose a format and a language the report is made in.")]})
     generated = ReportFile.objects.create(
-        report=report, format=fmt, language=language, is_published=published, requested_by=recorded_actor(actor)
+        report=report,
+        format=fmt,
+        language=language,
+        is_published=published,
+        requested_by=recorded_actor(actor),
     )
     tasks.queue_generation(generated)
     return generated
@@ -99,7 +117,9 @@ def report_generate(*, actor, report: AnnualReport, format: str, language: str) 
 
 
 @transaction.atomic
-def report_approve(*, actor, report: AnnualReport, decision: Decision, expected_version: int | None) -> AnnualReport:
+def report_approve(
+    *, actor, report: AnnualReport, decision: Decision, expected_version: int | None
+) -> AnnualReport:
     """Record that the council approved the report by ``decision``: the report is frozen and
     public, and its published files are generated in both languages and both formats (and kept as
     approved)."""

@@ -7,7 +7,8 @@ from civitas.core.cache import cached_public_page
 from civitas.core.i18n import active_content_language
 from civitas.core.tenancy import with_municipality
 
-from . import compose, render as report_render, selectors
+from . import compose, selectors
+from . import render as report_render
 
 
 @with_municipality
@@ -34,6 +35,10 @@ def report_detail(request, municipality, pk):
             "nav": "reports",
             "report": report,
             "document_html": report_render.render_html(document),  # escaped markup (SafeString)
-            "downloads": [files[key] for key in (("bg", "docx"), ("bg", "pdf"), ("en", "docx"), ("en", "pdf")) if key in files],
+            "downloads": [
+                files[key]
+                for key in (("bg", "docx"), ("bg", "pdf"), ("en", "docx"), ("en", "pdf"))
+                if key in files
+            ],
         },
     )

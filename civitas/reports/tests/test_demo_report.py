@@ -35,8 +35,12 @@ def test_the_demo_has_a_sample_draft_report_and_the_command_writes_2019(demo, tm
     assert len(doc.tables) >= 3
     assert any("image" in rel.reltype for rel in doc.part.rels.values())
     pdf = tmp_path / "report.pdf"
-    call_command("generate_report", *args, "--format", "pdf", "--language", "en", "-o", str(pdf), stdout=StringIO())
-    words = " ".join(" ".join((p.extract_text() or "").split()) for p in PdfReader(io.BytesIO(pdf.read_bytes())).pages)
+    call_command(
+        "generate_report", *args, "--format", "pdf", "--language", "en", "-o", str(pdf), stdout=StringIO()
+    )
+    words = " ".join(
+        " ".join((p.extract_text() or "").split()) for p in PdfReader(io.BytesIO(pdf.read_bytes())).pages
+    )
     with translation.override("en"):
         for title in compose.section_titles():
             assert title in words

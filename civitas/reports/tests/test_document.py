@@ -57,8 +57,14 @@ def test_the_docx_counts_of_indicators_are_the_engines(world):
         on_track = header.index("On track")
         off_track = header.index("Off track")
     rows = table.rows[1:]
-    assert sum(int(r.cells[on_track].text) for r in rows) == evaluation.plan_result.counts[engine.Status.ON_TRACK]
-    assert sum(int(r.cells[off_track].text) for r in rows) == evaluation.plan_result.counts[engine.Status.OFF_TRACK]
+    assert (
+        sum(int(r.cells[on_track].text) for r in rows)
+        == evaluation.plan_result.counts[engine.Status.ON_TRACK]
+    )
+    assert (
+        sum(int(r.cells[off_track].text) for r in rows)
+        == evaluation.plan_result.counts[engine.Status.OFF_TRACK]
+    )
     assert evaluation.plan_result.counts[engine.Status.ON_TRACK] == 2  # the world's two values on track
     for row, goal in zip(rows, world.plan.elements.filter(parent=None).order_by("position"), strict=True):
         assert row.cells[0].text.startswith(goal.code)
@@ -69,7 +75,11 @@ def test_the_docx_counts_of_indicators_are_the_engines(world):
 def test_the_report_lists_the_off_track_indicator_with_the_verifiers_reason(world):
     doc = _docx(world, "en")
     table = _table(doc, "Indicator")
-    found = [t for t in doc.tables if "The public procurement was delayed" in "".join(c.text for r in t.rows for c in r.cells)]
+    found = [
+        t
+        for t in doc.tables
+        if "The public procurement was delayed" in "".join(c.text for r in t.rows for c in r.cells)
+    ]
     assert found, "the override's reason is not in the report"
     assert table is not None
     text = "\n".join(p.text for p in doc.paragraphs)
@@ -103,15 +113,28 @@ def test_cost_per_unit_and_spending_by_source(world):
     row = next(r for r in data.projects if r.project.pk == world.project.pk)
     assert [cost for _item, cost in row.unit_costs] == [40000 / 8]
     eu = next(s for s in data.spending if s.source == "eu")
-    assert (eu.planned, eu.funded, eu.spent) == (180000, 160000, 80000)  # each goal: 90 000 planned, 80 000 funded, 40 000 spent
+    assert (eu.planned, eu.funded, eu.spent) == (
+        180000,
+        160000,
+        80000,
+    )  # each goal: 90 000 planned, 80 000 funded, 40 000 spent
 
 
 def test_publicity_and_recommendations_rows_make_their_tables(world):
     data = selectors.annual_report_data(world.report, "en")
-    data.publicity = [selectors.PublicityRow(datetime.date(YEAR, 5, 14), "Press conference", "Opening", "Sopot", 40)]
+    data.publicity = [
+        selectors.PublicityRow(datetime.date(YEAR, 5, 14), "Press conference", "Opening", "Sopot", 40)
+    ]
     data.recommendations = [
-        selectors.RecommendationRow("Speed up procurement", "Mid-term evaluation", "Accepted", "Projects unit",
-                                    datetime.date(YEAR, 12, 31), "In progress", True)  # fmt: skip
+        selectors.RecommendationRow(
+            "Speed up procurement",
+            "Mid-term evaluation",
+            "Accepted",
+            "Projects unit",
+            datetime.date(YEAR, 12, 31),
+            "In progress",
+            True,
+        )  # fmt: skip
     ]
     with translation.override("en"):
         document = compose.annual_report_document(data)

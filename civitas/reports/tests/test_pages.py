@@ -44,7 +44,9 @@ def test_a_draft_is_not_public(client, world):
     assert "No report has been approved yet." not in page or str(world.report.year) not in page
 
 
-def test_an_approved_report_is_public_with_its_files(client, world, decision, django_capture_on_commit_callbacks):
+def test_an_approved_report_is_public_with_its_files(
+    client, world, decision, django_capture_on_commit_callbacks
+):
     _approve(world, decision, django_capture_on_commit_callbacks)
     page = client.get(url("reports:list", world.municipality.slug, lang="en")).content.decode()
     assert f"Report for {YEAR}" in page and "Decision № 123 of 27.03.2020" in page
@@ -74,7 +76,9 @@ def test_the_public_report_page_is_cached(client, world, decision, django_captur
 
 def test_a_drafts_files_are_for_the_staff_only(client, world, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        generated = services.report_generate(actor=OPERATOR, report=world.report, format="docx", language="bg")
+        generated = services.report_generate(
+            actor=OPERATOR, report=world.report, format="docx", language="bg"
+        )
     generated.refresh_from_db()
     assert client.get(generated.file.url).status_code == 404
     sign_in_with_role(client, world.municipality, Role.PLANNER)
@@ -82,7 +86,9 @@ def test_a_drafts_files_are_for_the_staff_only(client, world, django_capture_on_
     assert response.status_code == 200 and response["Cache-Control"] == "private, no-store"
 
 
-def test_staff_start_write_generate_and_approve_a_report(client, world, decision, django_capture_on_commit_callbacks):
+def test_staff_start_write_generate_and_approve_a_report(
+    client, world, decision, django_capture_on_commit_callbacks
+):
     sign_in_with_role(client, world.municipality, Role.PLANNER)
     m = world.municipality.slug
     assert client.get(url("reports_manage:list", m)).status_code == 200
@@ -94,13 +100,17 @@ def test_staff_start_write_generate_and_approve_a_report(client, world, decision
     assert created.status_code == 302 and created["Location"].endswith(f"/reports/{report.pk}/")
     edit = url("reports_manage:edit", m, report.pk)
     assert client.get(edit).status_code == 200
-    saved = client.post(edit, {"conditions_bg": "Условия 2018", "as_of": "31.12.2018", "version": report.version})
+    saved = client.post(
+        edit, {"conditions_bg": "Условия 2018", "as_of": "31.12.2018", "version": report.version}
+    )
     assert saved.status_code == 302
     report.refresh_from_db()
     assert report.conditions_bg == "Условия 2018" and report.as_of.isoformat() == "2018-12-31"
 
     with django_capture_on_commit_callbacks(execute=True):
-        generated = client.post(url("reports_manage:generate", m, report.pk), {"format": "docx", "language": "en"})
+        generated = client.post(
+            url("reports_manage:generate", m, report.pk), {"format": "docx", "language": "en"}
+        )
     assert generated.status_code == 302
     file = report.files.get()
     assert file.status == GenerationStatus.DONE
@@ -108,7 +118,9 @@ def test_staff_start_write_generate_and_approve_a_report(client, world, decision
     assert file.file.url in detail
     row = client.get(url("reports_manage:file_status", m, report.pk, file.pk), headers={"HX-Request": "true"})
     assert row.status_code == 200 and "hx-trigger" not in row.content.decode()  # finished: no more polling
-    assert client.get(url("reports_manage:file_status", m, report.pk, file.pk)).status_code == 302  # without JS
+    assert (
+        client.get(url("reports_manage:file_status", m, report.pk, file.pk)).status_code == 302
+    )  # without JS
 
     with django_capture_on_commit_callbacks(execute=True):
         approved = client.post(url("reports_manage:approve", m, report.pk),
@@ -125,7 +137,9 @@ def test_a_running_generation_is_polled(client, world):
     queued = ReportFile.objects.create(report=world.report, format="pdf", language="bg", progress=40,
                                        status=GenerationStatus.RUNNING)  # fmt: skip
     m = world.municipality.slug
-    row = client.get(url("reports_manage:file_status", m, world.report.pk, queued.pk), headers={"HX-Request": "true"})
+    row = client.get(
+        url("reports_manage:file_status", m, world.report.pk, queued.pk), headers={"HX-Request": "true"}
+    )
     assert 'hx-trigger="every 2s"' in row.content.decode() and "40" in row.content.decode()
     detail = client.get(url("reports_manage:detail", m, world.report.pk, lang="en")).content.decode()
     assert "Refresh" in detail  # without JavaScript
@@ -150,7 +164,10 @@ def test_the_command_writes_the_report(world, tmp_path):
 
 @pytest.mark.parametrize(
     ("plan", "year", "message"),
-    [("no-such-plan", "2019", "no plan “no-such-plan”"), ("opr-2014-2020", "2030", "outside the plan's period")],
+    [
+        ("no-such-plan", "2019", "no plan “no-such-plan”"),
+        ("opr-2014-2020", "2030", "outside the plan's period"),
+    ],
 )
 def test_the_command_refuses_bad_input(world, tmp_path, plan, year, message):
     with translation.override("en"), pytest.raises(CommandError) as refused:

@@ -72,5 +72,8 @@ def test_a_report_of_another_municipality_is_refused_to_its_staff_here(world):
     other = services.report_create(actor=OPERATOR, plan=PlanFactory(municipality=world.other), year=2019)
     with pytest.raises(PermissionDenied):
         services.report_update_narrative(
-            actor=world.actors["administrator"], report=other, expected_version=other.version, conclusions_bg="x"
+            actor=world.actors["administrator"],
+            report=other,
+            expected_version=other.version,
+            conclusions_bg="x",
         )

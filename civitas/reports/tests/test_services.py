@@ -41,25 +41,41 @@ def test_editing_the_narrative_is_audited_and_needs_the_version_seen(world):
     services.report_update_narrative(actor=OPERATOR, report=report, expected_version=report.version,
                                      conclusions_bg="Нови изводи", as_of=datetime.date(2020, 3, 31))  # fmt: skip
     report.refresh_from_db()
-    assert (report.conclusions_bg, report.as_of, report.version) == ("Нови изводи", datetime.date(2020, 3, 31), 2)
+    assert (report.conclusions_bg, report.as_of, report.version) == (
+        "Нови изводи",
+        datetime.date(2020, 3, 31),
+        2,
+    )
     event = AuditEvent.objects.filter(action="update", object_id=str(report.pk)).get()
     assert event.changes["conclusions_bg"] == ["Изводи", "Нови изводи"]
     with pytest.raises(ConflictError):
-        services.report_update_narrative(actor=OPERATOR, report=report, expected_version=1, conclusions_bg="x")
+        services.report_update_narrative(
+            actor=OPERATOR, report=report, expected_version=1, conclusions_bg="x"
+        )
 
 
-def test_approving_freezes_publishes_and_generates_both_languages(world, decision, django_capture_on_commit_callbacks):
+def test_approving_freezes_publishes_and_generates_both_languages(
+    world, decision, django_capture_on_commit_callbacks
+):
     report = world.report
     planning = Municipality.objects.get(pk=world.municipality.pk).planning_version
     with django_capture_on_commit_callbacks(execute=True):
-        services.report_approve(actor=OPERATOR, report=report, decision=decision, expected_version=report.version)
+        services.report_approve(
+            actor=OPERATOR, report=report, decision=decision, expected_version=report.version
+        )
     report.refresh_from_db()
     assert (report.status, report.decision_id) == (ReportStatus.APPROVED, decision.pk)
     assert list(decision.annual_reports.all()) == [report]
     files = ReportFile.objects.filter(report=report, is_published=True)
-    assert sorted((f.language, f.format) for f in files) == [("bg", "docx"), ("bg", "pdf"), ("en", "docx"), ("en", "pdf")]
+    assert sorted((f.language, f.format) for f in files) == [
+        ("bg", "docx"),
+        ("bg", "pdf"),
+        ("en", "docx"),
+        ("en", "pdf"),
+    ]
     assert {f.status for f in files} == {GenerationStatus.DONE}
-    assert all(f.file.name.endswith(f"-{f.language}.{f.format}") and f.progress == 100 for f in files)
+    assert all(f"2019-{f.language}" in f.file.name and f.file.name.endswith(f.format) for f in files)
+    assert {f.progress for f in files} == {100}
     assert Municipality.objects.get(pk=world.municipality.pk).planning_version == planning + 1
     assert AuditEvent.objects.filter(action="approve", object_id=str(report.pk)).exists()
 
@@ -70,7 +86,9 @@ def test_approving_freezes_publishes_and_generates_both_languages(world, decisio
     report.refresh_from_db()
     assert report.conclusions_bg == "Изводи"
     with pytest.raises(ValidationError):
-        services.report_approve(actor=OPERATOR, report=report, decision=decision, expected_version=report.version)
+        services.report_approve(
+            actor=OPERATOR, report=report, decision=decision, expected_version=report.version
+        )
 
 
 def test_approving_with_another_municipalitys_decision_is_refused(world):
@@ -78,7 +96,9 @@ def test_approving_with_another_municipalitys_decision_is_refused(world):
                                 date=datetime.date(2020, 3, 1), subject_bg="Друго")  # fmt: skip
     report = world.report
     with translation.override("en"), pytest.raises(ValidationError) as refused:
-        services.report_approve(actor=OPERATOR, report=report, decision=elsewhere, expected_version=report.version)
+        services.report_approve(
+            actor=OPERATOR, report=report, decision=elsewhere, expected_version=report.version
+        )
     assert "not one of this municipality's council" in _messages(refused.value)
     report.refresh_from_db()
     assert (report.status, report.decision_id, report.version) == (ReportStatus.DRAFT, None, 1)
@@ -88,7 +108,11 @@ def test_generating_queues_a_file_and_the_task_writes_it(world, django_capture_o
     with django_capture_on_commit_callbacks(execute=True):
         generated = services.report_generate(actor=OPERATOR, report=world.report, format="pdf", language="en")
     generated.refresh_from_db()
-    assert (generated.status, generated.progress, generated.is_published) == (GenerationStatus.DONE, 100, False)
+    assert (generated.status, generated.progress, generated.is_published) == (
+        GenerationStatus.DONE,
+        100,
+        False,
+    )
     assert generated.file.read(5) == b"%PDF-"
 
 

@@ -16,7 +16,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--municipality", required=True, help="the municipality's address name, e.g. sopot")
+        parser.add_argument(
+            "--municipality", required=True, help="the municipality's address name, e.g. sopot"
+        )
         parser.add_argument("--plan", required=True, help="the plan's address name, e.g. opr-2014-2020")
         parser.add_argument("--year", required=True, type=int, help="a year of the plan's period, e.g. 2019")
         parser.add_argument("--format", choices=ReportFormat.values, default=ReportFormat.DOCX)
@@ -24,7 +26,11 @@ class Command(BaseCommand):
         parser.add_argument("-o", "--output", required=True, help="the file to write")
 
     def handle(self, *args, municipality, plan, year, format, language, output, **options):
-        found = Plan.objects.filter(municipality__slug=municipality, slug=plan).select_related("municipality").first()
+        found = (
+            Plan.objects.filter(municipality__slug=municipality, slug=plan)
+            .select_related("municipality")
+            .first()
+        )
         if found is None:
             raise CommandError(f"no plan “{plan}” in the municipality “{municipality}”")
         report = AnnualReport.objects.filter(plan=found, year=year).select_related("decision").first()
