@@ -69,6 +69,10 @@ class AnnualReport(models.Model):
         verbose_name=_("approved by the council's decision"),
     )
     approved_at = models.DateTimeField(null=True, blank=True)
+    # The report's page as it was approved, in each language (reports.render.render_html, escaped
+    # markup): the portal shows it as approved, whatever values are published later.
+    published_html_bg = models.TextField(blank=True, editable=False)
+    published_html_en = models.TextField(blank=True, editable=False)
     is_sample = models.BooleanField(_("contains sample data"), default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -80,6 +84,7 @@ class AnnualReport(models.Model):
     conditions = Translated()
     actions = Translated()
     conclusions = Translated()
+    published_html = Translated()
 
     class Meta:
         ordering = ["plan_id", "-year"]

@@ -60,12 +60,15 @@ def report_as_of(report: AnnualReport) -> datetime.date:
 
 # Reports ----------------------------------------------------------------------------------------
 
+PUBLISHED_HTML = ("published_html_bg", "published_html_en")  # the pages as approved: not for lists
+
 
 def staff_report_list(*, municipality: Municipality) -> list[AnnualReport]:
     """Every report of the municipality by plan and year, latest first, with its decision: one query."""
     return list(
         AnnualReport.objects.filter(municipality=municipality)
         .select_related("plan", "decision")
+        .defer(*PUBLISHED_HTML)
         .order_by("plan__position", "plan_id", "-year")
     )
 
@@ -75,6 +78,7 @@ def public_report_list(*, municipality: Municipality) -> list[AnnualReport]:
     return list(
         AnnualReport.objects.filter(municipality=municipality, status=ReportStatus.APPROVED)
         .select_related("plan", "decision")
+        .defer(*PUBLISHED_HTML)
         .order_by("plan__position", "plan_id", "-year")
     )
 

@@ -134,7 +134,18 @@ def report_approve(
     report.status = ReportStatus.APPROVED
     report.decision = decision
     report.approved_at = timezone.now()
-    report.save(update_fields=["status", "decision", "approved_at", "updated_at"])
+    for language in ReportLanguage.values:
+        setattr(report, f"published_html_{language}", tasks.report_html(report, language=language))
+    report.save(
+        update_fields=[
+            "status",
+            "decision",
+            "approved_at",
+            "published_html_bg",
+            "published_html_en",
+            "updated_at",
+        ]
+    )
     for language in ReportLanguage.values:
         for fmt in ReportFormat.values:
             _queue(report, actor=actor, fmt=fmt, language=language, published=True)

@@ -42,6 +42,12 @@ def report_bytes(report: AnnualReport, *, fmt: str, language: str, progress=None
         return render.render_docx(document)
 
 
+def report_html(report: AnnualReport, *, language: str) -> str:
+    """The report as the portal's page shows it, in ``language`` (escaped markup)."""
+    with translation.override(language):
+        return str(render.render_html(compose.annual_report_document(annual_report_data(report, language))))
+
+
 def file_name(report: AnnualReport, *, fmt: str, language: str) -> str:
     """report-<plan>-<year>-<language>.<format>, e.g. report-opr-2014-2020-2019-bg.docx."""
     return f"report-{report.plan.slug}-{report.year}-{language}.{fmt}"
