@@ -470,7 +470,7 @@ def render_definition(chart: ChartDefinition, *, dom_id: str) -> str:
             dom_id=dom_id,
             value_texts=chart.value_texts,
         )
-    raise TypeError(f"not a chart definition: {type(chart).__name__}")
+    raise TypeError(f"not a chart definition (Chart, ShareBar or Columns): {type(chart).__name__}")
 
 
 def chart_table(
@@ -480,10 +480,12 @@ def chart_table(
     a line chart by x label and series, a share bar by part, columns by x label and part."""
     if isinstance(chart, Chart):
         head = (x_heading, *(s.label for s in chart.series))
-        rows = [
-            (label, *("" if i >= len(s.values) or s.values[i] is None else _fmt(s.values[i]) for s in chart.series))
-            for i, label in enumerate(chart.x_labels)
-        ]
+
+        def value(series: Series, i: int) -> str:
+            v = series.values[i] if i < len(series.values) else None
+            return "" if v is None else _fmt(v)
+
+        rows = [(label, *(value(s, i) for s in chart.series)) for i, label in enumerate(chart.x_labels)]
         return head, rows
     if isinstance(chart, ShareBar):
         return (x_heading, value_heading), [(part.label, part.text) for part in chart.parts if part.value > 0]

@@ -130,7 +130,9 @@ def heading_text(number: str, text: str) -> str:
 
 def paragraphs(text: str) -> list[list[str]]:
     """A Paragraph's text as paragraphs, each a list of lines (blank paragraphs dropped)."""
-    return [chunk.strip("\n").split("\n") for chunk in text.replace("\r\n", "\n").split("\n\n") if chunk.strip()]
+    return [
+        chunk.strip("\n").split("\n") for chunk in text.replace("\r\n", "\n").split("\n\n") if chunk.strip()
+    ]
 
 
 def figure_legend(block: Figure) -> str:

@@ -9,7 +9,17 @@ from weasyprint import HTML
 
 from civitas.core.charts import render_definition
 
-from .document import Document, Figure, Heading, Numbered, Paragraph, Table, figure_legend, heading_text, paragraphs
+from .document import (
+    Document,
+    Figure,
+    Heading,
+    Numbered,
+    Paragraph,
+    Table,
+    figure_legend,
+    heading_text,
+    paragraphs,
+)
 
 CSS = """
 @page {
@@ -49,7 +59,8 @@ p.note { font-size: 9pt; font-style: italic; color: #505a5f; }
 table { width: 100%; border-collapse: collapse; font-size: 8.5pt; margin: 0 0 12pt; }
 caption { caption-side: top; text-align: left; font-weight: bold; font-size: 9.5pt; padding: 0 0 4pt; }
 thead { display: table-header-group; }
-th, td { border: 0.5pt solid #b1b4b6; padding: 2.5pt 4pt; text-align: left; vertical-align: top; }
+th, td { border: 0.5pt solid #b1b4b6; padding: 2.5pt 4pt; text-align: left; vertical-align: top;
+         overflow-wrap: anywhere; }
 thead th { background: #f3f2f1; }
 tr { break-inside: avoid; }
 .number { text-align: right; }
@@ -67,7 +78,7 @@ def css_string(text: str) -> str:
 
 
 def _page_of(label: str) -> str:
-    """"Page %(page)s of %(pages)s" as CSS content: "Page " counter(page) " of " counter(pages)."""
+    """ "Page %(page)s of %(pages)s" as CSS content: "Page " counter(page) " of " counter(pages)."""
     before, _mark, rest = label.partition("%(page)s")
     middle, _mark, after = rest.partition("%(pages)s")
     pieces = [css_string(before), "counter(page)", css_string(middle), "counter(pages)", css_string(after)]
@@ -77,6 +88,7 @@ def _page_of(label: str) -> str:
 def print_html(document: Document, numbered: list[Numbered], labels: dict[str, str]) -> str:
     out = [
         f'<!DOCTYPE html><html lang="{escape(document.language)}"><head><meta charset="utf-8">'
+        f'<meta name="author" content="{escape(document.municipality)}">'
         f"<title>{escape(document.title)}</title><style>{CSS.replace('PAGE_OF', _page_of(labels['page_of']))}</style>"
         '</head><body><section class="title-page">'
         f'<p class="municipality">{escape(document.municipality)}</p>'
@@ -105,7 +117,8 @@ def print_html(document: Document, numbered: list[Numbered], labels: dict[str, s
         elif isinstance(block, Paragraph):
             css = {"body": "", "note": ' class="note"', "warning": ""}[block.style]
             body = "".join(
-                f"<p{css}>{'<br>'.join(escape(line) for line in lines)}</p>" for lines in paragraphs(block.text)
+                f"<p{css}>{'<br>'.join(escape(line) for line in lines)}</p>"
+                for lines in paragraphs(block.text)
             )
             out.append(f'<div class="warning">{body}</div>' if block.style == "warning" else body)
         elif isinstance(block, Table):
@@ -123,10 +136,16 @@ def print_html(document: Document, numbered: list[Numbered], labels: dict[str, s
 
 def _table(block: Table, item: Numbered, labels: dict[str, str]) -> str:
     def cell(tag: str, i: int, text: str) -> str:
-        return f'<{tag} class="number">{escape(text)}</{tag}>' if i in block.numeric else f"<{tag}>{escape(text)}</{tag}>"
+        return (
+            f'<{tag} class="number">{escape(text)}</{tag}>'
+            if i in block.numeric
+            else f"<{tag}>{escape(text)}</{tag}>"
+        )
 
     head = "".join(cell("th", i, text) for i, text in enumerate(block.columns))
-    body = "".join("<tr>" + "".join(cell("td", i, text) for i, text in enumerate(row)) + "</tr>" for row in block.rows)
+    body = "".join(
+        "<tr>" + "".join(cell("td", i, text) for i, text in enumerate(row)) + "</tr>" for row in block.rows
+    )
     return (
         f'<table id="{item.anchor}"><caption>{escape(labels["table"] % {"number": item.number})}. '
         f"{escape(block.caption)}</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"

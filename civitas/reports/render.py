@@ -11,7 +11,16 @@ from django.utils.translation import gettext as _
 from civitas.core.charts import ShareBar, chart_table, render_definition
 
 from . import pdf, word
-from .document import Document, Figure, Heading, Paragraph, Table, figure_legend, heading_text, numbered_blocks
+from .document import (
+    Document,
+    Figure,
+    Heading,
+    Paragraph,
+    Table,
+    figure_legend,
+    heading_text,
+    numbered_blocks,
+)
 from .document import paragraphs as split_paragraphs
 
 
@@ -151,7 +160,9 @@ def _html_table(caption: str, columns, rows, numeric, *, dom_id: str) -> str:
 def figure_data(block: Figure, words: dict[str, str]):
     """The figure's numbers as (columns, rows) under translated headings."""
     x_heading = words["category"] if isinstance(block.chart, ShareBar) else words["period"]
-    return chart_table(block.chart, x_heading=x_heading, value_heading=words["value"], total_heading=words["total"])
+    return chart_table(
+        block.chart, x_heading=x_heading, value_heading=words["value"], total_heading=words["total"]
+    )
 
 
 def _html_figure(block: Figure, number: str, anchor: str, words: dict[str, str]) -> str:

@@ -3,17 +3,22 @@ contents that is both a TOC field (Word refreshes its page numbers) and written-
 reader that updates no field, LibreOffice among them, shows it as it is), SEQ-numbered captions,
 "Page N of M" in the footer, the municipality in the header, charts as PNG of their SVG."""
 
+import datetime
 import io
+import re
+from xml.sax.saxutils import escape as xml_escape
 
-import cairosvg
+from cairosvg.parser import Tree
+from cairosvg.surface import PNGSurface
 from docx import Document as new_word_document
 from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, RGBColor
+from PIL import Image
 
 from civitas.core.charts import render_definition
 
@@ -33,8 +38,16 @@ FONT = "Arial"  # LibreOffice shows it in Liberation Sans, of the same metrics; 
 TEXT_WIDTH_CM = 16.0  # A4 less 2.5 cm margins
 PNG_SCALE = 2  # the PNG at twice the SVG's size, sharp when printed
 LANG_TAGS = {"bg": "bg-BG", "en": "en-GB"}
+CELL_SIZE = 19  # half-points: 9.5 pt
+RIGHT = '<w:jc w:val="right"/>'
 NOTE_STYLE = "Civitas Note"
+# Characters XML 1.0 cannot carry (python-docx refuses them): dropped, as a reader would not see them.
+UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 WARNING_STYLE = "Civitas Warning"
+
+
+def _t(text: str) -> str:
+    return UNWRITABLE.sub("", text)
 
 
 def write_docx(document: Document, numbered: list[Numbered], labels: dict[str, str]) -> bytes:
@@ -47,17 +60,24 @@ def write_docx(document: Document, numbered: list[Numbered], labels: dict[str, s
     for item in numbered:
         block = item.block
         if isinstance(block, Heading):
-            word.add_heading(heading_text(item.number, block.text), level=block.level)
+            word.add_heading(_t(heading_text(item.number, block.text)), level=block.level)
         elif isinstance(block, Paragraph):
             _paragraph(word, block)
         elif isinstance(block, Table):
-            _caption(word, labels["table"], "Table", item.number, block.caption, keep_with_next=True)
+            _caption(word, labels["table"], "Table", item.number, _t(block.caption), keep_with_next=True)
             _table(word, block)
         elif isinstance(block, Figure):
             _figure(word, block, item.number, labels)
     props = word.core_properties
-    props.title, props.subject, props.author = document.title, document.subtitle, document.municipality
+    props.title, props.subject, props.author = (
+        _t(document.title),
+        _t(document.subtitle),
+        _t(document.municipality),
+    )
     props.language = LANG_TAGS[document.language]
+    props.last_modified_by = "Civitas"
+    props.created = props.modified = datetime.datetime.now(datetime.UTC)
+    props.revision = 1
     out = io.BytesIO()
     word.save(out)
     return out.getvalue()
@@ -107,6 +127,10 @@ def _set_up_styles(word, language: str) -> None:
     for name, size in (("Title", 26), ("Subtitle", 15), ("Heading 1", 16), ("Heading 2", 13)):
         _fonts(styles[name], size, colour="0B0C0C")
     _fonts(styles["Caption"], 10, bold=True, colour="0B0C0C")
+    subtitle = styles["Subtitle"]
+    subtitle.font.italic = False
+    for spacing in subtitle.element.rPr.findall(qn("w:spacing")):  # the template's letter-spacing
+        subtitle.element.rPr.remove(spacing)
     _fonts(styles["TOC Heading"], 16, colour="0B0C0C")
     for level in (1, 2):
         toc = styles.add_style(f"toc {level}", WD_STYLE_TYPE.PARAGRAPH)  # Word's own TOC styles
@@ -164,7 +188,7 @@ def _split(label: str, *names: str) -> list[str]:
 def _header_and_footer(word, document: Document, labels: dict[str, str]) -> None:
     section = word.sections[0]
     header = section.header.paragraphs[0]
-    header.text = document.municipality
+    header.text = _t(document.municipality)
     header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     header.runs[0].font.size = Pt(9)
     header.runs[0].font.color.rgb = RGBColor.from_string("505A5F")
@@ -185,17 +209,17 @@ def _header_and_footer(word, document: Document, labels: dict[str, str]) -> None
 
 
 def _title_page(word, document: Document) -> None:
-    municipality = word.add_paragraph(document.municipality.upper())
+    municipality = word.add_paragraph(_t(document.municipality.upper()))
     municipality.runs[0].font.size = Pt(14)
     municipality.runs[0].bold = True
     municipality.paragraph_format.space_after = Pt(120)
-    word.add_paragraph(document.title, style="Title")
+    word.add_paragraph(_t(document.title), style="Title")
     if document.subtitle:
-        word.add_paragraph(document.subtitle, style="Subtitle")
-    date_line = word.add_paragraph(document.date_line)
+        word.add_paragraph(_t(document.subtitle), style="Subtitle")
+    date_line = word.add_paragraph(_t(document.date_line))
     date_line.paragraph_format.space_before = Pt(24)
     if document.notice:
-        notice = word.add_paragraph(document.notice, style=WARNING_STYLE)
+        notice = word.add_paragraph(_t(document.notice), style=WARNING_STYLE)
         notice.paragraph_format.space_before = Pt(36)
     word.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
@@ -220,7 +244,7 @@ def _contents(word, numbered: list[Numbered], labels: dict[str, str]) -> None:
         assert isinstance(item.block, Heading)
         paragraph = first if i == 0 else word.add_paragraph()
         paragraph.style = word.styles[f"toc {item.block.level}"]
-        paragraph.add_run(heading_text(item.number, item.block.text))
+        paragraph.add_run(_t(heading_text(item.number, item.block.text)))
         last = paragraph
     end = OxmlElement("w:fldChar")
     end.set(qn("w:fldCharType"), "end")
@@ -236,13 +260,13 @@ def _paragraph(word, block: Paragraph) -> None:
     for lines in paragraphs(block.text):
         paragraph = word.add_paragraph(style=style)
         for i, line in enumerate(lines):
-            run = paragraph.add_run(line)
+            run = paragraph.add_run(_t(line))
             if i < len(lines) - 1:
                 run.add_break()
 
 
 def _caption(word, label: str, sequence: str, number: str, caption: str, *, keep_with_next: bool) -> None:
-    """"Table 3. Caption" in Word's Caption style, the number a SEQ field (Word's captions, so that
+    """ "Table 3. Caption" in Word's Caption style, the number a SEQ field (Word's captions, so that
     its lists of tables and figures find them)."""
     paragraph = word.add_paragraph(style="Caption")
     for piece in _split(label, "number"):
@@ -258,30 +282,65 @@ def _table(word, block: Table) -> None:
     table = word.add_table(rows=1, cols=len(block.columns))
     table.style = word.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    widths = column_widths(block)
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
     header = table.rows[0]
     _repeat_as_header(header._tr)
     for i, (cell, text) in enumerate(zip(header.cells, block.columns, strict=True)):
-        _cell(cell, text, numeric=i in block.numeric, bold=True)
+        _cell(cell, text, numeric=i in block.numeric, width=widths[i], bold=True)
         _shade(cell, "F3F2F1")
+    # The body's rows written as XML at once: python-docx's cell by cell costs about a millisecond
+    # a cell, seconds for a large plan's report.
+    twips = [round(width.cm * 567) for width in widths]
     for row in block.rows:
-        cells = table.add_row().cells
-        for i, (cell, text) in enumerate(zip(cells, row, strict=True)):
-            _cell(cell, text, numeric=i in block.numeric)
+        cells = "".join(
+            f'<w:tc><w:tcPr><w:tcW w:w="{twips[i]}" w:type="dxa"/></w:tcPr><w:p><w:pPr>'
+            f'<w:spacing w:after="0"/>{RIGHT if i in block.numeric else ""}</w:pPr>'
+            f'<w:r><w:rPr><w:sz w:val="{CELL_SIZE}"/></w:rPr><w:t xml:space="preserve">{xml_escape(_t(text))}</w:t>'
+            "</w:r></w:p></w:tc>"
+            for i, text in enumerate(row)
+        )
+        table._tbl.append(parse_xml(f"<w:tr {nsdecls('w')}><w:trPr><w:cantSplit/></w:trPr>{cells}</w:tr>"))
     word.add_paragraph()  # room after the table; Word merges two adjacent tables otherwise
+
+
+def column_widths(block: Table) -> list[Cm]:
+    """The columns' widths: each at least its longest word (bold in the header), the rest of the
+    text width shared in proportion to how much more their longest text (counted up to 40
+    characters: it wraps) would want, so that a name column is wide and no code or number is cut."""
+    char_cm, padding_cm = 0.2, 0.45  # a character of 9.5 pt Arial, bold, and a cell's margins
+    least, wanted = [], []
+    for i, heading in enumerate(block.columns):
+        texts = (heading, *(row[i] for row in block.rows))
+        longest_word = max((len(word) for text in texts for word in text.split()), default=1)
+        least.append(longest_word * char_cm + padding_cm)
+        wanted.append(max(least[-1], min(40, max(len(text) for text in texts)) * char_cm + padding_cm))
+    if sum(wanted) <= TEXT_WIDTH_CM:
+        widths = [w * TEXT_WIDTH_CM / sum(wanted) for w in wanted]
+    elif sum(least) >= TEXT_WIDTH_CM:
+        widths = [w * TEXT_WIDTH_CM / sum(least) for w in least]
+    else:
+        spare = TEXT_WIDTH_CM - sum(least)
+        more = sum(w - m for w, m in zip(wanted, least, strict=True))
+        widths = [m + spare * (w - m) / more for w, m in zip(wanted, least, strict=True)]
+    return [Cm(width) for width in widths]
 
 
 def _repeat_as_header(tr) -> None:
     properties = tr.get_or_add_trPr()
-    for tag in ("w:tblHeader", "w:cantSplit"):
+    for tag in ("w:cantSplit", "w:tblHeader"):  # the schema's order, which Word holds to
         element = OxmlElement(tag)
         element.set(qn("w:val"), "true")
         properties.append(element)
 
 
-def _cell(cell, text: str, *, numeric: bool, bold: bool = False) -> None:
+def _cell(cell, text: str, *, numeric: bool, width: Cm, bold: bool = False) -> None:
+    cell.width = width  # Word reads the cells' widths, LibreOffice the grid's: both are given
     paragraph = cell.paragraphs[0]
-    run = paragraph.add_run(text)
-    run.font.size = Pt(9.5)
+    run = paragraph.add_run(_t(text))
+    run.font.size = Pt(CELL_SIZE / 2)
     if bold:
         run.bold = True
     paragraph.paragraph_format.space_after = Pt(0)
@@ -297,12 +356,18 @@ def _shade(cell, colour: str) -> None:
 
 
 def chart_png(svg: str) -> tuple[bytes, float]:
-    """The chart's SVG as PNG, and its height over its width."""
-    png = cairosvg.svg2png(bytestring=svg.encode("utf-8"), scale=PNG_SCALE)
-    assert png is not None
-    width = int.from_bytes(png[16:20], "big")
-    height = int.from_bytes(png[20:24], "big")
-    return png, height / width
+    """The chart's SVG drawn by cairo at twice its size, as PNG, and its height over its width.
+    Encoded by Pillow at low compression: cairo's own PNG costs twice as long for a file of the
+    same order of size (the charts are flat colours)."""
+    surface = PNGSurface(Tree(bytestring=svg.encode("utf-8")), None, 96, scale=PNG_SCALE).cairo
+    surface.flush()
+    width, height = surface.get_width(), surface.get_height()
+    image = Image.frombuffer(
+        "RGBA", (width, height), bytes(surface.get_data()), "raw", "BGRA", surface.get_stride(), 1
+    )
+    out = io.BytesIO()
+    image.convert("RGB").save(out, "PNG", compress_level=1)
+    return out.getvalue(), height / width
 
 
 def _figure(word, block: Figure, number: str, labels: dict[str, str]) -> None:
@@ -311,9 +376,11 @@ def _figure(word, block: Figure, number: str, labels: dict[str, str]) -> None:
     picture = word.add_paragraph()
     picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
     picture.paragraph_format.keep_with_next = True
-    picture.add_run().add_picture(io.BytesIO(png), width=Cm(width))
+    shape = picture.add_run().add_picture(io.BytesIO(png), width=Cm(width))
     legend = figure_legend(block)
-    _caption(word, labels["figure"], "Figure", number, block.caption, keep_with_next=bool(legend))
+    # The image's alternative text: the chart's title and its numbers in words.
+    described = ". ".join(text for text in (block.chart.title, block.chart.description or legend) if text)
+    shape._inline.docPr.set("descr", _t(described))
+    _caption(word, labels["figure"], "Figure", number, _t(block.caption), keep_with_next=bool(legend))
     if legend:
-        word.add_paragraph(legend, style=NOTE_STYLE)
-
+        word.add_paragraph(_t(legend), style=NOTE_STYLE)
