@@ -58,6 +58,12 @@ def _target(item: EvaluatedIndicator) -> str:
     )
 
 
+def _named(item: EvaluatedIndicator) -> str:
+    """ "ОПР-И1.1 Заети лица в туризма (души)": the indicator with its unit."""
+    name = f"{item.indicator.code} {item.indicator.name}"
+    return f"{name} ({item.indicator.unit})" if item.indicator.unit else name
+
+
 def _narrative(text: str) -> Paragraph:
     if text.strip():
         return Paragraph(text)
@@ -123,7 +129,6 @@ def _section_2(data: AnnualReportData) -> list:
                 _("Status"),
                 _("Score"),
                 _("Coverage"),
-                _("Indicators"),
                 _("On track"),
                 _("At risk"),
                 _("Off track"),
@@ -136,14 +141,13 @@ def _section_2(data: AnnualReportData) -> list:
                     if goal.result and goal.result.score is not None
                     else "–",
                     percent(round(goal.result.coverage * 100)) if goal.result else "–",
-                    str(goal.result.indicators_total - goal.result.context_total) if goal.result else "0",
                     str(goal.result.counts.get(engine.Status.ON_TRACK, 0)) if goal.result else "0",
                     str(goal.result.counts.get(engine.Status.AT_RISK, 0)) if goal.result else "0",
                     str(goal.result.counts.get(engine.Status.OFF_TRACK, 0)) if goal.result else "0",
                 )
                 for goal in data.goals
             ),
-            frozenset({2, 3, 4, 5, 6, 7}),
+            frozenset({2, 3, 4, 5, 6}),
         ),  # fmt: skip
     ]
     figure = _status_chart(_("Indicators of the plan by status"), result)
@@ -161,8 +165,7 @@ def _section_2(data: AnnualReportData) -> list:
                 Table(
                     _("Indicators of %(code)s") % {"code": element.code},
                     (
-                        _("Indicator"),
-                        _("Unit"),
+                        _("Indicator (unit)"),
                         _("Baseline"),
                         _("Target"),
                         _("Value"),
@@ -172,8 +175,7 @@ def _section_2(data: AnnualReportData) -> list:
                     ),
                     tuple(
                         (
-                            f"{item.indicator.code} {item.indicator.name}",
-                            item.indicator.unit,
+                            _named(item),
                             number(item.result.baseline) if item.result else "–",
                             _target(item),
                             number(item.result.actual) if item.result else "–",
@@ -183,7 +185,7 @@ def _section_2(data: AnnualReportData) -> list:
                         )
                         for item in rated
                     ),
-                    frozenset({2, 3, 4}),
+                    frozenset({1, 2, 3}),
                 )  # fmt: skip
             )
         else:
