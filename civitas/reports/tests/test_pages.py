@@ -4,6 +4,8 @@
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from civitas.core import content
@@ -184,3 +186,25 @@ def test_the_public_page_stays_as_approved(client, world, decision, django_captu
     world.off_track.measurements.filter(year=YEAR).update(value=199)
     content.changed(world.municipality, content.Content.PLANNING)
     assert client.get(path).content.decode() == before
+
+
+def test_the_staff_pages_read_a_fixed_number_of_queries(client, world, django_capture_on_commit_callbacks):
+    sign_in_with_role(client, world.municipality, Role.PLANNER)
+    m = world.municipality.slug
+    list_page = url("reports_manage:list", m)
+    detail = url("reports_manage:detail", m, world.report.pk)
+    with CaptureQueriesContext(connection) as few_list:
+        assert client.get(list_page).status_code == 200
+    with CaptureQueriesContext(connection) as few_detail:
+        assert client.get(detail).status_code == 200
+    for year in (2016, 2017, 2018):
+        services.report_create(actor=OPERATOR, plan=world.plan, year=year)
+    with django_capture_on_commit_callbacks(execute=True):
+        for language in ("bg", "en"):
+            services.report_generate(actor=OPERATOR, report=world.report, format="docx", language=language)
+    with CaptureQueriesContext(connection) as many_list:
+        assert client.get(list_page).status_code == 200
+    with CaptureQueriesContext(connection) as many_detail:
+        assert client.get(detail).status_code == 200
+    assert len(few_list) == len(many_list) == 5  # session, user, municipality, roles, the reports
+    assert len(few_detail) == len(many_detail) == 6  # the same with the report, and its files
