@@ -16,6 +16,7 @@ from .document import (
     Numbered,
     Paragraph,
     Table,
+    column_shares,
     figure_legend,
     heading_text,
     paragraphs,
@@ -56,7 +57,7 @@ p { margin: 0 0 6pt; orphans: 2; widows: 2; }
 p.note { font-size: 9pt; font-style: italic; color: #505a5f; }
 .warning { border: 1.5pt solid #d4351c; padding: 6pt 8pt; margin: 0 0 8pt; font-weight: bold; }
 .warning p:last-child { margin-bottom: 0; }
-table { width: 100%; border-collapse: collapse; font-size: 8.5pt; margin: 0 0 12pt; }
+table { width: 100%; table-layout: fixed; border-collapse: collapse; font-size: 8.5pt; margin: 0 0 12pt; }
 caption { caption-side: top; text-align: left; font-weight: bold; font-size: 9.5pt; padding: 0 0 4pt; }
 thead { display: table-header-group; }
 th, td { border: 0.5pt solid #b1b4b6; padding: 2.5pt 4pt; text-align: left; vertical-align: top;
@@ -146,9 +147,11 @@ def _table(block: Table, item: Numbered, labels: dict[str, str]) -> str:
     body = "".join(
         "<tr>" + "".join(cell("td", i, text) for i, text in enumerate(row)) + "</tr>" for row in block.rows
     )
+    columns = "".join(f'<col style="width: {share * 100:.2f}%">' for share in column_shares(block))
     return (
         f'<table id="{item.anchor}"><caption>{escape(labels["table"] % {"number": item.number})}. '
-        f"{escape(block.caption)}</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+        f"{escape(block.caption)}</caption><colgroup>{columns}</colgroup><thead><tr>{head}</tr></thead>"
+        f"<tbody>{body}</tbody></table>"
     )
 
 

@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 
 from civitas.core.charts import ShareBar, chart_table, render_definition
 
-from . import pdf, word
 from .document import (
     Document,
     Figure,
@@ -52,10 +51,18 @@ def table_of_contents(document: Document) -> list[tuple[str, str, int]]:
 
 
 def render_docx(document: Document) -> bytes:
+    # Imported here: python-docx and cairo are loaded by the task that makes a file, not by every
+    # web process that imports the pages (which need only render_html).
+    from . import word
+
     return word.write_docx(document, numbered_blocks(document), labels(document.language))
 
 
 def render_pdf(document: Document) -> bytes:
+    # Imported here: WeasyPrint takes over a second to import and loads Pango; only the task that
+    # makes a file needs it, not every web process that imports the pages.
+    from . import pdf
+
     return pdf.write_pdf(document, numbered_blocks(document), labels(document.language))
 
 

@@ -29,6 +29,7 @@ from .document import (
     Numbered,
     Paragraph,
     Table,
+    column_shares,
     figure_legend,
     heading_text,
     paragraphs,
@@ -37,6 +38,7 @@ from .document import (
 FONT = "Arial"  # LibreOffice shows it in Liberation Sans, of the same metrics; both have Cyrillic
 TEXT_WIDTH_CM = 16.0  # A4 less 2.5 cm margins
 PNG_SCALE = 2  # the PNG at twice the SVG's size, sharp when printed
+LINE_CHART_WIDTH = 720  # core.charts.render_svg's width
 LANG_TAGS = {"bg": "bg-BG", "en": "en-GB"}
 CELL_SIZE = 19  # half-points: 9.5 pt
 RIGHT = '<w:jc w:val="right"/>'
@@ -283,7 +285,7 @@ def _table(word, block: Table) -> None:
     table.style = word.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
-    widths = column_widths(block)
+    widths = [Cm(TEXT_WIDTH_CM * share) for share in column_shares(block)]
     for column, width in zip(table.columns, widths, strict=True):
         column.width = width
     header = table.rows[0]
@@ -304,28 +306,6 @@ def _table(word, block: Table) -> None:
         )
         table._tbl.append(parse_xml(f"<w:tr {nsdecls('w')}><w:trPr><w:cantSplit/></w:trPr>{cells}</w:tr>"))
     word.add_paragraph()  # room after the table; Word merges two adjacent tables otherwise
-
-
-def column_widths(block: Table) -> list[Cm]:
-    """The columns' widths: each at least its longest word (bold in the header), the rest of the
-    text width shared in proportion to how much more their longest text (counted up to 40
-    characters: it wraps) would want, so that a name column is wide and no code or number is cut."""
-    char_cm, padding_cm = 0.2, 0.45  # a character of 9.5 pt Arial, bold, and a cell's margins
-    least, wanted = [], []
-    for i, heading in enumerate(block.columns):
-        texts = (heading, *(row[i] for row in block.rows))
-        longest_word = max((len(word) for text in texts for word in text.split()), default=1)
-        least.append(longest_word * char_cm + padding_cm)
-        wanted.append(max(least[-1], min(40, max(len(text) for text in texts)) * char_cm + padding_cm))
-    if sum(wanted) <= TEXT_WIDTH_CM:
-        widths = [w * TEXT_WIDTH_CM / sum(wanted) for w in wanted]
-    elif sum(least) >= TEXT_WIDTH_CM:
-        widths = [w * TEXT_WIDTH_CM / sum(least) for w in least]
-    else:
-        spare = TEXT_WIDTH_CM - sum(least)
-        more = sum(w - m for w, m in zip(wanted, least, strict=True))
-        widths = [m + spare * (w - m) / more for w, m in zip(wanted, least, strict=True)]
-    return [Cm(width) for width in widths]
 
 
 def _repeat_as_header(tr) -> None:
@@ -362,17 +342,23 @@ def chart_png(svg: str) -> tuple[bytes, float]:
     surface = PNGSurface(Tree(bytestring=svg.encode("utf-8")), None, 96, scale=PNG_SCALE).cairo
     surface.flush()
     width, height = surface.get_width(), surface.get_height()
+    # cairo's pixels are premultiplied ("BGRa"); the charts without a background of their own
+    # (share bars, columns) are laid on white, as on the page.
     image = Image.frombuffer(
-        "RGBA", (width, height), bytes(surface.get_data()), "raw", "BGRA", surface.get_stride(), 1
+        "RGBA", (width, height), bytes(surface.get_data()), "raw", "BGRa", surface.get_stride(), 1
     )
+    image = Image.alpha_composite(Image.new("RGBA", image.size, "white"), image)
     out = io.BytesIO()
     image.convert("RGB").save(out, "PNG", compress_level=1)
     return out.getvalue(), height / width
 
 
 def _figure(word, block: Figure, number: str, labels: dict[str, str]) -> None:
-    png, ratio = chart_png(render_definition(block.chart, dom_id=f"figure-{number}"))
-    width = TEXT_WIDTH_CM if ratio > 0.2 else TEXT_WIDTH_CM * 0.8
+    png, _ratio = chart_png(render_definition(block.chart, dom_id=f"figure-{number}"))
+    # At one scale for every chart: a line chart's 720 units across the text's width, so that the
+    # smaller charts (columns, share bars) keep the same size of lettering.
+    svg_width = int.from_bytes(png[16:20], "big") / PNG_SCALE
+    width = min(TEXT_WIDTH_CM, TEXT_WIDTH_CM * svg_width / LINE_CHART_WIDTH)
     picture = word.add_paragraph()
     picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
     picture.paragraph_format.keep_with_next = True

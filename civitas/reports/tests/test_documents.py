@@ -6,13 +6,17 @@ their numbers)."""
 
 import dataclasses
 import io
+import os
 import re
+import subprocess
+import sys
 
 import docx
 import pytest
 from django.utils import translation
 from django.utils.translation import gettext
 from docx.oxml.ns import qn
+from PIL import Image
 from pypdf import PdfReader
 
 from civitas.core.charts import Chart, Columns, Part, Series, ShareBar, chart_table, render_definition
@@ -326,3 +330,23 @@ def test_the_benchmark_measures_a_document_as_docx_and_pdf():
     assert _peak(render_docx, document) > 0
     text = section([m], "python -m bench.reports", 0.5)
     assert text.startswith("## Reports\n") and "| small | 1 (5) | 1 |" in text
+
+
+def test_the_pages_do_not_load_weasyprint_or_python_docx():
+    # A fresh interpreter: in this one the other tests have loaded both.
+    code = (
+        "import django, sys; django.setup(); import civitas.reports.render; "
+        "print('weasyprint' in sys.modules, 'docx' in sys.modules, 'cairosvg' in sys.modules)"
+    )
+    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "civitas.settings"}
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=environment, check=True
+    )
+    assert result.stdout.split() == ["False", "False", "False"]
+
+
+def test_charts_without_a_background_are_laid_on_white_in_the_png():
+    columns = Columns("Пари", "d", ("2018",), ((Part("ЕС", 5, "5 €"),),), ("5 €",))
+    png, _ratio = chart_png(render_definition(columns, dom_id="c"))
+    image = Image.open(io.BytesIO(png))
+    assert image.getpixel((2, 2)) == (255, 255, 255)
