@@ -447,15 +447,14 @@ def _annual_report_data(report: AnnualReport, language: str) -> AnnualReportData
                 assessments=[(n, assessments[n.element.pk]) for n in elements if n.element.pk in assessments],
             )
         )
-    every = [item for goal in goals for item in goal.indicators]
+    # Each indicator once (one that also serves other elements is listed under each of them).
+    every = list({item.indicator.pk: item for goal in goals for item in goal.indicators}.values())
 
     context_years = tuple(range(plan.period_start, year + 1))
     context = []
-    seen: set[int] = set()
     for item in every:
-        if item.indicator.type != IndicatorType.CONTEXT or item.indicator.pk in seen:
+        if item.indicator.type != IndicatorType.CONTEXT:
             continue
-        seen.add(item.indicator.pk)
         by_year: dict[int, float | None] = {}
         for point in item.result.series if item.result is not None else ():
             if point.measured and point.actual is not None and point.period.year in context_years:

@@ -143,3 +143,12 @@ def test_publicity_and_recommendations_rows_make_their_tables(world):
     assert "Recommendations of the evaluations and their follow-up" in captions
     table = next(b for b in document.blocks if getattr(b, "caption", "") == f"Publicity of {YEAR}")
     assert table.rows == (("14.05.2019", "Press conference", "Opening", "Sopot", "40", ""),)
+
+
+def test_an_indicator_serving_two_goals_is_listed_once_among_the_off_track(world):
+    other_goal = world.plan.elements.get(code="G2")
+    world.off_track.also_elements.add(other_goal)
+    data = selectors.annual_report_data(world.report, "en")
+    assert [item.indicator.pk for item in data.off_track] == [world.off_track.pk]
+    assert [row.item.indicator.pk for row in data.overrides] == [world.off_track.pk]
+    assert data.context[0].values == (None, 10300.0, None, 10100.0, None, 9900.0)  # 2014–2019
