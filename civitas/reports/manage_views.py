@@ -58,6 +58,7 @@ def report_create(request, municipality):
 @staff_view(Action.EDIT_REPORT)
 def report_detail(request, municipality, pk):
     report = _report(municipality, pk)
+    files = selectors.report_files(report)
     return render(
         request,
         "reports/manage/report_detail.html",
@@ -65,7 +66,8 @@ def report_detail(request, municipality, pk):
             "nav": "manage",
             "report": report,
             "as_of": selectors.report_as_of(report),
-            "files": selectors.report_files(report),
+            "files": files,
+            "generating": any(not f.is_finished for f in files),
             "generate_form": forms.GenerateForm(initial={"format": "docx", "language": "bg"}),
         },
     )
