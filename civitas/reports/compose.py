@@ -96,6 +96,24 @@ def _section_1(data: AnnualReportData) -> list:
                 frozenset(range(2, 2 + len(data.context_years))),
             )
         )
+        for row in data.context:
+            measured = [
+                (str(y), v) for y, v in zip(data.context_years, row.values, strict=True) if v is not None
+            ]
+            if len(measured) > 1:
+                name = f"{row.indicator.code} {row.indicator.name}"
+                blocks.append(
+                    Figure(
+                        name,
+                        charts.Chart(
+                            title=name,
+                            description="; ".join(f"{year}: {number(value)}" for year, value in measured),
+                            x_labels=tuple(str(y) for y in data.context_years),
+                            series=(charts.Series(_("Value"), row.values),),
+                            unit=row.indicator.unit,
+                        ),
+                    )
+                )
     else:
         blocks.append(Paragraph(_("The plan has no context indicators."), style="note"))
     return blocks

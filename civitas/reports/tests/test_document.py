@@ -152,3 +152,12 @@ def test_an_indicator_serving_two_goals_is_listed_once_among_the_off_track(world
     assert [item.indicator.pk for item in data.off_track] == [world.off_track.pk]
     assert [row.item.indicator.pk for row in data.overrides] == [world.off_track.pk]
     assert data.context[0].values == (None, 10300.0, None, 10100.0, None, 9900.0)  # 2014–2019
+
+
+def test_a_context_indicator_is_drawn_with_its_values_by_year(world):
+    data = selectors.annual_report_data(world.report, "en")
+    with translation.override("en"):
+        document = compose.annual_report_document(data)
+    figure = next(b for b in document.blocks if getattr(b, "caption", "").endswith("Population"))
+    assert figure.chart.x_labels == ("2014", "2015", "2016", "2017", "2018", "2019")
+    assert figure.chart.series[0].values == (None, 10300.0, None, 10100.0, None, 9900.0)
