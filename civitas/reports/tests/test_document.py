@@ -4,6 +4,7 @@ for the same plan and date."""
 
 import datetime
 import io
+from types import SimpleNamespace
 
 import pytest
 from django.utils import translation
@@ -161,3 +162,17 @@ def test_a_context_indicator_is_drawn_with_its_values_by_year(world):
     figure = next(b for b in document.blocks if getattr(b, "caption", "").endswith("Population"))
     assert figure.chart.x_labels == ("2014", "2015", "2016", "2017", "2018", "2019")
     assert figure.chart.series[0].values == (None, 10300.0, None, 10100.0, None, 9900.0)
+
+
+def test_a_tracked_recommendation_becomes_the_reports_row():
+    """The shape evaluations.selectors.recommendations_for_plan gives (TrackedRecommendation)."""
+    recommendation = SimpleNamespace(
+        text="Ускоряване на обществените поръчки", evaluation="Междинна оценка 2017", response="accepted",
+        get_response_display=lambda: "Приета", responsible_unit="Отдел „Проекти“", deadline=datetime.date(2019, 6, 30),
+        get_status_display=lambda: "В изпълнение",
+    )  # fmt: skip
+    row = selectors.recommendation_row(SimpleNamespace(recommendation=recommendation, overdue=True))
+    assert row == selectors.RecommendationRow(
+        "Ускоряване на обществените поръчки", "Междинна оценка 2017", "Приета", "Отдел „Проекти“",
+        datetime.date(2019, 6, 30), "В изпълнение", True,
+    )  # fmt: skip
