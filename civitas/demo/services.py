@@ -32,6 +32,7 @@ from .indicators import load_indicators
 from .piro import load_piro
 from .project_media import load_project_media
 from .publicity import load_publicity
+from .reports import load_reports
 from .surveys import load_surveys
 from .versions import load_plan_versions
 
@@ -115,6 +116,7 @@ def demo_load() -> Municipality:
     load_consultations(municipality)
     load_evaluations(municipality)
     load_publicity(municipality)
+    load_reports(municipality)
     return municipality
 
 

@@ -41,6 +41,7 @@ from civitas.forum.selectors import photo_access
 from civitas.indicators.selectors import evidence_access
 from civitas.projects.selectors import document_access
 from civitas.publicity.selectors import file_access as publicity_file_access
+from civitas.reports.selectors import report_file_access
 
 # A council decision's document (council.selectors.decision_access) is public, as the register is.
 OWNERS = (
@@ -52,6 +53,7 @@ OWNERS = (
     decision_access,
     evaluation_evidence_access,
     publicity_file_access,
+    report_file_access,
 )
 
 # What storage writes: segments of letters, digits, "_", "-" and "." (Django's get_valid_name).

@@ -296,9 +296,9 @@ def test_a_media_request_runs_a_fixed_number_of_queries(
     def counted():
         # one query per kind of owner record (two for consultations, one for the publicity
         # register's three); for a private file, the session, the user and their roles in its municipality
-        with django_assert_num_queries(9):
+        with django_assert_num_queries(10):
             assert client.get(f"/media/{public}").status_code == 200
-        with django_assert_num_queries(9 + 3):
+        with django_assert_num_queries(10 + 3):
             assert client.get(f"/media/{private}").status_code == 200
 
     counted()
@@ -334,6 +334,7 @@ def test_every_file_field_has_an_owner_that_finds_its_record_by_index():
         ("publicity.PublicityEvent", "minutes"),
         ("publicity.EventPhoto", "file"),
         ("publicity.PublicityMaterial", "file"),
+        ("reports.ReportFile", "file"),
     }
     assert [name for name, field in fields.items() if not field.db_index] == []
     assert [owner.__name__ for owner in media.OWNERS] == [
@@ -345,4 +346,5 @@ def test_every_file_field_has_an_owner_that_finds_its_record_by_index():
         "decision_access",
         "evidence_file_access",
         "file_access",
+        "report_file_access",
     ]
