@@ -23,6 +23,7 @@ from civitas.core.money import total_eur
 from civitas.core.selectors import FileAccess
 from civitas.council.models import Decision
 from civitas.evaluation import engine
+from civitas.evaluations import selectors as evaluation_selectors
 from civitas.indicators.evaluation import year_start_of
 from civitas.indicators.models import Indicator, IndicatorType, Measurement, MeasurementState
 from civitas.indicators.selectors import (
@@ -40,6 +41,7 @@ from civitas.projects.selectors import (
     budget_summary,
     financial_comparison,
 )
+from civitas.publicity import selectors as publicity_selectors
 
 from . import policy
 from .models import AnnualReport, ReportFile, ReportStatus
@@ -205,7 +207,7 @@ class PublicityRow:
     """An event, material or publication about the plan's projects (section 3), from the publicity
     register: ``audience`` is the number of participants of an event or the print run of a material."""
 
-    date: datetime.date
+    date: datetime.date | None  # none for a material or publication the register gives no date
     kind: str  # its kind as shown ("Press conference", "Brochure", ...)
     title: str
     place: str = ""
@@ -373,26 +375,35 @@ def _consultations(municipality: Municipality, year: int) -> list[ConsultationRo
 
 
 # The publicity register and the evaluations' recommendations -------------------------------------
-# Their apps (publicity, evaluations) are built beside this one. Each function below turns their
-# records into the rows the report shows; the two "_register" functions are the seams where their
-# selectors are called.
 
 
-def _publicity_register(*, plan: Plan, year: int) -> Iterable:
-    """SEAM, wired at merge: the publicity register's entries (events, materials, publications) of
-    the projects serving ``plan`` dated in ``year``, from ``civitas.publicity.selectors``."""
-    return ()
+def _publicity_register(*, plan: Plan, year: int) -> list[PublicityRow]:
+    """The publicity register's entries (events, materials, publications) of the year about the plan
+    and the projects serving it, in the active language."""
+    found = publicity_selectors.publicity_of_year(municipality=plan.municipality, year=year, plan=plan)
+    return [
+        PublicityRow(
+            date=row.date,
+            kind=row.kind_label,
+            title=row.title,
+            place=row.place or row.outlet,
+            audience=row.participants if row.record == "event" else row.print_run,
+            link=row.link,
+        )
+        for row in found.rows
+    ]
 
 
 def _recommendations_register(*, plan: Plan, as_of: datetime.date) -> Iterable:
-    """SEAM, wired at merge: ``civitas.evaluations.selectors.recommendations_for_plan(plan=plan,
-    as_of=as_of)`` (its TrackedRecommendation rows, read by ``recommendation_row``)."""
-    return ()
+    return evaluation_selectors.recommendations_for_plan(plan=plan, as_of=as_of)
 
 
 def publicity_rows(*, plan: Plan, year: int) -> list[PublicityRow]:
     """The publicity of the year about the plan's projects (section 3), by date."""
-    return sorted(_publicity_register(plan=plan, year=year), key=lambda row: row.date)
+    # Undated materials and publications (a banner, brochures) count in every year of their
+    # project: they come after the dated ones.
+    rows = _publicity_register(plan=plan, year=year)
+    return sorted(rows, key=lambda row: (row.date is None, row.date or datetime.date.min))
 
 
 def recommendation_row(tracked) -> RecommendationRow:
@@ -419,7 +430,7 @@ def recommendation_rows(*, plan: Plan, as_of: datetime.date) -> list[Recommendat
 
 
 def annual_report_data(report: AnnualReport, language: str) -> AnnualReportData:
-    """Everything the annual report says, in ``language`` (texts and labels): 22 queries whatever
+    """Everything the annual report says, in ``language`` (texts and labels): 26 queries whatever
     the plan's size (the report loaded with its plan and municipality)."""
     with translation.override(language):
         return _annual_report_data(report, language)
