@@ -4,10 +4,10 @@ from django.urls import include, path
 
 from civitas.accounts import signin
 from civitas.consultations import urls as consultation_urls
-from civitas.council import urls as council_urls
-from civitas.evaluations import urls as evaluation_urls
 from civitas.core import second_factor
 from civitas.core import views as core_views
+from civitas.council import urls as council_urls
+from civitas.evaluations import urls as evaluation_urls
 from civitas.indicators import urls as indicator_urls
 from civitas.manage import urls as manage_urls
 from civitas.portal import media

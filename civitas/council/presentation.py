@@ -3,6 +3,8 @@
 used by the register's pages and by every page that says which decision adopted or approved a record
 (``{% load council %}{% decision_ref decision %}``)."""
 
+import re
+
 from django.utils.translation import gettext as _
 
 from civitas.core.models import Municipality
@@ -23,6 +25,16 @@ def decision_title(decision: Decision) -> str:
     }
 
 
+# A municipality's name as its records give it, "Община Сопот" / "Sopot Municipality", without the
+# word for municipality, which the council's name says again.
+MUNICIPALITY_WORDS = re.compile(r"^(?:община|municipality of)\s+|\s+municipality$", re.IGNORECASE)
+
+
+def place_name(municipality: Municipality) -> str:
+    """The municipality's name without "Община" / "Municipality": "Сопот" / "Sopot"."""
+    return MUNICIPALITY_WORDS.sub("", municipality.name).strip() or municipality.name
+
+
 def council_name(municipality: Municipality) -> str:
     """The council by its municipality: "Общински съвет – Сопот" / "Municipal Council of Sopot"."""
-    return _("Municipal Council of %(municipality)s") % {"municipality": municipality.name}
+    return _("Municipal Council of %(municipality)s") % {"municipality": place_name(municipality)}

@@ -12,6 +12,8 @@ co-financing"). The related model may describe its records better with these opt
   may see and ``select_related`` what the two below read, so that each relation costs one query;
 - ``decision_act_label(self)``: the record's name in the active language (default: ``str(self)``);
 - ``get_absolute_url(self)``: the record's public page, linked from the decision (default: no link).
+- ``decision_act_names`` (class attribute): {ForeignKey name: what the decision does to the record},
+  when the ForeignKey's ``verbose_name`` does not say it (default: the ``verbose_name``).
 """
 
 from dataclasses import dataclass, field
@@ -23,7 +25,7 @@ from django.utils.text import capfirst
 from civitas.core.models import Municipality
 from civitas.core.selectors import FileAccess
 
-from .models import Decision
+from .models import Decision, SessionKind
 
 
 @dataclass
@@ -46,10 +48,16 @@ class Relation:
     label: str
 
 
+def _act_name(rel) -> str:
+    """What the decision does to the related records: "Approves the project's co-financing"."""
+    names = getattr(rel.related_model, "decision_act_names", {})
+    return capfirst(str(names.get(rel.field.name) or rel.field.verbose_name))
+
+
 def relations() -> list[Relation]:
-    """The kinds of record that point at decisions, in a stable order (the related model's label)."""
+    """The kinds of record that point at decisions, in a stable order (by relation name)."""
     found = [
-        Relation(name=rel.get_accessor_name(), label=capfirst(str(rel.field.verbose_name)))
+        Relation(name=str(rel.get_accessor_name()), label=_act_name(rel))
         for rel in Decision._meta.related_objects
         if rel.one_to_many and rel.related_model._meta.app_label != "council"
     ]
@@ -58,7 +66,11 @@ def relations() -> list[Relation]:
 
 def _rel(name: str):
     for rel in Decision._meta.related_objects:
-        if rel.one_to_many and rel.get_accessor_name() == name:
+        if (
+            rel.one_to_many
+            and rel.related_model._meta.app_label != "council"
+            and rel.get_accessor_name() == name
+        ):
             return rel
     return None
 
@@ -79,9 +91,7 @@ def decision_filters_from(params, *, municipality: Municipality) -> tuple[Decisi
         else:
             errors["year"] = True
     session_kind = (params.get("session") or "").strip()
-    if session_kind and session_kind not in {
-        value for value, _label in Decision._meta.get_field("session_kind").choices
-    }:
+    if session_kind and session_kind not in SessionKind.values:
         errors["session"] = True
         session_kind = ""
     acts_on = (params.get("acts_on") or "").strip()
@@ -108,7 +118,8 @@ def decision_list(*, municipality: Municipality, filters: DecisionFilters | None
         qs = qs.filter(pk__in=pointing.values(rel.field.name))
     if filters.q:
         needle = filters.q.casefold()
-        qs = qs.filter(Q(search_text__contains=needle) | Q(number=int(needle) if needle.isdigit() else -1))
+        words = Q(search_text__contains=needle)
+        qs = qs.filter(words | Q(number=int(needle)) if needle.isdigit() else words)
     return qs.order_by("-date", "-number", "pk")
 
 
@@ -176,9 +187,7 @@ def decision_acts(decision: Decision) -> list[ActGroup]:
         queryset = _visible(rel, model._default_manager.filter(**{rel.field.name: decision}))
         acts = [_describe(obj) for obj in queryset]
         if acts:
-            groups.append(
-                ActGroup(name=rel.get_accessor_name(), label=capfirst(str(rel.field.verbose_name)), acts=acts)
-            )
+            groups.append(ActGroup(name=str(rel.get_accessor_name()), label=_act_name(rel), acts=acts))
     return sorted(groups, key=lambda group: group.name)
 
 

@@ -3,6 +3,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from civitas.core.i18n import Translated, active_content_language
@@ -283,6 +284,20 @@ class PlanVersion(models.Model):
 
     def __str__(self):
         return f"{self.plan_id} v{self.number}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("portal:plan", args=[self.plan.municipality.slug, self.plan.slug])
+
+    # How a council decision's page lists the version (council.selectors.decision_acts): the public
+    # sees no draft plan's.
+    decision_act_names = {"decision": _("adopts or amends the plan")}
+
+    @classmethod
+    def decision_act_queryset(cls, queryset):
+        return queryset.filter(plan__status__in=PUBLIC_PLAN_STATUSES).select_related("plan__municipality")
+
+    def decision_act_label(self) -> str:
+        return _("%(plan)s, version %(number)s") % {"plan": self.plan.title, "number": self.number}
 
 
 class PlanFormerSlug(models.Model):

@@ -35,11 +35,20 @@ from django.views.decorators.http import require_safe
 
 from civitas.consultations.selectors import file_access as consultation_file_access
 from civitas.core.selectors import FileAccess, logo_access, strictest
+from civitas.council.selectors import decision_access
 from civitas.forum.selectors import photo_access
 from civitas.indicators.selectors import evidence_access
 from civitas.projects.selectors import document_access
 
-OWNERS = (evidence_access, consultation_file_access, photo_access, document_access, logo_access)
+# A council decision's document (council.selectors.decision_access) is public, as the register is.
+OWNERS = (
+    evidence_access,
+    consultation_file_access,
+    photo_access,
+    document_access,
+    logo_access,
+    decision_access,
+)
 
 # What storage writes: segments of letters, digits, "_", "-" and "." (Django's get_valid_name).
 STORED_NAME = re.compile(r"[-\w.]+(?:/[-\w.]+)*")

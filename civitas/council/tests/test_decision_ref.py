@@ -6,7 +6,7 @@ import pytest
 from django.template import Context, Template
 from django.utils import translation
 
-from civitas.council.presentation import council_name, decision_title
+from civitas.council.presentation import council_name, decision_title, place_name
 from civitas.testing.factories import DecisionFactory, MunicipalityFactory
 from civitas.testing.pages import url
 
@@ -33,6 +33,13 @@ def test_the_phrase_in_english(decision):
     with translation.override("en"):
         assert decision_title(decision) == "Decision № 123 of the Municipal Council of 27.03.2014"
         assert council_name(decision.municipality) == "Municipal Council of Sopot"
+
+
+def test_the_councils_name_drops_the_word_municipality():
+    town = MunicipalityFactory(slug="sopot2", name_bg="Община Сопот", name_en="Sopot Municipality")
+    with translation.override("en"):
+        assert council_name(town) == "Municipal Council of Sopot"
+    assert place_name(town) == "Сопот"
 
 
 def test_the_tag_links_the_phrase_with_the_callers_verb(decision):

@@ -34,7 +34,9 @@ def decision_update(world, actor):
 def decision_document_upload(world, actor):
     found = decision(world)
     upload = SimpleUploadedFile("reshenie-42.pdf", PDF, content_type="application/pdf")
-    services.decision_document_upload(actor=actor, decision=found, upload=upload, expected_version=found.version)
+    services.decision_document_upload(
+        actor=actor, decision=found, upload=upload, expected_version=found.version
+    )
 
 
 def decision_delete(world, actor):
@@ -67,5 +69,8 @@ def test_a_decision_of_another_municipality_is_refused_to_its_staff_here(world):
     other = DecisionFactory(municipality=world.other)
     with pytest.raises(PermissionDenied):
         services.decision_update(
-            actor=world.actors["administrator"], decision=other, expected_version=other.version, subject_en="x"
+            actor=world.actors["administrator"],
+            decision=other,
+            expected_version=other.version,
+            subject_en="x",
         )

@@ -98,7 +98,9 @@ def test_an_edit_keeps_the_number_unique_and_refuses_a_stale_version(town):
                                      number=42, date=datetime.date(2015, 6, 1))  # fmt: skip
     assert (moved.year, moved.number, moved.version) == (2015, 42, 2)
     with pytest.raises(ConflictError):
-        services.decision_update(actor=OPERATOR, decision=first, expected_version=first.version + 5, subject_en="x")
+        services.decision_update(
+            actor=OPERATOR, decision=first, expected_version=first.version + 5, subject_en="x"
+        )
     first.refresh_from_db()
     assert first.subject_en == ""
     assert AuditEvent.objects.filter(action="update", object_id=str(second.pk)).count() == 1
@@ -107,19 +109,28 @@ def test_an_edit_keeps_the_number_unique_and_refuses_a_stale_version(town):
 def test_the_document_is_a_pdf_docx_or_odt(town):
     decision = create(town)
     services.decision_document_upload(
-        actor=OPERATOR, decision=decision, upload=SimpleUploadedFile("r.pdf", PDF), expected_version=decision.version
+        actor=OPERATOR,
+        decision=decision,
+        upload=SimpleUploadedFile("r.pdf", PDF),
+        expected_version=decision.version,
     )
     assert decision.document.name.startswith("decisions/") and decision.document.name.endswith(".pdf")
     docx = _zip({"[Content_Types].xml": "<x/>", "word/document.xml": "<w/>"})
-    services.decision_document_upload(actor=OPERATOR, decision=decision, upload=SimpleUploadedFile("r.docx", docx))
+    services.decision_document_upload(
+        actor=OPERATOR, decision=decision, upload=SimpleUploadedFile("r.docx", docx)
+    )
     assert decision.document.name.endswith(".docx")
     odt = _zip({"mimetype": "application/vnd.oasis.opendocument.text", "content.xml": "<x/>"})
-    services.decision_document_upload(actor=OPERATOR, decision=decision, upload=SimpleUploadedFile("r.odt", odt))
+    services.decision_document_upload(
+        actor=OPERATOR, decision=decision, upload=SimpleUploadedFile("r.odt", odt)
+    )
     assert decision.document.name.endswith(".odt")
     for name, data in (("r.txt", b"plain text"), ("r.png", b"\x89PNG\r\n\x1a\n" + b"0" * 20),
                        ("r.xlsx", _zip({"xl/workbook.xml": "<x/>"}))):  # fmt: skip
         with pytest.raises(ValidationError):
-            services.decision_document_upload(actor=OPERATOR, decision=decision, upload=SimpleUploadedFile(name, data))
+            services.decision_document_upload(
+                actor=OPERATOR, decision=decision, upload=SimpleUploadedFile(name, data)
+            )
     decision.refresh_from_db()
     assert decision.document.name.endswith(".odt")
 

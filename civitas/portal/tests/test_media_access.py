@@ -296,9 +296,9 @@ def test_a_media_request_runs_a_fixed_number_of_queries(
     def counted():
         # one query per kind of owner record (two for consultations); for a private file, the
         # session, the user and their roles in its municipality
-        with django_assert_num_queries(6):
+        with django_assert_num_queries(7):
             assert client.get(f"/media/{public}").status_code == 200
-        with django_assert_num_queries(6 + 3):
+        with django_assert_num_queries(7 + 3):
             assert client.get(f"/media/{private}").status_code == 200
 
     counted()
@@ -329,6 +329,7 @@ def test_every_file_field_has_an_owner_that_finds_its_record_by_index():
         ("forum.Post", "photo"),
         ("projects.ProjectDocument", "file"),
         ("core.Municipality", "logo"),
+        ("council.Decision", "document"),
     }
     assert [name for name, field in fields.items() if not field.db_index] == []
     assert [owner.__name__ for owner in media.OWNERS] == [
@@ -337,4 +338,5 @@ def test_every_file_field_has_an_owner_that_finds_its_record_by_index():
         "photo_access",
         "document_access",
         "logo_access",
+        "decision_access",
     ]
