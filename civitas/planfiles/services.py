@@ -136,6 +136,7 @@ def plan_version_publish_for_consultation(
     draft is open: start a draft version first."""
     plan_policy.require_edit_plan(actor, plan)
     Plan.objects.select_for_update().filter(pk=plan.pk).first()
+    plan.refresh_from_db(fields=["status", "version"])  # its status may move on below
     last = _version_last(plan)
     if last is None or last.kind not in (VersionKind.DRAFT, VersionKind.CONSULTATION_DRAFT):
         if last is not None:
@@ -169,6 +170,7 @@ def plan_version_adopt(
     new draft version is started; a plan not yet adopted moves to "adopted"."""
     plan_policy.require_edit_plan(actor, plan)
     Plan.objects.select_for_update().filter(pk=plan.pk).first()
+    plan.refresh_from_db(fields=["status", "version"])  # its status may move on below
     errors: dict = {}
     if decision.municipality_id != plan.municipality_id:
         errors["decision"] = [_("The decision is of another municipality's council.")]
