@@ -1,7 +1,6 @@
 """Test data factories for every app, in one place."""
 
 import datetime
-import json
 from decimal import Decimal
 from pathlib import Path
 
@@ -13,7 +12,8 @@ from civitas.core.permissions import OPERATOR
 from civitas.council.services import decision_create
 from civitas.indicators.passport import IndicatorPassport
 from civitas.indicators.services import indicator_create, target_set
-from civitas.planfiles.imports import planfile_document, planfile_import
+from civitas.planfiles.imports import planfile_import
+from civitas.planfiles.services import plan_version_adopt, plan_version_start_draft
 from civitas.plans import services as plan_services
 from civitas.plans.models import (
     FinancialLine,
@@ -21,8 +21,6 @@ from civitas.plans.models import (
     PlanElement,
     PlanKind,
     PlanStatus,
-    PlanVersion,
-    VersionKind,
 )
 from civitas.projects.models import (
     Activity,
@@ -325,7 +323,8 @@ DEMO_DATA = Path(__file__).resolve().parent.parent / "demo" / "data"
 def plan_with_versions(municipality=None):
     """The Sopot development plan (civitas/demo/data) in two versions, recorded as
     ``plans.PlanVersion`` rows with snapshots taken before and after changing the plan through the
-    services: version 1 (adopted by Decision № 123 of 27.03.2014) and version 2 (amended), in which
+    services: version 1 (adopted by Decision № 123 of 27.03.2014) and version 2 (amended by Decision
+    № 37 of 29.06.2017), in which
     СЦ5 is added, СЦ3 removed, СЦ4 moved to the top, СЦ2 reworded, the 2020 target of indicator
     И-1 raised from 15 000 to 18 000 and СЦ1's 2016 EU amount raised from 100 000 to 120 000 €.
     Returns (plan, version 1, version 2)."""
@@ -350,11 +349,11 @@ def plan_with_versions(municipality=None):
         actor=OPERATOR, municipality=municipality, number=123, date=datetime.date(2014, 3, 27),
         subject_bg="Приемане на Общинския план за развитие 2014–2020", is_sample=True,
     )  # fmt: skip
-    first = PlanVersion.objects.create(
-        plan=plan, number=1, kind=VersionKind.ADOPTED, snapshot=_json_ready(planfile_document(plan)),
-        decision=decision, effective_on=datetime.date(2014, 3, 27), note_bg="Първоначално приет план.",
-        note_en="The plan as first adopted.",
+    first = plan_version_adopt(
+        actor=OPERATOR, plan=plan, decision=decision, effective_on=datetime.date(2014, 3, 27),
+        note_bg="Първоначално приет план.", note_en="The plan as first adopted.",
     )  # fmt: skip
+    plan_version_start_draft(actor=OPERATOR, plan=plan)
 
     plan_services.element_create(actor=OPERATOR, plan=plan, code="СЦ5", title_bg="Дигитална община",
                                  title_en="A digital municipality")  # fmt: skip
@@ -370,18 +369,15 @@ def plan_with_versions(municipality=None):
     line = FinancialLine.objects.get(plan=plan)
     plan_services.financial_line_update(actor=OPERATOR, line=line, amount=Decimal(120000))
     plan.refresh_from_db()
-    second = PlanVersion.objects.create(
-        plan=plan, number=2, kind=VersionKind.AMENDED, snapshot=_json_ready(planfile_document(plan)),
-        effective_on=datetime.date(2017, 6, 29), note_bg="Актуализация в средата на периода.",
-        note_en="Mid-term update.",
+    update = decision_create(
+        actor=OPERATOR, municipality=municipality, number=37, date=datetime.date(2017, 6, 29),
+        subject_bg="Актуализация на Общинския план за развитие 2014–2020", is_sample=True,
+    )  # fmt: skip
+    second = plan_version_adopt(
+        actor=OPERATOR, plan=plan, decision=update, effective_on=datetime.date(2017, 6, 29),
+        note_bg="Актуализация в средата на периода.", note_en="Mid-term update.",
     )  # fmt: skip
     return plan, first, second
-
-
-def _json_ready(document: dict) -> dict:
-    """A plan document as a JSON field keeps it (dates and decimals as the file writes them)."""
-    return json.loads(json.dumps(document, default=str))
-# Publicity ---------------------------------------------------------------------------------------
 
 
 class PublicityEventFactory(factory.django.DjangoModelFactory):

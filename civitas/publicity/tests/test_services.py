@@ -17,7 +17,7 @@ from civitas.publicity import services
 from civitas.publicity.models import EventPhoto, Publication, PublicityEvent, PublicityMaterial
 from civitas.testing.factories import MunicipalityFactory, PlanFactory, ProjectFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("messages_in_english")]
 
 DAY = datetime.date(2014, 7, 24)
 
