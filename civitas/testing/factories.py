@@ -380,6 +380,9 @@ def plan_with_versions(municipality=None):
     return plan, first, second
 
 
+# Publicity ---------------------------------------------------------------------------------------
+
+
 class PublicityEventFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "publicity.PublicityEvent"
