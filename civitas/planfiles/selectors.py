@@ -7,7 +7,8 @@ from django.http import Http404
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from civitas.plans.models import Plan, PlanVersion, VersionKind
+from civitas.plans import selectors as plan_selectors
+from civitas.plans.models import IN_FORCE_KINDS, Plan, PlanVersion, VersionKind
 from civitas.projects.models import Project
 
 from . import planfile
@@ -172,7 +173,6 @@ def planfile_preview(*, user, upload: PlanFileUpload) -> Preview:
 
 # The kinds of version anyone may read; drafts only those who may edit the plan.
 PUBLIC_VERSION_KINDS = (VersionKind.CONSULTATION_DRAFT, VersionKind.ADOPTED, VersionKind.AMENDED)
-IN_FORCE_KINDS = (VersionKind.ADOPTED, VersionKind.AMENDED)
 
 
 def plan_versions(*, plan: Plan, include_drafts: bool) -> list[PlanVersion]:
@@ -192,12 +192,8 @@ def version_in_force(versions: list[PlanVersion]) -> PlanVersion | None:
 
 def in_force_number(*, plan: Plan) -> int | None:
     """The number of the plan's version in force (one query)."""
-    return (
-        PlanVersion.objects.filter(plan=plan, kind__in=IN_FORCE_KINDS)
-        .order_by("-number")
-        .values_list("number", flat=True)
-        .first()
-    )
+    in_force = plan_selectors.plan_version_in_force(plan)
+    return in_force.number if in_force else None
 
 
 def version_get(*, plan: Plan, number: int, include_drafts: bool) -> PlanVersion:
