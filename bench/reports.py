@@ -441,7 +441,7 @@ def limits(m: Measurement, fmt: str) -> str:
         name, value = max(zip(("data", "composition", "rendering"), phases, strict=True), key=lambda p: p[1])
         text = f"{name} {value:.1f} s of {seconds:.1f} s"
     if cpu and seconds > 1.3 * cpu:
-        text += f"; waited for a CPU ({cpu:.1f} s of CPU)"
+        text += f"; waited for a CPU: {cpu:.1f} s of CPU"
     return text
 
 
@@ -504,7 +504,15 @@ def section(measurements: list[Measurement], command: str, load: float, *, datab
         for fmt in FORMATS:
             head = [m.label, f"{m.tables} ({m.rows})", str(m.figures)] if fmt == "docx" else ["", "", ""]
             lines.append("| " + " | ".join(head + _row_cells(m, fmt)) + " |")
-    lines.append("")
+    lines += [
+        "",
+        "What the time goes to (the median run's largest part): "
+        + "; ".join(f"{m.label}, {fmt.upper()}: {limits(m, fmt)}" for m in measurements for fmt in FORMATS)
+        + ". The benchmark plan (`bench.pages.create_plan`) has result indicators only, no context "
+        "indicators and no projects: its report draws the status bars of the plan and its goals, not a chart "
+        "per indicator; the synthetic Document's line charts are the bound for a report with many charts.",
+        "",
+    ]
     return "\n".join(lines)
 
 
