@@ -49,8 +49,8 @@ test: install-test
 
 # Benchmarks against a production server (gunicorn, DEBUG off) on the machine's PostgreSQL 15,
 # which they start when it is down (as root: `pg_ctlcluster 15 main start`); each writes its own
-# section of BENCHMARKS.md. See bench/pages.py, bench/surveys.py and bench/reports.py (the report
-# documents, in process, no server) for what they measure.
+# section of BENCHMARKS.md. See bench/pages.py, bench/surveys.py and bench/reports.py (the annual
+# reports generated in process, no server, from the same database) for what they measure.
 # All always run; the target fails if any misses a goal or a proof.
 bench: install-test  # bench.reports counts the PDF's pages with pypdf (a test extra)
 	@status=0; \

@@ -47,8 +47,10 @@ def pg_port() -> int:
     raise SystemExit(f"PostgreSQL {PG_VERSION}/{PG_CLUSTER} not found: create it with pg_createcluster")
 
 
-def recreate_database(port: int, name: str) -> str:
-    """An empty database ``name`` owned by the role ``civitas``; returns its DATABASE_URL."""
+def recreate_database(port: int, name: str, user: str = DB_USER) -> str:
+    """An empty database ``name`` owned by the role ``user`` (the benchmarks' own, given a new
+    password here: a benchmark running beside another takes its own role, so as not to change the
+    other's password under it); returns its DATABASE_URL."""
     for _ in range(30):
         if subprocess.run(["pg_isready", "-q", "-h", HOST, "-p", str(port)]).returncode == 0:
             break
@@ -56,13 +58,13 @@ def recreate_database(port: int, name: str) -> str:
     _as_postgres(
         "psql", "-p", str(port), "-v", "ON_ERROR_STOP=1", "-q",
         input=f"""
-SELECT 'CREATE ROLE {DB_USER}' WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{DB_USER}')\\gexec
-ALTER ROLE {DB_USER} WITH LOGIN PASSWORD '{DB_PASSWORD}';
+SELECT 'CREATE ROLE {user}' WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{user}')\\gexec
+ALTER ROLE {user} WITH LOGIN PASSWORD '{DB_PASSWORD}';
 DROP DATABASE IF EXISTS {name} WITH (FORCE);
-CREATE DATABASE {name} OWNER {DB_USER} ENCODING 'UTF8' TEMPLATE template0;
+CREATE DATABASE {name} OWNER {user} ENCODING 'UTF8' TEMPLATE template0;
 """,
     )  # fmt: skip
-    return f"postgres://{DB_USER}:{DB_PASSWORD}@{HOST}:{port}/{name}"
+    return f"postgres://{user}:{DB_PASSWORD}@{HOST}:{port}/{name}"
 
 
 def drop_database(port: int, name: str) -> None:
