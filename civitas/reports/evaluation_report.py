@@ -154,19 +154,14 @@ def _section_2(data: EvaluationReportData) -> list:
         blocks.append(Figure(_("Ratings by criterion on the scale of 4"), ratings_chart(data)))
     for row in data.criteria:
         blocks.append(Heading(row.label, level=2))
-        blocks.append(Paragraph(_("Rating: %(rating)s") % {"rating": rating_text(row)}, style="warning"))
+        blocks.append(Paragraph(_("Rating: %(rating)s") % {"rating": rating_text(row)}))
         if row.findings.strip():
             blocks.append(Paragraph(row.findings))
         else:
             blocks.append(Paragraph(_("No findings are written for this criterion."), style="note"))
         if row.evidence:
-            blocks.append(
-                Table(
-                    _("Evidence for %(criterion)s") % {"criterion": row.label},
-                    (_("Kind"), _("Evidence"), _("Link")),
-                    tuple((e.kind, e.label, e.url) for e in row.evidence),
-                )
-            )
+            lines = [f"– {e.kind}: {e.label}" + (f" ({e.url})" if e.url else "") for e in row.evidence]
+            blocks.append(Paragraph("\n".join([_("The findings rest on:"), *lines])))
     return blocks
 
 

@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from urllib.parse import unquote
 
 from django.conf import settings
 from django.db.models import Count, Prefetch, Q
@@ -562,7 +563,8 @@ class EvaluationReportData:
 
 
 def _absolute(path: str) -> str:
-    return settings.CIVITAS_SITE_URL.rstrip("/") + path
+    """The portal's address of ``path``, as a reader reads it (Cyrillic codes not percent-encoded)."""
+    return settings.CIVITAS_SITE_URL.rstrip("/") + unquote(path)
 
 
 def _evidence_row(evidence: Evidence, slug: str) -> EvidenceRow:
