@@ -12,6 +12,8 @@ import pytest
 from django.core.cache import cache
 from django.core.management import ManagementUtility, call_command
 from django.core.management.base import CommandError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 from pypdf import PdfReader
 
@@ -393,3 +395,34 @@ def test_the_command_exits_non_zero_on_bad_input(town, tmp_path):
     with pytest.raises(SystemExit) as exited:
         ManagementUtility(argv).execute()
     assert exited.value.code != 0
+
+
+def test_the_evaluations_pages_read_a_fixed_number_of_queries_however_many_files(
+    client, published, django_capture_on_commit_callbacks
+):
+    """The public page reads the published files in one query, the staff page every file in one."""
+    m = published.municipality.slug
+    public = url("evaluations:detail", m, published.pk)
+    staff = url("evaluations_manage:edit", m, published.pk)
+
+    def counts() -> tuple[int, int]:
+        cache.clear()
+        with CaptureQueriesContext(connection) as public_queries:
+            assert client.get(public).status_code == 200
+        public_count = len(public_queries.captured_queries)
+        sign_in_with_role(client, published.municipality, Role.EVALUATOR)
+        with CaptureQueriesContext(connection) as staff_queries:
+            assert client.get(staff).status_code == 200
+        client.logout()
+        return public_count, len(staff_queries.captured_queries)
+
+    before = counts()
+    with django_capture_on_commit_callbacks(execute=True):
+        for language in ("bg", "en"):
+            for fmt in ("docx", "pdf"):
+                services.evaluation_report_generate(
+                    actor=OPERATOR, evaluation=published, format=fmt, language=language
+                )
+    assert len(selectors.evaluation_published_files(published)) == 4
+    assert counts() == before
+    assert before[0] == 6  # municipality, evaluation, ratings, evidence, recommendations, files
