@@ -89,7 +89,10 @@ def _facts(data: EvaluationReportData) -> Table:
 
 def _approved_by(data: EvaluationReportData) -> str:
     decision = data.evaluation.decision
-    return _("approved by Decision № %(number)s of the Municipal Council of %(date)s") % {
+    if decision is None:
+        return ""
+    # The evaluation ("оценката") is feminine in Bulgarian, the annual report masculine.
+    return pgettext("evaluation", "approved by Decision № %(number)s of the Municipal Council of %(date)s") % {
         "number": decision.number, "date": _date(decision.date),
     }  # fmt: skip
 
@@ -127,7 +130,7 @@ def ratings_chart(data: EvaluationReportData) -> charts.Columns:
                     row.label,
                     float(row.rating or 0),
                     rating_text(row),
-                    RATING_FILLS.get(row.rating, SCALE_FILL),
+                    RATING_FILLS[Rating(row.rating)] if row.rating else SCALE_FILL,
                 ),
                 charts.Part("", float(len(Rating) - (row.rating or 0)), "", SCALE_FILL),
             )

@@ -149,9 +149,12 @@ def report_file_access(user, name: str) -> FileAccess | None:
         if evaluation_policy.can_see_drafts(user, found.evaluation.municipality):
             return FileAccess.PRIVATE
         return FileAccess.DENIED
-    if found.is_published and found.report.is_approved:
+    report = found.report
+    if report is None:  # neither a report's nor an evaluation's: the database refuses it (a constraint)
+        return FileAccess.DENIED
+    if found.is_published and report.is_approved:
         return FileAccess.PUBLIC
-    if policy.can_edit_reports(user, found.report.municipality):
+    if policy.can_edit_reports(user, report.municipality):
         return FileAccess.PRIVATE
     return FileAccess.DENIED
 
@@ -583,7 +586,9 @@ def _evidence_row(evidence: Evidence, slug: str) -> EvidenceRow:
         return EvidenceRow(kind, evidence.label or evidence.consultation.title, url)
     if evidence.kind == EvidenceKind.DOCUMENT and evidence.file:
         return EvidenceRow(
-            kind, evidence.label or evidence.file.name.rsplit("/", 1)[-1], _absolute(evidence.file.url)
+            kind,
+            evidence.label or (evidence.file.name or "").rsplit("/", 1)[-1],
+            _absolute(evidence.file.url),
         )
     return EvidenceRow(kind, evidence.label or evidence.url, evidence.url)
 

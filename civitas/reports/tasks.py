@@ -120,6 +120,7 @@ def report_file_run(*, file_id: int) -> str:
             written = evaluation_report_bytes(evaluation, fmt=fmt, language=language, progress=progress)
             name = evaluation_file_name(evaluation, fmt=fmt, language=language)
         else:
+            assert report is not None  # a file is a report's or an evaluation's (a constraint)
             written = report_bytes(report, fmt=fmt, language=language, progress=progress)
             name = file_name(report, fmt=fmt, language=language)
     except Exception as error:
