@@ -12,7 +12,7 @@ import pytest
 from django.core.cache import cache
 from django.core.management import ManagementUtility, call_command
 from django.core.management.base import CommandError
-from django.db import connection
+from django.db import IntegrityError, connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 from pypdf import PdfReader
@@ -263,6 +263,23 @@ def test_generating_queues_a_file_and_the_task_writes_it(published, django_captu
     )
     assert generated.file.name.endswith(f"evaluation-{published.pk}-bg.pdf")
     assert generated.file.read()[:5] == b"%PDF-"
+
+
+def test_a_failed_generation_is_recorded_with_its_reason(published, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("the disk is full")
+
+    monkeypatch.setattr(tasks.render, "render_pdf", broken)
+    generated = ReportFile.objects.create(evaluation=published, format="pdf", language="en")
+    assert tasks.report_file_run(file_id=generated.pk) == "failed"
+    generated.refresh_from_db()
+    assert generated.status == GenerationStatus.FAILED and "the disk is full" in generated.message
+    assert selectors.evaluation_published_files(published) == []
+
+
+def test_a_file_belongs_to_a_report_or_an_evaluation_not_both_nor_neither(published):
+    with pytest.raises(IntegrityError):
+        ReportFile.objects.create(format="pdf", language="en")
 
 
 def test_an_unknown_format_is_refused(published):
