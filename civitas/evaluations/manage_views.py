@@ -16,6 +16,8 @@ from civitas.core.forms import edited_version, run_service
 from civitas.core.permissions import Action
 from civitas.core.staff import form_status, refused, render_confirm_delete, render_form
 from civitas.core.tenancy import staff_view
+from civitas.reports import forms as report_forms
+from civitas.reports import selectors as report_selectors
 
 from . import forms, policy, selectors, services
 from .models import Criterion, CriterionRating, Evaluation, Evidence, Rating
@@ -67,6 +69,7 @@ def evaluation_edit(request, municipality, pk):
             return redirect(_edit_page(municipality, evaluation))
     page = selectors.evaluation_page(evaluation, as_of=timezone.localdate())
     rated = {rating.criterion: rating for rating in page.ratings}
+    report_files = report_selectors.evaluation_report_files(evaluation)
     return render(
         request,
         "evaluations/manage/evaluation_edit.html",
@@ -76,6 +79,9 @@ def evaluation_edit(request, municipality, pk):
             "form": form,
             "page": page,
             "criteria": [(value, label, rated.get(value)) for value, label in Criterion.choices],
+            "report_files": report_files,
+            "generating": any(not f.is_finished for f in report_files),
+            "generate_form": report_forms.GenerateForm(initial={"format": "pdf", "language": "bg"}),
         },  # fmt: skip
         status=form_status(form),
     )

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from civitas.core.cache import cached_public_page
 from civitas.core.tenancy import with_municipality
+from civitas.reports import selectors as report_selectors
 
 from . import selectors
 from .models import EvaluationKind, Rating, RecommendationStatus, SubjectKind
@@ -41,7 +42,13 @@ def evaluation_detail(request, municipality, pk):
     return render(
         request,
         "evaluations/evaluation_detail.html",
-        {"nav": "evaluations", "page": page, "evaluation": page.evaluation, "scale": Rating.choices},
+        {
+            "nav": "evaluations",
+            "page": page,
+            "evaluation": page.evaluation,
+            "scale": Rating.choices,
+            "downloads": report_selectors.evaluation_published_files(page.evaluation),
+        },
     )
 
 

@@ -12,6 +12,7 @@ from civitas.core.forms import edited_version, run_service
 from civitas.core.permissions import Action
 from civitas.core.staff import refused, render_form
 from civitas.core.tenancy import staff_view
+from civitas.evaluations import selectors as evaluation_selectors
 
 from . import forms, selectors, services
 
@@ -145,4 +146,39 @@ def report_approve(request, municipality, pk):
         ),
         submit=_("Approve and publish"),
         back=_detail(municipality, report),
+    )
+
+
+# The evaluation's report (generated from the evaluation's staff page) ------------------------------
+
+
+def _evaluation_files(municipality, evaluation) -> str:
+    return reverse("evaluations_manage:edit", args=[municipality.slug, evaluation.pk]) + "#report-files"
+
+
+@require_POST
+@staff_view(Action.WRITE_EVALUATION)
+def evaluation_report_generate(request, municipality, pk):
+    evaluation = evaluation_selectors.evaluation_find(municipality=municipality, pk=pk)
+    form = forms.GenerateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a format and a language."))
+        return redirect(_evaluation_files(municipality, evaluation))
+    if not refused(request, lambda: services.evaluation_report_generate(
+        actor=request.user, evaluation=evaluation, format=form.cleaned_data["format"],
+        language=form.cleaned_data["language"])):  # fmt: skip
+        messages.success(request, _("The evaluation's report is being generated."))
+    return redirect(_evaluation_files(municipality, evaluation))
+
+
+@staff_view(Action.WRITE_EVALUATION)
+def evaluation_report_file_status(request, municipality, pk, file_pk):
+    """One generated file of the evaluation's report: the row of the files' table (htmx polls it
+    until it is finished) or, without JavaScript, the evaluation's staff page."""
+    evaluation = evaluation_selectors.evaluation_find(municipality=municipality, pk=pk)
+    generated = selectors.evaluation_report_file_get(evaluation=evaluation, pk=file_pk)
+    if not request.headers.get("HX-Request"):
+        return redirect(_evaluation_files(municipality, evaluation))
+    return render(
+        request, "reports/manage/_file_row.html", {"evaluation": evaluation, "generated": generated}
     )

@@ -10,6 +10,7 @@ from django.utils.translation import pgettext_lazy
 from civitas.core.i18n import Translated
 from civitas.core.models import Municipality
 from civitas.council.models import Decision
+from civitas.evaluations.models import Evaluation
 from civitas.plans.models import Plan
 
 
@@ -103,11 +104,17 @@ class AnnualReport(models.Model):
 
 
 class ReportFile(models.Model):
-    """A document generated from a report in one format and language, by a background task that
-    writes its progress here. The files generated when the report is approved are its published
-    ones (``is_published``): public, and kept as they were approved."""
+    """A document generated in one format and language, by a background task that writes its
+    progress here: of an annual report, or of an evaluation (the evaluation's report; exactly one of
+    the two). The files generated when the report is approved, or while the evaluation is
+    published, are its published ones (``is_published``): public, and kept as they were generated."""
 
-    report = models.ForeignKey(AnnualReport, on_delete=models.CASCADE, related_name="files")
+    report = models.ForeignKey(
+        AnnualReport, on_delete=models.CASCADE, null=True, blank=True, related_name="files"
+    )
+    evaluation = models.ForeignKey(
+        Evaluation, on_delete=models.CASCADE, null=True, blank=True, related_name="report_files"
+    )
     format = models.CharField(_("format"), max_length=10, choices=ReportFormat.choices)
     language = models.CharField(_("language"), max_length=2, choices=ReportLanguage.choices)
     file = models.FileField(_("file"), upload_to="reports/%Y/", blank=True, db_index=True)
@@ -129,12 +136,18 @@ class ReportFile(models.Model):
             models.CheckConstraint(
                 condition=models.Q(progress__lte=100), name="report_file_progress_max_100"
             ),
+            models.CheckConstraint(
+                condition=models.Q(report__isnull=False, evaluation__isnull=True)
+                | models.Q(report__isnull=True, evaluation__isnull=False),
+                name="report_file_of_a_report_or_an_evaluation",
+            ),
         ]
         verbose_name = _("generated report file")
         verbose_name_plural = _("generated report files")
 
     def __str__(self):
-        return f"{self.report} {self.language} {self.format}"
+        owner = self.report if self.report_id else f"evaluation {self.evaluation_id}"
+        return f"{owner} {self.language} {self.format}"
 
     @property
     def is_finished(self) -> bool:

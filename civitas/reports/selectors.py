@@ -11,9 +11,12 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from urllib.parse import unquote
 
+from django.conf import settings
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import translation
 
 from civitas.consultations.models import Consultation, ConsultationStatus
@@ -23,7 +26,9 @@ from civitas.core.money import total_eur
 from civitas.core.selectors import FileAccess
 from civitas.council.models import Decision
 from civitas.evaluation import engine
+from civitas.evaluations import policy as evaluation_policy
 from civitas.evaluations import selectors as evaluation_selectors
+from civitas.evaluations.models import Criterion, Evaluation, Evidence, EvidenceKind, Rating
 from civitas.indicators.evaluation import year_start_of
 from civitas.indicators.models import Indicator, IndicatorType, Measurement, MeasurementState
 from civitas.indicators.selectors import (
@@ -44,7 +49,7 @@ from civitas.projects.selectors import (
 from civitas.publicity import selectors as publicity_selectors
 
 from . import policy
-from .models import AnnualReport, ReportFile, ReportStatus
+from .models import AnnualReport, GenerationStatus, ReportFile, ReportStatus
 
 # Values entered for the year that the report cannot count yet: published values only are counted
 # (indicators.models.COUNTED_STATES); these still wait for a verifier's approval or its publication.
@@ -126,15 +131,30 @@ def decisions_for_approval(*, municipality: Municipality):
 
 def report_file_access(user, name: str) -> FileAccess | None:
     """A report's file: public once published with an approved report; otherwise only for those
-    who may edit the municipality's reports. None when no report file stores ``name``."""
+    who may edit the municipality's reports. An evaluation's report file: public when generated
+    while the evaluation is published; otherwise only for the municipality's staff (who see draft
+    evaluations). None when no report file stores ``name``. One query."""
     if not name:
         return None
-    found = ReportFile.objects.filter(file=name).select_related("report__municipality").first()
+    found = (
+        ReportFile.objects.filter(file=name)
+        .select_related("report__municipality", "evaluation__municipality")
+        .first()
+    )
     if found is None:
         return None
-    if found.is_published and found.report.is_approved:
+    if found.evaluation is not None:
+        if found.is_published and found.evaluation.is_published:
+            return FileAccess.PUBLIC
+        if evaluation_policy.can_see_drafts(user, found.evaluation.municipality):
+            return FileAccess.PRIVATE
+        return FileAccess.DENIED
+    report = found.report
+    if report is None:  # neither a report's nor an evaluation's: the database refuses it (a constraint)
+        return FileAccess.DENIED
+    if found.is_published and report.is_approved:
         return FileAccess.PUBLIC
-    if policy.can_edit_reports(user, found.report.municipality):
+    if policy.can_edit_reports(user, report.municipality):
         return FileAccess.PRIVATE
     return FileAccess.DENIED
 
@@ -510,3 +530,129 @@ def _annual_report_data(report: AnnualReport, language: str) -> AnnualReportData
         publicity=publicity_rows(plan=plan, year=year),
         recommendations=recommendation_rows(plan=plan, as_of=as_of),
     )
+
+
+# The evaluation's report --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EvidenceRow:
+    """What a criterion's findings rest on, as the report writes it: its kind, its name and the
+    address a reader follows (absolute, on the portal in the report's language, or elsewhere)."""
+
+    kind: str
+    label: str
+    url: str
+
+
+@dataclass(frozen=True)
+class CriterionRow:
+    criterion: str  # Criterion value
+    label: str
+    rating: int | None  # on the Rating scale; None: not rated
+    rating_label: str
+    findings: str
+    evidence: list[EvidenceRow]
+
+
+@dataclass
+class EvaluationReportData:
+    evaluation: Evaluation
+    municipality: Municipality
+    language: str
+    as_of: datetime.date  # the day the recommendations' follow-up (overdue or not) is read as of
+    criteria: list[CriterionRow]  # the six criteria in their order, rated or not
+    recommendations: list  # evaluations.selectors.TrackedRecommendation, by number
+
+
+def _absolute(path: str) -> str:
+    """The portal's address of ``path``, as a reader reads it (Cyrillic codes not percent-encoded)."""
+    return settings.CIVITAS_SITE_URL.rstrip("/") + unquote(path)
+
+
+def _evidence_row(evidence: Evidence, slug: str) -> EvidenceRow:
+    """An evidence's label and address, as the evaluation's public page links it."""
+    kind = evidence.get_kind_display()
+    if evidence.kind == EvidenceKind.INDICATOR and evidence.indicator is not None:
+        label = f"{evidence.indicator.code}: {evidence.label or evidence.indicator.name}"
+        return EvidenceRow(
+            kind, label, _absolute(reverse("portal:indicator", args=[slug, evidence.indicator.code]))
+        )
+    if evidence.kind == EvidenceKind.SURVEY and evidence.survey is not None:
+        url = _absolute(reverse("surveys:results", args=[slug, evidence.survey.slug]))
+        return EvidenceRow(kind, evidence.label or evidence.survey.title, url)
+    if evidence.kind == EvidenceKind.CONSULTATION and evidence.consultation is not None:
+        url = _absolute(reverse("consultations:report", args=[slug, evidence.consultation.slug]))
+        return EvidenceRow(kind, evidence.label or evidence.consultation.title, url)
+    if evidence.kind == EvidenceKind.DOCUMENT and evidence.file:
+        return EvidenceRow(
+            kind,
+            evidence.label or (evidence.file.name or "").rsplit("/", 1)[-1],
+            _absolute(evidence.file.url),
+        )
+    return EvidenceRow(kind, evidence.label or evidence.url, evidence.url)
+
+
+def evaluation_report_data(
+    *, municipality: Municipality, pk: int, language: str, as_of: datetime.date
+) -> EvaluationReportData:
+    """Everything an evaluation's report says, in ``language``: the evaluation with its subject and
+    decision, the six criteria with their ratings, findings and evidence, and its recommendations
+    followed up as of ``as_of``. Four queries, however many ratings, evidence and recommendations;
+    Http404 for an evaluation that is not the municipality's."""
+    with translation.override(language):
+        evaluation = evaluation_selectors.evaluation_find(municipality=municipality, pk=pk)
+        evaluation.municipality = municipality
+        page = evaluation_selectors.evaluation_page(evaluation, as_of=as_of)
+        rated = {rating.criterion: rating for rating in page.ratings}
+        criteria = []
+        for value, label in Criterion.choices:
+            rating = rated.get(value)
+            score = rating.rating if rating is not None else None
+            criteria.append(
+                CriterionRow(
+                    criterion=value,
+                    label=str(label),
+                    rating=score,
+                    rating_label=str(Rating(score).label) if score else "",
+                    findings=rating.findings if rating is not None else "",
+                    evidence=[_evidence_row(e, municipality.slug) for e in rating.evidence.all()]
+                    if rating is not None
+                    else [],
+                )
+            )
+        return EvaluationReportData(
+            evaluation=evaluation,
+            municipality=municipality,
+            language=language,
+            as_of=as_of,
+            criteria=criteria,
+            recommendations=sorted(
+                page.recommendations, key=lambda t: (t.recommendation.number, t.recommendation.pk)
+            ),
+        )
+
+
+def evaluation_report_files(evaluation: Evaluation) -> list[ReportFile]:
+    """The evaluation's generated report files, newest first: one query."""
+    return list(ReportFile.objects.filter(evaluation=evaluation))
+
+
+def evaluation_report_file_get(*, evaluation: Evaluation, pk) -> ReportFile:
+    return get_object_or_404(ReportFile, evaluation=evaluation, pk=pk)
+
+
+def evaluation_published_files(evaluation: Evaluation) -> list[ReportFile]:
+    """The evaluation's report files the portal offers: none for a draft; for a published
+    evaluation the latest file generated since it was published in each language and format
+    (Bulgarian first, DOCX before PDF). One query (none for a draft)."""
+    if not evaluation.is_published:
+        return []
+    latest: dict[tuple[str, str], ReportFile] = {}
+    for found in ReportFile.objects.filter(
+        evaluation=evaluation, is_published=True, status=GenerationStatus.DONE
+    ).order_by("created_at", "pk"):
+        latest[(found.language, found.format)] = found
+    return [
+        latest[key] for key in (("bg", "docx"), ("bg", "pdf"), ("en", "docx"), ("en", "pdf")) if key in latest
+    ]

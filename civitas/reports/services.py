@@ -12,6 +12,8 @@ from civitas.core import content
 from civitas.core.content import Content
 from civitas.core.services import audit_record, bump_version, recorded_actor
 from civitas.council.models import Decision
+from civitas.evaluations import policy as evaluation_policy
+from civitas.evaluations.models import Evaluation
 from civitas.plans.models import Plan
 
 from . import policy, rules, tasks
@@ -92,11 +94,15 @@ def report_update_narrative(
     return report
 
 
-def _queue(report: AnnualReport, *, actor, fmt: str, language: str, published: bool) -> ReportFile:
+def _queue(
+    report: AnnualReport | None, *, actor, fmt: str, language: str, published: bool,
+    evaluation: Evaluation | None = None,
+) -> ReportFile:  # fmt: skip
     if fmt not in ReportFormat.values or language not in ReportLanguage.values:
         raise ValidationError({"format": [_("Choose a format and a language the report is made in.")]})
     generated = ReportFile.objects.create(
         report=report,
+        evaluation=evaluation,
         format=fmt,
         language=language,
         is_published=published,
@@ -155,3 +161,21 @@ def report_approve(
         changes={"status": [ReportStatus.DRAFT, ReportStatus.APPROVED], "decision": [None, str(decision)]},
     )  # fmt: skip
     return report
+
+
+@transaction.atomic
+def evaluation_report_generate(*, actor, evaluation: Evaluation, format: str, language: str) -> ReportFile:
+    """Queue the generation of the evaluation's report as a file (DOCX or PDF, Bulgarian or
+    English), as the annual report's. A file generated while the evaluation is published is one of
+    its published files (public); a draft's files are for the staff."""
+    evaluation_policy.require_write_evaluation(actor, evaluation.municipality)
+    generated = _queue(
+        None,
+        actor=actor,
+        fmt=format,
+        language=language,
+        published=evaluation.is_published,
+        evaluation=evaluation,
+    )
+    audit_record(actor=actor, municipality=evaluation.municipality, action="generate", obj=generated)
+    return generated

@@ -15,9 +15,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from . import compose, render
+from civitas.core import content
+from civitas.core.content import Content
+from civitas.evaluations.models import Evaluation
+
+from . import compose, evaluation_report, render
 from .models import AnnualReport, GenerationStatus, ReportFile, ReportFormat
-from .selectors import annual_report_data
+from .selectors import annual_report_data, evaluation_report_data
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +46,26 @@ def report_bytes(report: AnnualReport, *, fmt: str, language: str, progress=None
         return render.render_docx(document)
 
 
+def evaluation_report_bytes(evaluation: Evaluation, *, fmt: str, language: str, progress=None) -> bytes:
+    """The evaluation's report as a DOCX or PDF document in ``language``, its recommendations
+    followed up as of today. ``progress(percent, message)`` is told how far it got."""
+    step = progress or (lambda percent, message: None)
+    with translation.override(language):
+        step(10, _("Reading the evaluation"))
+        data = evaluation_report_data(
+            municipality=evaluation.municipality,
+            pk=evaluation.pk,
+            language=language,
+            as_of=timezone.localdate(),
+        )
+        step(50, _("Composing the document"))
+        document = evaluation_report.evaluation_report_document(data)
+        step(70, _("Writing the file"))
+        if fmt == ReportFormat.PDF:
+            return render.render_pdf(document)
+        return render.render_docx(document)
+
+
 def report_html(report: AnnualReport, *, language: str) -> str:
     """The report as the portal's page shows it, in ``language`` (escaped markup)."""
     with translation.override(language):
@@ -51,6 +75,11 @@ def report_html(report: AnnualReport, *, language: str) -> str:
 def file_name(report: AnnualReport, *, fmt: str, language: str) -> str:
     """report-<plan>-<year>-<language>.<format>, e.g. report-opr-2014-2020-2019-bg.docx."""
     return f"report-{report.plan.slug}-{report.year}-{language}.{fmt}"
+
+
+def evaluation_file_name(evaluation: Evaluation, *, fmt: str, language: str) -> str:
+    """evaluation-<id>-<language>.<format>, e.g. evaluation-3-bg.pdf."""
+    return f"evaluation-{evaluation.pk}-{language}.{fmt}"
 
 
 def queue_generation(generated: ReportFile) -> None:
@@ -71,31 +100,41 @@ def report_file_run(*, file_id: int) -> str:
     """Generate one queued file: its status and progress are written as it goes; a failure is
     recorded with its reason, never left "running"."""
     generated = (
-        ReportFile.objects.select_related("report__plan", "report__municipality", "report__decision")
+        ReportFile.objects.select_related(
+            "report__plan", "report__municipality", "report__decision", "evaluation__municipality"
+        )
         .filter(pk=file_id)
         .first()
     )
     if generated is None or generated.status == GenerationStatus.DONE:
         return "skipped"
-    report = generated.report
+    report, evaluation = generated.report, generated.evaluation
+    fmt, language = generated.format, generated.language
     _record(generated, status=GenerationStatus.RUNNING, progress=5, message="")
 
     def progress(percent: int, message: str) -> None:
         _record(generated, progress=percent, message=message)
 
     try:
-        content = report_bytes(report, fmt=generated.format, language=generated.language, progress=progress)
+        if evaluation is not None:
+            written = evaluation_report_bytes(evaluation, fmt=fmt, language=language, progress=progress)
+            name = evaluation_file_name(evaluation, fmt=fmt, language=language)
+        else:
+            assert report is not None  # a file is a report's or an evaluation's (a constraint)
+            written = report_bytes(report, fmt=fmt, language=language, progress=progress)
+            name = file_name(report, fmt=fmt, language=language)
     except Exception as error:
         logger.exception("report file %s failed", file_id)
         with translation.override(generated.language):
             message = _("The report could not be generated: %(error)s") % {"error": error}
         _record(generated, status=GenerationStatus.FAILED, message=message[:500])
         return "failed"
-    generated.file.save(
-        file_name(report, fmt=generated.format, language=generated.language), ContentFile(content), save=False
-    )
+    generated.file.save(name, ContentFile(written), save=False)
     _record(
         generated, file=generated.file.name, status=GenerationStatus.DONE, progress=100, message="",
         generated_at=timezone.now(),
     )  # fmt: skip
+    if evaluation is not None and generated.is_published:
+        # The evaluation's public page (cached) offers its published files: it refreshes.
+        content.changed(evaluation.municipality, Content.PLANNING)
     return "done"

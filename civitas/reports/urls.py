@@ -22,6 +22,16 @@ staff_patterns: tuple[list, str] = (
         path("<int:pk>/generate/", manage_views.report_generate, name="generate"),
         path("<int:pk>/approve/", manage_views.report_approve, name="approve"),
         path("<int:pk>/files/<int:file_pk>/", manage_views.report_file_status, name="file_status"),
+        path(
+            "evaluations/<int:pk>/generate/",
+            manage_views.evaluation_report_generate,
+            name="evaluation_generate",
+        ),
+        path(
+            "evaluations/<int:pk>/files/<int:file_pk>/",
+            manage_views.evaluation_report_file_status,
+            name="evaluation_file_status",
+        ),
     ],
     "reports_manage",
 )

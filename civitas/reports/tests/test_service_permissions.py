@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from civitas.core.permissions import OPERATOR, Action
 from civitas.council.services import decision_create
 from civitas.reports import services
-from civitas.testing.factories import PlanFactory
+from civitas.testing.factories import EvaluationFactory, PlanFactory
 from civitas.testing.service_matrix import ServiceCase, assert_covers, build_world, check
 
 pytestmark = pytest.mark.django_db
@@ -46,11 +46,17 @@ def report_approve(world, actor):
     services.report_approve(actor=actor, report=found, decision=decision, expected_version=found.version)
 
 
+def evaluation_report_generate(world, actor):
+    evaluation = EvaluationFactory(municipality=world.municipality)
+    services.evaluation_report_generate(actor=actor, evaluation=evaluation, format="pdf", language="en")
+
+
 CASES = {
     "report_create": ServiceCase(report_create, Action.EDIT_REPORT),
     "report_update_narrative": ServiceCase(report_update_narrative, Action.EDIT_REPORT),
     "report_generate": ServiceCase(report_generate, Action.EDIT_REPORT),
     "report_approve": ServiceCase(report_approve, Action.EDIT_REPORT),
+    "evaluation_report_generate": ServiceCase(evaluation_report_generate, Action.WRITE_EVALUATION),
 }
 
 
@@ -76,4 +82,12 @@ def test_a_report_of_another_municipality_is_refused_to_its_staff_here(world):
             report=other,
             expected_version=other.version,
             conclusions_bg="x",
+        )
+
+
+def test_an_evaluation_of_another_municipality_is_refused_to_its_evaluator_here(world):
+    other = EvaluationFactory(municipality=world.other)
+    with pytest.raises(PermissionDenied):
+        services.evaluation_report_generate(
+            actor=world.actors["evaluator"], evaluation=other, format="docx", language="bg"
         )
