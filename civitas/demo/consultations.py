@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from civitas.consultations import services
 from civitas.consultations.models import Consultation, Paragraph, Section
+from civitas.council.models import Decision
 from civitas.forum import services as forum
 from civitas.plans.models import Plan
 
@@ -186,6 +187,14 @@ def _development_plan(municipality, planner, moderator) -> Consultation:
             actor=planner, proposal=proposal, decision=decision, reasons_bg=reasons, now=_at(26, 5, 12)
         )
     services.report_publish(actor=planner, consultation=consultation, now=_at(28, 5, 12), notify=False)
+    # The council adopted the plan together with the results of its consultation (sample decision
+    # № 171 of 26.06.2014, civitas.demo.council).
+    adopting = Decision.objects.filter(municipality=municipality, year=2014, number=171).first()
+    if adopting is not None:
+        consultation.refresh_from_db()
+        services.consultation_results_decision_set(
+            actor=planner, consultation=consultation, decision=adopting, expected_version=consultation.version
+        )
     return consultation
 
 

@@ -49,6 +49,8 @@ def test_the_demo_plans_have_their_versions():
     assert consultation.plan_version.number == 1
     assert consultation_selectors.version_after_consultation(consultation) == adopted
     assert consultation_selectors.consultation_before_version(adopted) == consultation
+    # The decision that adopted version 2 also adopted the consultation's results.
+    assert consultation.results_decision == adopted.decision
     count = PlanVersion.objects.count()
     load_plan_versions(sopot)
     assert PlanVersion.objects.count() == count
