@@ -18,14 +18,25 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demo():
-    call_command("load_demo", stdout=StringIO())
+def demo(django_capture_on_commit_callbacks):
+    # The work queued after commit (the approved report's files) runs as it does after load_demo.
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("load_demo", stdout=StringIO())
 
 
-def test_the_demo_has_a_sample_draft_report_and_the_command_writes_2019(demo, tmp_path):
-    report = AnnualReport.objects.get(plan__slug="opr-2014-2020", municipality__slug="sopot")
-    assert (report.status, report.is_sample) == (ReportStatus.DRAFT, True)
-    assert report.conditions_bg.startswith("Примерни данни.")
+def test_the_demo_has_an_approved_and_a_draft_sample_report_and_the_command_writes_2019(demo, tmp_path):
+    approved, draft = AnnualReport.objects.filter(
+        plan__slug="opr-2014-2020", municipality__slug="sopot"
+    ).order_by("year")
+    assert (approved.year, approved.status, approved.decision.number, approved.decision.year) == (
+        2015, ReportStatus.APPROVED, 42, 2016,
+    )  # fmt: skip
+    # Approved: its published files were made in both languages and both formats.
+    assert sorted(approved.files.filter(status="done").values_list("language", "format")) == [
+        ("bg", "docx"), ("bg", "pdf"), ("en", "docx"), ("en", "pdf"),
+    ]  # fmt: skip
+    assert (draft.status, draft.is_sample) == (ReportStatus.DRAFT, True)
+    assert draft.year > approved.year and draft.conditions_bg.startswith("Примерни данни.")
     output = tmp_path / "report.docx"
     args = ["--municipality", "sopot", "--plan", "opr-2014-2020", "--year", "2019"]
     call_command("generate_report", *args, "--format", "docx", "-o", str(output), stdout=StringIO())
