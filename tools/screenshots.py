@@ -89,6 +89,8 @@ def page_list() -> tuple[list[tuple[str, str]], list[tuple[str, str, str]]]:
     from civitas.evaluations.models import Evaluation
     from civitas.indicators.models import Indicator
     from civitas.plans.models import Plan
+    from civitas.publicity.models import PublicityEvent
+    from civitas.reports.models import AnnualReport
     from civitas.projects.models import Project
     from civitas.surveys.models import Survey
 
@@ -114,10 +116,21 @@ def page_list() -> tuple[list[tuple[str, str]], list[tuple[str, str, str]]]:
         ("survey", reverse("surveys:answer", args=[m, survey.slug])),
         ("survey-results", reverse("surveys:results", args=[m, survey.slug])),
         ("forum", reverse("forum:topics", args=[m])),
+        ("decisions", reverse("council:list", args=[m])),
+        ("decision", reverse("council:detail", args=[m, 2014, 171])),
+        ("plan-versions", reverse("portal:plan_versions", args=[m, "opr-2014-2020"])),
+        ("plan-versions-compare", reverse("portal:plan_version_compare", args=[m, "opr-2014-2020"]) + "?from=2&to=3"),
+        ("plan-version", reverse("portal:plan_version", args=[m, "opr-2014-2020", 2])),
+        ("events", reverse("publicity:calendar", args=[m]) + "?month=2014-07"),
+        ("reports", reverse("reports:list", args=[m])),
         ("evaluations", reverse("evaluations:list", args=[m])),
         ("recommendations", reverse("evaluations:tracker", args=[m])),
         ("not-found", f"/{m}/no-such-page/"),
     ]
+    if report := AnnualReport.objects.filter(municipality=town, status="approved").order_by("pk").first():
+        public.insert(-1, ("report", reverse("reports:detail", args=[m, report.pk])))
+    if event := PublicityEvent.objects.filter(municipality=town).order_by("pk").first():
+        public.insert(-1, ("event", reverse("publicity:event", args=[m, event.pk])))
     if evaluation := Evaluation.objects.filter(municipality=town, kind="mid_term").order_by("pk").first():
         public.insert(-1, ("evaluation", reverse("evaluations:detail", args=[m, evaluation.pk])))
     element = plan.elements.filter(parent__isnull=True).order_by("position", "pk").first()
@@ -131,6 +144,9 @@ def page_list() -> tuple[list[tuple[str, str]], list[tuple[str, str, str]]]:
         ("manage-queue", reverse("indicators:queue", args=[m]), "sopot-verifier"),
         ("manage-calendar", reverse("indicators:calendar", args=[m]), "sopot-indicators"),
         ("manage-follow-up", reverse("evaluations_manage:follow_up", args=[m]), "sopot-planner"),
+        ("manage-decisions", reverse("council_manage:list", args=[m]), "sopot-admin"),
+        ("manage-reports", reverse("reports_manage:list", args=[m]), "sopot-planner"),
+        ("manage-publicity", reverse("publicity_manage:register", args=[m]), "sopot-planner"),
     ]
     return public, staff
 

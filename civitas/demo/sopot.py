@@ -37,4 +37,6 @@ DEMO_ACCOUNTS = [
     ("sopot-indicators", "indicator_owner", "Николай", "Стоянов"),
     ("sopot-verifier", "verifier", "Десислава", "Колева"),
     ("sopot-moderator", "moderator", "Иван", "Георгиев"),
+    ("sopot-secretary", "council_secretary", "Росица", "Ангелова"),
+    ("sopot-evaluator", "evaluator", "Стефан", "Маринов"),
 ]

@@ -225,7 +225,7 @@ def test_accounts_only_prints_and_changes_nothing():
     assert counts() == before
     text = out.getvalue()
     for username in ["sopot-admin", "sopot-planner", "sopot-projects", "sopot-indicators", "sopot-verifier",
-                     "sopot-moderator", "admin"]:  # fmt: skip
+                     "sopot-moderator", "sopot-secretary", "sopot-evaluator", "admin"]:  # fmt: skip
         assert username in text
     assert DEMO_PASSWORD in text
 
@@ -242,6 +242,8 @@ def test_one_demo_account_per_role(demo):
         "indicator_owner",
         "verifier",
         "moderator",
+        "council_secretary",
+        "evaluator",
     }
 
 
@@ -329,7 +331,7 @@ def test_demo_staff_pass_the_second_factor_with_the_printed_key(demo):
     code = StringIO()
     call_command("load_demo", code=True, stdout=code)
     for username in ["sopot-admin", "sopot-planner", "sopot-projects", "sopot-indicators", "sopot-verifier",
-                     "sopot-moderator", "admin"]:  # fmt: skip
+                     "sopot-moderator", "sopot-secretary", "sopot-evaluator", "admin"]:  # fmt: skip
         device = TOTPDevice.objects.get(user__username=username, confirmed=True)
         assert device.verify_token(code.getvalue().strip()), username
 
