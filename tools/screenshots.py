@@ -89,9 +89,9 @@ def page_list() -> tuple[list[tuple[str, str]], list[tuple[str, str, str]]]:
     from civitas.evaluations.models import Evaluation
     from civitas.indicators.models import Indicator
     from civitas.plans.models import Plan
+    from civitas.projects.models import Project
     from civitas.publicity.models import PublicityEvent
     from civitas.reports.models import AnnualReport
-    from civitas.projects.models import Project
     from civitas.surveys.models import Survey
 
     town = Municipality.objects.get(slug="sopot")
@@ -119,7 +119,10 @@ def page_list() -> tuple[list[tuple[str, str]], list[tuple[str, str, str]]]:
         ("decisions", reverse("council:list", args=[m])),
         ("decision", reverse("council:detail", args=[m, 2014, 171])),
         ("plan-versions", reverse("portal:plan_versions", args=[m, "opr-2014-2020"])),
-        ("plan-versions-compare", reverse("portal:plan_version_compare", args=[m, "opr-2014-2020"]) + "?from=2&to=3"),
+        (
+            "plan-versions-compare",
+            reverse("portal:plan_version_compare", args=[m, "opr-2014-2020"]) + "?from=2&to=3",
+        ),
         ("plan-version", reverse("portal:plan_version", args=[m, "opr-2014-2020", 2])),
         ("events", reverse("publicity:calendar", args=[m]) + "?month=2014-07"),
         ("reports", reverse("reports:list", args=[m])),
