@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "ninja",  # the API documentation's vendored Swagger UI (static files)
     "civitas.core",
     "civitas.accounts",
     "civitas.council",
@@ -91,6 +92,7 @@ INSTALLED_APPS = [
     "civitas.publicity",
     "civitas.evaluations",
     "civitas.reports",
+    "civitas.opendata",
     "civitas.portal",
     "civitas.manage",
     "civitas.demo",
@@ -103,6 +105,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "civitas.opendata.middleware.ApiMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "civitas.core.middleware.RequestSizeLimitMiddleware",
@@ -198,6 +201,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # The largest request body accepted at all, refused from its Content-Length before it is read
 # (core.middleware.RequestSizeLimitMiddleware): one upload plus the form around it. The web server
 # in front should refuse the same (nginx: client_max_body_size 13m).
+# Requests a minute that one anonymous client may make to the API (0: no limit); clients with a
+# personal API token are not counted here.
+CIVITAS_API_ANONYMOUS_PER_MINUTE = int(os.environ.get("CIVITAS_API_ANONYMOUS_PER_MINUTE", "300"))
 CIVITAS_MAX_REQUEST_BYTES = int(
     os.environ.get(
         "CIVITAS_MAX_REQUEST_BYTES",

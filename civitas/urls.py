@@ -32,6 +32,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", core_views.readyz, name="readyz"),
     path("admin/", admin.site.urls),
+    path("", include("civitas.opendata.urls")),  # the API, downloads, catalogue, feeds
     path("media/<path:path>", media.media, name="media"),  # each file only to those who may see it
 ]
 
