@@ -29,7 +29,8 @@ class ApiMiddleware:
         ):
             return response
         if not response.has_header("ETag"):
-            response["ETag"] = '"%s"' % hashlib.blake2b(response.content, digest_size=16).hexdigest()
+            digest = hashlib.blake2b(response.content, digest_size=16).hexdigest()
+            response["ETag"] = f'"{digest}"'
         response.setdefault("Cache-Control", "no-cache")  # revalidate every time, cheaply
         last_modified = response.get("Last-Modified")
         return get_conditional_response(

@@ -73,9 +73,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(ValidationError)
     def invalid(request, exc: ValidationError):
-        return _error(
-            api, request, 422, "invalid", _("The request is not valid."), errors=_plain(exc.errors)
-        )
+        return _error(api, request, 422, "invalid", _("The request is not valid."), errors=_plain(exc.errors))
 
     @api.exception_handler(Http404)
     def not_found(request, exc):
@@ -91,15 +89,11 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(PermissionDenied)
     def forbidden(request, exc):
-        return _error(
-            api, request, 403, "forbidden", str(exc) or _("You may not do this with this token.")
-        )
+        return _error(api, request, 403, "forbidden", str(exc) or _("You may not do this with this token."))
 
     @api.exception_handler(Throttled)
     def throttled(request, exc: Throttled):
-        response = _error(
-            api, request, 429, "rate_limited", _("Too many requests; try again in a minute.")
-        )
+        response = _error(api, request, 429, "rate_limited", _("Too many requests; try again in a minute."))
         response["Retry-After"] = str(int(exc.wait or 60))
         return response
 
