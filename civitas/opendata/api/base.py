@@ -28,6 +28,8 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
@@ -135,9 +137,6 @@ def parse_datetime_param(value: str | None, name: str) -> datetime | None:
     """An ISO 8601 date-time from the query (``updated_since``); a date alone means its midnight."""
     if value in (None, ""):
         return None
-    from django.utils import timezone
-    from django.utils.dateparse import parse_date, parse_datetime
-
     try:
         moment = parse_datetime(value)
         if moment is None and (day := parse_date(value)) is not None:
