@@ -124,10 +124,10 @@ def test_addresses_english_values_and_dates_and_unreported_years(live_server, de
     assert page.url.endswith("/sopot/projects/remont-ploshtad/")
     assert page.locator("h1").inner_text() == "Ремонт на площада"
 
-    # English pages: the adopting body in English, dates day first ("1 Mar 2016", not 03/01/2016).
+    # English pages: the adopting decision in English, dates day first ("1 Mar 2016", not 03/01/2016).
     page.goto(live_server.url + url("portal:plan", "sopot", "opr-2014-2020", lang="en"))
     facts = page.locator("main .govuk-summary-list").first.inner_text()
-    assert "Sopot Municipal Council" in facts and "Общински" not in facts
+    assert "Decision № 37 of the Municipal Council of 29.03.2018" in facts and "Общински" not in facts
     page.goto(live_server.url + url("portal:project", "sopot", "opr-1-1", lang="en"))
     planned = page.locator(".civitas-key-facts").inner_text()
     assert "1 Mar 2016" in planned and "03/01/2016" not in planned
