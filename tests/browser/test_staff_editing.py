@@ -7,7 +7,9 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
+from civitas.core.permissions import OPERATOR
 from civitas.indicators.models import Indicator
+from civitas.planfiles.services import plan_version_start_draft
 from civitas.projects.models import Project
 from tests.browser.conftest import open_page
 from tests.browser.helpers import log_in
@@ -225,6 +227,8 @@ def test_another_target_row_is_added_in_place_and_stored(live_server, demo, page
     with translation.override("bg"):
         passport = reverse("indicators:edit", args=["sopot", "Т-1"])
     indicator = Indicator.objects.get(municipality__slug="sopot", code="Т-1")
+    # The strategy is in force as adopted: its targets change in a new draft version.
+    plan_version_start_draft(actor=OPERATOR, plan=indicator.element.plan)
     before = set(indicator.targets.values_list("year", flat=True))
     log_in(page, live_server.url, "sopot-planner", passport)
     rows = page.locator("#target-rows tr")
