@@ -13,7 +13,7 @@ from civitas.consultations import selectors
 from civitas.consultations.models import Consultation, ConsultationStatus, ProposalState
 
 from .base import Page, page, strict_query
-from .listing import absolute, choice_param, file_url, municipality_param, updated_since
+from .listing import absolute, choice_param, file_url, municipality_param, since_param
 
 router = Router()
 
@@ -159,17 +159,22 @@ def proposal_out(request: HttpRequest, consultation: Consultation, row: selector
 
 
 @router.get("", response=Page[ConsultationOut], url_name="consultations")
-def consultations(request: HttpRequest):
+def consultations(
+    request: HttpRequest,
+    municipality: str | None = None,
+    status: str | None = None,
+    updated_since: str | None = None,
+):
     """Public consultations (drafts are not public). Filters: ``municipality`` (its address name),
     ``status`` (open, closed, published: the table of proposals and answers is out),
     ``updated_since`` (ISO 8601)."""
     strict_query(request, "municipality", "status", "updated_since")
-    town = municipality_param(request)
-    status = choice_param(request, "status", PUBLIC_STATUSES)
-    since = updated_since(request)
+    town = municipality_param(municipality)
+    chosen = choice_param("status", status, PUBLIC_STATUSES)
+    since = since_param(updated_since)
     found = selectors.consultation_list(municipality=town).select_related("municipality", "plan")
-    if status:
-        found = found.filter(status=status)
+    if chosen:
+        found = found.filter(status=chosen)
     if since:
         found = found.filter(updated_at__gte=since)
     return page(request, found, lambda c: consultation_out(request, c, c.proposal_count))

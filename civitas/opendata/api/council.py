@@ -12,7 +12,7 @@ from civitas.council import selectors
 from civitas.council.models import Decision
 
 from .base import ApiError, Page, page, strict_query
-from .listing import absolute, file_url, municipality_param, updated_since
+from .listing import absolute, file_url, municipality_param, since_param
 
 router = Router()
 
@@ -80,15 +80,25 @@ def decision_out(request: HttpRequest, decision: Decision) -> dict:
 
 
 @router.get("", response=Page[DecisionOut], url_name="decisions")
-def decisions(request: HttpRequest):
+def decisions(
+    request: HttpRequest,
+    municipality: str | None = None,
+    year: str | None = None,
+    session: str | None = None,
+    acts_on: str | None = None,
+    q: str | None = None,
+    updated_since: str | None = None,
+):
     """The council's decisions. Filters: ``municipality`` (its address name), ``year``,
     ``session`` (regular, extraordinary), ``acts_on`` (a kind of record the decision acts on, as
     named in a decision's ``acts_on``, e.g. plan_versions), ``q`` (words of the number, subject or
     text), ``updated_since`` (ISO 8601)."""
     strict_query(request, "municipality", "year", "session", "acts_on", "q", "updated_since")
-    town = municipality_param(request)
-    since = updated_since(request)
-    filters, errors = selectors.decision_filters_from(request.GET, municipality=town)
+    town = municipality_param(municipality)
+    since = since_param(updated_since)
+    filters, errors = selectors.decision_filters_from(
+        {"year": year, "session": session, "acts_on": acts_on, "q": q}, municipality=town
+    )
     if errors:
         names = ", ".join(sorted(errors))
         raise ApiError(

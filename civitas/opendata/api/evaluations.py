@@ -28,7 +28,7 @@ from .listing import (
     choice_param,
     file_url,
     municipality_param,
-    updated_since,
+    since_param,
     year_param,
 )
 
@@ -194,18 +194,25 @@ def recommendation_out(
 
 
 @router.get("", response=Page[EvaluationOut], url_name="evaluations")
-def evaluations(request: HttpRequest):
+def evaluations(
+    request: HttpRequest,
+    municipality: str | None = None,
+    kind: str | None = None,
+    subject: str | None = None,
+    year: str | None = None,
+    updated_since: str | None = None,
+):
     """Published evaluations. Filters: ``municipality`` (its address name), ``kind`` (ex_ante,
     mid_term, ex_post, thematic), ``subject`` (plan, policy_area, project), ``year`` (completed,
     else started), ``updated_since`` (ISO 8601)."""
     strict_query(request, "municipality", "kind", "subject", "year", "updated_since")
-    town = municipality_param(request)
+    town = municipality_param(municipality)
     filters = selectors.EvaluationFilters(
-        kind=choice_param(request, "kind", EvaluationKind.values),
-        subject=choice_param(request, "subject", SubjectKind.values),
-        year=year_param(request),
+        kind=choice_param("kind", kind, EvaluationKind.values),
+        subject=choice_param("subject", subject, SubjectKind.values),
+        year=year_param(year),
     )
-    since = updated_since(request)
+    since = since_param(updated_since)
     found = selectors.published_evaluations(municipality=town, filters=filters)
     if since:
         found = found.filter(updated_at__gte=since)
@@ -213,20 +220,26 @@ def evaluations(request: HttpRequest):
 
 
 @router.get("/recommendations", response=Page[RecommendationOut], url_name="recommendations")
-def recommendations(request: HttpRequest):
+def recommendations(
+    request: HttpRequest,
+    municipality: str | None = None,
+    status: str | None = None,
+    overdue: str | None = None,
+    updated_since: str | None = None,
+):
     """The recommendations of the published evaluations with the administration's response and
     their follow-up; ``overdue`` is as of today. Filters: ``municipality`` (its address name),
     ``status`` (open, in_progress, done, closed), ``overdue`` (true, false), ``updated_since``."""
     strict_query(request, "municipality", "status", "overdue", "updated_since")
-    town = municipality_param(request)
-    status = choice_param(request, "status", RecommendationStatus.values)
-    overdue = bool_param(request, "overdue")
-    since = updated_since(request)
+    town = municipality_param(municipality)
+    chosen = choice_param("status", status, RecommendationStatus.values)
+    late_only = bool_param("overdue", overdue)
+    since = since_param(updated_since)
     today = timezone.localdate()
-    found = selectors.published_recommendations(municipality=town, status=status)
-    if overdue is not None:
+    found = selectors.published_recommendations(municipality=town, status=chosen)
+    if late_only is not None:
         late = selectors.overdue_q(today)
-        found = found.filter(late) if overdue else found.exclude(late)
+        found = found.filter(late) if late_only else found.exclude(late)
     if since:
         found = found.filter(updated_at__gte=since)
     return page(

@@ -13,7 +13,7 @@ from civitas.forum import selectors
 from civitas.forum.models import Post, Topic
 
 from .base import Page, page, strict_query
-from .listing import absolute, file_url, municipality_param, updated_since
+from .listing import absolute, file_url, municipality_param, since_param
 
 router = Router()
 
@@ -94,12 +94,12 @@ def _topics():
 
 
 @router.get("", response=Page[TopicOut], url_name="topics")
-def topics(request: HttpRequest):
+def topics(request: HttpRequest, municipality: str | None = None, updated_since: str | None = None):
     """The forum's topics. Filters: ``municipality`` (its address name), ``updated_since`` (ISO
     8601: topics started or posted in since then)."""
     strict_query(request, "municipality", "updated_since")
-    town = municipality_param(request)
-    since = updated_since(request)
+    town = municipality_param(municipality)
+    since = since_param(updated_since)
     found = _topics()
     if town is not None:
         found = found.filter(municipality=town)

@@ -16,9 +16,8 @@ def invalid(name: str, message: str) -> ApiError:
     return ApiError(400, "invalid_parameter", message % {"name": name})
 
 
-def municipality_param(request: HttpRequest) -> Municipality | None:
-    """The municipality named by ``?municipality=<slug>``; None when not asked. One query when asked."""
-    slug = request.GET.get("municipality")
+def municipality_param(slug: str | None) -> Municipality | None:
+    """The municipality named by its address name; None when not asked. One query when asked."""
     if slug is None:
         return None
     town = Municipality.objects.filter(slug=slug).first()
@@ -27,9 +26,8 @@ def municipality_param(request: HttpRequest) -> Municipality | None:
     return town
 
 
-def choice_param(request: HttpRequest, name: str, choices) -> str:
-    """A value of ``choices`` from the query ("" when not asked)."""
-    value = request.GET.get(name)
+def choice_param(name: str, value: str | None, choices) -> str:
+    """A value of ``choices`` ("" when not asked)."""
     if value is None:
         return ""
     if value not in choices:
@@ -41,8 +39,7 @@ def choice_param(request: HttpRequest, name: str, choices) -> str:
     return value
 
 
-def year_param(request: HttpRequest, name: str = "year") -> int | None:
-    value = request.GET.get(name)
+def year_param(value: str | None, name: str = "year") -> int | None:
     if value is None:
         return None
     if not (value.isascii() and value.isdigit() and 1900 <= int(value) <= 2999):
@@ -50,8 +47,7 @@ def year_param(request: HttpRequest, name: str = "year") -> int | None:
     return int(value)
 
 
-def bool_param(request: HttpRequest, name: str) -> bool | None:
-    value = request.GET.get(name)
+def bool_param(name: str, value: str | None) -> bool | None:
     if value is None:
         return None
     if value not in ("true", "false"):
@@ -59,8 +55,8 @@ def bool_param(request: HttpRequest, name: str) -> bool | None:
     return value == "true"
 
 
-def updated_since(request: HttpRequest):
-    return parse_datetime_param(request.GET.get("updated_since"), "updated_since")
+def since_param(value: str | None):
+    return parse_datetime_param(value, "updated_since")
 
 
 def absolute(request: HttpRequest, viewname: str, *args) -> str:

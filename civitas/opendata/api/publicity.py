@@ -18,7 +18,7 @@ from civitas.publicity.models import (
 )
 
 from .base import Page, page, strict_query
-from .listing import absolute, choice_param, file_url, municipality_param, updated_since, year_param
+from .listing import absolute, choice_param, file_url, municipality_param, since_param, year_param
 
 router = Router()
 
@@ -139,18 +139,18 @@ def publication_out(request: HttpRequest, publication: Publication) -> dict:
     }
 
 
-def _filtered(request: HttpRequest, queryset, date_field: str):
+def _filtered(queryset, date_field: str, *, municipality, project, year, updated_since):
     """The register's common filters: municipality, project (its address name), year (of the
     record's date) and updated_since."""
-    town = municipality_param(request)
-    year = year_param(request)
-    since = updated_since(request)
+    town = municipality_param(municipality)
+    chosen_year = year_param(year)
+    since = since_param(updated_since)
     if town is not None:
         queryset = queryset.filter(municipality=town)
-    if (project := request.GET.get("project")) is not None:
+    if project is not None:
         queryset = queryset.filter(project__slug=project)
-    if year is not None:
-        queryset = queryset.filter(**{f"{date_field}__year": year})
+    if chosen_year is not None:
+        queryset = queryset.filter(**{f"{date_field}__year": chosen_year})
     if since:
         queryset = queryset.filter(updated_at__gte=since)
     return queryset
@@ -164,15 +164,29 @@ def _one(queryset, pk: int):
 
 
 @router.get("/events", response=Page[EventOut], url_name="publicity_events")
-def events(request: HttpRequest):
+def events(
+    request: HttpRequest,
+    municipality: str | None = None,
+    project: str | None = None,
+    year: str | None = None,
+    kind: str | None = None,
+    updated_since: str | None = None,
+):
     """Events of the register with their photos. Filters: ``municipality``, ``project`` (address
     names), ``year``, ``kind`` (press_conference, public_hearing, forum, presentation, other),
     ``updated_since`` (ISO 8601)."""
     strict_query(request, *FILTERS, "kind")
-    kind = choice_param(request, "kind", EventKind.values)
-    found = _filtered(request, selectors.register_events(), "date")
-    if kind:
-        found = found.filter(kind=kind)
+    chosen = choice_param("kind", kind, EventKind.values)
+    found = _filtered(
+        selectors.register_events(),
+        "date",
+        municipality=municipality,
+        project=project,
+        year=year,
+        updated_since=updated_since,
+    )
+    if chosen:
+        found = found.filter(kind=chosen)
     return page(request, found, lambda event: event_out(request, event))
 
 
@@ -184,14 +198,28 @@ def event(request: HttpRequest, pk: int):
 
 
 @router.get("/materials", response=Page[MaterialOut], url_name="publicity_materials")
-def materials(request: HttpRequest):
+def materials(
+    request: HttpRequest,
+    municipality: str | None = None,
+    project: str | None = None,
+    year: str | None = None,
+    kind: str | None = None,
+    updated_since: str | None = None,
+):
     """Materials of the register. Filters: ``municipality``, ``project`` (address names), ``year``
     (produced), ``kind`` (banner, brochure, leaflet, poster, video, other), ``updated_since``."""
     strict_query(request, *FILTERS, "kind")
-    kind = choice_param(request, "kind", MaterialKind.values)
-    found = _filtered(request, selectors.register_materials(), "produced_on")
-    if kind:
-        found = found.filter(kind=kind)
+    chosen = choice_param("kind", kind, MaterialKind.values)
+    found = _filtered(
+        selectors.register_materials(),
+        "produced_on",
+        municipality=municipality,
+        project=project,
+        year=year,
+        updated_since=updated_since,
+    )
+    if chosen:
+        found = found.filter(kind=chosen)
     return page(request, found, lambda material: material_out(request, material))
 
 
@@ -203,15 +231,29 @@ def material(request: HttpRequest, pk: int):
 
 
 @router.get("/publications", response=Page[PublicationOut], url_name="publicity_publications")
-def publications(request: HttpRequest):
+def publications(
+    request: HttpRequest,
+    municipality: str | None = None,
+    project: str | None = None,
+    year: str | None = None,
+    medium: str | None = None,
+    updated_since: str | None = None,
+):
     """Publications of the register. Filters: ``municipality``, ``project`` (address names),
     ``year`` (published), ``medium`` (newspaper, website, radio, television, social_media),
     ``updated_since``."""
     strict_query(request, *FILTERS, "medium")
-    medium = choice_param(request, "medium", Medium.values)
-    found = _filtered(request, selectors.register_publications(), "published_on")
-    if medium:
-        found = found.filter(medium=medium)
+    chosen = choice_param("medium", medium, Medium.values)
+    found = _filtered(
+        selectors.register_publications(),
+        "published_on",
+        municipality=municipality,
+        project=project,
+        year=year,
+        updated_since=updated_since,
+    )
+    if chosen:
+        found = found.filter(medium=chosen)
     return page(request, found, lambda publication: publication_out(request, publication))
 
 

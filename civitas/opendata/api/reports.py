@@ -11,7 +11,7 @@ from civitas.reports import selectors
 from civitas.reports.models import AnnualReport
 
 from .base import Page, page, strict_query
-from .listing import absolute, file_url, municipality_param, updated_since, year_param
+from .listing import absolute, file_url, municipality_param, since_param, year_param
 
 router = Router()
 
@@ -82,18 +82,24 @@ def report_out(request: HttpRequest, report: AnnualReport) -> dict:
 
 
 @router.get("", response=Page[ReportOut], url_name="reports")
-def reports(request: HttpRequest):
+def reports(
+    request: HttpRequest,
+    municipality: str | None = None,
+    plan: str | None = None,
+    year: str | None = None,
+    updated_since: str | None = None,
+):
     """Approved annual monitoring reports with their files. Filters: ``municipality`` (its address
     name), ``plan`` (the plan's address name), ``year``, ``updated_since`` (ISO 8601)."""
     strict_query(request, "municipality", "plan", "year", "updated_since")
-    town = municipality_param(request)
-    year = year_param(request)
-    since = updated_since(request)
+    town = municipality_param(municipality)
+    chosen_year = year_param(year)
+    since = since_param(updated_since)
     found = selectors.approved_reports(municipality=town)
-    if (plan := request.GET.get("plan")) is not None:
+    if plan is not None:
         found = found.filter(plan__slug=plan)
-    if year is not None:
-        found = found.filter(year=year)
+    if chosen_year is not None:
+        found = found.filter(year=chosen_year)
     if since:
         found = found.filter(updated_at__gte=since)
     return page(request, found, lambda report: report_out(request, report))

@@ -14,7 +14,7 @@ from civitas.surveys import policy, selectors
 from civitas.surveys.models import QuestionKind, Survey, SurveyStatus
 
 from .base import ApiError, Page, page, strict_query
-from .listing import absolute, choice_param, municipality_param, updated_since
+from .listing import absolute, choice_param, municipality_param, since_param
 
 router = Router()
 
@@ -158,18 +158,23 @@ def _public_surveys():
 
 
 @router.get("", response=Page[SurveyOut], url_name="surveys")
-def surveys(request: HttpRequest):
+def surveys(
+    request: HttpRequest,
+    municipality: str | None = None,
+    status: str | None = None,
+    updated_since: str | None = None,
+):
     """Published and archived surveys. Filters: ``municipality`` (its address name), ``status``
     (published, archived), ``updated_since`` (ISO 8601)."""
     strict_query(request, "municipality", "status", "updated_since")
-    town = municipality_param(request)
-    status = choice_param(request, "status", PUBLIC_STATUSES)
-    since = updated_since(request)
+    town = municipality_param(municipality)
+    chosen = choice_param("status", status, PUBLIC_STATUSES)
+    since = since_param(updated_since)
     found = _public_surveys()
     if town is not None:
         found = found.filter(municipality=town)
-    if status:
-        found = found.filter(status=status)
+    if chosen:
+        found = found.filter(status=chosen)
     if since:
         found = found.filter(updated_at__gte=since)
     return page(request, found, lambda s: survey_out(request, s, s.response_count))
