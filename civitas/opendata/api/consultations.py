@@ -70,6 +70,7 @@ class AnswerOut(Schema):
 
 class ProposalOut(Schema):
     id: int
+    web_url: str
     number: int
     part: str
     part_label: str
@@ -133,6 +134,10 @@ def proposal_out(request: HttpRequest, consultation: Consultation, row: selector
     answer = selectors.answer_of(proposal) if consultation.report_is_published else None
     return {
         "id": proposal.pk,
+        "web_url": absolute(
+            request, "consultations:detail", consultation.municipality.slug, consultation.slug
+        )
+        + f"#proposal-{proposal.pk}",
         "number": row.number,
         "part": proposal.target,
         "part_label": row.target,

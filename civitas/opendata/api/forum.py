@@ -35,6 +35,7 @@ class TopicOut(Schema):
 
 class PostOut(Schema):
     id: int
+    web_url: str
     parent_id: int | None
     kind: str
     author: str
@@ -76,9 +77,10 @@ def topic_out(request: HttpRequest, topic: Topic) -> dict:
     }
 
 
-def post_out(request: HttpRequest, post: Post) -> dict:
+def post_out(request: HttpRequest, topic: Topic, post: Post) -> dict:
     return {
         "id": post.pk,
+        "web_url": absolute(request, "forum:topic", topic.municipality.slug, topic.pk) + f"#post-{post.pk}",
         "parent_id": post.parent_id,
         "kind": post.kind,
         "author": author_name(post),
@@ -116,5 +118,5 @@ def topic(request: HttpRequest, pk: int):
     if found is None:
         raise Http404("No such topic")
     return topic_out(request, found) | {
-        "posts": [post_out(request, post) for post in selectors.visible_posts(found)]
+        "posts": [post_out(request, found, post) for post in selectors.visible_posts(found)]
     }

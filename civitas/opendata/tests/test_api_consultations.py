@@ -73,6 +73,7 @@ def test_the_sopot_consultations_read_as_on_the_portal(client, sopot):
             assert proposal["text"] == row.proposal.text and proposal["submitted_by"] == row.submitter
             assert proposal["answer"]["decision"] == answer.decision
     assert [s["heading_bg"] for s in body["sections"]][0] == "Визия"
+    assert body["proposals"][0]["web_url"] == body["web_url"] + f"#proposal-{body['proposals'][0]['id']}"
 
     housing = Consultation.objects.get(slug=HOUSING_SLUG)
     open_one = client.get(f"{URL}/{housing.pk}").json()

@@ -48,6 +48,7 @@ def test_the_sopot_forum_reads_as_on_the_portal_without_the_hidden_post(client):
     first = body["posts"][0]
     assert first["parent_id"] is None and "<strong>зала за репетиции</strong>" in first["body_html"]
     assert all(p["parent_id"] == first["id"] for p in body["posts"][1:])
+    assert first["web_url"] == f"{body['web_url']}#post-{first['id']}"
 
 
 def test_authors_appear_by_public_name_only_and_removed_posts_not_at_all(client):
