@@ -34,9 +34,13 @@ PUBLIC_STATES = (ProposalState.VISIBLE, ProposalState.HIDDEN)
 
 
 def consultation_list(*, municipality, include_drafts: bool = False):
-    qs = Consultation.objects.filter(municipality=municipality).annotate(
+    """The municipality's consultations (every municipality's when ``municipality`` is None, for
+    the API), newest first, each with ``proposal_count``, its public proposals: one query."""
+    qs = Consultation.objects.annotate(
         proposal_count=Count("proposals", filter=Q(proposals__state__in=PUBLIC_STATES))
     )
+    if municipality is not None:
+        qs = qs.filter(municipality=municipality)
     if not include_drafts:
         qs = qs.exclude(status=ConsultationStatus.DRAFT)
     return qs.order_by("-opens_at", "-pk")
@@ -255,11 +259,11 @@ def section_title(section: Section) -> str:
     return heading
 
 
-def report(consultation: Consultation) -> Report:
+def report(consultation: Consultation, *, drafted: Draft | None = None) -> Report:
     """Every public proposal (visible, or hidden with its public reason), grouped: general
     proposals first, then section by section in the draft's order (on the section, then on its
-    paragraphs in order); numbered from 1. Three queries."""
-    d = draft(consultation)
+    paragraphs in order); numbered from 1. Three queries (none when given the ``draft``)."""
+    d = drafted or draft(consultation)
     number = 0
     groups = []
 

@@ -81,7 +81,7 @@ def _visible(rel, queryset):
     return model.decision_act_queryset(queryset) if hasattr(model, "decision_act_queryset") else queryset
 
 
-def decision_filters_from(params, *, municipality: Municipality) -> tuple[DecisionFilters, dict]:
+def decision_filters_from(params, *, municipality: Municipality | None) -> tuple[DecisionFilters, dict]:
     """The list's filters from query parameters; values that name nothing are reported, not used."""
     errors: dict[str, bool] = {}
     year = None
@@ -102,10 +102,13 @@ def decision_filters_from(params, *, municipality: Municipality) -> tuple[Decisi
     return DecisionFilters(year=year, session_kind=session_kind, acts_on=acts_on, q=q), errors
 
 
-def decision_list(*, municipality: Municipality, filters: DecisionFilters | None = None):
-    """The municipality's decisions, newest first, passing the filters (one query; no joins)."""
+def decision_list(*, municipality: Municipality | None, filters: DecisionFilters | None = None):
+    """The municipality's decisions (every municipality's when None, for the API), newest first,
+    passing the filters (one query; no joins)."""
     filters = filters or DecisionFilters()
-    qs = Decision.objects.filter(municipality=municipality)
+    qs = (
+        Decision.objects.all() if municipality is None else Decision.objects.filter(municipality=municipality)
+    )
     if filters.year:
         qs = qs.filter(year=filters.year)
     if filters.session_kind:

@@ -47,7 +47,7 @@ def _tracked(recommendations, as_of: datetime.date) -> list[TrackedRecommendatio
     ]
 
 
-def _overdue_q(as_of: datetime.date) -> Q:
+def overdue_q(as_of: datetime.date) -> Q:
     """rules.is_overdue, as a database filter."""
     return Q(deadline__lt=as_of) & ~Q(status__in=rules.FINISHED)
 
@@ -105,13 +105,20 @@ def evaluation_filters_from(params) -> tuple[EvaluationFilters, dict]:
     return EvaluationFilters(kind=kind, subject=subject, year=year), errors
 
 
-def _published(municipality: Municipality) -> QuerySet:
-    return Evaluation.objects.filter(municipality=municipality, status=EvaluationStatus.PUBLISHED)
+def _published(municipality: Municipality | None) -> QuerySet:
+    evaluations = Evaluation.objects.filter(status=EvaluationStatus.PUBLISHED)
+    return evaluations if municipality is None else evaluations.filter(municipality=municipality)
 
 
 def evaluation_list(*, municipality: Municipality, filters: EvaluationFilters) -> list[Evaluation]:
     """The published evaluations, newest first, with their subject. One query."""
-    evaluations = _published(municipality).select_related("plan", "project", "decision")
+    return list(published_evaluations(municipality=municipality, filters=filters))
+
+
+def published_evaluations(*, municipality: Municipality | None, filters: EvaluationFilters) -> QuerySet:
+    """The published evaluations (the municipality's, or every municipality's for the API) passing
+    the filters, newest first, with their subject and decision: one query."""
+    evaluations = _published(municipality).select_related("municipality", "plan", "project", "decision")
     if filters.kind:
         evaluations = evaluations.filter(kind=filters.kind)
     if filters.subject:
@@ -120,7 +127,7 @@ def evaluation_list(*, municipality: Municipality, filters: EvaluationFilters) -
         evaluations = evaluations.filter(
             Q(completed_on__year=filters.year) | Q(completed_on=None, started_on__year=filters.year)
         )
-    return list(evaluations)
+    return evaluations
 
 
 def evaluation_years(*, municipality: Municipality) -> list[int]:
@@ -158,9 +165,10 @@ def evaluation_page(evaluation: Evaluation, *, as_of: datetime.date) -> Evaluati
     )
 
 
-def evaluation_get(*, municipality: Municipality, pk: int, as_of: datetime.date) -> EvaluationPage:
-    """A published evaluation with its ratings, evidence and recommendations. Four queries."""
-    evaluation = _full(_published(municipality)).filter(pk=pk).first()
+def evaluation_get(*, municipality: Municipality | None, pk: int, as_of: datetime.date) -> EvaluationPage:
+    """A published evaluation (of ``municipality``, or of any when None) with its ratings,
+    evidence and recommendations. Four queries."""
+    evaluation = _full(_published(municipality).select_related("municipality")).filter(pk=pk).first()
     if evaluation is None:
         raise Http404("No such evaluation")
     return evaluation_page(evaluation, as_of=as_of)
@@ -211,7 +219,7 @@ def recommendation_tracker(
     if filters.status:
         recommendations = recommendations.filter(status=filters.status)
     if filters.overdue:
-        recommendations = recommendations.filter(_overdue_q(as_of))
+        recommendations = recommendations.filter(overdue_q(as_of))
     if filters.unit:
         recommendations = recommendations.filter(responsible_unit_bg=filters.unit)
     tracked = _tracked(
@@ -219,6 +227,19 @@ def recommendation_tracker(
     )
     far = datetime.date.max
     return sorted(tracked, key=lambda t: (not t.overdue, t.recommendation.deadline or far))
+
+
+def published_recommendations(*, municipality: Municipality | None, status: str = "") -> QuerySet:
+    """The recommendations of the published evaluations (the municipality's, or all), with their
+    evaluation, plan, project and decision; ``status`` narrows them. One query."""
+    recommendations = _with_evaluation(
+        Recommendation.objects.filter(evaluation__status=EvaluationStatus.PUBLISHED)
+    ).select_related("evaluation__municipality")
+    if municipality is not None:
+        recommendations = recommendations.filter(evaluation__municipality=municipality)
+    if status:
+        recommendations = recommendations.filter(status=status)
+    return recommendations
 
 
 def responsible_units(*, municipality: Municipality, published_only: bool = True) -> list[str]:

@@ -21,7 +21,11 @@ class PostNode:
 
 
 def topic_list(*, municipality, project=None, plan=None, consultation=None):
-    qs = Topic.objects.filter(municipality=municipality).select_related("plan", "project", "consultation")
+    """The municipality's topics (every municipality's when None, for the API), the latest
+    discussed first, with what they are about: one query."""
+    qs = Topic.objects.select_related("plan", "project", "consultation")
+    if municipality is not None:
+        qs = qs.filter(municipality=municipality)
     if project is not None:
         qs = qs.filter(project=project)
     if consultation is not None:
@@ -42,6 +46,16 @@ def thread(topic: Topic) -> list[PostNode]:
         parent = nodes.get(node.post.parent_id) if node.post.parent_id is not None else None
         (parent.replies if parent else roots).append(node)
     return roots
+
+
+def visible_posts(topic: Topic) -> list[Post]:
+    """The topic's posts that anyone may read (none hidden by a moderator or removed), oldest
+    first, with their authors' public names: one query."""
+    return list(
+        Post.objects.filter(topic=topic, state=PostState.VISIBLE)
+        .select_related("author__profile")
+        .order_by("created_at", "pk")
+    )
 
 
 @dataclass

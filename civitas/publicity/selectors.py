@@ -48,6 +48,30 @@ def project_publicity(project: Project) -> ProjectPublicity:
     )
 
 
+# The whole register, for machines -------------------------------------------------------------------
+
+
+def _register(queryset, municipality: Municipality | None):
+    queryset = queryset.select_related("municipality", "project", "plan")
+    return queryset if municipality is None else queryset.filter(municipality=municipality)
+
+
+def register_events(*, municipality: Municipality | None = None):
+    """Every event of the register (the municipality's, or all), with its project, plan and photos:
+    two queries whatever their number."""
+    return _register(_events(), municipality)
+
+
+def register_materials(*, municipality: Municipality | None = None):
+    """Every material of the register with its project and plan: one query."""
+    return _register(PublicityMaterial.objects.all(), municipality)
+
+
+def register_publications(*, municipality: Municipality | None = None):
+    """Every publication of the register with its project and plan: one query."""
+    return _register(Publication.objects.all(), municipality)
+
+
 # The events calendar --------------------------------------------------------------------------------
 
 

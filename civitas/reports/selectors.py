@@ -90,6 +90,26 @@ def public_report_list(*, municipality: Municipality) -> list[AnnualReport]:
     )
 
 
+def approved_reports(*, municipality: Municipality | None):
+    """The approved reports (the municipality's, or every municipality's, for the API) with their
+    plan, decision and published files (``files``, oldest first, of the files ``published_files``
+    chooses from): two queries whatever their number."""
+    reports = (
+        AnnualReport.objects.filter(status=ReportStatus.APPROVED)
+        .select_related("municipality", "plan", "decision")
+        .defer(*PUBLISHED_HTML)
+        .prefetch_related(
+            Prefetch(
+                "files",
+                queryset=ReportFile.objects.filter(is_published=True, status=GenerationStatus.DONE).order_by(
+                    "created_at", "pk"
+                ),
+            )
+        )
+    )
+    return reports if municipality is None else reports.filter(municipality=municipality)
+
+
 def report_get(*, municipality: Municipality, pk, include_drafts: bool = False) -> AnnualReport:
     """One report with its plan and decision (404 for a draft unless ``include_drafts``)."""
     reports = AnnualReport.objects.filter(municipality=municipality).select_related("plan", "decision")

@@ -32,10 +32,18 @@ QUESTIONNAIRE_CACHE_SECONDS = 3600
 TEXTS_PER_QUESTION = 100
 
 
-def survey_list(*, municipality: Municipality, include_drafts: bool = False):
-    qs = Survey.objects.filter(municipality=municipality)
+def survey_list(
+    *, municipality: Municipality | None, include_drafts: bool = False, include_archived: bool = False
+):
+    """The municipality's surveys (every municipality's when None, for the API), each with its
+    ``response_count``: the published ones, archived ones too if asked, drafts only if asked."""
+    qs = Survey.objects.all() if municipality is None else Survey.objects.filter(municipality=municipality)
     if not include_drafts:
-        qs = qs.filter(status=SurveyStatus.PUBLISHED)
+        qs = qs.filter(
+            status__in=[SurveyStatus.PUBLISHED, SurveyStatus.ARCHIVED]
+            if include_archived
+            else [SurveyStatus.PUBLISHED]
+        )
     return qs.annotate(response_count=Count("responses")).order_by("-opens_at", "-pk")
 
 

@@ -13,7 +13,14 @@ from ninja import NinjaAPI
 from ninja.openapi.docs import Swagger
 
 from .base import AnonymousRateLimit, install_error_handlers
+from .consultations import router as consultations
+from .council import router as council
+from .evaluations import router as evaluations
+from .forum import router as forum
 from .municipalities import router as municipalities
+from .publicity import router as publicity
+from .reports import router as reports
+from .surveys import router as surveys
 
 # Swagger UI draws with inline styles and data: images; its page alone gets a policy that allows
 # them (scripts stay this site's own).
@@ -54,3 +61,10 @@ api = NinjaAPI(
 install_error_handlers(api)
 
 api.add_router("/municipalities", municipalities, tags=["municipalities"])
+api.add_router("/consultations", consultations, tags=["consultations"])
+api.add_router("/surveys", surveys, tags=["surveys"])
+api.add_router("/forum/topics", forum, tags=["forum"])
+api.add_router("/decisions", council, tags=["council decisions"])
+api.add_router("/publicity", publicity, tags=["publicity"])
+api.add_router("/evaluations", evaluations, tags=["evaluations"])
+api.add_router("/reports", reports, tags=["annual reports"])
