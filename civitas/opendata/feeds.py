@@ -6,6 +6,7 @@ plan), whatever the data's size. An entry's id is a tag URI (RFC 4151) that name
 for project updates, the moment of the update, so a reader shows each update once.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -180,8 +181,8 @@ def report_entries(municipality: Municipality, plan: Plan | None) -> list[Entry]
 
 @dataclass(frozen=True)
 class FeedKind:
-    title: str  # translated when the feed is rendered
-    read: object
+    title: str  # in the active language
+    read: Callable[[Municipality, Plan | None], list[Entry]]
 
 
 def _kinds() -> dict[str, FeedKind]:
@@ -220,7 +221,7 @@ def _render(request, municipality: Municipality, kind: str, plan: Plan | None) -
     found = _kinds().get(kind)
     if found is None:
         raise Http404("No such feed")
-    entries = found.read(municipality, plan)  # type: ignore[operator]
+    entries = found.read(municipality, plan)
     host = request.get_host()
     subject = plan.title if plan is not None else municipality.name
     if plan is None:

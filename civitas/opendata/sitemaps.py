@@ -29,16 +29,13 @@ from civitas.projects.models import Project
 from civitas.publicity.models import PublicityEvent
 from civitas.reports.models import AnnualReport, ReportStatus
 
-# Crawlers have no business in the back office, sign-in forms or the API's interactive pages.
+# Crawlers have no business in the back office, the sign-in and account forms or the API's
+# interactive pages (the privacy notice and the terms, under /accounts/ too, stay open).
 DISALLOWED = (
-    "/admin/",
-    "/manage/",
-    "/en/manage/",
-    "/accounts/",
-    "/en/accounts/",
-    "/*/manage/",
+    "/admin/", "/manage/", "/en/manage/", "/*/manage/", "/accounts/login/", "/en/accounts/login/",
+    "/accounts/register/", "/en/accounts/register/", "/accounts/profile/", "/en/accounts/profile/",
     "/api/v1/docs",
-)
+)  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -84,6 +84,13 @@ def test_the_index_lists_the_site_and_every_municipality(client, town):
     ]
     site = sitemap(client, "/sitemaps/site.xml")
     assert "http://testserver/accessibility/" in site and "http://testserver/en/accessibility/" in site
+    # Nothing the sitemap lists is closed to crawlers by robots.txt.
+    closed = [line.split(": ", 1)[1] for line in client.get("/robots.txt").content.decode().splitlines()
+              if line.startswith("Disallow: ") and "*" not in line]  # fmt: skip
+    listed = [loc.removeprefix("http://testserver") for loc in site] + [
+        loc.removeprefix("http://testserver") for loc in sitemap(client, "/sitemaps/anevo.xml")
+    ]
+    assert not [path for path in listed if any(path.startswith(prefix) for prefix in closed)]
 
 
 def test_a_municipalitys_sitemap_has_every_public_page_in_both_languages(client, town):
