@@ -194,3 +194,10 @@ def test_pages_announce_their_feeds(client, town, plan):
 def test_another_municipalitys_objects_stay_out(client, town):
     ProjectFactory(municipality=MunicipalityFactory(slug="anevo"), code="X1")
     assert entries(parse(client.get(url("opendata:feed", "sopot", "projects")))) == []
+
+
+def test_unknown_query_parameters_change_nothing(client, town):
+    ProjectFactory(municipality=town, code="P1")
+    plain = entries(parse(client.get(url("opendata:feed", "sopot", "projects"))))
+    odd = entries(parse(client.get(url("opendata:feed", "sopot", "projects") + "?page=%%%&limit=-1&<x>=1")))
+    assert [e["id"] for e in odd] == [e["id"] for e in plain]

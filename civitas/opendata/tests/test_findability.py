@@ -181,3 +181,16 @@ def test_the_statement_names_the_municipalitys_contact_and_is_in_the_footer(clie
     assert f'href="{url("opendata:accessibility")}"' in general
     assert client.get(url("opendata:municipality_accessibility", "nowhere")).status_code == 404
     cache.clear()
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["portal:plans", "portal:projects", "consultations:list", "council:list", "reports:list",
+     "publicity:calendar", "evaluations:list"],
+)  # fmt: skip
+def test_list_pages_describe_themselves(client, town, name):
+    html = client.get(url(name, "sopot", lang="en")).content.decode()
+    home = client.get(url("portal:home", "sopot", lang="en")).content.decode()
+    assert "Sopot" in meta(html, "description")
+    assert meta(html, "description") != meta(home, "description")
+    assert meta(html, "og:description") == meta(html, "description")
