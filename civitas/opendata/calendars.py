@@ -96,7 +96,8 @@ def calendar_text(name: str, events: list[list[str]]) -> str:
         "VERSION:2.0",
         "PRODID:-//Civitas//Public calendar//EN",
         "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
+        # No METHOD: without it, DTSTAMP is when the event was last revised (RFC 5545, 3.8.7.2),
+        # which keeps it the same from one download to the next.
         f"X-WR-CALNAME:{escape_text(name)}",
     ]
     for event in events:
