@@ -42,6 +42,10 @@ PAGE_TYPES = [
     ("login", "accounts:login", [], ""),
     ("register", "accounts:register", [], ""),
     ("privacy", "accounts:privacy", [], ""),
+    ("accessibility", "opendata:municipality_accessibility", [SOPOT], ""),
+    ("accessibility-site", "opendata:accessibility", [], ""),
+    ("embed-plan", "opendata:embed_plan", [SOPOT, "opr-2014-2020"], ""),
+    ("embed-project", "opendata:embed_project", [SOPOT, "opr-1-1"], ""),
 ]
 CASES = [
     pytest.param(lang, name, args, query, id=f"{kind}-{lang}")
