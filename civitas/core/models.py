@@ -119,6 +119,8 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
+        # The history of one object (the public change history reads it so).
+        indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object")]
         verbose_name = _("audit event")
         verbose_name_plural = _("audit log")
 
