@@ -218,7 +218,7 @@ def _number(value) -> str:
     """A stored number as the portal writes it; a percentage's numerator/denominator each so."""
     text = str(value)
     try:
-        return "/".join(number(Decimal(part), 4) for part in text.split("/"))
+        return "/".join(number(Decimal(part)) for part in text.split("/"))
     except (InvalidOperation, ValueError):
         return text
 
@@ -348,7 +348,10 @@ def _entry(event: AuditEvent, names: _Names) -> HistoryEntry | None:
     common = {"role": role_label(event.role), "reason": event.reason}
     if kind == PLAN:
         plan = names.plan
-        what = _("Status changed") if "status" in event.changes else _("Plan changed")
+        if event.action == "create":
+            what = _("Plan added")
+        else:
+            what = _("Status changed") if "status" in event.changes else _("Plan changed")
         url = reverse("portal:plan", args=[m.slug, plan.slug]) if plan else ""
         return HistoryEntry(event.at, _("The plan"), url, what, _field_changes(event), **common)
     if kind == ELEMENT:
@@ -393,7 +396,10 @@ def _entry(event: AuditEvent, names: _Names) -> HistoryEntry | None:
         if project is None:
             return None
         public = set(event.changes) & set(PUBLIC_FIELDS[PROJECT])
-        what = _("Status changed") if public == {"status"} else _("Project changed")
+        if event.action == "create":
+            what = _("Project added")
+        else:
+            what = _("Status changed") if public == {"status"} else _("Project changed")
         return HistoryEntry(
             at=event.at, subject=f"{project.code} {project.title}",
             url=reverse("portal:project", args=[m.slug, project.slug]),
