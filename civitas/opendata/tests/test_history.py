@@ -270,3 +270,38 @@ def test_an_unknown_plan_or_project_is_not_found(town):
     assert Client().get(reverse("history:plan", args=["sopot", "none"])).status_code == 404
     assert Client().get(reverse("history:project", args=["sopot", "none"])).status_code == 404
     assert Client().get("/nowhere/history/plans/opr/").status_code == 404
+
+
+def test_a_plan_taken_back_to_draft_hides_what_changed_meanwhile(town, people):
+    plan = PlanFactory(
+        municipality=town, slug="back", status="consultation", period_start=2021, period_end=2027
+    )
+    element = PlanElementFactory(plan=plan, code="Ц1", title_bg="Първо заглавие")
+
+    def rename(title):
+        element.refresh_from_db()
+        plan_services.element_update(
+            actor=people["planner"], element=element, expected_version=element.version, title_bg=title
+        )
+
+    def move(status):
+        plan.refresh_from_db()
+        plan_services.plan_change_status(
+            actor=people["planner"], plan=plan, status=status, expected_version=plan.version
+        )
+
+    rename("Второ заглавие")
+    move("draft")
+    rename("Работно заглавие")
+    move("consultation")
+    rename("Трето заглавие")
+    shown = [[(c.before, c.after) for c in e.changes] for e in entries(plan)]
+    consultation, draft = str(PlanStatus.CONSULTATION.label), str(PlanStatus.DRAFT.label)
+    # The change made while it was a draft again ("Второ" → "Работно") is not shown; the title it
+    # was made public with again is the next change's "before".
+    assert shown == [
+        [("Работно заглавие", "Трето заглавие")],
+        [(draft, consultation)],
+        [(consultation, draft)],
+        [("Първо заглавие", "Второ заглавие")],
+    ]
