@@ -244,12 +244,18 @@ def test_a_page_of_the_history_costs_the_same_queries_however_long_the_history(
         assert Client().get(path, {"page": "7"}).status_code == 200
 
 
-def test_pages_go_newest_first_and_are_paginated(plan, indicator, people, settings):
+def test_pages_go_newest_first_and_are_paginated(plan, indicator, people, monkeypatch):
+    monkeypatch.setattr(history, "ENTRIES_PER_PAGE", 5)
     grow(plan, indicator, people, range(2014, 2021))
-    first, rest = history.plan_history(plan=plan), history.plan_history(plan=plan, page_number=2)
-    assert first[0].paginator.count == 14 and len(first[1]) == 14 and len(rest[1]) == 14
-    times = [e.at for e in first[1]]
-    assert times == sorted(times, reverse=True)
+    pages = [history.plan_history(plan=plan, page_number=n) for n in (1, 2, 3)]
+    assert pages[0][0].paginator.count == 14 and [len(p[1]) for p in pages] == [5, 5, 4]
+    times = [(e.at, e.subject, e.what) for _page, shown in pages for e in shown]
+    assert [t[0] for t in times] == sorted((t[0] for t in times), reverse=True)
+    assert len({(e.at, str(e.changes)) for _page, shown in pages for e in shown}) == 14  # no repeats
+    text = page_text(reverse("history:plan", args=[plan.municipality.slug, plan.slug]) + "?page=3")
+    assert 'aria-current="page">3<' in text
+    oldest = pages[2][1][-1]  # the first value published, last on the last page
+    assert "2014" in oldest.changes[0].label and oldest.changes[0].before == "–"
 
 
 def test_the_pages_speak_english_too(plan, indicator, project, people):
