@@ -55,6 +55,7 @@ urlpatterns += i18n_patterns(
     path("<slug:municipality>/reports/", include(report_urls.public_patterns)),
     path("", include(opendata_urls.localized_patterns)),  # feeds, calendars, widgets, accessibility
     path("", include("civitas.forum.urls")),
+    path("", include((opendata_urls.history_patterns, "history"))),  # the public change history
     path("<slug:municipality>/manage/", include("civitas.manage.urls")),
     path("", include("civitas.portal.urls")),
     prefix_default_language=False,

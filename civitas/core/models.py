@@ -110,10 +110,17 @@ class AuditEvent(models.Model):
     object_id = models.CharField(max_length=60)
     object_repr = models.CharField(max_length=300)
     changes = models.JSONField(default=dict, blank=True)
+    # The staff role the actor acted in here at the time (Role; "operator" for the server's
+    # operator; blank when not recorded), and the reason the person gave, if any: what the public
+    # change history shows instead of a name.
+    role = models.CharField(max_length=30, blank=True, default="")
+    reason = models.TextField(blank=True, default="")
     at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
         ordering = ["-at", "-id"]
+        # The history of one object (the public change history reads it so).
+        indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object")]
         verbose_name = _("audit event")
         verbose_name_plural = _("audit log")
 

@@ -108,6 +108,29 @@ def require(user, municipality: Municipality, action: Action) -> None:
         raise PermissionDenied(action)
 
 
+# The role a person who holds several is recorded in: the one the action belongs to most
+# specifically, the administrator's (which allows everything) last.
+_RECORDED_ROLE_ORDER = [role for role in Role.values if role != Role.ADMINISTRATOR] + [Role.ADMINISTRATOR]
+OPERATOR_ROLE = "operator"
+
+
+def acting_role(user, municipality: Municipality | None, action: Action) -> str:
+    """The staff role in which ``user`` did ``action`` here, as the audit log records it: the most
+    specific role they hold that allows it; a platform superuser acts as an administrator, the
+    server's operator as "operator"; blank for nobody. No query when the service has just asked
+    the policy (the roles are remembered for the request)."""
+    if not getattr(user, "is_authenticated", False):
+        return ""
+    if user.pk is None:
+        return OPERATOR_ROLE if user.is_superuser else ""
+    if user.is_superuser:
+        return Role.ADMINISTRATOR
+    if municipality is None:
+        return ""
+    held = _held_roles(user, municipality) & RULES[action]
+    return next((role for role in _RECORDED_ROLE_ORDER if role in held), "")
+
+
 def allowed_actions(user, municipality: Municipality) -> frozenset[Action]:
     roles = roles_of(user, municipality)
     return frozenset(action for action, allowed in RULES.items() if roles & allowed)

@@ -14,8 +14,20 @@ from .errors import ConflictError
 from .models import RESERVED_SLUGS, AuditEvent, Membership, Municipality, Role
 
 
-def audit_record(*, actor, municipality: Municipality | None, action: str, obj, changes: dict | None = None):
-    """Append one event to the audit log: who did what to which object.
+def audit_record(
+    *,
+    actor,
+    municipality: Municipality | None,
+    action: str,
+    obj,
+    changes: dict | None = None,
+    reason: str = "",
+    authority: permissions.Action | None = None,
+):
+    """Append one event to the audit log: who did what to which object, and why (``reason``, as
+    the person gave it). ``authority``: the permission the service checked; the role the actor
+    held for it here is recorded with the event (what the public change history names instead of
+    the person).
 
     The log is written, never read for decisions; which public content changed is said separately
     (core.content.changed).
@@ -28,6 +40,8 @@ def audit_record(*, actor, municipality: Municipality | None, action: str, obj, 
         object_id=str(obj.pk),
         object_repr=str(obj)[:300],
         changes=changes or {},
+        role=permissions.acting_role(actor, municipality, authority) if authority is not None else "",
+        reason=reason.strip(),
     )
 
 

@@ -25,6 +25,7 @@ from civitas.core import content
 from civitas.core.content import Content
 from civitas.core.errors import ConflictError
 from civitas.core.models import AuditEvent, Municipality
+from civitas.core.permissions import Action, acting_role
 from civitas.core.services import audit_record, bump_version, field_changes
 from civitas.core.uploads import check_upload
 from civitas.plans import policy as plan_policy
@@ -94,7 +95,9 @@ def indicator_create(
     content.changed(municipality, Content.PLANNING)
     audit_record(
         actor=actor, municipality=municipality, action="create", obj=indicator,
-        changes={"also_elements": [e.code for e in also_elements]} if also_elements else None,
+        changes={"code": [None, indicator.code]}
+        | ({"also_elements": [e.code for e in also_elements]} if also_elements else {}),
+        authority=Action.EDIT_PLAN,
     )  # fmt: skip
     return indicator
 
@@ -174,6 +177,7 @@ def indicator_edit(
                 action="update",
                 obj=indicator,
                 changes=shared,
+                authority=Action.EDIT_PLAN,
             )
     return indicator
 
@@ -204,8 +208,9 @@ def _update_fields(
         )  # fmt: skip
     content.changed(indicator.municipality, Content.PLANNING)
     audit_record(
-        actor=actor, municipality=indicator.municipality, action="update", obj=indicator, changes=changes
-    )
+        actor=actor, municipality=indicator.municipality, action="update", obj=indicator, changes=changes,
+        reason=reason if set(changes) & HISTORY_FIELDS else "", authority=Action.EDIT_PLAN,
+    )  # fmt: skip
 
 
 def _targets_apply(*, actor, indicator: Indicator, targets: list[dict], reason: str) -> None:
@@ -243,10 +248,16 @@ def _targets_apply(*, actor, indicator: Indicator, targets: list[dict], reason: 
         )  # fmt: skip
     if changed or set(wanted) - set(existing):
         content.changed(indicator.municipality, Content.PLANNING)
+        changed_targets = {
+            _period_text(indicator, *key): [
+                _text(existing[key].value) if key in existing else None,
+                _text(Decimal(str(wanted[key]["value"]))) if key in wanted else None,
+            ]
+            for key in sorted(set(changed) | (set(wanted) - set(existing)))
+        }
         audit_record(
             actor=actor, municipality=indicator.municipality, action="set_targets", obj=indicator,
-            changes={"targets": [[_period_text(indicator, *key), _text(Decimal(str(t["value"])))]
-                                 for key, t in sorted(wanted.items())]},
+            changes={"targets": changed_targets}, reason=reason if changed else "", authority=Action.EDIT_PLAN,
         )  # fmt: skip
 
 
@@ -281,9 +292,13 @@ def target_set(
             changed_by=_user(actor),
         )  # fmt: skip
     content.changed(indicator.municipality, Content.PLANNING)
+    changed = existing is not None and existing.value != target.value
     audit_record(
         actor=actor, municipality=indicator.municipality, action="set_target", obj=indicator,
-        changes={"period": _period_text(indicator, year, sub), "value": _text(target.value)},
+        changes={"targets": {_period_text(indicator, year, sub): [
+            _text(existing.value) if existing is not None else None, _text(target.value)
+        ]}},
+        reason=reason if changed else "", authority=Action.EDIT_PLAN,
     )  # fmt: skip
     return target
 
@@ -424,7 +439,10 @@ def _save(
     measurement.save()
     _typed_by(measurement, actor)
     # A draft is not public: no public content changed.
-    audit_record(actor=actor, municipality=indicator.municipality, action=action, obj=measurement)
+    audit_record(
+        actor=actor, municipality=indicator.municipality, action=action, obj=measurement,
+        authority=Action.ENTER_MEASUREMENT,
+    )  # fmt: skip
     return measurement
 
 
@@ -631,34 +649,54 @@ def measurement_approve(*, actor, measurement: Measurement, publish: bool = Fals
     _transition(measurement, (MeasurementState.SUBMITTED,), MeasurementState.APPROVED)
     measurement.approved_by = _user(actor)
     measurement.approved_at = timezone.now()
+    changes: dict = {}
+    reason = ""
     if publish:
         measurement.state = MeasurementState.PUBLISHED
-        _publish_corrections(measurement)
+        changes, reason = _publish_corrections(measurement)
     measurement.save()
     if publish:  # approved but not published is not public yet
         content.changed(measurement.indicator.municipality, Content.PLANNING)
     audit_record(
-        actor=actor, municipality=measurement.indicator.municipality, action="approve", obj=measurement
-    )
+        actor=actor, municipality=measurement.indicator.municipality, action="approve", obj=measurement,
+        changes=changes, reason=reason, authority=Action.VERIFY_MEASUREMENT,
+    )  # fmt: skip
     return measurement
 
 
-def _publish_corrections(measurement: Measurement) -> None:
+def _publish_corrections(measurement: Measurement) -> tuple[dict, str]:
     """The value is being published: its corrections since the last publication become one public
     history entry, from the value the public saw to this one, with the last correction's reason.
-    A first publication is no change; the corrections stay in the staff's history."""
+    A first publication is no change; the corrections stay in the staff's history. Returns what the
+    audit log records of the publication (``published``: the value the public saw before, none
+    for a first publication, and the one it sees now, with the indicator and period) and the
+    correction's reason."""
     pending = list(
         IndicatorChange.objects.filter(
             measurement=measurement, field="measurement", is_public=False
         ).order_by("-changed_at", "-pk")
     )
     shown = _shown(measurement)
+    reason = ""
     if pending and measurement.published_text and measurement.published_text != shown:
         latest = pending[0]
         IndicatorChange.objects.filter(pk=latest.pk).update(
             is_public=True, old_value=measurement.published_text, new_value=shown
         )
+        reason = latest.reason
+    changes = _published_change(measurement, measurement.published_text or None, shown)
     measurement.published_text = shown
+    return changes, reason
+
+
+def _published_change(measurement: Measurement, before: str | None, after: str | None) -> dict:
+    """The audit log's record of what the public sees of a value: ``published`` [before, after]
+    (none: not shown), with its indicator and period, as the public change history reads them."""
+    return {
+        "published": [before, after],
+        "indicator": measurement.indicator_id,
+        "period": [measurement.year, measurement.sub],
+    }
 
 
 @transaction.atomic
@@ -666,12 +704,13 @@ def measurement_publish(*, actor, measurement: Measurement) -> Measurement:
     measurement = _locked(measurement)
     policy.require_publish(actor, measurement)
     _transition(measurement, (MeasurementState.APPROVED,), MeasurementState.PUBLISHED)
-    _publish_corrections(measurement)
+    changes, reason = _publish_corrections(measurement)
     measurement.save()
     content.changed(measurement.indicator.municipality, Content.PLANNING)
     audit_record(
-        actor=actor, municipality=measurement.indicator.municipality, action="publish", obj=measurement
-    )
+        actor=actor, municipality=measurement.indicator.municipality, action="publish", obj=measurement,
+        changes=changes, reason=reason, authority=Action.VERIFY_MEASUREMENT,
+    )  # fmt: skip
     return measurement
 
 
@@ -716,7 +755,13 @@ def measurement_correct(
     _typed_by(measurement, actor)
     if was_public:  # the published value no longer counts until it is published again
         content.changed(indicator.municipality, Content.PLANNING)
-    audit_record(actor=actor, municipality=indicator.municipality, action="correct", obj=measurement)
+    # A published value corrected is withdrawn from the public until it is verified again: the
+    # history says so (the corrected value and its reason show when it is published again).
+    audit_record(
+        actor=actor, municipality=indicator.municipality, action="correct", obj=measurement,
+        changes=_published_change(measurement, measurement.published_text, None) if was_public else None,
+        reason=reason, authority=Action.ENTER_MEASUREMENT,
+    )  # fmt: skip
     return measurement
 
 
@@ -838,11 +883,13 @@ def _publish_from_document(*, actor, municipality, items, document, document_url
             [Measurement.typed_by.through(measurement_id=m.pk, user_id=user.pk) for m in created + updated],
             ignore_conflicts=True,
         )
+    role = acting_role(actor, municipality, Action.VERIFY_MEASUREMENT)
     AuditEvent.objects.bulk_create(
         AuditEvent(
             municipality=municipality, actor=user, action="publish_from_document",
             object_type=Measurement._meta.label_lower, object_id=str(m.pk), object_repr=str(m)[:300],
-            changes={"document": source, "value": m.published_text},
+            changes={"document": source, "value": m.published_text} | _published_change(m, None, m.published_text),
+            role=role,
         )
         for m in created + updated
     )  # fmt: skip

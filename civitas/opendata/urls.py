@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import accessibility, calendars, feeds, sitemaps, widgets
+from . import accessibility, calendars, feeds, history_views, sitemaps, widgets
 from .api import api
 
 urlpatterns = [
@@ -33,3 +33,11 @@ localized_patterns = (
     ],
     "opendata",
 )
+
+# Pages in the visitor's language, included by the root's i18n_patterns (namespace "history").
+history_patterns = [
+    path("<slug:municipality>/history/plans/<slug:plan>/", history_views.plan_history, name="plan"),
+    path(
+        "<slug:municipality>/history/projects/<slug:project>/", history_views.project_history, name="project"
+    ),
+]

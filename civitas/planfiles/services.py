@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from civitas.core import content
 from civitas.core.content import Content
 from civitas.core.models import Municipality
+from civitas.core.permissions import Action
 from civitas.core.services import audit_record, recorded_actor
 from civitas.council.models import Decision
 from civitas.plans import policy as plan_policy
@@ -104,7 +105,10 @@ def _version_record(
     changes = {"kind": kind, "number": version.number} | {
         field: str(value.pk if hasattr(value, "pk") else value) for field, value in fields.items()
     }
-    audit_record(actor=actor, municipality=plan.municipality, action=action, obj=version, changes=changes)
+    audit_record(
+        actor=actor, municipality=plan.municipality, action=action, obj=version, changes=changes,
+        reason=fields.get("note_bg", ""), authority=Action.EDIT_PLAN,
+    )  # fmt: skip
     content.changed(plan.municipality, Content.PLANNING)
     return version
 

@@ -13,6 +13,7 @@ from civitas.core import content
 from civitas.core.content import Content
 from civitas.core.errors import ConflictError
 from civitas.core.models import AuditEvent, Municipality
+from civitas.core.permissions import Action, acting_role
 from civitas.core.services import audit_record, bump_version, field_changes, recorded_actor, row_content
 
 from . import policy, rules
@@ -126,7 +127,10 @@ def plan_create(
     PlanFormerSlug.objects.filter(municipality=municipality, slug=slug).delete()
     if plan.is_public:  # a draft shows on no public page, and has no cached evaluation yet
         content.changed(municipality, Content.PLANNING)
-    audit_record(actor=actor, municipality=municipality, action="create", obj=plan)
+    audit_record(
+        actor=actor, municipality=municipality, action="create", obj=plan, changes={"status": [None, status]},
+        authority=Action.EDIT_PLAN,
+    )  # fmt: skip
     return plan
 
 
@@ -162,7 +166,10 @@ def plan_update(*, actor, plan: Plan, expected_version: int, **fields) -> Plan:
         areas.append(Content.PARTICIPATION)
     if areas:
         content.changed(plan.municipality, *areas)
-    audit_record(actor=actor, municipality=plan.municipality, action="update", obj=plan, changes=changes)
+    audit_record(
+        actor=actor, municipality=plan.municipality, action="update", obj=plan, changes=changes,
+        authority=Action.EDIT_PLAN,
+    )  # fmt: skip
     return plan
 
 
@@ -194,6 +201,7 @@ def plan_change_status(*, actor, plan: Plan, status: str, expected_version: int)
         action="change_status",
         obj=plan,
         changes={"status": [old, status]},
+        authority=Action.EDIT_PLAN,
     )
     return plan
 
@@ -300,7 +308,10 @@ def element_create(
     element.save()
     _renumber(plan, element.parent_id, insert=element, at=position)
     _tree_changed(plan)
-    audit_record(actor=actor, municipality=plan.municipality, action="create", obj=element)
+    audit_record(
+        actor=actor, municipality=plan.municipality, action="create", obj=element,
+        changes={"code": [None, code], "title_bg": [None, title_bg]}, authority=Action.EDIT_PLAN,
+    )  # fmt: skip
     return element
 
 
@@ -410,13 +421,21 @@ def element_create_tree(*, actor, plan: Plan, elements: Sequence[NewElement]) ->
     return created
 
 
+def _created_changes(obj) -> dict:
+    """What the public change history says of a new element: its code and title."""
+    if isinstance(obj, PlanElement):
+        return {"code": [None, obj.code], "title_bg": [None, obj.title_bg]}
+    return {}
+
+
 def _audit_created(*, actor, municipality: Municipality, objects: list) -> None:
     """What ``audit_record(action="create")`` writes for each object, in one bulk insert."""
+    role = acting_role(actor, municipality, Action.EDIT_PLAN)
     actor = recorded_actor(actor)
     AuditEvent.objects.bulk_create(
         AuditEvent(
             municipality=municipality, actor=actor, action="create", object_type=obj._meta.label_lower,
-            object_id=str(obj.pk), object_repr=str(obj)[:300], changes={},
+            object_id=str(obj.pk), object_repr=str(obj)[:300], changes=_created_changes(obj), role=role,
         )
         for obj in objects
     )  # fmt: skip
@@ -446,7 +465,12 @@ def element_update(*, actor, element: PlanElement, expected_version: int, **fiel
     if element.plan.is_public:  # a draft's element texts show on no public page
         content.changed(element.plan.municipality, Content.PLANNING)
     audit_record(
-        actor=actor, municipality=element.plan.municipality, action="update", obj=element, changes=changes
+        actor=actor,
+        municipality=element.plan.municipality,
+        action="update",
+        obj=element,
+        changes=changes,
+        authority=Action.EDIT_PLAN,
     )
     return element
 
@@ -481,6 +505,7 @@ def element_move(*, actor, element: PlanElement, parent: PlanElement | None, pos
     audit_record(
         actor=actor, municipality=plan.municipality, action="move", obj=element,
         changes={"parent": [old_parent_id, element.parent_id], "position": position},
+        authority=Action.EDIT_PLAN,
     )  # fmt: skip
     return element
 
@@ -505,6 +530,7 @@ def element_delete(*, actor, element: PlanElement) -> None:
         action="delete",
         obj=element,
         changes={"elements": removed},
+        authority=Action.EDIT_PLAN,
     )
     parent_id = element.parent_id
     element.delete()

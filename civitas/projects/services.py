@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from civitas.core import content, uploads
 from civitas.core.content import Content
 from civitas.core.models import Municipality
+from civitas.core.permissions import Action
 from civitas.core.services import audit_record, bump_version, field_changes, row_content
 from civitas.plans import policy as plan_policy
 from civitas.plans.models import PlanElement
@@ -146,7 +147,10 @@ def project_create(
     if element_ids:
         _set_elements(project, element_ids)
     content.changed(municipality, Content.PLANNING)
-    audit_record(actor=actor, municipality=municipality, action="create", obj=project)
+    audit_record(
+        actor=actor, municipality=municipality, action="create", obj=project,
+        changes={"status": [None, project.status]}, authority=Action.EDIT_PROJECT,
+    )  # fmt: skip
     return project
 
 
@@ -203,7 +207,12 @@ def _update(
     else:
         content.changed(project.municipality, Content.PLANNING)
     audit_record(
-        actor=actor, municipality=project.municipality, action="update", obj=project, changes=changes
+        actor=actor,
+        municipality=project.municipality,
+        action="update",
+        obj=project,
+        changes=changes,
+        authority=Action.EDIT_PROJECT,
     )
     return project
 

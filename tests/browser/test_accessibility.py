@@ -39,6 +39,8 @@ PAGE_TYPES = [
     ("decisions", "council:list", [SOPOT], ""),
     ("decisions-filtered", "council:list", [SOPOT], "?year=2014&session=regular"),
     ("decision", "council:detail", [SOPOT, 2016, 42], ""),
+    ("plan-history", "history:plan", [SOPOT, "opr-2014-2020"], ""),  # versions, values, projects
+    ("project-history", "history:project", [SOPOT, "opr-4-3"], ""),
     ("login", "accounts:login", [], ""),
     ("register", "accounts:register", [], ""),
     ("privacy", "accounts:privacy", [], ""),

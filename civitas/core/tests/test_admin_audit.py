@@ -64,3 +64,31 @@ def test_deleting_a_municipality_in_the_admin_is_recorded(superuser_client):
     assert response.status_code == 302 and not Municipality.objects.filter(pk=town.pk).exists()
     event = AuditEvent.objects.get(action="admin_delete")
     assert event.municipality is None and event.changes["name_bg"] == "Ново село"
+
+
+def test_the_audit_log_is_read_only_in_the_admin_even_for_superusers(superuser_client):
+    """Append-only: the admin shows events, and neither adds, changes nor deletes one."""
+    town = MunicipalityFactory(slug="sopot")
+    event = AuditEvent.objects.create(
+        municipality=town, action="update", object_type="plans.plan", object_id="1", object_repr="План",
+        changes={"title_bg": ["Старо", "Ново"]}, role="planner", reason="Причина",
+    )  # fmt: skip
+    change = reverse("admin:core_auditevent_change", args=[event.pk])
+    shown = superuser_client.get(change)
+    assert shown.status_code == 200 and b'name="_save"' not in shown.content  # a view, not a form
+    assert superuser_client.post(change, {"action": "delete", "reason": "Друга"}).status_code == 403
+    delete = reverse("admin:core_auditevent_delete", args=[event.pk])
+    assert superuser_client.get(delete).status_code == 403
+    assert superuser_client.post(delete, {"post": "yes"}).status_code == 403
+    assert superuser_client.get(reverse("admin:core_auditevent_add")).status_code == 403
+    listing = reverse("admin:core_auditevent_changelist")
+    assert b"delete_selected" not in superuser_client.get(listing).content
+    superuser_client.post(
+        listing, {"action": "delete_selected", "_selected_action": [event.pk], "post": "yes"}
+    )
+    stored = AuditEvent.objects.get(pk=event.pk)
+    assert (stored.action, stored.reason, stored.changes) == (
+        "update",
+        "Причина",
+        {"title_bg": ["Старо", "Ново"]},
+    )
