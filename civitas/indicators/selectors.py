@@ -292,10 +292,16 @@ class IndicatorDetail:
 
     def period_label(self, year: int, sub: int) -> str:
         """A period of this indicator as the pages write it (2023/24-Q1 in a reporting year from April)."""
-        if sub == 0:  # a whole year (a target of an indicator reported more often)
-            return engine.Period(year, year_start=self.year_start).label
-        period = period_of(year, sub, self.indicator.frequency, self.year_start)
-        return period.label if period else f"{year}/{sub}"
+        return indicator_period_label(self.indicator, year, sub, year_start=self.year_start)
+
+
+def indicator_period_label(indicator: Indicator, year: int, sub: int, *, year_start: int) -> str:
+    """A period of the indicator as the pages write it; ``year_start``: its reporting year's
+    (evaluation.indicator_year_start)."""
+    if sub == 0:  # a whole year (a target of an indicator reported more often)
+        return engine.Period(year, year_start=year_start).label
+    period = period_of(year, sub, indicator.frequency, year_start)
+    return period.label if period else f"{year}/{sub}"
 
 
 def indicator_as_of(indicator: Indicator, today: datetime.date | None = None) -> datetime.date:
@@ -857,3 +863,50 @@ def verifier_work(*, municipality: Municipality) -> VerifierWork:
         to_publish_count=counts["to_publish"],
         oldest=oldest[0] if oldest else None,
     )
+
+
+# The API's reads (opendata) ---------------------------------------------------------------------
+
+
+def public_indicators(
+    *,
+    municipality: Municipality | None = None,
+    plan: Plan | None = None,
+    project: Project | None = None,
+    updated_since: datetime.datetime | None = None,
+) -> QuerySet[Indicator]:
+    """Indicators as the portal shows them: those of projects and of public plans, each with its
+    municipality, element, plan and project, its targets, its published values only
+    (``published``: never drafts or values awaiting verification) and the elements of public
+    plans it also serves (``public_also``): four queries for any number of indicators. ``plan``:
+    the indicators the plan's evaluation counts (its own, and those also serving its elements);
+    ``project``: the project's own."""
+    qs = (
+        Indicator.objects.filter(Q(element__isnull=True) | Q(element__plan__status__in=PUBLIC_PLAN_STATUSES))
+        .select_related("municipality", "element__plan", "project")
+        .prefetch_related(
+            "targets",
+            Prefetch(
+                "measurements",
+                queryset=Measurement.objects.filter(state__in=COUNTED_STATES).order_by("year", "sub"),
+                to_attr="published",
+            ),
+            Prefetch(
+                "also_elements",
+                queryset=PlanElement.objects.filter(plan__status__in=PUBLIC_PLAN_STATUSES).order_by(
+                    "plan_id", "position", "pk"
+                ),
+                to_attr="public_also",
+            ),
+        )
+    )
+    if municipality is not None:
+        qs = qs.filter(municipality=municipality)
+    if plan is not None:
+        serving = Indicator.objects.filter(Q(element__plan=plan) | Q(also_elements__plan=plan)).values("pk")
+        qs = qs.filter(pk__in=serving)
+    if project is not None:
+        qs = qs.filter(project=project)
+    if updated_since is not None:
+        qs = qs.filter(updated_at__gte=updated_since)
+    return qs

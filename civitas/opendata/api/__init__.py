@@ -13,7 +13,11 @@ from ninja import NinjaAPI
 from ninja.openapi.docs import Swagger
 
 from .base import AnonymousRateLimit, install_error_handlers
+from .indicators import router as indicators
 from .municipalities import router as municipalities
+from .plans import elements_router as elements
+from .plans import router as plans
+from .projects import router as projects
 
 # Swagger UI draws with inline styles and data: images; its page alone gets a policy that allows
 # them (scripts stay this site's own).
@@ -54,3 +58,7 @@ api = NinjaAPI(
 install_error_handlers(api)
 
 api.add_router("/municipalities", municipalities, tags=["municipalities"])
+api.add_router("/plans", plans, tags=["plans"])
+api.add_router("/elements", elements, tags=["plans"])
+api.add_router("/projects", projects, tags=["projects"])
+api.add_router("/indicators", indicators, tags=["indicators"])
