@@ -17,10 +17,11 @@ from civitas.projects.models import Project
 
 from .base import Page, page, set_last_modified, strict_query
 from .plans import (
+    MAX_ID,
     READ_ERRORS,
     absolute,
+    given,
     id_value,
-    invalid_parameter,
     municipality_param,
     municipality_parameter,
     object_id,
@@ -28,6 +29,7 @@ from .plans import (
     plan_parameter,
     query_parameter,
     query_parameters,
+    unknown_reference,
     updated_since_param,
     updated_since_parameter,
 )
@@ -194,12 +196,12 @@ def indicator_out(request: HttpRequest, indicator: Indicator) -> dict:
 
 def project_param(request: HttpRequest) -> Project | None:
     """The project named by ``?project=`` (its id); None without one."""
-    raw = request.GET.get("project", "")
-    if not raw:
+    raw = given(request, "project")
+    if raw is None:
         return None
     project = Project.objects.filter(pk=id_value(raw, "project")).first()
     if project is None:
-        raise invalid_parameter("project", _("there is no project with this id."))
+        raise unknown_reference("project", _("there is no project with this id."))
     return project
 
 
@@ -213,7 +215,9 @@ INDICATOR_FILTERS = ("municipality", "plan", "project", "updated_since")
     openapi_extra=query_parameters(
         municipality_parameter(),
         plan_parameter(),
-        query_parameter("project", {"type": "integer", "minimum": 1}, _("A project's id.")),
+        query_parameter(
+            "project", {"type": "integer", "minimum": 1, "maximum": MAX_ID}, _("A project's id.")
+        ),
         updated_since_parameter(),
     ),
 )

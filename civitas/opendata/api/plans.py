@@ -72,7 +72,9 @@ def query_parameter(name: str, schema: dict, description) -> dict:
 
 
 def municipality_parameter() -> dict:
-    return query_parameter("municipality", {"type": "string"}, _("A municipality's address name (slug)."))
+    return query_parameter(
+        "municipality", {"type": "string", "minLength": 1}, _("A municipality's address name (slug).")
+    )
 
 
 def updated_since_parameter() -> dict:
@@ -84,7 +86,9 @@ def updated_since_parameter() -> dict:
 
 
 def plan_parameter() -> dict:
-    return query_parameter("plan", {"type": "integer", "minimum": 1}, _("A public plan's id."))
+    return query_parameter(
+        "plan", {"type": "integer", "minimum": 1, "maximum": MAX_ID}, _("A public plan's id.")
+    )
 
 
 def choice_parameter(name: str, values, description) -> dict:
@@ -92,17 +96,33 @@ def choice_parameter(name: str, values, description) -> dict:
 
 
 def invalid_parameter(name: str, message: str) -> ApiError:
+    """A query parameter whose value is not valid: 400."""
     return ApiError(400, "invalid_parameter", f"{name}: {message}")
+
+
+def unknown_reference(name: str, message: str) -> ApiError:
+    """A query parameter, well formed, that names nothing the public may see: 404, as the object's
+    own address would answer."""
+    return ApiError(404, "not_found", f"{name}: {message}")
+
+
+def given(request: HttpRequest, name: str) -> str | None:
+    """The query parameter's value; None when it is absent. Present but empty is refused (a
+    filter left empty would otherwise return everything as if it had been applied)."""
+    value = request.GET.get(name)
+    if value == "":
+        raise invalid_parameter(name, _("is empty; leave it out to not filter by it."))
+    return value
 
 
 def municipality_param(request: HttpRequest) -> Municipality | None:
     """The municipality named by ``?municipality=`` (its slug); None without one."""
-    slug = request.GET.get("municipality", "")
-    if not slug:
+    slug = given(request, "municipality")
+    if slug is None:
         return None
     town = Municipality.objects.filter(slug=slug).first()
     if town is None:
-        raise invalid_parameter("municipality", _("there is no municipality with this address name."))
+        raise unknown_reference("municipality", _("there is no municipality with this address name."))
     return town
 
 
@@ -115,25 +135,27 @@ def id_value(raw: str, name: str) -> int:
 
 def plan_param(request: HttpRequest) -> Plan | None:
     """The public plan named by ``?plan=`` (its id); None without one."""
-    raw = request.GET.get("plan", "")
-    if not raw:
+    raw = given(request, "plan")
+    if raw is None:
         return None
     plan = plan_selectors.public_plans().filter(pk=id_value(raw, "plan")).first()
     if plan is None:
-        raise invalid_parameter("plan", _("there is no public plan with this id."))
+        raise unknown_reference("plan", _("there is no public plan with this id."))
     return plan
 
 
 def choice_param(request: HttpRequest, name: str, values) -> str:
     """One of ``values`` from ``?<name>=``; "" without one."""
-    value = request.GET.get(name, "")
-    if value and value not in values:
+    value = given(request, name)
+    if value is None:
+        return ""
+    if value not in values:
         raise invalid_parameter(name, _("must be one of: %(values)s.") % {"values": ", ".join(values)})
     return value
 
 
 def updated_since_param(request: HttpRequest) -> datetime.datetime | None:
-    moment = parse_datetime_param(request.GET.get("updated_since"), "updated_since")
+    moment = parse_datetime_param(given(request, "updated_since"), "updated_since")
     if moment is not None and not datetime.datetime(2, 1, 1, tzinfo=datetime.UTC) <= moment:
         # Earlier moments cannot be converted to the database's time zone; nothing is older anyway.
         return None
@@ -673,6 +695,7 @@ def plan_evaluation(request: HttpRequest, id: int):
     expected values and forecast, as the plan's page in the portal shows them."""
     strict_query(request, "as_of")
     found = plan_selectors.public_plan_by_pk(object_id(id))
+    given(request, "as_of")
     form, as_of = indicator_forms.chosen_as_of(request.GET)
     if form.errors:
         raise invalid_parameter("as_of", " ".join(str(message) for message in form.errors["as_of"]))

@@ -76,8 +76,9 @@ def test_a_draft_plan_and_its_parts_are_not_found(client, draft):
         response = client.get(url)
         assert response.status_code == 404, url
         assert response.json()["code"] == "not_found"
+    # Named in a filter, it is not found either.
     refused = client.get(f"{ELEMENTS}?plan={draft.pk}")
-    assert refused.status_code == 400 and refused.json()["code"] == "invalid_parameter"
+    assert refused.status_code == 404 and refused.json()["code"] == "not_found"
 
 
 def test_plans_filter_by_municipality_status_kind_and_change(client, sopot, opr):
@@ -107,7 +108,8 @@ def test_plans_filter_by_municipality_status_kind_and_change(client, sopot, opr)
         ("?status=draft", "invalid_parameter"),  # a draft is never public
         ("?status=nonsense", "invalid_parameter"),
         ("?kind=poem", "invalid_parameter"),
-        ("?municipality=atlantis", "invalid_parameter"),
+        ("?municipality=", "invalid_parameter"),  # empty: leave it out rather than filter by nothing
+        ("?status=", "invalid_parameter"),
         ("?updated_since=yesterday", "invalid_parameter"),
         ("?updated_since=2020-02-30", "invalid_parameter"),
         ("?owner=me", "unknown_parameter"),
@@ -121,10 +123,18 @@ def test_bad_plan_filters_are_json_400s(client, sopot, query, code):
     assert response.json()["code"] == code and response.json()["detail"]
 
 
-@pytest.mark.parametrize("query", ["?plan=abc", "?plan=-1", "?plan=0", "?plan=" + "9" * 30, "?plan=999999"])
+@pytest.mark.parametrize(
+    "query", ["?plan=abc", "?plan=-1", "?plan=0", "?plan=" + "9" * 30, "?plan=", "?plan=١"]
+)
 def test_a_bad_plan_filter_is_a_400(client, sopot, query):
     response = client.get(ELEMENTS + query)
     assert response.status_code == 400 and response.json()["code"] == "invalid_parameter"
+
+
+@pytest.mark.parametrize("query", ["?plan=999999", "?municipality=atlantis"])
+def test_a_filter_naming_nothing_is_a_404(client, sopot, query):
+    response = client.get(ELEMENTS + query)
+    assert response.status_code == 404 and response.json()["code"] == "not_found"
 
 
 def test_a_list_of_plans_runs_the_same_queries_whatever_its_size(client, sopot, django_assert_num_queries):
@@ -231,7 +241,7 @@ def test_the_evaluation_counts_published_values_only(client, opr):
     assert indicator["period"]["year"] == max(m.year for m in published) < 2020
 
 
-@pytest.mark.parametrize("as_of", ["31.02.2019", "tomorrow", "2019-13-01"])
+@pytest.mark.parametrize("as_of", ["31.02.2019", "tomorrow", "2019-13-01", ""])
 def test_a_bad_evaluation_date_is_a_400(client, opr, as_of):
     response = client.get(f"{PLANS}/{opr.pk}/evaluation?as_of={as_of}", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 400
