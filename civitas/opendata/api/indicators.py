@@ -215,9 +215,7 @@ INDICATOR_FILTERS = ("municipality", "plan", "project", "updated_since")
     openapi_extra=query_parameters(
         municipality_parameter(),
         plan_parameter(),
-        query_parameter(
-            "project", {"type": "integer", "minimum": 1, "maximum": MAX_ID}, _("A project's id.")
-        ),
+        query_parameter("project", {"type": "integer", "minimum": 1, "maximum": MAX_ID}, "A project's id."),
         updated_since_parameter(),
     ),
 )

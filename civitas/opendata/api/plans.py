@@ -57,11 +57,11 @@ def query_parameters(*params: dict, paged: bool = True) -> dict:
     """The endpoint's query parameters for its OpenAPI description (the endpoints read them from
     the query themselves, so that a bad value is a 400 with a code, as the base conventions ask)."""
     paging = [
-        query_parameter("cursor", {"type": "string"}, _("The next link's cursor, to read the next page.")),
+        query_parameter("cursor", {"type": "string"}, "The next link's cursor, to read the next page."),
         query_parameter(
             "limit",
             {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT},
-            _("How many items a page holds."),
+            "How many items a page holds.",
         ),
     ]
     return {"parameters": [*params, *(paging if paged else [])]}
@@ -73,7 +73,7 @@ def query_parameter(name: str, schema: dict, description) -> dict:
 
 def municipality_parameter() -> dict:
     return query_parameter(
-        "municipality", {"type": "string", "minLength": 1}, _("A municipality's address name (slug).")
+        "municipality", {"type": "string", "minLength": 1}, "A municipality's address name (slug)."
     )
 
 
@@ -81,13 +81,13 @@ def updated_since_parameter() -> dict:
     return query_parameter(
         "updated_since",
         {"type": "string", "format": "date-time"},
-        _("Only what changed at or after this moment (ISO 8601 date or date-time)."),
+        "Only what changed at or after this moment (ISO 8601 date or date-time).",
     )
 
 
 def plan_parameter() -> dict:
     return query_parameter(
-        "plan", {"type": "integer", "minimum": 1, "maximum": MAX_ID}, _("A public plan's id.")
+        "plan", {"type": "integer", "minimum": 1, "maximum": MAX_ID}, "A public plan's id."
     )
 
 
@@ -262,8 +262,8 @@ PUBLIC_STATUSES = [str(s) for s in PUBLIC_PLAN_STATUSES]
     url_name="plans",
     openapi_extra=query_parameters(
         municipality_parameter(),
-        choice_parameter("status", PUBLIC_STATUSES, _("The plan's status.")),
-        choice_parameter("kind", PlanKind.values, _("The kind of plan.")),
+        choice_parameter("status", PUBLIC_STATUSES, "The plan's status."),
+        choice_parameter("kind", PlanKind.values, "The kind of plan."),
         updated_since_parameter(),
     ),
 )
@@ -684,7 +684,7 @@ def evaluated_plan(plan: Plan, as_of: datetime.date | None):
         query_parameter(
             "as_of",
             {"type": "string", "format": "date"},
-            _("The date the plan is assessed on (YYYY-MM-DD); default: the plan's own evaluation date."),
+            "The date the plan is assessed on (YYYY-MM-DD); default: the plan's own evaluation date.",
         ),
         paged=False,
     ),

@@ -8,7 +8,6 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
 from civitas.core import geo
@@ -248,7 +247,7 @@ PROJECT_FILTERS = ("municipality", "plan", "status", "updated_since")
     openapi_extra=query_parameters(
         municipality_parameter(),
         plan_parameter(),
-        choice_parameter("status", ProjectStatus.values, _("The project's status.")),
+        choice_parameter("status", ProjectStatus.values, "The project's status."),
         updated_since_parameter(),
     ),
 )
