@@ -5,7 +5,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
 from django.conf import settings
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, Greatest
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -880,9 +881,28 @@ def public_indicators(
     (``published``: never drafts or values awaiting verification) and the elements of public
     plans it also serves (``public_also``): four queries for any number of indicators. ``plan``:
     the indicators the plan's evaluation counts (its own, and those also serving its elements);
-    ``project``: the project's own."""
+    ``project``: the project's own.
+
+    ``last_changed``: when the indicator, one of its values (in any state: a published value
+    withdrawn for correction changes what is shown) or its history (a target's change is recorded
+    there) last changed; ``updated_since`` compares with it."""
+    last_value = (
+        Measurement.objects.filter(indicator=OuterRef("pk")).order_by("-updated_at").values("updated_at")[:1]
+    )
+    last_change = (
+        IndicatorChange.objects.filter(indicator=OuterRef("pk"))
+        .order_by("-changed_at")
+        .values("changed_at")[:1]
+    )
     qs = (
         Indicator.objects.filter(Q(element__isnull=True) | Q(element__plan__status__in=PUBLIC_PLAN_STATUSES))
+        .annotate(
+            last_changed=Greatest(
+                "updated_at",
+                Coalesce(Subquery(last_value), "updated_at"),
+                Coalesce(Subquery(last_change), "updated_at"),
+            )
+        )
         .select_related("municipality", "element__plan", "project")
         .prefetch_related(
             "targets",
@@ -908,5 +928,5 @@ def public_indicators(
     if project is not None:
         qs = qs.filter(project=project)
     if updated_since is not None:
-        qs = qs.filter(updated_at__gte=updated_since)
+        qs = qs.filter(last_changed__gte=updated_since)
     return qs

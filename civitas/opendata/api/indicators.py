@@ -167,7 +167,8 @@ def indicator_out(request: HttpRequest, indicator: Indicator) -> dict:
         "weight": float(indicator.weight),
         "disaggregation": indicator.disaggregation if isinstance(indicator.disaggregation, list) else [],
         "is_sample": indicator.is_sample,
-        "updated_at": indicator.updated_at,
+        # When anything shown here last changed: the passport, a value or a target.
+        "updated_at": indicator.last_changed,  # type: ignore[attr-defined]  # annotated
         "targets": [
             {
                 "year": t.year,
@@ -240,5 +241,5 @@ def indicator(request: HttpRequest, response: HttpResponse, id: int):
     """One indicator by its id."""
     strict_query(request)
     found = get_object_or_404(indicator_selectors.public_indicators(), pk=object_id(id))
-    set_last_modified(response, [found.updated_at])
+    set_last_modified(response, [found.last_changed])  # type: ignore[attr-defined]  # annotated
     return indicator_out(request, found)

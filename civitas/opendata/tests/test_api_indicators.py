@@ -1,10 +1,14 @@
 """The API's indicators on the Sopot demo: passports, targets and published values only (never a
 draft or a value awaiting verification), those of draft plans hidden, filters and query counts."""
 
+import datetime
+
 import pytest
+from django.utils import timezone
+from django.utils.http import http_date
 
 from civitas.indicators import selectors as indicator_selectors
-from civitas.indicators.models import COUNTED_STATES, Indicator, Measurement
+from civitas.indicators.models import COUNTED_STATES, Indicator, IndicatorChange, Measurement
 from civitas.plans import selectors as plan_selectors
 from civitas.plans.models import Plan, PlanStatus
 from civitas.testing.factories import IndicatorFactory, MeasurementFactory, PlanElementFactory, PlanFactory
@@ -127,3 +131,22 @@ def test_a_list_of_indicators_runs_the_same_queries_whatever_its_size(
         assert len(client.get(INDICATORS + "?limit=1").json()["items"]) == 1
     with django_assert_num_queries(6):
         assert len(client.get(INDICATORS + "?limit=100").json()["items"]) == 22
+
+
+def test_a_new_value_or_target_change_counts_as_a_change_of_the_indicator(client, sopot):
+    soon = timezone.now() + datetime.timedelta(days=2)
+    tomorrow = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
+    assert client.get(f"{INDICATORS}?updated_since={tomorrow}").json()["items"] == []
+    valued, targeted = Indicator.objects.order_by("pk")[:2]
+    Measurement.objects.filter(pk=MeasurementFactory(indicator=valued, year=2030).pk).update(updated_at=soon)
+    IndicatorChange.objects.create(indicator=targeted, field="target", reason="Нова цел")
+    IndicatorChange.objects.filter(indicator=targeted).update(changed_at=soon)
+    changed = client.get(f"{INDICATORS}?updated_since={tomorrow}").json()["items"]
+    assert [i["id"] for i in changed] == [valued.pk, targeted.pk]
+    assert all(
+        datetime.datetime.fromisoformat(i["updated_at"])
+        == soon.replace(microsecond=soon.microsecond // 1000 * 1000)
+        for i in changed
+    )
+    detail = client.get(f"{INDICATORS}/{valued.pk}")
+    assert detail["Last-Modified"] == http_date(soon.timestamp())
