@@ -17,7 +17,7 @@ from civitas.core.models import Membership, Municipality
 from civitas.core.selectors import FileAccess, strictest
 from civitas.evaluation import engine
 from civitas.plans.models import PUBLIC_PLAN_STATUSES, Plan, PlanElement
-from civitas.plans.selectors import ElementNode
+from civitas.plans.selectors import ElementNode, plan_tree
 from civitas.projects.models import Project
 
 from . import policy, reporting
@@ -240,6 +240,17 @@ def plan_evaluation(
         indicators=dict(by_element),
         chosen=chosen,
     )
+
+
+def evaluated_plan(
+    plan: Plan, *, as_of: datetime.date | None = None
+) -> tuple[list[ElementNode], PlanEvaluation]:
+    """The plan's goal tree (with its projects) evaluated on ``as_of`` (default: the plan's own
+    date), kept until the municipality's data change: what the plan's pages and the API show, so
+    that they never disagree. Reads the plan's municipality: load it with the plan."""
+    tree = plan_tree(plan)
+    evaluation = plan_evaluation(plan, tree, as_of=as_of, planning_version=plan.municipality.planning_version)
+    return tree, evaluation
 
 
 def indicator_get(*, municipality, code: str, include_unpublished: bool = False) -> Indicator:

@@ -80,7 +80,7 @@ def municipality_parameter() -> dict:
 def updated_since_parameter() -> dict:
     return query_parameter(
         "updated_since",
-        {"type": "string", "format": "date-time"},
+        {"type": "string", "anyOf": [{"format": "date-time"}, {"format": "date"}]},
         "Only what changed at or after this moment (ISO 8601 date or date-time).",
     )
 
@@ -666,16 +666,6 @@ def plan_evaluation_out(request: HttpRequest, plan: Plan, tree, evaluation) -> d
     }
 
 
-def evaluated_plan(plan: Plan, as_of: datetime.date | None):
-    """The plan's goal tree and its evaluation, exactly as the portal's plan page makes them
-    (plans.views._evaluated_plan): the same selectors, date and kept results."""
-    tree = plan_selectors.plan_tree(plan)
-    evaluation = indicator_selectors.plan_evaluation(
-        plan, tree, as_of=as_of, planning_version=plan.municipality.planning_version
-    )
-    return tree, evaluation
-
-
 @router.get(
     "/{id}/evaluation",
     response={200: PlanEvaluationOut, **READ_ERRORS},
@@ -695,9 +685,11 @@ def plan_evaluation(request: HttpRequest, id: int):
     expected values and forecast, as the plan's page in the portal shows them."""
     strict_query(request, "as_of")
     found = plan_selectors.public_plan_by_pk(object_id(id))
-    given(request, "as_of")
+    raw = given(request, "as_of")
     form, as_of = indicator_forms.chosen_as_of(request.GET)
     if form.errors:
         raise invalid_parameter("as_of", " ".join(str(message) for message in form.errors["as_of"]))
-    tree, evaluation = evaluated_plan(found, as_of)
+    if raw is not None and (as_of is None or as_of.isoformat() != raw):  # the portal's other spellings
+        raise invalid_parameter("as_of", _("must be a date written YYYY-MM-DD."))
+    tree, evaluation = indicator_selectors.evaluated_plan(found, as_of=as_of)
     return plan_evaluation_out(request, found, tree, evaluation)

@@ -241,7 +241,7 @@ def test_the_evaluation_counts_published_values_only(client, opr):
     assert indicator["period"]["year"] == max(m.year for m in published) < 2020
 
 
-@pytest.mark.parametrize("as_of", ["31.02.2019", "tomorrow", "2019-13-01", ""])
+@pytest.mark.parametrize("as_of", ["31.02.2019", "tomorrow", "2019-13-01", "", "31.12.2019", "2019-1-31"])
 def test_a_bad_evaluation_date_is_a_400(client, opr, as_of):
     response = client.get(f"{PLANS}/{opr.pk}/evaluation?as_of={as_of}", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 400
