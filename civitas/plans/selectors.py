@@ -5,7 +5,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import cast
 
-from django.db.models import Count, Model, Q, QuerySet
+from django.db.models import Count, Model, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -539,9 +539,18 @@ def public_elements(
     *, municipality: Municipality | None = None, plan: Plan | None = None
 ) -> QuerySet[PlanElement]:
     """The elements of public plans (of a municipality, or of one plan), each with its plan and
-    municipality: one query."""
-    qs = PlanElement.objects.filter(plan__status__in=PUBLIC_PLAN_STATUSES).select_related(
-        "plan__municipality"
+    municipality and its published annual assessments, latest year first (``published_assessments``;
+    never an unpublished one): two queries."""
+    qs = (
+        PlanElement.objects.filter(plan__status__in=PUBLIC_PLAN_STATUSES)
+        .select_related("plan__municipality")
+        .prefetch_related(
+            Prefetch(
+                "assessments",
+                queryset=ElementAssessment.objects.filter(is_published=True).order_by("-year"),
+                to_attr="published_assessments",
+            )
+        )
     )
     if municipality is not None:
         qs = qs.filter(plan__municipality=municipality)
@@ -556,3 +565,8 @@ def public_element_by_pk(pk: int) -> PlanElement:
     if element is None:
         raise Http404("No such element")
     return element
+
+
+def public_financial_lines(plan: Plan) -> QuerySet[FinancialLine]:
+    """The lines of a (public) plan's indicative financial table, as its page shows them: one query."""
+    return FinancialLine.objects.filter(plan=plan)

@@ -8,6 +8,7 @@ Also the query parameters the planning endpoints share (``municipality``, ``plan
 
 import datetime
 import math
+from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -173,6 +174,11 @@ def absolute(request: HttpRequest, name: str, *args) -> str:
     return request.build_absolute_uri(reverse(name, args=args))
 
 
+def cents(amount: Decimal | None) -> int | None:
+    """An amount kept with two decimals, in cents (None stays None)."""
+    return None if amount is None else int((amount * 100).to_integral_value())
+
+
 def finite(value: float | None) -> float | None:
     """A number for JSON: None stays None, and so does one that is not finite."""
     return value if value is not None and math.isfinite(value) else None
@@ -211,6 +217,7 @@ class PlanOut(Schema):
     updated_at: datetime.datetime
     versions_url: str
     elements_url: str
+    financial_lines_url: str
     evaluation_url: str
 
 
@@ -248,6 +255,7 @@ def plan_out(request: HttpRequest, plan: Plan) -> dict:
         "updated_at": plan.updated_at,
         "versions_url": absolute(request, "api:plan_versions", plan.pk),
         "elements_url": absolute(request, "api:plan_elements", plan.pk),
+        "financial_lines_url": absolute(request, "api:plan_financial_lines", plan.pk),
         "evaluation_url": absolute(request, "api:plan_evaluation", plan.pk),
     }
 
@@ -379,7 +387,56 @@ def plan_version(request: HttpRequest, id: int, number: int):
     return version_out(request, found, version)
 
 
+# --- The indicative financial table ---------------------------------------------------------------
+
+
+class FinancialLineOut(Schema):
+    """A cell of the plan's indicative financial table: what the plan expects for an element (none:
+    the plan as a whole) from a funding source in a year (none: the whole period)."""
+
+    id: int
+    element_id: int | None
+    source: str
+    year: int | None
+    amount_cents: int
+    currency: str
+
+
+@router.get(
+    "/{id}/financial-lines",
+    response={200: Page[FinancialLineOut], **READ_ERRORS},
+    url_name="plan_financial_lines",
+    openapi_extra=query_parameters(),
+)
+def plan_financial_lines(request: HttpRequest, id: int):
+    """The plan's indicative financial table, line by line, in the currency each amount was entered in."""
+    strict_query(request)
+    found = plan_selectors.public_plan_by_pk(object_id(id))
+    return page(
+        request,
+        plan_selectors.public_financial_lines(found),
+        lambda line: {
+            "id": line.pk,
+            "element_id": line.element_id,
+            "source": line.source,
+            "year": line.year,
+            "amount_cents": cents(line.amount),
+            "currency": line.currency,
+        },
+    )
+
+
 # --- Elements -------------------------------------------------------------------------------------
+
+
+class AssessmentOut(Schema):
+    """The authority's published judgement of the element for a year."""
+
+    year: int
+    achieved_bg: str
+    achieved_en: str
+    obstacles_bg: str
+    obstacles_en: str
 
 
 class ElementOut(Schema):
@@ -398,6 +455,7 @@ class ElementOut(Schema):
     title_en: str
     description_bg: str
     description_en: str
+    assessments: list[AssessmentOut]
 
 
 def element_depths(elements: list[PlanElement]) -> dict[int, int]:
@@ -442,6 +500,16 @@ def element_out(request: HttpRequest, element: PlanElement, depth: int) -> dict:
         "title_en": element.title_en,
         "description_bg": element.description_bg,
         "description_en": element.description_en,
+        "assessments": [
+            {
+                "year": a.year,
+                "achieved_bg": a.achieved_bg,
+                "achieved_en": a.achieved_en,
+                "obstacles_bg": a.obstacles_bg,
+                "obstacles_en": a.obstacles_en,
+            }
+            for a in element.published_assessments  # type: ignore[attr-defined]  # prefetched (to_attr)
+        ],
     }
 
 

@@ -2,7 +2,6 @@
 budget in euro cents, activities and milestones, progress, place and the plan elements they serve."""
 
 import datetime
-from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -19,6 +18,7 @@ from .plans import (
     READ_ERRORS,
     DecisionRefOut,
     absolute,
+    cents,
     choice_param,
     choice_parameter,
     municipality_param,
@@ -32,11 +32,6 @@ from .plans import (
 )
 
 router = Router()
-
-
-def cents(amount: Decimal | None) -> int | None:
-    """An amount kept with two decimals, in cents (None stays None)."""
-    return None if amount is None else int((amount * 100).to_integral_value())
 
 
 class ContributionOut(Schema):

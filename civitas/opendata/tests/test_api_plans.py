@@ -11,7 +11,7 @@ from civitas.core.cache import ProcessCache
 from civitas.indicators import selectors as indicator_selectors
 from civitas.indicators.models import Measurement
 from civitas.plans import selectors as plan_selectors
-from civitas.plans.models import Plan, PlanStatus, PlanVersion, VersionKind
+from civitas.plans.models import ElementAssessment, FinancialLine, Plan, PlanStatus, PlanVersion, VersionKind
 from civitas.testing.factories import MunicipalityFactory, PlanElementFactory, PlanFactory
 
 from .sopot_demo import loaded_demo
@@ -166,10 +166,11 @@ def test_elements_are_the_goal_tree_with_levels_and_parents(client, opr):
 
 def test_a_list_of_elements_runs_the_same_queries_whatever_its_size(client, sopot, django_assert_num_queries):
     client.get(ELEMENTS + "?limit=1")
-    # The rate-limit counter (two), the page and the levels of its plans' elements.
-    with django_assert_num_queries(4):
+    # The rate-limit counter (two), the page, its published assessments and the levels of its
+    # plans' elements.
+    with django_assert_num_queries(5):
         assert len(client.get(ELEMENTS + "?limit=1").json()["items"]) == 1
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         assert len(client.get(ELEMENTS + "?limit=100").json()["items"]) == 21
 
 
@@ -294,3 +295,32 @@ def test_a_bad_filter_is_explained_in_the_requests_language(client, sopot):
     bulgarian = client.get(PLANS + "?kind=poem", HTTP_ACCEPT_LANGUAGE="bg").json()["detail"]
     # Passes once the merger has put api-plans-strings.po into the catalogue.
     assert bulgarian.startswith("kind: трябва да е едно от: development_plan")
+
+
+def test_an_element_shows_its_published_assessments_only(client, opr):
+    element = opr.elements.get(code="СЦ1")
+    ElementAssessment.objects.update_or_create(
+        element=element, year=2016, defaults={"achieved_bg": "Направено", "is_published": True}
+    )
+    ElementAssessment.objects.update_or_create(
+        element=element, year=2017, defaults={"achieved_bg": "Чернова", "is_published": False}
+    )
+    shown = client.get(f"{ELEMENTS}/{element.pk}").json()["assessments"]
+    published = ElementAssessment.objects.filter(element=element, is_published=True).order_by("-year")
+    assert [(a["year"], a["achieved_bg"]) for a in shown] == [(a.year, a.achieved_bg) for a in published]
+    assert 2017 not in {a["year"] for a in shown} and 2016 in {a["year"] for a in shown}
+
+
+def test_the_indicative_financial_table_line_by_line(client, sopot):
+    piro = Plan.objects.get(slug="piro-2021-2027")
+    lines = _all(client, f"{PLANS}/{piro.pk}/financial-lines?limit=4")
+    stored = FinancialLine.objects.filter(plan=piro).order_by("pk")
+    assert len(lines) == stored.count() > 0
+    assert [(x["element_id"], x["source"], x["year"], x["amount_cents"], x["currency"]) for x in lines] == [
+        (x.element_id, x.source, x.year, int(x.amount * 100), x.currency) for x in stored
+    ]
+    assert (
+        client.get(f"{PLANS}/{piro.pk}")
+        .json()["financial_lines_url"]
+        .endswith(f"/api/v1/plans/{piro.pk}/financial-lines")
+    )
