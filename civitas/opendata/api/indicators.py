@@ -22,6 +22,7 @@ from .plans import (
     absolute,
     given,
     id_value,
+    invalid_parameter,
     municipality_param,
     municipality_parameter,
     object_id,
@@ -29,7 +30,6 @@ from .plans import (
     plan_parameter,
     query_parameter,
     query_parameters,
-    unknown_reference,
     updated_since_param,
     updated_since_parameter,
 )
@@ -202,7 +202,7 @@ def project_param(request: HttpRequest) -> Project | None:
         return None
     project = Project.objects.filter(pk=id_value(raw, "project")).first()
     if project is None:
-        raise unknown_reference("project", _("there is no project with this id."))
+        raise invalid_parameter("project", _("there is no project with this id."))
     return project
 
 

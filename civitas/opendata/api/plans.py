@@ -9,7 +9,6 @@ Also the query parameters the planning endpoints share (``municipality``, ``plan
 import datetime
 import math
 from decimal import Decimal
-from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
@@ -45,13 +44,17 @@ MAX_ID = 2**63 - 1
 
 
 class ErrorOut(Schema):
+    """Every error's body: a message for people, a stable code for programs, and with a 422 the
+    refused fields."""
+
     detail: str
     code: str
-    errors: list[Any] | None = None
+    errors: list[dict] | None = None
 
 
-# The error answers every read may give besides its 200.
-READ_ERRORS: dict[int, Any] = {400: ErrorOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut}
+# The errors an endpoint declares beside its answer (``response={200: ThingOut, **READ_ERRORS}``),
+# so that the OpenAPI description, and the fuzz test that holds the API to it, know them all.
+READ_ERRORS: dict[int, type[ErrorOut]] = {status: ErrorOut for status in (400, 404, 422, 429)}
 
 
 def query_parameters(*params: dict, paged: bool = True) -> dict:
@@ -97,14 +100,8 @@ def choice_parameter(name: str, values, description) -> dict:
 
 
 def invalid_parameter(name: str, message: str) -> ApiError:
-    """A query parameter whose value is not valid: 400."""
+    """A query parameter whose value is not valid, or names nothing the public may see: 400."""
     return ApiError(400, "invalid_parameter", f"{name}: {message}")
-
-
-def unknown_reference(name: str, message: str) -> ApiError:
-    """A query parameter, well formed, that names nothing the public may see: 404, as the object's
-    own address would answer."""
-    return ApiError(404, "not_found", f"{name}: {message}")
 
 
 def given(request: HttpRequest, name: str) -> str | None:
@@ -123,7 +120,7 @@ def municipality_param(request: HttpRequest) -> Municipality | None:
         return None
     town = Municipality.objects.filter(slug=slug).first()
     if town is None:
-        raise unknown_reference("municipality", _("there is no municipality with this address name."))
+        raise invalid_parameter("municipality", _("there is no municipality with this address name."))
     return town
 
 
@@ -141,7 +138,7 @@ def plan_param(request: HttpRequest) -> Plan | None:
         return None
     plan = plan_selectors.public_plans().filter(pk=id_value(raw, "plan")).first()
     if plan is None:
-        raise unknown_reference("plan", _("there is no public plan with this id."))
+        raise invalid_parameter("plan", _("there is no public plan with this id."))
     return plan
 
 

@@ -76,9 +76,9 @@ def test_a_draft_plan_and_its_parts_are_not_found(client, draft):
         response = client.get(url)
         assert response.status_code == 404, url
         assert response.json()["code"] == "not_found"
-    # Named in a filter, it is not found either.
+    # Named in a filter, it names nothing, as an unknown plan would.
     refused = client.get(f"{ELEMENTS}?plan={draft.pk}")
-    assert refused.status_code == 404 and refused.json()["code"] == "not_found"
+    assert refused.status_code == 400 and refused.json()["code"] == "invalid_parameter"
 
 
 def test_plans_filter_by_municipality_status_kind_and_change(client, sopot, opr):
@@ -132,9 +132,9 @@ def test_a_bad_plan_filter_is_a_400(client, sopot, query):
 
 
 @pytest.mark.parametrize("query", ["?plan=999999", "?municipality=atlantis"])
-def test_a_filter_naming_nothing_is_a_404(client, sopot, query):
+def test_a_filter_naming_nothing_is_a_400(client, sopot, query):
     response = client.get(ELEMENTS + query)
-    assert response.status_code == 404 and response.json()["code"] == "not_found"
+    assert response.status_code == 400 and response.json()["code"] == "invalid_parameter"
 
 
 def test_a_list_of_plans_runs_the_same_queries_whatever_its_size(client, sopot, django_assert_num_queries):
