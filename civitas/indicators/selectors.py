@@ -5,7 +5,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
 from django.conf import settings
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, Greatest
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -16,7 +17,7 @@ from civitas.core.models import Membership, Municipality
 from civitas.core.selectors import FileAccess, strictest
 from civitas.evaluation import engine
 from civitas.plans.models import PUBLIC_PLAN_STATUSES, Plan, PlanElement
-from civitas.plans.selectors import ElementNode
+from civitas.plans.selectors import ElementNode, plan_tree
 from civitas.projects.models import Project
 
 from . import policy, reporting
@@ -241,6 +242,17 @@ def plan_evaluation(
     )
 
 
+def evaluated_plan(
+    plan: Plan, *, as_of: datetime.date | None = None
+) -> tuple[list[ElementNode], PlanEvaluation]:
+    """The plan's goal tree (with its projects) evaluated on ``as_of`` (default: the plan's own
+    date), kept until the municipality's data change: what the plan's pages and the API show, so
+    that they never disagree. Reads the plan's municipality: load it with the plan."""
+    tree = plan_tree(plan)
+    evaluation = plan_evaluation(plan, tree, as_of=as_of, planning_version=plan.municipality.planning_version)
+    return tree, evaluation
+
+
 def indicator_get(*, municipality, code: str, include_unpublished: bool = False) -> Indicator:
     """One indicator of a public plan (or of a project) with its element, plan and project."""
     qs = Indicator.objects.filter(municipality=municipality, code=code).select_related(
@@ -292,10 +304,16 @@ class IndicatorDetail:
 
     def period_label(self, year: int, sub: int) -> str:
         """A period of this indicator as the pages write it (2023/24-Q1 in a reporting year from April)."""
-        if sub == 0:  # a whole year (a target of an indicator reported more often)
-            return engine.Period(year, year_start=self.year_start).label
-        period = period_of(year, sub, self.indicator.frequency, self.year_start)
-        return period.label if period else f"{year}/{sub}"
+        return indicator_period_label(self.indicator, year, sub, year_start=self.year_start)
+
+
+def indicator_period_label(indicator: Indicator, year: int, sub: int, *, year_start: int) -> str:
+    """A period of the indicator as the pages write it; ``year_start``: its reporting year's
+    (evaluation.indicator_year_start)."""
+    if sub == 0:  # a whole year (a target of an indicator reported more often)
+        return engine.Period(year, year_start=year_start).label
+    period = period_of(year, sub, indicator.frequency, year_start)
+    return period.label if period else f"{year}/{sub}"
 
 
 def indicator_as_of(indicator: Indicator, today: datetime.date | None = None) -> datetime.date:
@@ -857,3 +875,69 @@ def verifier_work(*, municipality: Municipality) -> VerifierWork:
         to_publish_count=counts["to_publish"],
         oldest=oldest[0] if oldest else None,
     )
+
+
+# The API's reads (opendata) ---------------------------------------------------------------------
+
+
+def public_indicators(
+    *,
+    municipality: Municipality | None = None,
+    plan: Plan | None = None,
+    project: Project | None = None,
+    updated_since: datetime.datetime | None = None,
+) -> QuerySet[Indicator]:
+    """Indicators as the portal shows them: those of projects and of public plans, each with its
+    municipality, element, plan and project, its targets, its published values only
+    (``published``: never drafts or values awaiting verification) and the elements of public
+    plans it also serves (``public_also``): four queries for any number of indicators. ``plan``:
+    the indicators the plan's evaluation counts (its own, and those also serving its elements);
+    ``project``: the project's own.
+
+    ``last_changed``: when the indicator, one of its values (in any state: a published value
+    withdrawn for correction changes what is shown) or its history (a target's change is recorded
+    there) last changed; ``updated_since`` compares with it."""
+    last_value = (
+        Measurement.objects.filter(indicator=OuterRef("pk")).order_by("-updated_at").values("updated_at")[:1]
+    )
+    last_change = (
+        IndicatorChange.objects.filter(indicator=OuterRef("pk"))
+        .order_by("-changed_at")
+        .values("changed_at")[:1]
+    )
+    qs = (
+        Indicator.objects.filter(Q(element__isnull=True) | Q(element__plan__status__in=PUBLIC_PLAN_STATUSES))
+        .annotate(
+            last_changed=Greatest(
+                "updated_at",
+                Coalesce(Subquery(last_value), "updated_at"),
+                Coalesce(Subquery(last_change), "updated_at"),
+            )
+        )
+        .select_related("municipality", "element__plan", "project")
+        .prefetch_related(
+            "targets",
+            Prefetch(
+                "measurements",
+                queryset=Measurement.objects.filter(state__in=COUNTED_STATES).order_by("year", "sub"),
+                to_attr="published",
+            ),
+            Prefetch(
+                "also_elements",
+                queryset=PlanElement.objects.filter(plan__status__in=PUBLIC_PLAN_STATUSES).order_by(
+                    "plan_id", "position", "pk"
+                ),
+                to_attr="public_also",
+            ),
+        )
+    )
+    if municipality is not None:
+        qs = qs.filter(municipality=municipality)
+    if plan is not None:
+        serving = Indicator.objects.filter(Q(element__plan=plan) | Q(also_elements__plan=plan)).values("pk")
+        qs = qs.filter(pk__in=serving)
+    if project is not None:
+        qs = qs.filter(project=project)
+    if updated_since is not None:
+        qs = qs.filter(last_changed__gte=updated_since)
+    return qs

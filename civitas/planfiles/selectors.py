@@ -3,6 +3,7 @@
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -175,13 +176,19 @@ def planfile_preview(*, user, upload: PlanFileUpload) -> Preview:
 PUBLIC_VERSION_KINDS = (VersionKind.CONSULTATION_DRAFT, VersionKind.ADOPTED, VersionKind.AMENDED)
 
 
-def plan_versions(*, plan: Plan, include_drafts: bool) -> list[PlanVersion]:
-    """The plan's versions in order of their numbers, with their decisions, without their snapshots
-    (one query)."""
+def version_queryset(*, plan: Plan, include_drafts: bool) -> QuerySet[PlanVersion]:
+    """The plan's versions (the public kinds only unless ``include_drafts``), with their decisions,
+    without their snapshots: what the version list and the API read."""
     qs = PlanVersion.objects.filter(plan=plan).select_related("decision").defer("snapshot")
     if not include_drafts:
         qs = qs.filter(kind__in=PUBLIC_VERSION_KINDS)
-    return list(qs.order_by("number"))
+    return qs
+
+
+def plan_versions(*, plan: Plan, include_drafts: bool) -> list[PlanVersion]:
+    """The plan's versions in order of their numbers, with their decisions, without their snapshots
+    (one query)."""
+    return list(version_queryset(plan=plan, include_drafts=include_drafts).order_by("number"))
 
 
 def version_in_force(versions: list[PlanVersion]) -> PlanVersion | None:

@@ -1,10 +1,11 @@
 """Every read of plans that a page or the API needs, with its prefetching."""
 
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from decimal import Decimal
 from typing import cast
 
-from django.db.models import Count, Model, Q, QuerySet
+from django.db.models import Count, Model, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -500,3 +501,72 @@ def plan_version_next(version: PlanVersion) -> PlanVersion | None:
         .order_by("number")
         .first()
     )
+
+
+# The API's reads (opendata) ---------------------------------------------------------------------
+# What the portal shows anyone: plans that are not drafts, and their elements.
+
+
+def public_plans(
+    *,
+    municipality: Municipality | None = None,
+    status: str = "",
+    kind: str = "",
+    updated_since: datetime | None = None,
+) -> QuerySet[Plan]:
+    """The public plans of every municipality (or of one), with their municipality: one query."""
+    qs = Plan.objects.filter(status__in=PUBLIC_PLAN_STATUSES).select_related("municipality")
+    if municipality is not None:
+        qs = qs.filter(municipality=municipality)
+    if status:
+        qs = qs.filter(status=status)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if updated_since is not None:
+        qs = qs.filter(updated_at__gte=updated_since)
+    return qs
+
+
+def public_plan_by_pk(pk: int) -> Plan:
+    """A public plan by its id, with its municipality (404 for a draft or none)."""
+    plan = public_plans().filter(pk=pk).first()
+    if plan is None:
+        raise Http404("No such plan")
+    return plan
+
+
+def public_elements(
+    *, municipality: Municipality | None = None, plan: Plan | None = None
+) -> QuerySet[PlanElement]:
+    """The elements of public plans (of a municipality, or of one plan), each with its plan and
+    municipality and its published annual assessments, latest year first (``published_assessments``;
+    never an unpublished one): two queries."""
+    qs = (
+        PlanElement.objects.filter(plan__status__in=PUBLIC_PLAN_STATUSES)
+        .select_related("plan__municipality")
+        .prefetch_related(
+            Prefetch(
+                "assessments",
+                queryset=ElementAssessment.objects.filter(is_published=True).order_by("-year"),
+                to_attr="published_assessments",
+            )
+        )
+    )
+    if municipality is not None:
+        qs = qs.filter(plan__municipality=municipality)
+    if plan is not None:
+        qs = qs.filter(plan=plan)
+    return qs
+
+
+def public_element_by_pk(pk: int) -> PlanElement:
+    """An element of a public plan by its id (404 otherwise)."""
+    element = public_elements().filter(pk=pk).first()
+    if element is None:
+        raise Http404("No such element")
+    return element
+
+
+def public_financial_lines(plan: Plan) -> QuerySet[FinancialLine]:
+    """The lines of a (public) plan's indicative financial table, as its page shows them: one query."""
+    return FinancialLine.objects.filter(plan=plan)

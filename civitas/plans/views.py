@@ -58,11 +58,8 @@ def _evaluated_plan(request, municipality, slug):
     include_drafts = policy.can_see_drafts(request.user, municipality)
     plan = selectors.plan_get(municipality=municipality, slug=slug, include_drafts=include_drafts)
     plan.municipality = municipality
-    tree = selectors.plan_tree(plan)
     as_of_form, as_of = indicator_forms.chosen_as_of(request.GET)
-    evaluation = indicator_selectors.plan_evaluation(
-        plan, tree, as_of=as_of, planning_version=municipality.planning_version
-    )
+    tree, evaluation = indicator_selectors.evaluated_plan(plan, as_of=as_of)
     selectors.attach_assessments(tree, plan=plan)
     # The version in force names the council decision that adopted it (None: the free-text adopted_by).
     plan.in_force = selectors.plan_version_in_force(plan)

@@ -1,7 +1,7 @@
 """Every read of projects that a page or the API needs, with its prefetching."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q
@@ -405,3 +405,34 @@ def financial_comparison(plan: Plan) -> FinancialComparison | None:
         converted=any(row.converted for row in rows)
         or any(money.converted for p in every_project for _source, money in funding.get(p, ())),
     )
+
+
+# The API's reads (opendata) ---------------------------------------------------------------------
+
+
+def public_projects(
+    *,
+    municipality: Municipality | None = None,
+    plan: Plan | None = None,
+    status: str = "",
+    updated_since: datetime | None = None,
+):
+    """Projects as the portal shows them (every project is public; only its contributions to public
+    plans are shown), with their municipality, partners, funding lines, activities and those
+    contributions: five queries for any number of projects. ``plan``: the projects contributing to one of its
+    elements."""
+    qs = Project.objects.select_related("municipality", "cofinancing_decision").prefetch_related(
+        "partners",
+        "funding_lines",
+        "activities",
+        Prefetch("contributions", queryset=_public_contributions(), to_attr="public_contributions"),
+    )
+    if municipality is not None:
+        qs = qs.filter(municipality=municipality)
+    if plan is not None:
+        qs = qs.filter(pk__in=ProjectContribution.objects.filter(element__plan=plan).values("project_id"))
+    if status:
+        qs = qs.filter(status=status)
+    if updated_since is not None:
+        qs = qs.filter(updated_at__gte=updated_since)
+    return qs

@@ -17,7 +17,11 @@ from .consultations import router as consultations
 from .council import router as council
 from .evaluations import router as evaluations
 from .forum import router as forum
+from .indicators import router as indicators
 from .municipalities import router as municipalities
+from .plans import elements_router as elements
+from .plans import router as plans
+from .projects import router as projects
 from .publicity import router as publicity
 from .reports import router as reports
 from .surveys import router as surveys
@@ -68,3 +72,7 @@ api.add_router("/decisions", council, tags=["council decisions"])
 api.add_router("/publicity", publicity, tags=["publicity"])
 api.add_router("/evaluations", evaluations, tags=["evaluations"])
 api.add_router("/reports", reports, tags=["annual reports"])
+api.add_router("/plans", plans, tags=["plans"])
+api.add_router("/elements", elements, tags=["plans"])
+api.add_router("/projects", projects, tags=["projects"])
+api.add_router("/indicators", indicators, tags=["indicators"])
