@@ -14,6 +14,7 @@ from ninja.openapi.docs import Swagger
 
 from .base import AnonymousRateLimit, install_error_handlers
 from .municipalities import router as municipalities
+from .writes import router as writes
 
 # Swagger UI draws with inline styles and data: images; its page alone gets a policy that allows
 # them (scripts stay this site's own).
@@ -54,3 +55,4 @@ api = NinjaAPI(
 install_error_handlers(api)
 
 api.add_router("/municipalities", municipalities, tags=["municipalities"])
+api.add_router("", writes, tags=["writes"])

@@ -55,11 +55,12 @@ class Page(Schema, Generic[T]):
 class ApiError(Exception):
     """A refusal with its status, a stable code for programs and a message for people."""
 
-    def __init__(self, status: int, code: str, message: str):
+    def __init__(self, status: int, code: str, message: str, errors: list | None = None):
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
+        self.errors = errors  # each refused field's messages, with a 422
 
 
 def _error(api: NinjaAPI, request, status: int, code: str, message: str, **extra) -> HttpResponse:
@@ -71,7 +72,8 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(ApiError)
     def api_error(request, exc: ApiError):
-        return _error(api, request, exc.status, exc.code, exc.message)
+        extra = {"errors": exc.errors} if exc.errors is not None else {}
+        return _error(api, request, exc.status, exc.code, exc.message, **extra)
 
     @api.exception_handler(ValidationError)
     def invalid(request, exc: ValidationError):
