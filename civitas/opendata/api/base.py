@@ -12,7 +12,8 @@ Conventions, so that every endpoint reads alike:
 - Texts kept in both languages are given as ``<field>_bg`` and ``<field>_en``.
 - Money is given in euro cents as integers where the model keeps cents, with the currency named.
 - Errors are JSON ``{"detail": <message in the request's language>, "code": <stable code>}``,
-  with ``errors`` for validation failures (422).
+  with ``errors`` for validation failures (422); endpoints declare them (``READ_ERRORS``,
+  ``WRITE_ERRORS``) beside their answer.
 - A list runs the same number of queries whatever the page size: select/prefetch in selectors.
 """
 
@@ -50,6 +51,23 @@ T = TypeVar("T")
 class Page(Schema, Generic[T]):
     items: list[T]
     next: str | None = None
+
+
+class ErrorOut(Schema):
+    """Every error's body: a message for people, a stable code for programs, and with a 422 the
+    refused fields."""
+
+    detail: str
+    code: str
+    errors: list[dict] | None = None
+
+
+# The errors an endpoint declares beside its answer (``response={200: ThingOut, **READ_ERRORS}``),
+# so that the OpenAPI description, and the fuzz test that holds the API to it, know them all.
+READ_ERRORS: dict[int, type[ErrorOut]] = {status: ErrorOut for status in (400, 404, 422, 429)}
+WRITE_ERRORS: dict[int, type[ErrorOut]] = {
+    status: ErrorOut for status in (400, 401, 403, 404, 409, 412, 422, 429)
+}
 
 
 class ApiError(Exception):

@@ -36,19 +36,10 @@ from civitas.projects import services as project_services
 from civitas.projects.models import Project, ProjectStatus
 
 from .auth import token_auth
-from .base import ApiError
+from .base import READ_ERRORS, WRITE_ERRORS, ApiError
 
 router = Router(auth=token_auth)
 
-
-class ErrorOut(Schema):
-    detail: str
-    code: str
-    errors: list[dict[str, Any]] | None = None
-
-
-ERRORS = {status: ErrorOut for status in (400, 401, 403, 404, 409, 412, 422, 429)}
-READ_ERRORS = {status: ErrorOut for status in (400, 404, 429)}
 
 Number = StrictInt | StrictFloat
 SMALL = {"ge": 0, "le": 32767}  # what the period's columns hold; the rules say which periods exist
@@ -105,7 +96,10 @@ class MeasurementIn(Schema):
     """A period's value, as the back office's value form takes it. ``submit`` (the default) sends
     it for approval at once; false keeps it a draft."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"year": 2016, "value": 150, "comment": "From the register"}]},
+    )
 
     year: Annotated[StrictInt, Field(**SMALL)]
     sub: Annotated[StrictInt, Field(**SMALL)] = 0
@@ -162,7 +156,7 @@ def measurement_out(measurement: Measurement) -> dict:
 
 @router.post(
     "/indicators/{id}/measurements",
-    response={200: MeasurementOut, 201: MeasurementOut, **ERRORS},
+    response={200: MeasurementOut, 201: MeasurementOut, **WRITE_ERRORS},
     url_name="indicator_measurement_write",
 )
 def measurement_write(request: HttpRequest, response: HttpResponse, id: int, payload: MeasurementIn):
@@ -208,7 +202,9 @@ class ProjectProgressIn(Schema):
     """What changes: ``progress`` (0–100, null: not reported), ``status``, or both; ``version``,
     the project's version the client read (a 409 if someone saved since)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"progress": 60, "status": "in_progress"}]}
+    )
 
     progress: Annotated[StrictInt, Field(ge=0, le=100)] | None = None
     status: ProjectStatus | None = None
@@ -247,7 +243,7 @@ def project_progress(request: HttpRequest, response: HttpResponse, id: int):
 
 @router.patch(
     "/projects/{id}/progress",
-    response={200: ProjectProgressOut, **ERRORS},
+    response={200: ProjectProgressOut, **WRITE_ERRORS},
     url_name="project_progress_write",
 )
 def project_progress_write(request: HttpRequest, response: HttpResponse, id: int, payload: ProjectProgressIn):
