@@ -38,9 +38,11 @@ from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationEr
 from ninja.throttling import BaseThrottle
 
 from civitas.core import throttle
+from civitas.core.permissions import Action
 
 log = logging.getLogger(__name__)
 
+ACTION_NAMES = frozenset(action.value for action in Action)
 MAX_LIMIT = 100
 DEFAULT_LIMIT = 25
 PAGING = ("cursor", "limit")
@@ -111,7 +113,11 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(PermissionDenied)
     def forbidden(request, exc):
-        return _error(api, request, 403, "forbidden", str(exc) or _("You may not do this with this token."))
+        # The role table refuses with the action's name, a code rather than a message for people.
+        message = str(exc)
+        if not message or message in ACTION_NAMES:
+            message = _("You may not do this with this token.")
+        return _error(api, request, 403, "forbidden", message)
 
     @api.exception_handler(Throttled)
     def throttled(request, exc: Throttled):

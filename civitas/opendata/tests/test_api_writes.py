@@ -30,6 +30,11 @@ from civitas.testing.signin import sign_in
 
 pytestmark = pytest.mark.django_db
 
+# A measurement submitted through the API: the token with its holder, the indicator, the holder's
+# roles, the stored value of the period, then the back office's service (lock, write, typed by,
+# submit, audit log), whatever the number of values.
+QUERIES_PER_WRITE = 14
+
 
 @pytest.fixture
 def town():
@@ -134,23 +139,16 @@ def test_token_writes_need_no_csrf_token_but_a_session_alone_cannot_write(indica
     assert Measurement.objects.count() == 1
 
 
-def test_the_write_runs_the_same_queries_however_many_values_the_indicator_has(
-    client, indicator, token, django_assert_max_num_queries, django_assert_num_queries
+def test_the_write_runs_a_fixed_number_of_queries_however_many_values_the_indicator_has(
+    client, indicator, token, django_assert_num_queries
 ):
-    send(client, "post", measurements_url(indicator), {"year": 2014, "value": 1}, token)  # last used
-    counts = []
-    for year, more in ((2015, 1), (2016, 12)):
-        for n in range(more):
-            MeasurementFactory(indicator=IndicatorFactory(element=indicator.element), year=2016 + n % 3)
-        with django_assert_max_num_queries(40) as captured:
-            assert (
-                send(
-                    client, "post", measurements_url(indicator), {"year": year, "value": 1}, token
-                ).status_code
-                == 201
-            )
-        counts.append(len(captured))
-    assert counts[0] == counts[1]
+    send(client, "post", measurements_url(indicator), {"year": 2014, "value": 1}, token)  # its use recorded
+    for year, more in ((2015, []), (2016, [2017, 2018, 2019, 2020])):
+        for other in more:
+            MeasurementFactory(indicator=indicator, year=other)
+        with django_assert_num_queries(QUERIES_PER_WRITE):
+            response = send(client, "post", measurements_url(indicator), {"year": year, "value": 1}, token)
+        assert response.status_code == 201
 
 
 # --- Refusals ------------------------------------------------------------------------------------
@@ -391,9 +389,13 @@ def test_refused_project_writes_change_nothing(client, town, project, who, body,
     user = users[who]()
     secret = token_of(user) if user else None
     before = state_of_everything()
-    response = send(client, "patch", progress_url(project), body, secret, **headers)
+    response = send(
+        client, "patch", progress_url(project), body, secret, HTTP_ACCEPT_LANGUAGE="en", **headers
+    )
     assert response.status_code == status, response.content
     assert response.json()["code"] == code
+    if status == 403:  # a message for people, not the role table's action name
+        assert response.json()["detail"] == "You may not do this with this token."
     assert state_of_everything() == before
 
 
