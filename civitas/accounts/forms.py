@@ -7,6 +7,8 @@ from django.core import signing
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from civitas.core.forms import DayMonthYearField
+
 from . import services
 
 FORM_SALT = "civitas.accounts.form-started"
@@ -115,3 +117,18 @@ class QueuedPasswordResetForm(PasswordResetForm):
             site_url=f"{request.scheme}://{request.get_host()}",
             language=translation.get_language() or settings.LANGUAGE_CODE,
         )
+
+
+class ApiTokenForm(forms.Form):
+    """A new personal API token: what it is for, and optionally the last day it works."""
+
+    name = forms.CharField(
+        label=_("Name of the token"),
+        max_length=services.API_TOKEN_NAME_LENGTH,
+        help_text=_("What the token is for, such as the program that will use it."),
+    )
+    expires_on = DayMonthYearField(
+        label=_("Valid until"),
+        required=False,
+        help_text=_("The last day the token works. Leave empty for a token that works until you revoke it."),
+    )

@@ -36,3 +36,27 @@ class SignInLink(models.Model):
 
     def __str__(self):
         return f"sign-in link {self.pk}"
+
+
+class ApiToken(models.Model):
+    """A staff member's personal token for the API's writes. Only a hash of the secret is kept: the
+    token is shown once, when it is created. ``prefix`` (public, shown in the list) finds the row;
+    the hash then proves the rest. A revoked or expired token is refused; what its holder may do
+    with it is what their roles allow at the moment of the request."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=80)
+    prefix = models.CharField(max_length=12, unique=True)
+    secret_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    expires_on = models.DateField(_("expires on"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"

@@ -1,9 +1,11 @@
 """Accounts of citizens and staff: registration with e-mail verification, staff invitations, the
-profile, personal data export and erasure. Validating, transactional, audit-logged; a service that acts on an
+profile, personal data export and erasure, personal API tokens. Validating, transactional, audit-logged; a service that acts on an
 account checks the accounts' policy first (the person themselves, signed in)."""
 
+import datetime
 import hashlib
 import json
+import secrets
 from dataclasses import dataclass
 from functools import partial
 
@@ -31,7 +33,7 @@ from civitas.surveys import selectors as survey_selectors
 from civitas.surveys import services as survey_services
 
 from . import policy, tasks
-from .models import Profile, SignInLink
+from .models import ApiToken, Profile, SignInLink
 
 VERIFY_SALT = "civitas.accounts.verify"
 VERIFY_MAX_AGE = 3 * 24 * 3600
@@ -252,6 +254,17 @@ def account_data(*, user) -> str:
             {"municipality": m.municipality.slug, "role": m.role}
             for m in Membership.objects.filter(user=user).select_related("municipality")
         ],
+        "api_tokens": [
+            {
+                "name": t.name,
+                "prefix": t.prefix,
+                "created_at": t.created_at.isoformat(),
+                "last_used_at": t.last_used_at.isoformat() if t.last_used_at else None,
+                "expires_on": t.expires_on.isoformat() if t.expires_on else None,
+                "revoked_at": t.revoked_at.isoformat() if t.revoked_at else None,
+            }
+            for t in ApiToken.objects.filter(user=user)
+        ],
         "activity": [
             {
                 "at": e.at.isoformat(),
@@ -310,6 +323,7 @@ def account_erase(*, actor, user, password: str, remove_posts: bool = False) -> 
     for device in devices_for_user(user, confirmed=None):
         device.delete()
     SignInLink.objects.filter(user=user).delete()
+    ApiToken.objects.filter(user=user).delete()
     # The audit log names the account by its new name only: its address goes with the account.
     AuditEvent.objects.filter(object_type=user._meta.label_lower, object_id=str(user.pk)).update(
         object_repr=user.username
@@ -431,3 +445,97 @@ def staff_invite(
 def _never_confirmed(user) -> bool:
     profile = getattr(user, "profile", None)
     return profile is not None and profile.email_verified_at is None and profile.erased_at is None
+
+
+# Personal API tokens --------------------------------------------------------------------------------
+
+API_TOKEN_START = "civitas_"  # what every token begins with, so a leaked one is recognised
+API_TOKEN_USE_RECORDED_EVERY = datetime.timedelta(minutes=1)
+API_TOKEN_NAME_LENGTH = 80
+
+
+def _api_token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class NewApiToken:
+    """What ``api_token_create`` made: the stored token and, this once, its whole secret."""
+
+    token: ApiToken
+    secret: str
+
+
+@transaction.atomic
+def api_token_create(*, actor, name: str, expires_on: datetime.date | None = None) -> NewApiToken:
+    """A personal API token for a member of staff, named by them (what it is for), valid until the
+    end of ``expires_on`` (or until revoked). Returns the whole token once: only its hash is kept.
+    The token writes as its holder, with the roles they hold when they use it."""
+    policy.require_api_tokens(actor)
+    name = (name or "").strip()
+    errors: dict = {}
+    if not name:
+        errors["name"] = [_("Give the token a name, such as what it is for.")]
+    elif len(name) > API_TOKEN_NAME_LENGTH:
+        errors["name"] = [
+            _("The name can have at most %(count)d characters.") % {"count": API_TOKEN_NAME_LENGTH}
+        ]
+    if expires_on is not None and expires_on <= timezone.localdate():
+        errors["expires_on"] = [_("The expiry date must be in the future.")]
+    if errors:
+        raise ValidationError(errors)
+    prefix = secrets.token_hex(4)
+    while ApiToken.objects.filter(prefix=prefix).exists():  # 1 in 4 billion: try another
+        prefix = secrets.token_hex(4)
+    secret = f"{API_TOKEN_START}{prefix}_{secrets.token_urlsafe(32)}"
+    token = ApiToken.objects.create(
+        user=actor, name=name, prefix=prefix, secret_hash=_api_token_hash(secret), expires_on=expires_on
+    )
+    audit_record(
+        actor=actor, municipality=None, action="create_api_token", obj=token,
+        changes={"name": name, "prefix": prefix, "expires_on": expires_on.isoformat() if expires_on else None},
+    )  # fmt: skip
+    return NewApiToken(token=token, secret=secret)
+
+
+@transaction.atomic
+def api_token_revoke(*, actor, token: ApiToken) -> ApiToken:
+    """Revoke one's own token: it is refused from the next request on (revoking twice changes nothing)."""
+    policy.require_own_account(actor, token.user)
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=token.revoked_at)
+        audit_record(
+            actor=actor,
+            municipality=None,
+            action="revoke_api_token",
+            obj=token,
+            changes={"prefix": token.prefix},
+        )
+    return token
+
+
+def api_tokens_of(user) -> list[ApiToken]:
+    """A person's tokens, newest first, for their profile page (one query)."""
+    return list(ApiToken.objects.filter(user=user))
+
+
+def api_token_user(*, secret: str):
+    """The active account whose valid token ``secret`` is, or None (unknown, altered, revoked,
+    expired, or its account closed). The row is found by the token's public prefix and the secret
+    compared in constant time; when it was last used is recorded at most once a minute (an UPDATE
+    only then), so a busy client costs one query a request."""
+    if not secret.startswith(API_TOKEN_START):
+        return None
+    prefix = secret[len(API_TOKEN_START) :].partition("_")[0]
+    token = ApiToken.objects.filter(prefix=prefix).select_related("user").first()
+    if token is None or not secrets.compare_digest(token.secret_hash, _api_token_hash(secret)):
+        return None
+    now = timezone.now()
+    if token.revoked_at is not None or not token.user.is_active:
+        return None
+    if token.expires_on is not None and token.expires_on < timezone.localdate(now):
+        return None
+    if token.last_used_at is None or now - token.last_used_at >= API_TOKEN_USE_RECORDED_EVERY:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user

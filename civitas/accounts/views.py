@@ -6,14 +6,16 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from civitas.core import throttle
 from civitas.core.forms import run_service
 
-from . import forms, services, signin
+from . import forms, policy, services, signin
+from .models import ApiToken
 
 REGISTER_LIMIT = (5, 3600)  # registrations per address per hour
 VERIFY_LIMIT = (10, 900)  # confirmation attempts (passwords typed) per address per 15 minutes
@@ -90,8 +92,48 @@ def profile(request):
         ):
             messages.success(request, _("Your profile was saved."))
             return redirect("accounts:profile")
-    context = {"form": form, "second_factor": signin.second_factor_summary(request.user)}
-    return render(request, "accounts/profile.html", context, status=400 if form.errors else 200)
+    return _profile_page(request, form=form)
+
+
+def _profile_page(request, *, form=None, token_form=None):
+    if form is None:
+        current = services.profile_of(request.user)
+        form = forms.ProfileForm(initial={"display_name": current.display_name, "language": current.language})
+    may_hold_tokens = policy.may_hold_api_tokens(request.user)
+    context = {
+        "form": form,
+        "second_factor": signin.second_factor_summary(request.user),
+        "may_hold_api_tokens": may_hold_tokens,
+        "api_tokens": services.api_tokens_of(request.user),
+        "token_form": token_form or (forms.ApiTokenForm(prefix="token") if may_hold_tokens else None),
+    }
+    failed = form.errors or (token_form is not None and token_form.errors)
+    return render(request, "accounts/profile.html", context, status=400 if failed else 200)
+
+
+@login_required
+@require_POST
+def api_token_create(request):
+    """Make a personal API token and show it, this once, on the page this request returns."""
+    form = forms.ApiTokenForm(request.POST, prefix="token")
+    created = {}
+    if form.is_valid() and run_service(form, lambda: created.update(new=services.api_token_create(
+        actor=request.user, name=form.cleaned_data["name"], expires_on=form.cleaned_data["expires_on"]))):  # fmt: skip
+        response = render(request, "accounts/api_token_created.html", {"new": created["new"]})
+        response["Cache-Control"] = "no-store"  # the secret is in this page alone
+        return response
+    return _profile_page(request, token_form=form)
+
+
+@login_required
+@require_POST
+def api_token_revoke(request, pk):
+    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    services.api_token_revoke(actor=request.user, token=token)
+    messages.success(
+        request, _("The token “%(name)s” was revoked: it no longer works.") % {"name": token.name}
+    )
+    return redirect("accounts:profile")
 
 
 @login_required

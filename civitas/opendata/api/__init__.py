@@ -25,6 +25,7 @@ from .projects import router as projects
 from .publicity import router as publicity
 from .reports import router as reports
 from .surveys import router as surveys
+from .writes import router as writes
 
 # Swagger UI draws with inline styles and data: images; its page alone gets a policy that allows
 # them (scripts stay this site's own).
@@ -76,3 +77,4 @@ api.add_router("/plans", plans, tags=["plans"])
 api.add_router("/elements", elements, tags=["plans"])
 api.add_router("/projects", projects, tags=["projects"])
 api.add_router("/indicators", indicators, tags=["indicators"])
+api.add_router("", writes, tags=["writes"])

@@ -12,7 +12,8 @@ Conventions, so that every endpoint reads alike:
 - Texts kept in both languages are given as ``<field>_bg`` and ``<field>_en``.
 - Money is given in euro cents as integers where the model keeps cents, with the currency named.
 - Errors are JSON ``{"detail": <message in the request's language>, "code": <stable code>}``,
-  with ``errors`` for validation failures (422).
+  with ``errors`` for validation failures (422); endpoints declare them (``READ_ERRORS``,
+  ``WRITE_ERRORS``) beside their answer.
 - A list runs the same number of queries whatever the page size: select/prefetch in selectors.
 """
 
@@ -37,9 +38,11 @@ from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationEr
 from ninja.throttling import BaseThrottle
 
 from civitas.core import throttle
+from civitas.core.permissions import Action
 
 log = logging.getLogger(__name__)
 
+ACTION_NAMES = frozenset(action.value for action in Action)
 MAX_LIMIT = 100
 DEFAULT_LIMIT = 25
 PAGING = ("cursor", "limit")
@@ -52,14 +55,32 @@ class Page(Schema, Generic[T]):
     next: str | None = None
 
 
+class ErrorOut(Schema):
+    """Every error's body: a message for people, a stable code for programs, and with a 422 the
+    refused fields."""
+
+    detail: str
+    code: str
+    errors: list[dict] | None = None
+
+
+# The errors an endpoint declares beside its answer (``response={200: ThingOut, **READ_ERRORS}``),
+# so that the OpenAPI description, and the fuzz test that holds the API to it, know them all.
+READ_ERRORS: dict[int, type[ErrorOut]] = {status: ErrorOut for status in (400, 404, 422, 429)}
+WRITE_ERRORS: dict[int, type[ErrorOut]] = {
+    status: ErrorOut for status in (400, 401, 403, 404, 409, 412, 422, 429)
+}
+
+
 class ApiError(Exception):
     """A refusal with its status, a stable code for programs and a message for people."""
 
-    def __init__(self, status: int, code: str, message: str):
+    def __init__(self, status: int, code: str, message: str, errors: list | None = None):
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
+        self.errors = errors  # each refused field's messages, with a 422
 
 
 def _error(api: NinjaAPI, request, status: int, code: str, message: str, **extra) -> HttpResponse:
@@ -71,7 +92,8 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(ApiError)
     def api_error(request, exc: ApiError):
-        return _error(api, request, exc.status, exc.code, exc.message)
+        extra = {"errors": exc.errors} if exc.errors is not None else {}
+        return _error(api, request, exc.status, exc.code, exc.message, **extra)
 
     @api.exception_handler(ValidationError)
     def invalid(request, exc: ValidationError):
@@ -91,7 +113,11 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(PermissionDenied)
     def forbidden(request, exc):
-        return _error(api, request, 403, "forbidden", str(exc) or _("You may not do this with this token."))
+        # The role table refuses with the action's name, a code rather than a message for people.
+        message = str(exc)
+        if not message or message in ACTION_NAMES:
+            message = _("You may not do this with this token.")
+        return _error(api, request, 403, "forbidden", message)
 
     @api.exception_handler(Throttled)
     def throttled(request, exc: Throttled):

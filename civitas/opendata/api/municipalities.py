@@ -5,7 +5,7 @@ from ninja import Router, Schema
 
 from civitas.core.models import Municipality
 
-from .base import Page, page, strict_query
+from .base import READ_ERRORS, Page, page, strict_query
 
 router = Router()
 
@@ -42,14 +42,14 @@ def municipality_out(request: HttpRequest, town: Municipality) -> dict:
     }
 
 
-@router.get("", response=Page[MunicipalityOut], url_name="municipalities")
+@router.get("", response={200: Page[MunicipalityOut], **READ_ERRORS}, url_name="municipalities")
 def municipalities(request: HttpRequest, response: HttpResponse):
     """Every municipality on this installation."""
     strict_query(request)
     return page(request, Municipality.objects.all(), lambda town: municipality_out(request, town))
 
 
-@router.get("/{slug}", response=MunicipalityOut, url_name="municipality")
+@router.get("/{slug}", response={200: MunicipalityOut, **READ_ERRORS}, url_name="municipality")
 def municipality(request: HttpRequest, slug: str):
     """One municipality, by its address name (as in the portal's addresses)."""
     strict_query(request)

@@ -26,6 +26,7 @@ from civitas.plans.models import PUBLIC_PLAN_STATUSES, Plan, PlanElement, PlanKi
 from .base import (
     DEFAULT_LIMIT,
     MAX_LIMIT,
+    READ_ERRORS,
     ApiError,
     Page,
     page,
@@ -41,20 +42,6 @@ MAX_ID = 2**63 - 1
 
 
 # --- Errors and query parameters shared by the planning endpoints --------------------------------
-
-
-class ErrorOut(Schema):
-    """Every error's body: a message for people, a stable code for programs, and with a 422 the
-    refused fields."""
-
-    detail: str
-    code: str
-    errors: list[dict] | None = None
-
-
-# The errors an endpoint declares beside its answer (``response={200: ThingOut, **READ_ERRORS}``),
-# so that the OpenAPI description, and the fuzz test that holds the API to it, know them all.
-READ_ERRORS: dict[int, type[ErrorOut]] = {status: ErrorOut for status in (400, 404, 422, 429)}
 
 
 def query_parameters(*params: dict, paged: bool = True) -> dict:
