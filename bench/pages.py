@@ -69,7 +69,12 @@ GOAL_MEDIAN_MS, GOAL_P95_MS = 50, 150
 ENGINE_TITLE = "## Evaluation engine"
 PAGES_TITLE = "## Public pages"
 # The API's endpoints timed beside the pages: a list (a page of the default size) and a detail.
-API_PATHS = {"API list": "/api/v1/municipalities", "API detail": f"/api/v1/municipalities/{MUNICIPALITY}"}
+# The API's rows: a list and a detail of the busiest kind of object (the project's id is filled in
+# once the demo is there).
+API_PATHS = {
+    "API list": f"/api/v1/projects?municipality={MUNICIPALITY}&limit=100",
+    "API detail": "/api/v1/projects/{project_id}",
+}
 
 
 # Data -------------------------------------------------------------------------------------------
@@ -466,9 +471,9 @@ def main(argv=None) -> int:
             "projects list": f"/{MUNICIPALITY}/projects/",
             "indicator": f"/{MUNICIPALITY}/indicators/{indicator.code}/",
             "indicator (English)": f"/en/{MUNICIPALITY}/indicators/{indicator.code}/",
-            **API_PATHS,
+            **{name: path.format(project_id=project.pk) for name, path in API_PATHS.items()},
         }
-        paths = {name: urllib.parse.quote(path) for name, path in paths.items()}
+        paths = {name: urllib.parse.quote(path, safe="/?&=") for name, path in paths.items()}
         counts = query_counts({k: v for k, v in paths.items() if k != "trivial view"})
         connection.close()
 
