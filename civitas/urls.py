@@ -10,6 +10,7 @@ from civitas.council import urls as council_urls
 from civitas.evaluations import urls as evaluation_urls
 from civitas.indicators import urls as indicator_urls
 from civitas.manage import urls as manage_urls
+from civitas.opendata import urls as opendata_urls
 from civitas.portal import media
 from civitas.publicity import urls as publicity_urls
 from civitas.reports import urls as report_urls
@@ -52,6 +53,7 @@ urlpatterns += i18n_patterns(
     path("<slug:municipality>/evaluations/", include(evaluation_urls.public_patterns)),
     path("<slug:municipality>/manage/reports/", include(report_urls.staff_patterns)),
     path("<slug:municipality>/reports/", include(report_urls.public_patterns)),
+    path("", include(opendata_urls.page_patterns)),  # the open-data pages
     path("", include("civitas.forum.urls")),
     path("<slug:municipality>/manage/", include("civitas.manage.urls")),
     path("", include("civitas.portal.urls")),
