@@ -179,7 +179,7 @@ def _publisher(graph: Graph, municipality: Municipality | None):
     agent = URIRef(_absolute(page_path(municipality)) + "#publisher")
     graph.add((agent, RDF.type, FOAF.Agent))
     if municipality is None:
-        _add_both(graph, agent, FOAF.name, gettext_lazy("Civitas"))
+        graph.add((agent, FOAF.name, Literal("Civitas")))
     else:
         graph.add((agent, FOAF.name, Literal(municipality.name_bg, lang="bg")))
         if municipality.name_en:
@@ -198,7 +198,7 @@ def _contact(graph: Graph, municipality: Municipality | None, home: str):
     contact = URIRef(home + "#contact")
     graph.add((contact, RDF.type, VCARD.Kind))
     if municipality is None:
-        _add_both(graph, contact, VCARD.fn, gettext_lazy("Civitas"))
+        graph.add((contact, VCARD.fn, Literal("Civitas")))
     else:
         graph.add((contact, VCARD.fn, Literal(municipality.name_bg, lang="bg")))
         if municipality.email:

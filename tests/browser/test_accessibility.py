@@ -42,6 +42,8 @@ PAGE_TYPES = [
     ("login", "accounts:login", [], ""),
     ("register", "accounts:register", [], ""),
     ("privacy", "accounts:privacy", [], ""),
+    ("open-data", "opendata:municipality_index", [SOPOT], ""),
+    ("open-data-site", "opendata:index", [], ""),
 ]
 CASES = [
     pytest.param(lang, name, args, query, id=f"{kind}-{lang}")
