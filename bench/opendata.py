@@ -137,11 +137,13 @@ def _mb(value: int) -> str:
     return f"{value / 1e6:.1f} MB"
 
 
-def section(exports: list[Export], command: str, database: str) -> str:
+def section(exports: list[Export], command: str, database: str, load: float) -> str:
     lines = [
         SECTION_TITLE,
         "",
-        measured_line(command, f", PostgreSQL {database} on this machine"),
+        measured_line(
+            command, f", PostgreSQL {database} on this machine, load average {load:.1f} at the start"
+        ),
         "",
         "Every open dataset of the whole installation (`civitas/opendata/datasets.py`) in CSV, XLSX and "
         "JSON Lines, written by the downloads' own writers to files, in one process (no server). CSV "
@@ -183,6 +185,7 @@ def main(argv=None) -> int:
     parser.add_argument("--keep-db", action="store_true")
     args = parser.parse_args(argv)
     command = ("python -m bench.opendata " + " ".join(argv if argv is not None else sys.argv[1:])).strip()
+    load = os.getloadavg()[0]  # other work on the machine slows the wall-clock time, not the CPU time
 
     port = pg_port()
     database_url = recreate_database(port, DB_NAME, DB_USER)
@@ -207,7 +210,7 @@ def main(argv=None) -> int:
         create_plan(args.indicators, args.years)
         exports.append(measure(f"the demo and a plan of {args.indicators} indicators × {args.years} years"))
         print(exports[-1], flush=True)
-        write_section(Path(args.output), SECTION_TITLE, section(exports, command, server_version()))
+        write_section(Path(args.output), SECTION_TITLE, section(exports, command, server_version(), load))
     finally:
         clean_up(None, port, None if args.keep_db else DB_NAME, var_dir)
     small, large = exports[0], exports[-1]
