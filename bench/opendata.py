@@ -170,6 +170,11 @@ def section(exports: list[Export], command: str, database: str, load: float) -> 
         f"({'met' if _memory_met(small, large) else '**missed**'}): {large.rows / max(small.rows, 1):.1f} times the rows, "
         f"{large.python_peak / max(small.python_peak, 1):.2f} times the Python peak.",
     ]
+    if large.seconds > 1.3 * large.cpu_seconds:
+        lines.append(
+            f"The larger export waited for the machine: {large.cpu_seconds:.1f} s of CPU in {large.seconds:.1f} s "
+            "(the rest: PostgreSQL and the other processes on the machine; see the load average)."
+        )
     return "\n".join(lines) + "\n"
 
 
