@@ -3,7 +3,9 @@ whole installation), the downloads in CSV, XLSX and JSON Lines, and the DCAT-AP 
 
 The files are made when asked for, from the data as it is then (their name carries the day):
 CSV and JSON Lines stream as rows come from the database; XLSX is written to a temporary file and
-sent in blocks. An unknown dataset, format or municipality is a 404.
+sent in blocks. An unknown dataset, format or municipality is a 404. Each client may take
+``DOWNLOADS_PER_MINUTE`` files a minute (a whole site's file takes a while to make); beyond that
+it gets a 429 with Retry-After.
 """
 
 import datetime
@@ -12,8 +14,10 @@ from django.http import FileResponse, Http404, HttpResponse, StreamingHttpRespon
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from civitas.core import throttle
 from civitas.core.models import Municipality
 from civitas.core.tenancy import municipality_from_slug
 
@@ -21,12 +25,23 @@ from . import catalog, exports
 from .datasets import BY_SLUG, DATASETS, Dataset
 
 LICENCE_NAME = "CC BY 4.0"
+DOWNLOADS_PER_MINUTE = 30
 
 
-def _file(dataset_slug: str, fmt_slug: str, municipality: Municipality | None):
+def _file(request, dataset_slug: str, fmt_slug: str, municipality: Municipality | None):
     dataset, fmt = BY_SLUG.get(dataset_slug), exports.FORMATS.get(fmt_slug)
     if dataset is None or fmt is None:
         raise Http404("No such dataset or format")
+    if not throttle.hit(
+        f"open-data:{throttle.client_address(request)}", limit=DOWNLOADS_PER_MINUTE, window=60
+    ):
+        refused = HttpResponse(
+            _("Too many downloads; try again in a minute."),
+            status=429,
+            content_type="text/plain; charset=utf-8",
+        )
+        refused["Retry-After"] = "60"
+        return refused
     now = timezone.now()
     name = exports.filename(dataset, fmt, municipality, timezone.localdate(now))
     response: HttpResponse | FileResponse | StreamingHttpResponse
@@ -50,12 +65,12 @@ def _http_date(moment: datetime.datetime) -> str:
 
 @require_safe
 def download(request, dataset: str, fmt: str):
-    return _file(dataset, fmt, None)
+    return _file(request, dataset, fmt, None)
 
 
 @require_safe
 def municipality_download(request, municipality: str, dataset: str, fmt: str):
-    return _file(dataset, fmt, municipality_from_slug(municipality))
+    return _file(request, dataset, fmt, municipality_from_slug(municipality))
 
 
 def _catalog(municipality: Municipality | None, fmt: str) -> HttpResponse:

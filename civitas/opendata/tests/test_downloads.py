@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 
 from civitas.consultations.models import Answer, Consultation, Decision, Proposal, ProposalState
 from civitas.indicators.models import IndicatorChange
-from civitas.opendata import datasets
+from civitas.opendata import datasets, downloads
 from civitas.plans.models import PlanStatus
 from civitas.surveys.models import Answer as SurveyAnswer
 from civitas.surveys.models import Response
@@ -121,7 +121,8 @@ def test_csv_has_the_public_values_only_with_cyrillic_and_a_dated_file_name(clie
     assert [p["title_bg"] for p in plans] == ["План за интегрирано развитие"]  # not the draft
 
 
-def test_the_installation_has_every_municipality_and_counts_match_the_database(client, town):
+def test_the_installation_has_every_municipality_and_counts_match_the_database(client, town, monkeypatch):
+    monkeypatch.setattr(downloads, "DOWNLOADS_PER_MINUTE", 1000)
     rows = _csv(client.get("/open-data/projects.csv"))
     assert sorted(r["municipality"] for r in rows) == ["karlovo", "sopot"]
     for dataset in datasets.DATASETS:
@@ -193,7 +194,9 @@ def test_public_corrections_only(client, town):
 
 
 @pytest.mark.parametrize("fmt", ["csv", "jsonl"])
-def test_streamed_exports_run_the_same_queries_whatever_the_size(client, town, fmt):
+def test_streamed_exports_run_the_same_queries_whatever_the_size(client, town, fmt, monkeypatch):
+    monkeypatch.setattr(downloads, "DOWNLOADS_PER_MINUTE", 1000)
+
     def queries(dataset: str) -> int:
         b"".join(
             client.get(f"/sopot/open-data/{dataset}.{fmt}").streaming_content
@@ -225,6 +228,14 @@ def test_streamed_exports_run_the_same_queries_whatever_the_size(client, town, f
 )
 def test_bad_addresses_are_404(client, town, url):
     assert client.get(url).status_code == 404
+
+
+def test_a_client_that_downloads_too_much_waits_a_minute(client, town, monkeypatch):
+    monkeypatch.setattr(downloads, "DOWNLOADS_PER_MINUTE", 2)
+    assert [client.get("/open-data/plans.csv").status_code for _ in range(3)] == [200, 200, 429]
+    refused = client.get("/sopot/open-data/plans.jsonl", HTTP_ACCEPT_LANGUAGE="en")
+    assert refused.status_code == 429 and refused["Retry-After"] == "60"
+    assert refused.content.decode() == "Too many downloads; try again in a minute."
 
 
 def test_a_write_method_is_refused(client, town):
