@@ -57,6 +57,7 @@ bench: install-test  # bench.reports counts the PDF's pages with pypdf (a test e
 	$(PY) -m bench.pages || status=1; \
 	$(PY) -m bench.surveys --export-answers 1000000 || status=1; \
 	$(PY) -m bench.reports || status=1; \
+	$(PY) -m bench.opendata || status=1; \
 	exit $$status
 
 # Only the browser tests (Playwright on the system's Chromium: `apt-get install -y chromium`).

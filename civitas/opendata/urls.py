@@ -1,20 +1,44 @@
-from django.urls import path
+from django.urls import include, path
 
-from . import accessibility, calendars, feeds, history_views, sitemaps, widgets
+from . import accessibility, calendars, downloads, feeds, history_views, sitemaps, widgets
 from .api import api
+
+# The files and the catalogue: for programs, the same address in every language.
+file_patterns = [
+    path("catalog.ttl", downloads.catalog_ttl, name="catalog_ttl"),
+    path("catalog.jsonld", downloads.catalog_jsonld, name="catalog_jsonld"),
+    path("open-data/<slug:dataset>.<slug:fmt>", downloads.download, name="download"),
+    path(
+        "<slug:municipality>/catalog.ttl", downloads.municipality_catalog_ttl, name="municipality_catalog_ttl"
+    ),
+    path(
+        "<slug:municipality>/catalog.jsonld",
+        downloads.municipality_catalog_jsonld,
+        name="municipality_catalog_jsonld",
+    ),
+    path(
+        "<slug:municipality>/open-data/<slug:dataset>.<slug:fmt>",
+        downloads.municipality_download,
+        name="municipality_download",
+    ),
+]
 
 urlpatterns = [
     path("api/v1/", api.urls),
+    path("", include((file_patterns, "opendata_files"))),
     path("robots.txt", sitemaps.robots_txt, name="robots_txt"),
     path("sitemap.xml", sitemaps.sitemap_index, name="sitemap"),
     path("sitemaps/site.xml", sitemaps.sitemap_site, name="sitemap_site"),
     path("sitemaps/<slug:municipality>.xml", sitemaps.sitemap_municipality, name="sitemap_municipality"),
 ]
 
-# In the site's languages (i18n_patterns in civitas/urls.py, namespace "opendata"): feeds and
-# calendars carry translated titles, widgets and the accessibility statement are pages.
+# In the site's languages (i18n_patterns in civitas/urls.py, namespace "opendata"): the open-data
+# pages, the accessibility statement and the widgets are pages; feeds and calendars carry
+# translated titles.
 localized_patterns = (
     [
+        path("open-data/", downloads.index, name="index"),
+        path("<slug:municipality>/open-data/", downloads.municipality_index, name="municipality_index"),
         path("accessibility/", accessibility.statement, name="accessibility"),
         path(
             "<slug:municipality>/accessibility/",

@@ -48,6 +48,8 @@ PAGE_TYPES = [
     ("accessibility-site", "opendata:accessibility", [], ""),
     ("embed-plan", "opendata:embed_plan", [SOPOT, "opr-2014-2020"], ""),
     ("embed-project", "opendata:embed_project", [SOPOT, "opr-1-1"], ""),
+    ("open-data", "opendata:municipality_index", [SOPOT], ""),
+    ("open-data-site", "opendata:index", [], ""),
 ]
 CASES = [
     pytest.param(lang, name, args, query, id=f"{kind}-{lang}")
