@@ -1,7 +1,8 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from . import accessibility, calendars, downloads, feeds, history_views, sitemaps, widgets
 from .api import api
+from .api.base import not_found_view
 
 # The files and the catalogue: for programs, the same address in every language.
 file_patterns = [
@@ -25,6 +26,7 @@ file_patterns = [
 
 urlpatterns = [
     path("api/v1/", api.urls),
+    re_path(r"^api/(?P<path>.*)$", not_found_view),  # an address of no endpoint: JSON, not a page
     path("", include((file_patterns, "opendata_files"))),
     path("robots.txt", sitemaps.robots_txt, name="robots_txt"),
     path("sitemap.xml", sitemaps.sitemap_index, name="sitemap"),

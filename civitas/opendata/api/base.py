@@ -28,7 +28,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.http import http_date
@@ -105,6 +105,11 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(ObjectDoesNotExist)
     def no_object(request, exc):
+        return _error(api, request, 404, "not_found", _("Not found."))
+
+    @api.exception_handler(OverflowError)
+    def too_large(request, exc):
+        # An id beyond what the database stores (SQLite refuses it): no such object.
         return _error(api, request, 404, "not_found", _("Not found."))
 
     @api.exception_handler(AuthenticationError)
@@ -267,3 +272,8 @@ class AnonymousRateLimit(BaseThrottle):
 
     def wait(self) -> float:
         return 60.0
+
+
+def not_found_view(request, path: str = "") -> HttpResponse:
+    """Any address under /api/ that names no endpoint: a JSON 404, like the endpoints' own."""
+    return JsonResponse({"detail": _("Not found."), "code": "not_found"}, status=404)

@@ -12,7 +12,7 @@ from ninja import Router, Schema
 from civitas.consultations import selectors
 from civitas.consultations.models import Consultation, ConsultationStatus, ProposalState
 
-from .base import Page, page, strict_query
+from .base import READ_ERRORS, Page, page, strict_query
 from .listing import absolute, choice_param, file_url, municipality_param, since_param
 
 router = Router()
@@ -163,7 +163,7 @@ def proposal_out(request: HttpRequest, consultation: Consultation, row: selector
     }
 
 
-@router.get("", response=Page[ConsultationOut], url_name="consultations")
+@router.get("", response={200: Page[ConsultationOut], **READ_ERRORS}, url_name="consultations")
 def consultations(
     request: HttpRequest,
     municipality: str | None = None,
@@ -185,7 +185,7 @@ def consultations(
     return page(request, found, lambda c: consultation_out(request, c, c.proposal_count))
 
 
-@router.get("/{int:pk}", response=ConsultationDetailOut, url_name="consultation")
+@router.get("/{pk}", response={200: ConsultationDetailOut, **READ_ERRORS}, url_name="consultation")
 def consultation(request: HttpRequest, pk: int):
     """One public consultation with its draft's sections and paragraphs and its public proposals,
     numbered as in the table of proposals and answers; each proposal carries the municipality's

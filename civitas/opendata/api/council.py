@@ -11,7 +11,7 @@ from ninja import Router, Schema
 from civitas.council import selectors
 from civitas.council.models import Decision
 
-from .base import ApiError, Page, page, strict_query
+from .base import READ_ERRORS, ApiError, Page, page, strict_query
 from .listing import absolute, file_url, municipality_param, since_param
 
 router = Router()
@@ -79,7 +79,7 @@ def decision_out(request: HttpRequest, decision: Decision) -> dict:
     }
 
 
-@router.get("", response=Page[DecisionOut], url_name="decisions")
+@router.get("", response={200: Page[DecisionOut], **READ_ERRORS}, url_name="decisions")
 def decisions(
     request: HttpRequest,
     municipality: str | None = None,
@@ -113,7 +113,7 @@ def decisions(
     return page(request, found, lambda decision: decision_out(request, decision))
 
 
-@router.get("/{int:pk}", response=DecisionDetailOut, url_name="decision")
+@router.get("/{pk}", response={200: DecisionDetailOut, **READ_ERRORS}, url_name="decision")
 def decision(request: HttpRequest, pk: int):
     """One decision with the public records it acts on, grouped by kind (one query per kind)."""
     strict_query(request)

@@ -21,7 +21,7 @@ from civitas.evaluations.models import (
 )
 from civitas.reports import selectors as report_selectors
 
-from .base import Page, page, strict_query
+from .base import READ_ERRORS, Page, page, strict_query
 from .listing import (
     absolute,
     bool_param,
@@ -31,6 +31,7 @@ from .listing import (
     since_param,
     year_param,
 )
+from .reports import ReportFileOut
 
 router = Router()
 
@@ -101,13 +102,6 @@ class RecommendationOut(Schema):
     closing_note_bg: str
     closing_note_en: str
     updated_at: dt.datetime
-
-
-class ReportFileOut(Schema):
-    language: str
-    format: str
-    url: str | None
-    generated_at: dt.datetime | None
 
 
 class EvaluationDetailOut(EvaluationOut):
@@ -193,7 +187,7 @@ def recommendation_out(
     }
 
 
-@router.get("", response=Page[EvaluationOut], url_name="evaluations")
+@router.get("", response={200: Page[EvaluationOut], **READ_ERRORS}, url_name="evaluations")
 def evaluations(
     request: HttpRequest,
     municipality: str | None = None,
@@ -219,7 +213,9 @@ def evaluations(
     return page(request, found, lambda evaluation: evaluation_out(request, evaluation))
 
 
-@router.get("/recommendations", response=Page[RecommendationOut], url_name="recommendations")
+@router.get(
+    "/recommendations", response={200: Page[RecommendationOut], **READ_ERRORS}, url_name="recommendations"
+)
 def recommendations(
     request: HttpRequest,
     municipality: str | None = None,
@@ -247,7 +243,9 @@ def recommendations(
     )
 
 
-@router.get("/recommendations/{int:pk}", response=RecommendationOut, url_name="recommendation")
+@router.get(
+    "/recommendations/{pk}", response={200: RecommendationOut, **READ_ERRORS}, url_name="recommendation"
+)
 def recommendation(request: HttpRequest, pk: int):
     """One recommendation of a published evaluation."""
     strict_query(request)
@@ -255,7 +253,7 @@ def recommendation(request: HttpRequest, pk: int):
     return recommendation_out(request, found, found.evaluation.municipality.slug, timezone.localdate())
 
 
-@router.get("/{int:pk}", response=EvaluationDetailOut, url_name="evaluation")
+@router.get("/{pk}", response={200: EvaluationDetailOut, **READ_ERRORS}, url_name="evaluation")
 def evaluation(request: HttpRequest, pk: int):
     """One published evaluation: the criteria in their usual order with rating (1 unsatisfactory
     to 4 highly satisfactory, or none), findings and evidence; the recommendations; the report

@@ -12,7 +12,7 @@ from ninja import Router, Schema
 from civitas.forum import selectors
 from civitas.forum.models import Post, Topic
 
-from .base import Page, page, strict_query
+from .base import READ_ERRORS, Page, page, strict_query
 from .listing import absolute, file_url, municipality_param, since_param
 
 router = Router()
@@ -95,7 +95,7 @@ def _topics():
     return selectors.topic_list(municipality=None).select_related("municipality")
 
 
-@router.get("", response=Page[TopicOut], url_name="topics")
+@router.get("", response={200: Page[TopicOut], **READ_ERRORS}, url_name="topics")
 def topics(request: HttpRequest, municipality: str | None = None, updated_since: str | None = None):
     """The forum's topics. Filters: ``municipality`` (its address name), ``updated_since`` (ISO
     8601: topics started or posted in since then)."""
@@ -110,7 +110,7 @@ def topics(request: HttpRequest, municipality: str | None = None, updated_since:
     return page(request, found, lambda topic: topic_out(request, topic))
 
 
-@router.get("/{int:pk}", response=TopicDetailOut, url_name="topic")
+@router.get("/{pk}", response={200: TopicDetailOut, **READ_ERRORS}, url_name="topic")
 def topic(request: HttpRequest, pk: int):
     """One topic with its visible posts, oldest first (``parent_id`` names the post replied to)."""
     strict_query(request)

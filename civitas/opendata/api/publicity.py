@@ -17,7 +17,7 @@ from civitas.publicity.models import (
     PublicityMaterial,
 )
 
-from .base import Page, page, strict_query
+from .base import READ_ERRORS, Page, page, strict_query
 from .listing import absolute, choice_param, file_url, municipality_param, since_param, year_param
 
 router = Router()
@@ -163,7 +163,7 @@ def _one(queryset, pk: int):
     return found
 
 
-@router.get("/events", response=Page[EventOut], url_name="publicity_events")
+@router.get("/events", response={200: Page[EventOut], **READ_ERRORS}, url_name="publicity_events")
 def events(
     request: HttpRequest,
     municipality: str | None = None,
@@ -190,14 +190,14 @@ def events(
     return page(request, found, lambda event: event_out(request, event))
 
 
-@router.get("/events/{int:pk}", response=EventOut, url_name="publicity_event")
+@router.get("/events/{pk}", response={200: EventOut, **READ_ERRORS}, url_name="publicity_event")
 def event(request: HttpRequest, pk: int):
     """One event with its photos."""
     strict_query(request)
     return event_out(request, _one(selectors.register_events(), pk))
 
 
-@router.get("/materials", response=Page[MaterialOut], url_name="publicity_materials")
+@router.get("/materials", response={200: Page[MaterialOut], **READ_ERRORS}, url_name="publicity_materials")
 def materials(
     request: HttpRequest,
     municipality: str | None = None,
@@ -223,14 +223,16 @@ def materials(
     return page(request, found, lambda material: material_out(request, material))
 
 
-@router.get("/materials/{int:pk}", response=MaterialOut, url_name="publicity_material")
+@router.get("/materials/{pk}", response={200: MaterialOut, **READ_ERRORS}, url_name="publicity_material")
 def material(request: HttpRequest, pk: int):
     """One material."""
     strict_query(request)
     return material_out(request, _one(selectors.register_materials(), pk))
 
 
-@router.get("/publications", response=Page[PublicationOut], url_name="publicity_publications")
+@router.get(
+    "/publications", response={200: Page[PublicationOut], **READ_ERRORS}, url_name="publicity_publications"
+)
 def publications(
     request: HttpRequest,
     municipality: str | None = None,
@@ -257,7 +259,9 @@ def publications(
     return page(request, found, lambda publication: publication_out(request, publication))
 
 
-@router.get("/publications/{int:pk}", response=PublicationOut, url_name="publicity_publication")
+@router.get(
+    "/publications/{pk}", response={200: PublicationOut, **READ_ERRORS}, url_name="publicity_publication"
+)
 def publication(request: HttpRequest, pk: int):
     """One publication."""
     strict_query(request)

@@ -10,7 +10,7 @@ from ninja import Router, Schema
 from civitas.reports import selectors
 from civitas.reports.models import AnnualReport
 
-from .base import Page, page, strict_query
+from .base import READ_ERRORS, Page, page, strict_query
 from .listing import absolute, file_url, municipality_param, since_param, year_param
 
 router = Router()
@@ -81,7 +81,7 @@ def report_out(request: HttpRequest, report: AnnualReport) -> dict:
     }
 
 
-@router.get("", response=Page[ReportOut], url_name="reports")
+@router.get("", response={200: Page[ReportOut], **READ_ERRORS}, url_name="reports")
 def reports(
     request: HttpRequest,
     municipality: str | None = None,
@@ -105,7 +105,7 @@ def reports(
     return page(request, found, lambda report: report_out(request, report))
 
 
-@router.get("/{int:pk}", response=ReportOut, url_name="report")
+@router.get("/{pk}", response={200: ReportOut, **READ_ERRORS}, url_name="report")
 def report(request: HttpRequest, pk: int):
     """One approved annual monitoring report."""
     strict_query(request)

@@ -13,7 +13,7 @@ from ninja import Router, Schema
 from civitas.surveys import policy, selectors
 from civitas.surveys.models import QuestionKind, Survey, SurveyStatus
 
-from .base import ApiError, Page, page, strict_query
+from .base import READ_ERRORS, ApiError, Page, page, strict_query
 from .listing import absolute, choice_param, municipality_param, since_param
 
 router = Router()
@@ -157,7 +157,7 @@ def _public_surveys():
     return selectors.survey_list(municipality=None, include_archived=True).select_related("municipality")
 
 
-@router.get("", response=Page[SurveyOut], url_name="surveys")
+@router.get("", response={200: Page[SurveyOut], **READ_ERRORS}, url_name="surveys")
 def surveys(
     request: HttpRequest,
     municipality: str | None = None,
@@ -187,7 +187,7 @@ def _survey(pk: int):
     return found
 
 
-@router.get("/{int:pk}", response=SurveyOut, url_name="survey")
+@router.get("/{pk}", response={200: SurveyOut, **READ_ERRORS}, url_name="survey")
 def survey(request: HttpRequest, pk: int):
     """One published or archived survey."""
     strict_query(request)
@@ -195,7 +195,7 @@ def survey(request: HttpRequest, pk: int):
     return survey_out(request, found, found.response_count)
 
 
-@router.get("/{int:pk}/results", response=SurveyResultsOut, url_name="survey_results")
+@router.get("/{pk}/results", response={200: SurveyResultsOut, **READ_ERRORS}, url_name="survey_results")
 def survey_results(request: HttpRequest, pk: int):
     """The survey's results, aggregated as on its public results page: per question the number of
     respondents, and per option (or Likert point) its count and share; for a ranking the mean

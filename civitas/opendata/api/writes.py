@@ -114,7 +114,7 @@ class MeasurementIn(Schema):
     version: Annotated[StrictInt, Field(ge=1)] | None = None
 
 
-class MeasurementOut(Schema):
+class SubmittedMeasurementOut(Schema):
     id: int
     indicator: int
     year: int
@@ -156,7 +156,7 @@ def measurement_out(measurement: Measurement) -> dict:
 
 @router.post(
     "/indicators/{id}/measurements",
-    response={200: MeasurementOut, 201: MeasurementOut, **WRITE_ERRORS},
+    response={200: SubmittedMeasurementOut, 201: SubmittedMeasurementOut, **WRITE_ERRORS},
     url_name="indicator_measurement_write",
 )
 def measurement_write(request: HttpRequest, response: HttpResponse, id: int, payload: MeasurementIn):

@@ -1,10 +1,15 @@
 """The API's shared behaviour: JSON errors, strict filters, cursor pagination, conditional GET,
 the anonymous rate limit and the documentation."""
 
+import importlib
+import pkgutil
+
 import pytest
 from django.core.cache import caches
 from django.test import override_settings
+from ninja import Schema
 
+from civitas.opendata import api as api_package
 from civitas.opendata.api.base import MAX_LIMIT, encode_cursor
 from civitas.testing.factories import MunicipalityFactory
 
@@ -95,3 +100,16 @@ def test_the_openapi_description_and_its_documentation_are_served_from_this_site
     text = docs.content.decode()
     assert "/static/ninja/swagger-ui-bundle" in text and "cdn" not in text.lower()
     assert "script-src 'self';" in docs["Content-Security-Policy"]
+
+
+def test_no_two_schemas_of_the_api_share_a_name():
+    """The OpenAPI description names each schema by its class: two classes of one name would make
+    one endpoint's answer documented by the other's schema."""
+    seen: dict[str, list[str]] = {}
+    for info in pkgutil.iter_modules(api_package.__path__):
+        module = importlib.import_module(f"{api_package.__name__}.{info.name}")
+        for name, cls in vars(module).items():
+            if isinstance(cls, type) and issubclass(cls, Schema) and cls.__module__ == module.__name__:
+                seen.setdefault(name, []).append(module.__name__)
+    assert len(seen) > 30
+    assert {name: modules for name, modules in seen.items() if len(modules) > 1} == {}
