@@ -11,6 +11,8 @@ import re
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis.errors import Unsatisfiable
@@ -60,7 +62,16 @@ def fuzz_data(settings):
     administrator = MembershipFactory(municipality=town, role=Role.ADMINISTRATOR).user
     token = account_services.api_token_create(actor=administrator, name="fuzz").secret
     ids = sorted({o.pk for o in (town, plan, element, indicator, measurement, project)})
-    return {"headers": {"Authorization": f"Bearer {token}"}, "ids": ids, "slugs": ["sopot", plan.slug]}
+    # The application is called directly, as a server would: like Django's test client, keep it
+    # from closing the database connection after each request (on PostgreSQL that connection holds
+    # the test's transaction and its data).
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield {"headers": {"Authorization": f"Bearer {token}"}, "ids": ids, "slugs": ["sopot", plan.slug]}
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 def _pinnings(operation, data) -> list[dict]:
