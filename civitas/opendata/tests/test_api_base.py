@@ -113,3 +113,10 @@ def test_no_two_schemas_of_the_api_share_a_name():
                 seen.setdefault(name, []).append(module.__name__)
     assert len(seen) > 30
     assert {name: modules for name, modules in seen.items() if len(modules) > 1} == {}
+
+
+@pytest.mark.parametrize("address", [URL + "?municipality=so%00pot", URL + "/so%00pot", URL + "?%00=1"])
+def test_a_nul_character_is_a_json_400_before_the_database_sees_it(client, towns, address):
+    response = client.get(address)
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_parameter"
