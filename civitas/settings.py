@@ -253,6 +253,9 @@ CACHES["throttle"] = {"BACKEND": "civitas.core.throttle.CounterCache", "LOCATION
 if cache_url := os.environ.get("CACHE_URL"):
     CACHES["default"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": cache_url}
     CACHES["throttle"] = {**CACHES["default"], "KEY_PREFIX": "throttle"}
+# A cache every server process shares: cached public pages are then found without a database query
+# (content tokens, core/cache.py); a cache in each process reads the versions from the database.
+CIVITAS_SHARED_CACHE = env_bool("CIVITAS_SHARED_CACHE", bool(cache_url))
 # The reverse proxies in front of Civitas (comma-separated addresses or networks, e.g.
 # "127.0.0.1,10.0.0.0/8", and "unix" for one that reaches gunicorn on a local socket): only for a
 # request from one of them is the client read from X-Forwarded-For; otherwise REMOTE_ADDR is the

@@ -1,17 +1,30 @@
 """Cached rendering of public pages that is never stale.
 
-A page is cached under the versions of the municipality's content it reads (core.content), which
-the request reads anyway when it resolves the municipality from the URL; every service that
-changes that content moves its version up (core.content.changed), so the next request misses the
-cache and renders the current data. Only anonymous GET requests without a session are cached: they see nothing
-personal.
+A page is cached under the versions of the municipality's content it reads (core.content); every
+service that changes that content moves its version on (core.content.changed), so the next request
+misses the cache and renders the current data. Only anonymous GET requests without a session are
+cached: they see nothing personal.
+
+Where the versions are read depends on the cache:
+
+- a cache shared by every server process (``CACHE_URL``, Redis: ``settings.CIVITAS_SHARED_CACHE``):
+  each area of each municipality has a *content token* in the cache, a random value that
+  ``changed`` replaces once its transaction has committed. A cached page is found with two reads of
+  the cache (the tokens, then the page) and no database query. A token is written only after the
+  commit and is never reused, so a page rendered before a change, whenever it is stored, is stored
+  under a token nobody reads any more. A lost token (evicted, a new cache) is replaced by a new
+  one: a new, empty namespace, never an old one;
+- a cache in each process (the embedded default): a process cannot see another one's tokens, so the
+  versions are read from the municipality's row, which the request reads anyway (one query).
 """
 
 import hashlib
+import uuid
 from collections import OrderedDict
 from functools import wraps
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
@@ -32,8 +45,41 @@ def _cacheable(request) -> bool:
     )
 
 
+def shared() -> bool:
+    """Whether every server process reads and writes the same cache (content tokens in use)."""
+    return settings.CIVITAS_SHARED_CACHE
+
+
+def _token_key(slug: str, area: Content) -> str:
+    return f"content:{slug}:{area.value}"
+
+
+def content_tokens(slug: str, areas: tuple[Content, ...], *, create: bool = True) -> tuple[str, ...] | None:
+    """The current content tokens of ``areas`` of the municipality ``slug`` (one read of the cache);
+    a missing one is created when ``create`` (only for a municipality known to exist, so that made-up
+    addresses cannot fill the cache). None when one is missing: the caller renders the page."""
+    keys = [_token_key(slug, area) for area in areas]
+    found = cache.get_many(keys)
+    missing = [key for key in keys if key not in found]
+    if missing and not create:
+        return None
+    if missing:
+        for key in missing:
+            cache.add(key, uuid.uuid4().hex, timeout=None)  # another process's new token wins
+        found.update(cache.get_many(missing))
+        if any(key not in found for key in keys):
+            return None
+    return tuple(found[key] for key in keys)
+
+
+def renew_content_tokens(slug: str, areas) -> None:
+    """Give ``areas`` of the municipality ``slug`` new tokens: the pages cached under the old ones
+    are never served again. Called by ``content.changed`` once the transaction has committed."""
+    cache.set_many({_token_key(slug, Content(area)): uuid.uuid4().hex for area in areas}, timeout=None)
+
+
 def _key(
-    request, municipality, params: tuple[str, ...], reads: tuple[Content, ...], valid=None
+    request, owner: str, version: str, params: tuple[str, ...], valid=None
 ) -> str | None:
     """The cache key, from the path and the parameters the page reads (sorted, so that their order
     does not matter); None when the URL carries anything else, or values ``valid`` refuses: such
@@ -47,10 +93,16 @@ def _key(
         return None
     known = urlencode(sorted((name, value) for name in params for value in query.getlist(name)))
     digest = hashlib.sha256(f"{request.path}?{known}".encode()).hexdigest()
-    version = ".".join(str(v) for v in versions(municipality, reads))
     # The day is part of the key: pages say what is overdue, open or closing as of today, so a page
     # cached yesterday is not served after midnight.
-    return f"page:{municipality.pk}:{version}:{timezone.localdate().isoformat()}:{get_language()}:{digest}"
+    return f"page:{owner}:{version}:{timezone.localdate().isoformat()}:{get_language()}:{digest}"
+
+
+def _shared_key(request, slug: str, params, reads, valid, *, create: bool = True) -> str | None:
+    tokens = content_tokens(slug, reads, create=create)
+    if tokens is None:
+        return None
+    return _key(request, slug, ".".join(tokens), params, valid)
 
 
 def cached_public_page(
@@ -60,15 +112,33 @@ def cached_public_page(
     language, path and the query parameters the page reads (``params``; a URL with others is not
     cached, nor one whose parameters the function ``valid(request.GET)`` refuses).
 
-    Must wrap a view already wrapped by ``with_municipality``'s resolution (it reads
-    ``request.municipality``): apply it *inside*, i.e. listed after, ``@with_municipality``. A
-    response that sets a cookie (e.g. one that showed a message) is never stored.
+    Must wrap a view already wrapped by ``with_municipality``'s resolution: apply it *inside*, i.e.
+    listed after, ``@with_municipality``, which, with a shared cache, asks the page cache
+    (``wrapper.cached_page``) before it reads the municipality from the database. Decorators listed
+    between the two must not change a page that exists (``follows_former_address`` acts on a
+    404 only). A response that sets a cookie (e.g. one that showed a message) is never stored.
     """
 
     def decorate(view):
+        def cached_page(request, slug: str):
+            """The stored page for this request, or None; with a shared cache only, and before
+            anything is read from the database. The key is kept for the rendering that follows."""
+            if not (shared() and _cacheable(request)):
+                return None
+            key = request.civitas_page_key = _shared_key(request, slug, params, reads, valid, create=False)
+            return cache.get(key) if key is not None else None
+
         @wraps(view)
         def wrapper(request, municipality, *args, **kwargs):
-            key = _key(request, municipality, params, reads, valid) if _cacheable(request) else None
+            if not _cacheable(request):
+                key = None
+            elif shared():
+                key = getattr(request, "civitas_page_key", None) or _shared_key(
+                    request, municipality.slug, params, reads, valid
+                )
+            else:
+                version = ".".join(str(v) for v in versions(municipality, reads))
+                key = _key(request, str(municipality.pk), version, params, valid)
             if key is None:
                 return view(request, municipality, *args, **kwargs)
             cached = cache.get(key)
@@ -82,6 +152,7 @@ def cached_public_page(
                 cache.set(key, response, CACHE_SECONDS)
             return response
 
+        wrapper.cached_page = cached_page  # type: ignore[attr-defined]
         return wrapper
 
     return decorate(view) if view is not None else decorate

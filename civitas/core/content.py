@@ -8,7 +8,7 @@ audit log records who did what and is not involved.
 
 from enum import StrEnum
 
-from django.db import models
+from django.db import models, transaction
 
 from .models import Municipality
 
@@ -28,12 +28,18 @@ FIELDS: dict[Content, str] = {
 
 
 def changed(municipality: Municipality, *areas: Content) -> None:
-    """Move the version of each area on (one UPDATE), so the caches keyed by it miss next time."""
+    """Move the version of each area on (one UPDATE), so the caches keyed by it miss next time, and,
+    once the transaction has committed, give the areas new content tokens in the shared cache
+    (core.cache), which cached pages are found by without reading the database."""
     if not areas:
         raise ValueError("Say which content changed.")
     Municipality.objects.filter(pk=municipality.pk).update(
         **{FIELDS[area]: models.F(FIELDS[area]) + 1 for area in set(areas)}
     )
+    from .cache import renew_content_tokens  # cache reads this module's Content
+
+    slug, renewed = municipality.slug, sorted(set(areas))
+    transaction.on_commit(lambda: renew_content_tokens(slug, renewed), robust=True)
 
 
 def versions(municipality: Municipality, areas) -> tuple[int, ...]:

@@ -27,11 +27,18 @@ def default_municipality() -> Municipality | None:
 def with_municipality(view):
     """Resolve the ``municipality`` slug of the URL into ``request.municipality`` (404 if unknown).
 
-    The view receives the Municipality object in place of the slug.
+    The view receives the Municipality object in place of the slug. A page the page cache holds
+    (``core.cache.cached_public_page``, with a cache shared by every process) is answered first,
+    without a database query.
     """
+    cached_page = getattr(view, "cached_page", None)
 
     @wraps(view)
     def wrapper(request, municipality, *args, **kwargs):
+        if cached_page is not None:
+            response = cached_page(request, municipality)
+            if response is not None:
+                return response
         request.municipality = municipality_from_slug(municipality)
         return view(request, request.municipality, *args, **kwargs)
 
