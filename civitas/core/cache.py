@@ -72,15 +72,28 @@ def content_tokens(slug: str, areas: tuple[Content, ...], *, create: bool = True
     return tuple(found[key] for key in keys)
 
 
+INSTALLATION_TOKEN = "content:*"  # renewed by every change of any municipality
+
+
+def installation_token() -> str | None:
+    """The token of everything public in the installation (what a list across municipalities
+    reads), renewed by any change anywhere; created when missing. None when the cache fails."""
+    token = cache.get(INSTALLATION_TOKEN)
+    if token is None:
+        cache.add(INSTALLATION_TOKEN, uuid.uuid4().hex, timeout=None)
+        token = cache.get(INSTALLATION_TOKEN)
+    return token
+
+
 def renew_content_tokens(slug: str, areas) -> None:
-    """Give ``areas`` of the municipality ``slug`` new tokens: the pages cached under the old ones
-    are never served again. Called by ``content.changed`` once the transaction has committed."""
-    cache.set_many({_token_key(slug, Content(area)): uuid.uuid4().hex for area in areas}, timeout=None)
+    """Give ``areas`` of the municipality ``slug`` new tokens, and the installation a new one: what
+    was cached under the old ones is never served again. Called by ``content.changed`` once the
+    transaction has committed."""
+    tokens = {_token_key(slug, Content(area)): uuid.uuid4().hex for area in areas}
+    cache.set_many({**tokens, INSTALLATION_TOKEN: uuid.uuid4().hex}, timeout=None)
 
 
-def _key(
-    request, owner: str, version: str, params: tuple[str, ...], valid=None
-) -> str | None:
+def _key(request, owner: str, version: str, params: tuple[str, ...], valid=None) -> str | None:
     """The cache key, from the path and the parameters the page reads (sorted, so that their order
     does not matter); None when the URL carries anything else, or values ``valid`` refuses: such
     requests are rendered and not stored, so that made-up query strings cannot fill the cache."""

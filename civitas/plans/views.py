@@ -3,11 +3,15 @@ its elements (a goal, a priority, a measure)."""
 
 from functools import wraps
 
+from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from civitas.consultations import selectors as consultation_selectors
-from civitas.core.cache import cached_public_page
+from civitas.core.cache import CACHE_SECONDS, cached_public_page
 from civitas.core.content import Content
 from civitas.core.tenancy import with_municipality
 from civitas.evaluations import selectors as evaluation_selectors
@@ -17,6 +21,7 @@ from civitas.indicators.presentation import STATUS_LABELS
 from civitas.projects import selectors as project_selectors
 
 from . import charts, policy, selectors
+from .models import PUBLIC_PLAN_STATUSES
 
 
 @with_municipality
@@ -66,12 +71,33 @@ def _evaluated_plan(request, municipality, slug):
     return plan, tree, evaluation, as_of_form
 
 
+def _tree_html(request, municipality, plan, tree, evaluation) -> str:
+    """The plan's goal tree with its indicators, assessments and projects, as HTML: the largest part
+    of a plan's page. It is the same for every visitor, so it is kept in the cache under the
+    municipality's content version (read with the municipality by this request, so never stale)
+    for signed-in visitors too, who are never served the cached page; a draft plan's tree (whose
+    changes do not move the version) is always rendered."""
+    context = {"municipality": municipality, "plan": plan, "nodes": tree, "evaluation": evaluation}
+    if plan.status not in PUBLIC_PLAN_STATUSES:
+        charts.chart_tree(tree, labels=STATUS_LABELS)
+        return render_to_string("plans/_tree.html", context, request)
+    key = (
+        f"fragment:plan-tree:{municipality.pk}:{municipality.planning_version}:{plan.pk}:"
+        f"{evaluation.as_of.isoformat()}:{int(evaluation.chosen)}:{get_language()}"
+    )
+    html = cache.get(key)
+    if html is None:
+        charts.chart_tree(tree, labels=STATUS_LABELS)
+        html = render_to_string("plans/_tree.html", context, request)
+        cache.set(key, html, CACHE_SECONDS)
+    return mark_safe(html)
+
+
 @with_municipality
 @follows_former_address
 @cached_public_page(params=("as_of",), valid=indicator_forms.as_of_is_valid)
 def plan_detail(request, municipality, plan):
     plan, tree, evaluation, as_of_form = _evaluated_plan(request, municipality, plan)
-    charts.chart_tree(tree, labels=STATUS_LABELS)
     budget = selectors.plan_budget(plan)
     return render(
         request,
@@ -80,6 +106,7 @@ def plan_detail(request, municipality, plan):
             "nav": "plans",
             "plan": plan,
             "tree": tree,
+            "tree_html": _tree_html(request, municipality, plan, tree, evaluation),
             "evaluation": evaluation,
             "status_chart": charts.plan_status_chart(
                 evaluation.plan_result, labels=STATUS_LABELS, dom_id="plan-status"

@@ -172,14 +172,24 @@ def ratio_percent(value):
 @register.filter
 def number(value, digits=2):
     """A measured value with at most ``digits`` decimals, trailing zeros dropped, grouped thousands."""
-    if value is None or value == "":
-        return "–"
-    amount = round(Decimal(str(value)), int(digits)).normalize()
-    if amount == amount.to_integral():
-        amount = amount.quantize(Decimal(1))
-    return numberformat.format(
-        amount, get_format("DECIMAL_SEPARATOR"), grouping=3, thousand_sep=_thousands(), force_grouping=True
-    )
+    return number_formatter(digits)(value)
+
+
+def number_formatter(digits=2):
+    """``number`` with the active language's separators read once: for writing many values."""
+    decimal_separator, thousands, places = get_format("DECIMAL_SEPARATOR"), _thousands(), int(digits)
+
+    def shown(value) -> str:
+        if value is None or value == "":
+            return "–"
+        amount = round(Decimal(str(value)), places).normalize()
+        if amount == amount.to_integral():
+            amount = amount.quantize(Decimal(1))
+        return numberformat.format(
+            amount, decimal_separator, grouping=3, thousand_sep=thousands, force_grouping=True
+        )
+
+    return shown
 
 
 def _language() -> str:

@@ -6,13 +6,12 @@ from django import template
 from django.urls import reverse
 from django.utils.dates import MONTHS
 from django.utils.formats import date_format
-from django.utils.html import format_html
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from civitas.core.templatetags.civitas import number
-
+from civitas.core.templatetags.civitas import number_formatter
 from civitas.indicators.presentation import STATUS_COLOURS, STATUS_LABELS
 
 register = template.Library()
@@ -48,71 +47,67 @@ _SAFE_IN_PATH = "!$&'()*+,;=/~:@"  # what reverse() leaves unquoted in a path (R
 def indicator_rows(context, rows):
     """The rows of an indicator table (``plans/_indicator_table.html``): ``rows`` are
     (EvaluatedIndicator, sparkline SVG or None) pairs. Written in Python rather than with an include
-    per row: a plan of 300 indicators would otherwise spend most of its rendering in the template
-    engine. The markup is the one the table always had."""
+    per row: a plan of 300 indicators spent most of its rendering in the template engine. The markup
+    is the one the table always had (a test compares the two); every value is escaped."""
     municipality, plan = context["municipality"], context.get("plan")
     plan_pk = getattr(plan, "pk", None)
     placeholder = "~indicator~"
-    address = reverse("portal:indicator", args=[municipality.slug, placeholder])
-    before, after = address.rsplit(placeholder, 1)
-    sample = format_html(
-        ' <span class="civitas-sample" title="{}">{}</span>',
-        _("Values not given in the source documents are illustrative."),
-        _("Sample data"),
+    before, after = reverse("portal:indicator", args=[municipality.slug, placeholder]).rsplit(placeholder, 1)
+    before, after = escape(before), escape(after)
+    sample = (
+        f' <span class="civitas-sample" title="{escape(_("Values not given in the source documents are illustrative."))}">'
+        f"{escape(_('Sample data'))}</span>"
     )
-    no_values = format_html('<span class="govuk-body-s">{}</span>', _("no values yet"))
-    cannot = _("This indicator's passport cannot be assessed; staff have been shown why.")
+    no_values = f'<span class="govuk-body-s">{escape(_("no values yet"))}</span>'
+    cannot_text = _("This indicator's passport cannot be assessed; staff have been shown why.")
+    cannot = f'<td class="govuk-table__cell" colspan="3">{escape(cannot_text)}</td>'
+
+    tags = {status: _status_markup(status) for status in STATUS_LABELS}
+    shown = number_formatter()
     out = []
     for item, sparkline in rows:
         indicator, result = item.indicator, item.result
-        href = before + quote(str(indicator.code), safe=_SAFE_IN_PATH) + after
-        name = format_html(
-            '<a class="govuk-link" href="{}">{} {}</a>', href, indicator.code, indicator.name
-        )
+        href = before + escape(quote(str(indicator.code), safe=_SAFE_IN_PATH)) + after
+        name = f'<a class="govuk-link" href="{href}">{escape(indicator.code)} {escape(indicator.name)}</a>'
         if indicator.is_sample:
             name += sample
         name += _shared_note(item, plan_pk)
         if result is not None:
             period = (
-                format_html(' <span class="govuk-body-s">({})</span>', result.period.label)
-                if result.period
-                else mark_safe("")
+                f' <span class="govuk-body-s">({escape(result.period.label)})</span>' if result.period else ""
             )
-            cells = format_html(
-                '<td class="govuk-table__cell govuk-table__cell--numeric">{}{}</td>\n'
-                '      <td class="govuk-table__cell govuk-table__cell--numeric">{}</td>\n'
-                '      <td class="govuk-table__cell">{}{}</td>',
-                number(result.actual), period, number(result.expected),
-                _status_markup(result.status), _override_note(result.override),
-            )  # fmt: skip
+            status = tags.get(result.status) or _status_markup(result.status)
+            cells = (
+                f'<td class="govuk-table__cell govuk-table__cell--numeric">{shown(result.actual)}{period}</td>\n'
+                f'      <td class="govuk-table__cell govuk-table__cell--numeric">{shown(result.expected)}</td>\n'
+                f'      <td class="govuk-table__cell">{status}{_override_note(result.override)}</td>'
+            )
         else:
-            cells = format_html('<td class="govuk-table__cell" colspan="3">{}</td>', cannot)
+            cells = cannot
+        trend = sparkline if sparkline else no_values
         out.append(
-            format_html(
-                '<tr class="govuk-table__row">\n      <td class="govuk-table__cell">{}</td>\n      {}\n'
-                '      <td class="govuk-table__cell civitas-trend-cell">{}</td>\n    </tr>',
-                name, cells, mark_safe(sparkline) if sparkline else no_values,
-            )  # fmt: skip
+            f'<tr class="govuk-table__row">\n      <td class="govuk-table__cell">{name}</td>\n      {cells}\n'
+            f'      <td class="govuk-table__cell civitas-trend-cell">{trend}</td>\n    </tr>'
         )
     return mark_safe("\n    ".join(out))
 
 
 def _status_markup(status) -> str:
-    return format_html(
-        '<strong class="govuk-tag govuk-tag--{} civitas-status civitas-status--{}">{}</strong>',
-        STATUS_COLOURS.get(status, "grey"), status, STATUS_LABELS.get(status, ""),
-    )  # fmt: skip
+    return (
+        f'<strong class="govuk-tag govuk-tag--{escape(STATUS_COLOURS.get(status, "grey"))} civitas-status '
+        f'civitas-status--{escape(status)}">{escape(STATUS_LABELS.get(status, ""))}</strong>'
+    )
 
 
 def _override_note(override) -> str:
     if not override:
-        return mark_safe("")
+        return ""
     text = _("Assessed by the municipality: %(status)s — %(reason)s") % {
         "status": status_name(override.status),
         "reason": override.reason,
     }
     decided = f" ({date_format(override.decided, 'd.m.Y')})" if override.decided else ""
-    return format_html('<br><span class="govuk-body-s civitas-override">{}{}</span>', text, decided)
+    return f'<br><span class="govuk-body-s civitas-override">{escape(text)}{escape(decided)}</span>'
 
 
 def _shared_note(item, plan_pk) -> str:
@@ -120,21 +115,21 @@ def _shared_note(item, plan_pk) -> str:
     if item.shared:
         source = item.shared_from
         if source is not None:
-            text = _("Shared from %(code)s %(title)s") % {"code": source.code, "title": source.title}
+            text = escape(_("Shared from %(code)s %(title)s") % {"code": source.code, "title": source.title})
             if source.plan_id != plan_pk:
-                text = format_html("{} · {}", text, source.plan.title)
+                text += f" · {escape(source.plan.title)}"
         else:
-            text = _("Shared from the project %(title)s") % {"title": indicator.project.title}
-        return format_html('<br><span class="govuk-body-s civitas-shared">{}</span>', text)
-    others = indicator.also_elements.all()
+            text = escape(_("Shared from the project %(title)s") % {"title": indicator.project.title})
+        return f'<br><span class="govuk-body-s civitas-shared">{text}</span>'
+    prefetched = getattr(indicator, "_prefetched_objects_cache", {}).get("also_elements")
+    others = prefetched if prefetched is not None else indicator.also_elements.all()
     if not others:
-        return mark_safe("")
-    parts = []
-    for other in others:
-        if other.plan_id != plan_pk:
-            parts.append(format_html("{} ({})", other.code, Truncator(other.plan.title).chars(40)))
-        else:
-            parts.append(format_html("{}", other.code))
-    return format_html(
-        '<br><span class="govuk-body-s civitas-shared">{}: {}</span>', _("Also serves"), mark_safe(", ".join(parts))
+        return ""
+    parts = [
+        escape(other.code)
+        + (f" ({escape(Truncator(other.plan.title).chars(40))})" if other.plan_id != plan_pk else "")
+        for other in others
+    ]
+    return (
+        f'<br><span class="govuk-body-s civitas-shared">{escape(_("Also serves"))}: {", ".join(parts)}</span>'
     )
