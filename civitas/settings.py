@@ -256,6 +256,10 @@ if cache_url := os.environ.get("CACHE_URL"):
 # A cache every server process shares: cached public pages are then found without a database query
 # (content tokens, core/cache.py); a cache in each process reads the versions from the database.
 CIVITAS_SHARED_CACHE = env_bool("CIVITAS_SHARED_CACHE", bool(cache_url))
+# Sessions stay in the database (nothing is lost when the cache restarts); with a shared cache a
+# signed-in request reads its session from the cache instead of the database.
+if CIVITAS_SHARED_CACHE:
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # The reverse proxies in front of Civitas (comma-separated addresses or networks, e.g.
 # "127.0.0.1,10.0.0.0/8", and "unix" for one that reaches gunicorn on a local socket): only for a
 # request from one of them is the client read from X-Forwarded-For; otherwise REMOTE_ADDR is the

@@ -19,7 +19,6 @@ Where the versions are read depends on the cache:
 """
 
 import hashlib
-import uuid
 from collections import OrderedDict
 from functools import wraps
 from urllib.parse import urlencode
@@ -30,7 +29,7 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
-from .content import Content, versions
+from .content import Content, content_tokens, versions
 
 CACHE_SECONDS = 600
 MAX_QUERY_LENGTH = 300  # longer query strings are rendered, never cached
@@ -48,49 +47,6 @@ def _cacheable(request) -> bool:
 def shared() -> bool:
     """Whether every server process reads and writes the same cache (content tokens in use)."""
     return settings.CIVITAS_SHARED_CACHE
-
-
-def _token_key(slug: str, area: Content) -> str:
-    return f"content:{slug}:{area.value}"
-
-
-def content_tokens(slug: str, areas: tuple[Content, ...], *, create: bool = True) -> tuple[str, ...] | None:
-    """The current content tokens of ``areas`` of the municipality ``slug`` (one read of the cache);
-    a missing one is created when ``create`` (only for a municipality known to exist, so that made-up
-    addresses cannot fill the cache). None when one is missing: the caller renders the page."""
-    keys = [_token_key(slug, area) for area in areas]
-    found = cache.get_many(keys)
-    missing = [key for key in keys if key not in found]
-    if missing and not create:
-        return None
-    if missing:
-        for key in missing:
-            cache.add(key, uuid.uuid4().hex, timeout=None)  # another process's new token wins
-        found.update(cache.get_many(missing))
-        if any(key not in found for key in keys):
-            return None
-    return tuple(found[key] for key in keys)
-
-
-INSTALLATION_TOKEN = "content:*"  # renewed by every change of any municipality
-
-
-def installation_token() -> str | None:
-    """The token of everything public in the installation (what a list across municipalities
-    reads), renewed by any change anywhere; created when missing. None when the cache fails."""
-    token = cache.get(INSTALLATION_TOKEN)
-    if token is None:
-        cache.add(INSTALLATION_TOKEN, uuid.uuid4().hex, timeout=None)
-        token = cache.get(INSTALLATION_TOKEN)
-    return token
-
-
-def renew_content_tokens(slug: str, areas) -> None:
-    """Give ``areas`` of the municipality ``slug`` new tokens, and the installation a new one: what
-    was cached under the old ones is never served again. Called by ``content.changed`` once the
-    transaction has committed."""
-    tokens = {_token_key(slug, Content(area)): uuid.uuid4().hex for area in areas}
-    cache.set_many({**tokens, INSTALLATION_TOKEN: uuid.uuid4().hex}, timeout=None)
 
 
 def _key(request, owner: str, version: str, params: tuple[str, ...], valid=None) -> str | None:

@@ -20,7 +20,8 @@ from django.utils.http import parse_http_date_safe
 from django.utils.translation import gettext as _
 
 from civitas.core import throttle
-from civitas.core.cache import CACHE_SECONDS, MAX_QUERY_LENGTH, installation_token, shared
+from civitas.core.cache import CACHE_SECONDS, MAX_QUERY_LENGTH, shared
+from civitas.core.content import installation_token
 
 API_PREFIX = "/api/"
 

@@ -8,8 +8,8 @@ from django.http import HttpResponse
 from django.test import RequestFactory
 
 from civitas.core import content
-from civitas.core.cache import cached_public_page, content_tokens
-from civitas.core.content import Content
+from civitas.core.cache import cached_public_page
+from civitas.core.content import Content, content_tokens
 from civitas.core.tenancy import with_municipality
 from civitas.testing.factories import MunicipalityFactory
 
