@@ -99,6 +99,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "civitas.core.db.ReplicaReadsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "civitas.core.middleware.ContentSecurityPolicyMiddleware",
@@ -148,6 +149,25 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0 if DEBUG else 60
     VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+# A PostgreSQL read replica for anonymous public reads (core/db.py); everything else, and every
+# read after a write, goes to the primary (DATABASE_URL). The tests keep a mirror of the test
+# database under the same alias, so that the routing itself can be tested.
+CIVITAS_READ_REPLICA = ""
+if replica_url := os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        replica_url,
+        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    CIVITAS_READ_REPLICA = "replica"
+elif env_bool("CIVITAS_TESTING"):
+    DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
+DATABASE_ROUTERS = ["civitas.core.db.ReplicaRouter"]
+# After a write of theirs, a visitor reads from the primary for this many seconds (longer than the
+# replica's usual lag).
+CIVITAS_REPLICA_PIN_SECONDS = int(os.environ.get("CIVITAS_REPLICA_PIN_SECONDS", "10"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
