@@ -3,7 +3,7 @@ on several machines: what is changed through one server is seen at once through 
 work queued through either is done by the worker.
 
 Everything is a separate process with the production settings (DEBUG off, CACHE_URL,
-TASKS_BACKEND=django_tasks_db.DatabaseBackend, one SECRET_KEY): Redis on a free port, the
+TASKS_BACKEND=django_tasks_db.DatabaseBackend, one SECRET_KEY; static files as in the tests): Redis on a free port, the
 database ``civitas_multiserver_<pid>`` on the PostgreSQL server of DATABASE_URL (migrated, with
 the Sopot demo), server A, server B (which reads public pages through the read-replica router,
 its "replica" being the same database) and ``manage.py db_worker``. The test speaks to them
@@ -277,10 +277,12 @@ def site(tmp_path_factory):
             "MEDIA_ROOT": str(folder / "media"),  # shared, as a network volume or a bucket would be
             "EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend",
             "LOG_LEVEL": "ERROR",
+            # The one difference from production: static files without collectstatic's manifest
+            # (compressing every file would take longer than the rest of the test).
+            "CIVITAS_TESTING": "1",
         }
         site = Site(0, 0, env, database_url, folder)
         site.manage("migrate", "--noinput", "-v0")
-        site.manage("collectstatic", "--noinput", "-v0")
         site.manage("load_demo")
         a, b = free_port(), free_port()
         gunicorn = [str(GUNICORN), "civitas.wsgi:application", "--workers", "2", "--timeout", "60"]
