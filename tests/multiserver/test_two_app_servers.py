@@ -224,7 +224,7 @@ def _stop(process: subprocess.Popen) -> None:
     if process.poll() is None:
         process.terminate()
         try:
-            process.wait(timeout=20)
+            process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
@@ -299,7 +299,10 @@ def site(tmp_path_factory):
         site.a, site.b = a, b
         yield site
     finally:
-        for process in reversed(processes):
+        for process in processes:
+            if process.poll() is None:
+                process.terminate()
+        for process in processes:
             _stop(process)
         _admin(server_url, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
@@ -331,7 +334,7 @@ def test_work_queued_through_either_server_is_done_by_the_worker(site):
     ((topic_id,),) = site.query(
         "SELECT t.id FROM forum_topic t JOIN core_municipality m ON m.id = t.municipality_id "
         "WHERE m.slug = 'sopot' ORDER BY t.id LIMIT 1"
-    )[0]
+    )
     sql = "SELECT id, status FROM django_tasks_database_dbtaskresult WHERE task_path LIKE %s"
     before = {row[0] for row in site.query(sql, "%notify_followers%")}
     # A reply queues the e-mail to the topic's followers, for the worker to send.
