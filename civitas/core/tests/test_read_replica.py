@@ -8,7 +8,7 @@ show where a request read.
 import pytest
 from django.db import connections, transaction
 from django.http import HttpResponse
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 from civitas.core import db
@@ -108,3 +108,16 @@ def test_public_pages_read_the_replica_and_staff_pages_never_do(client):
         assert client.get("/sopot/").status_code == 200
         assert client.get("/sopot/manage/").status_code == 200
     assert len(on_replica) == 0
+
+
+def test_a_cached_page_is_rendered_from_the_primary():
+    """A page kept in the cache under a content version is rendered from the primary: a replica
+    that is behind must not fill the cache with an older page under the newer version."""
+    MunicipalityFactory(slug="sopot")
+    with (
+        CaptureQueriesContext(connections["replica"]) as on_replica,
+        CaptureQueriesContext(connections["default"]) as on_primary,
+    ):
+        assert Client().get("/sopot/projects/").status_code == 200
+    assert on_replica and all("core_municipality" in q["sql"] for q in on_replica)  # the lookup only
+    assert any("projects_project" in q["sql"] for q in on_primary)
