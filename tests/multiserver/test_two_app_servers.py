@@ -18,6 +18,7 @@ import http.cookies
 import os
 import secrets
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -299,9 +300,9 @@ def site(tmp_path_factory):
         site.a, site.b = a, b
         yield site
     finally:
-        for process in processes:
+        for process in processes:  # SIGINT: each of them stops at once (gunicorn without grace)
             if process.poll() is None:
-                process.terminate()
+                process.send_signal(signal.SIGINT)
         for process in processes:
             _stop(process)
         _admin(server_url, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
