@@ -37,6 +37,7 @@ ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = Path(sys.executable).parent / "gunicorn"
 HOST = "127.0.0.1"
 DEMO_PASSWORD = "sopot-demo-2014"
+REPLICA_NAME = "civitas_replica"
 
 
 def free_port() -> int:
@@ -194,12 +195,22 @@ class Site:
             return conn.execute(sql, params).fetchall()
 
 
+# CI sets it: what the tests need missing is then a failure, not a skip.
+REQUIRED = os.environ.get("CIVITAS_REQUIRE_MULTISERVER") == "1"
+
+
+def _missing(reason: str):
+    if REQUIRED:
+        pytest.fail(f"{reason} (CIVITAS_REQUIRE_MULTISERVER=1)")
+    pytest.skip(reason)
+
+
 def _postgres_url() -> str:
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://")):
-        pytest.skip("needs PostgreSQL: set DATABASE_URL=postgres://… (a role that may create databases)")
+        _missing("needs PostgreSQL: set DATABASE_URL=postgres://… (a role that may create databases)")
     if shutil.which("redis-server") is None:
-        pytest.skip("needs redis-server: apt-get install -y redis-server")
+        _missing("needs redis-server: apt-get install -y redis-server")
     return url
 
 
@@ -290,7 +301,8 @@ def site(tmp_path_factory):
         # Server A sits behind nginx in the last test: it hands checked files to nginx.
         accel = env | {"CIVITAS_MEDIA_ACCEL_REDIRECT": "/protected-media/"}
         processes.append(_start([*gunicorn, "--bind", f"{HOST}:{a}"], accel, folder / "a.log"))
-        replica = env | {"DATABASE_REPLICA_URL": database_url}
+        # Server B's "replica" is the same database, under a name of its own in pg_stat_activity.
+        replica = env | {"DATABASE_REPLICA_URL": f"{database_url}?application_name={REPLICA_NAME}"}
         processes.append(_start([*gunicorn, "--bind", f"{HOST}:{b}"], replica, folder / "b.log"))
         worker = [sys.executable, "manage.py", "db_worker", "--queue-name", "*", "--interval", "0.2",
                   "--no-startup-delay"]  # fmt: skip
@@ -327,6 +339,12 @@ def test_a_staff_change_through_one_server_is_seen_at_once_through_the_other(sit
 
     status, text = visitor_b.get(page)  # the very next anonymous request, through the other server
     assert status == 200 and new_title in unescape(text)
+    # Server B read the anonymous visitor's page through its replica connection.
+    ((replica_connections,),) = site.query(
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name = %s",
+        REPLICA_NAME,
+    )
+    assert replica_connections > 0
     status, text = visitor_a.get(page)
     assert status == 200 and new_title in unescape(text)
 
@@ -363,8 +381,8 @@ NGINX_CONF = ROOT / "deploy" / "nginx" / "civitas.conf"
 def nginx(site):
     """deploy/nginx/civitas.conf as written, in front of server A: only the addresses, the
     folders and the certificate (made for the test) are this machine's."""
-    if shutil.which("nginx") is None:
-        pytest.skip("needs nginx: apt-get install -y nginx")
+    if shutil.which("nginx") is None or shutil.which("openssl") is None:
+        _missing("needs nginx and openssl: apt-get install -y nginx openssl")
     folder = site.folder / "nginx"
     folder.mkdir()
     subprocess.run(
