@@ -132,5 +132,10 @@ def test_a_signed_link_serves_the_file_with_civitass_headers(client, reported_ph
     assert refused.value.code == 403
 
 
-def test_a_name_the_bucket_does_not_hold_answers_404(client, bucket):
-    assert client.get("/media/forum/2026/missing.jpg").status_code == 404
+def test_a_file_the_bucket_no_longer_holds_answers_404(client, reported_photo, bucket, settings):
+    _town, post, _stored = reported_photo
+    bucket.delete_object(Bucket=BUCKET, Key=post.photo.name)  # its record is still there
+    settings.CIVITAS_S3_PRESIGNED_SECONDS = 0
+    assert client.get(f"/media/{post.photo.name}").status_code == 404
+    settings.CIVITAS_S3_PRESIGNED_SECONDS = 60
+    assert client.get(f"/media/{post.photo.name}").status_code == 404
