@@ -11,7 +11,7 @@ export DJANGO_SETTINGS_MODULE := civitas.settings
 # a production server sets SECRET_KEY (see README.md, Production).
 export CIVITAS_LOCAL_KEY := 1
 
-.PHONY: run test test-browser install install-test migrate demo lint format messages assets bench clean screenshots
+.PHONY: run test test-browser test-multiserver install install-test migrate demo lint format messages assets bench clean screenshots
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -65,6 +65,13 @@ bench: install-test  # bench.reports counts the PDF's pages with pypdf (a test e
 # CIVITAS_REQUIRE_BROWSER=1 (set by .ci/run) makes a missing browser fail instead.
 test-browser: install-test
 	CIVITAS_TESTING=1 $(PY) -m pytest -m browser tests/browser $(PYTEST_ARGS)
+
+# Several servers as separate processes (tests/multiserver, docs/deployment.md): Redis, two gunicorn
+# servers, a task worker and nginx in front, on a database of their own on the PostgreSQL server of
+# DATABASE_URL (postgres://…, a role that may create databases). Needs redis-server, nginx and
+# openssl from Debian; a missing one fails the run. `make test` skips these tests.
+test-multiserver: install-test
+	CIVITAS_TESTING=1 CIVITAS_REQUIRE_MULTISERVER=1 $(PY) -m pytest -m multiserver tests/multiserver $(PYTEST_ARGS)
 
 # The pinned linters (pyproject.toml): style, formatting, types, and the one-way dependencies
 # between apps (import-linter's contracts in pyproject.toml). .ci/run runs this.

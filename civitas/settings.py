@@ -99,6 +99,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "civitas.core.db.ReplicaReadsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "civitas.core.middleware.ContentSecurityPolicyMiddleware",
@@ -149,6 +150,25 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0 if DEBUG else 60
     VAR_DIR.mkdir(parents=True, exist_ok=True)
 
+# A PostgreSQL read replica for anonymous public reads (core/db.py); everything else, and every
+# read after a write, goes to the primary (DATABASE_URL). The tests keep a mirror of the test
+# database under the same alias, so that the routing itself can be tested.
+CIVITAS_READ_REPLICA = ""
+if replica_url := os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        replica_url,
+        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    CIVITAS_READ_REPLICA = "replica"
+elif env_bool("CIVITAS_TESTING"):
+    DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
+DATABASE_ROUTERS = ["civitas.core.db.ReplicaRouter"]
+# After a write of theirs, a visitor reads from the primary for this many seconds (longer than the
+# replica's usual lag).
+CIVITAS_REPLICA_PIN_SECONDS = int(os.environ.get("CIVITAS_REPLICA_PIN_SECONDS", "10"))
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -179,7 +199,7 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
-STORAGES = {
+STORAGES: dict[str, dict] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
@@ -189,6 +209,27 @@ STORAGES = {
         )
     },
 }
+# Uploads on S3-compatible object storage (AWS S3, MinIO, Ceph, …) instead of MEDIA_ROOT, for several
+# app servers that share no disk: the bucket stays private and every file is still served through
+# Civitas's checks at /media/ (core/storage.py, portal/media.py). Without keys, boto3 finds its own
+# credentials (AWS_* variables, the machine's role).
+if s3_bucket := os.environ.get("CIVITAS_S3_BUCKET"):
+    STORAGES["default"] = {
+        "BACKEND": "civitas.core.storage.PrivateS3Storage",
+        "OPTIONS": {
+            "bucket_name": s3_bucket,
+            "endpoint_url": os.environ.get("CIVITAS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("CIVITAS_S3_REGION") or None,
+            "access_key": os.environ.get("CIVITAS_S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("CIVITAS_S3_SECRET_ACCESS_KEY") or None,
+            "location": os.environ.get("CIVITAS_S3_PREFIX", ""),
+            "addressing_style": os.environ.get("CIVITAS_S3_ADDRESSING_STYLE") or None,
+            "signature_version": "s3v4",
+        },
+    }
+# With object storage: 0, Civitas streams each checked file from the bucket; more, it redirects
+# to a link to the bucket signed for that many seconds (the bucket must be reachable by browsers).
+CIVITAS_S3_PRESIGNED_SECONDS = int(os.environ.get("CIVITAS_S3_PRESIGNED_SECONDS", "0"))
 # Uploads: size limit for documents and photos, in bytes.
 CIVITAS_MAX_UPLOAD_BYTES = int(os.environ.get("CIVITAS_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
 # Uploaded files: Civitas checks who may see each one; when this is set (e.g. "/protected-media/"),

@@ -30,6 +30,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
 from .content import Content, content_tokens, versions
+from .db import primary_reads
 
 CACHE_SECONDS = 600
 MAX_QUERY_LENGTH = 300  # longer query strings are rendered, never cached
@@ -113,7 +114,10 @@ def cached_public_page(
             cached = cache.get(key)
             if cached is not None:
                 return cached
-            response = view(request, municipality, *args, **kwargs)
+            # Rendered from the primary: a page kept under a content version must not come from a
+            # read replica that is still behind that version (core/db.py).
+            with primary_reads():
+                response = view(request, municipality, *args, **kwargs)
             if response.status_code == 200 and not response.streaming and not response.cookies:
                 if hasattr(response, "render") and callable(response.render):
                     response.render()

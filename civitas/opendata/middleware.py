@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from civitas.core import throttle
 from civitas.core.cache import CACHE_SECONDS, MAX_QUERY_LENGTH, shared
 from civitas.core.content import installation_token
+from civitas.core.db import primary_reads
 
 API_PREFIX = "/api/"
 
@@ -81,7 +82,15 @@ class ApiMiddleware:
                 # Over the limit: the API itself answers (429), counting once more.
                 if kept is not None and _within_rate_limit(request):
                     return _conditional(request, kept)
-        response = self.get_response(request)
+                # Read from the primary: an answer kept under the installation's token must not
+                # come from a read replica still behind it (core/db.py).
+                with primary_reads():
+                    return self._answered(request, self.get_response(request), key)
+        return self._answered(request, self.get_response(request), None)
+
+    def _answered(self, request, response, key: str | None):
+        """The response with its ETag, kept under ``key`` (computed before the view read anything,
+        so that a change committed meanwhile, which renews the token, makes it unreachable)."""
         if (
             not request.path.startswith(API_PREFIX)
             or request.method not in ("GET", "HEAD")
@@ -93,7 +102,6 @@ class ApiMiddleware:
             digest = hashlib.blake2b(response.content, digest_size=16).hexdigest()
             response["ETag"] = f'"{digest}"'
         response.setdefault("Cache-Control", "no-cache")  # revalidate every time, cheaply
-        key = _cache_key(request) if not response.cookies else None
-        if key is not None:
+        if key is not None and not response.cookies:
             cache.set(key, response, CACHE_SECONDS)
         return _conditional(request, response)

@@ -18,6 +18,10 @@ CIVITAS_MEDIA_ACCEL_REDIRECT is set, left to nginx with X-Accel-Redirect to an i
 
 ``/media/`` itself stays proxied to Civitas; never serve MEDIA_ROOT directly, which would skip
 these checks.
+
+With uploads on S3-compatible storage (core/storage.py) the same checks come first; then the bytes
+are streamed from the private bucket, or, with CIVITAS_S3_PRESIGNED_SECONDS, the browser is
+redirected to a link signed for those seconds that carries the same headers.
 """
 
 import mimetypes
@@ -29,11 +33,19 @@ import unicodedata
 from urllib.parse import quote
 
 from django.conf import settings
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase, HttpResponseNotModified
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpResponse,
+    HttpResponseBase,
+    HttpResponseNotModified,
+    HttpResponseRedirect,
+)
 from django.utils.http import content_disposition_header, http_date, parse_http_date_safe
 from django.views.decorators.http import require_safe
 
 from civitas.consultations.selectors import file_access as consultation_file_access
+from civitas.core import storage
 from civitas.core.selectors import FileAccess, logo_access, strictest
 from civitas.council.selectors import decision_access
 from civitas.evaluations.selectors import evidence_file_access as evaluation_evidence_access
@@ -133,10 +145,12 @@ def media(request, path: str):
     access = file_access(request.user, name)
     if access is None or access == FileAccess.DENIED:
         raise Http404("No such file")
-    file, info = open_stored(name)
     cache_control = (
         "private, no-store" if access == FileAccess.PRIVATE else f"public, max-age={PUBLIC_MAX_AGE}"
     )
+    if storage.on_object_storage():
+        return from_object_storage(request, name, cache_control)
+    file, info = open_stored(name)
     since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
     response: HttpResponseBase
     if since is not None and int(info.st_mtime) <= since:
@@ -152,6 +166,47 @@ def media(request, path: str):
             response["Content-Length"] = str(info.st_size)
         response["Content-Type"], response["Content-Disposition"] = content_headers(name)
     response["Last-Modified"] = http_date(info.st_mtime)
+    response["Cache-Control"] = cache_control
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# Bytes read from the bucket at a time while streaming.
+CHUNK_BYTES = 64 * 1024
+
+
+def from_object_storage(request, name: str, cache_control: str) -> HttpResponseBase:
+    """The checked file ``name`` from the bucket: streamed, or a redirect to a short-lived signed
+    link (CIVITAS_S3_PRESIGNED_SECONDS) that no shared cache may keep."""
+    content_type, disposition = content_headers(name)
+    response: HttpResponseBase
+    if seconds := settings.CIVITAS_S3_PRESIGNED_SECONDS:
+        if storage.object_modified(name) is None:
+            raise Http404("No such file")
+        response = HttpResponseRedirect(
+            storage.presigned_url(
+                name,
+                seconds=seconds,
+                content_type=content_type,
+                disposition=disposition,
+                cache_control=cache_control,
+            )
+        )
+        response["Cache-Control"] = "private, no-store"
+        return response
+    found = storage.open_object(name)
+    if found is None:
+        raise Http404("No such file")
+    since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
+    if since is not None and int(found.modified.timestamp()) <= since:
+        found.body.close()
+        response = HttpResponseNotModified()
+    else:
+        response = FileResponse(found.body)  # closes the body when done
+        response.block_size = CHUNK_BYTES
+        response["Content-Length"] = str(found.size)
+        response["Content-Type"], response["Content-Disposition"] = content_type, disposition
+    response["Last-Modified"] = http_date(found.modified.timestamp())
     response["Cache-Control"] = cache_control
     response["X-Content-Type-Options"] = "nosniff"
     return response
