@@ -90,3 +90,28 @@ def test_the_rate_limit_counts_kept_answers(client, town, settings):
     settings.CIVITAS_API_ANONYMOUS_PER_MINUTE = 3
     statuses = [client.get(PROJECTS).status_code for _ in range(5)]
     assert statuses == [200, 200, 200, 429, 429]
+
+
+def test_an_answer_read_while_a_change_commits_is_not_kept_for_later(
+    town, django_capture_on_commit_callbacks
+):
+    """The answer is kept under the token read before the view ran: a change committed while it
+    ran renews the token, so the answer read before it is never served afterwards."""
+    from django.http import JsonResponse
+    from django.test import RequestFactory
+
+    from civitas.opendata.middleware import ApiMiddleware
+
+    calls = []
+
+    def view(request):
+        calls.append(1)
+        if len(calls) == 1:
+            with django_capture_on_commit_callbacks(execute=True):
+                content.changed(town, Content.PLANNING)
+        return JsonResponse({"call": len(calls)})
+
+    middleware = ApiMiddleware(view)
+    assert middleware(RequestFactory().get("/api/v1/projects")).content == b'{"call": 1}'
+    assert middleware(RequestFactory().get("/api/v1/projects")).content == b'{"call": 2}'
+    assert middleware(RequestFactory().get("/api/v1/projects")).content == b'{"call": 2}'
