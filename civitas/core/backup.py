@@ -68,7 +68,9 @@ def media_files(root: Path) -> Iterator[tuple[str, Path]]:
 
 def media_inventory(root: Path) -> dict[str, dict[str, Any]]:
     """{name: {"size", "sha256"}} of every file under ``root``."""
-    return {name: {"size": path.stat().st_size, "sha256": file_sha256(path)} for name, path in media_files(root)}
+    return {
+        name: {"size": path.stat().st_size, "sha256": file_sha256(path)} for name, path in media_files(root)
+    }
 
 
 def _combine(count: int, row_digests: list[str]) -> dict[str, Any]:
@@ -79,9 +81,7 @@ def _combine(count: int, row_digests: list[str]) -> dict[str, Any]:
 def postgresql_fingerprint(cursor) -> dict[str, dict[str, Any]]:
     """Each table of the current schema: its row count and a checksum of its content, independent of
     the rows' order (the sorted md5 of each row's text), computed by the server."""
-    cursor.execute(
-        "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename"
-    )
+    cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename")
     tables = [row[0] for row in cursor.fetchall()]
     result = {}
     for table in tables:
@@ -106,7 +106,10 @@ def sqlite_fingerprint(connection: sqlite3.Connection) -> dict[str, dict[str, An
     result = {}
     for table in tables:
         quoted = '"' + table.replace('"', '""') + '"'
-        digests = [hashlib.md5(repr(row).encode()).hexdigest() for row in connection.execute(f"SELECT * FROM {quoted}")]
+        digests = [
+            hashlib.md5(repr(row).encode()).hexdigest()
+            for row in connection.execute(f"SELECT * FROM {quoted}")
+        ]
         result[table] = _combine(len(digests), digests)
     return result
 
@@ -192,7 +195,8 @@ def _run(arguments: list[str], environment: dict[str, str]) -> str:
     result = subprocess.run(arguments, env=environment, capture_output=True, text=True)
     if result.returncode != 0:
         raise BackupError(
-            _("%(tool)s failed: %(error)s") % {"tool": Path(arguments[0]).name, "error": result.stderr.strip()}
+            _("%(tool)s failed: %(error)s")
+            % {"tool": Path(arguments[0]).name, "error": result.stderr.strip()}
         )
     return result.stdout
 
@@ -361,7 +365,10 @@ def _check_migrations(manifest: dict[str, Any], database: Database) -> None:
     loader = MigrationLoader(None, ignore_no_migrations=True)
     known = set(loader.disk_migrations)
     unknown = sorted(
-        f"{app}.{name}" for app, names in manifest["migrations"].items() for name in names if (app, name) not in known
+        f"{app}.{name}"
+        for app, names in manifest["migrations"].items()
+        for name in names
+        if (app, name) not in known
     )
     if unknown:
         raise BackupError(
@@ -402,7 +409,9 @@ def _database_is_empty(database: Database) -> bool:
         if database.vendor == "postgresql":
             cursor.execute("SELECT 1 FROM pg_tables WHERE schemaname = current_schema() LIMIT 1")
         else:
-            cursor.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' LIMIT 1")
+            cursor.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' LIMIT 1"
+            )
         return cursor.fetchone() is None
     finally:
         connection.close()
@@ -410,7 +419,13 @@ def _database_is_empty(database: Database) -> bool:
 
 def _restore_postgresql(database: Database, dump: Path, *, replace: bool) -> None:
     """One transaction: either the whole dump is in the database or none of it."""
-    arguments = [_tool("pg_restore"), "--single-transaction", "--exit-on-error", "--no-owner", "--no-privileges"]
+    arguments = [
+        _tool("pg_restore"),
+        "--single-transaction",
+        "--exit-on-error",
+        "--no-owner",
+        "--no-privileges",
+    ]
     if replace:
         arguments += ["--clean", "--if-exists"]
     _run([*arguments, f"--dbname={database.settings['NAME']}", str(dump)], database.libpq_environment())
@@ -486,9 +501,7 @@ def restore(folder: Path, *, alias: str = DEFAULT_DB_ALIAS, replace: bool = Fals
     if root is not None:
         problems += differences(files, media_inventory(root))
     if problems:
-        raise BackupError(
-            _("The restored site differs from the backup:") + "\n  " + "\n  ".join(problems)
-        )
+        raise BackupError(_("The restored site differs from the backup:") + "\n  " + "\n  ".join(problems))
     return manifest
 
 
