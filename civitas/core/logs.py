@@ -100,19 +100,19 @@ class RequestContextFilter(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         request = _request.get()
-        record.request_id = _request_id.get()
-        record.task_id = _task_id.get()
+        request_id, task_id = _request_id.get(), _task_id.get()
+        record.request_id, record.task_id = request_id, task_id
         if request is not None:
             if not hasattr(record, "method"):
                 record.method = request.method
-            if not hasattr(record, "path"):
-                record.path = logged_path(request)
-            if record.path != request.path and request.path in (message := record.getMessage()):
-                record.msg, record.args = message.replace(request.path, record.path), ()
+            path = getattr(record, "path", None) or logged_path(request)
+            record.path = path
+            if path != request.path and request.path in (message := record.getMessage()):
+                record.msg, record.args = message.replace(request.path, path), ()
         if not hasattr(record, "status") and hasattr(record, "status_code"):
             record.status = record.status_code  # django.request's refusals and errors
         record.context = " ".join(
-            f"{name}={value}" for name, value in (("request", record.request_id), ("task", record.task_id)) if value
+            f"{name}={value}" for name, value in (("request", request_id), ("task", task_id)) if value
         ) or "-"  # fmt: skip
         return True
 
