@@ -14,6 +14,8 @@ from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
 
+from django_tasks import signals as task_signals
+
 # The request being served in this thread or task, and the background task being run.
 _request: ContextVar[Any] = ContextVar("civitas_request", default=None)
 _request_id: ContextVar[str | None] = ContextVar("civitas_request_id", default=None)
@@ -80,10 +82,8 @@ def task_finished(sender=None, task_result=None, **kwargs) -> None:
 
 
 def connect_task_signals() -> None:
-    from django_tasks import signals
-
-    signals.task_started.connect(task_started, dispatch_uid="civitas.core.logs.task_started")
-    signals.task_finished.connect(task_finished, dispatch_uid="civitas.core.logs.task_finished")
+    task_signals.task_started.connect(task_started, dispatch_uid="civitas.core.logs.task_started")
+    task_signals.task_finished.connect(task_finished, dispatch_uid="civitas.core.logs.task_finished")
 
 
 # --- The filter and the formatters --------------------------------------------------------------
