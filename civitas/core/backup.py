@@ -261,6 +261,9 @@ def backup(output: Path, *, alias: str = DEFAULT_DB_ALIAS, include_media: bool =
     output = Path(output)
     if output.exists() and (not output.is_dir() or any(output.iterdir())):
         raise BackupError(_("%(path)s is not an empty folder: choose a new one.") % {"path": output})
+    root = _filesystem_media()
+    if root is not None and _inside(output, root):
+        raise BackupError(_("%(path)s is inside MEDIA_ROOT: keep backups elsewhere.") % {"path": output})
     output.mkdir(parents=True, exist_ok=True)
     started = datetime.now(UTC)
     dump = output / DUMP_FILES[database.vendor]
@@ -269,7 +272,6 @@ def backup(output: Path, *, alias: str = DEFAULT_DB_ALIAS, include_media: bool =
     else:
         saved = _dump_sqlite(database, dump)
     media: dict[str, Any]
-    root = _filesystem_media()
     if not include_media:
         media = {"storage": "not saved", "files": {}}
     elif root is None:
@@ -304,6 +306,10 @@ def backup(output: Path, *, alias: str = DEFAULT_DB_ALIAS, include_media: bool =
     }
     (output / MANIFEST).write_text(json.dumps(manifest, indent=1, ensure_ascii=False, sort_keys=True))
     return manifest
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return Path(os.path.realpath(path)).is_relative_to(os.path.realpath(folder))
 
 
 def _package_version(name: str) -> str:
@@ -456,6 +462,8 @@ def restore(folder: Path, *, alias: str = DEFAULT_DB_ALIAS, replace: bool = Fals
     database = Database.configured(alias)
     _check_migrations(manifest, database)
     root = _filesystem_media()
+    if root is not None and _inside(folder, root):
+        raise BackupError(_("%(path)s is inside MEDIA_ROOT: keep backups elsewhere.") % {"path": folder})
     files = manifest["media"]["files"]
     if files and root is None:
         raise BackupError(

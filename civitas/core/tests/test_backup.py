@@ -248,3 +248,9 @@ def test_a_target_with_data_is_refused_unless_replaced(small_backup):
 def test_a_backup_goes_into_a_new_folder_only(small_backup, tmp_path):
     with pytest.raises(BackupError):
         backup(small_backup)
+
+
+def test_a_backup_inside_media_root_is_refused(small_backup, media):
+    with pytest.raises(BackupError, match="MEDIA_ROOT"):
+        backup(media / "backups" / "tonight")
+    assert not (media / "backups").exists()
