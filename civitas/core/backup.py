@@ -441,11 +441,21 @@ def _restore_sqlite(database: Database, dump: Path) -> None:
     """SQLite's backup API copies the saved database over the configured one in one step."""
     connections[database.alias].close()
     saved = sqlite3.connect(f"file:{dump}?mode=ro", uri=True)
-    target = sqlite3.connect(database.sqlite_path())
     try:
-        saved.backup(target)
+        try:
+            healthy = saved.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+        except sqlite3.DatabaseError:
+            healthy = False
+        if not healthy:  # checked before the target is touched: the backup API would copy it as it is
+            raise BackupError(
+                _("%(name)s is not a whole SQLite database; nothing was restored.") % {"name": dump.name}
+            )
+        target = sqlite3.connect(database.sqlite_path())
+        try:
+            saved.backup(target)
+        finally:
+            target.close()
     finally:
-        target.close()
         saved.close()
 
 

@@ -226,6 +226,25 @@ def test_a_changed_database_file_is_found_and_nothing_is_restored(small_backup, 
     assert target.tables() == {}
 
 
+def test_a_database_file_that_fails_halfway_restores_nothing(small_backup, target):
+    """A dump whose checksum matches (damaged before the backup was finished, say) but which breaks
+    off: the restore fails inside its one transaction and leaves the database and files as they were."""
+    dump = next(small_backup.glob("database.*"))
+    dump.write_bytes(dump.read_bytes()[: dump.stat().st_size * 6 // 10])
+    manifest = json.loads((small_backup / MANIFEST).read_text())
+    manifest["database"] |= {
+        "sha256": hashlib.sha256(dump.read_bytes()).hexdigest(),
+        "size": dump.stat().st_size,
+    }
+    (small_backup / MANIFEST).write_text(json.dumps(manifest))
+    result = target.manage("restore", str(small_backup))
+    assert result.returncode != 0
+    assert "CommandError" in result.stderr and "Traceback" not in result.stderr
+    assert target.tables() == {}
+    assert not target.media.exists() or not any(target.media.iterdir())
+    assert not list(target.folder.glob(".media.restoring-*"))  # the copied files were removed
+
+
 def test_an_unfinished_backup_without_manifest_is_refused(small_backup):
     (small_backup / MANIFEST).unlink()
     with pytest.raises(BackupError, match=MANIFEST):
