@@ -264,7 +264,25 @@ def backup(output: Path, *, alias: str = DEFAULT_DB_ALIAS, include_media: bool =
     root = _filesystem_media()
     if root is not None and _inside(output, root):
         raise BackupError(_("%(path)s is inside MEDIA_ROOT: keep backups elsewhere.") % {"path": output})
+    created = not output.exists()
     output.mkdir(parents=True, exist_ok=True)
+    if created:
+        output.chmod(0o700)  # personal data: for the operators only
+    try:
+        return _write_backup(output, database, root if include_media else None, include_media)
+    except BaseException:
+        # An unfinished backup is removed, so that it is never taken for one (nor fills the disk).
+        for child in output.iterdir():
+            if child.is_dir():
+                shutil.rmtree(child)
+            else:
+                child.unlink()
+        if created:
+            output.rmdir()
+        raise
+
+
+def _write_backup(output: Path, database: Database, root: Path | None, include_media: bool) -> dict[str, Any]:
     started = datetime.now(UTC)
     dump = output / DUMP_FILES[database.vendor]
     if database.vendor == "postgresql":
@@ -281,7 +299,10 @@ def backup(output: Path, *, alias: str = DEFAULT_DB_ALIAS, include_media: bool =
         for name, path in media_files(root):
             copy = output / MEDIA_FOLDER / name
             copy.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(path, copy)
+            try:
+                shutil.copy2(path, copy)
+            except FileNotFoundError:
+                continue  # deleted since the folder was listed
             files[name] = {"size": copy.stat().st_size, "sha256": file_sha256(copy)}
         media = {"storage": "filesystem", "files": files}
     manifest = {
@@ -304,7 +325,9 @@ def backup(output: Path, *, alias: str = DEFAULT_DB_ALIAS, include_media: bool =
         "migrations": applied_migrations(database),
         "media": media,
     }
-    (output / MANIFEST).write_text(json.dumps(manifest, indent=1, ensure_ascii=False, sort_keys=True))
+    unfinished = output / f"{MANIFEST}.part"
+    unfinished.write_text(json.dumps(manifest, indent=1, ensure_ascii=False, sort_keys=True))
+    unfinished.rename(output / MANIFEST)
     return manifest
 
 

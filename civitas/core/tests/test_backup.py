@@ -20,6 +20,7 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.db import connection
 
+from civitas.core import backup as backup_module
 from civitas.core.backup import MANIFEST, BackupError, backup, restore, verify
 from civitas.demo.services import demo_load
 from civitas.testing.factories import MunicipalityFactory
@@ -273,3 +274,13 @@ def test_a_backup_inside_media_root_is_refused(small_backup, media):
     with pytest.raises(BackupError, match="MEDIA_ROOT"):
         backup(media / "backups" / "tonight")
     assert not (media / "backups").exists()
+
+
+def test_a_backup_that_fails_leaves_nothing_behind(small_backup, tmp_path, monkeypatch):
+    def disk_full(path):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(backup_module, "file_sha256", disk_full)
+    with pytest.raises(OSError):
+        backup(tmp_path / "tonight")
+    assert not (tmp_path / "tonight").exists()
