@@ -325,7 +325,7 @@ def _no_traceback_below_500(record) -> bool:
 # writes one JSON object per line with the request's or the task's id (core/logs.py), the default
 # in production (a database server, no DEBUG); "text" is readable, the default for `make run`,
 # DEBUG and the tests. LOG_REQUESTS=1 adds one line per request (civitas.request: status, duration,
-# user id), on by default with JSON.
+# user id), on by default with JSON unless LOG_LEVEL asks for errors only (ERROR, CRITICAL).
 LOG_FORMAT = os.environ.get("LOG_FORMAT", "").strip().lower() or (
     "text"
     if DEBUG
@@ -336,7 +336,10 @@ LOG_FORMAT = os.environ.get("LOG_FORMAT", "").strip().lower() or (
 )
 if LOG_FORMAT not in {"json", "text"}:
     raise ImproperlyConfigured(f"LOG_FORMAT: {LOG_FORMAT!r} is neither json nor text.")
-LOG_REQUESTS = env_bool("LOG_REQUESTS", LOG_FORMAT == "json")
+LOG_REQUESTS = env_bool(
+    "LOG_REQUESTS",
+    LOG_FORMAT == "json" and os.environ.get("LOG_LEVEL", "").strip().upper() not in {"ERROR", "CRITICAL"},
+)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -181,6 +181,9 @@ def test_production_logs_json_and_a_developer_reads_text():
     assert _settings_value(production, "LOG_FORMAT").stdout.strip() == "json"
     assert _settings_value({}, "LOG_FORMAT").stdout.strip() == "text"  # make run's embedded default
     assert _settings_value(production | {"LOG_FORMAT": "text"}, "LOG_FORMAT").stdout.strip() == "text"
+    assert _settings_value(production, "LOG_REQUESTS").stdout.strip() == "True"
+    # Errors only (the benchmarks' servers): no line per request.
+    assert _settings_value(production | {"LOG_LEVEL": "ERROR"}, "LOG_REQUESTS").stdout.strip() == "False"
     refused = _settings_value({"LOG_FORMAT": "xml"}, "LOG_FORMAT")
     assert refused.returncode != 0
     assert "LOG_FORMAT" in refused.stderr
