@@ -41,8 +41,9 @@ def scrub(text: str) -> str:
 
 
 def logged_path(request) -> str:
-    """The request's path as logs show it: without its query string (which may carry a token), and
-    with the secret parts of a link (a reset or sign-in token) masked once the address is resolved."""
+    """The request's path as logs show it: without its query string (which may carry a token), with
+    the secret parts of a link (a reset or sign-in token) masked once the address is resolved, and
+    scrubbed like any message."""
     path = request.path
     match = getattr(request, "resolver_match", None)
     if match is not None:
@@ -50,7 +51,7 @@ def logged_path(request) -> str:
             value = match.kwargs.get(name)
             if value:
                 path = path.replace(str(value), MASK)
-    return path
+    return scrub(path)
 
 
 # --- Binding a request or a task to the lines it logs -------------------------------------------

@@ -180,6 +180,13 @@ def test_the_demo_with_its_files_is_restored_the_same_into_a_fresh_site(media, t
     assert "--replace" in again.stderr
     assert target.tables() == expected_tables
 
+    # Told to replace, it does: a file that appeared since is gone, every table and file as saved.
+    (target.media / "stray.txt").write_text("not in the backup")
+    replaced = target.manage("restore", "--replace", str(saved))
+    assert replaced.returncode == 0, replaced.stderr
+    assert target.tables() == expected_tables
+    assert files_content(target.media) == expected_files
+
 
 # --- Refusals ----------------------------------------------------------------------------------------
 
