@@ -99,6 +99,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every later middleware's and the view's log lines carry the request's id.
+    "civitas.core.requestlog.RequestLogMiddleware",
     "civitas.core.db.ReplicaReadsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -367,6 +369,25 @@ def _no_traceback_below_500(record) -> bool:
     return True
 
 
+# Logs go to the standard error, one line per record (docs/operations.md, Logs): LOG_FORMAT=json
+# writes one JSON object per line with the request's or the task's id (core/logs.py), the default
+# in production (a database server, no DEBUG); "text" is readable, the default for `make run`,
+# DEBUG and the tests. LOG_REQUESTS=1 adds one line per request (civitas.request: status, duration,
+# user id), on by default with JSON unless LOG_LEVEL asks for errors only (ERROR, CRITICAL).
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "").strip().lower() or (
+    "text"
+    if DEBUG
+    or not os.environ.get("DATABASE_URL")
+    or env_bool("CIVITAS_LOCAL_KEY")
+    or env_bool("CIVITAS_TESTING")
+    else "json"
+)
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT: {LOG_FORMAT!r} is neither json nor text.")
+LOG_REQUESTS = env_bool(
+    "LOG_REQUESTS",
+    LOG_FORMAT == "json" and os.environ.get("LOG_LEVEL", "").strip().upper() not in {"ERROR", "CRITICAL"},
+)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -374,10 +395,24 @@ LOGGING = {
         "no_traceback_below_500": {
             "()": "django.utils.log.CallbackFilter",
             "callback": _no_traceback_below_500,
+        },
+        "request_context": {"()": "civitas.core.logs.RequestContextFilter"},
+    },
+    "formatters": {
+        "json": {"()": "civitas.core.logs.JsonFormatter"},
+        "text": {"()": "civitas.core.logs.TextFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_context"],
         }
     },
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "loggers": {"django.request": {"filters": ["no_traceback_below_500"]}},
+    "loggers": {
+        "django.request": {"filters": ["no_traceback_below_500"]},
+        "civitas.request": {"level": "INFO" if LOG_REQUESTS else "WARNING"},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 CSRF_FAILURE_VIEW = "civitas.core.views.csrf_failure"
