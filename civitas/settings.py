@@ -113,6 +113,7 @@ MIDDLEWARE = [
     "civitas.core.second_factor.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "civitas.core.middleware.StorageFullMiddleware",
 ]
 
 ROOT_URLCONF = "civitas.urls"
