@@ -107,6 +107,7 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "civitas.opendata.middleware.ApiMiddleware",
+    "civitas.core.middleware.NulCharacterMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "civitas.core.middleware.RequestSizeLimitMiddleware",

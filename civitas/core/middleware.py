@@ -111,3 +111,19 @@ def storage_full_message() -> str:
         "The file could not be stored: the site's storage is full. Nothing was saved. "
         "Try again later; the site's operators have been told."
     )
+
+
+class NulCharacterMiddleware:
+    """A NUL character in a page's address or query is refused (400) before anything reads it: no
+    text column can hold one (PostgreSQL refuses it outright, a server error), so no value with it
+    names anything. The API answers the same in JSON (opendata.middleware.ApiMiddleware)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or any(
+            "\x00" in k or "\x00" in v for k, vs in request.GET.lists() for v in vs
+        ):
+            return render(request, "core/bad_address.html", status=400)
+        return self.get_response(request)

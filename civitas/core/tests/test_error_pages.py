@@ -155,3 +155,16 @@ def test_a_form_sent_without_its_security_token_gets_a_page_in_the_layout(sopot,
     assert page.status_code == 403 and in_layout(html) and f'<html lang="{language}"' in html
     if language == "en":
         assert "Your form could not be sent" in html and "allow cookies" in html.lower()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", ["?q=%00", "?page=1%00", "?%00=1"])
+def test_a_nul_character_in_a_page_s_query_is_a_400_page_before_the_database_sees_it(client, query):
+    """PostgreSQL refuses a NUL in a text parameter with a server error; the page never asks it."""
+    town = MunicipalityFactory()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(f"/en/{town.slug}/projects/{query}")
+    assert response.status_code == 400
+    assert "The address is not valid" in response.content.decode()
+    assert not any("\x00" in str(q["sql"]) for q in queries.captured_queries)
+    assert client.get(f"/en/{town.slug}/plans/%00/").status_code == 400
