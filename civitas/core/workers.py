@@ -4,7 +4,10 @@ worker after its machine and process (``worker_id``), and a worker starting on a
 back in the queue the tasks of that machine's workers that are gone (``requeue_orphaned_tasks``),
 so that they run again. Every Civitas task may run twice: each checks what was already done.
 
-``manage.py db_worker`` does both (core/management/commands/db_worker.py)."""
+A worker also outlives a database restart: when the database stops answering it waits and tries
+again, and queues again the task it was running then (``requeue_tasks_of``).
+
+``manage.py db_worker`` does all this (core/management/commands/db_worker.py)."""
 
 import logging
 import os
@@ -77,4 +80,17 @@ def requeue_orphaned_tasks() -> int:
                 result.pk, result.task_path, result.worker_ids[-1],
             )  # fmt: skip
             requeued += updated
+    return requeued
+
+
+def requeue_tasks_of(worker: str) -> int:
+    """Put back in the queue the tasks still marked running by ``worker`` (this process, after the
+    database went away under it: it runs none of them any more); returns how many."""
+    requeued = 0
+    running = DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING).only("pk", "worker_ids")
+    for result in running:
+        if result.worker_ids and result.worker_ids[-1] == worker:
+            requeued += DBTaskResult.objects.filter(
+                pk=result.pk, status=TaskResultStatus.RUNNING, worker_ids=result.worker_ids
+            ).update(status=TaskResultStatus.READY, started_at=None)
     return requeued

@@ -49,3 +49,30 @@ def test_the_tasks_of_a_dead_worker_of_this_machine_are_queued_again_once():
 
 def test_db_worker_is_civitas_s_command():
     assert get_commands()["db_worker"] == "civitas.core"
+
+
+@pytest.mark.django_db
+def test_the_worker_waits_for_the_database_and_requeues_the_task_it_was_running(monkeypatch):
+    """A database restart used to end db_worker (django-tasks-db re-raises the error): Civitas's
+    waits, and the task it held when the database went away runs again."""
+    from django.db import OperationalError
+    from django_tasks_db.management.commands import db_worker as upstream
+
+    from civitas.core.management.commands import db_worker
+
+    me = workers.worker_id()
+    held = _running(me)
+    calls = []
+
+    def handle(self, *args, **options):
+        calls.append(options["worker_id"])
+        if len(calls) == 1:
+            raise OperationalError("the database system is shutting down")
+
+    monkeypatch.setattr(upstream.Command, "handle", handle)
+    monkeypatch.setattr(db_worker, "RETRY_SECONDS", 0)
+    monkeypatch.setattr(db_worker.connections, "close_all", lambda: None)  # keep the test's connection
+    db_worker.Command().handle(worker_id=me)
+    assert calls == [me, me]  # ran again after the outage
+    held.refresh_from_db()
+    assert held.status == TaskResultStatus.READY
