@@ -8,6 +8,7 @@ import http.client
 import json
 import os
 import re
+import select
 import signal
 import socket
 import subprocess
@@ -83,26 +84,24 @@ def form_token(client: requests.Session, url: str) -> str:
 
 
 def raw(port: int, data: bytes, *, body_chunks: int = 0, chunk: bytes = b"") -> tuple[int, bytes]:
-    """Send bytes as they are (no client library tidies them), then ``body_chunks`` × ``chunk``
-    (stopping when the server closes); the answer's status and first bytes (0 without one)."""
+    """Send bytes as they are (no client library tidies them), then up to ``body_chunks`` ×
+    ``chunk``, stopping as soon as the server answers (a refusal before the body is read) or
+    closes; the answer's status and first bytes (0 without one)."""
+    answer = b""
     with socket.create_connection((HOST, port), timeout=30) as s:
-        s.sendall(data)
         try:
+            s.sendall(data)
             for _ in range(body_chunks):
+                if select.select([s], [], [], 0)[0]:
+                    break  # answered already
                 s.sendall(chunk)
-        except OSError:
-            pass  # the server refused the rest: its answer is what counts
-        answer = b""
-        try:
             while len(answer) < 65536:
                 part = s.recv(65536)
                 if not part:
                     break
                 answer += part
-                if b"\r\n\r\n" in answer and len(answer) > 4096:
-                    break
         except OSError:
-            pass
+            pass  # the server closed the connection: what it answered before counts
     match = re.match(rb"HTTP/1\.[01] (\d{3})", answer)
     return (int(match.group(1)) if match else 0), answer
 

@@ -314,6 +314,7 @@ def main(argv=None) -> int:
     args = parse(argv)
     started = time.monotonic()
     port, created = own_cluster()
+    print(f"PostgreSQL cluster {CLUSTER} ready after {time.monotonic() - started:.0f} s", flush=True)
     database_url = recreate_database(port, DB_NAME)
     var_dir = Path(tempfile.mkdtemp(prefix="civitas-stress-"))
     media = var_dir / "media"
@@ -333,6 +334,7 @@ def main(argv=None) -> int:
     worker = faults.Worker(env, var_dir / "worker.log")
     try:
         prepare(env, ["migrate", "--noinput", "-v", "0"], ["collectstatic", "--noinput", "-v", "0"])
+        print(f"database migrated after {time.monotonic() - started:.0f} s", flush=True)
         import django
 
         django.setup()
@@ -346,6 +348,12 @@ def main(argv=None) -> int:
             codes=max(200, int(args.citizens * args.seconds * 1.5)), staff=args.staff, api_clients=args.api,
             slots_each=slots, import_rows=args.import_rows,
         )  # fmt: skip
+        data["users"] = {
+            "readers": args.readers,
+            "citizens": args.citizens,
+            "staff": args.staff,
+            "api": args.api,
+        }
         pg = server_version()
         connection.close()
         print(f"scenario ready after {time.monotonic() - started:.0f} s", flush=True)
