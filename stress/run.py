@@ -246,7 +246,7 @@ def leftover_tasks() -> int:
 
 
 def section(args, pg: str, stats: list[dict], proof: list[dict], results: list[dict], by_fault: dict,
-            outside: list, skipped: list[str], elapsed: float, verdict: bool) -> str:  # fmt: skip
+            skipped: list[str], elapsed: float, load_started: float, load_average: tuple, verdict: bool) -> str:  # fmt: skip
     total = next((s for s in stats if s["Name"] == "Aggregated"), None)
     lines = [
         SECTION_TITLE,
@@ -275,7 +275,13 @@ def section(args, pg: str, stats: list[dict], proof: list[dict], results: list[d
             f"{s['50%']} ms | {s['95%']} ms | {s['99%']} ms | {float(s['Max Response Time']):.0f} ms |"
         )
     if total:
-        lines += ["", f"In all {float(total['Requests/s']):.0f} requests/s over {elapsed:.0f} s."]
+        lines += [
+            "",
+            f"In all {float(total['Requests/s']):.0f} requests/s over {elapsed:.0f} s; the machine's load average "
+            f"was {load_average[0]:.1f} before the load and {load_average[1]:.1f} during it ({os.cpu_count()} "
+            "CPUs; a load well above the run's own means other work shared the machine and the latencies "
+            "say more about it than about Civitas).",
+        ]
     lines += [
         "",
         "Every accepted write stored exactly once (each carries a unique marker: the survey's one-word "
@@ -292,11 +298,11 @@ def section(args, pg: str, stats: list[dict], proof: list[dict], results: list[d
         )
     lines += [
         "",
-        "What was tried and what happened (5xx and unanswered requests of the load counted in each "
-        f"fault's window, up to {WINDOW_AFTER_S} s after it):",
+        "What was tried and what happened, at seconds from the load's start (5xx and unanswered requests "
+        f"of the load counted in each fault's window, up to {WINDOW_AFTER_S} s after it):",
         "",
-        "| fault | tried | what happened | load's 5xx / no answer | verdict |",
-        "|---|---|---|---|---|",
+        "| at | fault | tried | what happened | load's 5xx / no answer | verdict |",
+        "|---|---|---|---|---|---|",
     ]
     shown_faults = set()
     for r in results:
@@ -304,10 +310,10 @@ def section(args, pg: str, stats: list[dict], proof: list[dict], results: list[d
         if r["fault"] not in shown_faults:
             errors = ", ".join(f"{k}: {v}" for k, v in by_fault.get(r["fault"], {}).items()) or "none"
             shown_faults.add(r["fault"])
-        lines.append(f"| {r['fault']} | {r['tried']} | {r['happened']} | {errors} | "
+        lines.append(f"| {r['start'] - load_started:+.0f} s | {r['fault']} | {r['tried']} | {r['happened']} | {errors} | "
                      f"{'as required' if r['ok'] else '**FAILED**'} |")  # fmt: skip
     for reason in skipped:
-        lines.append(f"| upload disk full | — | skipped: {reason} | — | skipped |")
+        lines.append(f"| — | upload disk full | — | skipped: {reason} | — | skipped |")
     outside_text = ", ".join(f"{k}: {v}" for k, v in by_fault.get("no fault", {}).items()) or "none"
     lines += [
         "",
@@ -382,8 +388,10 @@ def main(argv=None) -> int:
         config, records, stats = var_dir / "config.json", var_dir / "records.jsonl", var_dir / "locust"
         config.write_text(json.dumps(data))
         base = f"http://{HOST}:{http_port}"
+        load_before = os.getloadavg()[0]
         locust = start_locust(args, http_port, config, records, stats)
         load_start = time.monotonic()
+        load_started = time.time()
 
         def at(share: float) -> None:
             time.sleep(max(0.0, load_start + share * args.seconds - time.monotonic()))
@@ -406,6 +414,7 @@ def main(argv=None) -> int:
             at(SCHEDULE["disk"])
             results.append(faults.disk_full(base, data, media))
             print(results[-1]["happened"], flush=True)
+        load_after = os.getloadavg()[0]
         locust.wait(timeout=args.seconds + 120)
         elapsed = time.monotonic() - load_start
         time.sleep(2)  # the worker's last tasks
@@ -424,7 +433,10 @@ def main(argv=None) -> int:
             )
         stat_rows = read_stats(stats)
         verdict = all(r["ok"] for r in results) and all(p["ok"] for p in proof) and not outside
-        text = section(args, pg, stat_rows, proof, results, by_fault, outside, skipped, elapsed, verdict)
+        text = section(
+            args, pg, stat_rows, proof, results, by_fault, skipped, elapsed, load_started, (load_before, load_after),
+            verdict,
+        )  # fmt: skip
         print(text, flush=True)
         for p in proof:
             print(
