@@ -6,11 +6,14 @@ import sys
 
 import pytest
 from django.core.management import get_commands
+from django.db import OperationalError
 from django.utils import timezone
 from django_tasks.base import TaskResultStatus
+from django_tasks_db.management.commands import db_worker as upstream
 from django_tasks_db.models import DBTaskResult
 
 from civitas.core import workers
+from civitas.core.management.commands import db_worker
 
 
 def _dead_pid() -> int:
@@ -55,11 +58,6 @@ def test_db_worker_is_civitas_s_command():
 def test_the_worker_waits_for_the_database_and_requeues_the_task_it_was_running(monkeypatch):
     """A database restart used to end db_worker (django-tasks-db re-raises the error): Civitas's
     waits, and the task it held when the database went away runs again."""
-    from django.db import OperationalError
-    from django_tasks_db.management.commands import db_worker as upstream
-
-    from civitas.core.management.commands import db_worker
-
     me = workers.worker_id()
     held = _running(me)
     calls = []
