@@ -25,7 +25,9 @@ What it does, on this machine only (loopback):
    request and none outside the fault windows;
 5. writes "## Load and faults" in BENCHMARKS.md (bench.common.write_section).
 
-``--smoke``: the same steps with a small load for 45 s (about two minutes in all), for CI.
+``--smoke``: the same steps with a small load for 45 s, for CI: 5 minutes in all on a shared 2-CPU
+machine, of which migrating and collecting the static files took nearly 4 (the default run: 8–10
+minutes).
 """
 
 import argparse
