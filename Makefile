@@ -11,7 +11,7 @@ export DJANGO_SETTINGS_MODULE := civitas.settings
 # a production server sets SECRET_KEY (see README.md, Production).
 export CIVITAS_LOCAL_KEY := 1
 
-.PHONY: run test test-browser test-multiserver install install-test migrate demo lint format messages assets bench clean screenshots
+.PHONY: run test test-browser test-multiserver install install-test migrate demo lint format messages assets bench stress smoke clean screenshots
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -59,6 +59,18 @@ bench: install-test  # bench.reports counts the PDF's pages with pypdf (a test e
 	$(PY) -m bench.reports || status=1; \
 	$(PY) -m bench.opendata || status=1; \
 	exit $$status
+
+# Load and fault test (not part of `make test`; as root: it creates, restarts and drops a PostgreSQL
+# cluster of its own and mounts a small tmpfs for the uploads): a mixed Locust load on a production
+# server while a task worker is killed mid-import, PostgreSQL restarts, the upload disk fills and
+# malformed requests arrive; writes "Load and faults" in BENCHMARKS.md and fails if anything
+# accepted was lost or doubled. See stress/run.py; `python -m stress --smoke` is CI's short version.
+$(VENV)/.installed-stress: pyproject.toml | $(PY)
+	$(PIP) install --quiet -e '.[test,stress]'
+	touch $@
+
+stress: install-test $(VENV)/.installed-stress
+	$(PY) -m stress $(STRESS_ARGS)
 
 # Only the browser tests (Playwright on the system's Chromium: `apt-get install -y chromium`).
 # `make test` runs them too, and skips them with a message when Chromium is missing;

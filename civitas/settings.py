@@ -73,13 +73,14 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Before django_tasks_db: its db_worker command is core's (tasks of dead workers run again).
+    "civitas.core",
     "django_tasks",
     "django_tasks_db",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "ninja",  # the API documentation's vendored Swagger UI (static files)
-    "civitas.core",
     "civitas.accounts",
     "civitas.council",
     "civitas.plans",
@@ -109,12 +110,14 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "civitas.opendata.middleware.ApiMiddleware",
+    "civitas.core.middleware.NulCharacterMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "civitas.core.middleware.RequestSizeLimitMiddleware",
     "civitas.core.second_factor.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "civitas.core.middleware.StorageFullMiddleware",
 ]
 
 ROOT_URLCONF = "civitas.urls"

@@ -4,9 +4,11 @@ municipality's home (or the platform's), sign-in for visitors, the back office f
 
 The 500 page is drawn without the request's context processors and without any query, so that
 it appears when the database is down or the request is half-built; if even that fails, a plain
-page in both languages is returned."""
+page in both languages is returned. When the failure is the database not answering (a restart),
+the same page says the service is briefly unavailable instead (503, with Retry-After)."""
 
 import re
+import sys
 
 from django.conf import settings
 from django.db import DatabaseError, connection
@@ -16,6 +18,7 @@ from django.shortcuts import render
 from django.template import loader
 from django.utils import translation
 
+from .errors import RETRY_AFTER_SECONDS, database_unavailable
 from .models import Membership, Municipality, Role
 
 SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
@@ -121,11 +124,18 @@ PLAIN_500 = (
 
 
 def server_error(request):
-    """No query and no context processor: the request's language from its address alone."""
+    """No query and no context processor: the request's language from its address alone. When the
+    database does not answer, the visitor is told to try again in a minute (503, Retry-After)."""
+    unavailable = database_unavailable(sys.exc_info()[1])
+    template = "503.html" if unavailable else "500.html"
     try:
         language = _language(request.path_info)
         with translation.override(language):
-            html = loader.get_template("500.html").render({"request": request, "is_error_page": True})
+            html = loader.get_template(template).render({"request": request, "is_error_page": True})
     except Exception:  # the page of last resort must not fail
         html = PLAIN_500
-    return HttpResponseServerError(html)
+    if not unavailable:
+        return HttpResponseServerError(html)
+    response = HttpResponse(html, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response

@@ -20,7 +20,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django_tasks import task
+from django_tasks import TaskContext, task
 
 from civitas.core.models import Municipality
 
@@ -137,10 +137,11 @@ def import_job_create(
     return job
 
 
-@task()
-def run_measurement_import(job_id: int) -> str:
-    """Import a large measurements file (``import_job_run``); returns the job's final state."""
-    return import_job_run(job_id=job_id)
+@task(takes_context=True)
+def run_measurement_import(context: TaskContext, job_id: int) -> str:
+    """Import a large measurements file (``import_job_run``); returns the job's final state. A
+    second attempt of the same task means its worker died running it (core.workers queues it again)."""
+    return import_job_run(job_id=job_id, redelivered=context.attempt > 1)
 
 
 def _stopped_by_error() -> str:
@@ -166,11 +167,14 @@ def import_jobs_expire(**filters) -> int:
     return expired
 
 
-def import_job_run(*, job_id: int) -> str:
+def import_job_run(*, job_id: int, redelivered: bool = False) -> str:
     """Run a queued import: read, check (its progress saved as it goes), then write all or
     nothing, exactly as in the page; the report is kept on the job. Returns the final state.
-    A job whose worker died (still running after JOB_TIMEOUT) is run again if the task is."""
-    claimed = ImportJob.objects.filter(Q(state=ImportJobState.QUEUED) | _stale_running(), pk=job_id).update(
+    A job whose worker died is run again by its task delivered again (``redelivered``: the dead
+    worker's task queued again, core.workers), or by any delivery once it has been running for
+    JOB_TIMEOUT."""
+    reclaimable = Q(state=ImportJobState.RUNNING) if redelivered else _stale_running()
+    claimed = ImportJob.objects.filter(Q(state=ImportJobState.QUEUED) | reclaimable, pk=job_id).update(
         state=ImportJobState.RUNNING, started_at=timezone.now(), rows_done=0
     )
     if not claimed:

@@ -2,11 +2,12 @@
 address, naming the municipality the address names, with a way on; a 403 or 404 logs one line
 without a traceback; the 500 page draws with no query, even for a half-built request."""
 
+import importlib
 import logging
 
 import pytest
 from django.conf.urls.i18n import i18n_patterns
-from django.db import connection
+from django.db import OperationalError, connection
 from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import path
@@ -21,8 +22,16 @@ def _boom(request):
     raise RuntimeError("a fault of the site")
 
 
+def _database_gone(request, municipality):
+    raise OperationalError("terminating connection due to administrator command")
+
+
 # A URLconf with a page that fails, for the 500 page (used through pytest.mark.urls).
-urlpatterns = i18n_patterns(path("<slug:municipality>/boom/", _boom), prefix_default_language=False)
+urlpatterns = i18n_patterns(
+    path("<slug:municipality>/boom/", _boom),
+    path("<slug:municipality>/database-gone/", _database_gone),
+    prefix_default_language=False,
+)
 urlpatterns += civitas_urls.urlpatterns
 handler403 = civitas_urls.handler403
 handler404 = civitas_urls.handler404
@@ -155,3 +164,46 @@ def test_a_form_sent_without_its_security_token_gets_a_page_in_the_layout(sopot,
     assert page.status_code == 403 and in_layout(html) and f'<html lang="{language}"' in html
     if language == "en":
         assert "Your form could not be sent" in html and "allow cookies" in html.lower()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", ["?q=%00", "?page=1%00", "?%00=1"])
+def test_a_nul_character_in_a_page_s_query_is_a_400_page_before_the_database_sees_it(client, query):
+    """PostgreSQL refuses a NUL in a text parameter with a server error; the page never asks it."""
+    town = MunicipalityFactory()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(f"/en/{town.slug}/projects/{query}")
+    assert response.status_code == 400
+    assert "The address is not valid" in response.content.decode()
+    assert not any("\x00" in str(q["sql"]) for q in queries.captured_queries)
+    assert client.get(f"/en/{town.slug}/plans/%00/").status_code == 400
+
+
+@pytest.mark.urls(__name__)
+@pytest.mark.parametrize(
+    ("address", "language"), [("/sopot/database-gone/", "bg"), ("/en/sopot/database-gone/", "en")]
+)
+def test_a_database_that_does_not_answer_is_a_503_asking_to_try_again(sopot, address, language):
+    """A PostgreSQL restart under load: the visitor is told to try again in a minute, not that
+    the service is broken."""
+    page = Client(raise_request_exception=False).get(address)
+    html = page.content.decode()
+    assert page.status_code == 503 and page["Retry-After"] == "30"
+    assert in_layout(html) and f'<html lang="{language}"' in html
+    if language == "en":
+        assert "The service is briefly unavailable" in html and "Try again in a minute." in html
+    assert "problem with the service" not in html
+
+
+@pytest.mark.django_db
+def test_the_api_answers_a_database_outage_with_a_json_503(client, monkeypatch):
+    municipalities = importlib.import_module("civitas.opendata.api.municipalities")
+
+    def gone(*args, **kwargs):
+        raise OperationalError("the database system is shutting down")
+
+    monkeypatch.setattr(municipalities, "page", gone)
+    response = client.get("/api/v1/municipalities", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 503 and response["Retry-After"] == "30"
+    assert response.json()["code"] == "unavailable"
+    assert "try again in a minute" in response.json()["detail"]

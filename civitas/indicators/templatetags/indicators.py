@@ -115,7 +115,9 @@ def _shared_note(item, plan_pk) -> str:
     if item.shared:
         source = item.shared_from
         if source is not None:
-            text = escape(_("Shared from %(code)s %(title)s") % {"code": source.code, "title": source.title})
+            text: str = escape(
+                _("Shared from %(code)s %(title)s") % {"code": source.code, "title": source.title}
+            )
             if source.plan_id != plan_pk:
                 text += f" · {escape(source.plan.title)}"
         else:

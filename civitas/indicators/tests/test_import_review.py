@@ -208,6 +208,19 @@ def test_a_task_delivered_again_reruns_a_job_whose_worker_died(town, owner, indi
     assert Measurement.objects.count() == 7
 
 
+@pytest.mark.django_db
+def test_the_task_queued_again_after_its_worker_died_reruns_the_job_at_once(
+    town, owner, indicator, monkeypatch
+):
+    """core.workers queues a dead worker's task again: its second attempt takes the job over
+    without waiting for the timeout, and writes every row once."""
+    job = _died(town, owner, monkeypatch)
+    assert tasks.import_job_run(job_id=job.pk, redelivered=True) == ImportJobState.DONE
+    assert Measurement.objects.count() == 7
+    assert tasks.import_job_run(job_id=job.pk, redelivered=True) == ImportJobState.DONE  # once only
+    assert Measurement.objects.count() == 7
+
+
 # 4. Evidence links longer than their column
 
 LONG_URL = "https://example.org/" + "a" * 300

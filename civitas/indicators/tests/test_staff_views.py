@@ -2,11 +2,13 @@
 the dashboard; refusals shown on the page with nothing changed; permissions; pinned queries."""
 
 import datetime
+import errno
 import html
 import re
 from decimal import Decimal
 
 import pytest
+from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 
@@ -145,6 +147,27 @@ def test_evidence_file_is_checked_and_stored(client, town, owner, indicator, set
     )
     assert good.status_code == 302
     assert Measurement.objects.get().evidence.name.endswith(".pdf")
+
+
+def test_evidence_on_a_full_disk_is_a_clear_message_and_saves_nothing(
+    client, town, owner, indicator, settings, tmp_path, monkeypatch
+):
+    settings.MEDIA_ROOT = tmp_path
+
+    def full(self, name, content):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(FileSystemStorage, "_save", full)
+    sign_in(client, owner)
+    for page in (base(town).removeprefix("/en"), base(town)):  # Bulgarian, then English
+        response = client.post(
+            page + "indicator/N1/value/",
+            {"period": "2016", "value": "5", "evidence": SimpleUploadedFile("r.pdf", b"%PDF-1.4 report")},
+        )
+        assert response.status_code == 507
+    assert "the site's storage is full. Nothing was saved." in html.unescape(response.content.decode())
+    assert not Measurement.objects.exists()
+    assert not list(tmp_path.iterdir())
 
 
 @pytest.mark.parametrize(

@@ -38,6 +38,7 @@ from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationEr
 from ninja.throttling import BaseThrottle
 
 from civitas.core import throttle
+from civitas.core.errors import RETRY_AFTER_SECONDS, database_unavailable
 from civitas.core.permissions import Action
 
 log = logging.getLogger(__name__)
@@ -137,6 +138,16 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(Exception)
     def server_error(request, exc):
         log.exception("API error on %s", request.path)
+        if database_unavailable(exc):  # a restart or a fail-over: briefly unavailable, not broken
+            response = _error(
+                api,
+                request,
+                503,
+                "unavailable",
+                _("The service is briefly unavailable: try again in a minute."),
+            )
+            response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+            return response
         if settings.DEBUG and not getattr(settings, "CIVITAS_TESTING", False):
             raise exc
         return _error(api, request, 500, "server_error", _("Something went wrong on our side."))

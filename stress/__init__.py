@@ -1,0 +1,1 @@
+"""Load and fault tests against a production server: ``python -m stress`` (``make stress``)."""

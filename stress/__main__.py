@@ -1,0 +1,5 @@
+import sys
+
+from stress.run import main
+
+sys.exit(main())
