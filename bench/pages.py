@@ -83,6 +83,8 @@ from bench.common import (
 )
 
 DB_NAME = "civitas_bench_pages"
+# The benchmark's own role: another benchmark running beside it renews its own role's password.
+DB_USER = "civitas_bench_pages"
 MUNICIPALITY = "sopot"
 PLAN_SLUG = "bench-300"
 FIRST_YEAR = 2014
@@ -619,7 +621,7 @@ def main(argv=None) -> int:
     command = ("python -m bench.pages " + " ".join(argv if argv is not None else sys.argv[1:])).strip()
 
     port = pg_port()
-    database_url = recreate_database(port, DB_NAME)
+    database_url = recreate_database(port, DB_NAME, DB_USER)
     var_dir = Path(tempfile.mkdtemp(prefix="civitas-bench-pages-"))
     server = redis = None
     try:

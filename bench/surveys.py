@@ -77,6 +77,8 @@ from bench.common import (
 )
 
 DB_NAME = "civitas_bench_surveys"
+# The benchmark's own role: another benchmark running beside it renews its own role's password.
+DB_USER = "civitas_bench_surveys"
 MUNICIPALITY = "bench"
 GOAL_RATIO = 0.15  # submissions per second, of the trivial view's requests per second
 TRIVIAL_PATH = "/healthz"
@@ -508,7 +510,7 @@ def main(argv=None) -> int:
     args.command = args.command.strip()
 
     port = pg_port()
-    database_url = recreate_database(port, DB_NAME)
+    database_url = recreate_database(port, DB_NAME, DB_USER)
     var_dir = Path(tempfile.mkdtemp(prefix="civitas-bench-surveys-"))
     server = redis = None
     try:
