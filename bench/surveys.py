@@ -442,7 +442,7 @@ def report(
         f"(before / after the submissions; {trivial_errors} failed) | "
         + " / ".join(f"{t['per_second']:.0f}" for t in trivial)
         + f" (median {trivial_per_second:.0f}) |",
-        f"| **submissions per second, of the trivial view** (goal ≥ {GOAL_RATIO:g}) | **{ratio:.2f}** "
+        f"| **submissions per second, of the trivial view** (goal ≥ {GOAL_RATIO:g}) | **{ratio:.3f}** "
         f"(goal {verdict(ok)}) |",
         f"| latency p50 / p95 / p99 | {result['p50_ms']:.0f} / {result['p95_ms']:.0f} / {result['p99_ms']:.0f} ms |",
         f"| wall time | {result['elapsed']:.1f} s |",
@@ -480,7 +480,7 @@ def report(
     if not ok:
         lines += [
             "",
-            f"Goal missed: {ratio:.2f} of the trivial view (goal ≥ {GOAL_RATIO:g}). Each submission is a "
+            f"Goal missed: {ratio:.3f} of the trivial view (goal ≥ {GOAL_RATIO:g}). Each submission is a "
             "transaction that writes a response, its answers and the invitation code's use in PostgreSQL, "
             "on the CPUs the load generator, gunicorn's workers and the database share on this machine.",
         ]

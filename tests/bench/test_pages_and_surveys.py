@@ -103,7 +103,7 @@ def test_the_survey_goal_is_a_ratio_to_the_trivial_view_and_a_lost_response_fail
     trivial = [run(90), run(110)]
     text, ok, proved = surveys.report(args, result, proof, races, None, "15.18", trivial)
     assert (ok, proved) == (True, True)
-    assert "**0.15** (goal met)" in text and "90 / 110 (median 100)" in text
+    assert "**0.150** (goal met)" in text and "90 / 110 (median 100)" in text
     _text, ok, proved = surveys.report(
         args, result | {"per_second": 14.9}, proof, races, None, "15.18", trivial
     )
