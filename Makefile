@@ -11,7 +11,7 @@ export DJANGO_SETTINGS_MODULE := civitas.settings
 # a production server sets SECRET_KEY (see README.md, Production).
 export CIVITAS_LOCAL_KEY := 1
 
-.PHONY: run test test-browser test-multiserver install install-test migrate demo lint format messages assets bench stress smoke clean screenshots
+.PHONY: run test test-browser test-multiserver install install-test migrate demo lint format messages assets bench bench-smoke stress smoke clean screenshots
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -48,7 +48,8 @@ test: install-test
 	CIVITAS_TESTING=1 $(PY) -m pytest $(PYTEST_ARGS)
 
 # Benchmarks against a production server (gunicorn, DEBUG off) on the machine's PostgreSQL 15,
-# which they start when it is down (as root: `pg_ctlcluster 15 main start`); each writes its own
+# which they start when it is down (as root: `pg_ctlcluster 15 main start`); bench.pages and
+# bench.surveys start a private Redis as the shared cache (Debian: redis-server); each writes its own
 # section of BENCHMARKS.md. See bench/pages.py, bench/surveys.py and bench/reports.py (the annual
 # reports generated in process, no server, from the same database) for what they measure.
 # All always run; the target fails if any misses a goal or a proof.
@@ -71,6 +72,13 @@ $(VENV)/.installed-stress: pyproject.toml | $(PY)
 
 stress: install-test $(VENV)/.installed-stress
 	$(PY) -m stress $(STRESS_ARGS)
+
+# The small version of the page and survey benchmarks (about a minute each on an idle machine),
+# for .ci/run: it writes nothing and fails on a failed request, a cached page that queries the
+# database, or a submission lost or doubled, not on speed.
+bench-smoke: install-test
+	$(PY) -m bench.pages --smoke
+	$(PY) -m bench.surveys --smoke
 
 # Only the browser tests (Playwright on the system's Chromium: `apt-get install -y chromium`).
 # `make test` runs them too, and skips them with a message when Chromium is missing;

@@ -1,5 +1,6 @@
-"""What every benchmark needs: the machine's PostgreSQL, a production server, a load generator's
-HTTP client, and BENCHMARKS.md, whose sections each benchmark replaces on its own."""
+"""What every benchmark needs: the machine's PostgreSQL, a private Redis, a production server, a
+load generator's HTTP client, figures over repeated runs, and BENCHMARKS.md, whose sections each
+benchmark replaces on its own."""
 
 import datetime
 import http.client
@@ -8,6 +9,7 @@ import re
 import secrets
 import shutil
 import socket
+import statistics
 import subprocess
 import time
 from pathlib import Path
@@ -78,6 +80,37 @@ def server_version() -> str:
     return f"{number // 10000}.{number % 10000}"
 
 
+# Redis ------------------------------------------------------------------------------------------
+
+
+def start_redis(var_dir: Path) -> tuple[subprocess.Popen, str]:
+    """A private Redis on a free loopback port, in memory only (nothing saved, no append-only
+    file), as the cache every server process shares; returns it and its CACHE_URL. With CACHE_URL
+    set, the settings turn CIVITAS_SHARED_CACHE on: a cached public page costs no database query."""
+    binary = shutil.which("redis-server") or "/usr/bin/redis-server"
+    if not Path(binary).exists():
+        raise SystemExit("redis-server not found: install it (Debian: apt-get install -y redis-server)")
+    port = free_port()
+    process = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", HOST, "--save", "", "--appendonly", "no",
+         "--dir", str(var_dir), "--loglevel", "warning"],
+        stdout=subprocess.DEVNULL, start_new_session=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"redis-server exited with {process.returncode}")
+        try:
+            with socket.create_connection((HOST, port), timeout=1) as s:
+                s.sendall(b"PING\r\n")
+                if s.recv(16).startswith(b"+PONG"):
+                    return process, f"redis://{HOST}:{port}/0"
+        except OSError:
+            time.sleep(0.1)
+    stop_server(process)
+    raise SystemExit("redis-server did not answer PING")
+
+
 # The server -------------------------------------------------------------------------------------
 
 
@@ -87,19 +120,24 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def server_env(database_url: str, var_dir: Path) -> dict:
-    """The production settings (DEBUG off) on the benchmark's database."""
-    return os.environ | {
-        "DJANGO_SETTINGS_MODULE": "civitas.settings",
-        "DATABASE_URL": database_url,
-        "DATABASE_CONN_MAX_AGE": "600",
-        "SECRET_KEY": secrets.token_urlsafe(40),
-        "DEBUG": "0",
-        "ALLOWED_HOSTS": HOST,
-        "CIVITAS_VAR_DIR": str(var_dir),
-        "STATIC_ROOT": str(var_dir / "static"),
-        "LOG_LEVEL": "ERROR",
-    }
+def server_env(database_url: str, var_dir: Path, cache_url: str | None = None) -> dict:
+    """The production settings (DEBUG off) on the benchmark's database; with ``cache_url`` (Redis),
+    the cache and rate-limit counters every server process shares."""
+    return (
+        os.environ
+        | ({"CACHE_URL": cache_url} if cache_url else {})
+        | {
+            "DJANGO_SETTINGS_MODULE": "civitas.settings",
+            "DATABASE_URL": database_url,
+            "DATABASE_CONN_MAX_AGE": "600",
+            "SECRET_KEY": secrets.token_urlsafe(40),
+            "DEBUG": "0",
+            "ALLOWED_HOSTS": HOST,
+            "CIVITAS_VAR_DIR": str(var_dir),
+            "STATIC_ROOT": str(var_dir / "static"),
+            "LOG_LEVEL": "ERROR",
+        }
+    )
 
 
 def prepare(env: dict, *commands: list[str]) -> None:
@@ -167,6 +205,23 @@ def percentile(sorted_values: list[float], p: float) -> float:
     return sorted_values[min(len(sorted_values) - 1, int(p * len(sorted_values)))]
 
 
+def spread(values: list[float]) -> dict[str, float]:
+    """The median and the range of one figure over repeated runs."""
+    return {"median": statistics.median(values), "min": min(values), "max": max(values)}
+
+
+def with_spread(values: list[float], fmt: str = "{:.0f}", unit: str = "") -> str:
+    """ "median (min–max)" of repeated runs, or the one value of a single run."""
+    s = spread(values)
+    if len(values) == 1:
+        return fmt.format(s["median"]) + unit
+    return f"{fmt.format(s['median'])}{unit} ({fmt.format(s['min'])}–{fmt.format(s['max'])})"
+
+
+def verdict(ok: bool) -> str:
+    return "met" if ok else "NOT met"
+
+
 def machine() -> str:
     cpus = os.cpu_count()
     try:
@@ -202,6 +257,16 @@ def write_section(path: Path, title: str, section: str) -> None:
     else:
         text = text.rstrip("\n") + "\n\n" + section
     path.write_text(text.rstrip("\n") + "\n")
+
+
+def remove_section(path: Path, title: str) -> None:
+    """Drop a section a benchmark no longer writes (renamed), keeping every other one."""
+    if not path.exists():
+        return
+    text = path.read_text()
+    pattern = re.compile(rf"^{re.escape(title)}\n.*?(?=^## |\Z)", re.S | re.M)
+    if pattern.search(text):
+        path.write_text(pattern.sub("", text).rstrip("\n") + "\n")
 
 
 HEADER = """# Benchmarks

@@ -1,12 +1,14 @@
-"""Public pages and the evaluation engine on a production server: ``python -m bench.pages``.
+"""Pages and the evaluation engine on a production server: ``python -m bench.pages``.
 
-    .venv/bin/python -m bench.pages [--indicators 300] [--years 7] [--clients 20] [--seconds 10]
-                                    [--workers 4] [--keep-db]
+    .venv/bin/python -m bench.pages [--indicators 300] [--years 7] [--clients 20] [--seconds 5]
+                                    [--repeats 3] [--workers 4] [--smoke] [--keep-db]
 
 What it does, on this machine only (loopback):
 
 1. starts the machine's PostgreSQL 15 cluster if it is down and (re)creates the database
-   ``civitas_bench_pages``; migrates it and loads the Sopot demo (``load_demo``);
+   ``civitas_bench_pages``; starts a private Redis (in memory only) as the cache every server
+   process shares, as an installation at scale runs (``CACHE_URL``: cached public pages are then
+   found without a database query); migrates the database and loads the Sopot demo (``load_demo``);
 2. adds to Sopot a plan of ``--indicators`` indicators (default 300) over a goal tree of 4 goals
    × 5 measures, each with a baseline, a milestone and a final target and ``--years`` years
    (default 7, 2014–2020) of published values — numbers, levels, cumulative counts, percentages
@@ -14,19 +16,33 @@ What it does, on this machine only (loopback):
 3. times the evaluation of that plan: the engine alone (pure Python, the figures of
    ``python -m civitas.evaluation.bench``) and the whole selector the plan page uses (three
    queries on PostgreSQL plus the engine and the roll-up), best and median of several runs;
-4. counts the queries of each public page, rendered and from the page cache;
-5. starts gunicorn (``civitas.wsgi``, DEBUG off, production settings) and, for each page, runs
-   ``--clients`` concurrent clients with keep-alive connections for ``--seconds`` seconds, in two
-   modes: as an anonymous visitor (the page comes from the rendering cache, which every change
-   invalidates) and with the cache bypassed (a session cookie: every request renders the page
-   from the database, the cost right after a change). ``/healthz`` (a Django view that touches
-   no database) is the floor: the speed of a trivial view on this server. The API's list and
-   detail endpoints run beside them in one mode, as anonymous clients (JSON rendered on every
-   request, the anonymous rate limit counted but set out of reach), with their ratio to the
-   trivial view;
-6. writes "## Evaluation engine" and "## Public pages" in BENCHMARKS.md (only those sections)
-   and exits non-zero when a goal is missed: evaluation under 0.2 s, the plan dashboard's
-   median under 50 ms and 95th percentile under 150 ms with 20 concurrent clients.
+4. signs in, through Django's test client, the demo citizen (password) and a demo member of staff
+   (password, then the second factor's code step with a recovery code of their own); their
+   session cookies are what the load generator sends;
+5. counts the queries of each page in each mode: rendered and from the page cache for an
+   anonymous visitor (a cache hit must cost no query), rendered for the signed-in citizen and for
+   staff, and times one rendering of each alone, in-process;
+6. starts gunicorn (``civitas.wsgi``, DEBUG off, production settings) and measures each row — a
+   page in one mode — with ``--clients`` concurrent keep-alive clients for ``--seconds`` seconds,
+   ``--repeats`` times (rounds over every row, so that a busy moment of the machine weighs on
+   every row alike). Modes: *cached* (anonymous: the page from the rendering cache, renewed by
+   every change), *citizen* (signed in: every request rendered from the database), *staff*
+   (signed in with the second factor passed; the plan dashboard and the back office's pages staff
+   use all day) and *API* (anonymous JSON clients, the anonymous rate limit counted but set out
+   of reach). ``/healthz``, a Django view that touches no database, is the trivial view: the
+   speed of this server for nothing, measured in every round, the baseline of every ratio;
+7. writes "## Evaluation engine" and "## Pages" in BENCHMARKS.md (only those sections) with the
+   median and the spread (min–max) over the repeats and every figure beside its goal, and exits
+   non-zero when a goal is missed. Goals, as ratios to the trivial view so that the verdict does
+   not depend on the machine: cached public pages ≥ 0.8 of its requests/s with no query per hit;
+   signed-in and staff pages ≥ 0.1; every cached public page and the API list a median under
+   50 ms and a 95th percentile under 150 ms; the plan dashboard's first rendering after a change,
+   alone, under 50 ms; the plan's evaluation under 0.2 s; no request failed.
+
+``--smoke`` is the small run for continuous integration (a plan of 30 indicators, 1 s per row,
+one repeat, nothing written to BENCHMARKS.md unless ``--output`` is given): the speed goals are
+reported but do not fail it; a failed request, a cached page that queries the database or a
+session that is not signed in does.
 """
 
 import argparse
@@ -54,20 +70,32 @@ from bench.common import (
     pg_port,
     prepare,
     recreate_database,
+    remove_section,
     server_env,
     server_version,
+    spread,
+    start_redis,
     start_server,
+    stop_server,
+    verdict,
+    with_spread,
     write_section,
 )
 
 DB_NAME = "civitas_bench_pages"
+# The benchmark's own role: another benchmark running beside it renews its own role's password.
+DB_USER = "civitas_bench_pages"
 MUNICIPALITY = "sopot"
 PLAN_SLUG = "bench-300"
 FIRST_YEAR = 2014
 GOAL_EVALUATION_S = 0.2
 GOAL_MEDIAN_MS, GOAL_P95_MS = 50, 150
+GOAL_ALONE_MS = 50  # the plan dashboard's first rendering after a change, alone
+GOAL_CACHED_RATIO = 0.8  # cached public pages, of the trivial view's requests/s
+GOAL_RENDERED_RATIO = 0.1  # pages rendered for signed-in citizens and for staff
 ENGINE_TITLE = "## Evaluation engine"
-PAGES_TITLE = "## Public pages"
+PAGES_TITLE = "## Pages"
+OLD_PAGES_TITLE = "## Public pages"  # the section's name before staff pages were measured
 # The API's endpoints timed beside the pages: a list (a page of the default size) and a detail.
 # The API's rows: a list and a detail of the busiest kind of object (the project's id is filled in
 # once the demo is there).
@@ -75,6 +103,17 @@ API_PATHS = {
     "API list": f"/api/v1/projects?municipality={MUNICIPALITY}&limit=100",
     "API detail": "/api/v1/projects/{project_id}",
 }
+# The demo's accounts the signed-in rows use (civitas/demo: one password for all of them).
+CITIZEN = "grazhdanin.sopot@example.org"
+STAFF = "sopot-planner"
+# The back office's pages staff use all day: their home and the lists they work from.
+STAFF_PATHS = {
+    "staff home": f"/{MUNICIPALITY}/manage/",
+    "staff: projects": f"/{MUNICIPALITY}/manage/projects/",
+    "staff: indicators": f"/{MUNICIPALITY}/manage/indicators/",
+}
+# Modes: what the load generator is, and whether the row is a public page (for the goals).
+TRIVIAL, CACHED, CITIZEN_MODE, STAFF_MODE, API_MODE = "trivial", "cached", "citizen", "staff", "API"
 
 
 # Data -------------------------------------------------------------------------------------------
@@ -253,6 +292,63 @@ def query_counts(paths: dict[str, str]) -> dict[str, tuple[int, int, float]]:
     return counts
 
 
+# Signed-in visitors -------------------------------------------------------------------------------
+
+
+def signed_in_cookie(username: str, password: str, *, second_factor: bool = False) -> str:
+    """A real session of ``username``, signed in with the password through Django's test client
+    and, for staff, through the second factor's code step with a recovery code made for the
+    benchmark; returns the ``sessionid`` cookie the load generator sends."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from django.urls import reverse
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+
+    from civitas.core import second_factor as factor
+
+    client = Client(HTTP_HOST=HOST)
+    if not client.login(username=username, password=password):
+        raise SystemExit(f"{username} could not sign in with the demo password")
+    if second_factor:
+        user = get_user_model().objects.get(username=username)
+        device, _created = StaticDevice.objects.get_or_create(
+            user=user, name="benchmark recovery codes", defaults={"confirmed": True}
+        )
+        token = StaticToken.random_token()
+        device.token_set.create(token=token)
+        response = client.post(reverse("accounts:second_factor"), {"code": token})
+        if response.status_code != 302 or client.session.get(factor.SESSION_KEY) != user.pk:
+            raise SystemExit(f"{username}: the second factor's code step refused the recovery code")
+    return client.cookies["sessionid"].value
+
+
+def signed_in_counts(paths: dict[str, str], session: str) -> dict[str, tuple[int, float]]:
+    """Queries of each page rendered for the signed-in session ``session`` in a warm process (the
+    page cache does not serve signed-in visitors) and the time of one rendering alone (the best
+    of three); a page that does not answer 200 to a signed-in person stops the benchmark."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(HTTP_HOST=HOST)
+    client.cookies["sessionid"] = session
+    counts = {}
+    for name, path in paths.items():
+        queries, times = [], []
+        for _ in range(3):
+            started = time.perf_counter()
+            with CaptureQueriesContext(connection) as captured:
+                response = client.get(path)
+            times.append(time.perf_counter() - started)
+            if response.status_code != 200:
+                raise SystemExit(f"{path}, signed in: {response.status_code}")
+            if not response.wsgi_request.user.is_authenticated:
+                raise SystemExit(f"{path}: the session cookie did not sign the visitor in")
+            queries.append(len(captured))
+        counts[name] = (queries[-1], min(times))
+    return counts
+
+
 # Load -------------------------------------------------------------------------------------------
 
 
@@ -345,7 +441,7 @@ def engine_section(command: str, timing: dict, n: int, years: int, pg: str) -> t
         f"| **plan of {n} indicators × {years} years from PostgreSQL**: the plan page's selector "
         f"(3 queries, evaluation, roll-up over 4 goals × 5 measures) | {selector_best * 1000:.1f} ms | "
         f"**{selector_median * 1000:.1f} ms** | < {GOAL_EVALUATION_S * 1000:.0f} ms "
-        f"({'met' if ok else 'NOT met'}) |",
+        f"({verdict(ok)}) |",
         "",
         f"The plan's result: {result.indicators_total} indicators, {result.indicators_with_data} with data "
         f"(coverage {result.coverage:.0%}), score {result.score:.3f}; "
@@ -353,57 +449,152 @@ def engine_section(command: str, timing: dict, n: int, years: int, pg: str) -> t
     ]), ok  # fmt: skip
 
 
-def pages_section(command, args, pg, counts, results, paths) -> tuple[str, bool]:
+def summarise(runs: list[dict], trivial_per_second: float | None) -> dict:
+    """One row's figures over its repeated runs: the median and the range of requests/s and of the
+    median latency, the median of the 95th and 99th percentiles, every failed request, and the
+    ratio of the median requests/s to the trivial view's median."""
+    per_second = [r["per_second"] for r in runs]
+    return {
+        "per_second": per_second,
+        "median_ms": [r["median_ms"] for r in runs],
+        "p95_ms": statistics.median(r["p95_ms"] for r in runs),
+        "p99_ms": statistics.median(r["p99_ms"] for r in runs),
+        "errors": sum(r["errors"] for r in runs),
+        "ratio": spread(per_second)["median"] / trivial_per_second if trivial_per_second else None,
+    }
+
+
+def row_goals(
+    name: str, mode: str, figures: dict, cached_queries: int | None
+) -> list[tuple[str, bool, bool]]:
+    """The goals of one row, each as (what, met, a speed goal). Speed goals are ratios and
+    latencies, which the smoke run reports without failing; the others — no failed request, no
+    query for a cached page — are proofs that fail every run."""
+    goals: list[tuple[str, bool, bool]] = [("no failed request", figures["errors"] == 0, False)]
+    ratio = figures["ratio"]
+    median_ms = spread(figures["median_ms"])["median"]
+    latency = (
+        f"median < {GOAL_MEDIAN_MS} ms, p95 < {GOAL_P95_MS} ms",
+        median_ms < GOAL_MEDIAN_MS and figures["p95_ms"] < GOAL_P95_MS,
+        True,
+    )
+    if mode == CACHED:
+        goals.append(("0 queries per hit", cached_queries == 0, False))
+        goals.append(
+            (
+                f"≥ {GOAL_CACHED_RATIO:g} of the trivial view",
+                ratio is not None and ratio >= GOAL_CACHED_RATIO,
+                True,
+            )
+        )
+        goals.append(latency)
+    elif mode in (CITIZEN_MODE, STAFF_MODE):
+        goals.append(
+            (
+                f"≥ {GOAL_RENDERED_RATIO:g} of the trivial view",
+                ratio is not None and ratio >= GOAL_RENDERED_RATIO,
+                True,
+            )
+        )
+    elif mode == API_MODE and name == "API list":
+        goals.append(latency)
+    return goals
+
+
+def _goal_cell(goals: list[tuple[str, bool, bool]]) -> str:
+    shown = [f"{what}: {verdict(ok)}" for what, ok, _speed in goals if what != "no failed request" or not ok]
+    return "; ".join(shown)
+
+
+def pages_section(
+    command: str,
+    args,
+    pg: str,
+    rows: list[tuple[str, str, str]],
+    runs: dict,
+    cached_counts: dict,
+    signed_counts: dict,
+) -> tuple[str, bool, bool]:
+    """The "## Pages" section; returns it, whether every speed goal was met and whether every
+    proof held (no failed request, no query for a cached page)."""
+    trivial = spread([r["per_second"] for r in runs[("trivial view", TRIVIAL)]])["median"]
+    repeats = len(runs[("trivial view", TRIVIAL)])
     lines = [
         PAGES_TITLE, "",
-        measured_line(command, f"; PostgreSQL {pg}, gunicorn with {args.workers} sync workers, the production "
-                      f"settings (DEBUG off), {args.clients} concurrent keep-alive clients for {args.seconds:g} s "
-                      "per row, server, database and load generator on the same machine"), "",
-        "Cached: an anonymous visitor, the page from the rendering cache (keyed by the municipality's content "
-        "version, so a change is visible on the next request). Rendered: as a signed-in visitor (the page cache "
-        "bypassed by a session cookie), every request rendered and read from the database; a plan's "
-        "evaluation is reused in each server process until the next change. \"One rendering, alone\": the "
-        "first request after a change, every cache empty, timed in-process without concurrency.", "",
-        "| page | queries rendered / cached | one rendering, alone | mode | requests/s | median | p95 | p99 | errors |",
-        "|---|---|---|---|---|---|---|---|---|",
+        measured_line(command, f"; PostgreSQL {pg}, Redis as the cache every server process shares "
+                      f"(CACHE_URL), gunicorn with {args.workers} sync workers, the production settings (DEBUG "
+                      f"off), {args.clients} concurrent keep-alive clients for {args.seconds:g} s per row, each row "
+                      f"measured {repeats} time(s) in rounds over every row; server, database, Redis and load "
+                      "generator on the same machine"), "",
+        "Modes: *cached* — an anonymous visitor, the page from the rendering cache in Redis (keyed by content "
+        "tokens every change renews, so a change is visible on the next request); *citizen* — the demo citizen "
+        "signed in, every request rendered from the database; *staff* — a demo member of staff "
+        f"(`{STAFF}`) signed in with the second factor passed; *API* — anonymous JSON clients. The trivial view "
+        "(`/healthz`, no database) is the baseline of every ratio, measured in every round. Figures over the "
+        "repeats: median (min–max) of requests/s and of the median latency, the median of the 95th and 99th "
+        "percentiles. Queries: rendered / from the cache for an anonymous visitor, rendered for a signed-in "
+        "one. \"One rendering, alone\": in-process without concurrency — for cached rows the first request "
+        "after a change with every cache empty, for signed-in rows the best of three in a warm process.", "",
+        "| page | mode | queries | one rendering, alone | requests/s | of the trivial view | median | p95 | p99 "
+        "| errors | goals |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]  # fmt: skip
-    ok = True
-    for name, path in paths.items():
-        for mode in ("cached", "rendered", "anonymous"):
-            r = results.get((name, mode))
-            if r is None:
-                continue
-            q = counts.get(name)
-            queries = f"{q[0]} / {q[1]}" if q else "0"
-            alone = f"{q[2] * 1000:.0f} ms" if q else ""
-            label = f"{name} (`{path}`)" if mode != "rendered" else ""
-            if name == "plan dashboard":
-                ok = ok and r["errors"] == 0
-                if mode == "cached":
-                    ok = ok and r["median_ms"] < GOAL_MEDIAN_MS and r["p95_ms"] < GOAL_P95_MS
-            lines.append(
-                f"| {label} | {queries if mode != 'rendered' else ''} | {alone if mode != 'rendered' else ''} | {mode} | "
-                f"{r['per_second']:.0f} | "
-                f"{r['median_ms']:.1f} ms | {r['p95_ms']:.1f} ms | {r['p99_ms']:.1f} ms | {r['errors']} |"
-            )
-    dash = results[("plan dashboard", "cached")]
-    dash_r = results[("plan dashboard", "rendered")]
+    speed_ok = proof_ok = True
+    missed = []
+    for name, path, mode in rows:
+        figures = summarise(runs[(name, mode)], None if mode == TRIVIAL else trivial)
+        queries, alone, cached_queries = "", "", None
+        if mode in (TRIVIAL, CACHED, API_MODE):
+            rendered, cached_queries, seconds = cached_counts[name]
+            queries = f"{rendered} / {cached_queries}" if mode == CACHED else str(rendered)
+            alone = f"{seconds * 1000:.0f} ms"
+        elif mode in (CITIZEN_MODE, STAFF_MODE):
+            count, seconds = signed_counts[(name, mode)]
+            queries, alone = str(count), f"{seconds * 1000:.0f} ms"
+        goals = row_goals(name, mode, figures, cached_queries)
+        for what, ok, speed in goals:
+            if not ok:
+                missed.append(f"{name} ({mode}): {what}")
+                if speed:
+                    speed_ok = False
+                else:
+                    proof_ok = False
+        ratio = "" if figures["ratio"] is None else f"{figures['ratio']:.2f}"
+        lines.append(
+            f"| {name} (`{path}`) | {mode} | {queries} | {alone} | {with_spread(figures['per_second'])} | {ratio} | "
+            f"{with_spread(figures['median_ms'], '{:.1f}', ' ms')} | {figures['p95_ms']:.1f} ms | "
+            f"{figures['p99_ms']:.1f} ms | {figures['errors']} | {_goal_cell(goals)} |"
+        )
+    alone_ms = cached_counts["plan dashboard"][2] * 1000
+    alone_ok = alone_ms < GOAL_ALONE_MS
+    if not alone_ok:
+        speed_ok = False
+        missed.append(f"plan dashboard: one rendering alone < {GOAL_ALONE_MS} ms")
+    dash = summarise(runs[("plan dashboard", CACHED)], trivial)
+    staff = summarise(runs[("plan dashboard", STAFF_MODE)], trivial)
     lines += [
         "",
-        f"Plan dashboard ({args.indicators} indicators), {args.clients} concurrent clients: median "
-        f"**{dash['median_ms']:.1f} ms**, p95 **{dash['p95_ms']:.1f} ms** (goal < {GOAL_MEDIAN_MS} ms and "
-        f"< {GOAL_P95_MS} ms: {'met' if ok else 'NOT met'}); the first request after a change, every cache "
-        f"empty: {counts['plan dashboard'][2] * 1000:.0f} ms alone; signed-in visitors under the same load: "
-        f"median {dash_r['median_ms']:.0f} ms, p95 {dash_r['p95_ms']:.0f} ms.",
+        f"Plan dashboard ({args.indicators} indicators): the first rendering after a change, every cache empty, "
+        f"alone: **{alone_ms:.0f} ms** (goal < {GOAL_ALONE_MS} ms: {verdict(alone_ok)}); with {args.clients} "
+        f"concurrent clients, cached: median **{spread(dash['median_ms'])['median']:.1f} ms**, p95 "
+        f"**{dash['p95_ms']:.1f} ms** (goal < {GOAL_MEDIAN_MS} ms and < {GOAL_P95_MS} ms); staff, every request "
+        f"rendered: median {spread(staff['median_ms'])['median']:.0f} ms, p95 {staff['p95_ms']:.0f} ms, "
+        f"{staff['ratio']:.2f} of the trivial view.",
+        "",
+        f"The trivial view: {with_spread([r['per_second'] for r in runs[('trivial view', TRIVIAL)]])} requests/s "
+        "(median, min–max over the rounds).",
         "",
     ]
-    trivial = results[("trivial view", "cached")]["per_second"]
-    api = [f"{name} {results[(name, 'anonymous')]['per_second']:.0f} requests/s "
-           f"({results[(name, 'anonymous')]['per_second'] / trivial:.0%} of the trivial view's {trivial:.0f})"
-           for name in API_PATHS if (name, "anonymous") in results]  # fmt: skip
-    if api:
-        lines += ["The API, anonymous clients under the same load: " + "; ".join(api) + ".", ""]
-    return "\n".join(lines), ok
+    if missed:
+        lines += [
+            "Goals missed: " + "; ".join(missed) + ". The load generator, gunicorn's workers, PostgreSQL and "
+            "Redis share this machine's CPUs: a rendered page costs its CPU time in Python (templates, the "
+            "evaluation) and in PostgreSQL, which is what limits a ratio to the trivial view.",
+            "",
+        ]
+    else:
+        lines += ["Every goal met.", ""]
+    return "\n".join(lines), speed_ok, proof_ok
 
 
 # Main -------------------------------------------------------------------------------------------
@@ -414,22 +605,30 @@ def main(argv=None) -> int:
     parser.add_argument("--indicators", type=int, default=300)
     parser.add_argument("--years", type=int, default=7)
     parser.add_argument("--clients", type=int, default=20)
-    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--seconds", type=float, default=5, help="per row and repeat")
+    parser.add_argument("--repeats", type=int, default=3, help="runs of each row, in rounds over every row")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers")
     parser.add_argument("--load-processes", type=int, default=2, help="processes of the load generator")
-    parser.add_argument("--output", default=str(OUTPUT))
+    parser.add_argument("--output", default=None, help=f"default {OUTPUT.name}; none with --smoke")
+    parser.add_argument("--smoke", action="store_true", help="the small run for continuous integration")
     parser.add_argument("--keep-db", action="store_true")
     args = parser.parse_args(argv)
+    if args.repeats < 1 or args.seconds <= 0:
+        parser.error("--repeats must be at least 1 and --seconds more than 0")
+    if args.smoke:
+        args.indicators, args.seconds, args.repeats = 30, 1.0, 1
+    output = Path(args.output) if args.output else (None if args.smoke else OUTPUT)
     command = ("python -m bench.pages " + " ".join(argv if argv is not None else sys.argv[1:])).strip()
 
     port = pg_port()
-    database_url = recreate_database(port, DB_NAME)
+    database_url = recreate_database(port, DB_NAME, DB_USER)
     var_dir = Path(tempfile.mkdtemp(prefix="civitas-bench-pages-"))
-    env = server_env(database_url, var_dir)
-    env["CIVITAS_API_ANONYMOUS_PER_MINUTE"] = str(10**9)  # counted on every request, never reached
-    os.environ.update({k: v for k, v in env.items() if k != "LOG_LEVEL"})
-    server = None
+    server = redis = None
     try:
+        redis, cache_url = start_redis(var_dir)
+        env = server_env(database_url, var_dir, cache_url)
+        env["CIVITAS_API_ANONYMOUS_PER_MINUTE"] = str(10**9)  # counted on every request, never reached
+        os.environ.update({k: v for k, v in env.items() if k != "LOG_LEVEL"})
         prepare(
             env, ["migrate", "--noinput", "-v", "0"], ["collectstatic", "--noinput", "-v", "0"], ["load_demo"]
         )
@@ -438,6 +637,7 @@ def main(argv=None) -> int:
         django.setup()
         from django.db import connection
 
+        from civitas.demo.sopot import DEMO_PASSWORD
         from civitas.indicators.models import Indicator
         from civitas.projects.models import Project
 
@@ -462,8 +662,7 @@ def main(argv=None) -> int:
         )
         if project is None or indicator is None or other_plan is None:
             raise SystemExit("The Sopot demo is missing: run `manage.py load_demo` first.")
-        paths = {
-            "trivial view": "/healthz",
+        public = {
             "home": f"/{MUNICIPALITY}/",
             "plan dashboard": f"/{MUNICIPALITY}/plans/{PLAN_SLUG}/",
             "Sopot development plan": f"/{MUNICIPALITY}/plans/{other_plan.slug}/",
@@ -471,38 +670,74 @@ def main(argv=None) -> int:
             "projects list": f"/{MUNICIPALITY}/projects/",
             "indicator": f"/{MUNICIPALITY}/indicators/{indicator.code}/",
             "indicator (English)": f"/en/{MUNICIPALITY}/indicators/{indicator.code}/",
-            **{name: path.format(project_id=project.pk) for name, path in API_PATHS.items()},
         }
-        paths = {name: urllib.parse.quote(path, safe="/?&=") for name, path in paths.items()}
-        counts = query_counts({k: v for k, v in paths.items() if k != "trivial view"})
+        api = {name: path.format(project_id=project.pk) for name, path in API_PATHS.items()}
+
+        def quoted(paths: dict[str, str]) -> dict[str, str]:
+            return {name: urllib.parse.quote(path, safe="/?&=") for name, path in paths.items()}
+
+        public, api, staff_pages = quoted(public), quoted(api), quoted(STAFF_PATHS)
+        rows: list[tuple[str, str, str]] = [("trivial view", "/healthz", TRIVIAL)]
+        for name, path in public.items():
+            rows += [(name, path, CACHED), (name, path, CITIZEN_MODE)]
+            if name == "plan dashboard":
+                rows.append((name, path, STAFF_MODE))
+        rows += [(name, path, STAFF_MODE) for name, path in staff_pages.items()]
+        rows += [(name, path, API_MODE) for name, path in api.items()]
+
+        sessions = {
+            CITIZEN_MODE: signed_in_cookie(CITIZEN, DEMO_PASSWORD),
+            STAFF_MODE: signed_in_cookie(STAFF, DEMO_PASSWORD, second_factor=True),
+        }
+        cached_counts = query_counts({"trivial view": "/healthz"} | public | api)
+        signed_counts: dict[tuple[str, str], tuple[int, float]] = {}
+        for mode, session in sessions.items():
+            paths = {name: path for name, path, m in rows if m == mode}
+            signed_counts |= {(name, mode): c for name, c in signed_in_counts(paths, session).items()}
+        for (name, mode), (queries, seconds) in signed_counts.items():
+            print(f"{name:28} {mode:9} {queries:3} queries, {seconds * 1000:6.1f} ms alone", flush=True)
         connection.close()
 
         server, http_port = start_server(env, args.workers)
-        results = {}
+        cookies = {mode: f"sessionid={session}" for mode, session in sessions.items()}
+        runs: dict[tuple[str, str], list[dict]] = {(name, mode): [] for name, _path, mode in rows}
         with multiprocessing.get_context("fork").Pool(args.load_processes) as pool:
-            for path in paths.values():  # warm every worker: imports, templates, connections
-                load(http_port, path, clients=args.workers * 2, seconds=1, cookie=None, pool=pool)
-            for name, path in paths.items():
-                modes = ("cached",) if name == "trivial view" else ("cached", "rendered")
-                modes = ("anonymous",) if name in API_PATHS else modes
-                for mode in modes:
-                    cookie = "sessionid=bench-no-session" if mode == "rendered" else None
-                    r = load(
-                        http_port, path, clients=args.clients, seconds=args.seconds, cookie=cookie, pool=pool
+            if not args.smoke:  # warm every worker: imports, templates, connections
+                for _name, path, mode in rows:
+                    load(
+                        http_port,
+                        path,
+                        clients=args.workers * 2,
+                        seconds=1,
+                        cookie=cookies.get(mode),
+                        pool=pool,
                     )
-                    results[(name, mode)] = r
-                    print(f"{name:28} {mode:9} {r['per_second']:7.0f}/s median {r['median_ms']:6.1f} ms "
+            for round_ in range(1, args.repeats + 1):
+                for name, path, mode in rows:
+                    r = load(
+                        http_port, path, clients=args.clients, seconds=args.seconds, cookie=cookies.get(mode),
+                        pool=pool,
+                    )  # fmt: skip
+                    runs[(name, mode)].append(r)
+                    print(f"{round_} {name:28} {mode:8} {r['per_second']:7.0f}/s median {r['median_ms']:6.1f} ms "
                           f"p95 {r['p95_ms']:6.1f} ms errors {r['errors']}", flush=True)  # fmt: skip
 
-        section, engine_ok = engine_section(command, timing, args.indicators, args.years, pg)
-        write_section(Path(args.output), ENGINE_TITLE, section)
-        print(section)
-        section, pages_ok = pages_section(command, args, pg, counts, results, paths)
-        write_section(Path(args.output), PAGES_TITLE, section)
-        print(section)
-        return 0 if engine_ok and pages_ok else 1
+        engine, engine_ok = engine_section(command, timing, args.indicators, args.years, pg)
+        pages, speed_ok, proof_ok = pages_section(command, args, pg, rows, runs, cached_counts, signed_counts)
+        print(engine)
+        print(pages)
+        if output is not None:
+            write_section(output, ENGINE_TITLE, engine)
+            remove_section(output, OLD_PAGES_TITLE)
+            write_section(output, PAGES_TITLE, pages)
+        if not proof_ok:
+            return 1
+        return 0 if args.smoke or (engine_ok and speed_ok) else 1
     finally:
-        clean_up(server, port, None if args.keep_db else DB_NAME, var_dir)
+        try:
+            clean_up(server, port, None if args.keep_db else DB_NAME, var_dir)
+        finally:
+            stop_server(redis)
 
 
 if __name__ == "__main__":
