@@ -80,6 +80,15 @@ bench-smoke: install-test
 	$(PY) -m bench.pages --smoke
 	$(PY) -m bench.surveys --smoke
 
+# What .ci/run runs after the test suites: the benchmarks and the load and fault test at a small
+# scale, on the machine's PostgreSQL (as root: the load and fault test makes a cluster of its own
+# and mounts a tmpfs). They fail on a failed request, a cached page that queries the database, a
+# write lost or doubled or an import half applied, not on speed: only `make bench` judges speed.
+smoke: install-test $(VENV)/.installed-stress
+	$(PY) -m bench.pages --smoke
+	$(PY) -m bench.surveys --smoke
+	$(PY) -m stress --smoke
+
 # Only the browser tests (Playwright on the system's Chromium: `apt-get install -y chromium`).
 # `make test` runs them too, and skips them with a message when Chromium is missing;
 # CIVITAS_REQUIRE_BROWSER=1 (set by .ci/run) makes a missing browser fail instead.
