@@ -42,6 +42,9 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from None
         for label, count in sorted(summary.counts.items()):
             self.stdout.write(f"  {label:<32} {count:>10}")
+        if verbose:
+            for label, seconds in sorted(summary.stages.items(), key=lambda item: -item[1]):
+                self.stdout.write(f"  {label:<40} {seconds:8.1f} s")
         if summary.existing:
             self.stdout.write(_("Kept as they were: %(slugs)s.") % {"slugs": ", ".join(summary.existing)})
         self.stdout.write(
