@@ -50,7 +50,8 @@ test: install-test
 # Benchmarks against a production server (gunicorn, DEBUG off) on the machine's PostgreSQL 15,
 # which they start when it is down (as root: `pg_ctlcluster 15 main start`); each writes its own
 # section of BENCHMARKS.md. See bench/pages.py, bench/surveys.py and bench/reports.py (the annual
-# reports generated in process, no server, from the same database) for what they measure.
+# reports generated in process, no server, from the same database) for what they measure, and
+# bench/national.py for the national dataset (265 municipalities; `--smoke` for a tiny version).
 # All always run; the target fails if any misses a goal or a proof.
 bench: install-test  # bench.reports counts the PDF's pages with pypdf (a test extra)
 	@status=0; \
@@ -58,6 +59,7 @@ bench: install-test  # bench.reports counts the PDF's pages with pypdf (a test e
 	$(PY) -m bench.surveys --export-answers 1000000 || status=1; \
 	$(PY) -m bench.reports || status=1; \
 	$(PY) -m bench.opendata || status=1; \
+	$(PY) -m bench.national || status=1; \
 	exit $$status
 
 # Only the browser tests (Playwright on the system's Chromium: `apt-get install -y chromium`).
