@@ -15,6 +15,12 @@ seeded by the seed and the municipality's code. Rows are written in bulk, a few 
 time, in one transaction: a run stores everything or nothing. A second run refuses (the dataset's
 plans exist) rather than adding a second copy; municipalities that exist already (the Sopot demo)
 are matched by address or name and kept, and get the generated content beside their own.
+
+Speed (the time at full scale is in BENCHMARKS.md, "National scale"): the rows nothing points at
+(values, targets, answers, …) are plain dicts, which PostgreSQL takes by COPY; the foreign keys of
+the largest tables are dropped inside the transaction and put back at its end, so each is checked
+once in one scan rather than row by row at the commit (those tables stay locked meanwhile: run it
+on an installation nobody is using yet). Other databases take the same rows by bulk INSERT.
 """
 
 import csv
