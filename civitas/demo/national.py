@@ -39,6 +39,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from psycopg.types.json import Jsonb
 
 from civitas.consultations.models import Answer as ProposalAnswer
 from civitas.consultations.models import Consultation, ConsultationStatus, Paragraph, Proposal
@@ -227,8 +228,6 @@ def _number(model: type[models.Model], rows: list[dict]) -> None:
 
 def _copy(model: type[models.Model], rows: list[dict]) -> None:
     """COPY the rows into the model's table; columns a row does not give take their defaults."""
-    from psycopg.types.json import Jsonb
-
     now = timezone.now()
     keyed = "id" in rows[0]
     fields = [f for f in model._meta.concrete_fields if keyed or not f.primary_key]
