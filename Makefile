@@ -51,7 +51,8 @@ test: install-test
 # which they start when it is down (as root: `pg_ctlcluster 15 main start`); bench.pages and
 # bench.surveys start a private Redis as the shared cache (Debian: redis-server); each writes its own
 # section of BENCHMARKS.md. See bench/pages.py, bench/surveys.py and bench/reports.py (the annual
-# reports generated in process, no server, from the same database) for what they measure.
+# reports generated in process, no server, from the same database) for what they measure, and
+# bench/national.py for the national dataset (265 municipalities; `--smoke` for a tiny version).
 # All always run; the target fails if any misses a goal or a proof.
 bench: install-test  # bench.reports counts the PDF's pages with pypdf (a test extra)
 	@status=0; \
@@ -59,6 +60,7 @@ bench: install-test  # bench.reports counts the PDF's pages with pypdf (a test e
 	$(PY) -m bench.surveys --export-answers 1000000 || status=1; \
 	$(PY) -m bench.reports || status=1; \
 	$(PY) -m bench.opendata || status=1; \
+	$(PY) -m bench.national || status=1; \
 	exit $$status
 
 # Load and fault test (not part of `make test`; as root: it creates, restarts and drops a PostgreSQL

@@ -49,10 +49,10 @@ def pg_port() -> int:
     raise SystemExit(f"PostgreSQL {PG_VERSION}/{PG_CLUSTER} not found: create it with pg_createcluster")
 
 
-def recreate_database(port: int, name: str, user: str = DB_USER) -> str:
+def recreate_database(port: int, name: str, user: str = DB_USER, template: str = "template0") -> str:
     """An empty database ``name`` owned by the role ``user`` (the benchmarks' own, given a new
     password here: a benchmark running beside another takes its own role, so as not to change the
-    other's password under it); returns its DATABASE_URL."""
+    other's password under it), or a copy of the database ``template``; returns its DATABASE_URL."""
     for _ in range(30):
         if subprocess.run(["pg_isready", "-q", "-h", HOST, "-p", str(port)]).returncode == 0:
             break
@@ -63,7 +63,7 @@ def recreate_database(port: int, name: str, user: str = DB_USER) -> str:
 SELECT 'CREATE ROLE {user}' WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{user}')\\gexec
 ALTER ROLE {user} WITH LOGIN PASSWORD '{DB_PASSWORD}';
 DROP DATABASE IF EXISTS {name} WITH (FORCE);
-CREATE DATABASE {name} OWNER {user} ENCODING 'UTF8' TEMPLATE template0;
+CREATE DATABASE {name} OWNER {user} ENCODING 'UTF8' TEMPLATE {template};
 """,
     )  # fmt: skip
     return f"postgres://{user}:{DB_PASSWORD}@{HOST}:{port}/{name}"
