@@ -89,6 +89,7 @@ bench-smoke: install-test
 smoke: install-test $(VENV)/.installed-stress
 	$(PY) -m bench.pages --smoke
 	$(PY) -m bench.surveys --smoke
+	$(PY) -m bench.national --smoke
 	$(PY) -m stress --smoke
 
 # Only the browser tests (Playwright on the system's Chromium: `apt-get install -y chromium`).
