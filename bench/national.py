@@ -334,7 +334,8 @@ def section(command: str, args, pg: str, facts: dict) -> tuple[str, bool]:
         f"Dataset: `generate_national_dataset {' '.join(facts['options'])}` on PostgreSQL in "
         f"**{facts['generate_s']:.0f} s** ({facts['rows']:,} rows: {facts['summary']}); the tenth used for the "
         f"query counts in {facts['small_generate_s']:.0f} s. Pages of the generated municipality "
-        f"`{facts['slug']}`, as an anonymous visitor (the public's view; pages come from the page cache, "
+        f"`{facts['slug']}` (the machine's load average when the load began: {facts['load_average']:.1f} on "
+        f"{os.cpu_count()} CPUs), as an anonymous visitor (the public's view; pages come from the page cache, "
         "API lists are rendered on each request). Figures are the median over the repeats, with their "
         "spread (min–max); the ratio is requests/s against the trivial view (`/healthz`, no database) of the "
         "same repeat.",
@@ -463,6 +464,7 @@ def main(argv=None) -> int:
         connection.close()
 
         server, http_port = start_server(env, args.workers)
+        load_average = os.getloadavg()[0]  # other work on the machine weighs on every figure
         runs = measure(http_port, paths, args)
         from bench.common import stop_server
 
@@ -482,7 +484,7 @@ def main(argv=None) -> int:
             "runs": runs, "paths": paths, "counts": counts, "counts_small": counts_small, "slug": slug,
             "options": options, "generate_s": generate_s, "small_generate_s": small_generate_s,
             "rows": sum(sizes.values()), "summary": ", ".join(f"{label} {n:,}" for label, n in big),
-            "reevaluate_s": reevaluate_s, "plans": plans, "reevaluate_how": how, "imports": imports,
+            "load_average": load_average, "reevaluate_s": reevaluate_s, "plans": plans, "reevaluate_how": how, "imports": imports,
         }  # fmt: skip
         text, ok = section(command, args, server_version(), facts)
         write_section(Path(args.output), TITLE, text)
