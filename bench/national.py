@@ -24,8 +24,10 @@ What it does, on this machine only (loopback):
    largest size a file may have (20,000 rows), each all or nothing, and counts the rows stored;
 6. writes "## National scale" in BENCHMARKS.md and exits non-zero when a goal is missed.
 
-``--smoke``: a tiny dataset, short runs and one repeat, for CI (about two minutes); its figures
-are not the national ones and say so.
+``--smoke``: a tiny dataset, short runs and one repeat, for CI (a few minutes, most of them the
+migrations and the demo); its figures are not the national ones and say so, and it fails only on
+its proofs (query counts equal on both scales, no error, every imported row stored once), not on
+the latency goals of a loaded CI machine.
 """
 
 import argparse
@@ -334,7 +336,8 @@ def section(command: str, args, pg: str, facts: dict) -> tuple[str, bool]:
         f"Dataset: `generate_national_dataset {' '.join(facts['options'])}` on PostgreSQL in "
         f"**{facts['generate_s']:.0f} s** ({facts['rows']:,} rows: {facts['summary']}); the tenth used for the "
         f"query counts in {facts['small_generate_s']:.0f} s. Pages of the generated municipality "
-        f"`{facts['slug']}`, as an anonymous visitor (the public's view; pages come from the page cache, "
+        f"`{facts['slug']}` (the machine's load average when the load began: {facts['load_average']:.1f} on "
+        f"{os.cpu_count()} CPUs), as an anonymous visitor (the public's view; pages come from the page cache, "
         "API lists are rendered on each request). Figures are the median over the repeats, with their "
         "spread (min–max); the ratio is requests/s against the trivial view (`/healthz`, no database) of the "
         "same repeat.",
@@ -342,7 +345,8 @@ def section(command: str, args, pg: str, facts: dict) -> tuple[str, bool]:
         "| page | queries (data ×1 / ×10) | requests/s | ratio to trivial | median ms | p95 ms | errors | goal (median < 50 ms, p95 < 150 ms) |",
         "|---|---|---|---|---|---|---|---|",
     ]  # fmt: skip
-    ok = True
+    ok = True  # every goal met
+    proved = True  # what a smoke run checks: query counts equal, no error, every row stored once
     for name, path in paths.items():
         r = runs[name]
         medians = [x["median_ms"] for x in r]
@@ -359,6 +363,7 @@ def section(command: str, args, pg: str, facts: dict) -> tuple[str, bool]:
             and statistics.median(p95s) < GOAL_P95_MS
             and not errors
         )
+        proved = proved and same and not errors
         if name != "trivial view":
             ok = ok and met and same
         lines.append(
@@ -382,6 +387,7 @@ def section(command: str, args, pg: str, facts: dict) -> tuple[str, bool]:
         complete = r["stored"] == r["saved"] == args.import_rows and not r["errors"]
         met = r["seconds"] < goal and complete
         ok = ok and met
+        proved = proved and complete
         lines.append(
             f"| import {args.import_rows:,} measurement rows from {fmt.upper()} through the import service "
             f"({r['files']} files of up to {FILE_ROWS:,} rows, {r['bytes'] / 1e6:.1f} MB; {r['stored']:,} rows stored"
@@ -395,7 +401,11 @@ def section(command: str, args, pg: str, facts: dict) -> tuple[str, bool]:
         "answers of each): a page whose count differs reads more as the data grows.",
         "",
     ]
-    return "\n".join(lines), ok
+    if args.smoke:
+        lines += ["A smoke run passes on its proofs alone (query counts equal, no error, every row stored once): "
+                  f"{'passed' if proved else '**failed**'}.", ""]  # fmt: skip
+        return "\n".join(lines), proved
+    return "\n".join(lines), ok and proved
 
 
 # Main ---------------------------------------------------------------------------------------------
@@ -463,6 +473,7 @@ def main(argv=None) -> int:
         connection.close()
 
         server, http_port = start_server(env, args.workers)
+        load_average = os.getloadavg()[0]  # other work on the machine weighs on every figure
         runs = measure(http_port, paths, args)
         from bench.common import stop_server
 
@@ -482,7 +493,7 @@ def main(argv=None) -> int:
             "runs": runs, "paths": paths, "counts": counts, "counts_small": counts_small, "slug": slug,
             "options": options, "generate_s": generate_s, "small_generate_s": small_generate_s,
             "rows": sum(sizes.values()), "summary": ", ".join(f"{label} {n:,}" for label, n in big),
-            "reevaluate_s": reevaluate_s, "plans": plans, "reevaluate_how": how, "imports": imports,
+            "load_average": load_average, "reevaluate_s": reevaluate_s, "plans": plans, "reevaluate_how": how, "imports": imports,
         }  # fmt: skip
         text, ok = section(command, args, server_version(), facts)
         write_section(Path(args.output), TITLE, text)
