@@ -67,7 +67,7 @@ class ReplicaRouter:
         return True  # the replica holds the primary's rows: an object read from either is the same
 
     def allow_migrate(self, db, app_label, model_name=None, **hints):
-        if settings.CIVITAS_READ_REPLICA and db == settings.CIVITAS_READ_REPLICA:
+        if db in ("replica", settings.CIVITAS_READ_REPLICA or "replica"):
             return False  # the replica follows the primary's schema by replication
         return None
 

@@ -149,13 +149,17 @@ def test_no_other_spelling_of_a_private_files_name_serves_it(
 ):
     name = private_file(town, media_root)
     for url in bypasses(name):
-        assert client.get(url).status_code == 404, url
+        # A NUL character is refused as a bad address (400) before anything reads it; the rest 404.
+        assert client.get(url).status_code == (400 if "%00" in url else 404), url
     assert client.get(f"/media/{name}").status_code == 404  # anonymous, canonical
     sign_in(client, UserFactory(username="citizen"))
     assert client.get(f"/media/{name}").status_code == 404
     sign_in(client, admin_of_town)
     for url in bypasses(name):
-        assert client.get(url).status_code == 404, url  # not even to staff: one name, one answer
+        # A NUL character is refused as a bad address (400) before anything reads it; the rest 404.
+        assert client.get(url).status_code == (400 if "%00" in url else 404), (
+            url
+        )  # not even to staff: one name, one answer
     response = client.get(f"/media/{name}")
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == (media_root / name).read_bytes()
