@@ -37,16 +37,25 @@ def _as_postgres(*command: str, input: str | None = None) -> str:
     return result.stdout
 
 
-def pg_port() -> int:
-    """The port of the machine's PostgreSQL 15 cluster, started if it is down."""
+def cluster_port(version: str, name: str) -> int | None:
+    """The port of the PostgreSQL cluster ``version``/``name``, started if it is down; None if the
+    machine has no such cluster."""
     out = subprocess.run(["pg_lsclusters", "-h"], capture_output=True, text=True, check=True).stdout
     for line in out.splitlines():
-        version, cluster, port, status, *_rest = line.split()
-        if (version, cluster) == (PG_VERSION, PG_CLUSTER):
+        found_version, found_name, port, status, *_rest = line.split()
+        if (found_version, found_name) == (version, name):
             if status != "online":
-                subprocess.run(["pg_ctlcluster", PG_VERSION, PG_CLUSTER, "start"], check=True)
+                subprocess.run(["pg_ctlcluster", version, name, "start"], check=True)
             return int(port)
-    raise SystemExit(f"PostgreSQL {PG_VERSION}/{PG_CLUSTER} not found: create it with pg_createcluster")
+    return None
+
+
+def pg_port() -> int:
+    """The port of the machine's PostgreSQL 15 cluster, started if it is down."""
+    port = cluster_port(PG_VERSION, PG_CLUSTER)
+    if port is None:
+        raise SystemExit(f"PostgreSQL {PG_VERSION}/{PG_CLUSTER} not found: create it with pg_createcluster")
+    return port
 
 
 def recreate_database(port: int, name: str, user: str = DB_USER, template: str = "template0") -> str:

@@ -49,6 +49,7 @@ from bench.common import (
     PYTHON,
     ROOT,
     clean_up,
+    cluster_port,
     free_port,
     machine,
     measured_line,
@@ -100,13 +101,9 @@ def parse(argv) -> argparse.Namespace:
 def own_cluster() -> tuple[int, bool]:
     """The port of the run's own PostgreSQL 15 cluster, created and started when needed, and
     whether it was created here (then it is dropped at the end)."""
-    listing = subprocess.run(["pg_lsclusters", "-h"], capture_output=True, text=True, check=True).stdout
-    for line in listing.splitlines():
-        version, cluster, port, status, *_rest = line.split()
-        if (version, cluster) == (PG_VERSION, CLUSTER):
-            if status != "online":
-                subprocess.run(["pg_ctlcluster", PG_VERSION, CLUSTER, "start"], check=True)
-            return int(port), False
+    port = cluster_port(PG_VERSION, CLUSTER)
+    if port is not None:
+        return port, False
     if os.geteuid() != 0:
         raise SystemExit("make stress creates and restarts a PostgreSQL cluster of its own: run it as root")
     subprocess.run(
