@@ -44,6 +44,8 @@ run: demo
 	$(VENV)/bin/gunicorn civitas.wsgi:application --bind $(HOST):$(PORT) --workers $(WORKERS) \
 		--access-logfile - --forwarded-allow-ips 127.0.0.1
 
+# In as many processes as the machine has CPUs (pytest-xdist); PYTEST_ARGS replaces that.
+PYTEST_ARGS ?= -n auto
 test: install-test
 	CIVITAS_TESTING=1 $(PY) -m pytest $(PYTEST_ARGS)
 
