@@ -5,6 +5,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import translation
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -67,5 +68,5 @@ def test_the_bulgarian_register_is_accessible(live_server, demo, page, assert_ac
     page.goto(live_server.url + url("council:list", "sopot", lang="bg"))
     assert page.locator(".civitas-card").count() == 5
     page.locator(".civitas-card a").first.click()
-    assert page.locator("h1").count() == 1
+    expect(page.locator("h1")).to_have_count(1)
     assert_accessible(page)

@@ -8,6 +8,7 @@ import json
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from civitas.projects.models import Project
 
@@ -136,7 +137,7 @@ def edit_project(page, live_server, slug):
 
 def save(page):
     page.get_by_role("button", name="Запис на проекта").click()
-    assert page.get_by_text("Проектът е записан.").count() == 1, page.locator("main").inner_text()[:1500]
+    expect(page.get_by_text("Проектът е записан.")).to_have_count(1)
 
 
 def test_clicking_the_map_places_the_point_that_is_saved(live_server, demo, page, assert_accessible):

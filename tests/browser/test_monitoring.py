@@ -3,6 +3,7 @@ public indicator page shows it."""
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from civitas.indicators.models import Measurement
 from tests.browser.helpers import log_in
@@ -18,7 +19,7 @@ def test_owner_enters_verifier_publishes_portal_shows(live_server, demo, page, a
     page.locator("[name=value]").fill("10.9")
     page.locator("[name=comment]").fill("Кадастрална карта, 2018")
     page.get_by_role("button", name="Запис и изпращане за одобрение").click()
-    assert page.get_by_text("Стойността е записана и изпратена за одобрение.").count() == 1
+    expect(page.get_by_text("Стойността е записана и изпратена за одобрение.")).to_have_count(1)
     assert Measurement.objects.get(indicator__code="ГП-1", year=2018).state == "submitted"
 
     page.context.clear_cookies()
@@ -27,7 +28,7 @@ def test_owner_enters_verifier_publishes_portal_shows(live_server, demo, page, a
     page.get_by_role("link", name="Преглед ГП-1 2018").click()
     assert_accessible(page)
     page.get_by_role("button", name="Одобряване и публикуване").click()
-    assert page.get_by_text("Стойността е одобрена и публикувана.").count() == 1
+    expect(page.get_by_text("Стойността е одобрена и публикувана.")).to_have_count(1)
     assert Measurement.objects.get(indicator__code="ГП-1", year=2018).state == "published"
 
     page.goto(live_server.url + reverse("portal:indicator", args=["sopot", "ГП-1"]))

@@ -7,6 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.urls import reverse
 from django.utils import translation
+from playwright.sync_api import expect
 
 from civitas.projects.models import Project, ProjectStatus
 
@@ -112,7 +113,7 @@ def test_project_list_filter_by_status_and_cyrillic_search(live_server, demo, pa
     assert page.get_by_label("Търсене").input_value() == "ВЕЛОСИПЕДНА АЛЕЯ"
     assert page.get_by_label("Статус").input_value() == "in_progress"
     page.get_by_role("link", name="Изчисти филтрите").click()
-    assert cards.count() == total
+    expect(cards).to_have_count(total)
 
 
 def test_project_list_search_without_results(live_server, demo, page):

@@ -6,6 +6,7 @@ links (across the year's end) and the kind filter works without JavaScript."""
 import pytest
 from django.urls import reverse
 from django.utils import translation
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -47,7 +48,7 @@ def test_months_are_navigated_with_links_and_filtered_by_kind(live_server, demo,
     assert page.locator("table.civitas-calendar a").count() == 0
     page.get_by_label("Kind of event").select_option("press_conference")
     page.get_by_role("button", name="Apply filters").click()
-    assert page.locator("table.civitas-calendar a", has_text="Opening press conference").count() == 1
+    expect(page.locator("table.civitas-calendar a", has_text="Opening press conference")).to_have_count(1)
 
 
 @pytest.mark.parametrize("lang", ["bg", "en"])

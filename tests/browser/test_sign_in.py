@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django_otp.oath import totp
+from playwright.sync_api import expect
 
 from civitas.core.models import Membership, Municipality, Role
 from tests.browser.helpers import PASSWORD
@@ -32,7 +33,7 @@ def test_first_sign_in_sets_up_the_second_factor(live_server, demo, page, assert
     secret = page.locator("#totp-secret").inner_text().replace(" ", "")
     page.locator("input[name=code]").fill(f"{totp(b32decode(secret)):06d}")
     page.get_by_role("button", name="Потвърдете").click()
-    assert page.locator(".civitas-recovery-codes li").count() == 10
+    expect(page.locator(".civitas-recovery-codes li")).to_have_count(10)
     assert_accessible(page)
     page.get_by_role("link", name="Запазих ги: продължете").click()
     page.wait_for_url(f"**{manage}")

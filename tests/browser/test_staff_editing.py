@@ -6,6 +6,7 @@ import re
 import pytest
 from django.urls import reverse
 from django.utils import translation
+from playwright.sync_api import expect
 
 from civitas.core.permissions import OPERATOR
 from civitas.indicators.models import Indicator
@@ -28,7 +29,7 @@ def test_staff_edit_a_project_and_see_it_on_the_portal(live_server, demo, page, 
     page.locator("[name=title_bg]").fill(new_title)
     page.locator("[name=progress]").fill("55")
     page.get_by_role("button", name="Запис на проекта").click()
-    assert page.get_by_text("Проектът е записан.").count() == 1, page.locator("main").inner_text()[:1500]
+    expect(page.get_by_text("Проектът е записан.")).to_have_count(1)
 
     project = Project.objects.get(municipality__slug="sopot", slug="opr-4-3")
     assert (project.title_bg, project.progress) == (new_title, 55)

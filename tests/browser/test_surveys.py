@@ -7,6 +7,7 @@ follow-up and its answer is not stored; without JavaScript the follow-up is reac
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from civitas.core.models import Municipality
 from civitas.demo.surveys import SLUG, load_surveys
@@ -72,7 +73,7 @@ def test_a_citizen_answers_the_priorities_survey(live_server, demo, page, assert
     assert "401 отговора." in page.locator("main").inner_text()
     assert page.locator("svg.civitas-chart").count() >= 6
     page.get_by_role("button", name="Сравни").click()
-    assert page.locator("#crosstab-heading ~ div table").count() == 1
+    expect(page.locator("#crosstab-heading ~ div table")).to_have_count(1)
     assert_accessible(page)
 
 
@@ -125,7 +126,7 @@ def test_without_javascript_the_follow_up_can_still_be_answered(live_server, dem
     page.get_by_label("Анево", exact=True).check()
     # Sent at once: the follow-up now applies, so the form comes back with it, nothing stored yet.
     page.get_by_role("button", name=SEND).click()
-    assert page.locator(".govuk-notification-banner").is_visible()
+    expect(page.locator(".govuk-notification-banner")).to_be_visible()
     assert not Response.objects.filter(user__username="mladezh@example.org").exists()
     follow_up.fill("Спирка на автобуса")
     page.get_by_role("button", name=SEND).click()
@@ -144,7 +145,8 @@ def test_without_javascript_the_button_shows_the_questions_that_apply(
     log_in(page, live_server.url, "mladezh@example.org", url)
     page.get_by_label("Анево", exact=True).check()
     page.get_by_role("button", name=UPDATE).click()
-    assert page.get_by_label(FOLLOW_UP).is_visible() and page.get_by_label(FOLLOW_UP).is_enabled()
+    expect(page.get_by_label(FOLLOW_UP)).to_be_visible()
+    expect(page.get_by_label(FOLLOW_UP)).to_be_enabled()
     assert page.get_by_label("Анево", exact=True).is_checked()  # the answers so far are kept
 
 
