@@ -142,14 +142,33 @@ def page(browser):
     assert not problems, "the browser reported problems:\n" + "\n".join(problems)
 
 
+@pytest.fixture(scope="session")
+def _demo_snapshots():
+    """The demo as first loaded in this test process, by the database it was loaded into."""
+    return {}
+
+
 @pytest.fixture
-def demo(transactional_db, settings, tmp_path):
-    """The Sopot demo, loaded the way ``make run`` loads it; uploaded files go to a temporary folder."""
+def demo(transactional_db, settings, tmp_path, tmp_path_factory, _demo_snapshots):
+    """The Sopot demo, loaded the way ``make run`` loads it; uploaded files go to a temporary folder.
+
+    The first test of a process loads it and takes a snapshot of the database and the files; later
+    tests get that snapshot restored (a fraction of a second instead of seconds), so each one
+    still starts from the demo exactly as loaded, whatever the tests before it changed."""
     from django.core.management import call_command
+    from django.db import connection
+
+    from civitas.testing.snapshot import Snapshot
 
     settings.MEDIA_ROOT = tmp_path
+    key = (connection.vendor, connection.settings_dict["NAME"])
+    snapshot = _demo_snapshots.get(key)
+    if snapshot is not None:
+        snapshot.restore(media_root=tmp_path)
+        return
     with open(os.devnull, "w") as devnull:
         call_command("load_demo", stdout=devnull)
+    _demo_snapshots[key] = Snapshot.take(tmp_path, tmp_path_factory.mktemp("demo-media") / "files")
 
 
 def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:
