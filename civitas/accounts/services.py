@@ -24,7 +24,8 @@ from django.utils.translation import gettext as _
 from django_otp import devices_for_user
 
 from civitas.consultations import selectors as consultation_selectors
-from civitas.core import throttle
+from civitas.core import content, throttle
+from civitas.core.content import Content
 from civitas.core.models import AuditEvent, Membership, Municipality, Role
 from civitas.core.services import audit_record, membership_grant
 from civitas.forum import selectors as forum_selectors
@@ -222,14 +223,27 @@ def profile_update(*, actor, display_name: str, language: str | None = None) -> 
     if errors:
         raise ValidationError(errors)
     profile = profile_of(actor)
+    renamed = profile.display_name != display_name.strip()[:80]
     profile.display_name = display_name.strip()[:80]
     fields = ["display_name"]
     if language is not None:
         profile.language = language
         fields.append("language")
     profile.save(update_fields=fields)
+    if renamed:
+        _public_name_changed(actor)
     audit_record(actor=actor, municipality=None, action="update_profile", obj=profile)
     return profile
+
+
+def _public_name_changed(user) -> None:
+    """The display name is printed beside the person's forum posts and consultation proposals: the
+    public pages of every municipality where they took part change (their cached copies expire)."""
+    where = forum_selectors.municipality_ids_of_author(
+        user
+    ) | consultation_selectors.municipality_ids_of_author(user)
+    for municipality in Municipality.objects.filter(pk__in=where):
+        content.changed(municipality, Content.PARTICIPATION)
 
 
 def account_data(*, user) -> str:

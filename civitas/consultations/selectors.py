@@ -362,6 +362,16 @@ def moderation_log(*, municipality, limit: int = 100):
     )
 
 
+def municipality_ids_of_author(user) -> set[int]:
+    """The municipalities in whose consultations the person has made proposals (their name may be
+    shown there)."""
+    return set(
+        Proposal.objects.filter(author=user)
+        .values_list("consultation__municipality_id", flat=True)
+        .distinct()
+    )
+
+
 def personal_data(user) -> dict:
     """A person's proposals and flags, for the download of their data (GDPR art. 15 and 20)."""
     proposals = (

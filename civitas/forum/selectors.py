@@ -117,6 +117,11 @@ def blocked_users(*, municipality):
     return Block.objects.filter(municipality=municipality).select_related("user").order_by("-created_at")
 
 
+def municipality_ids_of_author(user) -> set[int]:
+    """The municipalities in whose forum the person has written (their name is shown there)."""
+    return set(Post.objects.filter(author=user).values_list("topic__municipality_id", flat=True).distinct())
+
+
 def personal_data(user) -> dict:
     """A person's forum contributions, for the download of their data (GDPR art. 15 and 20)."""
     return {

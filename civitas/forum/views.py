@@ -10,14 +10,22 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from civitas.core import throttle
+from civitas.core.cache import cached_public_page
+from civitas.core.content import Content
 from civitas.core.forms import run_service
 from civitas.core.tenancy import with_municipality
 
 from . import forms, policy, selectors, services
 from .models import Post, PostKind, Topic
 
+# What the forum's public pages read: its topics and posts (participation) and the titles of the
+# plans and projects a topic is about (planning). Every service that changes either moves its
+# version on, so an anonymous visitor's cached page is never stale.
+READS = (Content.PLANNING, Content.PARTICIPATION)
+
 
 @with_municipality
+@cached_public_page(reads=READS)
 def topic_list(request, municipality):
     return render(
         request,
@@ -52,6 +60,7 @@ def topic_create(request, municipality):
 
 
 @with_municipality
+@cached_public_page(reads=READS)
 def topic_detail(request, municipality, pk):
     topic = get_object_or_404(
         Topic.objects.select_related("plan", "project", "consultation"), municipality=municipality, pk=pk
