@@ -126,6 +126,19 @@ def same_shape(first: list[DraftSection], second: list[DraftSection]) -> bool:
     return [len(s.paragraphs) for s in first] == [len(s.paragraphs) for s in second]
 
 
+def next_change(periods, now: datetime.datetime) -> datetime.datetime | None:
+    """The first moment after ``now`` at which one of the open consultations, given as (status,
+    opens_at, closes_at), starts or stops taking proposals by itself; None if none will."""
+    moments = [
+        moment
+        for status, opens_at, closes_at in periods
+        if status == ConsultationStatus.OPEN
+        for moment in (opens_at, closes_at)
+        if moment > now
+    ]
+    return min(moments, default=None)
+
+
 def proposal_refusal(*, status: str, opens_at, closes_at, now) -> str | None:
     """Why a proposal from the portal is not accepted now, or None."""
     if status == ConsultationStatus.DRAFT:

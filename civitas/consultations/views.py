@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civitas.core import throttle
+from civitas.core.cache import cached_public_page
+from civitas.core.content import Content
 from civitas.core.forms import run_service
 from civitas.core.tenancy import with_municipality
 from civitas.forum import selectors as forum_selectors
@@ -28,17 +30,25 @@ def _consultation(request, municipality, slug):
 
 
 @with_municipality
+@cached_public_page(reads=(Content.PLANNING, Content.PARTICIPATION))
 def consultation_list(request, municipality):
     consultations = list(selectors.consultation_list(municipality=municipality))
-    return render(
+    now = timezone.now()
+    response = render(
         request,
         "consultations/consultation_list.html",
         {
             "nav": "consultations",
-            "open": [c for c in consultations if c.accepts_proposals()],
-            "other": [c for c in consultations if not c.accepts_proposals()],
+            "open": [c for c in consultations if c.accepts_proposals(now)],
+            "other": [c for c in consultations if not c.accepts_proposals(now)],
         },
     )
+    # A consultation that opens or closes moves between the two lists by itself: the cached page
+    # is kept no longer than until then.
+    response.fresh_until = rules.next_change(  # type: ignore[attr-defined]
+        ((c.status, c.opens_at, c.closes_at) for c in consultations), now
+    )
+    return response
 
 
 def _anchor(paragraph, section) -> str:

@@ -75,6 +75,15 @@ def _shared_key(request, slug: str, params, reads, valid, *, create: bool = True
     return _key(request, slug, ".".join(tokens), params, valid)
 
 
+def _timeout(response) -> int:
+    """How long a rendered page may be kept: CACHE_SECONDS, or less if it says when it goes stale
+    (``fresh_until``); 0 when that moment has come."""
+    until = getattr(response, "fresh_until", None)
+    if until is None:
+        return CACHE_SECONDS
+    return max(0, min(CACHE_SECONDS, int((until - timezone.now()).total_seconds())))
+
+
 def cached_public_page(
     view=None, *, params: tuple[str, ...] = (), reads: tuple[Content, ...] = (Content.PLANNING,), valid=None
 ):
@@ -87,6 +96,10 @@ def cached_public_page(
     (``wrapper.cached_page``) before it reads the municipality from the database. Decorators listed
     between the two must not change a page that exists (``follows_former_address`` acts on a
     404 only). A response that sets a cookie (e.g. one that showed a message) is never stored.
+
+    A page that shows something which changes by itself at a known moment (a consultation that
+    closes at 17:00 moves from "open" to "past") sets ``response.fresh_until`` to that moment: it is
+    kept no longer than until then.
     """
 
     def decorate(view):
@@ -118,11 +131,17 @@ def cached_public_page(
             # read replica that is still behind that version (core/db.py).
             with primary_reads():
                 response = view(request, municipality, *args, **kwargs)
-            if response.status_code == 200 and not response.streaming and not response.cookies:
+            timeout = _timeout(response)
+            if (
+                response.status_code == 200
+                and not response.streaming
+                and not response.cookies
+                and timeout > 0
+            ):
                 if hasattr(response, "render") and callable(response.render):
                     response.render()
                 patch_vary_headers(response, ["Cookie"])
-                cache.set(key, response, CACHE_SECONDS)
+                cache.set(key, response, timeout)
             return response
 
         wrapper.cached_page = cached_page  # type: ignore[attr-defined]

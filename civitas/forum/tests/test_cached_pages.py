@@ -33,7 +33,9 @@ def citizen():
 
 @pytest.fixture
 def topic(town, citizen):
-    return services.topic_create(actor=citizen, municipality=town, title="Велоалеята", body="Кога ще е готова?")
+    return services.topic_create(
+        actor=citizen, municipality=town, title="Велоалеята", body="Кога ще е готова?"
+    )
 
 
 def pages(topic):
@@ -70,7 +72,9 @@ def test_a_new_topic_is_listed_at_once(client, town, topic, citizen):
 def test_a_renamed_plan_is_seen_on_its_topic(client, town, citizen):
     planner = MembershipFactory(municipality=town, role=Role.PLANNER).user
     plan = PlanFactory(municipality=town, title_bg="Стар план")
-    topic = services.topic_create(actor=citizen, municipality=town, plan=plan, title="За плана", body="Въпрос")
+    topic = services.topic_create(
+        actor=citizen, municipality=town, plan=plan, title="За плана", body="Въпрос"
+    )
     assert "Стар план" in client.get(pages(topic)[1]).content.decode()
     plan_services.plan_update(actor=planner, plan=plan, expected_version=plan.version, title_bg="Нов план")
     assert "Нов план" in client.get(pages(topic)[1]).content.decode()

@@ -2,8 +2,8 @@ import datetime
 import io
 
 import pytest
-from django.core.cache import cache
 from django.core import mail
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
