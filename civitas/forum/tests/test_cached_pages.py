@@ -10,7 +10,7 @@ from civitas.accounts import services as account_services
 from civitas.core.models import Role
 from civitas.forum import services
 from civitas.plans import services as plan_services
-from civitas.testing.factories import MembershipFactory, MunicipalityFactory, PlanFactory, UserFactory
+from civitas.testing.factories import MembershipFactory, PlanFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)  # changes renew the cache's tokens after commit
 
@@ -19,23 +19,6 @@ pytestmark = pytest.mark.django_db(transaction=True)  # changes renew the cache'
 def shared_cache(settings):
     settings.CIVITAS_SHARED_CACHE = True
     cache.clear()
-
-
-@pytest.fixture
-def town():
-    return MunicipalityFactory(slug="sopot")
-
-
-@pytest.fixture
-def citizen():
-    return UserFactory(username="citizen", email="citizen@example.org")
-
-
-@pytest.fixture
-def topic(town, citizen):
-    return services.topic_create(
-        actor=citizen, municipality=town, title="Велоалеята", body="Кога ще е готова?"
-    )
 
 
 def pages(topic):

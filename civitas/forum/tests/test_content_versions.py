@@ -10,7 +10,6 @@ from civitas.core.models import Municipality
 from civitas.forum import services
 from civitas.testing.factories import (
     MembershipFactory,
-    MunicipalityFactory,
     PlanFactory,
     ProjectFactory,
     UserFactory,
@@ -22,16 +21,6 @@ pytestmark = pytest.mark.django_db
 def versions(town) -> tuple[int, int]:
     fresh = Municipality.objects.get(pk=town.pk)
     return fresh.planning_version, fresh.participation_version
-
-
-@pytest.fixture
-def town():
-    return MunicipalityFactory(slug="sopot")
-
-
-@pytest.fixture
-def citizen():
-    return UserFactory(username="citizen")
 
 
 def test_a_post_leaves_the_planning_content_and_a_topic_about_a_project_moves_it(town, citizen):

@@ -34,23 +34,6 @@ from civitas.testing.signin import sign_in
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def town():
-    return MunicipalityFactory(slug="sopot")
-
-
-@pytest.fixture
-def citizen():
-    return UserFactory(username="citizen", email="citizen@example.org")
-
-
-@pytest.fixture
-def topic(town, citizen):
-    return services.topic_create(
-        actor=citizen, municipality=town, title="Велоалеята", body="Кога ще е готова?"
-    )
-
-
 def test_topic_and_threaded_replies(topic, citizen):
     other = UserFactory(username="other", email="other@example.org")
     first = topic.posts.get()
