@@ -66,9 +66,6 @@ class Snapshot:
         if self.media is not None and media_root is not None:
             shutil.copytree(self.media, media_root, dirs_exist_ok=True)
 
-    def row_count(self) -> int:
-        return sum(len(t.data) if isinstance(t.data, list) else t.data.count(b"\n") for t in self.tables)
-
 
 def _table_names() -> set[str]:
     return set(connection.introspection.django_table_names(only_existing=True, include_views=False))
